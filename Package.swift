@@ -1,0 +1,44 @@
+// swift-tools-version: 6.2
+// Swift 6 language mode (the default for tools 6.x): strict concurrency checking is an error.
+import PackageDescription
+
+let package = Package(
+    name: "DriverModel",
+    platforms: [.macOS(.v15)],
+    products: [
+        .library(name: "DriverModel", targets: ["DriverCore", "Revocable", "SimHardware"]),
+        .executable(name: "devmodel", targets: ["devmodel"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+    ],
+    targets: [
+        // Thread-local slots, membarrier, gettid: what Swift cannot spell on Linux (swift-notes §6).
+        .target(name: "CShim"),
+        // The hooks every later tool uses: event stream, scheduling points, model locks.
+        .target(name: "Instrumentation", dependencies: ["CShim"]),
+        // The revocation fence. Knows no devices.
+        .target(name: "Revocable", dependencies: ["Instrumentation", "CShim"]),
+        // Devices, buses, drivers, binding, devres, object-lifetime resources, links.
+        .target(name: "DriverCore", dependencies: ["Instrumentation", "Revocable"]),
+        // A user of the core like any real driver: simulated boards, buses and drivers.
+        .target(name: "SimHardware", dependencies: ["DriverCore"]),
+        // `devmodel lint`: devm-lifetime hazards in kernel C. Depends on nothing.
+        .target(name: "DevmLint"),
+        .executableTarget(
+            name: "devmodel",
+            dependencies: [
+                "DriverCore", "SimHardware", "DevmLint",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]),
+        // Benchmarks with ratios against baselines measured in the same run (`swift run -c release devmodel-bench`).
+        .executableTarget(
+            name: "devmodel-bench",
+            dependencies: ["DriverCore", "Revocable", "SimHardware", "Instrumentation", "CShim"]),
+        .testTarget(name: "InstrumentationTests", dependencies: ["Instrumentation"]),
+        .testTarget(name: "RevocableTests", dependencies: ["Revocable", "Instrumentation"]),
+        .testTarget(name: "DriverCoreTests", dependencies: ["DriverCore", "Instrumentation"]),
+        .testTarget(name: "SimHardwareTests", dependencies: ["SimHardware", "DriverCore"]),
+        .testTarget(name: "DevmLintTests", dependencies: ["DevmLint"], resources: [.copy("Fixtures")]),
+    ]
+)

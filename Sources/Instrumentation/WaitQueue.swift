@@ -1,0 +1,91 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// A wait queue (the kernel's `wait_queue_head_t`): threads sleep on it until a condition
+/// they check under a ``ModelLock`` becomes true, and `wakeAll` wakes them to re-check.
+///
+/// Blocking reads and polls in the character-device layer sleep here, so that an unbind can
+/// wake every sleeper (they then see the device gone and return ENODEV). Under an explorer
+/// the sleep is a declared wait (``WaitTarget/waitQueue(_:name:)``), so a sleeper nobody can
+/// wake is reported as a lost wake-up instead of hanging.
+///
+/// Cost: `wakeAll` is one condition broadcast; a waiter pays a pthread condition wait.
+public final class WaitQueue: @unchecked Sendable {
+    public let id = ObjectID.next()
+    public let name: String
+    private let condition: UnsafeMutablePointer<pthread_cond_t>
+
+    public init(name: String) {
+        self.name = name
+        condition = .allocate(capacity: 1)
+        condition.initialize(to: pthread_cond_t())
+        pthread_cond_init(condition, nil)
+    }
+
+    deinit {
+        pthread_cond_destroy(condition)
+        condition.deinitialize(count: 1)
+        condition.deallocate()
+    }
+
+    /// Sleeps until `condition()` is true. `lock` must be held by the caller; it is released
+    /// while sleeping and held again when this returns.
+    public func wait(until condition: () -> Bool, holding lock: ModelLock, site: CallSite = CallSite()) {
+        while !condition() {
+            if _slowPath(Scheduling.isAttached), let controller = Scheduling.current {
+                controller.schedulingPoint(.wait(id, name: name), site: site)
+                lock.unlock(site: site)
+                controller.block(on: .waitQueue(id, name: name), site: site)
+                lock.lock(site: site)
+            } else {
+                sleep(holding: lock)
+            }
+        }
+    }
+
+    /// Like `wait(until:holding:)` but gives up after `timeout` nanoseconds; returns whether the
+    /// condition became true. Timed waits are how the legacy patterns of brief P13 are
+    /// modelled; the real design never needs one.
+    public func wait(until condition: () -> Bool, holding lock: ModelLock, timeoutNanoseconds: UInt64,
+                     site: CallSite = CallSite()) -> Bool {
+        let deadline = monotonicNanoseconds() &+ timeoutNanoseconds
+        while !condition() {
+            let now = monotonicNanoseconds()
+            if now >= deadline { return false }
+            if _slowPath(Scheduling.isAttached), let controller = Scheduling.current {
+                // Under an explorer time does not pass: a timed wait is a wait the explorer
+                // may end either way, modelled as one more scheduling choice.
+                controller.schedulingPoint(.wait(id, name: name), site: site)
+                return condition()
+            }
+            sleep(holding: lock, untilMonotonic: deadline)
+        }
+        return true
+    }
+
+    /// Wakes every sleeper so it re-checks its condition.
+    public func wakeAll(site: CallSite = CallSite()) {
+        Scheduling.point(.wake(id, name: name), site: site)
+        pthread_cond_broadcast(condition)
+        Scheduling.notify(.waitQueue(id, name: name))
+    }
+
+    private func sleep(holding lock: ModelLock, untilMonotonic deadline: UInt64? = nil) {
+        lock.prepareToSleep()
+        if let deadline {
+            // pthread conditions default to CLOCK_REALTIME: convert the monotonic deadline.
+            let remaining = deadline &- min(deadline, monotonicNanoseconds())
+            var now = timespec()
+            clock_gettime(CLOCK_REALTIME, &now)
+            let total = UInt64(now.tv_nsec) + remaining
+            var ts = timespec()
+            ts.tv_sec = now.tv_sec + Int(total / 1_000_000_000)
+            ts.tv_nsec = Int(total % 1_000_000_000)
+            pthread_cond_timedwait(condition, lock.mutex, &ts)
+        } else {
+            pthread_cond_wait(condition, lock.mutex)
+        }
+        lock.didWake()
+    }
+}
