@@ -1,0 +1,106 @@
+import Instrumentation
+
+/// device_add / device_del / device_unregister (drivers/base/core.c).
+extension Kernel {
+    /// `device_add()`: publishes an initialised device on its bus and, if a matching driver is
+    /// registered, binds it (to the first matching driver that probes successfully).
+    ///
+    /// Refused, with nothing changed: a device without a release callback (the kernel's
+    /// "does not have a release() function" rule, enforced up front), a device that is not
+    /// freshly initialised (double add), a released device, a duplicate name, an unknown bus,
+    /// a parent that is not present. On refusal the caller still owns its reference and must
+    /// `put` it, as after a failed `device_add()`. May block (probe runs on this thread).
+    public func add(_ device: Device, site: CallSite = CallSite()) throws(DriverCoreError) {
+        try device.checkNotReleased("add", site: site)
+        guard device.releaseCallback != nil else {
+            warn(deviceID: device.id, deviceName: device.name,
+                 "does not have a release() function, it is broken and must be fixed", site: site)
+            throw DriverCoreError.missingRelease(device: device.name, site: site)
+        }
+        guard device.state == .initialized else {
+            throw DriverCoreError.alreadyRegistered(kind: "device", name: device.name, site: site)
+        }
+        if let parent = device.parent {
+            guard parent.state.isPresent else {
+                throw DriverCoreError.invalidState(device: parent.name, operation: "add child '\(device.name)' to",
+                                                   state: parent.state, site: site)
+            }
+            try parent.get(site: site)
+        }
+        do {
+            try registry.withLock { r throws(DriverCoreError) in
+                guard r.devicesByName[device.name] == nil else {
+                    throw DriverCoreError.alreadyRegistered(kind: "device", name: device.name, site: site)
+                }
+                var index: BusIndex?
+                if let bus = device.bus {
+                    guard let found = r.buses[bus.name], found.bus === bus else {
+                        throw DriverCoreError.unknown(kind: "bus", name: bus.name, site: site)
+                    }
+                    index = found
+                }
+                r.devices[device.id] = device
+                r.devicesByName[device.name] = device
+                index?.index(device, override: device.driverOverride)
+            }
+        } catch {
+            if let parent = device.parent { try? parent.put(site: site) }
+            throw error
+        }
+        device.core.withLock {
+            $0.state = .added
+            $0.holdsParentReference = device.parent != nil
+        }
+        device.parent?.core.withLock { $0.children.append(device.id) }
+        events.emit(.deviceAdd, object: device.id, name: device.name, detail: device.bus.map { "bus=\($0.name)" } ?? "",
+                    site: site)
+        if device.bus?.autoprobe == true { attach(device, site: site) }
+    }
+
+    /// `device_register()`: the device was initialised by its `init`; this adds it.
+    public func register(_ device: Device, site: CallSite = CallSite()) throws(DriverCoreError) {
+        try add(device, site: site)
+    }
+
+    /// `device_del()`: children first, then unbind the driver (consumers of its links before
+    /// it), drop its links, unpublish it, and flush devres left from outside a binding
+    /// (`699fb50d9903`). Does not drop the caller's reference: the object lives on while
+    /// references remain (hot-unplug with a file open).
+    public func delete(_ device: Device, site: CallSite = CallSite()) throws(DriverCoreError) {
+        try device.checkNotReleased("delete", site: site)
+        guard device.state.isPresent else {
+            throw DriverCoreError.invalidState(device: device.name, operation: "delete", state: device.state, site: site)
+        }
+        for child in device.children.reversed() where child.state.isPresent {
+            try? delete(child, site: site)
+        }
+        releaseDriver(device, site: site)
+        purgeLinks(of: device, site: site)
+        device.lock.withLock(site: site) {
+            device.core.withLock { $0.state = .deleted }
+        }
+        registry.withLock { r in
+            r.devices[device.id] = nil
+            r.devicesByName[device.name] = nil
+            r.deferred.removeAll { $0.id == device.id }
+            if let bus = device.bus { r.buses[bus.name]?.unindex(device, override: device.driverOverride) }
+        }
+        device.parent?.core.withLock { $0.children.removeAll { $0 == device.id } }
+        events.emit(.deviceDel, object: device.id, name: device.name, site: site)
+        device.devres.releaseAll(site: site)
+    }
+
+    /// `device_unregister()`: delete, then drop the caller's reference.
+    public func unregister(_ device: Device, site: CallSite = CallSite()) throws(DriverCoreError) {
+        try delete(device, site: site)
+        try device.put(site: site)
+    }
+
+    /// `device_shutdown()`: calls each bound driver's shutdown, children before parents.
+    public func shutdownAll(site: CallSite = CallSite()) {
+        for device in devices.reversed() {
+            guard let record = device.core.withLock({ $0.driver }) else { continue }
+            record.driver.shutdown(device)
+        }
+    }
+}

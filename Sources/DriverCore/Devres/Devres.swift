@@ -1,0 +1,273 @@
+import Instrumentation
+
+/// A device's bound-lifetime managed resources: the kernel's devres (drivers/base/devres.c,
+/// Documentation/driver-api/driver-model/devres.rst), complete.
+///
+/// Guarantees, as in the kernel:
+/// - Resources are released strictly newest-first (LIFO) across the whole device: on probe
+///   failure, after `remove()` at unbind, and at `device_del` / final put for devices that
+///   never had a driver (`699fb50d9903`).
+/// - Release callbacks run outside the devres lock, on the thread doing the release; they
+///   may block. Devres never waits for *users* of a resource: that is what Revocable is for.
+/// - Lookups (`find`, `remove`, `destroy`, `release`) search newest-first and match by
+///   release-function name plus an optional predicate.
+/// - Groups nest; releasing a group also removes every group wholly inside it, and leaves
+///   the markers of partially overlapping groups in place (devres.c `remove_nodes`).
+///
+/// Misuse — removing an action that is not registered, closing or releasing a group that
+/// does not exist, using devres of a released device — throws a typed error and changes
+/// nothing. Adding to a device other than the one this thread is probing raises a
+/// `devres.wrongDevice` warning (brief P12).
+///
+/// Cost: add is one lock and one array append; release-all is one lock and a reverse walk;
+/// lookups are O(n) newest-first, as in the kernel.
+public final class Devres: @unchecked Sendable {
+    let kernel: Kernel
+    let deviceID: ObjectID
+    let deviceName: String
+    /// The owning device's state, shared (not the device itself: no reference cycle, and no
+    /// dangling reference if someone keeps the devres after the device is gone).
+    let deviceCore: Locked<DeviceCore>
+    let nodes = Locked<[DevresNode]>([])
+
+    init(kernel: Kernel, deviceID: ObjectID, deviceName: String, deviceCore: Locked<DeviceCore>) {
+        self.kernel = kernel
+        self.deviceID = deviceID
+        self.deviceName = deviceName
+        self.deviceCore = deviceCore
+    }
+
+    /// The current list, oldest first (what `CONFIG_DEBUG_DEVRES` would log).
+    public var entries: [DevresEntry] { nodes.withLock { $0.map(\.entry) } }
+
+    /// Number of registered resources (group markers not counted).
+    public var count: Int { nodes.withLock { $0.count { !$0.isGroupMarker } } }
+
+    public var isEmpty: Bool { nodes.withLock { $0.isEmpty } }
+
+    // MARK: Adding
+
+    /// `devres_alloc` + `devres_add`: registers `payload` with a release function named
+    /// `release`. Fails with ENOMEM only under fault injection (then nothing is registered).
+    public func add<P: AnyObject & Sendable>(_ payload: P, release name: String, site: CallSite = CallSite(),
+                                             _ release: @escaping @Sendable (P) -> Void) throws(DriverCoreError) {
+        try append(DevresEntry(kind: .resource, name: name, site: site), payload: payload,
+                   release: { release(payload) }, fault: .devresAlloc)
+    }
+
+    /// `devm_kzalloc` and friends: memory freed (logically) when the binding ends. Any use
+    /// after that is reported as a use after free.
+    public func alloc<T: Sendable>(_ value: T, name: String = "devm_kzalloc",
+                                   site: CallSite = CallSite()) throws(DriverCoreError) -> ModelMemory<T> {
+        let memory = ModelMemory(value, name: "\(name) of \(deviceName)", events: kernel.events, site: site)
+        try append(DevresEntry(kind: .resource, name: name, site: site), payload: memory,
+                   release: { try? memory.free(site: .model) }, fault: .devresAlloc)
+        return memory
+    }
+
+    /// `devm_kfree`: frees a devres allocation early. Freeing memory that devres does not
+    /// manage is reported (the kernel WARNs).
+    public func free<T>(_ memory: ModelMemory<T>, site: CallSite = CallSite()) throws(DriverCoreError) {
+        guard let node = try unlink(where: { $0.payload === memory }, site: site) else {
+            throw DriverCoreError.resourceNotFound(device: deviceName, resource: memory.name, site: site)
+        }
+        kernel.events.emit(.devresDestroy, object: deviceID, name: deviceName, detail: node.entry.name, site: site)
+        try memory.free(site: site)
+    }
+
+    /// `devm_add_action`: runs `action` when the binding ends. On (injected) allocation
+    /// failure nothing is registered and the action does not run.
+    public func addAction(_ key: ActionKey, site: CallSite = CallSite(),
+                          _ action: @escaping @Sendable () -> Void) throws(DriverCoreError) {
+        try append(DevresEntry(kind: .action(key), name: key.function, site: site), payload: nil,
+                   release: action, fault: .devresAction)
+    }
+
+    /// `devm_add_action_or_reset`: as ``addAction(_:site:_:)``, but if registration fails
+    /// the action runs at once before the error is returned, so the caller's resource is
+    /// never leaked.
+    public func addActionOrReset(_ key: ActionKey, site: CallSite = CallSite(),
+                                 _ action: @escaping @Sendable () -> Void) throws(DriverCoreError) {
+        do {
+            try addAction(key, site: site, action)
+        } catch {
+            action()
+            throw error
+        }
+    }
+
+    /// `devm_remove_action`: unregisters without running. Not registered → error (WARN).
+    public func removeAction(_ key: ActionKey, site: CallSite = CallSite()) throws(DriverCoreError) {
+        guard try unlink(where: { $0.entry.kind == .action(key) }, site: site) != nil else {
+            throw DriverCoreError.resourceNotFound(device: deviceName, resource: key.description, site: site)
+        }
+        kernel.events.emit(.devresRemove, object: deviceID, name: deviceName, detail: key.description, site: site)
+    }
+
+    /// `devm_release_action`: unregisters and runs now, exactly once.
+    public func releaseAction(_ key: ActionKey, site: CallSite = CallSite()) throws(DriverCoreError) {
+        guard let node = try unlink(where: { $0.entry.kind == .action(key) }, site: site) else {
+            throw DriverCoreError.resourceNotFound(device: deviceName, resource: key.description, site: site)
+        }
+        run(node, site: site)
+    }
+
+    /// `devm_is_action_added`.
+    public func isActionAdded(_ key: ActionKey) -> Bool {
+        nodes.withLock { $0.contains { $0.entry.kind == .action(key) } }
+    }
+
+    // MARK: Lookup by release function and match
+
+    /// `devres_find`: the newest resource with release function `release` whose payload
+    /// matches. Does not remove it.
+    public func find<P: AnyObject>(_ type: P.Type, release name: String,
+                                   where match: (P) -> Bool = { _ in true }) -> P? {
+        nodes.withLock { list in
+            for node in list.reversed() where node.entry.kind == .resource && node.entry.name == name {
+                if let p = node.payload as? P, match(p) { return p }
+            }
+            return nil
+        }
+    }
+
+    /// `devres_get`: atomically finds a matching resource or adds `new` (single-instance
+    /// resources). Returns whichever is registered afterwards.
+    public func get<P: AnyObject & Sendable>(_ new: P, release name: String, where match: (P) -> Bool = { _ in true },
+                                             site: CallSite = CallSite(),
+                                             _ release: @escaping @Sendable (P) -> Void) throws(DriverCoreError) -> P {
+        try checkDeviceUsable("devres_get", site: site)
+        if kernel.faults.shouldFail(.devresAlloc, name: name, device: deviceName, site: site) {
+            throw DriverCoreError.outOfMemory(device: deviceName, what: name, site: site)
+        }
+        let found: P? = nodes.withLock { list in
+            for node in list.reversed() where node.entry.kind == .resource && node.entry.name == name {
+                if let p = node.payload as? P, match(p) { return p }
+            }
+            list.append(DevresNode(entry: DevresEntry(kind: .resource, name: name, site: site), payload: new,
+                                   release: { release(new) }))
+            return nil
+        }
+        if let found { return found }
+        emitAdd(name, site: site)
+        return new
+    }
+
+    /// `devres_remove`: unlinks the newest match and hands it back; its release is *not*
+    /// called — the caller owns it now.
+    public func remove<P: AnyObject>(_ type: P.Type, release name: String, where match: @escaping (P) -> Bool = { _ in true },
+                                     site: CallSite = CallSite()) throws(DriverCoreError) -> P? {
+        guard let node = try unlink(where: { Self.matches($0, name, match) }, site: site) else { return nil }
+        kernel.events.emit(.devresRemove, object: deviceID, name: deviceName, detail: name, site: site)
+        return node.payload as? P
+    }
+
+    /// `devres_destroy`: unlinks and frees the newest match without calling its release.
+    /// Nothing matched → ``DriverCoreError/resourceNotFound(device:resource:site:)`` (-ENOENT).
+    public func destroy<P: AnyObject>(_ type: P.Type, release name: String, where match: @escaping (P) -> Bool = { _ in true },
+                                      site: CallSite = CallSite()) throws(DriverCoreError) {
+        guard let node = try unlink(where: { Self.matches($0, name, match) }, site: site) else {
+            throw DriverCoreError.resourceNotFound(device: deviceName, resource: name, site: site)
+        }
+        kernel.events.emit(.devresDestroy, object: deviceID, name: deviceName, detail: name, site: site)
+        if let memory = node.payload as? any Freeable { memory.freeQuietly(site: site) }
+    }
+
+    /// `devres_release`: unlinks the newest match and calls its release now.
+    public func release<P: AnyObject>(_ type: P.Type, release name: String, where match: @escaping (P) -> Bool = { _ in true },
+                                      site: CallSite = CallSite()) throws(DriverCoreError) {
+        guard let node = try unlink(where: { Self.matches($0, name, match) }, site: site) else {
+            throw DriverCoreError.resourceNotFound(device: deviceName, resource: name, site: site)
+        }
+        run(node, site: site)
+    }
+
+    /// `devres_for_each_res`: calls `body` for each match, newest first. `body` must not
+    /// touch this device's devres (the kernel holds the devres lock there too).
+    public func forEach<P: AnyObject>(_ type: P.Type, release name: String, where match: (P) -> Bool = { _ in true },
+                                      _ body: (P) -> Void) {
+        let matched: [P] = nodes.withLock { list in
+            list.reversed().compactMap { node in
+                guard node.entry.kind == .resource, node.entry.name == name, let p = node.payload as? P, match(p) else { return nil }
+                return p
+            }
+        }
+        matched.forEach(body)
+    }
+
+    // MARK: Internals shared by the group and release paths
+
+    static func matches<P>(_ node: DevresNode, _ name: String, _ match: (P) -> Bool) -> Bool {
+        guard node.entry.kind == .resource, node.entry.name == name, let p = node.payload as? P else { return false }
+        return match(p)
+    }
+
+    func checkDeviceUsable(_ operation: String, site: CallSite) throws(DriverCoreError) {
+        if deviceCore.withLock({ $0.state }) == .released {
+            let error = DriverCoreError.useAfterRelease(device: deviceName, operation: operation, site: site)
+            kernel.events.emit(.refMisuse, object: deviceID, name: deviceName, detail: error.description, site: site)
+            throw error
+        }
+        if let probing = ProbeContext.current, probing.id != deviceID {
+            kernel.warn(deviceID: deviceID, deviceName: deviceName,
+                        "devres '\(operation)' added to \(deviceName) while probing \(probing.name) (P12: wrong device)",
+                        kind: .devresWrongDevice, site: site)
+        }
+    }
+
+    func append(_ entry: DevresEntry, payload: AnyObject?, release: (@Sendable () -> Void)?,
+                fault: FaultInjector.PointKind) throws(DriverCoreError) {
+        try checkDeviceUsable(entry.name, site: entry.site)
+        if kernel.faults.shouldFail(fault, name: entry.name, device: deviceName, site: entry.site) {
+            throw DriverCoreError.outOfMemory(device: deviceName, what: entry.name, site: entry.site)
+        }
+        nodes.withLock { $0.append(DevresNode(entry: entry, payload: payload, release: release)) }
+        emitAdd(entry.name, site: entry.site)
+    }
+
+    func emitAdd(_ name: String, site: CallSite) {
+        kernel.events.emit(.devresAdd, object: deviceID, name: deviceName, detail: name, site: site)
+    }
+
+    /// Unlinks the newest node satisfying `predicate`.
+    func unlink(where predicate: (DevresNode) -> Bool, site: CallSite) throws(DriverCoreError) -> DevresNode? {
+        if deviceCore.withLock({ $0.state }) == .released {
+            throw DriverCoreError.useAfterRelease(device: deviceName, operation: "devres lookup", site: site)
+        }
+        return nodes.withLock { list in
+            guard let index = list.lastIndex(where: predicate) else { return nil }
+            return list.remove(at: index)
+        }
+    }
+
+    func run(_ node: DevresNode, site: CallSite) {
+        kernel.events.emit(.devresRelease, object: deviceID, name: deviceName, detail: node.entry.name, site: node.entry.site)
+        node.release?()
+    }
+
+    /// `devres_release_all`: every node, newest first, callbacks outside the lock.
+    /// Returns the number of resources released (group markers not counted).
+    @discardableResult
+    func releaseAll(site: CallSite) -> Int {
+        let all = nodes.withLock { list in
+            let taken = list
+            list.removeAll(keepingCapacity: false)
+            return taken
+        }
+        var released = 0
+        for node in all.reversed() where !node.isGroupMarker {
+            run(node, site: site)
+            released += 1
+        }
+        return released
+    }
+}
+
+/// Memory that devres can free without running a release callback (`devres_destroy`).
+protocol Freeable: AnyObject {
+    func freeQuietly(site: CallSite)
+}
+
+extension ModelMemory: Freeable {
+    func freeQuietly(site: CallSite) { try? free(site: site) }
+}
