@@ -6,6 +6,10 @@ import Instrumentation
 /// The state of the model is unchanged by a call that throws one of these (except where a
 /// case says otherwise), so a caller can report it and go on.
 public enum DriverCoreError: Error, Sendable, Equatable, CustomStringConvertible {
+    /// Two errors are equal when they report the same misuse of the same object, wherever
+    /// it happened: tests compare what went wrong; the site is for the human reading it.
+    public static func == (a: DriverCoreError, b: DriverCoreError) -> Bool { a.message == b.message }
+
     /// `operation` was attempted on a device whose last reference was already dropped.
     case useAfterRelease(device: String, operation: String, site: CallSite)
     /// The operation is not valid in the device's current lifecycle state.
@@ -50,28 +54,45 @@ public enum DriverCoreError: Error, Sendable, Equatable, CustomStringConvertible
         }
     }
 
-    public var description: String {
+    /// Where the misuse happened, when the error records it.
+    public var site: CallSite? {
         switch self {
-        case let .useAfterRelease(d, op, s): "\(s): \(op) on device '\(d)' after its release"
-        case let .invalidState(d, op, st, s): "\(s): cannot \(op) device '\(d)' in state \(st)"
+        case let .useAfterRelease(_, _, s), let .invalidState(_, _, _, s), let .missingRelease(_, s),
+             let .alreadyRegistered(_, _, s), let .unknown(_, _, s), let .alreadyBound(_, _, s), let .notBound(_, s),
+             let .bindAttributesSuppressed(_, s), let .noMatch(_, _, s), let .resourceNotFound(_, _, s),
+             let .groupNotFound(_, _, s), let .resourceExists(_, _, s), let .outOfMemory(_, _, s),
+             let .staleBinding(_, _, s), let .useAfterFree(_, _, _, s), let .doubleFree(_, _, s),
+             let .linkCycle(_, _, s), let .invalidArgument(_, s):
+            s
+        case .probeFailed: nil
+        }
+    }
+
+    public var description: String { site.map { "\($0): \(message)" } ?? message }
+
+    /// What went wrong, without the call site.
+    public var message: String {
+        switch self {
+        case let .useAfterRelease(d, op, s): "\(op) on device '\(d)' after its release"
+        case let .invalidState(d, op, st, s): "cannot \(op) device '\(d)' in state \(st)"
         case let .missingRelease(d, s):
-            "\(s): device '\(d)' does not have a release() function, it is broken and must be fixed"
-        case let .alreadyRegistered(k, n, s): "\(s): \(k) '\(n)' is already registered"
-        case let .unknown(k, n, s): "\(s): no \(k) named '\(n)'"
-        case let .alreadyBound(d, drv, s): "\(s): device '\(d)' is already bound to '\(drv)'"
-        case let .notBound(d, s): "\(s): device '\(d)' is not bound to a driver"
-        case let .bindAttributesSuppressed(drv, s): "\(s): driver '\(drv)' suppresses bind/unbind attributes"
-        case let .noMatch(d, drv, s): "\(s): driver '\(drv)' does not match device '\(d)'"
+            "device '\(d)' does not have a release() function, it is broken and must be fixed"
+        case let .alreadyRegistered(k, n, s): "\(k) '\(n)' is already registered"
+        case let .unknown(k, n, s): "no \(k) named '\(n)'"
+        case let .alreadyBound(d, drv, s): "device '\(d)' is already bound to '\(drv)'"
+        case let .notBound(d, s): "device '\(d)' is not bound to a driver"
+        case let .bindAttributesSuppressed(drv, s): "driver '\(drv)' suppresses bind/unbind attributes"
+        case let .noMatch(d, drv, s): "driver '\(drv)' does not match device '\(d)'"
         case let .probeFailed(d, drv, e, r): "probe of '\(d)' by '\(drv)' failed with \(e): \(r)"
-        case let .resourceNotFound(d, r, s): "\(s): no managed resource '\(r)' on '\(d)'"
-        case let .groupNotFound(d, g, s): "\(s): no devres group \(g) on '\(d)'"
-        case let .resourceExists(d, r, s): "\(s): managed resource '\(r)' already exists on '\(d)'"
-        case let .outOfMemory(d, w, s): "\(s): allocation of \(w) for '\(d)' failed (ENOMEM)"
-        case let .staleBinding(d, op, s): "\(s): \(op) with a bound-device proof of '\(d)' from an ended binding"
-        case let .useAfterFree(m, op, f, s): "\(s): \(op) of \(m) after it was freed at \(f)"
-        case let .doubleFree(m, f, s): "\(s): \(m) freed twice (first at \(f))"
-        case let .linkCycle(sup, con, s): "\(s): link \(sup) -> \(con) would create a dependency cycle"
-        case let .invalidArgument(m, s): "\(s): \(m)"
+        case let .resourceNotFound(d, r, s): "no managed resource '\(r)' on '\(d)'"
+        case let .groupNotFound(d, g, s): "no devres group \(g) on '\(d)'"
+        case let .resourceExists(d, r, s): "managed resource '\(r)' already exists on '\(d)'"
+        case let .outOfMemory(d, w, s): "allocation of \(w) for '\(d)' failed (ENOMEM)"
+        case let .staleBinding(d, op, s): "\(op) with a bound-device proof of '\(d)' from an ended binding"
+        case let .useAfterFree(m, op, f, s): "\(op) of \(m) after it was freed at \(f)"
+        case let .doubleFree(m, f, s): "\(m) freed twice (first at \(f))"
+        case let .linkCycle(sup, con, s): "link \(sup) -> \(con) would create a dependency cycle"
+        case let .invalidArgument(m, s): "\(m)"
         }
     }
 }

@@ -53,7 +53,9 @@ public final class Kernel: @unchecked Sendable {
 
     // MARK: Buses
 
-    public func registerBus(_ bus: Bus, site: CallSite = CallSite()) throws(DriverCoreError) {
+    public func registerBus(_ bus: Bus, fileID: StaticString = #fileID, line: UInt = #line) throws(DriverCoreError) {
+
+        let site = CallSite(fileID: fileID, line: line)
         try registry.withLock { r throws(DriverCoreError) in
             guard r.buses[bus.name] == nil else {
                 throw DriverCoreError.alreadyRegistered(kind: "bus", name: bus.name, site: site)

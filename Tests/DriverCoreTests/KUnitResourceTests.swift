@@ -123,7 +123,7 @@ import Instrumentation
         try t.kernel.register(a)
         let b = t.device("pd.0")
         #expect(throws: DriverCoreError.alreadyRegistered(kind: "device", name: "pd.0", site: CallSite())) {
-            try t.kernel.register(b, site: CallSite())
+            try t.kernel.register(b)
         }
         try b.put()
         #expect(t.releasedNames == ["pd.0"])

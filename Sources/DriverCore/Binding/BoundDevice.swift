@@ -22,20 +22,24 @@ public struct BoundDevice: ~Copyable {
     public var isCurrent: Bool { device.core.withLock { $0.epoch == epoch && $0.driver != nil } }
 
     /// Throws unless this proof's binding is still the device's current one.
-    public func check(_ operation: String, site: CallSite = CallSite()) throws(DriverCoreError) {
+    public func check(_ operation: String, fileID: StaticString = #fileID, line: UInt = #line) throws(DriverCoreError) {
+        let site = CallSite(fileID: fileID, line: line)
         guard isCurrent else {
             throw DriverCoreError.staleBinding(device: device.name, operation: operation, site: site)
         }
     }
 
     /// `dev_set_drvdata()`: driver data lives for the bound lifetime and is cleared at unbind.
-    public func setDriverData(_ data: (any Sendable)?, site: CallSite = CallSite()) throws(DriverCoreError) {
-        try check("set driver data", site: site)
+    public func setDriverData(_ data: (any Sendable)?, fileID: StaticString = #fileID, line: UInt = #line) throws(DriverCoreError) {
+        let site = CallSite(fileID: fileID, line: line)
+        try check("set driver data", fileID: site.fileID, line: site.line)
         device.core.withLock { $0.driverData = data }
     }
 
-    public func driverData<T>(as type: T.Type, site: CallSite = CallSite()) throws(DriverCoreError) -> T? {
-        try check("read driver data", site: site)
+    public func driverData<T>(as type: T.Type, fileID: StaticString = #fileID, line: UInt = #line) throws(DriverCoreError) -> T? {
+
+        let site = CallSite(fileID: fileID, line: line)
+        try check("read driver data", fileID: site.fileID, line: site.line)
         return device.core.withLock { $0.driverData as? T }
     }
 
@@ -44,7 +48,8 @@ public struct BoundDevice: ~Copyable {
 
     /// One named step of a probe: an injectable point (see ``FaultInjector``). A probe that
     /// marks each step this way can be swept by failing the 1st, 2nd, … step.
-    public func step(_ name: String, site: CallSite = CallSite()) throws(ProbeError) {
+    public func step(_ name: String, fileID: StaticString = #fileID, line: UInt = #line) throws(ProbeError) {
+        let site = CallSite(fileID: fileID, line: line)
         if device.kernel.faults.shouldFail(.probeStep, name: name, device: device.name, site: site) {
             throw ProbeError.failed(.EIO, "injected failure at probe step '\(name)'")
         }

@@ -19,7 +19,8 @@ extension Kernel {
     // MARK: sysfs-like manual binding
 
     /// The sysfs `bind` file of a driver: binds `device` to the named driver if it matches.
-    public func bind(_ device: Device, to driverName: String, site: CallSite = CallSite()) throws(DriverCoreError) {
+    public func bind(_ device: Device, to driverName: String, fileID: StaticString = #fileID, line: UInt = #line) throws(DriverCoreError) {
+        let site = CallSite(fileID: fileID, line: line)
         try device.checkNotReleased("bind", site: site)
         guard let bus = device.bus, let record = driverRecord(named: driverName, on: bus) else {
             throw DriverCoreError.unknown(kind: "driver", name: driverName, site: site)
@@ -51,7 +52,8 @@ extension Kernel {
 
     /// The sysfs `unbind` file of a driver: unbinds `device`. Returns once remove and devres
     /// release have run — never waits for users (open files, other drivers' handles).
-    public func unbind(_ device: Device, site: CallSite = CallSite()) throws(DriverCoreError) {
+    public func unbind(_ device: Device, fileID: StaticString = #fileID, line: UInt = #line) throws(DriverCoreError) {
+        let site = CallSite(fileID: fileID, line: line)
         try device.checkNotReleased("unbind", site: site)
         guard let record = device.core.withLock({ $0.driver }), device.state == .bound else {
             throw DriverCoreError.notBound(device: device.name, site: site)
@@ -64,7 +66,8 @@ extension Kernel {
 
     /// The sysfs `driver_override` file: only the named driver may bind from now on (nil
     /// restores normal matching). Does not unbind a bound driver, as in the kernel.
-    public func setDriverOverride(_ device: Device, _ driverName: String?, site: CallSite = CallSite()) throws(DriverCoreError) {
+    public func setDriverOverride(_ device: Device, _ driverName: String?, fileID: StaticString = #fileID, line: UInt = #line) throws(DriverCoreError) {
+        let site = CallSite(fileID: fileID, line: line)
         try device.checkNotReleased("set driver_override", site: site)
         if let driverName, driverName.isEmpty {
             throw DriverCoreError.invalidArgument("empty driver_override", site: site)
@@ -82,7 +85,8 @@ extension Kernel {
     // MARK: Driver registration
 
     /// `driver_register()`: publishes the driver and binds every matching unbound device.
-    public func registerDriver(_ driver: any DeviceDriver, on bus: Bus, site: CallSite = CallSite()) throws(DriverCoreError) {
+    public func registerDriver(_ driver: any DeviceDriver, on bus: Bus, fileID: StaticString = #fileID, line: UInt = #line) throws(DriverCoreError) {
+        let site = CallSite(fileID: fileID, line: line)
         let record = try registry.withLock { r throws(DriverCoreError) -> DriverRecord in
             guard let index = r.buses[bus.name], index.bus === bus else {
                 throw DriverCoreError.unknown(kind: "bus", name: bus.name, site: site)
@@ -101,7 +105,8 @@ extension Kernel {
     }
 
     /// `driver_unregister()`: unbinds every device bound to the driver, then forgets it.
-    public func unregisterDriver(_ driver: any DeviceDriver, on bus: Bus, site: CallSite = CallSite()) throws(DriverCoreError) {
+    public func unregisterDriver(_ driver: any DeviceDriver, on bus: Bus, fileID: StaticString = #fileID, line: UInt = #line) throws(DriverCoreError) {
+        let site = CallSite(fileID: fileID, line: line)
         guard let record = driverRecord(named: driver.name, on: bus), record.driver === driver else {
             throw DriverCoreError.unknown(kind: "driver", name: driver.name, site: site)
         }

@@ -52,7 +52,8 @@ public final class Device: @unchecked Sendable, CustomStringConvertible {
     /// `release` may be nil only to model broken legacy code: ``Kernel/add(_:site:)`` refuses it.
     public init(kernel: Kernel, name: String, bus: Bus? = nil, parent: Device? = nil,
                 matchName: String? = nil, matchIDs: [String] = [], properties: [String: String] = [:],
-                site: CallSite = CallSite(), release: DeviceRelease?) {
+                fileID: StaticString = #fileID, line: UInt = #line, release: DeviceRelease?) {
+        let site = CallSite(fileID: fileID, line: line)
         self.kernel = kernel
         self.name = name
         self.bus = bus
@@ -83,13 +84,15 @@ public final class Device: @unchecked Sendable, CustomStringConvertible {
     public var driverOverride: String? { core.withLock { $0.driverOverride } }
 
     /// The driver data set by the bound driver (`dev_get_drvdata`), cleared at unbind.
-    public func driverData<T>(as type: T.Type, site: CallSite = CallSite()) throws(DriverCoreError) -> T? {
+    public func driverData<T>(as type: T.Type, fileID: StaticString = #fileID, line: UInt = #line) throws(DriverCoreError) -> T? {
+        let site = CallSite(fileID: fileID, line: line)
         try checkNotReleased("read driver data", site: site)
         return core.withLock { $0.driverData as? T }
     }
 
     /// Reads a device property (firmware-node style). Fails after release.
-    public func property(_ key: String, site: CallSite = CallSite()) throws(DriverCoreError) -> String? {
+    public func property(_ key: String, fileID: StaticString = #fileID, line: UInt = #line) throws(DriverCoreError) -> String? {
+        let site = CallSite(fileID: fileID, line: line)
         try checkNotReleased("read property '\(key)'", site: site)
         return core.withLock { $0.properties[key] }
     }
@@ -104,7 +107,8 @@ public final class Device: @unchecked Sendable, CustomStringConvertible {
 
     /// `get_device()`: takes a reference. Fails (without changing anything) once released.
     @discardableResult
-    public func get(site: CallSite = CallSite()) throws(DriverCoreError) -> Device {
+    public func get(fileID: StaticString = #fileID, line: UInt = #line) throws(DriverCoreError) -> Device {
+        let site = CallSite(fileID: fileID, line: line)
         Scheduling.point(.refGet(id, name: name), site: site)
         var current = refcount.load(ordering: .relaxed)
         while true {
@@ -123,7 +127,8 @@ public final class Device: @unchecked Sendable, CustomStringConvertible {
     /// `put_device()`: drops a reference; the final put runs object-resource release, then the
     /// release callback, exactly once, on the calling thread. A put with no reference left
     /// (double put, put after release) is reported and changes nothing.
-    public func put(site: CallSite = CallSite()) throws(DriverCoreError) {
+    public func put(fileID: StaticString = #fileID, line: UInt = #line) throws(DriverCoreError) {
+        let site = CallSite(fileID: fileID, line: line)
         Scheduling.point(.refPut(id, name: name), site: site)
         var current = refcount.load(ordering: .relaxed)
         while true {
@@ -166,7 +171,7 @@ public final class Device: @unchecked Sendable, CustomStringConvertible {
         kernel.events.emit(.deviceRelease, object: id, name: name, site: site)
         releaseCallback?(self)
         if let parent, core.withLock({ $0.holdsParentReference }) {
-            try? parent.put(site: site)
+            try? parent.put(fileID: site.fileID, line: site.line)
         }
     }
 }

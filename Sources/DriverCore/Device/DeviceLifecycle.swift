@@ -10,7 +10,8 @@ extension Kernel {
     /// freshly initialised (double add), a released device, a duplicate name, an unknown bus,
     /// a parent that is not present. On refusal the caller still owns its reference and must
     /// `put` it, as after a failed `device_add()`. May block (probe runs on this thread).
-    public func add(_ device: Device, site: CallSite = CallSite()) throws(DriverCoreError) {
+    public func add(_ device: Device, fileID: StaticString = #fileID, line: UInt = #line) throws(DriverCoreError) {
+        let site = CallSite(fileID: fileID, line: line)
         try device.checkNotReleased("add", site: site)
         guard device.releaseCallback != nil else {
             warn(deviceID: device.id, deviceName: device.name,
@@ -25,7 +26,7 @@ extension Kernel {
                 throw DriverCoreError.invalidState(device: parent.name, operation: "add child '\(device.name)' to",
                                                    state: parent.state, site: site)
             }
-            try parent.get(site: site)
+            try parent.get(fileID: site.fileID, line: site.line)
         }
         do {
             try registry.withLock { r throws(DriverCoreError) in
@@ -44,7 +45,7 @@ extension Kernel {
                 index?.index(device, override: device.driverOverride)
             }
         } catch {
-            if let parent = device.parent { try? parent.put(site: site) }
+            if let parent = device.parent { try? parent.put(fileID: site.fileID, line: site.line) }
             throw error
         }
         device.core.withLock {
@@ -58,21 +59,23 @@ extension Kernel {
     }
 
     /// `device_register()`: the device was initialised by its `init`; this adds it.
-    public func register(_ device: Device, site: CallSite = CallSite()) throws(DriverCoreError) {
-        try add(device, site: site)
+    public func register(_ device: Device, fileID: StaticString = #fileID, line: UInt = #line) throws(DriverCoreError) {
+        let site = CallSite(fileID: fileID, line: line)
+        try add(device, fileID: site.fileID, line: site.line)
     }
 
     /// `device_del()`: children first, then unbind the driver (consumers of its links before
     /// it), drop its links, unpublish it, and flush devres left from outside a binding
     /// (`699fb50d9903`). Does not drop the caller's reference: the object lives on while
     /// references remain (hot-unplug with a file open).
-    public func delete(_ device: Device, site: CallSite = CallSite()) throws(DriverCoreError) {
+    public func delete(_ device: Device, fileID: StaticString = #fileID, line: UInt = #line) throws(DriverCoreError) {
+        let site = CallSite(fileID: fileID, line: line)
         try device.checkNotReleased("delete", site: site)
         guard device.state.isPresent else {
             throw DriverCoreError.invalidState(device: device.name, operation: "delete", state: device.state, site: site)
         }
         for child in device.children.reversed() where child.state.isPresent {
-            try? delete(child, site: site)
+            try? delete(child, fileID: site.fileID, line: site.line)
         }
         releaseDriver(device, site: site)
         purgeLinks(of: device, site: site)
@@ -91,13 +94,14 @@ extension Kernel {
     }
 
     /// `device_unregister()`: delete, then drop the caller's reference.
-    public func unregister(_ device: Device, site: CallSite = CallSite()) throws(DriverCoreError) {
-        try delete(device, site: site)
-        try device.put(site: site)
+    public func unregister(_ device: Device, fileID: StaticString = #fileID, line: UInt = #line) throws(DriverCoreError) {
+        let site = CallSite(fileID: fileID, line: line)
+        try delete(device, fileID: site.fileID, line: site.line)
+        try device.put(fileID: site.fileID, line: site.line)
     }
 
     /// `device_shutdown()`: calls each bound driver's shutdown, children before parents.
-    public func shutdownAll(site: CallSite = CallSite()) {
+    public func shutdownAll() {
         for device in devices.reversed() {
             guard let record = device.core.withLock({ $0.driver }) else { continue }
             record.driver.shutdown(device)

@@ -49,8 +49,9 @@ public final class Devres: @unchecked Sendable {
 
     /// `devres_alloc` + `devres_add`: registers `payload` with a release function named
     /// `release`. Fails with ENOMEM only under fault injection (then nothing is registered).
-    public func add<P: AnyObject & Sendable>(_ payload: P, release name: String, site: CallSite = CallSite(),
+    public func add<P: AnyObject & Sendable>(_ payload: P, release name: String, fileID: StaticString = #fileID, line: UInt = #line,
                                              _ release: @escaping @Sendable (P) -> Void) throws(DriverCoreError) {
+        let site = CallSite(fileID: fileID, line: line)
         try append(DevresEntry(kind: .resource, name: name, site: site), payload: payload,
                    release: { release(payload) }, fault: .devresAlloc)
     }
@@ -58,27 +59,32 @@ public final class Devres: @unchecked Sendable {
     /// `devm_kzalloc` and friends: memory freed (logically) when the binding ends. Any use
     /// after that is reported as a use after free.
     public func alloc<T: Sendable>(_ value: T, name: String = "devm_kzalloc",
-                                   site: CallSite = CallSite()) throws(DriverCoreError) -> ModelMemory<T> {
-        let memory = ModelMemory(value, name: "\(name) of \(deviceName)", events: kernel.events, site: site)
+                                   fileID: StaticString = #fileID, line: UInt = #line) throws(DriverCoreError) -> ModelMemory<T> {
+        let site = CallSite(fileID: fileID, line: line)
+        // Checked before the memory exists, so a failed allocation leaves nothing behind.
+        try checkAdd(name, fault: .devresAlloc, site: site)
+        let memory = ModelMemory(value, name: "\(name) of \(deviceName)", events: kernel.events, fileID: site.fileID, line: site.line)
         try append(DevresEntry(kind: .resource, name: name, site: site), payload: memory,
-                   release: { try? memory.free(site: .model) }, fault: .devresAlloc)
+                   release: { try? memory.free(fileID: "<model>", line: 0) }, fault: nil)
         return memory
     }
 
     /// `devm_kfree`: frees a devres allocation early. Freeing memory that devres does not
     /// manage is reported (the kernel WARNs).
-    public func free<T>(_ memory: ModelMemory<T>, site: CallSite = CallSite()) throws(DriverCoreError) {
+    public func free<T>(_ memory: ModelMemory<T>, fileID: StaticString = #fileID, line: UInt = #line) throws(DriverCoreError) {
+        let site = CallSite(fileID: fileID, line: line)
         guard let node = try unlink(where: { $0.payload === memory }, site: site) else {
             throw DriverCoreError.resourceNotFound(device: deviceName, resource: memory.name, site: site)
         }
         kernel.events.emit(.devresDestroy, object: deviceID, name: deviceName, detail: node.entry.name, site: site)
-        try memory.free(site: site)
+        try memory.free(fileID: site.fileID, line: site.line)
     }
 
     /// `devm_add_action`: runs `action` when the binding ends. On (injected) allocation
     /// failure nothing is registered and the action does not run.
-    public func addAction(_ key: ActionKey, site: CallSite = CallSite(),
+    public func addAction(_ key: ActionKey, fileID: StaticString = #fileID, line: UInt = #line,
                           _ action: @escaping @Sendable () -> Void) throws(DriverCoreError) {
+        let site = CallSite(fileID: fileID, line: line)
         try append(DevresEntry(kind: .action(key), name: key.function, site: site), payload: nil,
                    release: action, fault: .devresAction)
     }
@@ -86,10 +92,11 @@ public final class Devres: @unchecked Sendable {
     /// `devm_add_action_or_reset`: as ``addAction(_:site:_:)``, but if registration fails
     /// the action runs at once before the error is returned, so the caller's resource is
     /// never leaked.
-    public func addActionOrReset(_ key: ActionKey, site: CallSite = CallSite(),
+    public func addActionOrReset(_ key: ActionKey, fileID: StaticString = #fileID, line: UInt = #line,
                                  _ action: @escaping @Sendable () -> Void) throws(DriverCoreError) {
+        let site = CallSite(fileID: fileID, line: line)
         do {
-            try addAction(key, site: site, action)
+            try addAction(key, fileID: site.fileID, line: site.line, action)
         } catch {
             action()
             throw error
@@ -97,7 +104,8 @@ public final class Devres: @unchecked Sendable {
     }
 
     /// `devm_remove_action`: unregisters without running. Not registered → error (WARN).
-    public func removeAction(_ key: ActionKey, site: CallSite = CallSite()) throws(DriverCoreError) {
+    public func removeAction(_ key: ActionKey, fileID: StaticString = #fileID, line: UInt = #line) throws(DriverCoreError) {
+        let site = CallSite(fileID: fileID, line: line)
         guard try unlink(where: { $0.entry.kind == .action(key) }, site: site) != nil else {
             throw DriverCoreError.resourceNotFound(device: deviceName, resource: key.description, site: site)
         }
@@ -105,7 +113,8 @@ public final class Devres: @unchecked Sendable {
     }
 
     /// `devm_release_action`: unregisters and runs now, exactly once.
-    public func releaseAction(_ key: ActionKey, site: CallSite = CallSite()) throws(DriverCoreError) {
+    public func releaseAction(_ key: ActionKey, fileID: StaticString = #fileID, line: UInt = #line) throws(DriverCoreError) {
+        let site = CallSite(fileID: fileID, line: line)
         guard let node = try unlink(where: { $0.entry.kind == .action(key) }, site: site) else {
             throw DriverCoreError.resourceNotFound(device: deviceName, resource: key.description, site: site)
         }
@@ -134,8 +143,9 @@ public final class Devres: @unchecked Sendable {
     /// `devres_get`: atomically finds a matching resource or adds `new` (single-instance
     /// resources). Returns whichever is registered afterwards.
     public func get<P: AnyObject & Sendable>(_ new: P, release name: String, where match: (P) -> Bool = { _ in true },
-                                             site: CallSite = CallSite(),
+                                             fileID: StaticString = #fileID, line: UInt = #line,
                                              _ release: @escaping @Sendable (P) -> Void) throws(DriverCoreError) -> P {
+        let site = CallSite(fileID: fileID, line: line)
         try checkDeviceUsable("devres_get", site: site)
         if kernel.faults.shouldFail(.devresAlloc, name: name, device: deviceName, site: site) {
             throw DriverCoreError.outOfMemory(device: deviceName, what: name, site: site)
@@ -156,7 +166,8 @@ public final class Devres: @unchecked Sendable {
     /// `devres_remove`: unlinks the newest match and hands it back; its release is *not*
     /// called — the caller owns it now.
     public func remove<P: AnyObject>(_ type: P.Type, release name: String, where match: @escaping (P) -> Bool = { _ in true },
-                                     site: CallSite = CallSite()) throws(DriverCoreError) -> P? {
+                                     fileID: StaticString = #fileID, line: UInt = #line) throws(DriverCoreError) -> P? {
+        let site = CallSite(fileID: fileID, line: line)
         guard let node = try unlink(where: { Self.matches($0, name, match) }, site: site) else { return nil }
         kernel.events.emit(.devresRemove, object: deviceID, name: deviceName, detail: name, site: site)
         return node.payload as? P
@@ -165,7 +176,8 @@ public final class Devres: @unchecked Sendable {
     /// `devres_destroy`: unlinks and frees the newest match without calling its release.
     /// Nothing matched → ``DriverCoreError/resourceNotFound(device:resource:site:)`` (-ENOENT).
     public func destroy<P: AnyObject>(_ type: P.Type, release name: String, where match: @escaping (P) -> Bool = { _ in true },
-                                      site: CallSite = CallSite()) throws(DriverCoreError) {
+                                      fileID: StaticString = #fileID, line: UInt = #line) throws(DriverCoreError) {
+        let site = CallSite(fileID: fileID, line: line)
         guard let node = try unlink(where: { Self.matches($0, name, match) }, site: site) else {
             throw DriverCoreError.resourceNotFound(device: deviceName, resource: name, site: site)
         }
@@ -175,7 +187,8 @@ public final class Devres: @unchecked Sendable {
 
     /// `devres_release`: unlinks the newest match and calls its release now.
     public func release<P: AnyObject>(_ type: P.Type, release name: String, where match: @escaping (P) -> Bool = { _ in true },
-                                      site: CallSite = CallSite()) throws(DriverCoreError) {
+                                      fileID: StaticString = #fileID, line: UInt = #line) throws(DriverCoreError) {
+        let site = CallSite(fileID: fileID, line: line)
         guard let node = try unlink(where: { Self.matches($0, name, match) }, site: site) else {
             throw DriverCoreError.resourceNotFound(device: deviceName, resource: name, site: site)
         }
@@ -215,12 +228,18 @@ public final class Devres: @unchecked Sendable {
         }
     }
 
-    func append(_ entry: DevresEntry, payload: AnyObject?, release: (@Sendable () -> Void)?,
-                fault: FaultInjector.PointKind) throws(DriverCoreError) {
-        try checkDeviceUsable(entry.name, site: entry.site)
-        if kernel.faults.shouldFail(fault, name: entry.name, device: deviceName, site: entry.site) {
-            throw DriverCoreError.outOfMemory(device: deviceName, what: entry.name, site: entry.site)
+    /// The checks every registration passes: the device is not released, and (under fault
+    /// injection) the allocation may fail.
+    func checkAdd(_ name: String, fault: FaultInjector.PointKind?, site: CallSite) throws(DriverCoreError) {
+        try checkDeviceUsable(name, site: site)
+        if let fault, kernel.faults.shouldFail(fault, name: name, device: deviceName, site: site) {
+            throw DriverCoreError.outOfMemory(device: deviceName, what: name, site: site)
         }
+    }
+
+    func append(_ entry: DevresEntry, payload: AnyObject?, release: (@Sendable () -> Void)?,
+                fault: FaultInjector.PointKind?) throws(DriverCoreError) {
+        if let fault { try checkAdd(entry.name, fault: fault, site: entry.site) }
         nodes.withLock { $0.append(DevresNode(entry: entry, payload: payload, release: release)) }
         emitAdd(entry.name, site: entry.site)
     }
@@ -269,5 +288,5 @@ protocol Freeable: AnyObject {
 }
 
 extension ModelMemory: Freeable {
-    func freeQuietly(site: CallSite) { try? free(site: site) }
+    func freeQuietly(site: CallSite) { try? free(fileID: site.fileID, line: site.line) }
 }

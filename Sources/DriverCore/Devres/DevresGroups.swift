@@ -7,7 +7,8 @@ extension Devres {
     /// Opens a group and returns its id (a fresh one when `id` is nil). Can fail with ENOMEM
     /// under fault injection, as the kernel's kmalloc of the group can.
     @discardableResult
-    public func openGroup(_ id: DevresGroupID? = nil, site: CallSite = CallSite()) throws(DriverCoreError) -> DevresGroupID {
+    public func openGroup(_ id: DevresGroupID? = nil, fileID: StaticString = #fileID, line: UInt = #line) throws(DriverCoreError) -> DevresGroupID {
+        let site = CallSite(fileID: fileID, line: line)
         let group = id ?? .fresh()
         try append(DevresEntry(kind: .groupOpen(group), name: "grp<", site: site), payload: nil, release: nil,
                    fault: .devresAlloc)
@@ -17,7 +18,8 @@ extension Devres {
 
     /// Closes the group `id`, or the newest still-open group when nil. Closing a group that
     /// does not exist or is already closed is an error (the kernel WARNs / BUGs).
-    public func closeGroup(_ id: DevresGroupID? = nil, site: CallSite = CallSite()) throws(DriverCoreError) {
+    public func closeGroup(_ id: DevresGroupID? = nil, fileID: StaticString = #fileID, line: UInt = #line) throws(DriverCoreError) {
+        let site = CallSite(fileID: fileID, line: line)
         try checkDeviceUsable("devres_close_group", site: site)
         let closed: DevresGroupID? = nodes.withLock { list in
             guard let (group, isClosed) = Self.findGroup(id, in: list), !isClosed else { return nil }
@@ -32,7 +34,8 @@ extension Devres {
     }
 
     /// Removes the group's markers only; its resources stay, merged into the enclosing scope.
-    public func removeGroup(_ id: DevresGroupID? = nil, site: CallSite = CallSite()) throws(DriverCoreError) {
+    public func removeGroup(_ id: DevresGroupID? = nil, fileID: StaticString = #fileID, line: UInt = #line) throws(DriverCoreError) {
+        let site = CallSite(fileID: fileID, line: line)
         try checkDeviceUsable("devres_remove_group", site: site)
         let removed: DevresGroupID? = nodes.withLock { list in
             guard let (group, _) = Self.findGroup(id, in: list) else { return nil }
@@ -50,7 +53,8 @@ extension Devres {
     /// returns how many resources were released. Groups that only partly overlap the range
     /// keep their markers (devres.c `remove_nodes`, the two-pass colouring).
     @discardableResult
-    public func releaseGroup(_ id: DevresGroupID? = nil, site: CallSite = CallSite()) throws(DriverCoreError) -> Int {
+    public func releaseGroup(_ id: DevresGroupID? = nil, fileID: StaticString = #fileID, line: UInt = #line) throws(DriverCoreError) -> Int {
+        let site = CallSite(fileID: fileID, line: line)
         try checkDeviceUsable("devres_release_group", site: site)
         let taken: [DevresNode]? = nodes.withLock { list in
             guard let (group, _) = Self.findGroup(id, in: list),

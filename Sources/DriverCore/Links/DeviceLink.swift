@@ -58,7 +58,8 @@ extension Kernel {
     /// Refused: a link from a device to itself, or one that would close a dependency cycle.
     @discardableResult
     public func addLink(supplier: Device, consumer: Device, flags: DeviceLinkFlags = [],
-                        site: CallSite = CallSite()) throws(DriverCoreError) -> DeviceLink {
+                        fileID: StaticString = #fileID, line: UInt = #line) throws(DriverCoreError) -> DeviceLink {
+        let site = CallSite(fileID: fileID, line: line)
         try supplier.checkNotReleased("link supplier", site: site)
         try consumer.checkNotReleased("link consumer", site: site)
         guard supplier !== consumer else {
@@ -88,7 +89,8 @@ extension Kernel {
     }
 
     /// `device_link_del()`.
-    public func removeLink(_ link: DeviceLink, site: CallSite = CallSite()) {
+    public func removeLink(_ link: DeviceLink, fileID: StaticString = #fileID, line: UInt = #line) {
+        let site = CallSite(fileID: fileID, line: line)
         let removed = registry.withLock { r -> Bool in
             let before = r.links.count
             r.links.removeAll { $0 === link }
@@ -171,14 +173,14 @@ extension Kernel {
     func linksDeviceUnbound(_ device: Device, site: CallSite) {
         for link in managedLinks(where: { $0.consumer === device }) {
             if link.flags.contains(.autoremoveConsumer) {
-                removeLink(link, site: site)
+                removeLink(link, fileID: site.fileID, line: site.line)
             } else if link.supplier.state == .bound {
                 setState(link, .available)
             }
         }
         for link in managedLinks(where: { $0.supplier === device }) {
             if link.flags.contains(.autoremoveSupplier) {
-                removeLink(link, site: site)
+                removeLink(link, fileID: site.fileID, line: site.line)
             } else {
                 setState(link, .dormant)
             }
@@ -188,6 +190,6 @@ extension Kernel {
     /// `device_links_purge`: a deleted device takes its links with it.
     func purgeLinks(of device: Device, site: CallSite) {
         let doomed = registry.withLock { $0.links.filter { $0.supplier === device || $0.consumer === device } }
-        for link in doomed { removeLink(link, site: site) }
+        for link in doomed { removeLink(link, fileID: site.fileID, line: site.line) }
     }
 }

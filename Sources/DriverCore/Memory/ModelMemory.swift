@@ -25,7 +25,9 @@ public final class ModelMemory<Value: Sendable>: @unchecked Sendable {
         var freedAt: CallSite?
     }
 
-    public init(_ value: Value, name: String, events: EventStream? = nil, site: CallSite = CallSite()) {
+    public init(_ value: Value, name: String, events: EventStream? = nil, fileID: StaticString = #fileID, line: UInt = #line) {
+
+        let site = CallSite(fileID: fileID, line: line)
         self.name = name
         self.allocatedAt = site
         self.events = events
@@ -40,18 +42,20 @@ public final class ModelMemory<Value: Sendable>: @unchecked Sendable {
     public var freedAt: CallSite? { state.withLock { $0.freedAt } }
 
     /// Reads the value, or reports a use after free.
-    public func read<R>(site: CallSite = CallSite(), _ body: (Value) throws -> R) throws -> R {
+    public func read<R>(fileID: StaticString = #fileID, line: UInt = #line, _ body: (Value) throws -> R) throws -> R {
+        let site = CallSite(fileID: fileID, line: line)
         let value = try checkedValue(operation: "read", site: site)
         return try body(value)
     }
 
     /// The current value, or a use-after-free error.
-    public func get(site: CallSite = CallSite()) throws(DriverCoreError) -> Value {
-        try checkedValue(operation: "read", site: site)
+    public func get(fileID: StaticString = #fileID, line: UInt = #line) throws(DriverCoreError) -> Value {
+        try checkedValue(operation: "read", site: CallSite(fileID: fileID, line: line))
     }
 
     /// Mutates the value in place, or reports a use after free.
-    public func write<R>(site: CallSite = CallSite(), _ body: (inout Value) -> R) throws(DriverCoreError) -> R {
+    public func write<R>(fileID: StaticString = #fileID, line: UInt = #line, _ body: (inout Value) -> R) throws(DriverCoreError) -> R {
+        let site = CallSite(fileID: fileID, line: line)
         let result: Result<R, DriverCoreError> = state.withLock { s in
             guard s.freedAt == nil, s.value != nil else {
                 return .failure(.useAfterFree(memory: name, operation: "write", freedAt: s.freedAt ?? .model, site: site))
@@ -63,7 +67,8 @@ public final class ModelMemory<Value: Sendable>: @unchecked Sendable {
     }
 
     /// Frees the allocation. A second call is a double free (reported, state unchanged).
-    public func free(site: CallSite = CallSite()) throws(DriverCoreError) {
+    public func free(fileID: StaticString = #fileID, line: UInt = #line) throws(DriverCoreError) {
+        let site = CallSite(fileID: fileID, line: line)
         let previous: CallSite? = state.withLock { s in
             if let f = s.freedAt { return f }
             s.freedAt = site

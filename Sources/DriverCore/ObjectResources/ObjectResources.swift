@@ -30,17 +30,19 @@ public final class ObjectResources: @unchecked Sendable {
     public var count: Int { nodes.withLock { $0.count } }
 
     /// `drmm_add_action`: runs `action` at the owner's final put.
-    public func addAction(_ key: ActionKey, site: CallSite = CallSite(),
+    public func addAction(_ key: ActionKey, fileID: StaticString = #fileID, line: UInt = #line,
                           _ action: @escaping @Sendable () -> Void) throws(DriverCoreError) {
+        let site = CallSite(fileID: fileID, line: line)
         try append(DevresNode(entry: DevresEntry(kind: .action(key), name: key.function, site: site),
                               payload: nil, release: action))
     }
 
     /// `drmm_add_action_or_reset`: on failure the action runs at once and the error is returned.
-    public func addActionOrReset(_ key: ActionKey, site: CallSite = CallSite(),
+    public func addActionOrReset(_ key: ActionKey, fileID: StaticString = #fileID, line: UInt = #line,
                                  _ action: @escaping @Sendable () -> Void) throws(DriverCoreError) {
+        let site = CallSite(fileID: fileID, line: line)
         do {
-            try addAction(key, site: site, action)
+            try addAction(key, fileID: site.fileID, line: site.line, action)
         } catch {
             action()
             throw error
@@ -49,7 +51,8 @@ public final class ObjectResources: @unchecked Sendable {
 
     /// `drmm_release_action`: runs the action now and unregisters it, so it does not run
     /// again at the final put. Not registered → error (the kernel WARNs).
-    public func releaseAction(_ key: ActionKey, site: CallSite = CallSite()) throws(DriverCoreError) {
+    public func releaseAction(_ key: ActionKey, fileID: StaticString = #fileID, line: UInt = #line) throws(DriverCoreError) {
+        let site = CallSite(fileID: fileID, line: line)
         try checkOwner("drmm_release_action", site: site)
         let node = nodes.withLock { list -> DevresNode? in
             guard let i = list.lastIndex(where: { $0.entry.kind == .action(key) }) else { return nil }
@@ -67,15 +70,18 @@ public final class ObjectResources: @unchecked Sendable {
 
     /// `drmm_kzalloc`: memory freed at the owner's final put.
     public func alloc<T: Sendable>(_ value: T, name: String = "drmm_kzalloc",
-                                   site: CallSite = CallSite()) throws(DriverCoreError) -> ModelMemory<T> {
-        let memory = ModelMemory(value, name: "\(name) of \(ownerName)", events: kernel.events, site: site)
-        try append(DevresNode(entry: DevresEntry(kind: .resource, name: name, site: site), payload: memory,
-                              release: { try? memory.free(site: .model) }))
+                                   fileID: StaticString = #fileID, line: UInt = #line) throws(DriverCoreError) -> ModelMemory<T> {
+        let site = CallSite(fileID: fileID, line: line)
+        try checkAdd(name, site: site)
+        let memory = ModelMemory(value, name: "\(name) of \(ownerName)", events: kernel.events, fileID: site.fileID, line: site.line)
+        insert(DevresNode(entry: DevresEntry(kind: .resource, name: name, site: site), payload: memory,
+                          release: { try? memory.free(fileID: "<model>", line: 0) }))
         return memory
     }
 
     /// `drmm_kfree`: frees early. Memory not managed here → error.
-    public func free<T>(_ memory: ModelMemory<T>, site: CallSite = CallSite()) throws(DriverCoreError) {
+    public func free<T>(_ memory: ModelMemory<T>, fileID: StaticString = #fileID, line: UInt = #line) throws(DriverCoreError) {
+        let site = CallSite(fileID: fileID, line: line)
         try checkOwner("drmm_kfree", site: site)
         let found = nodes.withLock { list -> Bool in
             guard let i = list.lastIndex(where: { $0.payload === memory }) else { return false }
@@ -83,7 +89,7 @@ public final class ObjectResources: @unchecked Sendable {
             return true
         }
         guard found else { throw DriverCoreError.resourceNotFound(device: ownerName, resource: memory.name, site: site) }
-        try memory.free(site: site)
+        try memory.free(fileID: site.fileID, line: site.line)
     }
 
     private func checkOwner(_ operation: String, site: CallSite) throws(DriverCoreError) {
@@ -92,11 +98,19 @@ public final class ObjectResources: @unchecked Sendable {
         }
     }
 
-    private func append(_ node: DevresNode) throws(DriverCoreError) {
-        try checkOwner(node.entry.name, site: node.entry.site)
-        if kernel.faults.shouldFail(.objectAction, name: node.entry.name, device: ownerName, site: node.entry.site) {
-            throw DriverCoreError.outOfMemory(device: ownerName, what: node.entry.name, site: node.entry.site)
+    private func checkAdd(_ name: String, site: CallSite) throws(DriverCoreError) {
+        try checkOwner(name, site: site)
+        if kernel.faults.shouldFail(.objectAction, name: name, device: ownerName, site: site) {
+            throw DriverCoreError.outOfMemory(device: ownerName, what: name, site: site)
         }
+    }
+
+    private func append(_ node: DevresNode) throws(DriverCoreError) {
+        try checkAdd(node.entry.name, site: node.entry.site)
+        insert(node)
+    }
+
+    private func insert(_ node: DevresNode) {
         nodes.withLock { $0.append(node) }
         kernel.events.emit(.objectResourceAdd, object: ownerID, name: ownerName, detail: node.entry.name, site: node.entry.site)
     }
