@@ -96,3 +96,19 @@ final class DriverRecord: @unchecked Sendable {
     /// Keys under which this driver is indexed on its bus.
     var matchKeys: [String] { driver.idTable.map { "id:" + $0 } + ["name:" + driver.name] }
 }
+
+extension ProbeError {
+    /// Runs a stretch of probe code that mixes probe steps and driver-core calls, turning a
+    /// driver-core error into the probe failure really_probe would report (its errno kept).
+    public static func mapping<R>(_ body: () throws -> R) throws(ProbeError) -> R {
+        do {
+            return try body()
+        } catch let error as ProbeError {
+            throw error
+        } catch let error as DriverCoreError {
+            throw .failed(error.errno, error.message)
+        } catch {
+            throw .failed(.EIO, "\(error)")
+        }
+    }
+}

@@ -1,0 +1,103 @@
+import DriverCore
+import Instrumentation
+
+/// The built-in simulated board: a platform bus and a hot-pluggable USB-like bus, the buses'
+/// core code, and a few small drivers. A user of the driver core like any real driver is —
+/// no back doors.
+///
+/// Layout after ``populate()``:
+/// ```
+/// platform: regulator-fixed.0, gpio-sim.0, i2c-sim.0 (needs regulator vdd)
+/// usb:      usb1-1 (a hub port) → interfaces 1-1:1.0 (serial), 1-1:1.1 (gpio)
+/// ```
+public final class SimBoard: @unchecked Sendable {
+    public let kernel: Kernel
+    public let platform: Bus
+    public let usb: USBBus
+    /// Named providers (regulators) that consumers look up in probe, like regulator_get.
+    public let providers = Locked<[String: String]>([:])
+
+    public init(kernel: Kernel = Kernel()) throws(DriverCoreError) {
+        self.kernel = kernel
+        platform = Bus(name: "platform")
+        try kernel.registerBus(platform)
+        usb = try USBBus(kernel: kernel)
+    }
+
+    /// A platform device whose release frees its container (here: nothing but the device).
+    public func platformDevice(_ name: String, compatible: [String] = [], parent: Device? = nil) -> Device {
+        Device(kernel: kernel, name: name, bus: platform, parent: parent,
+               matchName: name.split(separator: ".").first.map(String.init), matchIDs: compatible) { _ in }
+    }
+
+    /// Registers the board's drivers and devices. The I2C controller is added before the
+    /// regulator it needs, so its first probe defers and the regulator's bind resolves it.
+    public func populate() throws(DriverCoreError) {
+        try kernel.registerDriver(RegulatorFixedDriver(board: self), on: platform)
+        try kernel.registerDriver(GpioSimDriver(), on: platform)
+        try kernel.registerDriver(I2cSimDriver(board: self), on: platform)
+        try kernel.registerDriver(USBGenericDriver(usb: usb), on: usb.bus)
+        try kernel.registerDriver(USBInterfaceDriver(name: "usb-serial", interfaceClass: "serial"), on: usb.bus)
+        try kernel.registerDriver(USBInterfaceDriver(name: "usb-gpio", interfaceClass: "gpio"), on: usb.bus)
+        try kernel.register(platformDevice("gpio-sim.0", compatible: ["gpio-sim"]))
+        try kernel.register(platformDevice("i2c-sim.0", compatible: ["i2c-sim"]))
+        try kernel.register(platformDevice("regulator-fixed.0", compatible: ["regulator-fixed"]))
+        _ = try usb.plug(port: "1-1", interfaces: ["serial", "gpio"])
+    }
+}
+
+/// A fixed regulator: publishes a named supply while bound.
+final class RegulatorFixedDriver: DeviceDriver {
+    let name = "regulator-fixed"
+    let idTable = ["regulator-fixed"]
+    let board: SimBoard
+    init(board: SimBoard) { self.board = board }
+
+    func probe(_ device: borrowing BoundDevice) throws(ProbeError) {
+        try device.step("enable supply")
+        let providers = board.providers
+        let owner = device.device.name
+        providers.withLock { $0["vdd"] = owner }
+        do {
+            try device.devres.addActionOrReset(ActionKey("regulator_unregister")) { providers.withLock { $0["vdd"] = nil } }
+        } catch {
+            throw .failed(error.errno, error.message)
+        }
+    }
+}
+
+/// A gpio-sim style controller: chip state in devres memory, a clock action, an IRQ action.
+final class GpioSimDriver: DeviceDriver {
+    let name = "gpio-sim"
+    let idTable = ["gpio-sim"]
+
+    func probe(_ device: borrowing BoundDevice) throws(ProbeError) {
+        try ProbeError.mapping {
+            try device.step("map registers")
+            _ = try device.devres.alloc([Bool](repeating: false, count: 8), name: "devm_kzalloc(chip)")
+            try device.step("enable clock")
+            try device.devres.addAction(ActionKey("clk_disable_unprepare")) {}
+            try device.step("request irq")
+            try device.devres.addAction(ActionKey("free_irq")) {}
+            try device.setDriverData("gpiochip: 8 lines")
+        }
+    }
+}
+
+/// An I2C controller that needs the `vdd` supply: defers until a regulator provides it.
+final class I2cSimDriver: DeviceDriver {
+    let name = "i2c-sim"
+    let idTable = ["i2c-sim"]
+    let board: SimBoard
+    init(board: SimBoard) { self.board = board }
+
+    func probe(_ device: borrowing BoundDevice) throws(ProbeError) {
+        guard board.providers.withLock({ $0["vdd"] }) != nil else { throw .deferred("supply vdd not found") }
+        try ProbeError.mapping {
+            try device.step("get supply")
+            try device.devres.addAction(ActionKey("regulator_disable")) {}
+            try device.step("register adapter")
+            try device.devres.addAction(ActionKey("i2c_del_adapter")) {}
+        }
+    }
+}

@@ -1,0 +1,88 @@
+import DriverCore
+import Instrumentation
+
+/// A hot-pluggable USB-like bus: a device per port, bound by a generic driver that creates
+/// one child device per interface; each interface is bound separately by its class driver.
+/// `unplug` removes the whole subtree — interfaces first, then the device — while references
+/// held elsewhere keep the objects alive (usb_disconnect).
+public final class USBBus: @unchecked Sendable {
+    public let bus: Bus
+    let kernel: Kernel
+    /// Interfaces the USB core created, per device: the core owns their registration
+    /// reference and drops it at disconnect.
+    let interfaces = Locked<[ObjectID: [Device]]>([:])
+
+    init(kernel: Kernel) throws(DriverCoreError) {
+        self.kernel = kernel
+        bus = Bus(name: "usb", match: { device, driver in
+            // Interfaces match class drivers by interface class; devices match the generic driver.
+            guard let iface = driver as? USBInterfaceDriver else { return device.matchIDs.contains("usb-device") }
+            return device.matchIDs.contains("usb-if:" + iface.interfaceClass)
+        })
+        try kernel.registerBus(bus)
+    }
+
+    /// Plugs a device into `port` with the given interface classes; returns it. The caller
+    /// gets no reference: the USB core owns the registration reference.
+    public func plug(port: String, interfaces classes: [String]) throws(DriverCoreError) -> Device {
+        let classList = classes
+        let device = Device(kernel: kernel, name: "usb\(port)", bus: bus, matchIDs: ["usb-device"],
+                            properties: ["interfaces": classList.joined(separator: ",")]) { _ in }
+        try kernel.register(device)
+        return device
+    }
+
+    /// Creates and registers the interface children of `device` (called by the generic driver).
+    func createInterfaces(of device: Device, classes: [String]) throws(DriverCoreError) {
+        var created: [Device] = []
+        let port = String(device.name.dropFirst(3))
+        for (n, cls) in classes.enumerated() {
+            let iface = Device(kernel: kernel, name: "\(port):1.\(n)", bus: bus, parent: device,
+                               matchIDs: ["usb-if:" + cls]) { _ in }
+            try kernel.register(iface)
+            created.append(iface)
+        }
+        interfaces.withLock { $0[device.id] = created }
+    }
+
+    /// Surprise removal: interfaces are unregistered, then the device. Objects with
+    /// references held elsewhere (open files) live on until those are dropped.
+    public func unplug(_ device: Device, fileID: StaticString = #fileID, line: UInt = #line) throws(DriverCoreError) {
+        let children = interfaces.withLock { $0.removeValue(forKey: device.id) ?? [] }
+        for iface in children.reversed() where iface.state.isPresent {
+            try kernel.unregister(iface, fileID: fileID, line: line)
+        }
+        try kernel.unregister(device, fileID: fileID, line: line)
+    }
+}
+
+/// The generic USB device driver: creates the interfaces.
+final class USBGenericDriver: DeviceDriver {
+    let name = "usb"
+    let idTable = ["usb-device"]
+    let usb: USBBus
+    init(usb: USBBus) { self.usb = usb }
+
+    func probe(_ device: borrowing BoundDevice) throws(ProbeError) {
+        let classes = ((try? device.device.property("interfaces")) ?? nil)?.split(separator: ",").map(String.init) ?? []
+        do { try usb.createInterfaces(of: device.device, classes: classes) } catch { throw .failed(error.errno, error.message) }
+    }
+}
+
+/// A class driver for one interface class.
+final class USBInterfaceDriver: DeviceDriver {
+    let name: String
+    let interfaceClass: String
+    init(name: String, interfaceClass: String) {
+        self.name = name
+        self.interfaceClass = interfaceClass
+    }
+    var idTable: [String] { ["usb-if:" + interfaceClass] }
+
+    func probe(_ device: borrowing BoundDevice) throws(ProbeError) {
+        try ProbeError.mapping {
+            _ = try device.devres.alloc("\(interfaceClass) port state", name: "devm_kzalloc(port)")
+            try device.devres.addAction(ActionKey("usb_kill_urb")) {}
+        }
+    }
+}

@@ -1,0 +1,152 @@
+import ArgumentParser
+import DriverCore
+import Foundation
+import Instrumentation
+import SimHardware
+
+/// `devmodel demo`: the built-in board, end to end.
+struct Demo: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Run the built-in simulated board and show both lifetimes at work.",
+        discussion: """
+        Registers a platform bus and a USB-like bus with their drivers and devices, shows the \
+        bound device tree, a deferred probe resolving, and a USB device unplugged while a \
+        reference to one of its interfaces is still held: the devres release order at unbind, \
+        and the moment the object is finally released.
+        """)
+
+    @Flag(name: .long, help: "Print one JSON document instead of text.")
+    var json = false
+
+    func run() throws {
+        let report = try DemoStory.run()
+        if json {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+            print(String(decoding: try encoder.encode(report), as: UTF8.self))
+        } else {
+            print(DemoText.render(report))
+        }
+    }
+}
+
+/// What the demo found, for both renderings.
+struct DemoReport: Codable {
+    struct Node: Codable {
+        let name: String
+        let bus: String?
+        let state: String
+        let driver: String?
+        let devres: [String]
+        let references: Int
+        let children: [Node]
+    }
+    struct Event: Codable {
+        let sequence: UInt64
+        let kind: String
+        let object: String
+        let detail: String
+        let site: String
+    }
+    var schema = "devmodel/demo@1"
+    var tree: [Node] = []
+    var deferred: [Event] = []
+    var unplug: [Event] = []
+    var finalRelease: [Event] = []
+    var warnings: [String] = []
+}
+
+enum DemoStory {
+    static func run() throws -> DemoReport {
+        let board = try SimBoard()
+        let recorder = EventRecorder()
+        board.kernel.events.attach(recorder)
+        var report = DemoReport()
+
+        try board.populate()
+        report.tree = tree(board.kernel)
+        report.deferred = recorder.events.filter { [.probeDeferred, .bind].contains($0.kind) && $0.objectName == "i2c-sim.0" }
+            .map(event)
+
+        // An open file on the USB GPIO interface: a reference that outlives the hardware.
+        guard let usbDevice = board.kernel.device(named: "usb1-1"),
+              let iface = board.kernel.device(named: "1-1:1.1") else {
+            throw ValidationError("the board did not enumerate usb1-1")
+        }
+        try iface.get()
+        let mark = recorder.events.last?.sequence ?? 0
+        try board.usb.unplug(usbDevice)
+        let interesting: Set<EventKind> = [.removeStart, .devresRelease, .unbind, .deviceDel, .deviceRelease, .memoryFree]
+        report.unplug = recorder.events.filter { $0.sequence > mark && interesting.contains($0.kind) }.map(event)
+        let afterUnplug = recorder.events.last?.sequence ?? 0
+        try iface.put()  // the file is closed
+        report.finalRelease = recorder.events.filter { $0.sequence > afterUnplug && interesting.contains($0.kind) }.map(event)
+        report.warnings = board.kernel.warnings.map(\.description)
+        return report
+    }
+
+    static func event(_ e: LifetimeEvent) -> DemoReport.Event {
+        DemoReport.Event(sequence: e.sequence, kind: e.kind.rawValue, object: e.objectName, detail: e.detail,
+                         site: e.site.description)
+    }
+
+    static func tree(_ kernel: Kernel) -> [DemoReport.Node] {
+        func node(_ d: Device) -> DemoReport.Node {
+            DemoReport.Node(name: d.name, bus: d.bus?.name, state: d.state.rawValue, driver: d.driverName,
+                            devres: d.devres.entries.map(\.name), references: d.referenceCount,
+                            children: d.children.map(node))
+        }
+        return kernel.devices.filter { $0.parent == nil }.map(node)
+    }
+}
+
+enum DemoText {
+    static func render(_ r: DemoReport) -> String {
+        var out: [String] = []
+        out.append("== 1. The board, bound (bus/device  state  driver  refs  devres newest last)")
+        func walk(_ n: DemoReport.Node, _ prefix: String, _ last: Bool, _ top: Bool) {
+            let branch = top ? "" : (last ? "└─ " : "├─ ")
+            let label = "\(prefix)\(branch)\(n.bus.map { "\($0)/" } ?? "")\(n.name)"
+            let devres = n.devres.isEmpty ? "-" : n.devres.joined(separator: ", ")
+            out.append(label.padding(toLength: 32, withPad: " ", startingAt: 0)
+                + n.state.padding(toLength: 9, withPad: " ", startingAt: 0)
+                + (n.driver ?? "-").padding(toLength: 18, withPad: " ", startingAt: 0)
+                + "ref=\(n.references)  " + devres)
+            let childPrefix = top ? prefix : prefix + (last ? "   " : "│  ")
+            for (i, c) in n.children.enumerated() { walk(c, childPrefix, i == n.children.count - 1, false) }
+        }
+        for n in r.tree { walk(n, "", true, true) }
+        out.append("")
+        out.append("== 2. Deferred probe: i2c-sim.0 needs the vdd supply of regulator-fixed.0")
+        for e in r.deferred {
+            out.append(e.kind == "probe.deferred"
+                ? "  [\(e.sequence)] \(e.object): probe deferred (\(e.detail))"
+                : "  [\(e.sequence)] \(e.object): bound to \(e.detail) on retry, after the regulator bound")
+        }
+        out.append("")
+        out.append("== 3. Unplug usb1-1 while 1-1:1.1 is held open (one reference)")
+        for e in r.unplug { out.append("  [\(e.sequence)] " + line(e)) }
+        out.append("  -> unplug returned; 1-1:1.1 is deleted but not released: the open file still holds it")
+        out.append("")
+        out.append("== 4. The file is closed: the last reference goes")
+        for e in r.finalRelease { out.append("  [\(e.sequence)] " + line(e)) }
+        if !r.warnings.isEmpty {
+            out.append("")
+            out.append("== Warnings")
+            out.append(contentsOf: r.warnings.map { "  " + $0 })
+        }
+        return out.joined(separator: "\n")
+    }
+
+    static func line(_ e: DemoReport.Event) -> String {
+        switch e.kind {
+        case "driver.remove": "\(e.object): remove() by \(e.detail)"
+        case "devres.release": "\(e.object): devres release \(e.detail)"
+        case "memory.free": "\(e.object): freed"
+        case "driver.unbind": "\(e.object): unbound from \(e.detail)"
+        case "device.del": "\(e.object): device_del"
+        case "device.release": "\(e.object): released (last reference dropped)"
+        default: "\(e.object): \(e.kind) \(e.detail)"
+        }
+    }
+}
