@@ -20,7 +20,7 @@ let package = Package(
         // The revocation fence. Knows no devices.
         .target(name: "Revocable", dependencies: ["Instrumentation", "CShim"]),
         // Devices, buses, drivers, binding, devres, object-lifetime resources, links.
-        .target(name: "DriverCore", dependencies: ["Instrumentation", "Revocable"]),
+        .target(name: "DriverCore", dependencies: ["Instrumentation", "Revocable", "CShim"]),
         // A user of the core like any real driver: simulated boards, buses and drivers.
         .target(name: "SimHardware", dependencies: ["DriverCore"]),
         // `devmodel lint`: devm-lifetime hazards in kernel C. Depends on nothing.

@@ -73,26 +73,26 @@ public enum DriverCoreError: Error, Sendable, Equatable, CustomStringConvertible
     /// What went wrong, without the call site.
     public var message: String {
         switch self {
-        case let .useAfterRelease(d, op, s): "\(op) on device '\(d)' after its release"
-        case let .invalidState(d, op, st, s): "cannot \(op) device '\(d)' in state \(st)"
-        case let .missingRelease(d, s):
+        case let .useAfterRelease(d, op, _): "\(op) on device '\(d)' after its release"
+        case let .invalidState(d, op, st, _): "cannot \(op) device '\(d)' in state \(st)"
+        case let .missingRelease(d, _):
             "device '\(d)' does not have a release() function, it is broken and must be fixed"
-        case let .alreadyRegistered(k, n, s): "\(k) '\(n)' is already registered"
-        case let .unknown(k, n, s): "no \(k) named '\(n)'"
-        case let .alreadyBound(d, drv, s): "device '\(d)' is already bound to '\(drv)'"
-        case let .notBound(d, s): "device '\(d)' is not bound to a driver"
-        case let .bindAttributesSuppressed(drv, s): "driver '\(drv)' suppresses bind/unbind attributes"
-        case let .noMatch(d, drv, s): "driver '\(drv)' does not match device '\(d)'"
+        case let .alreadyRegistered(k, n, _): "\(k) '\(n)' is already registered"
+        case let .unknown(k, n, _): "no \(k) named '\(n)'"
+        case let .alreadyBound(d, drv, _): "device '\(d)' is already bound to '\(drv)'"
+        case let .notBound(d, _): "device '\(d)' is not bound to a driver"
+        case let .bindAttributesSuppressed(drv, _): "driver '\(drv)' suppresses bind/unbind attributes"
+        case let .noMatch(d, drv, _): "driver '\(drv)' does not match device '\(d)'"
         case let .probeFailed(d, drv, e, r): "probe of '\(d)' by '\(drv)' failed with \(e): \(r)"
-        case let .resourceNotFound(d, r, s): "no managed resource '\(r)' on '\(d)'"
-        case let .groupNotFound(d, g, s): "no devres group \(g) on '\(d)'"
-        case let .resourceExists(d, r, s): "managed resource '\(r)' already exists on '\(d)'"
-        case let .outOfMemory(d, w, s): "allocation of \(w) for '\(d)' failed (ENOMEM)"
-        case let .staleBinding(d, op, s): "\(op) with a bound-device proof of '\(d)' from an ended binding"
-        case let .useAfterFree(m, op, f, s): "\(op) of \(m) after it was freed at \(f)"
-        case let .doubleFree(m, f, s): "\(m) freed twice (first at \(f))"
-        case let .linkCycle(sup, con, s): "link \(sup) -> \(con) would create a dependency cycle"
-        case let .invalidArgument(m, s): "\(m)"
+        case let .resourceNotFound(d, r, _): "no managed resource '\(r)' on '\(d)'"
+        case let .groupNotFound(d, g, _): "no devres group \(g) on '\(d)'"
+        case let .resourceExists(d, r, _): "managed resource '\(r)' already exists on '\(d)'"
+        case let .outOfMemory(d, w, _): "allocation of \(w) for '\(d)' failed (ENOMEM)"
+        case let .staleBinding(d, op, _): "\(op) with a bound-device proof of '\(d)' from an ended binding"
+        case let .useAfterFree(m, op, f, _): "\(op) of \(m) after it was freed at \(f)"
+        case let .doubleFree(m, f, _): "\(m) freed twice (first at \(f))"
+        case let .linkCycle(sup, con, _): "link \(sup) -> \(con) would create a dependency cycle"
+        case let .invalidArgument(m, _): "\(m)"
         }
     }
 }

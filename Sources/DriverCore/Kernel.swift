@@ -1,3 +1,4 @@
+import CShim
 import Instrumentation
 
 /// One simulated kernel: its buses, devices, drivers, links, deferred-probe list, event
@@ -154,10 +155,26 @@ struct DeferredWork {
 }
 
 /// The device being probed on this thread, for the wrong-device devres check (brief P12).
+/// A C thread-local (probe runs synchronously on one thread), read on every devres add.
 enum ProbeContext {
-    struct Probing: Sendable {
-        let id: ObjectID
-        let name: String
+    static var current: ObjectID? {
+        let raw = dm_probe_context()
+        return raw == 0 ? nil : ObjectID(raw: raw)
     }
-    @TaskLocal static var current: Probing?
+
+    static func with<R>(_ device: ObjectID, _ body: () -> R) -> R {
+        let previous = dm_probe_context()
+        dm_set_probe_context(device.raw)
+        defer { dm_set_probe_context(previous) }
+        return body()
+    }
+}
+
+extension Kernel {
+    /// Runs `devres_release_all` on a device outside any binding. For benchmarks and tools
+    /// that measure the release path alone; returns the number of resources released.
+    @discardableResult
+    public func benchmarkReleaseAll(_ device: Device) -> Int {
+        device.devres.releaseAll(site: .model)
+    }
 }

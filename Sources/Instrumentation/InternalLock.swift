@@ -36,16 +36,28 @@ public final class InternalLock: @unchecked Sendable {
 }
 
 /// A value guarded by an ``InternalLock``; the only way to reach it is `withLock`.
+///
+/// The value lives behind a pointer rather than in a stored `var`: the lock already
+/// guarantees exclusive access, and a class `var` would add Swift's dynamic exclusivity
+/// check (a thread-local access-set insert and remove, ~15 ns) to every access.
 public final class Locked<Value>: @unchecked Sendable {
     @usableFromInline let lock = InternalLock()
-    @usableFromInline var value: Value
+    @usableFromInline let storage: UnsafeMutablePointer<Value>
 
-    public init(_ value: Value) { self.value = value }
+    public init(_ value: Value) {
+        storage = .allocate(capacity: 1)
+        storage.initialize(to: value)
+    }
+
+    deinit {
+        storage.deinitialize(count: 1)
+        storage.deallocate()
+    }
 
     @inlinable
     public func withLock<R, E: Error>(_ body: (inout Value) throws(E) -> R) throws(E) -> R {
         lock.lock()
         defer { lock.unlock() }
-        return try body(&value)
+        return try body(&storage.pointee)
     }
 }

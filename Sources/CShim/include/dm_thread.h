@@ -33,3 +33,12 @@ void dm_sched_set_current(void *controller);
 }
 #endif
 #endif
+
+#ifndef DM_PROBE_CONTEXT_H
+#define DM_PROBE_CONTEXT_H
+/// The object id of the device being probed on this thread (0 when none): read on every
+/// devres registration to flag resources added to the wrong device (brief P12), so it must
+/// cost a thread-local read, not a task-local lookup.
+uint64_t dm_probe_context(void);
+void dm_set_probe_context(uint64_t device);
+#endif

@@ -99,7 +99,7 @@ extension Kernel {
         }
         linksConsumerProbing(device)
         events.emit(.probeStart, object: device.id, name: device.name, detail: record.driver.name, site: site)
-        let error: ProbeError? = ProbeContext.$current.withValue(.init(id: device.id, name: device.name)) { () -> ProbeError? in
+        let error: ProbeError? = ProbeContext.with(device.id) { () -> ProbeError? in
             let proof = BoundDevice(device: device, epoch: epoch)
             do throws(ProbeError) {
                 if let busProbe = record.bus.probe {

@@ -63,7 +63,7 @@ public final class Device: @unchecked Sendable, CustomStringConvertible {
         self.releaseCallback = release
         self.lock = ModelLock(class: "device", name: name, events: kernel.events)
         self.core = Locked(DeviceCore(properties: properties))
-        self.devres = Devres(kernel: kernel, deviceID: id, deviceName: name, deviceCore: core)
+        self.devres = Devres(kernel: kernel, deviceID: id, deviceName: name)
         self.objectResources = ObjectResources(kernel: kernel, ownerID: id, ownerName: name, ownerCore: core)
         kernel.events.emit(.deviceInitialize, object: id, name: name, detail: "ref=1", site: site)
     }
@@ -166,6 +166,7 @@ public final class Device: @unchecked Sendable, CustomStringConvertible {
         // Released first: from here on every model API refuses the device, even from inside
         // the release actions themselves.
         core.withLock { $0.state = .released; $0.driverData = nil }
+        devres.ownerReleased.store(true, ordering: .releasing)
         devres.releaseAll(site: site)
         objectResources.releaseAll(site: site)
         kernel.events.emit(.deviceRelease, object: id, name: name, site: site)

@@ -1,4 +1,5 @@
 import Instrumentation
+import Synchronization
 
 /// A device's bound-lifetime managed resources: the kernel's devres (drivers/base/devres.c,
 /// Documentation/driver-api/driver-model/devres.rst), complete.
@@ -25,16 +26,14 @@ public final class Devres: @unchecked Sendable {
     let kernel: Kernel
     let deviceID: ObjectID
     let deviceName: String
-    /// The owning device's state, shared (not the device itself: no reference cycle, and no
-    /// dangling reference if someone keeps the devres after the device is gone).
-    let deviceCore: Locked<DeviceCore>
     let nodes = Locked<[DevresNode]>([])
+    /// Set once, at the owner's final put: checked on every registration without a lock.
+    let ownerReleased = Atomic<Bool>(false)
 
-    init(kernel: Kernel, deviceID: ObjectID, deviceName: String, deviceCore: Locked<DeviceCore>) {
+    init(kernel: Kernel, deviceID: ObjectID, deviceName: String) {
         self.kernel = kernel
         self.deviceID = deviceID
         self.deviceName = deviceName
-        self.deviceCore = deviceCore
     }
 
     /// The current list, oldest first (what `CONFIG_DEBUG_DEVRES` would log).
@@ -216,14 +215,15 @@ public final class Devres: @unchecked Sendable {
     }
 
     func checkDeviceUsable(_ operation: String, site: CallSite) throws(DriverCoreError) {
-        if deviceCore.withLock({ $0.state }) == .released {
+        if ownerReleased.load(ordering: .acquiring) {
             let error = DriverCoreError.useAfterRelease(device: deviceName, operation: operation, site: site)
             kernel.events.emit(.refMisuse, object: deviceID, name: deviceName, detail: error.description, site: site)
             throw error
         }
-        if let probing = ProbeContext.current, probing.id != deviceID {
+        if let probing = ProbeContext.current, probing != deviceID {
+            let other = kernel.device(id: probing)?.name ?? probing.description
             kernel.warn(deviceID: deviceID, deviceName: deviceName,
-                        "devres '\(operation)' added to \(deviceName) while probing \(probing.name) (P12: wrong device)",
+                        "devres '\(operation)' added to \(deviceName) while probing \(other) (P12: wrong device)",
                         kind: .devresWrongDevice, site: site)
         }
     }
@@ -250,7 +250,7 @@ public final class Devres: @unchecked Sendable {
 
     /// Unlinks the newest node satisfying `predicate`.
     func unlink(where predicate: (DevresNode) -> Bool, site: CallSite) throws(DriverCoreError) -> DevresNode? {
-        if deviceCore.withLock({ $0.state }) == .released {
+        if ownerReleased.load(ordering: .acquiring) {
             throw DriverCoreError.useAfterRelease(device: deviceName, operation: "devres lookup", site: site)
         }
         return nodes.withLock { list in
