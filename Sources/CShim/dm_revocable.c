@@ -122,11 +122,16 @@ static void reader_thread_exit(void *arg) {
     struct dm_rev_reader *r = arg;
     dm_rev_self = 0;
     if (r->depth != 0) {
-        // A thread ended inside an access (pthread_exit, a foreign unwinder). It can never
-        // touch the resource again, so revokers stop waiting for it, but the record keeps its
-        // slots for diagnosis and is never reused.
+        // A thread ended inside an access (pthread_exit, a foreign unwinder). Count it for
+        // diagnosis, then clear its slots: it can never touch a resource again, and a slot left
+        // naming an address would later match an unrelated revocable allocated there.
         __atomic_add_fetch(&abandoned_threads, 1, __ATOMIC_RELAXED);
-        __atomic_store_n(&r->state, 2, __ATOMIC_RELEASE);
+        for (int i = 0; i < DM_REV_INLINE_SLOTS; i++) __atomic_store_n(&r->slot[i], 0, __ATOMIC_RELEASE);
+        for (struct dm_rev_chunk *c = r->chunks; c != 0; c = c->next) {
+            for (int i = 0; i < DM_REV_CHUNK_SLOTS; i++) __atomic_store_n(&c->slot[i], 0, __ATOMIC_RELEASE);
+        }
+        r->depth = 0;
+        __atomic_store_n(&r->state, 0, __ATOMIC_RELEASE);
         dm_rev_wake_all();
         return;
     }
@@ -155,25 +160,18 @@ int dm_rev_self_reading(uintptr_t key) {
     return r != 0 && reader_names(r, key, __ATOMIC_RELAXED);
 }
 
-int dm_rev_collect(uintptr_t key, struct dm_rev_reader **out, int cap, int *abandoned) {
+int dm_rev_collect(uintptr_t key, struct dm_rev_reader **out, int cap) {
     int order = load_order();
     int found = 0;
     for (struct dm_rev_reader *r = __atomic_load_n(&registry_head, __ATOMIC_ACQUIRE); r != 0; r = r->next) {
         if (!reader_names(r, key, order)) continue;
-        if (__atomic_load_n(&r->state, __ATOMIC_ACQUIRE) == 2) {
-            if (abandoned) *abandoned += 1;
-            continue;
-        }
         if (found < cap) out[found] = r;
         found += 1;
     }
     return found;
 }
 
-int dm_rev_names(struct dm_rev_reader *r, uintptr_t key) {
-    if (!reader_names(r, key, load_order())) return 0;
-    return __atomic_load_n(&r->state, __ATOMIC_ACQUIRE) != 2;
-}
+int dm_rev_names(struct dm_rev_reader *r, uintptr_t key) { return reader_names(r, key, load_order()); }
 
 uint32_t dm_rev_wait_begin(struct dm_rev_reader *const *recs, int n) {
     for (int i = 0; i < n; i++) __atomic_add_fetch(&recs[i]->waiters, 1, __ATOMIC_SEQ_CST);

@@ -8,8 +8,8 @@ public enum RevocableDiagnostics {
     public static var usesMembarrier: Bool { dm_rev_uses_membarrier() != 0 }
 
     /// Threads that exited while inside an access (possible only by leaving a closure without
-    /// returning, e.g. `pthread_exit`). Revokes stop waiting for such a thread, since it can no
-    /// longer touch the resource, and report it as a `revocable.abandonedAccess` event.
+    /// returning, e.g. `pthread_exit`). Detected when the thread exits; its slots are then cleared,
+    /// since it can no longer touch a resource, so no revoke waits for it.
     public static var threadsExitedInsideAccess: UInt64 { dm_rev_abandoned_threads() }
 
     /// Per-thread reader records in the registry: one per thread that ever entered an access,

@@ -9,6 +9,4 @@ extension EventKind {
     public static let revocableTeardown = EventKind("revocable.teardown")
     /// `revoke()` was called from inside an access to the same revocable and refused.
     public static let revocableRevokeInsideAccess = EventKind("revocable.revokeInsideAccess")
-    /// A revoke found a thread that had exited while inside an access (detail: how many).
-    public static let revocableAbandonedAccess = EventKind("revocable.abandonedAccess")
 }

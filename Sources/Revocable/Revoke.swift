@@ -52,15 +52,9 @@ extension Revocable {
     func _collectReaders(site: CallSite) -> [OpaquePointer] {
         var capacity = 8
         while true {
-            var abandoned: Int32 = 0
-            let result = withUnsafeTemporaryAllocation(of: OpaquePointer?.self,
-                                                       capacity: capacity) { buffer in
-                let found = Int(dm_rev_collect(_key, buffer.baseAddress, Int32(capacity), &abandoned))
+            let result = withUnsafeTemporaryAllocation(of: OpaquePointer?.self, capacity: capacity) { buffer in
+                let found = Int(dm_rev_collect(_key, buffer.baseAddress, Int32(capacity)))
                 return (found, found <= capacity ? buffer.prefix(found).compactMap { $0 } : [])
-            }
-            if abandoned > 0 {
-                _emit(.revocableAbandonedAccess, detail: "\(abandoned) thread(s) exited inside an access",
-                      site: site)
             }
             if result.0 <= capacity { return result.1 }
             capacity = result.0 * 2

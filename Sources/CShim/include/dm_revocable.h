@@ -42,7 +42,7 @@ struct dm_rev_reader {
     uintptr_t slot[DM_REV_INLINE_SLOTS];
     /// Current nesting depth; written and read by the owning thread only.
     uint32_t depth;
-    /// 1 while a live thread owns the record; 2 when its thread exited inside an access (atomic).
+    /// 1 while a live thread owns the record, 0 when free for reuse (atomic).
     uint32_t state;
     uint64_t tid;
     /// Slots beyond DM_REV_INLINE_SLOTS (atomic pointer, published with release).
@@ -117,11 +117,10 @@ int dm_rev_barrier(void);
 /// 1 when the calling thread is inside an access to `key` (revoke-inside-access check).
 int dm_rev_self_reading(uintptr_t key);
 
-/// Collects up to `cap` records with a slot naming `key` into `out`; returns how many names
-/// were found in total (may exceed cap). Records of threads that exited inside an access are
-/// counted in *abandoned instead and not returned.
-int dm_rev_collect(uintptr_t key, struct dm_rev_reader **out, int cap, int *abandoned);
-/// 1 while record `r` still has a slot naming `key` (and its thread is alive).
+/// Collects up to `cap` records with a slot naming `key` into `out`; returns how many were
+/// found in total (may exceed cap).
+int dm_rev_collect(uintptr_t key, struct dm_rev_reader **out, int cap);
+/// 1 while record `r` still has a slot naming `key`.
 int dm_rev_names(struct dm_rev_reader *r, uintptr_t key);
 
 /// Sleeping for readers: raise the waiter count of each record in `recs`, snapshot the wake
@@ -142,7 +141,8 @@ static inline void dm_cpu_relax(void) {
 #endif
 }
 
-/// Number of threads that exited while inside an access (detected at thread exit).
+/// Number of threads that exited while inside an access (detected at thread exit, when their
+/// slots are cleared: a dead thread cannot touch a resource).
 uint64_t dm_rev_abandoned_threads(void);
 /// Number of reader records in the registry (live + reusable + abandoned).
 int dm_rev_registry_size(void);
