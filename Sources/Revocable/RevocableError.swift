@@ -1,23 +1,4 @@
-/// A POSIX error number, as the kernel's entry points return them (`-ENODEV`).
-///
-/// Only the values this module reports are named; the driver core may add more in an extension.
-public struct Errno: RawRepresentable, Hashable, Sendable, CustomStringConvertible {
-    public let rawValue: Int32
-    public init(rawValue: Int32) { self.rawValue = rawValue }
-
-    /// "No such device": the resource behind a revocable is gone.
-    public static let ENODEV = Errno(rawValue: 19)
-    /// "Resource deadlock avoided": the call would have waited for itself.
-    public static let EDEADLK = Errno(rawValue: 35)
-
-    public var description: String {
-        switch self {
-        case .ENODEV: "ENODEV"
-        case .EDEADLK: "EDEADLK"
-        default: "errno \(rawValue)"
-        }
-    }
-}
+import Instrumentation
 
 /// Why an operation on a ``Revocable`` could not be performed.
 public enum RevocableError: Error, Hashable, Sendable, CustomStringConvertible {
