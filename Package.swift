@@ -6,7 +6,7 @@ let package = Package(
     name: "DriverModel",
     platforms: [.macOS(.v15)],
     products: [
-        .library(name: "DriverModel", targets: ["DriverCore", "Revocable", "SimHardware"]),
+        .library(name: "DriverModel", targets: ["DriverCore", "Revocable", "CharDev", "Subsystems", "SimHardware"]),
         .executable(name: "devmodel", targets: ["devmodel"]),
     ],
     dependencies: [
@@ -21,23 +21,29 @@ let package = Package(
         .target(name: "Revocable", dependencies: ["Instrumentation", "CShim"]),
         // Devices, buses, drivers, binding, devres, object-lifetime resources, links.
         .target(name: "DriverCore", dependencies: ["Instrumentation", "Revocable", "CShim"]),
+        // Device nodes and open files that outlive drivers: the one lifetime helper.
+        .target(name: "CharDev", dependencies: ["DriverCore", "Revocable", "Instrumentation"]),
+        // GPIO, I2C (+ i2c-dev), SPI (+ spidev), watchdog, misc: thin, all on CharDev's helper.
+        .target(name: "Subsystems", dependencies: ["CharDev", "DriverCore", "Revocable", "Instrumentation"]),
         // A user of the core like any real driver: simulated boards, buses and drivers.
-        .target(name: "SimHardware", dependencies: ["DriverCore"]),
+        .target(name: "SimHardware", dependencies: ["DriverCore", "Subsystems", "CharDev"]),
         // `devmodel lint`: devm-lifetime hazards in kernel C. Depends on nothing.
         .target(name: "DevmLint"),
         .executableTarget(
             name: "devmodel",
             dependencies: [
-                "DriverCore", "SimHardware", "DevmLint",
+                "DriverCore", "CharDev", "Subsystems", "SimHardware", "DevmLint",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         // Benchmarks with ratios against baselines measured in the same run (`swift run -c release devmodel-bench`).
         .executableTarget(
             name: "devmodel-bench",
-            dependencies: ["DriverCore", "Revocable", "SimHardware", "Instrumentation", "CShim"]),
+            dependencies: ["DriverCore", "Revocable", "CharDev", "Subsystems", "SimHardware", "Instrumentation", "CShim"]),
         .testTarget(name: "InstrumentationTests", dependencies: ["Instrumentation"]),
         .testTarget(name: "RevocableTests", dependencies: ["Revocable", "Instrumentation"]),
         .testTarget(name: "DriverCoreTests", dependencies: ["DriverCore", "Instrumentation"]),
+        .testTarget(name: "CharDevTests", dependencies: ["CharDev", "DriverCore", "Revocable", "Instrumentation"]),
+        .testTarget(name: "SubsystemsTests", dependencies: ["Subsystems", "CharDev", "DriverCore", "Instrumentation"]),
         .testTarget(name: "SimHardwareTests", dependencies: ["SimHardware", "DriverCore"]),
         .testTarget(name: "DevmLintTests", dependencies: ["DevmLint"], resources: [.copy("Fixtures")]),
     ]

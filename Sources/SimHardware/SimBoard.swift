@@ -1,5 +1,7 @@
+import CharDev
 import DriverCore
 import Instrumentation
+import Subsystems
 
 /// The built-in simulated board: a platform bus and a hot-pluggable USB-like bus, the buses'
 /// core code, and a few small drivers. A user of the driver core like any real driver is —
@@ -14,6 +16,9 @@ public final class SimBoard: @unchecked Sendable {
     public let kernel: Kernel
     public let platform: Bus
     public let usb: USBBus
+    /// `/dev`.
+    public let dev: DevNamespace
+    public let gpio: Gpiolib
     /// Named providers (regulators) that consumers look up in probe, like regulator_get.
     public let providers = Locked<[String: String]>([:])
 
@@ -21,6 +26,8 @@ public final class SimBoard: @unchecked Sendable {
         self.kernel = kernel
         platform = Bus(name: "platform")
         try kernel.registerBus(platform)
+        dev = DevNamespace(kernel: kernel)
+        gpio = Gpiolib(namespace: dev)
         usb = try USBBus(kernel: kernel)
     }
 
@@ -34,7 +41,7 @@ public final class SimBoard: @unchecked Sendable {
     /// regulator it needs, so its first probe defers and the regulator's bind resolves it.
     public func populate() throws(DriverCoreError) {
         try kernel.registerDriver(RegulatorFixedDriver(board: self), on: platform)
-        try kernel.registerDriver(GpioSimDriver(), on: platform)
+        try kernel.registerDriver(GpioSimDriver(gpiolib: gpio), on: platform)
         try kernel.registerDriver(I2cSimDriver(board: self), on: platform)
         try kernel.registerDriver(USBGenericDriver(usb: usb), on: usb.bus)
         try kernel.registerDriver(USBInterfaceDriver(name: "usb-serial", interfaceClass: "serial"), on: usb.bus)
@@ -66,22 +73,53 @@ final class RegulatorFixedDriver: DeviceDriver {
     }
 }
 
-/// A gpio-sim style controller: chip state in devres memory, a clock action, an IRQ action.
-final class GpioSimDriver: DeviceDriver {
-    let name = "gpio-sim"
-    let idTable = ["gpio-sim"]
+/// A gpio-sim style controller: line values in devres memory (freed at unbind, so any access
+/// after it would be a detected use after free), a clock action, an IRQ action, and a chip
+/// registered with gpiolib (removed by devres at unbind, before the memory goes).
+public final class GpioSimDriver: DeviceDriver {
+    public let name = "gpio-sim"
+    public let idTable = ["gpio-sim"]
+    let gpiolib: Gpiolib
+    public static let lineNames = ["led0", "led1", "button", "irq-in", "reset", "sda", "scl", "spare"]
 
-    func probe(_ device: borrowing BoundDevice) throws(ProbeError) {
-        try ProbeError.mapping {
+    public init(gpiolib: Gpiolib) { self.gpiolib = gpiolib }
+
+    public func probe(_ device: borrowing BoundDevice) throws(ProbeError) {
+        let gdev = try ProbeError.mapping { () throws -> GpioDevice in
             try device.step("map registers")
-            _ = try device.devres.alloc([Bool](repeating: false, count: 8), name: "devm_kzalloc(chip)")
+            let values = try device.devres.alloc([Bool](repeating: false, count: Self.lineNames.count),
+                                                 name: "devm_kzalloc(chip)")
             try device.step("enable clock")
             try device.devres.addAction(ActionKey("clk_disable_unprepare")) {}
             try device.step("request irq")
             try device.devres.addAction(ActionKey("free_irq")) {}
-            try device.setDriverData("gpiochip: 8 lines")
+            try device.step("gpiochip_add")
+            return try gpiolib.addChip(SimGpioChip(label: device.device.name, values: values), provider: device)
         }
+        try ProbeError.mapping { try device.setDriverData(gdev) }
     }
+}
+
+/// The chip ops of gpio-sim: values live in the driver's devres memory.
+final class SimGpioChip: GpioChipOps {
+    let label: String
+    let lineNames = GpioSimDriver.lineNames
+    let values: ModelMemory<[Bool]>
+
+    init(label: String, values: ModelMemory<[Bool]>) {
+        self.label = label
+        self.values = values
+    }
+
+    func getValue(_ offset: Int) throws(FileError) -> Bool {
+        do { return try values.get()[offset] } catch { throw FileError(.EIO, error.description) }
+    }
+
+    func setValue(_ offset: Int, _ value: Bool) throws(FileError) {
+        do { try values.write { $0[offset] = value } } catch { throw FileError(.EIO, error.description) }
+    }
+
+    func setDirection(_ offset: Int, output: Bool) throws(FileError) {}
 }
 
 /// An I2C controller that needs the `vdd` supply: defers until a regulator provides it.

@@ -1,0 +1,230 @@
+import DriverCore
+import Instrumentation
+import Revocable
+
+/// The one lifetime helper every subsystem uses: a character device whose open files outlive
+/// its driver, safely (brief §2.11, done generically).
+///
+/// A `CharDevice` is the subsystem-owned object — the struct device and its cdev together, as
+/// `cdev_device_add` arranges — refcounted through ``device``: the registration holds one
+/// reference, every open file one more, and the device's release runs only after the last
+/// close. The driver's side (``FileOperations``) sits behind a ``Revocable`` fence.
+///
+/// **Register** initialises everything, then publishes the node (never before, P10).
+/// **Each file operation** enters the fence and reaches the operations only inside it.
+/// **Unregister**: unpublish (no new opens) → mark gone → revoke (waits only for calls in
+/// flight, never for user space holding files) → wake every sleeper and poller (they return
+/// ENODEV / HUP) → drop the registration reference. When it returns the driver may free its
+/// bound-scope data. **Rebind** registers a fresh `CharDevice`: old files stay dead (P11).
+///
+/// Cost per file operation: one fence access (~1 ns) plus an in-flight count on the file.
+/// Thread-safe: any number of threads may call on any files concurrently.
+public final class CharDevice: @unchecked Sendable, CustomStringConvertible {
+    /// The node name (`gpiochip0` → `/dev/gpiochip0`).
+    public let name: String
+    /// The refcounted object: its release frees the container (the subsystem's object).
+    public let device: Device
+    public let namespace: DevNamespace
+    let fence: Revocable<any FileOperations>
+    /// Protects `state` for sleepers; a model lock so the explorer sees wake-up races.
+    let lock: ModelLock
+    let waiters: WaitQueue
+    private let state = Locked(State())
+    private let containerFreed = Locked<CallSite?>(nil)
+
+    struct State {
+        var gone = false
+        /// Bumped by every ``notify(_:)``: a sleeper sleeps until it changes.
+        var generation: UInt64 = 0
+        var openFiles = 0
+    }
+
+    public var description: String { name }
+
+    /// Registers and publishes a character device (``prepare`` then ``publish``).
+    ///
+    /// - Parameters:
+    ///   - parent: the bound device that provides it (its driver's data backs `operations`).
+    ///   - release: runs at the object's final put (after the last close), to free the
+    ///     subsystem's container.
+    /// - Throws: EEXIST if the node name is taken (nothing is left registered).
+    public static func register(name: String, parent: Device?, namespace: DevNamespace,
+                                operations: any FileOperations, fileID: StaticString = #fileID, line: UInt = #line,
+                                release: (@Sendable () -> Void)? = nil) throws(FileError) -> CharDevice {
+        let cdev = try prepare(name: name, parent: parent, namespace: namespace, operations: operations,
+                               fileID: fileID, line: line, release: release)
+        try cdev.publish(fileID: fileID, line: line)
+        return cdev
+    }
+
+    /// Creates and adds the device without publishing its node: for subsystems that must
+    /// finish wiring their own object to the `CharDevice` before user space can open it.
+    /// Call ``publish(fileID:line:)`` next (or ``unregister(fileID:line:)`` to give up).
+    public static func prepare(name: String, parent: Device?, namespace: DevNamespace,
+                               operations: any FileOperations, fileID: StaticString = #fileID, line: UInt = #line,
+                               release: (@Sendable () -> Void)? = nil) throws(FileError) -> CharDevice {
+        let cdev = CharDevice(name: name, parent: parent, namespace: namespace, operations: operations, release: release)
+        do {
+            try namespace.kernel.add(cdev.device, fileID: fileID, line: line)
+        } catch {
+            try? cdev.device.put(fileID: fileID, line: line)
+            throw FileError(error.errno == .EEXIST ? .EEXIST : .EINVAL, error.description)
+        }
+        return cdev
+    }
+
+    /// Publishes the node: from here on user space may open it. The last step of registration.
+    public func publish(fileID: StaticString = #fileID, line: UInt = #line) throws(FileError) {
+        let site = CallSite(fileID: fileID, line: line)
+        do {
+            try namespace.publish(self, site: site)
+        } catch {
+            unregister(fileID: fileID, line: line)
+            throw error
+        }
+        namespace.kernel.events.emit(.cdevRegister, object: device.id, name: name, site: site)
+    }
+
+    private init(name: String, parent: Device?, namespace: DevNamespace, operations: any FileOperations,
+                 release: (@Sendable () -> Void)?) {
+        self.name = name
+        self.namespace = namespace
+        let kernel = namespace.kernel
+        fence = Revocable(operations, name: "cdev \(name)", events: kernel.events)
+        lock = ModelLock(class: "cdev", name: "\(name).lock", events: kernel.events)
+        waiters = WaitQueue(name: "\(name).wait")
+        let freed = containerFreed
+        device = Device(kernel: kernel, name: name, parent: parent) { dev in
+            freed.withLock { $0 = .model }
+            release?()
+        }
+    }
+
+    /// False once unregistration has begun.
+    public var isAlive: Bool { !state.withLock { $0.gone } }
+
+    /// Files currently open on this device (node and anonymous files).
+    public var openFileCount: Int { state.withLock { $0.openFiles } }
+
+    /// True once the object was released (after unregister and the last close).
+    public var isReleased: Bool { containerFreed.withLock { $0 != nil } }
+
+    /// Unregisters: unpublish, mark gone, revoke (waits for calls in flight only), wake all
+    /// sleepers and pollers, drop the registration reference. Idempotent. Never waits for user
+    /// space: files may stay open for as long as they like.
+    public func unregister(fileID: StaticString = #fileID, line: UInt = #line) {
+        let site = CallSite(fileID: fileID, line: line)
+        let first = lock.withLock(site: site) { () -> Bool in
+            state.withLock { s in
+                defer { s.gone = true }
+                return !s.gone
+            }
+        }
+        guard first else { return }
+        namespace.unpublish(self, site: site)
+        _ = try? fence.revoke(site: site)
+        lock.withLock(site: site) { waiters.wakeAll(site: site) }
+        namespace.kernel.events.emit(.cdevUnregister, object: device.id, name: name, site: site)
+        // The parent's deletion may already have deleted our device (children first); the
+        // registration reference is ours to drop either way.
+        if device.state.isPresent { try? namespace.kernel.delete(device, fileID: fileID, line: line) }
+        try? device.put(fileID: fileID, line: line)
+    }
+
+    /// New data or a state change: wakes sleepers and pollers so they re-check.
+    public func notify(fileID: StaticString = #fileID, line: UInt = #line) {
+        let site = CallSite(fileID: fileID, line: line)
+        lock.withLock(site: site) {
+            state.withLock { $0.generation &+= 1 }
+            waiters.wakeAll(site: site)
+        }
+    }
+
+    /// Opens an anonymous file on this device (`anon_inode_getfd`, e.g. a GPIO line request),
+    /// from inside a file operation or a bound callback. It holds a reference on the device and
+    /// goes through the same fence.
+    public func openAnonymous(name: String, privateData: (any Sendable)?, nonblocking: Bool = false,
+                              fileID: StaticString = #fileID, line: UInt = #line) throws(FileError) -> OpenFile {
+        let site = CallSite(fileID: fileID, line: line)
+        try acquireReference(site: site)
+        return try openFile(path: "anon_inode:\(name)", nonblocking: nonblocking, privateData: privateData,
+                            referenceHeld: true, site: site, callOpen: false)
+    }
+
+    // MARK: The protocol, used by OpenFile
+
+    func acquireReference(site: CallSite) throws(FileError) {
+        guard isAlive else { throw FileError.noDevice(name) }
+        do {
+            try device.get(fileID: site.fileID, line: site.line)
+        } catch {
+            throw FileError.noDevice(name)
+        }
+    }
+
+    func dropReference(site: CallSite) {
+        try? device.put(fileID: site.fileID, line: site.line)
+    }
+
+    func openFile(path: String, nonblocking: Bool, privateData: (any Sendable)?, referenceHeld: Bool,
+                  site: CallSite, callOpen: Bool = true) throws(FileError) -> OpenFile {
+        let context = FileContext(node: path, nonblocking: nonblocking, privateData: privateData)
+        do {
+            if callOpen {
+                let data = try call("open", context, site: site) { (ops, ctx) throws(FileError) in try ops.open(ctx) }
+                if let data { context.privateData = data }
+            }
+        } catch {
+            dropReference(site: site)
+            throw error
+        }
+        state.withLock { $0.openFiles += 1 }
+        namespace.kernel.events.emit(.fileOpen, object: device.id, name: name, detail: path, site: site)
+        return OpenFile(path: path, cdev: self, context: context)
+    }
+
+    /// Runs `body` inside the fence, or fails with ENODEV once the device is gone.
+    func call<R>(_ what: String, _ context: FileContext, site: CallSite,
+                 _ body: (any FileOperations, FileContext) throws(FileError) -> R) throws(FileError) -> R {
+        try fence.withAccess { (ops: (any FileOperations)?) throws(FileError) -> R in
+            guard let ops else {
+                namespace.kernel.events.emit(.fileNoDevice, object: device.id, name: name, detail: "\(what): ENODEV", site: site)
+                throw FileError.noDevice("\(what) on \(context.node)")
+            }
+            return try body(ops, context)
+        }
+    }
+
+    /// Runs `body` inside the fence with the operations, or with `nil` once the device is
+    /// gone: for a subsystem's in-kernel consumer API (a GPIO descriptor, an I2C client), so
+    /// kernel users and files share the one fence.
+    public func withOperations<R, E: Error>(_ body: ((any FileOperations)?) throws(E) -> R) throws(E) -> R {
+        try fence.withAccess(body)
+    }
+
+    var generation: UInt64 { state.withLock { $0.generation } }
+    var isGone: Bool { state.withLock { $0.gone } }
+
+    /// Sleeps (outside the fence) until `notify`, unregistration, or `deadline`.
+    /// Returns false on timeout.
+    func sleep(since generation: UInt64, deadline: UInt64?, site: CallSite) -> Bool {
+        lock.withLock(site: site) {
+            let condition = { self.state.withLock { $0.gone || $0.generation != generation } }
+            if let deadline {
+                let now = monotonicNanoseconds()
+                guard now < deadline else { return condition() }
+                return waiters.wait(until: condition, holding: lock, timeoutNanoseconds: deadline - now, site: site)
+            }
+            waiters.wait(until: condition, holding: lock, site: site)
+            return true
+        }
+    }
+
+    func fileClosed(_ context: FileContext, site: CallSite) {
+        // Release the file's driver-side state only if the driver is still there.
+        _ = try? call("release", context, site: site) { (ops, ctx) throws(FileError) in ops.release(ctx) }
+        state.withLock { $0.openFiles -= 1 }
+        namespace.kernel.events.emit(.fileClose, object: device.id, name: name, detail: context.node, site: site)
+        dropReference(site: site)
+    }
+}

@@ -1,0 +1,60 @@
+import Testing
+import Foundation
+import CharDev
+import DriverCore
+import Instrumentation
+@testable import Subsystems
+
+/// Several threads calling on GPIO files while another unbinds and rebinds in a loop: no call
+/// may reach the driver after its unbind finished (the chip's values are devres memory, so
+/// such a call would raise a use-after-free event), and every object is released exactly once.
+@Suite struct GpioStressTests {
+    @Test func callersRaceUnbindRebind() async throws {
+        let f = try GpioFixture(keeping: [.memoryUseAfterFree, .cdevRegister, .deviceRelease])
+        let stop = Locked(false)
+        let outcomes = Locked<[String: Int]>([:])
+        await withTaskGroup(of: Void.self) { group in
+            for _ in 0..<3 {
+                group.addTask {
+                    var rounds = 0
+                    while !stop.withLock({ $0 }) && rounds < 20_000 {
+                        rounds += 1
+                        var key: String
+                        do throws(FileError) {
+                            let file = try f.dev.open("gpiochip0")
+                            do throws(FileError) {
+                                let req = try file.ioctl(GpioGetLineRequest(offsets: [0], consumer: "s", output: true))
+                                try? req.ioctl(GpioLineSetValues([true]))
+                                _ = try? req.ioctl(GpioLineGetValues())
+                                _ = req.poll()
+                                try req.close()
+                                key = "ok"
+                            } catch {
+                                key = error.errno.name
+                            }
+                            try file.close()
+                        } catch {
+                            key = "open " + error.errno.name
+                        }
+                        outcomes.withLock { $0[key, default: 0] += 1 }
+                    }
+                }
+            }
+            group.addTask {
+                for _ in 0..<40 {
+                    try? f.kernel.unbind(f.controller)
+                    try? f.kernel.bind(f.controller, to: "test-gpio")
+                }
+                stop.withLock { $0 = true }
+            }
+        }
+        try f.kernel.unregister(f.controller)
+        #expect(f.useAfterFree.isEmpty)
+        let registered = f.recorder.events(.cdevRegister).count
+        let released = f.recorder.events(.deviceRelease).filter { $0.objectName == "gpiochip0" }.count
+        #expect(registered == 41)
+        #expect(released == registered)
+        #expect(f.controller.state == .released)
+        #expect((outcomes.withLock { $0["ok"] } ?? 0) > 0)
+    }
+}
