@@ -5,7 +5,7 @@ import Synchronization
 /// A resource that its provider can take away while others still hold handles to it.
 ///
 /// Every use happens inside an *access*: a closure that receives the resource, or `nil` once
-/// it is revoked. ``revoke(site:)`` closes the fence, waits for the accesses that were already
+/// it is revoked. ``revoke(site:)-3iojk`` closes the fence, waits for the accesses that were already
 /// inside (and only those: not for later ones, not for readers of other revocables), then tears
 /// the resource down exactly once.
 ///
@@ -46,6 +46,7 @@ public final class Revocable<Resource> {
     /// Makes `resource` available to accesses until it is revoked.
     ///
     /// - Parameters:
+    ///   - resource: what accesses receive until the revocable is revoked.
     ///   - name: shown in events, scheduling points and wait-for reports.
     ///   - events: receives `revocable.*` events (revoke, teardown, refusals).
     ///   - teardown: runs exactly once with the resource: after the grace period of the first
@@ -91,7 +92,7 @@ public final class Revocable<Resource> {
     /// The resource is present for the whole of `body` or absent for the whole of it; while
     /// `body` runs with the resource, a `revoke` waits for it to return. `body` may block and may
     /// access other revocables or this one again (nesting). It must not call the synchronous
-    /// ``revoke(site:)`` on this revocable (that is reported as
+    /// ``revoke(site:)-3iojk`` on this revocable (that is reported as
     /// ``RevocableError/revokeInsideAccess``).
     ///
     /// Cost: ~1 ns plus `body` (no allocation, no system call, no shared write). Never blocks by

@@ -38,14 +38,14 @@ enum Harness {
         return (0..<threads).reduce(0) { $0 + results[$1] } / Double(threads)
     }
 
-    /// ns per operation of `loop(iterations)` (which returns elapsed ns), on `threads` pinned
-    /// threads: one warm-up, then `repetitions` runs; median and min over the runs.
+    /// ns per operation of `loop(iterations, threadIndex)` (which returns elapsed ns), on
+    /// `threads` pinned threads: one warm-up, then `repetitions` runs; median and min over the runs.
     static func measure(threads: Int = 1, iterations: Int,
-                        _ loop: @escaping @Sendable (Int) -> UInt64) -> Sample {
-        _ = onPinnedThreads(threads) { _ in Double(loop(iterations / 10)) }
+                        _ loop: @escaping @Sendable (Int, Int) -> UInt64) -> Sample {
+        _ = onPinnedThreads(threads) { Double(loop(iterations / 10, $0)) }
         var values: [Double] = []
         for _ in 0..<repetitions {
-            values.append(onPinnedThreads(threads) { _ in Double(loop(iterations)) / Double(iterations) })
+            values.append(onPinnedThreads(threads) { Double(loop(iterations, $0)) / Double(iterations) })
         }
         return Sample(values)
     }

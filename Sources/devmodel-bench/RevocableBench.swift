@@ -66,7 +66,7 @@ enum RevocableBench {
 
         // MARK: read side: enter + one field read + leave
         let rev = Revocable(BenchChip(42))
-        let revocableLoop: @Sendable (Int) -> UInt64 = { n in
+        let revocableLoop: @Sendable (Int, Int) -> UInt64 = { n, _ in
             var sum = 0
             let t0 = Harness.now()
             for _ in 0..<n { sum &+= rev.withAccess { $0?.value ?? 0 } }
@@ -74,8 +74,18 @@ enum RevocableBench {
             blackHole(sum)
             return t1 - t0
         }
+        let own = [Revocable(BenchChip(42)), Revocable(BenchChip(43))]
+        let ownLoop: @Sendable (Int, Int) -> UInt64 = { n, thread in
+            let mine = own[thread % 2]
+            var sum = 0
+            let t0 = Harness.now()
+            for _ in 0..<n { sum &+= mine.withAccess { $0?.value ?? 0 } }
+            let t1 = Harness.now()
+            blackHole(sum)
+            return t1 - t0
+        }
         let plain = PlainHolder(BenchChip(42))
-        let plainLoop: @Sendable (Int) -> UInt64 = { n in
+        let plainLoop: @Sendable (Int, Int) -> UInt64 = { n, _ in
             var sum = 0
             let t0 = Harness.now()
             for _ in 0..<n { sum &+= plain.chip.load(ordering: .relaxed)._withUnsafeGuaranteedRef { $0.value } }
@@ -84,7 +94,7 @@ enum RevocableBench {
             return t1 - t0
         }
         let mutex = MutexHolder(BenchChip(42))
-        let mutexLoop: @Sendable (Int) -> UInt64 = { n in
+        let mutexLoop: @Sendable (Int, Int) -> UInt64 = { n, _ in
             var sum = 0
             let t0 = Harness.now()
             for _ in 0..<n { sum &+= mutex.mutex.withLock { $0.value } }
@@ -93,7 +103,7 @@ enum RevocableBench {
             return t1 - t0
         }
         let rw = RWLockHolder(BenchChip(42))
-        let rwLoop: @Sendable (Int) -> UInt64 = { n in
+        let rwLoop: @Sendable (Int, Int) -> UInt64 = { n, _ in
             var sum = 0
             let t0 = Harness.now()
             for _ in 0..<n {
@@ -106,7 +116,7 @@ enum RevocableBench {
             return t1 - t0
         }
         let ref = RefcountHolder(BenchChip(42))
-        let refLoop: @Sendable (Int) -> UInt64 = { n in
+        let refLoop: @Sendable (Int, Int) -> UInt64 = { n, _ in
             var sum = 0
             let t0 = Harness.now()
             for _ in 0..<n {
@@ -121,6 +131,8 @@ enum RevocableBench {
 
         let rev1 = Harness.measure(threads: 1, iterations: n, revocableLoop)
         let rev2 = Harness.measure(threads: twoThreads, iterations: n, revocableLoop)
+        let revOwn2 = Harness.measure(threads: twoThreads, iterations: n, ownLoop)
+        let plain2 = Harness.measure(threads: twoThreads, iterations: n, plainLoop)
         let plain1 = Harness.measure(threads: 1, iterations: n, plainLoop)
         let mutex1 = Harness.measure(threads: 1, iterations: n / 4, mutexLoop)
         let mutex2 = Harness.measure(threads: twoThreads, iterations: n / 4, mutexLoop)
@@ -137,7 +149,9 @@ enum RevocableBench {
         report.rows += [
             row("Revocable.withAccess, 1 thread (cross-module)", rev1, mode),
             row("Revocable.withAccess, 2 threads, same revocable", rev2, mode),
-            row("unprotected load", plain1),
+            row("Revocable.withAccess, 2 threads, one revocable each", revOwn2, "(info)"),
+            row("unprotected load, 1 thread", plain1),
+            row("unprotected load, 2 threads", plain2),
             row("Mutex.withLock, 1 thread", mutex1),
             row("Mutex.withLock, 2 threads", mutex2),
             row("pthread_rwlock rdlock+unlock, 1 thread", rw1),
@@ -159,7 +173,7 @@ enum RevocableBench {
         let chipRev = Revocable(BenchChip(1))
         let bareChip = BenchChip(1)
         let toggleN = n / 20
-        let protectedToggle = Harness.measure(threads: 1, iterations: toggleN) { n in
+        let protectedToggle = Harness.measure(threads: 1, iterations: toggleN) { n, _ in
             var sum: UInt64 = 0
             let t0 = Harness.now()
             for i in 0..<n { sum &+= chipRev.withAccess { $0?.toggle(i) ?? 0 } }
@@ -167,7 +181,7 @@ enum RevocableBench {
             blackHole(sum)
             return t1 - t0
         }
-        let bareToggle = Harness.measure(threads: 1, iterations: toggleN) { n in
+        let bareToggle = Harness.measure(threads: 1, iterations: toggleN) { n, _ in
             var sum: UInt64 = 0
             let t0 = Harness.now()
             for i in 0..<n { sum &+= bareChip.toggle(i) }
