@@ -103,7 +103,8 @@ struct BenchRow {
 struct BenchReport {
     let suite: String
     var rows: [BenchRow] = []
-    var ratios: [(String, Double, String)] = []   // name, value, goal
+    /// name, ratio of medians, ratio of mins (best runs: less disturbed by other load), goal
+    var ratios: [(String, Double, Double, String)] = []
     var notes: [String] = []
 
     func printText() {
@@ -115,9 +116,9 @@ struct BenchReport {
             if !row.note.isEmpty { line += "   [\(row.note)]" }
             print(line)
         }
-        if !ratios.isEmpty { print("-- ratios") }
-        for (name, value, goal) in ratios {
-            print("\(pad(name, 58)) \(pad(format(value), 10))   goal: \(goal)")
+        if !ratios.isEmpty { print("-- ratios \(pad("", 38)) of medians  of mins") }
+        for (name, value, best, goal) in ratios {
+            print("\(pad(name, 58)) \(pad(format(value), 10)) \(pad(format(best), 8))  goal: \(goal)")
         }
         for note in notes { print("note: \(note)") }
     }
@@ -134,7 +135,9 @@ struct BenchReport {
             if !row.note.isEmpty { fields.append("\"note\": \(str(row.note))") }
             return "{" + fields.joined(separator: ", ") + "}"
         }
-        let ratiosJSON = ratios.map { "{\"name\": \(str($0.0)), \"value\": \(num($0.1)), \"goal\": \(str($0.2))}" }
+        let ratiosJSON = ratios.map {
+            "{\"name\": \(str($0.0)), \"value\": \(num($0.1)), \"ofMins\": \(num($0.2)), \"goal\": \(str($0.3))}"
+        }
         return "{\"suite\": \(str(suite)), \"rows\": [" + rowsJSON.joined(separator: ", ")
             + "], \"ratios\": [" + ratiosJSON.joined(separator: ", ")
             + "], \"notes\": [" + notes.map(str).joined(separator: ", ") + "]}"

@@ -15,7 +15,7 @@ final class BenchChip: @unchecked Sendable {
     @inline(never)
     func toggle(_ line: Int) -> UInt64 {
         var x = state ^ UInt64(truncatingIfNeeded: line)
-        for _ in 0..<30 { x = (x &* 0x9E37_79B9_7F4A_7C15) ^ (x &>> 29) }
+        for _ in 0..<43 { x = (x &* 0x9E37_79B9_7F4A_7C15) ^ (x &>> 29) }
         state = x
         return x
     }
@@ -159,11 +159,10 @@ enum RevocableBench {
             row("shared atomic refcount inc+dec, 1 thread", ref1),
             row("shared atomic refcount inc+dec, 2 threads", ref2),
         ]
-        var urcu1: Double = .nan, urcu2: Double = .nan
         switch urcu {
         case .success(let samples):
-            if let s = samples[1] { urcu1 = s.median; report.rows.append(row("liburcu-memb read_lock+unlock, 1 thread (C, gcc -O2)", s)) }
-            if let s = samples[twoThreads] { urcu2 = s.median; report.rows.append(row("liburcu-memb read_lock+unlock, 2 threads (C, gcc -O2)", s)) }
+            if let s = samples[1] { report.rows.append(row("liburcu-memb read_lock+unlock, 1 thread (C, gcc -O2)", s)) }
+            if let s = samples[twoThreads] { report.rows.append(row("liburcu-memb read_lock+unlock, 2 threads (C, gcc -O2)", s)) }
         case .failure(let error):
             report.rows.append(BenchRow(name: "liburcu-memb read_lock+unlock", value: .nan, unit: "ns/access",
                                         note: "unavailable: \(error.reason)"))
@@ -211,17 +210,22 @@ enum RevocableBench {
                                                            ("instance malloc_usable_size", memory.usable)]))
 
         // MARK: ratios
+        func ratio(_ name: String, _ a: Sample, _ b: Sample, _ goal: String) -> (String, Double, Double, String) {
+            (name, a.median / b.median, a.min / b.min, goal)
+        }
+        let none = Sample([.nan])
+        let urcuSamples = (try? urcu.get()) ?? [:]
         report.ratios = [
-            ("Revocable 1 thread / liburcu-memb 1 thread", rev1.median / urcu1, "<= 1.0"),
-            ("Revocable 2 threads / Revocable 1 thread", rev2.median / rev1.median, "<= 1.2"),
-            ("pthread_rwlock 2 threads / Revocable 2 threads", rw2.median / rev2.median, ">= 5"),
-            ("Mutex 2 threads / Revocable 2 threads", mutex2.median / rev2.median, "(info)"),
-            ("atomic refcount 2 threads / Revocable 2 threads", ref2.median / rev2.median, "(info)"),
-            ("liburcu-memb 2 threads / Revocable 2 threads", urcu2 / rev2.median, "(info)"),
-            ("Revocable 1 thread / unprotected load", rev1.median / plain1.median, "(info)"),
-            ("protected toggle / unprotected toggle", protectedToggle.median / bareToggle.median, "<= 1.1"),
-            ("revoke with no reader, median ns", idle.median, "<= 1000"),
-            ("memory per revocable, bytes", memory.perObject, "<= 64"),
+            ratio("Revocable 1 thread / liburcu-memb 1 thread", rev1, urcuSamples[1] ?? none, "<= 1.0"),
+            ratio("Revocable 2 threads / Revocable 1 thread", rev2, rev1, "<= 1.2"),
+            ratio("pthread_rwlock 2 threads / Revocable 2 threads", rw2, rev2, ">= 5"),
+            ratio("Mutex 2 threads / Revocable 2 threads", mutex2, rev2, "(info)"),
+            ratio("atomic refcount 2 threads / Revocable 2 threads", ref2, rev2, "(info)"),
+            ratio("liburcu-memb 2 threads / Revocable 2 threads", urcuSamples[twoThreads] ?? none, rev2, "(info)"),
+            ratio("Revocable 1 thread / unprotected load", rev1, plain1, "(info)"),
+            ratio("protected toggle / unprotected toggle", protectedToggle, bareToggle, "<= 1.1"),
+            ("revoke with no reader: median ns, min ns", idle.median, idle.min, "median <= 1000"),
+            ("memory per revocable, bytes", memory.perObject, memory.perObject, "<= 64"),
         ]
         report.notes = [
             "every Revocable figure is cross-module: this executable calls the Revocable module's @inlinable fast path",

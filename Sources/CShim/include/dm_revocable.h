@@ -82,18 +82,24 @@ static inline dm_rev_ticket dm_rev_enter(uintptr_t key) {
     struct dm_rev_reader *r = dm_rev_self;
     uint32_t d = r->depth;
     if (__builtin_expect(d >= r->limit, 0)) return dm_rev_enter_slow(r, key);
-    // The outermost access stores constants (slot 0, depth 1), not values computed from the
-    // depth it just loaded: that keeps the store-to-load forwarding of `depth` off the
-    // dependency chain from one access to the next (only a predicted branch depends on it).
-    uint32_t next = __builtin_expect(d == 0, 1) ? 1 : d + 1;
-    uintptr_t *slot = __builtin_expect(d == 0, 1) ? &r->slot[0] : &r->slot[d];
-    __atomic_store_n(slot, key, __ATOMIC_RELAXED);
-    // Promoted to a full barrier by the revoker's membarrier(): the slot store is ordered
-    // before the caller's load of the revocable's state.
+    // The outermost access stores constants (slot 0, depth 1, ticket depth 0) rather than values
+    // computed from the depth it just loaded: that keeps the store-to-load forwarding of
+    // `depth` off the dependency chain from one access to the next; only a predicted branch
+    // depends on it. (Written as two returns: a select would be folded back into `d`.)
+    if (__builtin_expect(d == 0, 1)) {
+        __atomic_store_n(&r->slot[0], key, __ATOMIC_RELAXED);
+        // Promoted to a full barrier by the revoker's membarrier(): the slot store is ordered
+        // before the caller's load of the revocable's state.
+        __atomic_signal_fence(__ATOMIC_SEQ_CST);
+        r->depth = 1;
+        dm_rev_ticket top = { r, &r->slot[0], 0 };
+        return top;
+    }
+    __atomic_store_n(&r->slot[d], key, __ATOMIC_RELAXED);
     __atomic_signal_fence(__ATOMIC_SEQ_CST);
-    r->depth = next;
-    dm_rev_ticket t = { r, slot, d };
-    return t;
+    r->depth = d + 1;
+    dm_rev_ticket nested = { r, &r->slot[d], d };
+    return nested;
 }
 
 /// Leaves the read section `t` was returned for (strictly LIFO per thread).
@@ -104,9 +110,7 @@ static inline void dm_rev_exit(dm_rev_ticket t) {
     // see the waiter, or it sees our cleared slot on its re-check. (In fence mode the slow
     // path adds the full fence this needs.)
     __atomic_signal_fence(__ATOMIC_SEQ_CST);
-    // Derived from the slot address, not from the loaded depth, for the reason given in enter.
-    t.reader->depth = __builtin_expect(t.depth < DM_REV_INLINE_SLOTS, 1)
-        ? (uint32_t)(t.slot - t.reader->slot) : t.depth;
+    t.reader->depth = t.depth;
     uint32_t w = __atomic_load_n(&t.reader->waiters, __ATOMIC_RELAXED);
     if (__builtin_expect(w != 0, 0)) dm_rev_exit_slow(t.reader, w);
 }
