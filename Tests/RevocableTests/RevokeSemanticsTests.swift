@@ -90,6 +90,15 @@ struct RevokeSemanticsTests {
         #expect((try? rev.revoke()) == .revoked)
     }
 
+    @Test("revoke of X from inside an access to Y is fine (only its own access is refused)")
+    func revokeOtherInsideAccess() throws {
+        let x = Revocable(Probe(1)), y = Revocable(Probe(2))
+        let outcome = try y.withAccess { (_: Probe?) throws(RevocableError) -> RevokeOutcome in try x.revoke() }
+        #expect(outcome == .revoked)
+        #expect(x.withAccess { $0 } == nil)
+        #expect(y.withAccess { $0 } != nil)
+    }
+
     @Test("revokeDeferred from inside its own access completes after that access")
     func deferredInsideOwnAccess() {
         let probe = Probe()
