@@ -208,6 +208,9 @@ enum RevocableBench {
         report.rows.append(BenchRow(name: "memory per Revocable<Int> (1,000,000 live, malloc delta)", value: memory.perObject,
                                     unit: "bytes", extra: [("total MiB", memory.totalMiB),
                                                            ("instance malloc_usable_size", memory.usable)]))
+        report.rows.append(BenchRow(name: "revoke, no reader inside, 1,000,000 revocables alive", value: memory.revokeAmongMany.median,
+                                    unit: "ns", min: memory.revokeAmongMany.min,
+                                    extra: [("p99", memory.revokeAmongMany.percentile(0.99))]))
 
         // MARK: ratios
         func ratio(_ name: String, _ a: Sample, _ b: Sample, _ goal: String) -> (String, Double, Double, String) {
@@ -297,7 +300,10 @@ enum RevocableBench {
 
     /// malloc's own accounting before and after creating `count` revocables (the array that
     /// holds them is allocated first and not counted).
-    static func memoryPerRevocable(count: Int) -> (perObject: Double, totalMiB: Double, usable: Double) {
+    /// Also times revokes while all of them are alive, to show that a revoke's cost does not
+    /// grow with the number of other revocables.
+    static func memoryPerRevocable(count: Int) -> (perObject: Double, totalMiB: Double, usable: Double,
+                                                   revokeAmongMany: Sample) {
         var holder: [Revocable<Int>] = []
         holder.reserveCapacity(count)
         let before = dm_malloc_in_use()
@@ -305,7 +311,16 @@ enum RevocableBench {
         let after = dm_malloc_in_use()
         let usable = Double(dm_malloc_usable_size(Unmanaged.passUnretained(holder[0]).toOpaque()))
         let total = Double(after &- before)
+        var sum = 0
+        for i in stride(from: 0, to: count, by: 100) { sum &+= holder[i].withAccess { $0 ?? 0 } }
+        blackHole(sum)
+        var latencies: [Double] = []
+        for i in stride(from: 0, to: count, by: 100) {
+            let t0 = Harness.now()
+            _ = try? holder[i].revoke()
+            latencies.append(Double(Harness.now() - t0))
+        }
         blackHole(holder)
-        return (total / Double(count), total / 1_048_576, usable)
+        return (total / Double(count), total / 1_048_576, usable, Sample(latencies))
     }
 }

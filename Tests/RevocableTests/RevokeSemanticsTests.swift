@@ -183,3 +183,19 @@ struct RevokeSemanticsTests {
         #expect(recorder.events.allSatisfy { $0.objectName == "gpiochip0" && $0.object == rev.id })
     }
 }
+
+@Suite("thread registry")
+struct ThreadRegistryTests {
+    @Test("records of exited threads are reused, so the registry does not grow with thread churn")
+    func recordsAreReused() {
+        _ = Revocable(0).withAccess { $0 }
+        let before = RevocableDiagnostics.readerRecords
+        let rev = Revocable(Probe())
+        for _ in 0..<20 {
+            let t = TestThread { _ = rev.withAccess { $0?.value } }
+            t.join()
+        }
+        // Other tests run in parallel and may register a few threads of their own.
+        #expect(RevocableDiagnostics.readerRecords - before < 10)
+    }
+}
