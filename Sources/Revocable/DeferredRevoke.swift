@@ -55,7 +55,7 @@ final class DeferredRevoke<Resource>: PendingGracePeriod, @unchecked Sendable {
     }
 
     func start() {
-        if first { readers = revocable._collectReaders(site: site) }
+        if first { readers = revocable._collectReaders() }
     }
 
     var waitingOn: [OpaquePointer] { readers }
