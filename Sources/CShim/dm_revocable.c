@@ -12,14 +12,15 @@
 #include <time.h>
 #include <unistd.h>
 
-__thread struct dm_rev_reader *dm_rev_self = 0;
-int dm_rev_fence_mode = 0;
+static struct dm_rev_reader unregistered = { .limit = 0 };   // shared, never written
+__thread struct dm_rev_reader *dm_rev_self = &unregistered;
 
 static struct dm_rev_reader *registry_head = 0;   // atomic; pushed under registry_lock
 static pthread_mutex_t registry_lock = PTHREAD_MUTEX_INITIALIZER;
 static pthread_once_t init_once = PTHREAD_ONCE_INIT;
 static pthread_key_t exit_key;
 static int use_membarrier = 0;
+static int fence_mode = 0;
 static uint32_t wake_generation = 0;             // futex word
 static uint64_t abandoned_threads = 0;
 static int registry_size = 0;
@@ -36,12 +37,11 @@ static void init_process(void) {
     if (!forced && supported > 0 && (supported & MEMBARRIER_CMD_PRIVATE_EXPEDITED)
         && sys_membarrier(MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED) == 0) {
         use_membarrier = 1;
-        __atomic_store_n(&dm_rev_fence_mode, 0, __ATOMIC_RELAXED);
     } else {
-        __atomic_store_n(&dm_rev_fence_mode, 1, __ATOMIC_RELAXED);
+        fence_mode = 1;
     }
-    // Readers learn the mode through pthread_once's own synchronisation (they all pass here
-    // before their first enter), so relaxed accesses to the flag suffice afterwards.
+    // Readers learn the mode through pthread_once's own synchronisation (every thread passes
+    // here before its first enter) and keep it in their record (limit, DM_REV_FENCE_BIT).
 }
 
 void dm_rev_init(void) { pthread_once(&init_once, init_process); }
@@ -66,7 +66,7 @@ int dm_rev_barrier(void) {
     return 0;
 }
 
-struct dm_rev_reader *dm_rev_register(void) {
+static struct dm_rev_reader *dm_rev_register(void) {
     dm_rev_init();
     pthread_mutex_lock(&registry_lock);
     struct dm_rev_reader *r = __atomic_load_n(&registry_head, __ATOMIC_ACQUIRE);
@@ -83,6 +83,8 @@ struct dm_rev_reader *dm_rev_register(void) {
     }
     __atomic_store_n(&r->state, 1, __ATOMIC_RELAXED);
     r->depth = 0;
+    r->limit = fence_mode ? 0 : DM_REV_INLINE_SLOTS;
+    __atomic_store_n(&r->waiters, fence_mode ? DM_REV_FENCE_BIT : 0, __ATOMIC_RELAXED);
     r->tid = dm_gettid();
     pthread_mutex_unlock(&registry_lock);
     dm_rev_self = r;
@@ -90,7 +92,9 @@ struct dm_rev_reader *dm_rev_register(void) {
     return r;
 }
 
-static uintptr_t *deep_slot(struct dm_rev_reader *r, uint32_t index) {
+static uintptr_t *slot_at(struct dm_rev_reader *r, uint32_t depth) {
+    if (depth < DM_REV_INLINE_SLOTS) return &r->slot[depth];
+    uint32_t index = depth - DM_REV_INLINE_SLOTS;
     struct dm_rev_chunk **link = &r->chunks;
     for (;;) {
         struct dm_rev_chunk *c = __atomic_load_n(link, __ATOMIC_ACQUIRE);
@@ -105,31 +109,41 @@ static uintptr_t *deep_slot(struct dm_rev_reader *r, uint32_t index) {
     }
 }
 
-dm_rev_ticket dm_rev_enter_deep(struct dm_rev_reader *r, uintptr_t key) {
-    uintptr_t *slot = deep_slot(r, r->depth - DM_REV_INLINE_SLOTS);
-    if (__atomic_load_n(&dm_rev_fence_mode, __ATOMIC_RELAXED)) {
-        (void)__atomic_exchange_n(slot, key, __ATOMIC_SEQ_CST);
+dm_rev_ticket dm_rev_enter_slow(struct dm_rev_reader *r, uintptr_t key) {
+    if (r == &unregistered) r = dm_rev_register();
+    uint32_t d = r->depth;
+    uintptr_t *slot = slot_at(r, d);
+    __atomic_store_n(slot, key, __ATOMIC_RELAXED);
+    if (fence_mode) {
+        // Store; full fence; (caller's) load: the reader's half of the store-buffering pairing.
+        __atomic_thread_fence(__ATOMIC_SEQ_CST);
     } else {
-        __atomic_store_n(slot, key, __ATOMIC_RELAXED);
         __atomic_signal_fence(__ATOMIC_SEQ_CST);
     }
-    r->depth += 1;
-    dm_rev_ticket t = { r, slot };
+    r->depth = d + 1;
+    dm_rev_ticket t = { r, slot, d };
     return t;
+}
+
+void dm_rev_exit_slow(struct dm_rev_reader *r, uint32_t waiters) {
+    if (waiters & DM_REV_FENCE_BIT) {
+        // Fence mode: the reader pays the full barrier between clearing its slot and looking
+        // for sleeping revokers (no membarrier does it for us).
+        __atomic_thread_fence(__ATOMIC_SEQ_CST);
+        waiters = __atomic_load_n(&r->waiters, __ATOMIC_SEQ_CST) & ~DM_REV_FENCE_BIT;
+    }
+    if (waiters != 0) dm_rev_wake_all();
 }
 
 static void reader_thread_exit(void *arg) {
     struct dm_rev_reader *r = arg;
-    dm_rev_self = 0;
+    dm_rev_self = &unregistered;
     if (r->depth != 0) {
         // A thread ended inside an access (pthread_exit, a foreign unwinder). Count it for
         // diagnosis, then clear its slots: it can never touch a resource again, and a slot left
         // naming an address would later match an unrelated revocable allocated there.
         __atomic_add_fetch(&abandoned_threads, 1, __ATOMIC_RELAXED);
-        for (int i = 0; i < DM_REV_INLINE_SLOTS; i++) __atomic_store_n(&r->slot[i], 0, __ATOMIC_RELEASE);
-        for (struct dm_rev_chunk *c = r->chunks; c != 0; c = c->next) {
-            for (int i = 0; i < DM_REV_CHUNK_SLOTS; i++) __atomic_store_n(&c->slot[i], 0, __ATOMIC_RELEASE);
-        }
+        for (uint32_t d = 0; d < r->depth; d++) __atomic_store_n(slot_at(r, d), 0, __ATOMIC_RELEASE);
         r->depth = 0;
         __atomic_store_n(&r->state, 0, __ATOMIC_RELEASE);
         dm_rev_wake_all();
@@ -151,16 +165,15 @@ static int reader_names(struct dm_rev_reader *r, uintptr_t key, int order) {
     return 0;
 }
 
-static int load_order(void) {
-    return __atomic_load_n(&dm_rev_fence_mode, __ATOMIC_RELAXED) ? __ATOMIC_SEQ_CST : __ATOMIC_ACQUIRE;
-}
+static int load_order(void) { return fence_mode ? __ATOMIC_SEQ_CST : __ATOMIC_ACQUIRE; }
 
 int dm_rev_self_reading(uintptr_t key) {
     struct dm_rev_reader *r = dm_rev_self;
-    return r != 0 && reader_names(r, key, __ATOMIC_RELAXED);
+    return r != &unregistered && reader_names(r, key, __ATOMIC_RELAXED);
 }
 
 int dm_rev_collect(uintptr_t key, struct dm_rev_reader **out, int cap) {
+    dm_rev_init();
     int order = load_order();
     int found = 0;
     for (struct dm_rev_reader *r = __atomic_load_n(&registry_head, __ATOMIC_ACQUIRE); r != 0; r = r->next) {
@@ -188,7 +201,6 @@ void dm_rev_wait(uint32_t generation, int64_t timeout_ns) {
     struct timespec ts = { (time_t)(timeout_ns / 1000000000), (long)(timeout_ns % 1000000000) };
     syscall(SYS_futex, &wake_generation, FUTEX_WAIT_PRIVATE, generation, &ts, 0, 0);
 }
-
 
 void dm_rev_wake_all(void) {
     __atomic_add_fetch(&wake_generation, 1, __ATOMIC_SEQ_CST);

@@ -28,7 +28,7 @@ extension Revocable {
 
     /// Closes the fence and suspends (without blocking a thread) until the accesses that were
     /// inside have left and the resource is torn down. Same guarantees as the synchronous
-    /// ``revoke(site:)``; the teardown runs on the grace-period thread.
+    /// ``revoke(site:)-3iojk``; the teardown runs on the grace-period thread.
     @discardableResult
     public func revoke(site: CallSite = CallSite()) async -> RevokeOutcome {
         await withCheckedContinuation { (continuation: CheckedContinuation<RevokeOutcome, Never>) in
@@ -55,7 +55,7 @@ final class DeferredRevoke<Resource>: PendingGracePeriod, @unchecked Sendable {
     }
 
     func start() {
-        if first { readers = revocable._collectReaders(site: site) }
+        if first { readers = revocable._collectReaders() }
     }
 
     var waitingOn: [OpaquePointer] { readers }

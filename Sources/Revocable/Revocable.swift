@@ -5,7 +5,7 @@ import Synchronization
 /// A resource that its provider can take away while others still hold handles to it.
 ///
 /// Every use happens inside an *access*: a closure that receives the resource, or `nil` once
-/// it is revoked. ``revoke(site:)`` closes the fence, waits for the accesses that were already
+/// it is revoked. ``revoke(site:)-3iojk`` closes the fence, waits for the accesses that were already
 /// inside (and only those: not for later ones, not for readers of other revocables), then tears
 /// the resource down exactly once.
 ///
@@ -46,6 +46,7 @@ public final class Revocable<Resource> {
     /// Makes `resource` available to accesses until it is revoked.
     ///
     /// - Parameters:
+    ///   - resource: what accesses receive until the revocable is revoked.
     ///   - name: shown in events, scheduling points and wait-for reports.
     ///   - events: receives `revocable.*` events (revoke, teardown, refusals).
     ///   - teardown: runs exactly once with the resource: after the grace period of the first
@@ -91,32 +92,34 @@ public final class Revocable<Resource> {
     /// The resource is present for the whole of `body` or absent for the whole of it; while
     /// `body` runs with the resource, a `revoke` waits for it to return. `body` may block and may
     /// access other revocables or this one again (nesting). It must not call the synchronous
-    /// ``revoke(site:)`` on this revocable (that is reported as
+    /// ``revoke(site:)-3iojk`` on this revocable (that is reported as
     /// ``RevocableError/revokeInsideAccess``).
     ///
     /// Cost: ~1 ns plus `body` (no allocation, no system call, no shared write). Never blocks by
     /// itself. The first access on a thread registers the thread (one lock, one allocation).
     @inlinable
     public func withAccess<R, E: Error>(_ body: (Resource?) throws(E) -> R) throws(E) -> R {
-        let ticket = _slowPath(Scheduling.isAttached) ? _enterAnnounced() : dm_rev_enter(_key)
+        // Decided once per access, so enter and leave agree and leave needs no second load.
+        let announced = Scheduling.isAttached
+        let ticket = _slowPath(announced) ? _enterAnnounced() : dm_rev_enter(_key)
         // Memory ordering. Reader: slot store (relaxed) ; compiler barrier ; state load (acquire).
         // Revoker (Revoke.swift): state |= revoked (seq_cst RMW) ; membarrier() ; slot loads.
         // membarrier() runs a full barrier on every CPU running a thread of this process, so at
         // that moment our compiler barrier acts as a full one: this is store buffering with full
         // barriers on both sides, and the two "stale" outcomes cannot both happen. Either this
         // load sees `revoked` (we take the nil path), or the revoker's scan sees our slot and
-        // waits for us. (Fence mode, without membarrier: the slot store is an xchg and the
-        // revoker's loads are seq_cst: the same argument with the barrier on our side.)
+        // waits for us. (Fence mode, without membarrier: a seq_cst fence follows the slot store,
+        // in the C slow path: the same argument with the barrier paid on our side.)
         // Leaving clears the slot with a release store; the revoker reads it with acquire, so
         // everything `body` did with the resource happens before the teardown. The acquire here
         // keeps the compiler from reading `_resource` before the slot is published.
         if _fastPath(_state.load(ordering: .acquiring) & 1 == 0) {
-            defer { _leave(ticket) }
+            defer { _leave(ticket, announced) }
             return try body(_resource)
         }
         // Revoked: leave before running `body`, so a revoker never waits for accesses that
         // started after it closed the fence.
-        _leave(ticket)
+        _leave(ticket, announced)
         return try body(nil)
     }
 
@@ -156,8 +159,8 @@ public final class Revocable<Resource> {
     }
 
     @inlinable
-    func _leave(_ ticket: dm_rev_ticket) {
-        if _slowPath(Scheduling.isAttached) { _leaveAnnounced(ticket) } else { dm_rev_exit(ticket) }
+    func _leave(_ ticket: dm_rev_ticket, _ announced: Bool) {
+        if _slowPath(announced) { _leaveAnnounced(ticket) } else { dm_rev_exit(ticket) }
     }
 
     /// Enter with scheduling points, for threads run by an interleaving explorer.

@@ -36,8 +36,10 @@ extension Revocable {
             return .alreadyRevoked
         }
         _emit(.revocableRevoke, detail: "sync", site: site)
+        // Our half of the store-buffering pairing argued in `withAccess`: after this, a reader
+        // either sees the revoked bit or is visible in its slot to the scan below.
         _ = dm_rev_barrier()
-        _waitForReaders(_collectReaders(site: site), site: site)
+        _waitForReaders(_collectReaders(), site: site)
         _tearDown(site: site)
         return .revoked
     }
@@ -49,7 +51,7 @@ extension Revocable {
     }
 
     /// The records of threads that are inside an access to `self`. Call after the barrier.
-    func _collectReaders(site: CallSite) -> [OpaquePointer] {
+    func _collectReaders() -> [OpaquePointer] {
         var capacity = 8
         while true {
             let result = withUnsafeTemporaryAllocation(of: OpaquePointer?.self, capacity: capacity) { buffer in

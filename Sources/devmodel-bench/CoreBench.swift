@@ -8,12 +8,6 @@ import Instrumentation
 enum CoreBench {
     final class Payload { var x = 0 }
 
-    struct Figure: Codable {
-        let name: String
-        let value: Double
-        let unit: String
-    }
-
     /// Median over `repetitions` of the per-operation time of `body(iterations)`.
     static func nsPerOp(iterations: Int, repetitions: Int = 7, _ body: (Int) -> Void) -> Double {
         body(max(1, iterations / 10))  // warm-up
@@ -27,8 +21,8 @@ enum CoreBench {
         return samples[samples.count / 2]
     }
 
-    static func run() -> [Figure] {
-        var figures: [Figure] = []
+    static func run() -> BenchReport {
+        var report = BenchReport(suite: "driver core (issue 3)")
         let kernel = Kernel()
         let device = Device(kernel: kernel, name: "bench", release: { _ in })
         try! kernel.register(device)
@@ -44,7 +38,7 @@ enum CoreBench {
             }
             sink.withLock { $0 &+= keep }
         }
-        figures.append(Figure(name: "swift class allocation", value: classAlloc, unit: "ns/op"))
+        report.rows.append(BenchRow(name: "swift class allocation (baseline)", value: classAlloc, unit: "ns/op"))
 
         // Nodes are added and released in bindings of 100 (a large real driver has tens), so
         // the list stays cache-resident as a device's devres list does.
@@ -54,8 +48,8 @@ enum CoreBench {
                 kernel.benchmarkReleaseAll(device)
             }
         }
-        figures.append(Figure(name: "devres action add+release", value: devres, unit: "ns/node"))
-        figures.append(Figure(name: "devres node / class allocation", value: devres / classAlloc, unit: "ratio (goal <= 3)"))
+        report.rows.append(BenchRow(name: "devres action add+release (lists of 100)", value: devres, unit: "ns/node"))
+        report.ratios.append(("devres node / class allocation", devres / classAlloc, devres / classAlloc, "<= 3"))
 
         let driver = ClosureDriver(name: "bench-drv", idTable: ["bench,100"]) { (dev: borrowing BoundDevice) throws(ProbeError) in
             for _ in 0..<100 { try? dev.devres.addAction(ActionKey("res")) {} }
@@ -71,13 +65,14 @@ enum CoreBench {
                 try! kernel.bind(target, to: "bench-drv")
             }
         }
-        figures.append(Figure(name: "bind+unbind, 100 devres nodes", value: bindUnbind / 1000, unit: "µs"))
+        report.rows.append(BenchRow(name: "bind+unbind, 100 devres nodes", value: bindUnbind / 1000, unit: "µs"))
 
-        for count in [10_000, 100_000] {
-            let seconds = registerDevices(count: count, drivers: 1_000)
-            figures.append(Figure(name: "register \(count) devices vs 1,000 drivers", value: seconds, unit: "s"))
-        }
-        return figures
+        let small = registerDevices(count: 10_000, drivers: 1_000)
+        let large = registerDevices(count: 100_000, drivers: 1_000)
+        report.rows.append(BenchRow(name: "register 10,000 devices vs 1,000 drivers", value: small, unit: "s"))
+        report.rows.append(BenchRow(name: "register 100,000 devices vs 1,000 drivers", value: large, unit: "s"))
+        report.ratios.append(("100,000 / 10,000 registration time", large / small, large / small, "~10 (linear); 100,000 in < 2 s"))
+        return report
     }
 
     /// Registers `drivers` drivers, then `count` devices spread over their id tables; every
@@ -95,16 +90,5 @@ enum CoreBench {
             try! kernel.register(dev)
         }
         return Double(monotonicNanoseconds() - start) / 1e9
-    }
-
-    static func print(_ figures: [Figure]) {
-        Swift.print("== driver core (issue 3)")
-        for f in figures {
-            Swift.print("  " + f.name.padding(toLength: 44, withPad: " ", startingAt: 0) + String(format: "%10.3f  %@", f.value, f.unit))
-        }
-        if let a = figures.first(where: { $0.name.hasPrefix("register 10000") }),
-           let b = figures.first(where: { $0.name.hasPrefix("register 100000") }) {
-            Swift.print(String(format: "  100,000 / 10,000 time ratio: %.2f (linear = 10)", b.value / a.value))
-        }
     }
 }

@@ -1,26 +1,27 @@
-import DriverCore
-import Foundation
+// devmodel-bench [SUITE...] [--json]
+// Runs the named suites (all when none is named) and prints their figures and ratios, all
+// measured in this one run. Suites register in `suites`; other modules add theirs here.
+#if canImport(Glibc)
+import Glibc
+#endif
 
-// `swift run -c release devmodel-bench [core] [--json]`
+let suites: [(name: String, run: () -> BenchReport)] = [
+    ("core", CoreBench.run),
+    ("revocable", RevocableBench.run),
+]
+
 let arguments = CommandLine.arguments.dropFirst()
 let json = arguments.contains("--json")
-let suites = arguments.filter { !$0.hasPrefix("--") }
-if suites.contains("profile-devres") {
-    // A fixed workload for callgrind: devres add+release only.
-    let kernel = DriverCore.Kernel()
-    let device = DriverCore.Device(kernel: kernel, name: "p", release: { _ in })
-    for _ in 0..<1000 {
-        for _ in 0..<100 { try! device.devres.addAction(DriverCore.ActionKey("bench")) {} }
-        kernel.benchmarkReleaseAll(device)
-    }
+let wanted = arguments.filter { !$0.hasPrefix("--") }
+let unknown = wanted.filter { name in !suites.contains { $0.name == name } }
+if !unknown.isEmpty {
+    print("unknown suite(s): \(unknown.joined(separator: ", ")); available: \(suites.map(\.name).joined(separator: ", "))")
+    exit(2)
 }
-if suites.isEmpty || suites.contains("core") {
-    let figures = CoreBench.run()
-    if json {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-        print(String(decoding: try! encoder.encode(["core": figures]), as: UTF8.self))
-    } else {
-        CoreBench.print(figures)
-    }
+let selected = wanted.isEmpty ? suites : suites.filter { wanted.contains($0.name) }
+let reports = selected.map { $0.run() }
+if json {
+    print("[" + reports.map { $0.json() }.joined(separator: ",\n") + "]")
+} else {
+    for report in reports { report.printText() }
 }

@@ -90,6 +90,15 @@ struct RevokeSemanticsTests {
         #expect((try? rev.revoke()) == .revoked)
     }
 
+    @Test("revoke of X from inside an access to Y is fine (only its own access is refused)")
+    func revokeOtherInsideAccess() throws {
+        let x = Revocable(Probe(1)), y = Revocable(Probe(2))
+        let outcome = try y.withAccess { (_: Probe?) throws(RevocableError) -> RevokeOutcome in try x.revoke() }
+        #expect(outcome == .revoked)
+        #expect(x.withAccess { $0 } == nil)
+        #expect(y.withAccess { $0 } != nil)
+    }
+
     @Test("revokeDeferred from inside its own access completes after that access")
     func deferredInsideOwnAccess() {
         let probe = Probe()
@@ -172,5 +181,21 @@ struct RevokeSemanticsTests {
         let kinds = recorder.events.map(\.kind)
         #expect(kinds == [.revocableRevoke, .revocableTeardown, .revocableAlreadyRevoked])
         #expect(recorder.events.allSatisfy { $0.objectName == "gpiochip0" && $0.object == rev.id })
+    }
+}
+
+@Suite("thread registry")
+struct ThreadRegistryTests {
+    @Test("records of exited threads are reused, so the registry does not grow with thread churn")
+    func recordsAreReused() {
+        _ = Revocable(0).withAccess { $0 }
+        let before = RevocableDiagnostics.readerRecords
+        let rev = Revocable(Probe())
+        for _ in 0..<20 {
+            let t = TestThread { _ = rev.withAccess { $0?.value } }
+            t.join()
+        }
+        // Other tests run in parallel and may register a few threads of their own.
+        #expect(RevocableDiagnostics.readerRecords - before < 10)
     }
 }

@@ -13,11 +13,12 @@
 //    every CPU running a thread of this process, then loads the slots. That is the
 //    store-buffering pattern with a full barrier on both sides: either the reader sees "revoked"
 //    or the revoker sees the slot.
-//  * fence mode (fallback): reader slot stores and the revoker's slot loads are seq_cst, and
-//    the revoker's state update is a seq_cst read-modify-write: the same pattern, with the
-//    barrier paid by the reader (an xchg, ~2.5 ns).
-//  * leaving: the slot is cleared with a release store (or xchg); the revoker loads it with
-//    acquire (or seq_cst), so everything the reader did with the resource happens before the
+//  * fence mode (fallback, or DM_REVOCABLE_FENCE_MODE=1): the reader issues a seq_cst fence
+//    between its slot store and its state load (and between clearing the slot and reading
+//    `waiters`); the revoker's state update is a seq_cst read-modify-write followed by a
+//    seq_cst fence. The same pattern, with the barrier paid by the reader (~2–3 ns).
+//  * leaving: the slot is cleared with a release store; the revoker loads it with acquire
+//    (seq_cst in fence mode), so everything the reader did with the resource happens before the
 //    revoker's teardown.
 #ifndef DM_REVOCABLE_H
 #define DM_REVOCABLE_H
@@ -42,6 +43,14 @@ struct dm_rev_reader {
     uintptr_t slot[DM_REV_INLINE_SLOTS];
     /// Current nesting depth; written and read by the owning thread only.
     uint32_t depth;
+    /// Depths below this take the inline fast path: DM_REV_INLINE_SLOTS in membarrier mode, 0 in
+    /// fence mode and in the shared "unregistered" record, so one compare sends deep nesting,
+    /// fence mode and first use to the slow path.
+    uint32_t limit;
+    /// Revokers asleep waiting for this thread to leave (atomic), plus DM_REV_FENCE_BIT in fence
+    /// mode: a leaving thread reads it from a cache line it owns and takes the slow path if
+    /// non-zero.
+    uint32_t waiters;
     /// 1 while a live thread owns the record, 0 when free for reuse (atomic).
     uint32_t state;
     uint64_t tid;
@@ -49,60 +58,61 @@ struct dm_rev_reader {
     struct dm_rev_chunk *chunks;
     /// Next record in the registry (written once, before publication).
     struct dm_rev_reader *next;
-    /// Revokers asleep waiting for this record's thread to leave (atomic): the thread looks at
-    /// it when it leaves an access, on a cache line it owns, and wakes them if non-zero.
-    uint32_t waiters;
 } __attribute__((aligned(128)));   // records of different threads never share a cache line
+
+#define DM_REV_FENCE_BIT 0x80000000u
 
 /// What one enter hands to the matching exit.
 typedef struct dm_rev_ticket {
     struct dm_rev_reader *reader;
     uintptr_t *slot;
+    uint32_t depth;
 } dm_rev_ticket;
 
+/// The calling thread's record; a shared read-only record with limit 0 until it registers.
 extern __thread struct dm_rev_reader *dm_rev_self;
-/// 1 when readers must pay their own full barrier (no membarrier); set before any record exists.
-extern int dm_rev_fence_mode;
 
-struct dm_rev_reader *dm_rev_register(void);
-dm_rev_ticket dm_rev_enter_deep(struct dm_rev_reader *r, uintptr_t key);
+dm_rev_ticket dm_rev_enter_slow(struct dm_rev_reader *r, uintptr_t key);
+void dm_rev_exit_slow(struct dm_rev_reader *r, uint32_t waiters);
 void dm_rev_wake_all(void);
 
 /// Enters a read section of the revocable identified by `key` (non-zero). The caller then
 /// loads the revocable's state with acquire ordering.
 static inline dm_rev_ticket dm_rev_enter(uintptr_t key) {
     struct dm_rev_reader *r = dm_rev_self;
-    if (__builtin_expect(r == 0, 0)) r = dm_rev_register();
     uint32_t d = r->depth;
-    if (__builtin_expect(d >= DM_REV_INLINE_SLOTS, 0)) return dm_rev_enter_deep(r, key);
-    uintptr_t *slot = &r->slot[d];
-    if (__builtin_expect(__atomic_load_n(&dm_rev_fence_mode, __ATOMIC_RELAXED), 0)) {
-        (void)__atomic_exchange_n(slot, key, __ATOMIC_SEQ_CST);
-    } else {
-        __atomic_store_n(slot, key, __ATOMIC_RELAXED);
-        // Promoted to a full barrier by the revoker's membarrier().
+    if (__builtin_expect(d >= r->limit, 0)) return dm_rev_enter_slow(r, key);
+    // The outermost access stores constants (slot 0, depth 1, ticket depth 0) rather than values
+    // computed from the depth it just loaded: that keeps the store-to-load forwarding of
+    // `depth` off the dependency chain from one access to the next; only a predicted branch
+    // depends on it. (Written as two returns: a select would be folded back into `d`.)
+    if (__builtin_expect(d == 0, 1)) {
+        __atomic_store_n(&r->slot[0], key, __ATOMIC_RELAXED);
+        // Promoted to a full barrier by the revoker's membarrier(): the slot store is ordered
+        // before the caller's load of the revocable's state.
         __atomic_signal_fence(__ATOMIC_SEQ_CST);
+        r->depth = 1;
+        dm_rev_ticket top = { r, &r->slot[0], 0 };
+        return top;
     }
+    __atomic_store_n(&r->slot[d], key, __ATOMIC_RELAXED);
+    __atomic_signal_fence(__ATOMIC_SEQ_CST);
     r->depth = d + 1;
-    dm_rev_ticket t = { r, slot };
-    return t;
+    dm_rev_ticket nested = { r, &r->slot[d], d };
+    return nested;
 }
 
 /// Leaves the read section `t` was returned for (strictly LIFO per thread).
 static inline void dm_rev_exit(dm_rev_ticket t) {
-    int wake;
-    if (__builtin_expect(__atomic_load_n(&dm_rev_fence_mode, __ATOMIC_RELAXED), 0)) {
-        (void)__atomic_exchange_n(t.slot, 0, __ATOMIC_SEQ_CST);
-        wake = __atomic_load_n(&t.reader->waiters, __ATOMIC_SEQ_CST);
-    } else {
-        __atomic_store_n(t.slot, 0, __ATOMIC_RELEASE);
-        // Pairs with the membarrier() a sleeping revoker issues after raising our `waiters`:
-        // either we see the waiter, or it sees our cleared slot on its re-check.
-        __atomic_signal_fence(__ATOMIC_SEQ_CST);
-        wake = __atomic_load_n(&t.reader->waiters, __ATOMIC_RELAXED);
-    }
-    t.reader->depth -= 1;
-    if (__builtin_expect(wake != 0, 0)) dm_rev_wake_all();
+    // Release: everything done with the resource happens before a revoker that reads 0 here.
+    __atomic_store_n(t.slot, 0, __ATOMIC_RELEASE);
+    // Pairs with the barrier a sleeping revoker issues after raising our `waiters`: either we
+    // see the waiter, or it sees our cleared slot on its re-check. (In fence mode the slow
+    // path adds the full fence this needs.)
+    __atomic_signal_fence(__ATOMIC_SEQ_CST);
+    t.reader->depth = t.depth;
+    uint32_t w = __atomic_load_n(&t.reader->waiters, __ATOMIC_RELAXED);
+    if (__builtin_expect(w != 0, 0)) dm_rev_exit_slow(t.reader, w);
 }
 
 /// Process-wide setup (membarrier registration or fence mode); idempotent, thread-safe.

@@ -1,0 +1,23 @@
+#define _GNU_SOURCE
+#include "dm_bench.h"
+#include <pthread.h>
+#include <malloc.h>
+#include <sched.h>
+
+int dm_pin_to_cpu(int cpu) {
+    cpu_set_t set;
+    CPU_ZERO(&set);
+    CPU_SET(cpu, &set);
+    return pthread_setaffinity_np(pthread_self(), sizeof set, &set);
+}
+
+int dm_online_cpus(void) {
+    cpu_set_t set;
+    CPU_ZERO(&set);
+    if (sched_getaffinity(0, sizeof set, &set) != 0) return 1;
+    return CPU_COUNT(&set);
+}
+
+size_t dm_malloc_in_use(void) { return mallinfo2().uordblks; }
+
+size_t dm_malloc_usable_size(const void *block) { return malloc_usable_size((void *)block); }

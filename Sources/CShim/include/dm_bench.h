@@ -1,0 +1,24 @@
+// Helpers for the benchmark harness that Swift on Linux cannot spell: CPU affinity needs
+// _GNU_SOURCE (swift-notes §6).
+#ifndef DM_BENCH_H
+#define DM_BENCH_H
+
+#include <stddef.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/// Pins the calling thread to `cpu`; returns 0 or an errno.
+int dm_pin_to_cpu(int cpu);
+/// CPUs the process may run on.
+int dm_online_cpus(void);
+/// Bytes malloc has handed out and not yet taken back, chunk headers included (mallinfo2).
+size_t dm_malloc_in_use(void);
+/// The usable size of one malloc'd block.
+size_t dm_malloc_usable_size(const void *block);
+
+#ifdef __cplusplus
+}
+#endif
+#endif
