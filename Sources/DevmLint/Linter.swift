@@ -1,0 +1,106 @@
+import Foundation
+import Synchronization
+
+/// Options of a lint run.
+public struct LintOptions: Sendable {
+    /// Root of the kernel tree (for `include/` resolution). When nil, the nearest ancestor
+    /// of the first path holding an `include/linux` directory is used, if any.
+    public var treeRoot: String?
+    /// Parallel workers; defaults to the number of active processors.
+    public var workers: Int
+    public init(treeRoot: String? = nil, workers: Int = ProcessInfo.processInfo.activeProcessorCount) {
+        self.treeRoot = treeRoot; self.workers = max(1, workers)
+    }
+}
+
+/// The devm-lifetime lint.
+///
+/// Guarantee: never traps on malformed input; unreadable files become diagnostics.
+/// Findings are sorted by file, line and column, so output is deterministic.
+/// Cost: one memmem prefilter read of every file, then tokenize + parse of the directories
+/// that mention `miscdevice`/`cdev` (in parallel over files), then a cross-file pass
+/// per devm allocation (in parallel over files). Headers are parsed once per run.
+public struct Linter: Sendable {
+    public let options: LintOptions
+    public init(_ options: LintOptions = LintOptions()) { self.options = options }
+
+    static let needles: [[UInt8]] = [Array("miscdevice".utf8), Array("cdev".utf8)]
+
+    public func lint(paths: [String]) -> LintReport {
+        let start = Date()
+        var diagnostics: [String] = []
+        let files = SourceFiles.discover(paths, diagnostics: &diagnostics)
+        let root = options.treeRoot ?? paths.first.flatMap(Linter.findRoot)
+        // Phase 1: which directories matter (parallel read + memmem).
+        let hot = Mutex<Set<String>>([])
+        let unreadable = Mutex<[String]>([])
+        concurrent(files.count) { i in
+            guard let b = SourceFiles.read(files[i]) else { unreadable.withLock { $0.append(files[i]) }; return }
+            if SourceFiles.contains(b, anyOf: Linter.needles) {
+                let d = SourceFiles.dirname(files[i])
+                hot.withLock { _ = $0.insert(d) }
+            }
+        }
+        let hotDirs = hot.withLock { $0 }
+        let toParse = files.filter { hotDirs.contains(SourceFiles.dirname($0)) }
+        // Phase 2: parse (parallel).
+        let slots = Mutex<[FileUnit?]>(Array(repeating: nil, count: toParse.count))
+        concurrent(toParse.count) { i in
+            let u = FileParser.parse(path: toParse[i])
+            slots.withLock { $0[i] = u }
+        }
+        let units = slots.withLock { $0.compactMap { $0 } }
+        let resolver = IncludeResolver(treeRoot: root)
+        resolver.seed(units)
+        let project = Project(units: units, resolver: resolver)
+        // Phase 3: analysis (parallel over units).
+        let analyzer = Analyzer(project: project)
+        let results = Mutex<[[Finding]]>(Array(repeating: [], count: units.count))
+        concurrent(units.count) { i in
+            let f = analyzer.findings(for: i)
+            results.withLock { $0[i] = f }
+        }
+        var findings = results.withLock { $0.flatMap { $0 } }
+        // Suppressions.
+        var suppressed = 0
+        let byPath = Dictionary(units.map { ($0.path, $0) }, uniquingKeysWith: { a, _ in a })
+        var kept: [Finding] = []
+        for f in findings {
+            let sups = byPath[f.location.file]?.suppressions.filter {
+                ($0.line == f.location.line || $0.line == f.location.line - 1) && $0.rules.contains(f.rule.rawValue)
+            } ?? []
+            if let s = sups.first {
+                if s.reason.isEmpty {
+                    kept.append(Finding(rule: .badSuppression, location: SourceLocation(file: f.location.file, line: s.line, column: 1),
+                                        message: "suppression of \(f.rule.rawValue) has no reason; write `devmodel-lint: ignore \(f.rule.rawValue) -- why`",
+                                        notes: [], fix: "add the reason after `--`"))
+                    kept.append(f)
+                } else { suppressed += 1 }
+            } else { kept.append(f) }
+        }
+        findings = kept.sorted { ($0.location.file, $0.location.line, $0.location.column, $0.rule.rawValue) < ($1.location.file, $1.location.line, $1.location.column, $1.rule.rawValue) }
+        for u in unreadable.withLock({ $0 }) { diagnostics.append("\(u): cannot read, skipped") }
+        return LintReport(findings: findings, suppressed: suppressed, filesScanned: files.count, filesParsed: units.count,
+                          diagnostics: diagnostics, seconds: Date().timeIntervalSince(start))
+    }
+
+    private func concurrent(_ n: Int, _ body: @Sendable (Int) -> Void) {
+        guard n > 0 else { return }
+        let chunks = min(n, options.workers * 8)
+        DispatchQueue.concurrentPerform(iterations: chunks) { c in
+            var i = c
+            while i < n { body(i); i += chunks }
+        }
+    }
+
+    /// Nearest ancestor with `include/linux` (the kernel tree root).
+    static func findRoot(_ path: String) -> String? {
+        var p = SourceFiles.normalize(path.hasPrefix("/") ? path : FileManager.default.currentDirectoryPath + "/" + path)
+        while p.count > 1 {
+            if SourceFiles.exists(p + "/include/linux") { return p }
+            p = SourceFiles.dirname(p)
+            if p.isEmpty { break }
+        }
+        return nil
+    }
+}
