@@ -25,6 +25,9 @@ public struct Linter: Sendable {
     public init(_ options: LintOptions = LintOptions()) { self.options = options }
 
     static let needles: [[UInt8]] = [Array("miscdevice".utf8), Array("cdev".utf8)]
+    /// A file of a relevant directory is parsed only if it can hold one link of a chain:
+    /// an allocation, a user-visible object, fops, a driver structure, or private_data use.
+    static let relevant: [[UInt8]] = needles + ["devm_", "file_operations", "_driver", "private_data", "container_of"].map { Array($0.utf8) }
 
     public func lint(paths: [String]) -> LintReport {
         let start = Date()
@@ -34,15 +37,21 @@ public struct Linter: Sendable {
         // Phase 1: which directories matter (parallel read + memmem).
         let hot = Mutex<Set<String>>([])
         let unreadable = Mutex<[String]>([])
+        let useful = Mutex<[Bool]>(Array(repeating: false, count: files.count))
         concurrent(files.count) { i in
             guard let b = SourceFiles.read(files[i]) else { unreadable.withLock { $0.append(files[i]) }; return }
             if SourceFiles.contains(b, anyOf: Linter.needles) {
                 let d = SourceFiles.dirname(files[i])
                 hot.withLock { _ = $0.insert(d) }
+                useful.withLock { $0[i] = true }
+            } else if SourceFiles.contains(b, anyOf: Linter.relevant) {
+                useful.withLock { $0[i] = true }
             }
         }
         let hotDirs = hot.withLock { $0 }
-        let toParse = files.filter { hotDirs.contains(SourceFiles.dirname($0)) }
+        let keep = useful.withLock { $0 }
+        let t1 = Date()
+        let toParse = files.indices.filter { keep[$0] && hotDirs.contains(SourceFiles.dirname(files[$0])) }.map { files[$0] }
         // Phase 2: parse (parallel).
         let slots = Mutex<[FileUnit?]>(Array(repeating: nil, count: toParse.count))
         concurrent(toParse.count) { i in
@@ -50,6 +59,7 @@ public struct Linter: Sendable {
             slots.withLock { $0[i] = u }
         }
         let units = slots.withLock { $0.compactMap { $0 } }
+        let t2 = Date()
         let resolver = IncludeResolver(treeRoot: root)
         resolver.seed(units)
         let project = Project(units: units, resolver: resolver)
@@ -61,6 +71,11 @@ public struct Linter: Sendable {
             results.withLock { $0[i] = f }
         }
         var findings = results.withLock { $0.flatMap { $0 } }
+        if ProcessInfo.processInfo.environment["DEVM_LINT_TIMING"] != nil {
+            let t3 = Date()
+            diagnostics.append(String(format: "timing: prefilter %.2f s, parse %.2f s, analysis %.2f s",
+                                      t1.timeIntervalSince(start), t2.timeIntervalSince(t1), t3.timeIntervalSince(t2)))
+        }
         // Suppressions.
         var suppressed = 0
         let byPath = Dictionary(units.map { ($0.path, $0) }, uniquingKeysWith: { a, _ in a })

@@ -41,7 +41,12 @@ struct StructIndex: Sendable {
             seen.insert(p)
             guard let u = resolver.unit(p) else { continue }
             if visit(u) { return }
-            queue.append(contentsOf: u.includes.map { (p, $0) })
+            // Headers of the tree's include/ roots are visited but not followed: the
+            // closure of <linux/*.h> is thousands of files, while a struct a driver
+            // allocates is defined in the driver, a local header, or a direct include.
+            if !resolver.roots.contains(where: { p.hasPrefix($0 + "/") }) {
+                queue.append(contentsOf: u.includes.map { (p, $0) })
+            }
         }
     }
 }
