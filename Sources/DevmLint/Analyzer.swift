@@ -65,6 +65,7 @@ struct Analyzer {
         var registration: (String, Call, String)?
         var fopsName: String?
         var fopsFile = unit.path
+        var devmKfree: (Call, String, String)?
         for u in rel {
             for g in u.functions {
                 for c in g.calls {
@@ -73,6 +74,12 @@ struct Analyzer {
                          "cdev_add" where obj.kind == .cdev, "cdev_device_add" where obj.kind == .cdev:
                         if registration == nil, let a = c.args.first, designates(a, suffix: [], obj, in: g, u, allocFn: f) {
                             registration = (c.name, c, u.path)
+                        }
+                    case "devm_kfree":
+                        if devmKfree == nil, c.args.count >= 2, let t = project.typeOfExpr(c.args[1], in: g, unit: u),
+                           t.pointer >= 1, let root = obj.chain.first, let d = project.resolve(TypeRef(name: t.name, isStruct: t.isStruct, pointer: 0, array: false), from: u),
+                           d.id == root.id {
+                            devmKfree = (c, u.path, g.name)
                         }
                     case "cdev_init" where obj.kind == .cdev:
                         if c.args.count >= 2, designates(c.args[0], suffix: [], obj, in: g, u, allocFn: f),
@@ -117,6 +124,10 @@ struct Analyzer {
         if !obj.path.isEmpty {
             notes.append(Note(location: loc(obj.memberFile, obj.memberLoc),
                               message: "struct \(obj.kind.rawValue) is embedded by value at \(objPath)\(obj.throughArray ? " (inside an array)" : "")"))
+        }
+        if let (c, file, fn) = devmKfree {
+            notes.append(Note(location: loc(file, c.loc),
+                              message: "also freed explicitly with devm_kfree() in \(fn)(): the same hazard, the memory goes while files are open"))
         }
         notes.append(Note(location: loc(reg.2, reg.1.loc), message: "registered with \(reg.0)(\(reg.1.args.first?.joined ?? "")) here"))
         if let (file, l) = unbind.loc.map({ (unbind.file ?? unit.path, $0) }) {

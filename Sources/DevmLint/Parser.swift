@@ -225,10 +225,12 @@ struct Parser {
                         k += 1
                     }
                     let nestedDef = StructDef(tag: tag.isEmpty ? "<anonymous>" : tag, members: inner, file: path, loc: Loc(toks[j]))
-                    let (name, type0) = Parser.declarator(trailing)
+                    // After `}` only declarators remain: `} name[4];`, `} *p;`.
+                    let name = trailing.last(where: { $0.kind == .ident && !Parser.attributeCalls.contains($0.text) && !Parser.qualifiers.contains($0.text) && !$0.text.hasPrefix("__") })?.text
                     if let name {
-                        var type = type0
-                        type.isStruct = true; type.name = nestedDef.tag
+                        let type = TypeRef(name: nestedDef.tag, isStruct: true,
+                                           pointer: trailing.filter { $0.text == "*" }.count,
+                                           array: trailing.contains { $0.text == "[" })
                         out.append(MemberDecl(name: name, type: type, nested: nestedDef, loc: Loc(trailing.first ?? toks[j])))
                     } else {
                         // Anonymous: its members are reached as if they were ours.
@@ -305,7 +307,11 @@ struct Parser {
             }
             if t.kind == .punct {
                 switch t.text {
-                case "*": type.pointer += 1
+                case "*":
+                    // `(*name)(…)` is a pointer; a `*` inside a parameter list is not ours.
+                    if depth == 0 || (depth == 1 && i + 1 < d.count && d[i + 1].kind == .ident && i > 0 && d[i - 1].text == "(") {
+                        type.pointer += 1
+                    }
                 case "(": depth += 1
                 case ")": depth -= 1
                 case "[":

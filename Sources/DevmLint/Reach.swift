@@ -31,6 +31,16 @@ extension Project {
     }
 
     func typeOfExpr(_ toks: [Token], in f: FunctionDef?, unit: FileUnit) -> TypeRef? {
+        if let c = toks.firstCall(), toks.first?.text == c.name,
+           c.name == "container_of" || c.name == "container_of_const", c.args.count >= 2 {
+            // container_of(ptr, struct T, member) is a T*, unless more follows (`->base`).
+            let close = toks.lastIndex { $0.text == ")" } ?? 0
+            guard close == toks.count - 1 else { return nil }
+            let ty = c.args[1]
+            return ty.first?.text == "struct" && ty.count >= 2
+                ? TypeRef(name: ty[1].text, isStruct: true, pointer: 1, array: false)
+                : TypeRef(name: ty.joined, isStruct: false, pointer: 1, array: false)
+        }
         guard let p = ExprPath(toks) else { return nil }
         // A cast names the type outright: `(struct foo *)file->private_data`.
         if toks.first?.text == "(", toks.count > 2, toks[1].text == "struct" {
@@ -47,15 +57,19 @@ extension Project {
         for (field, value) in fops.sorted(by: { $0.key < $1.key }) where field != "owner" {
             guard value.count == 1 || value.first?.text == "&", let name = value.last?.text,
                   let (u, f) = function(name, near: fopsFile) else { continue }
-            scan(f, unit: u, obj: obj, depth: 0, label: "\(f.name)() (.\(field))", into: &r, fopLocks: f.locksTaken)
+            // misc_open() calls the driver's open under misc_mtx, which misc_deregister()
+            // also takes (drivers/char/misc.c): during open the memory is alive, so only
+            // what open keeps (private_data, a per-open back-pointer, a global) counts.
+            let openOnly = field == "open" && obj.kind == .miscdevice
+            scan(f, unit: u, obj: obj, depth: 0, label: "\(f.name)() (.\(field))", into: &r, fopLocks: f.locksTaken, keepsOnly: openOnly)
         }
         return r
     }
 
     private func scan(_ f: FunctionDef, unit: FileUnit, obj: UserObject, depth: Int, label: String,
-                      into r: inout ReachAnalysis, fopLocks: Set<String>) {
+                      into r: inout ReachAnalysis, fopLocks: Set<String>, keepsOnly: Bool) {
         let at = { (how: String, loc: Loc) in Reach(function: label, file: f.file, loc: loc, how: how) }
-        for c in f.calls {
+        for c in f.calls where !keepsOnly {
             if ["container_of", "container_of_const", "list_entry"].contains(c.name), c.args.count >= 2 {
                 let ty = c.args[1]
                 let t = ty.first?.text == "struct" && ty.count >= 2
@@ -95,7 +109,7 @@ extension Project {
                 }
             }
             // A local of the struct type loaded from the file.
-            if a.lhs.count == 1, let t = a.declared ?? f.locals[a.lhs[0].text], t.pointer >= 1, isTarget(t, obj, unit) {
+            if !keepsOnly, a.lhs.count == 1, let t = a.declared ?? f.locals[a.lhs[0].text], t.pointer >= 1, isTarget(t, obj, unit) {
                 let rhs = a.rhs
                 if rhs.containsIdent("private_data") || rhs.containsIdent("i_cdev") || rhs.containsIdent("container_of") {
                     r.reaches.append(at("\(a.lhs[0].text) = \(rhs.joined)", a.loc)); return
@@ -132,7 +146,7 @@ extension Project {
         for c in f.calls where !BodyScanner.lockCalls.contains(c.name) && !BodyScanner.unlockCalls.contains(c.name) {
             guard let (hu, hf) = function(c.name, near: f.file), hf.name != f.name else { continue }
             let before = r.reaches.count
-            scan(hf, unit: hu, obj: obj, depth: depth + 1, label: label, into: &r, fopLocks: fopLocks.union(hf.locksTaken))
+            scan(hf, unit: hu, obj: obj, depth: depth + 1, label: label, into: &r, fopLocks: fopLocks.union(hf.locksTaken), keepsOnly: keepsOnly)
             if r.reaches.count > before {
                 let last = r.reaches.removeLast()
                 r.reaches.append(Reach(function: label, file: f.file, loc: c.loc, how: "\(c.name)() → \(last.how)"))
