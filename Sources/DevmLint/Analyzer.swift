@@ -2,6 +2,9 @@
 /// registered, whether the device can be unbound, and whether a file operation reaches it.
 struct Analyzer {
     let project: Project
+    /// When set, candidates that were ruled out are returned as explanations (corpus review).
+    var explain = false
+    let explanations = ExplainLog()
 
     func findings(for ui: Int) -> [Finding] {
         let unit = project.units[ui]
@@ -55,6 +58,14 @@ struct Analyzer {
         return false
     }
 
+    /// `*priv = (struct foo){ … }`: the whole outer struct is assigned.
+    private func isWhole(_ toks: [Token], _ obj: UserObject, in g: FunctionDef, _ u: FileUnit) -> Bool {
+        guard let p = ExprPath(toks), p.members.isEmpty, let root = obj.chain.first,
+              var t = project.typeOf(p, in: g, unit: u) else { return false }
+        t.pointer = 0
+        return project.resolve(t, from: u)?.id == root.id
+    }
+
     private func loc(_ file: String, _ l: Loc) -> SourceLocation {
         SourceLocation(file: file, line: l.line, column: l.col)
     }
@@ -66,6 +77,7 @@ struct Analyzer {
         var fopsName: String?
         var fopsFile = unit.path
         var devmKfree: (Call, String, String)?
+        var fopsViaParam: [(String, Int, String, String)] = []
         for u in rel {
             for g in u.functions {
                 for c in g.calls {
@@ -89,6 +101,18 @@ struct Analyzer {
                 }
                 if obj.kind == .miscdevice {
                     for a in g.assigns {
+                        // `m->fops = &x` in a helper that is handed the miscdevice.
+                        if let lp = ExprPath(a.lhs), lp.members == ["fops"],
+                           let pi = g.params.firstIndex(where: { $0.name == lp.base && $0.type.name == "miscdevice" }),
+                           let n = a.rhs.last, n.kind == .ident {
+                            fopsViaParam.append((g.name, pi, n.text, u.path))
+                        }
+                        // `priv->misc = (struct miscdevice){ .fops = &x, … }`
+                        if a.rhs.first?.text == "(", let fi = a.rhs.firstIndex(where: { $0.text == "fops" }), fi > 0,
+                           a.rhs[fi - 1].text == ".",
+                           designates(a.lhs, suffix: [], obj, in: g, u, allocFn: f) || isWhole(a.lhs, obj, in: g, u) {
+                            if let n = a.rhs[(fi + 1)...].first(where: { $0.kind == .ident }) { fopsName = n.text; fopsFile = u.path }
+                        }
                         if designates(a.lhs, suffix: ["fops"], obj, in: g, u, allocFn: f), let n = a.rhs.last, n.kind == .ident {
                             fopsName = n.text; fopsFile = u.path
                         } else if designates(a.lhs, suffix: [], obj, in: g, u, allocFn: f), a.rhs.count == 1,
@@ -100,7 +124,19 @@ struct Analyzer {
                 }
             }
         }
-        guard let reg = registration else { return nil }
+        let here = "\(unit.path):\(alloc.loc.line): \(alloc.type.name).\(obj.path.joined(separator: "."))"
+        if fopsName == nil {
+            for (helper, pi, name, file) in fopsViaParam {
+                for u in rel {
+                    for g in u.functions {
+                        for c in g.calls where c.name == helper && pi < c.args.count {
+                            if designates(c.args[pi], suffix: [], obj, in: g, u, allocFn: f) { fopsName = name; fopsFile = file }
+                        }
+                    }
+                }
+            }
+        }
+        guard let reg = registration else { if explain { explanations.add("\(here): not registered") }; return nil }
         var fopsFields: [String: [Token]] = [:]
         var fopsLoc: (String, Loc)?
         if let n = fopsName, let (fu, g) = project.global(n, near: fopsFile), let ini = g.initializer {
@@ -108,11 +144,14 @@ struct Analyzer {
             fopsLoc = (fu.path, g.loc)
             fopsFile = fu.path
         }
-        if obj.kind == .miscdevice && fopsFields.isEmpty { return nil }  // no fops: open fails, harmless
+        if obj.kind == .miscdevice && fopsFields.isEmpty {  // no fops: open fails, harmless
+            if explain { explanations.add("\(here): miscdevice without fops (\(fopsName ?? "none found"))") }
+            return nil
+        }
         let ownerSet = fopsFields["owner"] != nil
         // 2. Can the device be unbound?
         let unbind = project.unbindPath(for: f, unit: unit, fopsOwnerSet: ownerSet)
-        guard unbind.possible else { return nil }
+        guard unbind.possible else { if explain { explanations.add("\(here): cannot be unbound: \(unbind.how)") }; return nil }
         // 3. Does a file operation reach the memory?
         let reach = project.reach(fops: fopsFields, fopsFile: fopsFile, obj: obj)
         let typeName = alloc.type.isStruct ? "struct \(alloc.type.name)" : alloc.type.name
@@ -154,6 +193,8 @@ struct Analyzer {
                 result.append(Finding(rule: .devmUAF, location: loc(unit.path, alloc.loc),
                                       message: "\(typeName) allocated with \(alloc.call)() embeds a struct miscdevice whose open files reach it after unbind",
                                       notes: notes, fix: fixMisc))
+            } else if reach.staleGlobals.isEmpty {
+                if explain { explanations.add("\(here): fops \(fopsName ?? "?") do not reach it; \(reach.safe.joined(separator: "; "))") }
             } else if let s = reach.staleGlobals.first {
                 var n2 = notes
                 n2.append(Note(location: loc(s.reach.file, s.reach.loc),
@@ -165,4 +206,12 @@ struct Analyzer {
         }
         return result
     }
+}
+
+import Synchronization
+
+final class ExplainLog: Sendable {
+    private let lines = Mutex<[String]>([])
+    func add(_ s: String) { lines.withLock { $0.append(s) } }
+    var all: [String] { lines.withLock { $0.sorted() } }
 }

@@ -8,8 +8,10 @@ public struct LintOptions: Sendable {
     public var treeRoot: String?
     /// Parallel workers; defaults to the number of active processors.
     public var workers: Int
-    public init(treeRoot: String? = nil, workers: Int = ProcessInfo.processInfo.activeProcessorCount) {
-        self.treeRoot = treeRoot; self.workers = max(1, workers)
+    /// Also list, as diagnostics, the candidates that were ruled out and why (for review).
+    public var explain: Bool
+    public init(treeRoot: String? = nil, workers: Int = ProcessInfo.processInfo.activeProcessorCount, explain: Bool = false) {
+        self.treeRoot = treeRoot; self.workers = max(1, workers); self.explain = explain
     }
 }
 
@@ -64,7 +66,7 @@ public struct Linter: Sendable {
         resolver.seed(units)
         let project = Project(units: units, resolver: resolver)
         // Phase 3: analysis (parallel over units).
-        let analyzer = Analyzer(project: project)
+        let analyzer = Analyzer(project: project, explain: options.explain)
         let results = Mutex<[[Finding]]>(Array(repeating: [], count: units.count))
         concurrent(units.count) { i in
             let f = analyzer.findings(for: i)
@@ -95,6 +97,7 @@ public struct Linter: Sendable {
         }
         findings = kept.sorted { ($0.location.file, $0.location.line, $0.location.column, $0.rule.rawValue) < ($1.location.file, $1.location.line, $1.location.column, $1.rule.rawValue) }
         for u in unreadable.withLock({ $0 }) { diagnostics.append("\(u): cannot read, skipped") }
+        if options.explain { diagnostics.append(contentsOf: analyzer.explanations.all.map { "ruled out: " + $0 }) }
         return LintReport(findings: findings, suppressed: suppressed, filesScanned: files.count, filesParsed: units.count,
                           diagnostics: diagnostics, seconds: Date().timeIntervalSince(start))
     }

@@ -226,7 +226,8 @@ struct Parser {
                     }
                     let nestedDef = StructDef(tag: tag.isEmpty ? "<anonymous>" : tag, members: inner, file: path, loc: Loc(toks[j]))
                     // After `}` only declarators remain: `} name[4];`, `} *p;`.
-                    let name = trailing.last(where: { $0.kind == .ident && !Parser.attributeCalls.contains($0.text) && !Parser.qualifiers.contains($0.text) && !$0.text.hasPrefix("__") })?.text
+                    let beforeSubscript = trailing.prefix { !($0.kind == .punct && $0.text == "[") }
+                    let name = beforeSubscript.last(where: { $0.kind == .ident && !Parser.attributeCalls.contains($0.text) && !Parser.qualifiers.contains($0.text) && !$0.text.hasPrefix("__") })?.text
                     if let name {
                         let type = TypeRef(name: nestedDef.tag, isStruct: true,
                                            pointer: trailing.filter { $0.text == "*" }.count,

@@ -60,9 +60,15 @@ final class Project: Sendable {
                 globals[name, default: []].append(ui)
                 guard let fields = g.initializer else { continue }
                 let flat = Project.flatten(fields)
-                guard let probe = flat["probe"] ?? flat["probe_new"], let p = probe.last, p.kind == .ident,
+                // Bus drivers name the embedded device_driver `.driver` (platform, i2c, spi…)
+                // or `.drv` (amba, fsi…); some buses keep probe in it.
+                let probeKey = ["probe", "probe_new", "driver.probe", "drv.probe"].first { flat[$0] != nil }
+                guard let probeKey, let probe = flat[probeKey], let p = probe.last, p.kind == .ident,
                       probe.count == 1 || probe.first?.text == "&" else { continue }
-                let sup = flat["driver.suppress_bind_attrs"].map { v in !(v.joined == "false" || v.joined == "0") } ?? false
+                let sup = flat.contains { k, v in
+                    (k == "driver.suppress_bind_attrs" || k == "drv.suppress_bind_attrs" || k == "suppress_bind_attrs")
+                        && !(v.joined == "false" || v.joined == "0")
+                }
                 drivers[p.text, default: []].append(DriverInfo(
                     name: name, typeName: g.type.name, probe: p.text, suppressBind: sup, viaProbeHelper: false,
                     file: u.path, loc: g.loc))

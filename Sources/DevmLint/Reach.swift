@@ -100,10 +100,30 @@ extension Project {
                 if let p = ExprPath(a.rhs), p.members.isEmpty, let t = f.locals[p.base], t.pointer >= 1 {
                     // Per-open object: safe if it only copies, unsafe if it keeps a back-pointer.
                     for b in f.assigns {
+                        // misc_open() put the struct miscdevice pointer in private_data: keeping
+                        // that pointer keeps a pointer into the devm memory.
+                        if obj.kind == .miscdevice, let lp = ExprPath(b.lhs), lp.base == p.base, !lp.members.isEmpty,
+                           b.rhs.last?.text == "private_data", b.loc.line < a.loc.line || b.rhs.joined != a.lhs.joined {
+                            r.reaches.append(at("per-open object \(p.base) keeps a back-pointer (\(b.lhs.joined) = \(b.rhs.joined))", b.loc))
+                            return
+                        }
                         guard let lp = ExprPath(b.lhs), lp.base == p.base, !lp.members.isEmpty,
                               let bt = typeOfExpr(b.rhs, in: f, unit: unit), bt.pointer >= 1, isTarget(bt, obj, unit) else { continue }
                         r.reaches.append(at("per-open object \(p.base) keeps a back-pointer (\(b.lhs.joined) = \(b.rhs.joined))", b.loc))
                         return
+                    }
+                    // Built by a helper that is handed the struct: does it keep the pointer?
+                    if let made = f.assigns.last(where: { $0.lhs.count == 1 && $0.lhs[0].text == p.base }),
+                       let call = made.rhs.firstCall(), let (_, hf) = function(call.name, near: f.file) {
+                        for (i, arg) in call.args.enumerated() where i < hf.params.count {
+                            guard let at = typeOfExpr(arg, in: f, unit: unit), at.pointer >= 1, isTarget(at, obj, unit) else { continue }
+                            let param = hf.params[i].name
+                            if let keep = hf.assigns.first(where: { $0.rhs.count == 1 && $0.rhs[0].text == param && (ExprPath($0.lhs)?.members.isEmpty == false) }) {
+                                r.reaches.append(Reach(function: label, file: hf.file, loc: keep.loc,
+                                                       how: "per-open object from \(call.name)() keeps a back-pointer (\(keep.lhs.joined) = \(param))"))
+                                return
+                            }
+                        }
                     }
                     r.safe.append("\(label): per-open object \(p.base) copies what it needs")
                 }
