@@ -13,6 +13,7 @@ struct Analyzer {
         var seen = Set<String>()
         for f in unit.functions {
             for alloc in DevmMemory.allocations(in: f, unit: unit, project: project) {
+                out.append(contentsOf: globalFindings(alloc, in: f, unit: unit))
                 var objects: [UserObject] = []
                 if alloc.type.isStruct, alloc.type.name == "miscdevice" || alloc.type.name == "cdev" {
                     objects = [UserObject(kind: alloc.type.name == "cdev" ? .cdev : .miscdevice, path: [], chain: [],

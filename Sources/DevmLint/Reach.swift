@@ -147,7 +147,10 @@ extension Project {
             let reach = at("global \(t.text)", Loc(t))
             var cleared: Assignment?
             for other in units where other.path == unit.path {
-                for of in other.functions where of.name != f.name {
+                // The function that publishes the global (probe) clears it only on its
+                // error path; that is not a clear at unbind.
+                for of in other.functions where of.name != f.name && !of.assigns.contains(where: {
+                    $0.lhs.count == 1 && $0.lhs[0].text == t.text && !($0.rhs.joined == "NULL" || $0.rhs.joined == "0") }) {
                     for a in of.assigns where a.lhs.count == 1 && a.lhs[0].text == t.text
                         && (a.rhs.joined == "NULL" || a.rhs.joined == "0") { cleared = a }
                 }

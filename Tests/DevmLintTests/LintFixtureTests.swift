@@ -173,3 +173,35 @@ struct SuppressionTests {
         #expect(r.diagnostics.count == 1)
     }
 }
+
+@Suite("static miscdevice reaching devm memory through a global")
+struct GlobalMiscTests {
+    @Test func neverClearedIsStaleGlobal() throws {
+        let r = try lintFixture("static_misc_stale")
+        #expect(rules(r) == ["devm-stale-global"])
+        #expect(r.findings[0].notes.contains { $0.message.contains("published in global panel_dev") })
+    }
+
+    @Test func clearedUnderTheFopsLockIsSafe() throws {
+        #expect(try lintFixture("static_misc_locked").findings.isEmpty)
+    }
+
+    @Test func clearedWithoutTheLockIsARace() throws {
+        #expect(rules(try lintFixture("static_misc_unlocked")) == ["devm-uaf"])
+    }
+}
+
+@Suite("fops and driver shapes")
+struct ShapeTests {
+    @Test func fopsInACompoundLiteral() throws {
+        #expect(rules(try lintFixture("compound_fops")) == ["devm-uaf"])
+    }
+
+    @Test func fopsSetByAHelperHandedTheMiscdevice() throws {
+        #expect(rules(try lintFixture("fops_helper_param")) == ["devm-uaf"])
+    }
+
+    @Test func suppressBindAttrsInsideDrv() throws {
+        #expect(try lintFixture("drv_field").findings.isEmpty)
+    }
+}
