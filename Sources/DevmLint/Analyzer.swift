@@ -186,13 +186,13 @@ struct Analyzer {
                 notes.append(Note(location: loc(r.file, r.loc), message: "\(r.function) also reaches the freed memory through \(r.how)"))
             }
             result.append(Finding(rule: .devmUAF, location: loc(unit.path, alloc.loc),
-                                  message: "\(typeName) allocated with \(alloc.call)() embeds a struct cdev that user space can hold after unbind",
+                                  message: "\(typeName) allocated with \(alloc.call)() embeds a struct cdev (\(objPath)) that user space can hold after unbind",
                                   notes: notes, fix: fixCdev))
         case .miscdevice:
             if let r = reach.reaches.first {
                 notes.append(Note(location: loc(r.file, r.loc), message: "file operation \(r.function) reaches the freed memory through \(r.how) after misc_deregister()"))
                 result.append(Finding(rule: .devmUAF, location: loc(unit.path, alloc.loc),
-                                      message: "\(typeName) allocated with \(alloc.call)() embeds a struct miscdevice whose open files reach it after unbind",
+                                      message: "\(typeName) allocated with \(alloc.call)() embeds a struct miscdevice (\(objPath)) whose open files reach it after unbind",
                                       notes: notes, fix: fixMisc))
             } else if reach.staleGlobals.isEmpty {
                 if explain { explanations.add("\(here): fops \(fopsName ?? "?") do not reach it; \(reach.safe.joined(separator: "; "))") }
