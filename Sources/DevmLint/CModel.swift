@@ -79,7 +79,8 @@ struct FunctionDef: Sendable {
     var locals: [String: TypeRef]
     var calls: [Call]
     var assigns: [Assignment]
-    var body: [Token]
+    /// A slice of the file's token array: bodies share storage with it.
+    var body: ArraySlice<Token>
     var loc: Loc
     var isStatic: Bool
     var locksTaken: Set<String>

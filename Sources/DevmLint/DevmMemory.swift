@@ -24,7 +24,9 @@ enum DevmMemory {
     static func allocations(in f: FunctionDef, unit: FileUnit, project: Project) -> [Allocation] {
         var out: [Allocation] = []
         for a in f.assigns {
-            guard let call = a.rhs.firstCall(), let sizeArg = allocators[call.name] else { continue }
+            // Cheap test first: most assignments call nothing devm.
+            guard a.rhs.contains(where: { $0.kind == .ident && $0.text.hasPrefix("devm_k") }),
+                  let call = a.rhs.firstCall(), let sizeArg = allocators[call.name] else { continue }
             // Only the call itself (possibly cast), not `x = foo(devm_kzalloc(...))`.
             guard a.rhs.first?.text == call.name || a.rhs.first?.text == "(" else { continue }
             var type: TypeRef?

@@ -404,7 +404,7 @@ struct Parser {
             if let n { params.append((n, t)); locals[n] = t }
         }
         var f = FunctionDef(name: name, file: path, returnType: ret, params: params, locals: locals, calls: [], assigns: [],
-                            body: Array(toks[(bi + 1)..<max(bi + 1, close)]), loc: Loc(toks[po - 1]),
+                            body: toks[(bi + 1)..<max(bi + 1, close)], loc: Loc(toks[po - 1]),
                             isStatic: toks[ds..<po].contains(where: { $0.text == "static" }), locksTaken: [])
         BodyScanner(parser: self, from: bi + 1, to: close).scan(into: &f)
         return f

@@ -59,8 +59,11 @@ extension Project {
             return UnbindPath(possible: false, how: "'\(d.name)' \(why); fops.owner pins the module while a file is open",
                               file: d.file, loc: d.loc)
         }
-        let modular = unit.topCalls.contains { $0.name.hasPrefix("module_") } ||
-            units.contains { $0.path == d.file && $0.topCalls.contains { $0.name.hasPrefix("module_") } }
+        // A module can be unloaded when it has an exit path: module_exit() or one of the
+        // module_*_driver() helpers (builtin_*_driver() has none).
+        let isExit = { (t: TopCall) in t.name == "module_exit" || (t.name.hasPrefix("module_") && t.name.hasSuffix("driver")) }
+        let modular = unit.topCalls.contains(where: isExit) ||
+            units.contains { $0.path == d.file && $0.topCalls.contains(where: isExit) }
         return UnbindPath(possible: modular,
                           how: "'\(d.name)' \(why), but the module can be unloaded while a file is open (fops has no .owner)",
                           file: d.file, loc: d.loc)
