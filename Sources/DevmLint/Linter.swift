@@ -26,28 +26,46 @@ public struct Linter: Sendable {
     public let options: LintOptions
     public init(_ options: LintOptions = LintOptions()) { self.options = options }
 
-    static let needles: [[UInt8]] = [Array("miscdevice".utf8), Array("cdev".utf8)]
+    /// A directory matters when one of its files names a user-visible object or registers
+    /// one. Bare "cdev" would also match `rcdev` (reset controllers) and thermal cooling
+    /// `cdev`s, doubling the parsed set for nothing.
+    static let needles: [[UInt8]] = ["miscdevice", "struct cdev", "struct\tcdev", "cdev_init", "cdev_add", "cdev_device_add"].map { Array($0.utf8) }
     /// A file of a relevant directory is parsed only if it can hold one link of a chain:
     /// an allocation, a user-visible object, fops, a driver structure, or private_data use.
-    static let relevant: [[UInt8]] = needles + ["devm_", "file_operations", "_driver", "private_data", "container_of"].map { Array($0.utf8) }
+    /// Group 0: the directory matters; group 1: the file can hold a link of a chain.
+    static let prefilter = MultiNeedle([
+        ("miscdevice", window: 2, group: 0), ("struct cdev", window: 7, group: 0), ("struct\tcdev", window: 7, group: 0),
+        ("cdev_init", window: 3, group: 0), ("cdev_add", window: 3, group: 0), ("cdev_device_add", window: 3, group: 0),
+        ("devm_", window: 1, group: 1), ("_driver", window: 0, group: 1), ("file_operations", window: 4, group: 1),
+        ("private_data", window: 6, group: 1), ("container_of", window: 8, group: 1),
+    ])
+    static let relevant: [[UInt8]] = ["devm_", "_driver", "file_operations", "private_data", "container_of"].map { Array($0.utf8) }
 
     public func lint(paths: [String]) -> LintReport {
         let start = Date()
         var diagnostics: [String] = []
         let files = SourceFiles.discover(paths, diagnostics: &diagnostics)
         let root = options.treeRoot ?? paths.first.flatMap(Linter.findRoot)
+        let t0 = Date()
         // Phase 1: which directories matter (parallel read + memmem).
         let hot = Mutex<Set<String>>([])
         let unreadable = Mutex<[String]>([])
         let useful = Mutex<[Bool]>(Array(repeating: false, count: files.count))
-        concurrent(files.count) { i in
-            guard let b = SourceFiles.read(files[i]) else { unreadable.withLock { $0.append(files[i]) }; return }
-            if SourceFiles.contains(b, anyOf: Linter.needles) {
-                let d = SourceFiles.dirname(files[i])
-                hot.withLock { _ = $0.insert(d) }
-                useful.withLock { $0[i] = true }
-            } else if SourceFiles.contains(b, anyOf: Linter.relevant) {
-                useful.withLock { $0[i] = true }
+        let chunks = min(max(files.count, 1), options.workers * 8)
+        DispatchQueue.concurrentPerform(iterations: chunks) { c in
+            var buf = [UInt8](repeating: 0, count: 1 << 16)
+            var i = c
+            while i < files.count {
+                defer { i += chunks }
+                guard let n = SourceFiles.read(files[i], into: &buf) else { unreadable.withLock { $0.append(files[i]) }; continue }
+                let g = buf.withUnsafeBytes { Linter.prefilter.groups(in: UnsafeRawBufferPointer(rebasing: $0[0..<n]), stopMask: 1) }
+                if g & 1 != 0 {
+                    let d = SourceFiles.dirname(files[i])
+                    hot.withLock { _ = $0.insert(d) }
+                    useful.withLock { $0[i] = true }
+                } else if g & 2 != 0 {
+                    useful.withLock { $0[i] = true }
+                }
             }
         }
         let hotDirs = hot.withLock { $0 }
@@ -75,8 +93,8 @@ public struct Linter: Sendable {
         var findings = results.withLock { $0.flatMap { $0 } }
         if ProcessInfo.processInfo.environment["DEVM_LINT_TIMING"] != nil {
             let t3 = Date()
-            diagnostics.append(String(format: "timing: prefilter %.2f s, parse %.2f s, analysis %.2f s",
-                                      t1.timeIntervalSince(start), t2.timeIntervalSince(t1), t3.timeIntervalSince(t2)))
+            diagnostics.append(String(format: "timing: discovery %.2f s, prefilter %.2f s, parse %.2f s, analysis %.2f s",
+                                      t0.timeIntervalSince(start), t1.timeIntervalSince(t0), t2.timeIntervalSince(t1), t3.timeIntervalSince(t2)))
         }
         // Suppressions.
         var suppressed = 0

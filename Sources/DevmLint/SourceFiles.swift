@@ -53,10 +53,44 @@ enum SourceFiles {
         return buf
     }
 
-    /// Whether `bytes` contains any of `needles` (memchr + memcmp: the prefilter must stay
-    /// I/O bound; Glibc's memmem is not exported without _GNU_SOURCE).
+    /// Reads `path` into `buf` (grown as needed, never shrunk) and returns the byte count:
+    /// the prefilter reads every file once and must not allocate and zero a buffer each time.
+    static func read(_ path: String, into buf: inout [UInt8]) -> Int? {
+        let fd = open(path, O_RDONLY)
+        guard fd >= 0 else { return nil }
+        defer { close(fd) }
+        var st = stat()
+        guard fstat(fd, &st) == 0 else { return nil }
+        let size = Int(st.st_size)
+        if buf.count < size { buf = [UInt8](repeating: 0, count: max(size, buf.count * 2)) }
+        var got = 0
+        let ok = buf.withUnsafeMutableBytes { raw -> Bool in
+            while got < size {
+                let r = Glibc.read(fd, raw.baseAddress! + got, size - got)
+                if r <= 0 { return r == 0 }
+                got += r
+            }
+            return true
+        }
+        return ok ? got : nil
+    }
+
+    /// Whether the first `count` bytes of `bytes` contain any of `needles`.
+    static func contains(_ bytes: [UInt8], count: Int, anyOf needles: [[UInt8]]) -> Bool {
+        bytes.withUnsafeBytes { all in
+            let hay = UnsafeRawBufferPointer(rebasing: all[0..<min(count, all.count)])
+            return contains(hay, anyOf: needles)
+        }
+    }
+
     static func contains(_ bytes: [UInt8], anyOf needles: [[UInt8]]) -> Bool {
-        bytes.withUnsafeBytes { hay in
+        bytes.withUnsafeBytes { contains($0, anyOf: needles) }
+    }
+
+    /// Whether `hay` contains any of `needles` (memchr + memcmp: the prefilter must stay
+    /// I/O bound; Glibc's memmem is not exported without _GNU_SOURCE).
+    static func contains(_ hay: UnsafeRawBufferPointer, anyOf needles: [[UInt8]]) -> Bool {
+        do {
             guard let base = hay.baseAddress else { return false }
             for nd in needles where !nd.isEmpty {
                 let found = nd.withUnsafeBytes { n -> Bool in
