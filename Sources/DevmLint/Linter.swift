@@ -10,6 +10,8 @@ public struct LintOptions: Sendable {
     public var workers: Int
     /// Also list, as diagnostics, the candidates that were ruled out and why (for review).
     public var explain: Bool
+    /// Parse every file, not only the prefiltered ones (robustness runs; same findings, slower).
+    public var parseAll = false
     public init(treeRoot: String? = nil, workers: Int = ProcessInfo.processInfo.activeProcessorCount, explain: Bool = false) {
         self.treeRoot = treeRoot; self.workers = max(1, workers); self.explain = explain
     }
@@ -71,7 +73,8 @@ public struct Linter: Sendable {
         let hotDirs = hot.withLock { $0 }
         let keep = useful.withLock { $0 }
         let t1 = Date()
-        let toParse = files.indices.filter { keep[$0] && hotDirs.contains(SourceFiles.dirname(files[$0])) }.map { files[$0] }
+        let toParse = options.parseAll ? files
+            : files.indices.filter { keep[$0] && hotDirs.contains(SourceFiles.dirname(files[$0])) }.map { files[$0] }
         // Phase 2: parse (parallel).
         let slots = Mutex<[FileUnit?]>(Array(repeating: nil, count: toParse.count))
         concurrent(toParse.count) { i in

@@ -102,13 +102,13 @@ struct Tokenizer {
                     i += 1
                 }
                 i = min(n, i + 2)
-                if !skipping { noteSuppression(text(s, i), Int(startLine), &out) }
+                if !skipping, Tokenizer.mentionsLint(p, s, i) { noteSuppression(text(s, i), Int(startLine), &out) }
                 continue
             }
             if c == 47, i + 1 < n, p[i + 1] == 47 {
                 let s = i
                 while i < n && p[i] != 10 { i += 1 }
-                if !skipping { noteSuppression(text(s, i), Int(line), &out) }
+                if !skipping, Tokenizer.mentionsLint(p, s, i) { noteSuppression(text(s, i), Int(line), &out) }
                 continue
             }
             // Preprocessor directive: whole logical line.
@@ -209,6 +209,24 @@ struct Tokenizer {
         return out
     }
 
+    private static let marker = Array("devmodel-lint:".utf8)
+
+    /// Byte test before any String is made: most comments are not suppressions.
+    private static func mentionsLint(_ p: UnsafeBufferPointer<UInt8>, _ s: Int, _ e: Int) -> Bool {
+        let m = marker
+        guard e - s >= m.count else { return false }
+        var k = s
+        while k + m.count <= e {
+            if p[k] == 100, p[k + 8] == 45 {  // "d" and the "-" of "devmodel-lint"
+                var j = 1
+                while j < m.count && p[k + j] == m[j] { j += 1 }
+                if j == m.count { return true }
+            }
+            k += 1
+        }
+        return false
+    }
+
     private func noteSuppression(_ comment: String, _ line: Int, _ out: inout TokenizedFile) {
         guard let r = comment.range(of: "devmodel-lint:") else { return }
         var rest = comment[r.upperBound...]
@@ -264,11 +282,16 @@ struct Tokenizer {
             guard !name.isEmpty else { return }
             var rest = body.dropFirst(name.count)
             var params: [String] = []
+            var functionLike = false
             if rest.first == "(" , let close = rest.firstIndex(of: ")") {
+                functionLike = true
                 params = rest[rest.index(after: rest.startIndex)..<close]
                     .split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
                 rest = rest[rest.index(after: close)...]
             }
+            // Object-like macros (register offsets, constants: most of them) are never
+            // followed; only function-like ones can hide a container_of.
+            guard functionLike else { return }
             let toks = Tokenizer(bytes: Array(rest.utf8)).run().tokens.map { t -> Token in
                 var t = t; t.line = Int32(line); return t
             }

@@ -5,6 +5,7 @@ import Foundation
 var format = OutputFormat.text
 var root: String?
 var explain = false
+var parseAll = false
 var paths: [String] = []
 var args = CommandLine.arguments.dropFirst()
 while let a = args.popFirst() {
@@ -18,13 +19,16 @@ while let a = args.popFirst() {
         guard let v = args.popFirst() else { FileHandle.standardError.write(Data("--root needs a directory\n".utf8)); exit(2) }
         root = v
     case "--explain": explain = true
+    case "--parse-all": parseAll = true
     case "-h", "--help":
-        print("usage: devmodel-lint [--format text|json|sarif] [--root KERNEL_TREE] [--explain] PATH..."); exit(0)
+        print("usage: devmodel-lint [--format text|json|sarif] [--root KERNEL_TREE] [--explain] [--parse-all] PATH..."); exit(0)
     default: paths.append(a)
     }
 }
 guard !paths.isEmpty else { FileHandle.standardError.write(Data("usage: devmodel-lint [--format text|json|sarif] [--root DIR] PATH...\n".utf8)); exit(2) }
-let report = Linter(LintOptions(treeRoot: root, explain: explain)).lint(paths: paths)
+var options = LintOptions(treeRoot: root, explain: explain)
+options.parseAll = parseAll
+let report = Linter(options).lint(paths: paths)
 print(Renderer.render(report, as: format), terminator: format == .text ? "" : "\n")
 if format != .text { FileHandle.standardError.write(Data((Renderer.summary(report) + "\n").utf8)) }
 exit(report.exitCode)

@@ -106,3 +106,18 @@ struct TokenizerParserTests {
         }
     }
 }
+
+@Suite("prefilter")
+struct PrefilterTests {
+    @Test func multiNeedleFindsGroupsAndIgnoresLookAlikes() {
+        func groups(_ s: String) -> Int {
+            Array(s.utf8).withUnsafeBytes { Linter.prefilter.groups(in: $0, stopMask: 3) }
+        }
+        #expect(groups("struct foo { struct cdev c; };") & 1 == 1)
+        #expect(groups("x = misc_register(&m->miscdevice);") & 1 == 1)
+        #expect(groups("struct reset_controller_dev *rcdev; rcdev->ops") == 0)
+        #expect(groups("p = devm_kzalloc(dev, 4, GFP_KERNEL);") == 2)
+        #expect(groups("") == 0)
+        #expect(groups("cdev") == 0)
+    }
+}
