@@ -78,14 +78,13 @@ extension Project {
         for m in p.members {
             guard let def = resolve(t, from: home) else { return nil }
             guard let md = def.members.first(where: { $0.name == m }) else { return nil }
-            if let n = md.nested { t = TypeRef(name: n.tag, isStruct: true, pointer: md.type.pointer, array: md.type.array)
-                // nested definitions are resolved through a synthetic lookup below
-                if md.type.pointer == 0 { return nestedRef(n, t) }
+            // An inline nested struct has no tag to resolve later: the path stops at it.
+            if let n = md.nested {
+                t = TypeRef(name: n.tag, isStruct: true, pointer: md.type.pointer, array: md.type.array)
+                if md.type.pointer == 0 { return t }
             } else { t = md.type }
             if let hu = index.resolver.unit(def.file) { home = hu }
         }
         return t
     }
-
-    private func nestedRef(_ n: StructDef, _ t: TypeRef) -> TypeRef { t }
 }

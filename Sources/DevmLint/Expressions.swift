@@ -73,9 +73,6 @@ extension Array where Element == Token {
                 if !cur.isEmpty { args.append(cur) }
                 return (self[i].text, args, self[i])
             }
-            if self[i].kind == .punct, self[i].text == "(" {
-                // skip casts
-            }
             i += 1
         }
         return nil

@@ -38,9 +38,13 @@ public enum RuleID: String, Sendable, Codable, CaseIterable {
 /// One reported hazard: where, which rule, the evidence chain, and a suggested fix.
 public struct Finding: Sendable, Codable, Hashable {
     public var rule: RuleID
+    /// The devm allocation call (the place to change).
     public var location: SourceLocation
     public var message: String
+    /// The evidence chain, in order: allocation, embedding, registration, unbind path,
+    /// the file operation that reaches the memory.
     public var notes: [Note]
+    /// What to do instead.
     public var fix: String
 }
 

@@ -32,8 +32,6 @@ public struct Linter: Sendable {
     /// one. Bare "cdev" would also match `rcdev` (reset controllers) and thermal cooling
     /// `cdev`s, doubling the parsed set for nothing.
     static let needles: [[UInt8]] = ["miscdevice", "struct cdev", "struct\tcdev", "cdev_init", "cdev_add", "cdev_device_add"].map { Array($0.utf8) }
-    /// A file of a relevant directory is parsed only if it can hold one link of a chain:
-    /// an allocation, a user-visible object, fops, a driver structure, or private_data use.
     /// Group 0: the directory matters; group 1: the file can hold a link of a chain.
     static let prefilter = MultiNeedle([
         ("miscdevice", window: 2, group: 0), ("struct cdev", window: 7, group: 0), ("struct\tcdev", window: 7, group: 0),
@@ -41,8 +39,9 @@ public struct Linter: Sendable {
         ("devm_", window: 1, group: 1), ("_driver", window: 0, group: 1), ("file_operations", window: 4, group: 1),
         ("private_data", window: 6, group: 1), ("container_of", window: 8, group: 1),
     ])
-    static let relevant: [[UInt8]] = ["devm_", "_driver", "file_operations", "private_data", "container_of"].map { Array($0.utf8) }
 
+    /// Lints every `.c`/`.h` file under `paths` (files or directories). Missing or
+    /// unreadable paths become diagnostics in the report, never a trap.
     public func lint(paths: [String]) -> LintReport {
         let start = Date()
         var diagnostics: [String] = []

@@ -75,14 +75,6 @@ enum SourceFiles {
         return ok ? got : nil
     }
 
-    /// Whether the first `count` bytes of `bytes` contain any of `needles`.
-    static func contains(_ bytes: [UInt8], count: Int, anyOf needles: [[UInt8]]) -> Bool {
-        bytes.withUnsafeBytes { all in
-            let hay = UnsafeRawBufferPointer(rebasing: all[0..<min(count, all.count)])
-            return contains(hay, anyOf: needles)
-        }
-    }
-
     static func contains(_ bytes: [UInt8], anyOf needles: [[UInt8]]) -> Bool {
         bytes.withUnsafeBytes { contains($0, anyOf: needles) }
     }

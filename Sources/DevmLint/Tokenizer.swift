@@ -113,7 +113,7 @@ struct Tokenizer {
             }
             // Preprocessor directive: whole logical line.
             if c == 35 && atLineStart {
-                let s = i; let dline = Int(line)
+                let dline = Int(line)
                 var logical: [UInt8] = []
                 while i < n && p[i] != 10 {
                     if p[i] == 92, i + 1 < n, p[i + 1] == 10 {
@@ -135,7 +135,6 @@ struct Tokenizer {
                     }
                     logical.append(p[i]); i += 1
                 }
-                _ = s
                 directive(logical, dline, &out, &condStack, &skipping)
                 continue
             }
@@ -153,7 +152,6 @@ struct Tokenizer {
                 continue
             }
             if c >= 48 && c <= 57 || (c == 46 && i + 1 < n && p[i + 1] >= 48 && p[i + 1] <= 57) {
-                let s = i
                 i += 1
                 while i < n {
                     let d = p[i]
@@ -164,7 +162,6 @@ struct Tokenizer {
                     break
                 }
                 if !skipping { out.tokens.append(Token(kind: .number, text: "", line: line, col: col)) }
-                _ = s
                 continue
             }
             if c == 34 || c == 39 {
