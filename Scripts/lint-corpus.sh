@@ -73,8 +73,10 @@ for v in "${VERSIONS[@]}"; do
     for mode in "${modes[@]}"; do
       extra=(); [ "$mode" = full ] && extra=(--disable-worth-trying-opt)
       start=$(date +%s.%N)
-      spatch -j 2 --very-quiet --no-includes "${extra[@]}" --sp-file "$ROOT/Scripts/devm-cdev.cocci" \
-        --dir "$tree/drivers" > "$out.cocci-$mode.txt" 2> "$out.cocci-$mode.err" || true
+      # spatch -j leaves per-worker output folders in its working directory: keep them
+      # out of the repository.
+      ( cd "$CORPUS_DIR" && spatch -j 2 --very-quiet --no-includes "${extra[@]}" --sp-file "$ROOT/Scripts/devm-cdev.cocci" \
+        --dir "$tree/drivers" > "$out.cocci-$mode.txt" 2> "$out.cocci-$mode.err" ) || true
       end=$(date +%s.%N)
       cocci_s=$(echo "$end - $start" | bc)
       echo "coccinelle ($mode) -j 2: ${cocci_s}s, $(grep -c 'registered as misc/cdev' "$out.cocci-$mode.txt" || true) matches"

@@ -54,7 +54,7 @@ public enum Renderer {
     }
     struct Run: Encodable { var tool: Tool; var results: [Result] }
     struct Tool: Encodable { var driver: Driver }
-    struct Driver: Encodable { var name: String; var informationUri: String; var rules: [Rule] }
+    struct Driver: Encodable { var name: String; var rules: [Rule] }
     struct Rule: Encodable { var id: String; var shortDescription: Message }
     struct Message: Encodable { var text: String }
     struct Result: Encodable {
@@ -88,7 +88,7 @@ public enum Renderer {
                    fixes: nil)
         }
         let rules = RuleID.allCases.map { Rule(id: $0.rawValue, shortDescription: Message(text: $0.summary)) }
-        let log = SarifLog(runs: [Run(tool: Tool(driver: Driver(name: "devmodel-lint", informationUri: "https://example.invalid/devmodel-lint", rules: rules)), results: results)])
+        let log = SarifLog(runs: [Run(tool: Tool(driver: Driver(name: "devmodel-lint", rules: rules)), results: results)])
         let e = JSONEncoder()
         e.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         return (try? String(decoding: e.encode(log), as: UTF8.self)) ?? "{}"
