@@ -19,6 +19,12 @@ public struct LintOptions: Sendable {
 
 /// The devm-lifetime lint.
 ///
+/// ```swift
+/// let report = Linter(LintOptions(treeRoot: "/src/linux")).lint(paths: ["/src/linux/drivers"])
+/// print(Renderer.render(report, as: .text))   // or .json, .sarif
+/// exit(report.exitCode)                       // 1 when anything is reported
+/// ```
+///
 /// Guarantee: never traps on malformed input; unreadable files become diagnostics.
 /// Findings are sorted by file, line and column, so output is deterministic.
 /// Cost: one memmem prefilter read of every file, then tokenize + parse of the directories
