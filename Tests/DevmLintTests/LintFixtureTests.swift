@@ -186,6 +186,12 @@ struct GlobalMiscTests {
         #expect(try lintFixture("static_misc_locked").findings.isEmpty)
     }
 
+    @Test func allocationStoredInAGlobalStructMemberReachedThroughAHelper() throws {
+        let r = try lintFixture("global_member")
+        #expect(rules(r) == ["devm-stale-global"])
+        #expect(r.findings[0].notes.contains { $0.message.contains("through sensor_read_chan()") && $0.message.contains("state.chans") })
+    }
+
     @Test func clearedWithoutTheLockIsARace() throws {
         #expect(rules(try lintFixture("static_misc_unlocked")) == ["devm-uaf"])
     }
