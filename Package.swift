@@ -29,6 +29,8 @@ let package = Package(
         .target(name: "SimHardware", dependencies: ["DriverCore", "Subsystems", "CharDev"]),
         // `devmodel lint`: devm-lifetime hazards in kernel C. Depends on nothing.
         .target(name: "DevmLint"),
+        // Standalone runner of the lint for the corpus script (Scripts/lint-corpus.sh).
+        .executableTarget(name: "devmodel-lint", dependencies: ["DevmLint"]),
         .executableTarget(
             name: "devmodel",
             dependencies: [

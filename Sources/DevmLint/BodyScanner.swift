@@ -1,0 +1,156 @@
+/// Scans one function body for the facts the analysis follows: local declarations with
+/// their struct type, calls with split arguments, assignments, and which locks are held
+/// (so that "cleared under the lock the file operations also take" can be decided).
+///
+/// Cost: one pass over the body, plus a bounded backward/forward walk per `=`.
+struct BodyScanner {
+    let parser: Parser
+    let from: Int
+    let to: Int
+
+    static let lockCalls: Set<String> = [
+        "mutex_lock", "mutex_lock_interruptible", "mutex_lock_killable", "mutex_lock_nested",
+        "spin_lock", "spin_lock_irq", "spin_lock_irqsave", "spin_lock_bh", "raw_spin_lock",
+        "raw_spin_lock_irqsave", "raw_spin_lock_irq", "down_read", "down_write", "down",
+        "down_interruptible", "write_lock", "read_lock", "write_lock_irqsave", "read_lock_irqsave",
+        "mutex_trylock", "down_write_killable", "down_read_interruptible",
+    ]
+    static let unlockCalls: Set<String> = [
+        "mutex_unlock", "spin_unlock", "spin_unlock_irq", "spin_unlock_irqrestore", "spin_unlock_bh",
+        "raw_spin_unlock", "raw_spin_unlock_irqrestore", "raw_spin_unlock_irq", "up_read", "up_write",
+        "up", "write_unlock", "read_unlock", "write_unlock_irqrestore", "read_unlock_irqrestore",
+    ]
+
+    static func lockName(_ arg: [Token]) -> String {
+        var a = arg
+        while let f = a.first, f.kind == .punct, f.text == "&" || f.text == "(" { a.removeFirst() }
+        // Keep only the member name: `&priv->lock` and `&dev->lock` in two functions name the
+        // same lock when the struct is the same; the global `foo_lock` stays itself.
+        if let last = a.last(where: { $0.kind == .ident }) {
+            return a.count == 1 ? last.text : "->" + last.text
+        }
+        return a.joined
+    }
+
+    func scan(into f: inout FunctionDef) {
+        let toks = parser.toks
+        var held: [String] = []
+        var j = from
+        var stmtStart = from
+        while j < to {
+            let t = toks[j]
+            if t.kind == .punct {
+                switch t.text {
+                case ";", "{", "}":
+                    stmtStart = j + 1
+                case "=":
+                    assignment(at: j, &f, held)
+                default: break
+                }
+                j += 1; continue
+            }
+            guard t.kind == .ident else { j += 1; continue }
+            // Local declarations: `struct foo *p`, `struct foo p`, `foo_t *p`.
+            if j == stmtStart || (j > from && (toks[j - 1].text == "const" || toks[j - 1].text == "static")) {
+                var k = j
+                var type = TypeRef(name: "", isStruct: false, pointer: 0, array: false)
+                if t.text == "struct" || t.text == "union", k + 1 < to, toks[k + 1].kind == .ident {
+                    type.name = toks[k + 1].text; type.isStruct = true; k += 2
+                } else if !Parser.keywordsNotCalls.contains(t.text), t.text != "return" {
+                    type.name = t.text; k += 1
+                }
+                if !type.name.isEmpty {
+                    var declared = false
+                    while true {
+                        var p = 0
+                        while k < to, parser.isPunct(k, "*") { p += 1; k += 1 }
+                        while k < to, toks[k].kind == .ident, Parser.qualifiers.contains(toks[k].text) { k += 1 }
+                        guard k < to, toks[k].kind == .ident, k + 1 < to, toks[k + 1].kind == .punct,
+                              ["=", ";", ",", "["].contains(toks[k + 1].text) else { break }
+                        if !type.isStruct && p == 0 { break }  // `x = y;` is not a declaration
+                        var ty = type; ty.pointer = p
+                        ty.array = toks[k + 1].text == "["
+                        f.locals[toks[k].text] = ty
+                        declared = true
+                        // Skip an initializer to the next top-level comma.
+                        var m = k + 1
+                        while m < to {
+                            if parser.isPunct(m, "(") || parser.isPunct(m, "[") || parser.isPunct(m, "{") { m = parser.matching(m, limit: to) + 1; continue }
+                            if parser.isPunct(m, ",") || parser.isPunct(m, ";") { break }
+                            m += 1
+                        }
+                        if parser.isPunct(m, ",") { k = m + 1; continue }
+                        break
+                    }
+                    if declared { j += 1; continue }
+                }
+            }
+            // Calls.
+            if j + 1 < to, parser.isPunct(j + 1, "("), !Parser.keywordsNotCalls.contains(t.text) {
+                let close = parser.matching(j + 1, limit: to)
+                var args = parser.splitArgs(j + 1, close)
+                var name = t.text
+                // guard(mutex)(&lock) / scoped_guard(mutex, &lock)
+                if name == "guard", close + 1 < to, parser.isPunct(close + 1, "(") {
+                    let c2 = parser.matching(close + 1, limit: to)
+                    args = parser.splitArgs(close + 1, c2)
+                    name = "guard"
+                    if let a = args.first { held.append(BodyScanner.lockName(a)); f.locksTaken.insert(BodyScanner.lockName(a)) }
+                } else if name == "scoped_guard", args.count >= 2 {
+                    held.append(BodyScanner.lockName(args[1])); f.locksTaken.insert(BodyScanner.lockName(args[1]))
+                } else if BodyScanner.lockCalls.contains(name), let a = args.first {
+                    held.append(BodyScanner.lockName(a)); f.locksTaken.insert(BodyScanner.lockName(a))
+                } else if BodyScanner.unlockCalls.contains(name), let a = args.first {
+                    let l = BodyScanner.lockName(a)
+                    if let idx = held.lastIndex(of: l) { held.remove(at: idx) }
+                }
+                f.calls.append(Call(name: name, args: args, loc: Loc(t), locks: held))
+            }
+            j += 1
+        }
+    }
+
+    private func assignment(at eq: Int, _ f: inout FunctionDef, _ held: [String]) {
+        let toks = parser.toks
+        // Backward to the expression start.
+        var s = eq - 1
+        var depth = 0
+        while s >= from {
+            let t = toks[s]
+            if t.kind == .punct {
+                if t.text == ")" || t.text == "]" { depth += 1 }
+                else if t.text == "(" || t.text == "[" {
+                    if depth == 0 { break }
+                    depth -= 1
+                } else if depth == 0 && (t.text == ";" || t.text == "{" || t.text == "}" || t.text == ",") { break }
+            }
+            s -= 1
+        }
+        var e = eq + 1
+        depth = 0
+        while e < to {
+            let t = toks[e]
+            if t.kind == .punct {
+                if t.text == "(" || t.text == "[" || t.text == "{" { depth += 1 }
+                else if t.text == ")" || t.text == "]" || t.text == "}" {
+                    if depth == 0 { break }
+                    depth -= 1
+                } else if depth == 0 && (t.text == ";" || t.text == ",") { break }
+            }
+            e += 1
+        }
+        var lhs = Array(toks[(s + 1)..<eq])
+        let rhs = Array(toks[(eq + 1)..<max(eq + 1, e)])
+        guard !lhs.isEmpty else { return }
+        var declared: TypeRef? = nil
+        // `struct foo *p = …`: keep the declared type, reduce the lhs to the name.
+        if lhs.count >= 2, let last = lhs.last, last.kind == .ident,
+           lhs[lhs.count - 2].kind == .ident || lhs[lhs.count - 2].text == "*" {
+            let (n, t) = Parser.declarator(lhs)
+            if n != nil && !t.name.isEmpty { declared = t; lhs = [last] }
+        } else if lhs.count == 1, let local = f.locals[lhs[0].text], s + 1 > from, s >= from, toks[s].text == "," {
+            declared = local
+        }
+        f.assigns.append(Assignment(lhs: lhs, rhs: rhs, loc: Loc(lhs[0]), locks: held, declared: declared))
+    }
+}

@@ -1,0 +1,122 @@
+/// The structural facts the parser extracts from one C file. Nothing here is a full AST:
+/// only what the devm-lifetime analysis needs, each fact with its source position.
+
+/// 1-based line and column in the file the fact came from.
+struct Loc: Sendable, Hashable {
+    var line: Int
+    var col: Int
+    init(_ t: Token) { line = Int(t.line); col = Int(t.col) }
+    init(line: Int, col: Int) { self.line = line; self.col = col }
+}
+
+/// A C type as far as the lint cares: a struct/union tag or a typedef/base name, how many
+/// pointer levels, and whether the declarator is an array.
+struct TypeRef: Sendable, Hashable {
+    var name: String
+    var isStruct: Bool
+    var pointer: Int
+    var array: Bool
+}
+
+struct MemberDecl: Sendable {
+    var name: String
+    var type: TypeRef
+    /// Inline `struct { … } name;` definitions keep their own members.
+    var nested: StructDef?
+    var loc: Loc
+}
+
+/// A struct or union definition. Identity is (file, line, tag): two trees' `struct foo`
+/// are different structs.
+final class StructDef: Sendable {
+    let tag: String
+    let members: [MemberDecl]
+    let file: String
+    let loc: Loc
+    init(tag: String, members: [MemberDecl], file: String, loc: Loc) {
+        self.tag = tag; self.members = members; self.file = file; self.loc = loc
+    }
+    var id: String { "\(file):\(loc.line):\(tag)" }
+}
+
+/// A designated (or positional, name "") initializer element.
+struct InitField: Sendable {
+    var name: String
+    var value: [Token]
+    var nested: [InitField]?
+    var loc: Loc
+}
+
+struct GlobalVar: Sendable {
+    var name: String
+    var type: TypeRef
+    var initializer: [InitField]?
+    var loc: Loc
+}
+
+struct Call: Sendable {
+    var name: String
+    var args: [[Token]]
+    var loc: Loc
+    /// Locks (normalized first argument of `mutex_lock` & co.) held at the call.
+    var locks: [String]
+}
+
+struct Assignment: Sendable {
+    var lhs: [Token]
+    var rhs: [Token]
+    var loc: Loc
+    var locks: [String]
+    /// Declared type when the assignment is a declaration's initializer.
+    var declared: TypeRef?
+}
+
+struct FunctionDef: Sendable {
+    var name: String
+    var file: String
+    var returnType: TypeRef
+    var params: [(name: String, type: TypeRef)]
+    var locals: [String: TypeRef]
+    var calls: [Call]
+    var assigns: [Assignment]
+    /// A slice of the file's token array: bodies share storage with it.
+    var body: ArraySlice<Token>
+    var loc: Loc
+    var isStatic: Bool
+    var locksTaken: Set<String>
+}
+
+/// A top-level macro invocation such as `module_platform_driver_probe(drv, probe);`.
+struct TopCall: Sendable {
+    var name: String
+    var args: [[Token]]
+    var loc: Loc
+}
+
+/// Everything extracted from one file.
+struct FileUnit: Sendable {
+    var path: String
+    var includes: [IncludeDirective]
+    var macros: [String: MacroDef]
+    var suppressions: [SuppressionComment]
+    var structs: [String: StructDef]
+    var typedefs: [String: TypeRef]
+    var globals: [String: GlobalVar]
+    var functions: [FunctionDef]
+    var topCalls: [TopCall]
+}
+
+extension Array where Element == Token {
+    /// Tokens joined without spaces except between identifiers: `&priv->misc`, `struct foo`.
+    var joined: String {
+        var s = ""
+        var prevIdent = false
+        for t in self {
+            let isWord = t.kind == .ident || t.kind == .number
+            if prevIdent && isWord { s += " " }
+            s += t.text
+            prevIdent = isWord
+        }
+        return s
+    }
+}

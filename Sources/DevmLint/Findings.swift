@@ -1,0 +1,66 @@
+/// A position in a source file, 1-based.
+public struct SourceLocation: Sendable, Codable, Hashable {
+    public var file: String
+    public var line: Int
+    public var column: Int
+    public init(file: String, line: Int, column: Int) {
+        self.file = file; self.line = line; self.column = column
+    }
+}
+
+/// One link of a finding's evidence chain.
+public struct Note: Sendable, Codable, Hashable {
+    public var location: SourceLocation?
+    public var message: String
+    public init(location: SourceLocation?, message: String) {
+        self.location = location; self.message = message
+    }
+}
+
+/// The rules this lint reports.
+public enum RuleID: String, Sendable, Codable, CaseIterable {
+    /// devm memory embeds (or is reached from) an object user space can hold after unbind.
+    case devmUAF = "devm-uaf"
+    /// A global pointer to devm memory that file operations use and nothing ever clears.
+    case devmStaleGlobal = "devm-stale-global"
+    /// A suppression comment without the mandatory reason.
+    case badSuppression = "lint-suppression"
+
+    public var summary: String {
+        switch self {
+        case .devmUAF: "devm-allocated memory reachable by user space after unbind"
+        case .devmStaleGlobal: "global pointer to devm memory never cleared on unbind"
+        case .badSuppression: "suppression comment without a reason"
+        }
+    }
+}
+
+/// One reported hazard: where, which rule, the evidence chain, and a suggested fix.
+public struct Finding: Sendable, Codable, Hashable {
+    public var rule: RuleID
+    /// The devm allocation call (the place to change).
+    public var location: SourceLocation
+    public var message: String
+    /// The evidence chain, in order: allocation, embedding, registration, unbind path,
+    /// the file operation that reaches the memory.
+    public var notes: [Note]
+    /// What to do instead.
+    public var fix: String
+}
+
+/// The result of a lint run.
+public struct LintReport: Sendable, Codable {
+    public var findings: [Finding]
+    /// Findings silenced by a `devmodel-lint: ignore <rule> -- reason` comment.
+    public var suppressed: Int
+    /// Files found under the given paths (`.c` and `.h`).
+    public var filesScanned: Int
+    /// Files fully tokenized and parsed (the others were ruled out by the prefilter).
+    public var filesParsed: Int
+    /// Inputs that could not be read or were skipped, one line each.
+    public var diagnostics: [String]
+    public var seconds: Double
+
+    /// The process exit code rule: 1 when anything is reported, else 0.
+    public var exitCode: Int32 { findings.isEmpty ? 0 : 1 }
+}

@@ -1,0 +1,58 @@
+import Synchronization
+
+/// Resolves `#include` directives of one file to files of the tree being linted: quoted
+/// includes relative to the including file, then (like the kernel's `-I` flags) the tree's
+/// `include/` and `include/uapi/` roots; angle includes from those roots only.
+/// Headers are parsed on first use and cached for the whole run (thread-safe).
+final class IncludeResolver: Sendable {
+    let roots: [String]
+    private let cache = Mutex<[String: FileUnit?]>([:])
+    private let paths = Mutex<[String: String?]>([:])
+
+    init(treeRoot: String?) {
+        if let r = treeRoot { roots = [r + "/include", r + "/include/uapi"] } else { roots = [] }
+    }
+
+    func seed(_ units: [FileUnit]) {
+        cache.withLock { c in for u in units { c[u.path] = u } }
+    }
+
+    func resolve(_ inc: IncludeDirective, from file: String) -> String? {
+        let key = inc.quoted ? SourceFiles.dirname(file) + "\u{0}" + inc.path : "<" + inc.path
+        if let hit = paths.withLock({ $0[key] }) { return hit }
+        let r = search(inc, from: file)
+        paths.withLock { $0[key] = r }
+        return r
+    }
+
+    private func search(_ inc: IncludeDirective, from file: String) -> String? {
+        if inc.quoted {
+            let p = SourceFiles.normalize(SourceFiles.dirname(file) + "/" + inc.path)
+            if SourceFiles.exists(p) { return p }
+        }
+        for r in roots {
+            let p = SourceFiles.normalize(r + "/" + inc.path)
+            if SourceFiles.exists(p) { return p }
+        }
+        return nil
+    }
+
+    /// The parsed unit for `path`, parsing it on first request.
+    func unit(_ path: String) -> FileUnit? {
+        if let hit = cache.withLock({ $0[path] }) { return hit }
+        var u: FileUnit?
+        if let bytes = SourceFiles.read(path) {
+            // A header of include/ that never names a user-visible object cannot define a
+            // struct that embeds one directly; keeping only its typedefs' shape is enough.
+            // Skipping its parse is what keeps the analysis phase short on a full tree.
+            if roots.contains(where: { path.hasPrefix($0 + "/") }), !SourceFiles.contains(bytes, anyOf: Linter.needles) {
+                u = FileUnit(path: path, includes: [], macros: [:], suppressions: [], structs: [:], typedefs: [:],
+                             globals: [:], functions: [], topCalls: [])
+            } else {
+                u = FileParser.parse(bytes: bytes, path: path)
+            }
+        }
+        cache.withLock { $0[path] = u }
+        return u
+    }
+}

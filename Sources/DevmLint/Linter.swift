@@ -1,0 +1,150 @@
+import Foundation
+import Synchronization
+
+/// Options of a lint run.
+public struct LintOptions: Sendable {
+    /// Root of the kernel tree (for `include/` resolution). When nil, the nearest ancestor
+    /// of the first path holding an `include/linux` directory is used, if any.
+    public var treeRoot: String?
+    /// Parallel workers; defaults to the number of active processors.
+    public var workers: Int
+    /// Also list, as diagnostics, the candidates that were ruled out and why (for review).
+    public var explain: Bool
+    /// Parse every file, not only the prefiltered ones (robustness runs; same findings, slower).
+    public var parseAll = false
+    public init(treeRoot: String? = nil, workers: Int = ProcessInfo.processInfo.activeProcessorCount, explain: Bool = false) {
+        self.treeRoot = treeRoot; self.workers = max(1, workers); self.explain = explain
+    }
+}
+
+/// The devm-lifetime lint.
+///
+/// ```swift
+/// let report = Linter(LintOptions(treeRoot: "/src/linux")).lint(paths: ["/src/linux/drivers"])
+/// print(Renderer.render(report, as: .text))   // or .json, .sarif
+/// exit(report.exitCode)                       // 1 when anything is reported
+/// ```
+///
+/// Guarantee: never traps on malformed input; unreadable files become diagnostics.
+/// Findings are sorted by file, line and column, so output is deterministic.
+/// Cost: one memmem prefilter read of every file, then tokenize + parse of the directories
+/// that mention `miscdevice`/`cdev` (in parallel over files), then a cross-file pass
+/// per devm allocation (in parallel over files). Headers are parsed once per run.
+public struct Linter: Sendable {
+    public let options: LintOptions
+    public init(_ options: LintOptions = LintOptions()) { self.options = options }
+
+    /// A directory matters when one of its files names a user-visible object or registers
+    /// one. Bare "cdev" would also match `rcdev` (reset controllers) and thermal cooling
+    /// `cdev`s, doubling the parsed set for nothing.
+    static let needles: [[UInt8]] = ["miscdevice", "struct cdev", "struct\tcdev", "cdev_init", "cdev_add", "cdev_device_add"].map { Array($0.utf8) }
+    /// Group 0: the directory matters; group 1: the file can hold a link of a chain.
+    static let prefilter = MultiNeedle([
+        ("miscdevice", window: 2, group: 0), ("struct cdev", window: 7, group: 0), ("struct\tcdev", window: 7, group: 0),
+        ("cdev_init", window: 3, group: 0), ("cdev_add", window: 3, group: 0), ("cdev_device_add", window: 3, group: 0),
+        ("devm_", window: 1, group: 1), ("_driver", window: 0, group: 1), ("file_operations", window: 4, group: 1),
+        ("private_data", window: 6, group: 1), ("container_of", window: 8, group: 1),
+    ])
+
+    /// Lints every `.c`/`.h` file under `paths` (files or directories). Missing or
+    /// unreadable paths become diagnostics in the report, never a trap.
+    public func lint(paths: [String]) -> LintReport {
+        let start = Date()
+        var diagnostics: [String] = []
+        let files = SourceFiles.discover(paths, diagnostics: &diagnostics)
+        let root = options.treeRoot ?? paths.first.flatMap(Linter.findRoot)
+        let t0 = Date()
+        // Phase 1: which directories matter (parallel read + memmem).
+        let hot = Mutex<Set<String>>([])
+        let unreadable = Mutex<[String]>([])
+        let useful = Mutex<[Bool]>(Array(repeating: false, count: files.count))
+        let chunks = min(max(files.count, 1), options.workers * 8)
+        DispatchQueue.concurrentPerform(iterations: chunks) { c in
+            var buf = [UInt8](repeating: 0, count: 1 << 16)
+            var i = c
+            while i < files.count {
+                defer { i += chunks }
+                guard let n = SourceFiles.read(files[i], into: &buf) else { unreadable.withLock { $0.append(files[i]) }; continue }
+                let g = buf.withUnsafeBytes { Linter.prefilter.groups(in: UnsafeRawBufferPointer(rebasing: $0[0..<n]), stopMask: 1) }
+                if g & 1 != 0 {
+                    let d = SourceFiles.dirname(files[i])
+                    hot.withLock { _ = $0.insert(d) }
+                    useful.withLock { $0[i] = true }
+                } else if g & 2 != 0 {
+                    useful.withLock { $0[i] = true }
+                }
+            }
+        }
+        let hotDirs = hot.withLock { $0 }
+        let keep = useful.withLock { $0 }
+        let t1 = Date()
+        let toParse = options.parseAll ? files
+            : files.indices.filter { keep[$0] && hotDirs.contains(SourceFiles.dirname(files[$0])) }.map { files[$0] }
+        // Phase 2: parse (parallel).
+        let slots = Mutex<[FileUnit?]>(Array(repeating: nil, count: toParse.count))
+        concurrent(toParse.count) { i in
+            let u = FileParser.parse(path: toParse[i])
+            slots.withLock { $0[i] = u }
+        }
+        let units = slots.withLock { $0.compactMap { $0 } }
+        let t2 = Date()
+        let resolver = IncludeResolver(treeRoot: root)
+        resolver.seed(units)
+        let project = Project(units: units, resolver: resolver)
+        // Phase 3: analysis (parallel over units).
+        let analyzer = Analyzer(project: project, explain: options.explain)
+        let results = Mutex<[[Finding]]>(Array(repeating: [], count: units.count))
+        concurrent(units.count) { i in
+            let f = analyzer.findings(for: i)
+            results.withLock { $0[i] = f }
+        }
+        var findings = results.withLock { $0.flatMap { $0 } }
+        if ProcessInfo.processInfo.environment["DEVM_LINT_TIMING"] != nil {
+            let t3 = Date()
+            diagnostics.append(String(format: "timing: discovery %.2f s, prefilter %.2f s, parse %.2f s, analysis %.2f s",
+                                      t0.timeIntervalSince(start), t1.timeIntervalSince(t0), t2.timeIntervalSince(t1), t3.timeIntervalSince(t2)))
+        }
+        // Suppressions.
+        var suppressed = 0
+        let byPath = Dictionary(units.map { ($0.path, $0) }, uniquingKeysWith: { a, _ in a })
+        var kept: [Finding] = []
+        for f in findings {
+            let sups = byPath[f.location.file]?.suppressions.filter {
+                ($0.line == f.location.line || $0.line == f.location.line - 1) && $0.rules.contains(f.rule.rawValue)
+            } ?? []
+            if let s = sups.first {
+                if s.reason.isEmpty {
+                    kept.append(Finding(rule: .badSuppression, location: SourceLocation(file: f.location.file, line: s.line, column: 1),
+                                        message: "suppression of \(f.rule.rawValue) has no reason; write `devmodel-lint: ignore \(f.rule.rawValue) -- why`",
+                                        notes: [], fix: "add the reason after `--`"))
+                    kept.append(f)
+                } else { suppressed += 1 }
+            } else { kept.append(f) }
+        }
+        findings = kept.sorted { ($0.location.file, $0.location.line, $0.location.column, $0.rule.rawValue) < ($1.location.file, $1.location.line, $1.location.column, $1.rule.rawValue) }
+        for u in unreadable.withLock({ $0 }) { diagnostics.append("\(u): cannot read, skipped") }
+        if options.explain { diagnostics.append(contentsOf: analyzer.explanations.all.map { "ruled out: " + $0 }) }
+        return LintReport(findings: findings, suppressed: suppressed, filesScanned: files.count, filesParsed: units.count,
+                          diagnostics: diagnostics, seconds: Date().timeIntervalSince(start))
+    }
+
+    private func concurrent(_ n: Int, _ body: @Sendable (Int) -> Void) {
+        guard n > 0 else { return }
+        let chunks = min(n, options.workers * 8)
+        DispatchQueue.concurrentPerform(iterations: chunks) { c in
+            var i = c
+            while i < n { body(i); i += chunks }
+        }
+    }
+
+    /// Nearest ancestor with `include/linux` (the kernel tree root).
+    static func findRoot(_ path: String) -> String? {
+        var p = SourceFiles.normalize(path.hasPrefix("/") ? path : FileManager.default.currentDirectoryPath + "/" + path)
+        while p.count > 1 {
+            if SourceFiles.exists(p + "/include/linux") { return p }
+            p = SourceFiles.dirname(p)
+            if p.isEmpty { break }
+        }
+        return nil
+    }
+}

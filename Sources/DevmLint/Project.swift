@@ -1,0 +1,145 @@
+import Synchronization
+
+/// A driver structure (`struct platform_driver foo = { .probe = … }`) or a
+/// `platform_driver_probe()` registration, as far as unbinding is concerned.
+struct DriverInfo: Sendable {
+    var name: String
+    var typeName: String
+    var probe: String
+    /// `.driver.suppress_bind_attrs = true`, or implied by the `platform_driver_probe` helpers.
+    var suppressBind: Bool
+    var viaProbeHelper: Bool
+    var file: String
+    var loc: Loc
+}
+
+struct FnRef: Sendable { var unit: Int; var fn: Int }
+
+/// Cross-file tables over every parsed unit: functions and callers by name, initialised
+/// globals by name, drivers by probe function. Built once after the parallel parse.
+final class Project: Sendable {
+    let units: [FileUnit]
+    let index: StructIndex
+    let functions: [String: [FnRef]]
+    let callers: [String: [FnRef]]
+    let globals: [String: [Int]]
+    let drivers: [String: [DriverInfo]]
+    private let userObjectMemo = Mutex<[String: [UserObject]]>([:])
+    private let structMemo = Mutex<[String: StructDef?]>([:])
+
+    static let hotplugDrivers: Set<String> = [
+        "usb_driver", "pci_driver", "hid_driver", "sdio_driver", "pcmcia_driver", "mhi_driver",
+        "virtio_driver", "greybus_driver", "usb_device_driver", "usb_serial_driver", "tb_service_driver",
+    ]
+
+    init(units: [FileUnit], resolver: IncludeResolver) {
+        self.units = units
+        self.index = StructIndex(resolver: resolver)
+        var functions: [String: [FnRef]] = [:]
+        var callers: [String: [FnRef]] = [:]
+        var globals: [String: [Int]] = [:]
+        var drivers: [String: [DriverInfo]] = [:]
+        for (ui, u) in units.enumerated() {
+            for (fi, f) in u.functions.enumerated() {
+                functions[f.name, default: []].append(FnRef(unit: ui, fn: fi))
+                var seen = Set<String>()
+                for c in f.calls where seen.insert(c.name).inserted {
+                    callers[c.name, default: []].append(FnRef(unit: ui, fn: fi))
+                }
+                // Function pointers passed as arguments (`platform_driver_probe(&d, foo_probe)`)
+                // and probe helpers registered at run time.
+                for c in f.calls where c.name == "platform_driver_probe" || c.name == "__platform_driver_probe" {
+                    if c.args.count >= 2, let drv = ExprPath(c.args[0]), let p = c.args[1].last, p.kind == .ident {
+                        drivers[p.text, default: []].append(DriverInfo(
+                            name: drv.base, typeName: "platform_driver", probe: p.text, suppressBind: true,
+                            viaProbeHelper: true, file: u.path, loc: c.loc))
+                    }
+                }
+            }
+            for (name, g) in u.globals where g.initializer != nil {
+                globals[name, default: []].append(ui)
+                guard let fields = g.initializer else { continue }
+                let flat = Project.flatten(fields)
+                // Bus drivers name the embedded device_driver `.driver` (platform, i2c, spi…)
+                // or `.drv` (amba, fsi…); some buses keep probe in it.
+                let probeKey = ["probe", "probe_new", "driver.probe", "drv.probe"].first { flat[$0] != nil }
+                guard let probeKey, let probe = flat[probeKey], let p = probe.last, p.kind == .ident,
+                      probe.count == 1 || probe.first?.text == "&" else { continue }
+                let sup = flat.contains { k, v in
+                    (k == "driver.suppress_bind_attrs" || k == "drv.suppress_bind_attrs" || k == "suppress_bind_attrs")
+                        && !(v.joined == "false" || v.joined == "0")
+                }
+                drivers[p.text, default: []].append(DriverInfo(
+                    name: name, typeName: g.type.name, probe: p.text, suppressBind: sup, viaProbeHelper: false,
+                    file: u.path, loc: g.loc))
+            }
+            for t in u.topCalls where t.name.hasSuffix("platform_driver_probe") && t.args.count >= 2 {
+                if let p = t.args[1].last, p.kind == .ident, let d = t.args[0].last {
+                    drivers[p.text, default: []].append(DriverInfo(
+                        name: d.text, typeName: "platform_driver", probe: p.text, suppressBind: true,
+                        viaProbeHelper: true, file: u.path, loc: t.loc))
+                }
+            }
+        }
+        self.functions = functions
+        self.callers = callers
+        self.globals = globals
+        self.drivers = drivers
+    }
+
+    /// Designated initializer fields flattened to dotted names: `.driver = { .name = … }`
+    /// gives `driver.name`.
+    static func flatten(_ fields: [InitField], prefix: String = "") -> [String: [Token]] {
+        var out: [String: [Token]] = [:]
+        for f in fields where !f.name.isEmpty {
+            let key = prefix.isEmpty ? f.name : prefix + "." + f.name
+            if let n = f.nested { out.merge(flatten(n, prefix: key)) { a, _ in a } }
+            out[key] = f.value
+        }
+        return out
+    }
+
+    /// The function `name` as seen from `file`: same file first, then same directory, then
+    /// any (static helpers of unrelated drivers share names).
+    func function(_ name: String, near file: String) -> (FileUnit, FunctionDef)? {
+        guard let refs = functions[name] else { return nil }
+        let dir = SourceFiles.dirname(file)
+        let pick = refs.first { units[$0.unit].path == file }
+            ?? refs.first { SourceFiles.dirname(units[$0.unit].path) == dir }
+            ?? (refs.count == 1 ? refs[0] : nil)
+        guard let r = pick else { return nil }
+        return (units[r.unit], units[r.unit].functions[r.fn])
+    }
+
+    /// An initialised global `name` as seen from `file` (same file, then same directory).
+    func global(_ name: String, near file: String) -> (FileUnit, GlobalVar)? {
+        guard let us = globals[name] else { return nil }
+        let dir = SourceFiles.dirname(file)
+        let pick = us.first { units[$0].path == file } ?? us.first { SourceFiles.dirname(units[$0].path) == dir }
+        guard let ui = pick, let g = units[ui].globals[name] else { return nil }
+        return (units[ui], g)
+    }
+
+    func resolve(_ type: TypeRef, from unit: FileUnit) -> StructDef? {
+        if type.name.isEmpty || Project.scalar.contains(type.name) { return nil }
+        let key = unit.path + "\u{0}" + (type.isStruct ? "s:" : "t:") + type.name
+        if let hit = structMemo.withLock({ $0[key] }) { return hit }
+        let d = index.resolve(type, from: unit)
+        structMemo.withLock { $0[key] = d }
+        return d
+    }
+
+    static let scalar: Set<String> = [
+        "void", "char", "int", "long", "short", "u8", "u16", "u32", "u64", "s8", "s16", "s32", "s64",
+        "__u8", "__u16", "__u32", "__u64", "__le16", "__le32", "__le64", "__be16", "__be32", "__be64",
+        "size_t", "bool", "dma_addr_t", "phys_addr_t", "resource_size_t", "uint8_t", "uint16_t",
+        "uint32_t", "uint64_t", "unsigned", "float", "double", "atomic_t", "ssize_t", "loff_t",
+    ]
+
+    func memoUserObjects(_ key: String, _ compute: () -> [UserObject]) -> [UserObject] {
+        if let hit = userObjectMemo.withLock({ $0[key] }) { return hit }
+        let v = compute()
+        userObjectMemo.withLock { $0[key] = v }
+        return v
+    }
+}

@@ -1,0 +1,300 @@
+import Foundation
+
+/// Token kinds the structural parser distinguishes. Kernel C is tokenized without a
+/// configured tree, so nothing here depends on knowing what a macro expands to.
+enum TokenKind: UInt8, Sendable {
+    case ident, number, string, char, punct
+}
+
+/// One token. `text` is kept for identifiers and punctuators only (literals keep their
+/// quotes but are never interpreted); short identifiers fit Swift's inline small-string
+/// storage, so this costs no heap allocation in the common case.
+struct Token: Sendable {
+    var kind: TokenKind
+    var text: String
+    var line: Int32
+    var col: Int32
+}
+
+/// A preprocessor `#include`.
+struct IncludeDirective: Sendable {
+    var path: String
+    var quoted: Bool
+    var line: Int
+}
+
+/// A function-like or object-like `#define`, body tokenized, so that helpers such as
+/// `#define to_foo(f) container_of(f->private_data, struct foo, misc)` can be followed.
+struct MacroDef: Sendable {
+    var name: String
+    var params: [String]
+    var body: [Token]
+    var line: Int
+}
+
+/// A `devmodel-lint:` comment.
+struct SuppressionComment: Sendable {
+    var line: Int
+    var rules: [String]
+    var reason: String
+}
+
+/// Output of tokenizing one file.
+struct TokenizedFile: Sendable {
+    var tokens: [Token]
+    var includes: [IncludeDirective]
+    var macros: [MacroDef]
+    var suppressions: [SuppressionComment]
+}
+
+/// A tolerant kernel-C tokenizer. Never throws: unterminated literals or comments end at
+/// end of file. Preprocessor conditionals keep only the first branch (`#if 0` blocks are
+/// dropped entirely) so that the two arms of an `#ifdef` never duplicate a function header
+/// and unbalance braces — the usual derailment of naive C scanners.
+///
+/// Cost: one linear pass over the bytes; allocates one `Token` per token.
+struct Tokenizer {
+    private let b: [UInt8]
+
+    init(bytes: [UInt8]) { self.b = bytes }
+
+    func run() -> TokenizedFile {
+        b.withUnsafeBufferPointer { scan($0) }
+    }
+
+    private static func isIdentStart(_ c: UInt8) -> Bool {
+        (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || c == 95 || c == 36
+    }
+    private static func isIdentChar(_ c: UInt8) -> Bool {
+        isIdentStart(c) || (c >= 48 && c <= 57)
+    }
+
+    private func scan(_ p: UnsafeBufferPointer<UInt8>) -> TokenizedFile {
+        var out = TokenizedFile(tokens: [], includes: [], macros: [], suppressions: [])
+        out.tokens.reserveCapacity(p.count / 5)
+        let n = p.count
+        var i = 0
+        var line: Int32 = 1
+        var lineStart = 0
+        var atLineStart = true
+        // Conditional stack: for each open #if, whether tokens are currently skipped
+        // and whether we were skipping before it.
+        var condStack: [(skipping: Bool, outer: Bool)] = []
+        var skipping = false
+
+        func text(_ s: Int, _ e: Int) -> String {
+            String(decoding: UnsafeBufferPointer(rebasing: p[s..<e]), as: UTF8.self)
+        }
+
+        while i < n {
+            let c = p[i]
+            if c == 10 { line += 1; i += 1; lineStart = i; atLineStart = true; continue }
+            if c == 32 || c == 9 || c == 13 || c == 12 || c == 11 { i += 1; continue }
+            if c == 92, i + 1 < n, p[i + 1] == 10 {  // line splice outside directives
+                i += 2; line += 1; lineStart = i; continue
+            }
+            // Comments
+            if c == 47, i + 1 < n, p[i + 1] == 42 {
+                let s = i; let startLine = line
+                i += 2
+                while i < n && !(p[i] == 42 && i + 1 < n && p[i + 1] == 47) {
+                    if p[i] == 10 { line += 1; lineStart = i + 1 }
+                    i += 1
+                }
+                i = min(n, i + 2)
+                if !skipping, Tokenizer.mentionsLint(p, s, i) { noteSuppression(text(s, i), Int(startLine), &out) }
+                continue
+            }
+            if c == 47, i + 1 < n, p[i + 1] == 47 {
+                let s = i
+                while i < n && p[i] != 10 { i += 1 }
+                if !skipping, Tokenizer.mentionsLint(p, s, i) { noteSuppression(text(s, i), Int(line), &out) }
+                continue
+            }
+            // Preprocessor directive: whole logical line.
+            if c == 35 && atLineStart {
+                let dline = Int(line)
+                var logical: [UInt8] = []
+                while i < n && p[i] != 10 {
+                    if p[i] == 92, i + 1 < n, p[i + 1] == 10 {
+                        i += 2; line += 1; lineStart = i; logical.append(32); continue
+                    }
+                    if p[i] == 13, i + 1 < n, p[i + 1] == 10 { i += 1; continue }
+                    // comments inside directives
+                    if p[i] == 47, i + 1 < n, p[i + 1] == 42 {
+                        i += 2
+                        while i < n && !(p[i] == 42 && i + 1 < n && p[i + 1] == 47) {
+                            if p[i] == 10 { line += 1; lineStart = i + 1 }
+                            i += 1
+                        }
+                        i = min(n, i + 2); logical.append(32); continue
+                    }
+                    if p[i] == 47, i + 1 < n, p[i + 1] == 47 {
+                        while i < n && p[i] != 10 { i += 1 }
+                        break
+                    }
+                    logical.append(p[i]); i += 1
+                }
+                directive(logical, dline, &out, &condStack, &skipping)
+                continue
+            }
+            atLineStart = false
+            let col = Int32(i - lineStart + 1)
+            if Tokenizer.isIdentStart(c) {
+                let s = i
+                while i < n && Tokenizer.isIdentChar(p[i]) { i += 1 }
+                // String/char literal prefixes: L"..", u8"..".
+                if i < n && (p[i] == 34 || p[i] == 39) && i - s <= 2 {
+                    let w = text(s, i)
+                    if w == "L" || w == "u" || w == "U" || w == "u8" { continue }
+                }
+                if !skipping { out.tokens.append(Token(kind: .ident, text: text(s, i), line: line, col: col)) }
+                continue
+            }
+            if c >= 48 && c <= 57 || (c == 46 && i + 1 < n && p[i + 1] >= 48 && p[i + 1] <= 57) {
+                i += 1
+                while i < n {
+                    let d = p[i]
+                    if Tokenizer.isIdentChar(d) || d == 46 { i += 1; continue }
+                    if (d == 43 || d == 45) && (p[i - 1] == 101 || p[i - 1] == 69 || p[i - 1] == 112 || p[i - 1] == 80) {
+                        i += 1; continue
+                    }
+                    break
+                }
+                if !skipping { out.tokens.append(Token(kind: .number, text: "", line: line, col: col)) }
+                continue
+            }
+            if c == 34 || c == 39 {
+                let q = c
+                let s = i
+                i += 1
+                while i < n && p[i] != q {
+                    if p[i] == 92 && i + 1 < n {
+                        if p[i + 1] == 10 { line += 1; lineStart = i + 2 }
+                        i += 2; continue
+                    }
+                    if p[i] == 10 { break }  // unterminated: stop at end of line
+                    i += 1
+                }
+                if i < n && p[i] == q { i += 1 }
+                if !skipping {
+                    // Short string literals are kept: `.name = "foo"` is evidence text.
+                    let t = i - s <= 64 ? text(s, i) : "\"…\""
+                    out.tokens.append(Token(kind: q == 34 ? .string : .char, text: t, line: line, col: col))
+                }
+                continue
+            }
+            // Punctuators: longest match of the few multi-char ones the parser cares about.
+            var len = 1
+            if i + 1 < n {
+                let d = p[i + 1]
+                switch (c, d) {
+                case (45, 62), (61, 61), (33, 61), (60, 61), (62, 61), (38, 38), (124, 124),
+                     (43, 43), (45, 45), (43, 61), (45, 61), (42, 61), (47, 61), (37, 61),
+                     (38, 61), (124, 61), (94, 61), (35, 35):
+                    len = 2
+                case (60, 60), (62, 62):
+                    len = (i + 2 < n && p[i + 2] == 61) ? 3 : 2
+                case (46, 46):
+                    len = (i + 2 < n && p[i + 2] == 46) ? 3 : 1
+                default: break
+                }
+            }
+            if !skipping { out.tokens.append(Token(kind: .punct, text: text(i, i + len), line: line, col: col)) }
+            i += len
+        }
+        return out
+    }
+
+    private static let marker = Array("devmodel-lint:".utf8)
+
+    /// Byte test before any String is made: most comments are not suppressions.
+    private static func mentionsLint(_ p: UnsafeBufferPointer<UInt8>, _ s: Int, _ e: Int) -> Bool {
+        let m = marker
+        guard e - s >= m.count else { return false }
+        var k = s
+        while k + m.count <= e {
+            if p[k] == 100, p[k + 8] == 45 {  // "d" and the "-" of "devmodel-lint"
+                var j = 1
+                while j < m.count && p[k + j] == m[j] { j += 1 }
+                if j == m.count { return true }
+            }
+            k += 1
+        }
+        return false
+    }
+
+    private func noteSuppression(_ comment: String, _ line: Int, _ out: inout TokenizedFile) {
+        guard let r = comment.range(of: "devmodel-lint:") else { return }
+        var rest = comment[r.upperBound...]
+        if rest.hasSuffix("*/") { rest = rest.dropLast(2) }
+        var reason = ""
+        if let d = rest.range(of: "--") {
+            reason = rest[d.upperBound...].trimmingCharacters(in: .whitespaces)
+            rest = rest[..<d.lowerBound]
+        }
+        let words = rest.split(whereSeparator: { $0 == " " || $0 == "," || $0 == "\t" }).map(String.init)
+        guard words.first == "ignore" else { return }
+        out.suppressions.append(SuppressionComment(line: line, rules: Array(words.dropFirst()), reason: reason))
+    }
+
+    private func directive(_ raw: [UInt8], _ line: Int, _ out: inout TokenizedFile,
+                           _ stack: inout [(skipping: Bool, outer: Bool)], _ skipping: inout Bool) {
+        let s = String(decoding: raw, as: UTF8.self)
+        var body = s.dropFirst().drop(while: { $0 == " " || $0 == "\t" })
+        let kw = String(body.prefix(while: { $0.isLetter }))
+        body = body.dropFirst(kw.count).drop(while: { $0 == " " || $0 == "\t" })
+        switch kw {
+        case "if", "ifdef", "ifndef":
+            if skipping {
+                stack.append((skipping: true, outer: true))
+            } else {
+                let isZero = kw == "if" && body.hasPrefix("0") && !body.hasPrefix("0x")
+                // `skipping` in the stack entry records "a live branch was already taken".
+                stack.append((skipping: !isZero, outer: false))
+                skipping = isZero
+            }
+        case "elif", "else":
+            // Keep the first live branch only; `#if 0 … #else` makes the else branch live.
+            guard let top = stack.last else { return }
+            if top.outer || top.skipping {
+                skipping = true
+            } else {
+                let isZero = kw == "elif" && body.hasPrefix("0") && !body.hasPrefix("0x")
+                skipping = isZero
+                if !isZero { stack[stack.count - 1].skipping = true }
+            }
+        case "endif":
+            if let top = stack.popLast() { skipping = top.outer } else { skipping = false }
+        case "include":
+            guard !skipping else { return }
+            if body.first == "\"", let e = body.dropFirst().firstIndex(of: "\"") {
+                out.includes.append(IncludeDirective(path: String(body[body.index(after: body.startIndex)..<e]), quoted: true, line: line))
+            } else if body.first == "<", let e = body.firstIndex(of: ">") {
+                out.includes.append(IncludeDirective(path: String(body[body.index(after: body.startIndex)..<e]), quoted: false, line: line))
+            }
+        case "define":
+            guard !skipping else { return }
+            let name = String(body.prefix(while: { $0.isLetter || $0.isNumber || $0 == "_" }))
+            guard !name.isEmpty else { return }
+            var rest = body.dropFirst(name.count)
+            var params: [String] = []
+            var functionLike = false
+            if rest.first == "(" , let close = rest.firstIndex(of: ")") {
+                functionLike = true
+                params = rest[rest.index(after: rest.startIndex)..<close]
+                    .split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+                rest = rest[rest.index(after: close)...]
+            }
+            // Object-like macros (register offsets, constants: most of them) are never
+            // followed; only function-like ones can hide a container_of.
+            guard functionLike else { return }
+            let toks = Tokenizer(bytes: Array(rest.utf8)).run().tokens.map { t -> Token in
+                var t = t; t.line = Int32(line); return t
+            }
+            out.macros.append(MacroDef(name: name, params: params, body: toks, line: line))
+        default:
+            break
+        }
+    }
+}

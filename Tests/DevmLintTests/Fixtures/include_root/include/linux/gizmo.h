@@ -1,0 +1,5 @@
+#include <linux/cdev.h>
+struct gizmo_core {
+	unsigned long flags;
+	struct cdev chrdev;
+};

@@ -1,0 +1,5 @@
+#include <linux/miscdevice.h>
+struct widget {
+	int count;
+	struct miscdevice misc;
+};

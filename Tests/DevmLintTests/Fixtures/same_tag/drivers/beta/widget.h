@@ -1,0 +1,4 @@
+struct widget {
+	int count;
+	struct miscdevice *misc;
+};
