@@ -60,9 +60,15 @@ public final class Gpiolib: @unchecked Sendable {
     public func getDescriptor(chip: String, offset: Int, consumer: String,
                               fileID: StaticString = #fileID, line: UInt = #line) throws(FileError) -> GpioDescriptor {
         guard let gdev = device(named: chip) else { throw FileError(.ENOENT, "no GPIO chip \(chip)") }
+        try gdev.lines.withLock { (l: inout [String?]) throws(FileError) in
+            guard offset >= 0, offset < l.count else { throw FileError(.EINVAL, "\(chip) has no line \(offset)") }
+            if let owner = l[offset] { throw FileError(.EBUSY, "\(chip) line \(offset) is used by \(owner)") }
+            l[offset] = consumer
+        }
         do {
             try gdev.cdev.device.get(fileID: fileID, line: line)
         } catch {
+            gdev.lines.withLock { $0[offset] = nil }
             throw FileError.noDevice(chip)
         }
         return GpioDescriptor(gdev: gdev, offset: offset)
@@ -94,6 +100,7 @@ public final class GpioDescriptor: @unchecked Sendable {
     public func put(fileID: StaticString = #fileID, line: UInt = #line) throws(FileError) {
         let first = released.withLock { r -> Bool in defer { r = true }; return !r }
         guard first else { throw FileError(.EBADF, "gpiod_put twice on \(gdev.name) line \(offset)") }
+        gdev.lines.withLock { $0[offset] = nil }
         try? gdev.cdev.device.put(fileID: fileID, line: line)
     }
 
