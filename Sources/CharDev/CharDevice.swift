@@ -25,7 +25,7 @@ public final class CharDevice: @unchecked Sendable, CustomStringConvertible {
     /// The refcounted object: its release frees the container (the subsystem's object).
     public let device: Device
     public let namespace: DevNamespace
-    let fence: Revocable<any FileOperations>
+    let fence: OperationsGuard
     /// Protects `state` for sleepers; a model lock so the explorer sees wake-up races.
     let lock: ModelLock
     let waiters: WaitQueue
@@ -49,10 +49,11 @@ public final class CharDevice: @unchecked Sendable, CustomStringConvertible {
     ///     subsystem's container.
     /// - Throws: EEXIST if the node name is taken (nothing is left registered).
     public static func register(name: String, parent: Device?, namespace: DevNamespace,
-                                operations: any FileOperations, fileID: StaticString = #fileID, line: UInt = #line,
+                                operations: any FileOperations, protection: Protection = .revocable,
+                                fileID: StaticString = #fileID, line: UInt = #line,
                                 release: (@Sendable () -> Void)? = nil) throws(FileError) -> CharDevice {
         let cdev = try prepare(name: name, parent: parent, namespace: namespace, operations: operations,
-                               fileID: fileID, line: line, release: release)
+                               protection: protection, fileID: fileID, line: line, release: release)
         try cdev.publish(fileID: fileID, line: line)
         return cdev
     }
@@ -61,9 +62,11 @@ public final class CharDevice: @unchecked Sendable, CustomStringConvertible {
     /// finish wiring their own object to the `CharDevice` before user space can open it.
     /// Call ``publish(fileID:line:)`` next (or ``unregister(fileID:line:)`` to give up).
     public static func prepare(name: String, parent: Device?, namespace: DevNamespace,
-                               operations: any FileOperations, fileID: StaticString = #fileID, line: UInt = #line,
+                               operations: any FileOperations, protection: Protection = .revocable,
+                               fileID: StaticString = #fileID, line: UInt = #line,
                                release: (@Sendable () -> Void)? = nil) throws(FileError) -> CharDevice {
-        let cdev = CharDevice(name: name, parent: parent, namespace: namespace, operations: operations, release: release)
+        let cdev = CharDevice(name: name, parent: parent, namespace: namespace, operations: operations,
+                              protection: protection, release: release)
         do {
             try namespace.kernel.add(cdev.device, fileID: fileID, line: line)
         } catch {
@@ -86,11 +89,11 @@ public final class CharDevice: @unchecked Sendable, CustomStringConvertible {
     }
 
     private init(name: String, parent: Device?, namespace: DevNamespace, operations: any FileOperations,
-                 release: (@Sendable () -> Void)?) {
+                 protection: Protection, release: (@Sendable () -> Void)?) {
         self.name = name
         self.namespace = namespace
         let kernel = namespace.kernel
-        fence = Revocable(operations, name: "cdev \(name)", events: kernel.events)
+        fence = OperationsGuard(operations, protection: protection, name: name, events: kernel.events)
         lock = ModelLock(class: "cdev", name: "\(name).lock", events: kernel.events)
         waiters = WaitQueue(name: "\(name).wait")
         let freed = containerFreed
@@ -122,7 +125,7 @@ public final class CharDevice: @unchecked Sendable, CustomStringConvertible {
         }
         guard first else { return }
         namespace.unpublish(self, site: site)
-        _ = try? fence.revoke(site: site)
+        fence.revoke(site: site)
         lock.withLock(site: site) { waiters.wakeAll(site: site) }
         namespace.kernel.events.emit(.cdevUnregister, object: device.id, name: name, site: site)
         // The parent's deletion may already have deleted our device (children first); the

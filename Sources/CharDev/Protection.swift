@@ -1,0 +1,50 @@
+import Instrumentation
+import Revocable
+
+/// How a character device protects its driver's operations from calls that outlive the
+/// driver.
+public enum Protection: Sendable, Equatable {
+    /// The design: every call inside a ``Revocable`` fence; unregister waits for calls in
+    /// flight. After it returns, no call can reach the driver.
+    case revocable
+    /// **Broken on purpose** — the legacy pattern the kernel had before its fixes (brief P2/P3:
+    /// "check then use", spidev before `a720416d9463`, gpiolib before `bdbbae241a04`): a call
+    /// checks a "gone" flag and then uses the operations with nothing stopping unregister in
+    /// between, and unregister waits for nobody. Exists so the proof tools and benchmarks can
+    /// show what the fence buys (a negative control, like the kernel's `rcu_busted`). No real
+    /// subsystem uses it.
+    case legacyUnfenced
+}
+
+/// The fence, or its absence.
+enum OperationsGuard: @unchecked Sendable {
+    case fenced(Revocable<any FileOperations>)
+    case unfenced(any FileOperations, gone: Locked<Bool>)
+
+    init(_ operations: any FileOperations, protection: Protection, name: String, events: EventStream) {
+        switch protection {
+        case .revocable: self = .fenced(Revocable(operations, name: "cdev \(name)", events: events))
+        case .legacyUnfenced: self = .unfenced(operations, gone: Locked(false))
+        }
+    }
+
+    @inline(__always)
+    func withAccess<R, E: Error>(_ body: ((any FileOperations)?) throws(E) -> R) throws(E) -> R {
+        switch self {
+        case .fenced(let fence):
+            return try fence.withAccess(body)
+        case .unfenced(let ops, let gone):
+            // The check and the use are separate steps: an unregister can complete between them.
+            let isGone = gone.withLock { $0 }
+            return try body(isGone ? nil : ops)
+        }
+    }
+
+    /// Closes the fence and waits for calls in flight (fenced), or just sets the flag.
+    func revoke(site: CallSite) {
+        switch self {
+        case .fenced(let fence): _ = try? fence.revoke(site: site)
+        case .unfenced(_, let gone): gone.withLock { $0 = true }
+        }
+    }
+}
