@@ -1,5 +1,6 @@
 import Instrumentation
 import Revocable
+import Synchronization
 
 /// How a character device protects its driver's operations from calls that outlive the
 /// driver.
@@ -19,12 +20,12 @@ public enum Protection: Sendable, Equatable {
 /// The fence, or its absence.
 enum OperationsGuard: @unchecked Sendable {
     case fenced(Revocable<any FileOperations>)
-    case unfenced(any FileOperations, gone: Locked<Bool>)
+    case unfenced(any FileOperations, gone: GoneFlag)
 
     init(_ operations: any FileOperations, protection: Protection, name: String, events: EventStream) {
         switch protection {
         case .revocable: self = .fenced(Revocable(operations, name: "cdev \(name)", events: events))
-        case .legacyUnfenced: self = .unfenced(operations, gone: Locked(false))
+        case .legacyUnfenced: self = .unfenced(operations, gone: GoneFlag())
         }
     }
 
@@ -35,8 +36,7 @@ enum OperationsGuard: @unchecked Sendable {
             return try fence.withAccess(body)
         case .unfenced(let ops, let gone):
             // The check and the use are separate steps: an unregister can complete between them.
-            let isGone = gone.withLock { $0 }
-            return try body(isGone ? nil : ops)
+            return try body(gone.isSet ? nil : ops)
         }
     }
 
@@ -44,7 +44,15 @@ enum OperationsGuard: @unchecked Sendable {
     func revoke(site: CallSite) {
         switch self {
         case .fenced(let fence): _ = try? fence.revoke(site: site)
-        case .unfenced(_, let gone): gone.withLock { $0 = true }
+        case .unfenced(_, let gone): gone.set()
         }
     }
+}
+
+/// The legacy pattern's "still registered?" flag: one relaxed load, the cheapest check there
+/// is, so the unfenced baseline is not slowed by anything the fence would not also pay.
+final class GoneFlag: Sendable {
+    private let flag = Atomic<Bool>(false)
+    var isSet: Bool { flag.load(ordering: .relaxed) }
+    func set() { flag.store(true, ordering: .relaxed) }
 }

@@ -8,6 +8,7 @@ import Glibc
 let suites: [(name: String, run: () -> BenchReport)] = [
     ("core", CoreBench.run),
     ("revocable", RevocableBench.run),
+    ("chardev", CharDevBench.run),
 ]
 
 let arguments = CommandLine.arguments.dropFirst()
