@@ -3,6 +3,8 @@ import DriverCore
 import Foundation
 import Instrumentation
 import SimHardware
+import CharDev
+import Subsystems
 
 /// `devmodel demo`: the built-in board, end to end.
 struct Demo: ParsableCommand {
@@ -53,6 +55,9 @@ struct DemoReport: Codable {
     var deferred: [Event] = []
     var unplug: [Event] = []
     var finalRelease: [Event] = []
+    var gpioStory: [Event] = []
+    var gpioReaderResult = ""
+    var gpioUnbindMicroseconds: UInt64 = 0
     var warnings: [String] = []
 }
 
@@ -81,8 +86,41 @@ enum DemoStory {
         let afterUnplug = recorder.events.last?.sequence ?? 0
         try iface.put()  // the file is closed
         report.finalRelease = recorder.events.filter { $0.sequence > afterUnplug && interesting.contains($0.kind) }.map(event)
+        try gpioStory(board, recorder, &report)
         report.warnings = board.kernel.warnings.map(\.description)
         return report
+    }
+
+    /// The canonical story (issue 5): a program waits for edge events on a GPIO line, the
+    /// controller is unbound, the wait returns ENODEV at once, the unbind did not wait for the
+    /// program, the program closes, the object is released.
+    static func gpioStory(_ board: SimBoard, _ recorder: EventRecorder, _ report: inout DemoReport) throws {
+        guard let controller = board.kernel.device(named: "gpio-sim.0") else { throw ValidationError("no gpio-sim.0") }
+        let mark = recorder.events.last?.sequence ?? 0
+        let chip = try board.dev.open("/dev/gpiochip0")
+        let request = try chip.ioctl(GpioGetLineRequest(offsets: [3], consumer: "gpiomon", edgeDetection: true))
+        let outcome = Locked<String?>(nil)
+        let program = Thread {
+            do throws(FileError) {
+                let events = try request.readEdgeEvents()
+                outcome.withLock { $0 = "read returned \(events.count) event(s)" }
+            } catch {
+                outcome.withLock { $0 = "read returned \(error.errno.name)" }
+            }
+        }
+        program.start()
+        // Give the program time to fall asleep in read (the outcome is ENODEV either way).
+        Thread.sleep(forTimeInterval: 0.02)
+        let start = monotonicNanoseconds()
+        try board.kernel.unbind(controller)
+        report.gpioUnbindMicroseconds = (monotonicNanoseconds() - start) / 1_000
+        while outcome.withLock({ $0 }) == nil { Thread.sleep(forTimeInterval: 0.001) }
+        report.gpioReaderResult = outcome.withLock { $0 } ?? ""
+        try request.close()
+        try chip.close()
+        let interesting: Set<EventKind> = [.fileOpen, .removeStart, .revocableRevoke, .nodeUnpublish, .cdevUnregister,
+                                           .devresRelease, .unbind, .fileNoDevice, .fileClose, .deviceRelease]
+        report.gpioStory = recorder.events.filter { $0.sequence > mark && interesting.contains($0.kind) }.map(event)
     }
 
     static func event(_ e: LifetimeEvent) -> DemoReport.Event {
@@ -130,6 +168,10 @@ enum DemoText {
         out.append("")
         out.append("== 4. The file is closed: the last reference goes")
         for e in r.finalRelease { out.append("  [\(e.sequence)] " + line(e)) }
+        out.append("")
+        out.append("== 5. A program waits for GPIO edge events; the controller is unbound under it")
+        for e in r.gpioStory { out.append("  [\(e.sequence)] " + line(e)) }
+        out.append("  -> unbind took \(r.gpioUnbindMicroseconds) µs and did not wait for the program; the waiting \(r.gpioReaderResult)")
         if !r.warnings.isEmpty {
             out.append("")
             out.append("== Warnings")
@@ -146,6 +188,12 @@ enum DemoText {
         case "driver.unbind": "\(e.object): unbound from \(e.detail)"
         case "device.del": "\(e.object): device_del"
         case "device.release": "\(e.object): released (last reference dropped)"
+        case "file.open": "open \(e.detail)"
+        case "file.close": "close \(e.detail)"
+        case "file.enodev": "\(e.object): \(e.detail)"
+        case "revocable.revoke": "\(e.object): fence revoked (waits for calls in flight only)"
+        case "node.unpublish": "\(e.detail) unpublished: no new opens"
+        case "cdev.unregister": "\(e.object): unregistered; sleepers woken"
         default: "\(e.object): \(e.kind) \(e.detail)"
         }
     }
