@@ -92,3 +92,17 @@ enum CoreBench {
         return Double(monotonicNanoseconds() - start) / 1e9
     }
 }
+
+extension CoreBench {
+    /// A fixed workload for `valgrind --tool=callgrind` (instruction counts are repeatable on a
+    /// noisy machine): 100,000 devres add+release in bindings of 100.
+    static func profileDevres() -> BenchReport {
+        let kernel = Kernel()
+        let device = Device(kernel: kernel, name: "p", release: { _ in })
+        for _ in 0..<1000 {
+            for _ in 0..<100 { try! device.devres.addAction(ActionKey("bench")) {} }
+            kernel.benchmarkReleaseAll(device)
+        }
+        return BenchReport(suite: "profile-devres (fixed workload for callgrind; no figures)")
+    }
+}

@@ -9,6 +9,7 @@ let suites: [(name: String, run: () -> BenchReport)] = [
     ("core", CoreBench.run),
     ("revocable", RevocableBench.run),
     ("chardev", CharDevBench.run),
+    ("profile-devres", CoreBench.profileDevres),
 ]
 
 let arguments = CommandLine.arguments.dropFirst()
@@ -19,7 +20,7 @@ if !unknown.isEmpty {
     print("unknown suite(s): \(unknown.joined(separator: ", ")); available: \(suites.map(\.name).joined(separator: ", "))")
     exit(2)
 }
-let selected = wanted.isEmpty ? suites : suites.filter { wanted.contains($0.name) }
+let selected = wanted.isEmpty ? suites.filter { !$0.name.hasPrefix("profile-") } : suites.filter { wanted.contains($0.name) }
 let reports = selected.map { $0.run() }
 if json {
     print("[" + reports.map { $0.json() }.joined(separator: ",\n") + "]")
