@@ -19,6 +19,7 @@ public final class Kernel: @unchecked Sendable {
     let deferredWork = Locked(DeferredWork())
     private let settings = Locked(Settings())
     private let warningLog = Locked<[Warning]>([])
+    let softwareNodes = Locked<[ObjectID: FirmwareNode]>([:])
 
     /// A WARN or dev_err the kernel would have printed.
     public struct Warning: Sendable, CustomStringConvertible {

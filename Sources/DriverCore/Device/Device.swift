@@ -45,6 +45,8 @@ public final class Device: @unchecked Sendable, CustomStringConvertible {
     public let objectResources: ObjectResources
 
     let releaseCallback: DeviceRelease?
+    /// How the device is described (fwnode / software node / properties).
+    public let firmware: FirmwareDescription
     private let refcount = Atomic<Int>(1)
     let core: Locked<DeviceCore>
 
@@ -52,6 +54,7 @@ public final class Device: @unchecked Sendable, CustomStringConvertible {
     /// `release` may be nil only to model broken legacy code: ``Kernel/add(_:site:)`` refuses it.
     public init(kernel: Kernel, name: String, bus: Bus? = nil, parent: Device? = nil,
                 matchName: String? = nil, matchIDs: [String] = [], properties: [String: String] = [:],
+                firmware: FirmwareDescription = .none,
                 fileID: StaticString = #fileID, line: UInt = #line, release: DeviceRelease?) {
         let site = CallSite(fileID: fileID, line: line)
         self.kernel = kernel
@@ -61,6 +64,7 @@ public final class Device: @unchecked Sendable, CustomStringConvertible {
         self.matchName = matchName ?? name
         self.matchIDs = matchIDs
         self.releaseCallback = release
+        self.firmware = firmware
         self.lock = ModelLock(class: "device", name: name, events: kernel.events)
         self.core = Locked(DeviceCore(properties: properties))
         self.devres = Devres(kernel: kernel, deviceID: id, deviceName: name)
@@ -94,7 +98,8 @@ public final class Device: @unchecked Sendable, CustomStringConvertible {
     public func property(_ key: String, fileID: StaticString = #fileID, line: UInt = #line) throws(DriverCoreError) -> String? {
         let site = CallSite(fileID: fileID, line: line)
         try checkNotReleased("read property '\(key)'", site: site)
-        return core.withLock { $0.properties[key] }
+        if let value = core.withLock({ $0.managedSoftwareNode?.properties[key] ?? $0.properties[key] }) { return value }
+        return firmware.fwnode?.properties[key] ?? firmware.swnode?.properties[key]
     }
 
     /// Children currently added under this device, in the order they were added.
@@ -169,6 +174,7 @@ public final class Device: @unchecked Sendable, CustomStringConvertible {
         devres.ownerReleased.store(true, ordering: .releasing)
         devres.releaseAll(site: site)
         objectResources.releaseAll(site: site)
+        kernel.detachFirmware(self)
         kernel.events.emit(.deviceRelease, object: id, name: name, site: site)
         releaseCallback?(self)
         if let parent, core.withLock({ $0.holdsParentReference }) {
@@ -188,6 +194,8 @@ struct DeviceCore {
     var children: [ObjectID] = []
     var properties: [String: String]
     var holdsParentReference = false
+    /// A software node the core registered for this device, unregistered at release.
+    var managedSoftwareNode: FirmwareNode?
     /// Set while the device is on the deferred-probe list.
     var deferredReason: String?
 

@@ -21,6 +21,7 @@ extension Kernel {
         guard device.state == .initialized else {
             throw DriverCoreError.alreadyRegistered(kind: "device", name: device.name, site: site)
         }
+        try attachFirmware(device, site: site)
         if let parent = device.parent {
             guard parent.state.isPresent else {
                 throw DriverCoreError.invalidState(device: parent.name, operation: "add child '\(device.name)' to",
