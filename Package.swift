@@ -11,6 +11,7 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
     ],
     targets: [
         // Thread-local slots, membarrier, gettid: what Swift cannot spell on Linux (swift-notes §6).
@@ -27,6 +28,9 @@ let package = Package(
         .target(name: "Subsystems", dependencies: ["CharDev", "DriverCore", "Revocable", "Instrumentation"]),
         // A user of the core like any real driver: simulated boards, buses and drivers.
         .target(name: "SimHardware", dependencies: ["DriverCore", "Subsystems", "CharDev"]),
+        // One scenario model (files, result builder, runner) for tests, the CLI and the explorer.
+        .target(name: "Scenarios", dependencies: ["SimHardware", "Subsystems", "CharDev", "DriverCore", "Instrumentation",
+                                                 .product(name: "Yams", package: "Yams")]),
         // `devmodel lint`: devm-lifetime hazards in kernel C. Depends on nothing.
         .target(name: "DevmLint"),
         // Standalone runner of the lint for the corpus script (Scripts/lint-corpus.sh).
@@ -34,7 +38,7 @@ let package = Package(
         .executableTarget(
             name: "devmodel",
             dependencies: [
-                "DriverCore", "CharDev", "Subsystems", "SimHardware", "DevmLint",
+                "DriverCore", "CharDev", "Subsystems", "SimHardware", "Scenarios", "DevmLint",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         // Benchmarks with ratios against baselines measured in the same run (`swift run -c release devmodel-bench`).
@@ -47,6 +51,7 @@ let package = Package(
         .testTarget(name: "CharDevTests", dependencies: ["CharDev", "DriverCore", "Revocable", "Instrumentation"]),
         .testTarget(name: "SubsystemsTests", dependencies: ["Subsystems", "CharDev", "DriverCore", "Instrumentation"]),
         .testTarget(name: "SimHardwareTests", dependencies: ["SimHardware", "DriverCore"]),
+        .testTarget(name: "ScenariosTests", dependencies: ["Scenarios", "SimHardware", "DriverCore", "Instrumentation"]),
         .testTarget(name: "DevmLintTests", dependencies: ["DevmLint"], resources: [.copy("Fixtures")]),
     ]
 )
