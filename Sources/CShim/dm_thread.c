@@ -18,6 +18,4 @@ uint64_t dm_gettid(void) {
 void *dm_sched_current(void) { return current_controller; }
 void dm_sched_set_current(void *controller) { current_controller = controller; }
 
-static __thread uint64_t probe_context = 0;
-uint64_t dm_probe_context(void) { return probe_context; }
-void dm_set_probe_context(uint64_t device) { probe_context = device; }
+__thread uint64_t dm_probe_context_value = 0;

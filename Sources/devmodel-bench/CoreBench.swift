@@ -28,28 +28,39 @@ enum CoreBench {
         try! kernel.register(device)
 
         // A Swift class allocation that survives the optimiser, as the unit of comparison.
-        let sink = Locked<Int>(0)
-        let classAlloc = nsPerOp(iterations: 1_000_000) { n in
+        // Both are measured by the shared harness (11 repetitions, median and min), so a
+        // noisy neighbour moves both the same way.
+        let classAlloc = Harness.measure(iterations: 1_000_000) { n, _ in
             var keep = 0
+            let start = Harness.now()
             for i in 0..<n {
                 let p = Payload()
                 p.x = i
                 keep &+= withExtendedLifetime(p) { ObjectIdentifier($0).hashValue & 1 }
             }
-            sink.withLock { $0 &+= keep }
+            let elapsed = Harness.now() - start
+            blackHole(keep)
+            return elapsed
         }
-        report.rows.append(BenchRow(name: "swift class allocation (baseline)", value: classAlloc, unit: "ns/op"))
+        report.rows.append(BenchRow(name: "swift class allocation (baseline)", value: classAlloc.median, unit: "ns/op",
+                                    min: classAlloc.min))
 
         // Nodes are added and released in bindings of 100 (a large real driver has tens), so
         // the list stays cache-resident as a device's devres list does.
-        let devres = nsPerOp(iterations: 100_000) { n in
+        let box = UnsafeSendableBox((kernel, device))
+        let devres = Harness.measure(iterations: 100_000) { n, _ in
+            let (kernel, device) = box.value
+            let start = Harness.now()
             for _ in 0..<(n / 100) {
                 for _ in 0..<100 { try! device.devres.addAction(ActionKey("bench")) {} }
                 kernel.benchmarkReleaseAll(device)
             }
+            return Harness.now() - start
         }
-        report.rows.append(BenchRow(name: "devres action add+release (lists of 100)", value: devres, unit: "ns/node"))
-        report.ratios.append(("devres node / class allocation", devres / classAlloc, devres / classAlloc, "<= 3"))
+        report.rows.append(BenchRow(name: "devres action add+release (lists of 100)", value: devres.median,
+                                    unit: "ns/node", min: devres.min))
+        report.ratios.append(("devres node / class allocation", devres.median / classAlloc.median,
+                              devres.min / classAlloc.min, "<= 3"))
 
         let driver = ClosureDriver(name: "bench-drv", idTable: ["bench,100"]) { (dev: borrowing BoundDevice) throws(ProbeError) in
             for _ in 0..<100 { try? dev.devres.addAction(ActionKey("res")) {} }

@@ -39,6 +39,7 @@ void dm_sched_set_current(void *controller);
 /// The object id of the device being probed on this thread (0 when none): read on every
 /// devres registration to flag resources added to the wrong device (brief P12), so it must
 /// cost a thread-local read, not a task-local lookup.
-uint64_t dm_probe_context(void);
-void dm_set_probe_context(uint64_t device);
+extern __thread uint64_t dm_probe_context_value;
+static inline uint64_t dm_probe_context(void) { return dm_probe_context_value; }
+static inline void dm_set_probe_context(uint64_t device) { dm_probe_context_value = device; }
 #endif

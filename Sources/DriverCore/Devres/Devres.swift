@@ -30,8 +30,15 @@ public final class Devres: @unchecked Sendable {
     /// Set once, at the owner's final put: checked on every registration without a lock.
     let ownerReleased = Atomic<Bool>(false)
 
+    /// The kernel's stream and injector, held directly: the registration path reads them for
+    /// every node, and going through `kernel` each time costs retains on the hot path.
+    let events: EventStream
+    let faults: FaultInjector
+
     init(kernel: Kernel, deviceID: ObjectID, deviceName: String) {
         self.kernel = kernel
+        self.events = kernel.events
+        self.faults = kernel.faults
         self.deviceID = deviceID
         self.deviceName = deviceName
     }
@@ -75,7 +82,7 @@ public final class Devres: @unchecked Sendable {
         guard let node = try unlink(where: { $0.payload === memory }, site: site) else {
             throw DriverCoreError.resourceNotFound(device: deviceName, resource: memory.name, site: site)
         }
-        kernel.events.emit(.devresDestroy, object: deviceID, name: deviceName, detail: node.entry.name, site: site)
+        events.emit(.devresDestroy, object: deviceID, name: deviceName, detail: node.entry.name, site: site)
         try memory.free(fileID: site.fileID, line: site.line)
     }
 
@@ -108,7 +115,7 @@ public final class Devres: @unchecked Sendable {
         guard try unlink(where: { $0.entry.kind == .action(key) }, site: site) != nil else {
             throw DriverCoreError.resourceNotFound(device: deviceName, resource: key.description, site: site)
         }
-        kernel.events.emit(.devresRemove, object: deviceID, name: deviceName, detail: key.description, site: site)
+        events.emit(.devresRemove, object: deviceID, name: deviceName, detail: key.description, site: site)
     }
 
     /// `devm_release_action`: unregisters and runs now, exactly once.
@@ -146,7 +153,7 @@ public final class Devres: @unchecked Sendable {
                                              _ release: @escaping @Sendable (P) -> Void) throws(DriverCoreError) -> P {
         let site = CallSite(fileID: fileID, line: line)
         try checkDeviceUsable("devres_get", site: site)
-        if kernel.faults.shouldFail(.devresAlloc, name: name, device: deviceName, site: site) {
+        if faults.shouldFail(.devresAlloc, name: name, device: deviceName, site: site) {
             throw DriverCoreError.outOfMemory(device: deviceName, what: name, site: site)
         }
         let found: P? = nodes.withLock { list in
@@ -168,7 +175,7 @@ public final class Devres: @unchecked Sendable {
                                      fileID: StaticString = #fileID, line: UInt = #line) throws(DriverCoreError) -> P? {
         let site = CallSite(fileID: fileID, line: line)
         guard let node = try unlink(where: { Self.matches($0, name, match) }, site: site) else { return nil }
-        kernel.events.emit(.devresRemove, object: deviceID, name: deviceName, detail: name, site: site)
+        events.emit(.devresRemove, object: deviceID, name: deviceName, detail: name, site: site)
         return node.payload as? P
     }
 
@@ -180,7 +187,7 @@ public final class Devres: @unchecked Sendable {
         guard let node = try unlink(where: { Self.matches($0, name, match) }, site: site) else {
             throw DriverCoreError.resourceNotFound(device: deviceName, resource: name, site: site)
         }
-        kernel.events.emit(.devresDestroy, object: deviceID, name: deviceName, detail: name, site: site)
+        events.emit(.devresDestroy, object: deviceID, name: deviceName, detail: name, site: site)
         if let memory = node.payload as? any Freeable { memory.freeQuietly(site: site) }
     }
 
@@ -217,7 +224,7 @@ public final class Devres: @unchecked Sendable {
     func checkDeviceUsable(_ operation: String, site: CallSite) throws(DriverCoreError) {
         if ownerReleased.load(ordering: .acquiring) {
             let error = DriverCoreError.useAfterRelease(device: deviceName, operation: operation, site: site)
-            kernel.events.emit(.refMisuse, object: deviceID, name: deviceName, detail: error.description, site: site)
+            events.emit(.refMisuse, object: deviceID, name: deviceName, detail: error.description, site: site)
             throw error
         }
         if let probing = ProbeContext.current, probing != deviceID {
@@ -232,7 +239,7 @@ public final class Devres: @unchecked Sendable {
     /// injection) the allocation may fail.
     func checkAdd(_ name: String, fault: FaultInjector.PointKind?, site: CallSite) throws(DriverCoreError) {
         try checkDeviceUsable(name, site: site)
-        if let fault, kernel.faults.shouldFail(fault, name: name, device: deviceName, site: site) {
+        if let fault, faults.shouldFail(fault, name: name, device: deviceName, site: site) {
             throw DriverCoreError.outOfMemory(device: deviceName, what: name, site: site)
         }
     }
@@ -245,7 +252,7 @@ public final class Devres: @unchecked Sendable {
     }
 
     func emitAdd(_ name: String, site: CallSite) {
-        kernel.events.emit(.devresAdd, object: deviceID, name: deviceName, detail: name, site: site)
+        events.emit(.devresAdd, object: deviceID, name: deviceName, detail: name, site: site)
     }
 
     /// Unlinks the newest node satisfying `predicate`.
@@ -260,7 +267,7 @@ public final class Devres: @unchecked Sendable {
     }
 
     func run(_ node: DevresNode, site: CallSite) {
-        kernel.events.emit(.devresRelease, object: deviceID, name: deviceName, detail: node.entry.name, site: node.entry.site)
+        events.emit(.devresRelease, object: deviceID, name: deviceName, detail: node.entry.name, site: node.entry.site)
         node.release?()
     }
 

@@ -12,7 +12,7 @@ extension Devres {
         let group = id ?? .fresh()
         try append(DevresEntry(kind: .groupOpen(group), name: "grp<", site: site), payload: nil, release: nil,
                    fault: .devresAlloc)
-        kernel.events.emit(.devresGroupOpen, object: deviceID, name: deviceName, detail: group.description, site: site)
+        events.emit(.devresGroupOpen, object: deviceID, name: deviceName, detail: group.description, site: site)
         return group
     }
 
@@ -30,7 +30,7 @@ extension Devres {
         guard let closed else {
             throw DriverCoreError.groupNotFound(device: deviceName, group: id?.description ?? "(latest open)", site: site)
         }
-        kernel.events.emit(.devresGroupClose, object: deviceID, name: deviceName, detail: closed.description, site: site)
+        events.emit(.devresGroupClose, object: deviceID, name: deviceName, detail: closed.description, site: site)
     }
 
     /// Removes the group's markers only; its resources stay, merged into the enclosing scope.
@@ -45,7 +45,7 @@ extension Devres {
         guard let removed else {
             throw DriverCoreError.groupNotFound(device: deviceName, group: id?.description ?? "(latest open)", site: site)
         }
-        kernel.events.emit(.devresGroupRemove, object: deviceID, name: deviceName, detail: removed.description, site: site)
+        events.emit(.devresGroupRemove, object: deviceID, name: deviceName, detail: removed.description, site: site)
     }
 
     /// Releases every resource from the group's open marker to its close marker (or to the
