@@ -11,14 +11,15 @@ import Instrumentation
 /// either works or fails with ENODEV (ENOENT when the node or adapter is absent), and every
 /// adapter object is released exactly once.
 @Suite struct I2cStressTests {
-    @Test func callersRaceUnbindRebind() async throws {
+    @Test func callersRaceUnbindRebind() throws {
         let f = try I2cFixture(keeping: [.memoryUseAfterFree, .cdevRegister, .deviceRelease])
         let stop = Locked(false)
         let outcomes = Locked<[String: Int]>([:])
         let record: @Sendable (String) -> Void = { key in outcomes.withLock { $0[key, default: 0] += 1 } }
-        await withTaskGroup(of: Void.self) { group in
+        var bodies: [@Sendable () -> Void] = []
+        do {
             for _ in 0..<2 {
-                group.addTask {
+                bodies.append {
                     var rounds = 0
                     while !stop.withLock({ $0 }) && rounds < 20_000 {
                         rounds += 1
@@ -40,7 +41,7 @@ import Instrumentation
                     }
                 }
             }
-            group.addTask {
+            bodies.append {
                 var rounds = 0
                 while !stop.withLock({ $0 }) && rounds < 20_000 {
                     rounds += 1
@@ -58,7 +59,7 @@ import Instrumentation
                     }
                 }
             }
-            group.addTask {
+            bodies.append {
                 for _ in 0..<40 {
                     try? f.kernel.unbind(f.controller)
                     try? f.kernel.bind(f.controller, to: "sim-i2c")
@@ -66,6 +67,7 @@ import Instrumentation
                 stop.withLock { $0 = true }
             }
         }
+        runOnThreads(bodies)
         try f.kernel.unregister(f.controller)
         #expect(f.useAfterFree.isEmpty)
         let registered = f.recorder.events(.cdevRegister).count
