@@ -9,14 +9,15 @@ import Instrumentation
 /// may reach the driver after its unbind finished (the chip's values are devres memory, so
 /// such a call would raise a use-after-free event), and every object is released exactly once.
 @Suite struct GpioStressTests {
-    @Test func callersRaceUnbindRebind() async throws {
+    @Test func callersRaceUnbindRebind() throws {
         let f = try GpioFixture(keeping: [.memoryUseAfterFree, .cdevRegister, .deviceRelease])
         let stop = Locked(false)
         let outcomes = Locked<[String: Int]>([:])
-        await withTaskGroup(of: Void.self) { group in
-            for _ in 0..<3 {
-                group.addTask {
-                    var rounds = 0
+        // Real OS threads: on 2 cores a task group's pool could starve the unbinder.
+        var bodies: [@Sendable () -> Void] = []
+        for _ in 0..<3 {
+            bodies.append {
+                var rounds = 0
                     while !stop.withLock({ $0 }) && rounds < 20_000 {
                         rounds += 1
                         var key: String
@@ -38,16 +39,16 @@ import Instrumentation
                         }
                         outcomes.withLock { $0[key, default: 0] += 1 }
                     }
-                }
-            }
-            group.addTask {
-                for _ in 0..<40 {
-                    try? f.kernel.unbind(f.controller)
-                    try? f.kernel.bind(f.controller, to: "test-gpio")
-                }
-                stop.withLock { $0 = true }
             }
         }
+        bodies.append {
+            for _ in 0..<40 {
+                try? f.kernel.unbind(f.controller)
+                try? f.kernel.bind(f.controller, to: "test-gpio")
+            }
+            stop.withLock { $0 = true }
+        }
+        runOnThreads(bodies)
         try f.kernel.unregister(f.controller)
         #expect(f.useAfterFree.isEmpty)
         let registered = f.recorder.events(.cdevRegister).count
