@@ -9,7 +9,8 @@ import Subsystems
 ///
 /// Layout after ``populate()``:
 /// ```
-/// platform: regulator-fixed.0, gpio-sim.0, i2c-sim.0 (needs regulator vdd)
+/// platform: regulator-fixed.0, gpio-sim.0 (/dev/gpiochip0), i2c-sim.0 (needs regulator vdd;
+///           /dev/i2c-0 with an EEPROM at 0x50), spi-sim.0 (/dev/spidev0.0, 0.1, loopback)
 /// usb:      usb1-1 (a hub port) → interfaces 1-1:1.0 (serial), 1-1:1.1 (gpio)
 /// ```
 public final class SimBoard: @unchecked Sendable {
@@ -19,6 +20,8 @@ public final class SimBoard: @unchecked Sendable {
     /// `/dev`.
     public let dev: DevNamespace
     public let gpio: Gpiolib
+    public let i2c: I2CCore
+    public let spi: SPICore
     /// Named providers (regulators) that consumers look up in probe, like regulator_get.
     public let providers = Locked<[String: String]>([:])
 
@@ -28,6 +31,8 @@ public final class SimBoard: @unchecked Sendable {
         try kernel.registerBus(platform)
         dev = DevNamespace(kernel: kernel)
         gpio = Gpiolib(namespace: dev)
+        i2c = I2CCore(namespace: dev)
+        spi = SPICore(namespace: dev)
         usb = try USBBus(kernel: kernel)
     }
 
@@ -43,12 +48,14 @@ public final class SimBoard: @unchecked Sendable {
         try kernel.registerDriver(RegulatorFixedDriver(board: self), on: platform)
         try kernel.registerDriver(GpioSimDriver(gpiolib: gpio), on: platform)
         try kernel.registerDriver(I2cSimDriver(board: self), on: platform)
+        try kernel.registerDriver(SpiSimDriver(spi: spi), on: platform)
         try kernel.registerDriver(USBGenericDriver(usb: usb), on: usb.bus)
         try kernel.registerDriver(USBInterfaceDriver(name: "usb-serial", interfaceClass: "serial"), on: usb.bus)
         try kernel.registerDriver(USBInterfaceDriver(name: "usb-gpio", interfaceClass: "gpio"), on: usb.bus)
         try kernel.register(platformDevice("gpio-sim.0", compatible: ["gpio-sim"]))
         try kernel.register(platformDevice("i2c-sim.0", compatible: ["i2c-sim"]))
         try kernel.register(platformDevice("regulator-fixed.0", compatible: ["regulator-fixed"]))
+        try kernel.register(platformDevice("spi-sim.0", compatible: ["spi-sim"]))
         _ = try usb.plug(port: "1-1", interfaces: ["serial", "gpio"])
     }
 }
@@ -122,7 +129,8 @@ final class SimGpioChip: GpioChipOps {
     func setDirection(_ offset: Int, output: Bool) throws(FileError) {}
 }
 
-/// An I2C controller that needs the `vdd` supply: defers until a regulator provides it.
+/// An I2C controller that needs the `vdd` supply: defers until a regulator provides it, then
+/// registers adapter `i2c-N` with an EEPROM at 0x50.
 final class I2cSimDriver: DeviceDriver {
     let name = "i2c-sim"
     let idTable = ["i2c-sim"]
@@ -134,8 +142,9 @@ final class I2cSimDriver: DeviceDriver {
         try ProbeError.mapping {
             try device.step("get supply")
             try device.devres.addAction(ActionKey("regulator_disable")) {}
-            try device.step("register adapter")
-            try device.devres.addAction(ActionKey("i2c_del_adapter")) {}
+            let eeprom = try device.devres.alloc(SimEepromAdapter.Eeprom(), name: "devm_kzalloc(eeprom)")
+            try device.step("i2c_add_adapter")
+            try board.i2c.addAdapter(SimEepromAdapter(memory: eeprom), provider: device)
         }
     }
 }

@@ -39,19 +39,33 @@ public final class USBBus: @unchecked Sendable {
         for (n, cls) in classes.enumerated() {
             let iface = Device(kernel: kernel, name: "\(port):1.\(n)", bus: bus, parent: device,
                                matchIDs: ["usb-if:" + cls]) { _ in }
-            try kernel.register(iface)
+            do {
+                try kernel.register(iface)
+            } catch {
+                // A failed add still leaves our reference to drop; undo what was created.
+                try? iface.put()
+                for made in created.reversed() { try? kernel.unregister(made) }
+                throw error
+            }
             created.append(iface)
         }
         interfaces.withLock { $0[device.id] = created }
     }
 
-    /// Surprise removal: interfaces are unregistered, then the device. Objects with
+    /// Destroys the interfaces the core created for `device` (at the generic driver's remove):
+    /// each is deleted if still present and its registration reference dropped.
+    func destroyInterfaces(of device: Device, fileID: StaticString = #fileID, line: UInt = #line) {
+        let children = interfaces.withLock { $0.removeValue(forKey: device.id) ?? [] }
+        for iface in children.reversed() {
+            if iface.state.isPresent { try? kernel.delete(iface, fileID: fileID, line: line) }
+            try? iface.put(fileID: fileID, line: line)
+        }
+    }
+
+    /// Surprise removal: the device is unregistered; its deletion takes the interfaces first
+    /// (children before parents) and the generic driver's remove drops them. Objects with
     /// references held elsewhere (open files) live on until those are dropped.
     public func unplug(_ device: Device, fileID: StaticString = #fileID, line: UInt = #line) throws(DriverCoreError) {
-        let children = interfaces.withLock { $0.removeValue(forKey: device.id) ?? [] }
-        for iface in children.reversed() where iface.state.isPresent {
-            try kernel.unregister(iface, fileID: fileID, line: line)
-        }
         try kernel.unregister(device, fileID: fileID, line: line)
     }
 }
@@ -66,6 +80,12 @@ final class USBGenericDriver: DeviceDriver {
     func probe(_ device: borrowing BoundDevice) throws(ProbeError) {
         let classes = ((try? device.device.property("interfaces")) ?? nil)?.split(separator: ",").map(String.init) ?? []
         do { try usb.createInterfaces(of: device.device, classes: classes) } catch { throw .failed(error.errno, error.message) }
+    }
+
+    /// What probe created, remove destroys: without this a re-probe (rebind, or
+    /// CONFIG_DEBUG_TEST_DRIVER_REMOVE) finds the old interfaces still registered (EEXIST).
+    func remove(_ device: borrowing BoundDevice) {
+        usb.destroyInterfaces(of: device.device)
     }
 }
 

@@ -1,0 +1,81 @@
+import CharDev
+import DriverCore
+import Instrumentation
+import Subsystems
+
+/// An EEPROM-like chip at 0x50 behind the simulated I2C controller: 16 bytes in the driver's
+/// devres memory (so any access after unbind would be a detected use after free). A write sets
+/// the address pointer (first byte) and stores the rest; a read returns bytes from the pointer.
+final class SimEepromAdapter: I2CAdapterOps {
+    struct Eeprom: Sendable {
+        var bytes = [UInt8](repeating: 0xff, count: 16)
+        var pointer = 0
+    }
+    static let address: UInt16 = 0x50
+    let name = "sim-i2c"
+    let functionality: I2CFunctionality = [.i2c, .smbusQuick]
+    let memory: ModelMemory<Eeprom>
+
+    init(memory: ModelMemory<Eeprom>) { self.memory = memory }
+
+    func masterTransfer(_ messages: [I2CMessage]) throws(FileError) -> [I2CMessage] {
+        var out: [I2CMessage] = []
+        for m in messages {
+            guard m.address == Self.address else { throw FileError(.ENXIO, "no ACK from 0x\(String(m.address, radix: 16))") }
+            do {
+                out.append(try memory.write { (e: inout Eeprom) -> I2CMessage in
+                    if m.isRead {
+                        let bytes = (0..<m.length).map { i in e.bytes[(e.pointer + i) % e.bytes.count] }
+                        e.pointer = (e.pointer + m.length) % e.bytes.count
+                        return m.received(bytes)
+                    }
+                    if let first = m.data.first { e.pointer = Int(first) % e.bytes.count }
+                    for b in m.data.dropFirst() {
+                        e.bytes[e.pointer] = b
+                        e.pointer = (e.pointer + 1) % e.bytes.count
+                    }
+                    return m
+                })
+            } catch {
+                throw FileError(.EIO, "\(error)")
+            }
+        }
+        return out
+    }
+}
+
+/// A loopback SPI controller (MOSI wired to MISO) with two chip selects; its state is devres
+/// memory, like any driver's.
+final class SimLoopbackSPI: SPIControllerOps {
+    let chipSelects = 2
+    let maxSpeedHz: UInt32 = 10_000_000
+    let transfers: ModelMemory<Int>
+
+    init(transfers: ModelMemory<Int>) { self.transfers = transfers }
+
+    func setup(chipSelect: Int, _ settings: SPISettings) throws(FileError) {
+        guard settings.speedHz <= maxSpeedHz else { throw FileError(.EINVAL, "\(settings.speedHz) Hz is too fast") }
+    }
+
+    func transfer(chipSelect: Int, _ settings: SPISettings, _ transfers: [SPITransfer]) throws(FileError) -> [[UInt8]] {
+        do { try self.transfers.write { $0 += 1 } } catch { throw FileError(.EIO, "\(error)") }
+        return transfers.map { $0.tx ?? [UInt8](repeating: 0, count: $0.length) }
+    }
+}
+
+/// The SPI controller driver of the board.
+public final class SpiSimDriver: DeviceDriver {
+    public let name = "spi-sim"
+    public let idTable = ["spi-sim"]
+    let spi: SPICore
+    public init(spi: SPICore) { self.spi = spi }
+
+    public func probe(_ device: borrowing BoundDevice) throws(ProbeError) {
+        try ProbeError.mapping {
+            try device.step("map registers")
+            let counter = try device.devres.alloc(0, name: "devm_kzalloc(spi state)")
+            try device.step("spi_register_controller")
+            try spi.addController(SimLoopbackSPI(transfers: counter), provider: device)
+        }
+    }
+}
