@@ -42,6 +42,8 @@ import Instrumentation
             }
         }
         bodies.append {
+            // The callers must really have run against a bound chip first.
+            waitUntil { outcomes.withLock { $0["ok"] ?? 0 } > 0 }
             for _ in 0..<40 {
                 try? f.kernel.unbind(f.controller)
                 try? f.kernel.bind(f.controller, to: "test-gpio")

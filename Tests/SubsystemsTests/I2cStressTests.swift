@@ -60,6 +60,8 @@ import Instrumentation
                 }
             }
             bodies.append {
+                // The callers must really have run against a bound adapter first.
+                waitUntil { outcomes.withLock { $0["ok"] ?? 0 } > 0 }
                 for _ in 0..<40 {
                     try? f.kernel.unbind(f.controller)
                     try? f.kernel.bind(f.controller, to: "sim-i2c")

@@ -36,7 +36,7 @@ import Instrumentation
             // Start unbinding once every caller is running (bounded spin).
             var spins = 0
             while started.withLock({ $0 }) < files.count && spins < 1_000_000 { spins += 1 }
-            for _ in 0..<50 { simYield() }
+            waitUntil { outcomes.withLock { $0["ok"] ?? 0 } > 0 }
             try? f.kernel.unbind(f.controller)
             f.unbindFinished.withLock { $0 = true }
         }

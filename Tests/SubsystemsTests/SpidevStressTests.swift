@@ -42,6 +42,7 @@ import Instrumentation
                 }
             }
             bodies.append {
+                waitUntil { outcomes.withLock { $0["ok"] ?? 0 } > 0 }
                 for _ in 0..<40 {
                     try? f.kernel.unbind(f.controller)
                     try? f.kernel.bind(f.controller, to: "sim-spi")

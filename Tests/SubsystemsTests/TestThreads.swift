@@ -14,3 +14,15 @@ func runOnThreads(_ bodies: [@Sendable () -> Void]) {
     }
     group.wait()
 }
+
+/// Spins (yielding) until `condition` holds or `seconds` pass; returns whether it held. Lets a
+/// stress test's unbinder wait until the callers have really run against a bound device.
+@discardableResult
+func waitUntil(seconds: Double = 10, _ condition: () -> Bool) -> Bool {
+    let deadline = Date().addingTimeInterval(seconds)
+    while !condition() {
+        if Date() > deadline { return false }
+        Thread.sleep(forTimeInterval: 0.0005)
+    }
+    return true
+}
