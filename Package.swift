@@ -49,7 +49,7 @@ let package = Package(
         .testTarget(name: "RevocableTests", dependencies: ["Revocable", "Instrumentation"]),
         .testTarget(name: "DriverCoreTests", dependencies: ["DriverCore", "Instrumentation"]),
         .testTarget(name: "CharDevTests", dependencies: ["CharDev", "DriverCore", "Revocable", "Instrumentation"]),
-        .testTarget(name: "SubsystemsTests", dependencies: ["Subsystems", "CharDev", "DriverCore", "Instrumentation"]),
+        .testTarget(name: "SubsystemsTests", dependencies: ["Subsystems", "CharDev", "DriverCore", "Instrumentation", "SimHardware"]),
         .testTarget(name: "SimHardwareTests", dependencies: ["SimHardware", "DriverCore"]),
         .testTarget(name: "ScenariosTests", dependencies: ["Scenarios", "SimHardware", "DriverCore", "Instrumentation"]),
         .testTarget(name: "DevmLintTests", dependencies: ["DevmLint"], resources: [.copy("Fixtures")]),

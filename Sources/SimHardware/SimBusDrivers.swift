@@ -6,19 +6,26 @@ import Subsystems
 /// An EEPROM-like chip at 0x50 behind the simulated I2C controller: 16 bytes in the driver's
 /// devres memory (so any access after unbind would be a detected use after free). A write sets
 /// the address pointer (first byte) and stores the rest; a read returns bytes from the pointer.
-final class SimEepromAdapter: I2CAdapterOps {
-    struct Eeprom: Sendable {
-        var bytes = [UInt8](repeating: 0xff, count: 16)
-        var pointer = 0
+public final class SimEepromAdapter: I2CAdapterOps {
+    public struct Eeprom: Sendable {
+        public var bytes = [UInt8](repeating: 0, count: 16)  // zeroed, as devm_kzalloc returns it
+        public var pointer = 0
+        public init() {}
     }
-    static let address: UInt16 = 0x50
-    let name = "sim-i2c"
-    let functionality: I2CFunctionality = [.i2c, .smbusQuick]
+    public static let address: UInt16 = 0x50
+    public let name = "sim-i2c"
+    public let functionality: I2CFunctionality = [.i2c, .smbusQuick]
     let memory: ModelMemory<Eeprom>
+    /// Counts transfers that reached the driver (tests compare it across an unbind).
+    let calls: Locked<Int>?
 
-    init(memory: ModelMemory<Eeprom>) { self.memory = memory }
+    public init(memory: ModelMemory<Eeprom>, calls: Locked<Int>? = nil) {
+        self.memory = memory
+        self.calls = calls
+    }
 
-    func masterTransfer(_ messages: [I2CMessage]) throws(FileError) -> [I2CMessage] {
+    public func masterTransfer(_ messages: [I2CMessage]) throws(FileError) -> [I2CMessage] {
+        calls?.withLock { $0 += 1 }
         var out: [I2CMessage] = []
         for m in messages {
             guard m.address == Self.address else { throw FileError(.ENXIO, "no ACK from 0x\(String(m.address, radix: 16))") }

@@ -2,47 +2,7 @@ import CharDev
 import DriverCore
 import Instrumentation
 @testable import Subsystems
-
-/// A simulated I2C bus driver whose only device is an EEPROM-like chip at 0x50 with 16 bytes
-/// of memory kept in devres `ModelMemory`: a write sets the address pointer (first byte) and
-/// stores the rest, a read returns bytes from the pointer. Any access after unbind raises a
-/// `memory.useAfterFree` event, which every test asserts is absent.
-final class SimEepromAdapter: I2CAdapterOps {
-    struct Eeprom: Sendable { var bytes = [UInt8](repeating: 0, count: 16); var pointer = 0 }
-    static let address: UInt16 = 0x50
-    let name = "sim-i2c"
-    let functionality: I2CFunctionality = [.i2c, .smbusQuick]
-    let memory: ModelMemory<Eeprom>
-    let calls: Locked<Int>
-
-    init(memory: ModelMemory<Eeprom>, calls: Locked<Int>) { self.memory = memory; self.calls = calls }
-
-    func masterTransfer(_ messages: [I2CMessage]) throws(FileError) -> [I2CMessage] {
-        calls.withLock { $0 += 1 }
-        var out: [I2CMessage] = []
-        for m in messages {
-            guard m.address == Self.address else { throw FileError(.ENXIO, "no ACK from 0x\(String(m.address, radix: 16))") }
-            do {
-                out.append(try memory.write { (e: inout Eeprom) -> I2CMessage in
-                    if m.isRead {
-                        let bytes = (0..<m.length).map { i in e.bytes[(e.pointer + i) % e.bytes.count] }
-                        e.pointer = (e.pointer + m.length) % e.bytes.count
-                        return m.received(bytes)
-                    }
-                    if let first = m.data.first { e.pointer = Int(first) % e.bytes.count }
-                    for b in m.data.dropFirst() {
-                        e.bytes[e.pointer] = b
-                        e.pointer = (e.pointer + 1) % e.bytes.count
-                    }
-                    return m
-                })
-            } catch {
-                throw FileError(.EIO, "\(error)")
-            }
-        }
-        return out
-    }
-}
+import SimHardware
 
 /// A platform bus with one I2C controller ("sim-i2c" driver → `/dev/i2c-0`) and, optionally,
 /// a consumer device whose driver holds an in-kernel client at 0x50.
