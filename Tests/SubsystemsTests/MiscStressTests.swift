@@ -1,0 +1,64 @@
+import Testing
+import CharDev
+import DriverCore
+import Instrumentation
+@testable import Subsystems
+
+/// Threads using misc files (open, write, read, ioctl, poll, and a long-lived shared handle)
+/// while another unbinds and rebinds in a loop: no fop reaches the driver after its unbind
+/// finished (its buffer is devres memory), every object is released exactly once.
+@Suite struct MiscStressTests {
+    @Test func callersRaceUnbindRebind() async throws {
+        let f = try MiscFixture(controllers: ["ctl-a", "ctl-b"], keeping: [.memoryUseAfterFree, .cdevRegister, .deviceRelease])
+        let stop = Locked(false)
+        let outcomes = Locked<[String: Int]>([:])
+        let shared = try f.dev.open("ctl-a-misc", nonblocking: true)
+        await withTaskGroup(of: Void.self) { group in
+            for t in 0..<3 {
+                group.addTask {
+                    var rounds = 0
+                    while !stop.withLock({ $0 }) && rounds < 20_000 {
+                        rounds += 1
+                        var key: String
+                        do throws(FileError) {
+                            let file = try f.dev.open(t == 2 ? "ctl-b-misc" : "ctl-a-misc", nonblocking: true)
+                            do throws(FileError) {
+                                _ = try file.write([UInt8(t)])
+                                _ = try file.read(maxBytes: 4)
+                                _ = try file.ioctl(MiscQueued())
+                                _ = file.poll()
+                                _ = try? shared.write([0])
+                                key = "ok"
+                            } catch {
+                                key = error.errno.name
+                            }
+                            try file.close()
+                        } catch {
+                            key = "open " + error.errno.name
+                        }
+                        outcomes.withLock { $0[key, default: 0] += 1 }
+                    }
+                }
+            }
+            group.addTask {
+                for i in 0..<40 {
+                    let ctl = f.controllers[i % 2]
+                    try? f.kernel.unbind(ctl)
+                    try? f.kernel.bind(ctl, to: "test-misc")
+                }
+                stop.withLock { $0 = true }
+            }
+        }
+        #expect(throws: FileError(.ENODEV, "")) { try shared.write([0]) }   // its device was unbound
+        try shared.close()
+        for ctl in f.controllers { try f.kernel.unregister(ctl) }
+        #expect(f.useAfterFree.isEmpty)
+        for name in ["ctl-a-misc", "ctl-b-misc"] {
+            let registered = f.recorder.events(.cdevRegister).filter { $0.objectName == name }.count
+            #expect(registered == 21)
+            #expect(f.releases(of: name) == registered)
+        }
+        #expect(f.misc.devices.isEmpty)
+        #expect((outcomes.withLock { $0["ok"] } ?? 0) > 0)
+    }
+}

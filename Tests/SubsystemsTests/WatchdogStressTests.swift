@@ -1,0 +1,60 @@
+import Testing
+import CharDev
+import DriverCore
+import Instrumentation
+@testable import Subsystems
+
+/// Threads opening, pinging, configuring and closing the watchdog (through both nodes) while
+/// another thread unbinds and rebinds in a loop: no call reaches the driver after its unbind
+/// finished (its register cache is devres memory: such a call raises a use-after-free event),
+/// and every object is released exactly once.
+@Suite struct WatchdogStressTests {
+    @Test func callersRaceUnbindRebind() async throws {
+        let f = try WatchdogFixture(keeping: [.memoryUseAfterFree, .cdevRegister, .deviceRelease])
+        let stop = Locked(false)
+        let outcomes = Locked<[String: Int]>([:])
+        await withTaskGroup(of: Void.self) { group in
+            for t in 0..<3 {
+                group.addTask {
+                    var rounds = 0
+                    while !stop.withLock({ $0 }) && rounds < 20_000 {
+                        rounds += 1
+                        var key: String
+                        do throws(FileError) {
+                            let file = try f.dev.open(t == 0 ? "watchdog" : "watchdog0")
+                            do throws(FileError) {
+                                _ = try file.write(Array("V".utf8))
+                                try file.ioctl(WdiocKeepalive())
+                                _ = try file.ioctl(WdiocSetTimeout(5 + t))
+                                _ = try file.ioctl(WdiocGetStatus())
+                                _ = file.poll()
+                                key = "ok"
+                            } catch {
+                                key = error.errno.name
+                            }
+                            try file.close()
+                        } catch {
+                            key = "open " + error.errno.name
+                        }
+                        outcomes.withLock { $0[key, default: 0] += 1 }
+                    }
+                }
+            }
+            group.addTask {
+                for _ in 0..<40 {
+                    try? f.kernel.unbind(f.controller)
+                    try? f.kernel.bind(f.controller, to: "test-wdt")
+                }
+                stop.withLock { $0 = true }
+            }
+        }
+        try f.kernel.unregister(f.controller)
+        #expect(f.useAfterFree.isEmpty)
+        let registered = f.recorder.events(.cdevRegister)
+        #expect(registered.filter { $0.objectName == "watchdog0" }.count == 41)
+        #expect(f.releases(of: "watchdog0") == 41)
+        #expect(f.releases(of: "watchdog") == 41)
+        #expect(f.controller.state == .released)
+        #expect((outcomes.withLock { $0["ok"] } ?? 0) > 0)
+    }
+}
