@@ -1,13 +1,6 @@
 import CharDev
 import Instrumentation
 
-extension Errno {
-    /// `EOPNOTSUPP` (95): what the watchdog core returns for an ioctl the driver does not
-    /// support (WDIOC_KEEPALIVE without WDIOF_KEEPALIVEPING, WDIOC_SETTIMEOUT without
-    /// WDIOF_SETTIMEOUT). Not in Instrumentation's name table, so it prints as "errno 95".
-    public static let EOPNOTSUPP = Errno(rawValue: 95)
-}
-
 /// The `options` bits of `struct watchdog_info` (include/uapi/linux/watchdog.h) that the
 /// model uses.
 public struct WatchdogOptions: OptionSet, Sendable, Hashable {
