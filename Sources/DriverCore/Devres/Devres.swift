@@ -275,13 +275,13 @@ public final class Devres: @unchecked Sendable {
     /// Returns the number of resources released (group markers not counted).
     @discardableResult
     func releaseAll(site: CallSite) -> Int {
-        let all = nodes.withLock { list in
-            let taken = list
-            list.removeAll(keepingCapacity: false)
-            return taken
-        }
+        // Swap the list out under the lock (callbacks run outside it), then pop from the end:
+        // popping moves each node out instead of copying it, newest first.
+        var all: [DevresNode] = []
+        nodes.withLock { swap(&all, &$0) }
         var released = 0
-        for node in all.reversed() where !node.isGroupMarker {
+        while let node = all.popLast() {
+            guard !node.isGroupMarker else { continue }
             run(node, site: site)
             released += 1
         }

@@ -123,11 +123,8 @@ public final class ObjectResources: @unchecked Sendable {
 
     /// Everything, newest first (at the final put).
     func releaseAll(site: CallSite) {
-        let all = nodes.withLock { list in
-            let taken = list
-            list.removeAll()
-            return taken
-        }
-        for node in all.reversed() { run(node) }
+        var all: [DevresNode] = []
+        nodes.withLock { swap(&all, &$0) }
+        while let node = all.popLast() { run(node) }
     }
 }
