@@ -31,6 +31,8 @@ let package = Package(
         // One scenario model (files, result builder, runner) for tests, the CLI and the explorer.
         .target(name: "Scenarios", dependencies: ["SimHardware", "Subsystems", "CharDev", "DriverCore", "Instrumentation",
                                                  .product(name: "Yams", package: "Yams")]),
+        // The logical-lifetime sanitizer: KASAN/lockdep-shaped reports from the event stream.
+        .target(name: "Sanitizer", dependencies: ["DriverCore", "CharDev", "Revocable", "Instrumentation"]),
         // `devmodel lint`: devm-lifetime hazards in kernel C. Depends on nothing.
         .target(name: "DevmLint"),
         // Standalone runner of the lint for the corpus script (Scripts/lint-corpus.sh).
@@ -51,6 +53,7 @@ let package = Package(
         .testTarget(name: "CharDevTests", dependencies: ["CharDev", "DriverCore", "Revocable", "Instrumentation"]),
         .testTarget(name: "SubsystemsTests", dependencies: ["Subsystems", "CharDev", "DriverCore", "Instrumentation", "SimHardware"]),
         .testTarget(name: "SimHardwareTests", dependencies: ["SimHardware", "DriverCore"]),
+        .testTarget(name: "SanitizerTests", dependencies: ["Sanitizer", "DriverCore", "CharDev", "Subsystems", "Revocable", "Instrumentation"]),
         .testTarget(name: "ScenariosTests", dependencies: ["Scenarios", "SimHardware", "DriverCore", "Instrumentation"]),
         .testTarget(name: "DevmLintTests", dependencies: ["DevmLint"], resources: [.copy("Fixtures")]),
     ]
