@@ -148,7 +148,7 @@ enum DemoText {
             let devres = n.devres.isEmpty ? "-" : n.devres.joined(separator: ", ")
             out.append(label.padding(toLength: 32, withPad: " ", startingAt: 0)
                 + n.state.padding(toLength: 9, withPad: " ", startingAt: 0)
-                + (n.driver ?? "-").padding(toLength: 18, withPad: " ", startingAt: 0)
+                + (n.driver ?? (n.bus == nil ? "(class device)" : "-")).padding(toLength: 18, withPad: " ", startingAt: 0)
                 + "ref=\(n.references)  " + devres)
             let childPrefix = top ? prefix : prefix + (last ? "   " : "│  ")
             for (i, c) in n.children.enumerated() { walk(c, childPrefix, i == n.children.count - 1, false) }
