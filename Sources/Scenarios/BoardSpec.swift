@@ -35,8 +35,12 @@ public struct BoardSpec: Sendable, Equatable {
     /// Driver names a `bind`/`driver_override` may name: the board's plus the built-in ones.
     public var driverNames: Set<String> { Set(drivers.map(\.name) + BuiltinDrivers.names) }
 
-    /// `/dev` node names the board will publish: `gpiochip0…` in chip order.
-    public var nodeNames: [String] { gpioChips.indices.map { "gpiochip\($0)" } }
+    /// `/dev` node names the board publishes at setup: `gpiochip0…` for the gpio-sim chips in
+    /// order, then one per `gpio` interface of each plugged USB device.
+    public var nodeNames: [String] {
+        let usbChips = usbDevices.filter(\.plugged).reduce(0) { $0 + $1.interfaces.count { $0 == "gpio" } }
+        return (0..<(gpioChips.count + usbChips)).map { "gpiochip\($0)" }
+    }
 }
 
 /// The kinds of board device, for validation and reports.

@@ -28,7 +28,7 @@ public enum ScenarioValidator {
         for l in s.board.links {
             for name in [l.supplier, l.consumer] where kinds[name] == nil { error(l.location, "unknown device '\(name)' in link") }
         }
-        for name in s.expect.released where kinds[name] == nil {
+        for name in s.expect.released where kinds[name] == nil && !s.board.nodeNames.contains(name) {
             error(nil, "unknown device '\(name)' in expect.released")
         }
 

@@ -1,0 +1,91 @@
+import DriverCore
+import Instrumentation
+
+/// Turns a scenario's expectations and a run's outcomes into verdicts, each with its reason.
+enum ExpectationEvaluator {
+    static func evaluate(_ s: Scenario, result: RunResult, events: [LifetimeEvent], state: RunState) -> [ExpectationResult] {
+        var out: [ExpectationResult] = []
+        let outcomes = Dictionary(grouping: result.steps, by: \.actor)
+        for actor in s.actors {
+            for (i, step) in actor.steps.enumerated() where !step.expect.isEmpty {
+                let name = "\(actor.name)[\(step.label ?? "step \(i + 1)")]"
+                guard let o = outcomes[actor.name]?.first(where: { $0.index == i }), o.finished else {
+                    out.append(ExpectationResult(name: name, passed: false, detail: "the step never finished"))
+                    continue
+                }
+                out += check(step.expect, outcome: o, name: name, state: state)
+            }
+        }
+        let hangs = result.findings.filter { $0.kind == "hang" }
+        if s.expect.noHang {
+            out.append(ExpectationResult(name: "no_hang", passed: hangs.isEmpty,
+                                         detail: hangs.isEmpty ? "every actor finished"
+                                             : hangs.map { "\($0.object) \($0.detail)" }.joined(separator: "; ")))
+        }
+        if let wanted = s.expect.findings {
+            let n = result.findings.count
+            out.append(ExpectationResult(name: "findings: \(wanted)", passed: n == wanted,
+                                         detail: n == wanted ? "\(n) findings"
+                                             : "\(n) findings: " + result.findings.map { "\($0.kind) \($0.object)" }.joined(separator: ", ")))
+        }
+        for name in s.expect.released {
+            let created = Set(events.filter { $0.kind == .deviceInitialize && $0.objectName == name }.map(\.object))
+            let released = Set(events.filter { $0.kind == .deviceRelease && $0.objectName == name }.map(\.object))
+            let ok = !created.isEmpty && created.isSubset(of: released)
+            out.append(ExpectationResult(name: "released \(name)", passed: ok,
+                                         detail: ok ? "released" : "\(created.subtracting(released).count) of \(created.count) objects named \(name) still alive"))
+        }
+        if !s.expect.events.isEmpty {
+            out.append(subsequence(s.expect.events, in: result.events))
+        }
+        return out
+    }
+
+    static func check(_ e: StepExpectation, outcome o: StepOutcome, name: String, state: RunState) -> [ExpectationResult] {
+        var out: [ExpectationResult] = []
+        let got = o.errno ?? "OK"
+        if let want = e.errno {
+            out.append(ExpectationResult(name: "\(name) errno \(want)", passed: want == got,
+                                         detail: want == got ? "got \(got)" : "got \(got)\(o.message.map { " (\($0))" } ?? "")"))
+        }
+        if let want = e.returns {
+            let ok = o.returns.map { want.isSatisfied(by: $0) } ?? false
+            out.append(ExpectationResult(name: "\(name) returns \(want)", passed: ok,
+                                         detail: "got \(o.returns?.description ?? "nothing")\(o.errno.map { " (\($0))" } ?? "")"))
+        }
+        if let want = e.revents {
+            let have = o.revents ?? []
+            let ok = Set(want) == Set(have)
+            out.append(ExpectationResult(name: "\(name) revents \(want.joined(separator: "|"))", passed: ok,
+                                         detail: "got \(have.isEmpty ? "0" : have.joined(separator: "|"))"))
+        }
+        if let want = e.blocks {
+            out.append(ExpectationResult(name: "\(name) blocks \(want)", passed: want == o.blocked,
+                                         detail: o.blocked ? "the step blocked" : "the step did not block"))
+        }
+        if let w = e.within {
+            if let ref = state.completion(of: w.label), let end = o.endNanoseconds {
+                let delta = end >= ref ? end - ref : 0
+                let ok = end >= ref && delta <= w.nanoseconds
+                out.append(ExpectationResult(name: "\(name) within \(Durations.render(w.nanoseconds)) after \(w.label)",
+                                             passed: ok,
+                                             detail: end >= ref ? "finished \(delta) ns after \(w.label)"
+                                                 : "finished \(ref - end) ns before \(w.label)"))
+            } else {
+                out.append(ExpectationResult(name: "\(name) within \(Durations.render(w.nanoseconds)) after \(w.label)",
+                                             passed: false, detail: "\(w.label) never finished"))
+            }
+        }
+        return out
+    }
+
+    static func subsequence(_ patterns: [EventPattern], in events: [EventRecord]) -> ExpectationResult {
+        var next = 0
+        for e in events where next < patterns.count {
+            if patterns[next].matches(kind: e.kind, object: e.object, detail: e.detail) { next += 1 }
+        }
+        let ok = next == patterns.count
+        return ExpectationResult(name: "events in order (\(patterns.count))", passed: ok,
+                                 detail: ok ? "all seen in order" : "matched \(next) of \(patterns.count); missing from '\(patterns[next])'")
+    }
+}

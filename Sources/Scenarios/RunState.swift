@@ -1,0 +1,164 @@
+import CharDev
+import Foundation
+import Instrumentation
+
+/// The shared state of one run: labels reached, who is blocked where, open handles, and the
+/// watchdog's abort flag. One condition variable; every wait on it is bounded by the run's
+/// deadline, so nothing here can hang the runner.
+final class RunState: @unchecked Sendable {
+    private let condition = NSCondition()
+    private var completed: [String: UInt64] = [:]
+    private var blockedLabels: Set<String> = []
+    private var currentStep: [String: (index: Int, label: String?)] = [:]
+    private var stepBlocked: [String: Bool] = [:]
+    private var handles: [String: OpenFile] = [:]
+    private var notifications: UInt64 = 0
+    private(set) var aborted = false
+    let threadActors = Locked<[UInt64: String]>([:])
+    let start: UInt64
+    let deadline: UInt64
+
+    init(start: UInt64, timeout: UInt64) {
+        self.start = start
+        deadline = start &+ timeout
+    }
+
+    func now() -> UInt64 { monotonicNanoseconds() &- start }
+
+    private func locked<R>(_ body: () -> R) -> R {
+        condition.lock()
+        defer { condition.unlock() }
+        return body()
+    }
+
+    // MARK: Steps
+
+    func begin(actor: String, index: Int, label: String?) {
+        locked {
+            currentStep[actor] = (index, label)
+            stepBlocked[actor] = false
+        }
+    }
+
+    /// Marks the step finished; returns whether it blocked.
+    func end(actor: String, label: String?) -> Bool {
+        locked {
+            if let label { completed[label] = now() }
+            currentStep[actor] = nil
+            condition.broadcast()
+            return stepBlocked[actor] ?? false
+        }
+    }
+
+    /// The actor's current step went to sleep (a wait queue, a fence's readers).
+    func markBlocked(actor: String) {
+        locked {
+            stepBlocked[actor] = true
+            if let label = currentStep[actor]?.label { blockedLabels.insert(label) }
+            condition.broadcast()
+        }
+    }
+
+    func completion(of label: String) -> UInt64? { locked { completed[label] } }
+
+    /// Where each actor is (for hang reports).
+    func positions() -> [String: (index: Int, label: String?)] { locked { currentStep } }
+
+    // MARK: Waiting
+
+    /// Waits until `label` finished. False if the run was aborted or the deadline passed.
+    func waitCompleted(_ label: String) -> Bool {
+        waitUntil { self.completed[label] != nil ? true : nil }
+    }
+
+    /// Waits until `label` is blocked; false if it finished without blocking, or on abort.
+    func waitBlocked(_ label: String) -> Bool {
+        waitUntil {
+            if self.blockedLabels.contains(label) { return true }
+            if self.completed[label] != nil { return false }
+            return nil
+        }
+    }
+
+    /// Runs `check` under the lock until it answers, the run is aborted or the deadline passes.
+    private func waitUntil(_ check: () -> Bool?) -> Bool {
+        condition.lock()
+        defer { condition.unlock() }
+        while true {
+            if aborted { return false }
+            if let answer = check() { return answer }
+            let now = monotonicNanoseconds()
+            if now >= deadline { return false }
+            _ = condition.wait(until: Date(timeIntervalSinceNow: min(Double(deadline - now) / 1e9, 0.05)))
+        }
+    }
+
+    /// A primitive of the model may have made progress: wake bounded sleepers.
+    func notify() {
+        locked {
+            notifications &+= 1
+            condition.broadcast()
+        }
+    }
+
+    /// Sleeps until the next notification or `maxNanoseconds`.
+    func sleepForProgress(maxNanoseconds: UInt64) {
+        condition.lock()
+        defer { condition.unlock() }
+        let seen = notifications
+        let until = Date(timeIntervalSinceNow: Double(maxNanoseconds) / 1e9)
+        while notifications == seen && !aborted {
+            if !condition.wait(until: until) { return }
+        }
+    }
+
+    /// Plain sleep that ends early when the run is aborted.
+    func sleep(nanoseconds: UInt64) {
+        condition.lock()
+        defer { condition.unlock() }
+        let until = Date(timeIntervalSinceNow: Double(nanoseconds) / 1e9)
+        while !aborted {
+            if !condition.wait(until: until) { return }
+        }
+    }
+
+    func abort() {
+        locked {
+            aborted = true
+            condition.broadcast()
+        }
+    }
+
+    // MARK: Handles
+
+    func setHandle(_ name: String, _ file: OpenFile) { locked { handles[name] = file } }
+    func handle(_ name: String) -> OpenFile? { locked { handles[name] } }
+    var openHandles: [OpenFile] { locked { Array(handles.values) } }
+}
+
+/// Installed on every actor thread: runs the model's primitives for real (no serialisation),
+/// but learns when a step goes to sleep — what `wait: {blocked_in:}` and `blocks:` need.
+///
+/// A block returns after the next notification or 1 ms at most; the primitives re-check
+/// their condition in a loop, so a missed notification costs latency, never a hang.
+final class ActorController: ExecutionController, @unchecked Sendable {
+    let actor: String
+    let state: RunState
+
+    init(actor: String, state: RunState) {
+        self.actor = actor
+        self.state = state
+    }
+
+    func schedulingPoint(_ operation: SchedulingOperation, site: CallSite) {}
+
+    func block(on target: WaitTarget, site: CallSite) {
+        switch target {
+        case .waitQueue, .fenceReaders: state.markBlocked(actor: actor)
+        case .mutex: break
+        }
+        state.sleepForProgress(maxNanoseconds: 1_000_000)
+    }
+
+    func notify(_ target: WaitTarget) { state.notify() }
+}

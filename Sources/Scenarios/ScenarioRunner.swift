@@ -1,0 +1,127 @@
+import CharDev
+import DriverCore
+import Foundation
+import Instrumentation
+
+/// Runs a scenario: builds its board on a fresh ``Kernel``, starts one real thread per actor,
+/// honours `after:` and `wait:`, and evaluates every expectation.
+///
+/// Guarantees: returns within the scenario's timeout plus a short grace period, whatever the
+/// model does — a run still going at the deadline is reported as a `hang` finding naming each
+/// stuck actor and step (a thread stuck inside the model is abandoned, never joined). A board
+/// that cannot be built runs no actor. Times are integer nanoseconds from the actors' start.
+/// Cost: one thread per actor; events are recorded in memory.
+public enum ScenarioRunner {
+    /// Event kinds that are bugs whatever the scenario expects.
+    public static let findingKinds: Set<EventKind> = [.refMisuse, .memoryUseAfterFree, .memoryDoubleFree,
+                                                      .devresWrongDevice, .revocableRevokeInsideAccess]
+
+    public static func run(_ scenario: Scenario) -> RunResult {
+        let kernel = Kernel()
+        let recorder = EventRecorder()
+        kernel.events.attach(recorder)
+        defer { kernel.events.detach(recorder) }
+        var result = RunResult(scenario: scenario.name, setup: [], steps: [], expectations: [], findings: [],
+                               events: [], durationNanoseconds: 0)
+        let board: ScenarioBoard
+        do {
+            board = try ScenarioBoard.build(scenario.board, kernel: kernel)
+        } catch {
+            result.setupError = error.message
+            result.expectations = [ExpectationResult(name: "setup", passed: false, detail: error.message)]
+            return result
+        }
+        result.setup = TreeText.lines(kernel)
+        let setupEnd = recorder.events.last?.sequence ?? 0
+
+        let state = RunState(start: monotonicNanoseconds(), timeout: scenario.timeoutNanoseconds)
+        let outcomes = Locked<[String: [StepOutcome]]>([:])
+        let done = scenario.actors.map { _ in DispatchSemaphore(value: 0) }
+        for (actor, finished) in zip(scenario.actors, done) {
+            let thread = Thread {
+                state.threadActors.withLock { $0[currentThreadID()] = actor.name }
+                runActor(actor, board: board, state: state, outcomes: outcomes)
+                finished.signal()
+            }
+            thread.name = "actor \(actor.name)"
+            thread.start()
+        }
+        var stuck: [String] = []
+        for (actor, finished) in zip(scenario.actors, done) {
+            let left = state.deadline > monotonicNanoseconds() ? state.deadline - monotonicNanoseconds() : 0
+            if finished.wait(timeout: .now() + .nanoseconds(Int(min(left, UInt64(Int.max))))) == .timedOut {
+                stuck.append(actor.name)
+            }
+        }
+        if !stuck.isEmpty {
+            state.abort()
+            // Actors waiting on the runner itself (wait:, after:, sleep) stop at once.
+            for (actor, finished) in zip(scenario.actors, done) where stuck.contains(actor.name) {
+                if finished.wait(timeout: .now() + .milliseconds(20)) == .success { continue }
+                let where_ = outcomes.withLock { $0[actor.name]?.last(where: { !$0.finished }) }
+                result.findings.append(Finding(kind: "hang", object: actor.name,
+                                               detail: "still in \(where_.map { describe($0) } ?? "its steps") after \(Durations.render(scenario.timeoutNanoseconds))",
+                                               site: where_?.action ?? ""))
+            }
+        }
+        result.durationNanoseconds = state.now()
+
+        let threads = state.threadActors.withLock { $0 }
+        let all = recorder.events
+        let byActor = outcomes.withLock { $0 }
+        result.steps = scenario.actors.flatMap { byActor[$0.name] ?? [] }
+        result.events = all.filter { $0.sequence > setupEnd && !$0.kind.rawValue.hasPrefix("lock.") }.map {
+            EventRecord(sequence: $0.sequence, timeNanoseconds: $0.time >= state.start ? $0.time - state.start : 0,
+                        kind: $0.kind.rawValue, object: $0.objectName, detail: $0.detail, site: $0.site.description,
+                        actor: threads[$0.thread])
+        }
+        result.findings = all.filter { findingKinds.contains($0.kind) }.map {
+            Finding(kind: $0.kind.rawValue, object: $0.objectName, detail: $0.detail, site: $0.site.description)
+        } + result.findings
+        result.expectations = ExpectationEvaluator.evaluate(scenario, result: result, events: all, state: state)
+        return result
+    }
+
+    static func describe(_ o: StepOutcome) -> String {
+        "step \(o.index + 1)\(o.label.map { " [\($0)]" } ?? "") \(o.action)"
+    }
+
+    static func runActor(_ actor: ActorSpec, board: ScenarioBoard, state: RunState,
+                         outcomes: Locked<[String: [StepOutcome]]>) {
+        let controller = ActorController(actor: actor.name, state: state)
+        let executor = StepExecutor(board: board, state: state, actor: actor.name)
+        for (index, step) in actor.steps.enumerated() {
+            if state.aborted { return }
+            var outcome = StepOutcome(actor: actor.name, index: index, label: step.label, action: step.action.summary,
+                                      blocked: false, startNanoseconds: state.now(), finished: false)
+            outcomes.withLock { $0[actor.name, default: []].append(outcome) }
+            if let after = step.after, !state.waitCompleted(after) { return }
+            state.begin(actor: actor.name, index: index, label: step.label)
+            outcome.startNanoseconds = state.now()
+            let effect: StepEffect
+            if case .poll(_, let timeout?) = step.action, timeout > 0 {
+                effect = executor.perform(step) { state.markBlocked(actor: actor.name) }
+            } else {
+                effect = Scheduling.withController(controller) {
+                    executor.perform(step) { state.markBlocked(actor: actor.name) }
+                }
+            }
+            outcome.blocked = state.end(actor: actor.name, label: step.label)
+            outcome.endNanoseconds = state.now()
+            outcome.finished = true
+            outcome.errno = effect.errno?.name
+            outcome.message = effect.message
+            outcome.returns = effect.returns
+            outcome.revents = effect.revents.map(pollNames)
+            let finished = outcome
+            outcomes.withLock { $0[actor.name]![index] = finished }
+        }
+    }
+
+    /// `["POLLERR", "POLLHUP"]` for a set of poll bits.
+    static func pollNames(_ bits: PollEvents) -> [String] {
+        let names: [(PollEvents, String)] = [(.in, "POLLIN"), (.pri, "POLLPRI"), (.out, "POLLOUT"),
+                                             (.err, "POLLERR"), (.hup, "POLLHUP"), (.nval, "POLLNVAL")]
+        return names.filter { bits.contains($0.0) }.map(\.1)
+    }
+}
