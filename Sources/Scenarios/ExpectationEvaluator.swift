@@ -64,16 +64,17 @@ enum ExpectationEvaluator {
                                          detail: o.blocked ? "the step blocked" : "the step did not block"))
         }
         if let w = e.within {
-            if let ref = state.completion(of: w.label), let end = o.endNanoseconds {
-                let delta = end >= ref ? end - ref : 0
-                let ok = end >= ref && delta <= w.nanoseconds
-                out.append(ExpectationResult(name: "\(name) within \(Durations.render(w.nanoseconds)) after \(w.label)",
-                                             passed: ok,
-                                             detail: end >= ref ? "finished \(delta) ns after \(w.label)"
-                                                 : "finished \(ref - end) ns before \(w.label)"))
+            // Passes when the step ended after the labelled step began (it may be woken by it,
+            // before it returns) and no later than `w` after the labelled step ended.
+            let name = "\(name) within \(Durations.render(w.nanoseconds)) after \(w.label)"
+            if let begin = state.startTime(of: w.label), let ref = state.completion(of: w.label), let end = o.endNanoseconds {
+                let ok = end >= begin && end <= ref &+ w.nanoseconds
+                let detail = end >= ref ? "finished \(end - ref) ns after \(w.label) returned"
+                    : end >= begin ? "finished while \(w.label) ran, \(ref - end) ns before it returned"
+                    : "finished \(begin - end) ns before \(w.label) began"
+                out.append(ExpectationResult(name: name, passed: ok, detail: detail))
             } else {
-                out.append(ExpectationResult(name: "\(name) within \(Durations.render(w.nanoseconds)) after \(w.label)",
-                                             passed: false, detail: "\(w.label) never finished"))
+                out.append(ExpectationResult(name: name, passed: false, detail: "\(w.label) never finished"))
             }
         }
         return out

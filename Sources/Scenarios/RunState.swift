@@ -8,6 +8,7 @@ import Instrumentation
 final class RunState: @unchecked Sendable {
     private let condition = NSCondition()
     private var completed: [String: UInt64] = [:]
+    private var started: [String: UInt64] = [:]
     private var blockedLabels: Set<String> = []
     private var currentStep: [String: (index: Int, label: String?)] = [:]
     private var stepBlocked: [String: Bool] = [:]
@@ -18,9 +19,11 @@ final class RunState: @unchecked Sendable {
     let start: UInt64
     let deadline: UInt64
 
+    /// `start`: the time origin of the run (before the board is built); the watchdog's
+    /// deadline is `timeout` after now (the actors' start).
     init(start: UInt64, timeout: UInt64) {
         self.start = start
-        deadline = start &+ timeout
+        deadline = monotonicNanoseconds() &+ timeout
     }
 
     func now() -> UInt64 { monotonicNanoseconds() &- start }
@@ -36,6 +39,7 @@ final class RunState: @unchecked Sendable {
     func begin(actor: String, index: Int, label: String?) {
         locked {
             currentStep[actor] = (index, label)
+            if let label { started[label] = now() }
             stepBlocked[actor] = false
         }
     }
@@ -60,6 +64,7 @@ final class RunState: @unchecked Sendable {
     }
 
     func completion(of label: String) -> UInt64? { locked { completed[label] } }
+    func startTime(of label: String) -> UInt64? { locked { started[label] } }
 
     /// Where each actor is (for hang reports).
     func positions() -> [String: (index: Int, label: String?)] { locked { currentStep } }
@@ -101,11 +106,14 @@ final class RunState: @unchecked Sendable {
         }
     }
 
-    /// Sleeps until the next notification or `maxNanoseconds`.
-    func sleepForProgress(maxNanoseconds: UInt64) {
+    /// The notification count, to sleep "since" a moment (see ``ActorController``).
+    var notificationCount: UInt64 { locked { notifications } }
+
+    /// Sleeps until a notification after `seen` (now, if nil) or `maxNanoseconds`.
+    func sleepForProgress(since seen: UInt64? = nil, maxNanoseconds: UInt64) {
         condition.lock()
         defer { condition.unlock() }
-        let seen = notifications
+        let seen = seen ?? notifications
         let until = Date(timeIntervalSinceNow: Double(maxNanoseconds) / 1e9)
         while notifications == seen && !aborted {
             if !condition.wait(until: until) { return }
@@ -140,24 +148,31 @@ final class RunState: @unchecked Sendable {
 /// but learns when a step goes to sleep — what `wait: {blocked_in:}` and `blocks:` need.
 ///
 /// A block returns after the next notification or 1 ms at most; the primitives re-check
-/// their condition in a loop, so a missed notification costs latency, never a hang.
+/// their condition in a loop, so a missed notification costs latency, never a hang. A wait
+/// queue's sleep counts notifications from its scheduling point, taken while the waiter
+/// still holds the queue's lock: a wake-up between that point and the block is not missed.
+/// Used by one thread only (its actor's).
 final class ActorController: ExecutionController, @unchecked Sendable {
     let actor: String
     let state: RunState
+    private var waitStart: UInt64?
 
     init(actor: String, state: RunState) {
         self.actor = actor
         self.state = state
     }
 
-    func schedulingPoint(_ operation: SchedulingOperation, site: CallSite) {}
+    func schedulingPoint(_ operation: SchedulingOperation, site: CallSite) {
+        if case .wait = operation { waitStart = state.notificationCount }
+    }
 
     func block(on target: WaitTarget, site: CallSite) {
         switch target {
         case .waitQueue, .fenceReaders: state.markBlocked(actor: actor)
         case .mutex: break
         }
-        state.sleepForProgress(maxNanoseconds: 1_000_000)
+        state.sleepForProgress(since: waitStart, maxNanoseconds: 1_000_000)
+        waitStart = nil
     }
 
     func notify(_ target: WaitTarget) { state.notify() }

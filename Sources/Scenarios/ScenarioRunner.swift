@@ -17,6 +17,7 @@ public enum ScenarioRunner {
                                                       .devresWrongDevice, .revocableRevokeInsideAccess]
 
     public static func run(_ scenario: Scenario) -> RunResult {
+        let origin = monotonicNanoseconds()
         let kernel = Kernel()
         let recorder = EventRecorder()
         kernel.events.attach(recorder)
@@ -32,9 +33,8 @@ public enum ScenarioRunner {
             return result
         }
         result.setup = TreeText.lines(kernel)
-        let setupEnd = recorder.events.last?.sequence ?? 0
 
-        let state = RunState(start: monotonicNanoseconds(), timeout: scenario.timeoutNanoseconds)
+        let state = RunState(start: origin, timeout: scenario.timeoutNanoseconds)
         let outcomes = Locked<[String: [StepOutcome]]>([:])
         let done = scenario.actors.map { _ in DispatchSemaphore(value: 0) }
         for (actor, finished) in zip(scenario.actors, done) {
@@ -70,7 +70,7 @@ public enum ScenarioRunner {
         let all = recorder.events
         let byActor = outcomes.withLock { $0 }
         result.steps = scenario.actors.flatMap { byActor[$0.name] ?? [] }
-        result.events = all.filter { $0.sequence > setupEnd && !$0.kind.rawValue.hasPrefix("lock.") }.map {
+        result.events = all.filter { !$0.kind.rawValue.hasPrefix("lock.") }.map {
             EventRecord(sequence: $0.sequence, timeNanoseconds: $0.time >= state.start ? $0.time - state.start : 0,
                         kind: $0.kind.rawValue, object: $0.objectName, detail: $0.detail, site: $0.site.description,
                         actor: threads[$0.thread])
