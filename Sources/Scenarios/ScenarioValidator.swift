@@ -73,6 +73,10 @@ public enum ScenarioValidator {
                     else if let owner = labels[l] {
                         if owner.actor != a { error(loc, "label '\(l)' belongs to actor '\(owner.actor)', not '\(a)'") }
                         if a == actor.name { error(loc, "actor '\(a)' waits for itself") }
+                        if let target = s.actors.first(where: { $0.name == a })?.steps[owner.index],
+                           case .wait = target.action {
+                            error(loc, "'\(l)' is a wait step: it never blocks in the kernel")
+                        }
                     } else {
                         error(loc, "unknown label '\(l)' in wait")
                     }
@@ -86,23 +90,31 @@ public enum ScenarioValidator {
         return out
     }
 
-    /// A cycle among "step X cannot start before Y" dependencies, if any.
+    /// A cycle among the run's happens-before constraints, if any. Nodes are the start and
+    /// the end of each step: a step starts after the previous step of its actor ended and
+    /// after its `after:` label ended; a step ends after it started; a `wait` ends only once
+    /// the labelled step has started.
     static func waitCycle(_ s: Scenario, labels: [String: (actor: String, index: Int)])
         -> (location: SourceLocation?, path: [String])? {
-        struct Key: Hashable { let actor: Int; let step: Int }
+        struct Key: Hashable { let actor: Int; let step: Int; let end: Bool }
         let actorIndex = Dictionary(uniqueKeysWithValues: s.actors.enumerated().map { ($1.name, $0) })
         func name(_ k: Key) -> String {
             let step = s.actors[k.actor].steps[k.step]
             return "\(s.actors[k.actor].name)[\(step.label ?? "step \(k.step + 1)")]"
         }
-        /// Steps that must have *finished* before `k` can start.
         func deps(_ k: Key) -> [Key] {
-            var d: [Key] = []
-            if k.step > 0 { d.append(Key(actor: k.actor, step: k.step - 1)) }
             let step = s.actors[k.actor].steps[k.step]
-            if let a = step.after, let t = labels[a], let ai = actorIndex[t.actor] { d.append(Key(actor: ai, step: t.index)) }
-            if case .wait(let a, let l) = step.action, let t = labels[l], let ai = actorIndex[a], t.index > 0 {
-                d.append(Key(actor: ai, step: t.index - 1))
+            if k.end {
+                var d = [Key(actor: k.actor, step: k.step, end: false)]
+                if case .wait(let a, let l) = step.action, let t = labels[l], let ai = actorIndex[a] {
+                    d.append(Key(actor: ai, step: t.index, end: false))
+                }
+                return d
+            }
+            var d: [Key] = []
+            if k.step > 0 { d.append(Key(actor: k.actor, step: k.step - 1, end: true)) }
+            if let a = step.after, let t = labels[a], let ai = actorIndex[t.actor] {
+                d.append(Key(actor: ai, step: t.index, end: true))
             }
             return d
         }
@@ -110,7 +122,7 @@ public enum ScenarioValidator {
         var stack: [Key] = []
         func visit(_ k: Key) -> [Key]? {
             if state[k] == 2 { return nil }
-            if state[k] == 1 { return Array(stack[stack.firstIndex(of: k)!...]) + [k] }
+            if state[k] == 1 { return Array(stack[stack.firstIndex(of: k)!...]) }
             state[k] = 1
             stack.append(k)
             for d in deps(k) { if let c = visit(d) { return c } }
@@ -120,9 +132,13 @@ public enum ScenarioValidator {
         }
         for (ai, actor) in s.actors.enumerated() {
             for si in actor.steps.indices {
-                if let cycle = visit(Key(actor: ai, step: si)) {
+                if let cycle = visit(Key(actor: ai, step: si, end: true)) {
+                    // Name each step once, in the order the cycle visits them.
+                    var names: [String] = []
+                    for k in cycle where names.last != name(k) { names.append(name(k)) }
+                    if names.count > 1, names.first == names.last { names.removeLast() }
                     let first = cycle[0]
-                    return (s.actors[first.actor].steps[first.step].location, cycle.map(name))
+                    return (s.actors[first.actor].steps[first.step].location, names + [names[0]])
                 }
             }
         }
