@@ -7,13 +7,17 @@ enum ExpectationEvaluator {
         var out: [ExpectationResult] = []
         let outcomes = Dictionary(grouping: result.steps, by: \.actor)
         for actor in s.actors {
-            for (i, step) in actor.steps.enumerated() where !step.expect.isEmpty {
+            for (i, step) in actor.steps.enumerated() {
+                var expect = step.expect
+                // A wait that was never satisfied is a failed synchronisation, stated or not.
+                if case .wait = step.action, expect.errno == nil { expect.errno = "OK" }
+                if expect.isEmpty { continue }
                 let name = "\(actor.name)[\(step.label ?? "step \(i + 1)")]"
                 guard let o = outcomes[actor.name]?.first(where: { $0.index == i }), o.finished else {
                     out.append(ExpectationResult(name: name, passed: false, detail: "the step never finished"))
                     continue
                 }
-                out += check(step.expect, outcome: o, name: name, state: state)
+                out += check(expect, outcome: o, name: name, state: state)
             }
         }
         let hangs = result.findings.filter { $0.kind == "hang" }

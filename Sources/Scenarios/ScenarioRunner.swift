@@ -54,17 +54,21 @@ public enum ScenarioRunner {
             }
         }
         if !stuck.isEmpty {
-            state.abort()
-            // Actors waiting on the runner itself (wait:, after:, sleep) stop at once.
-            for (actor, finished) in zip(scenario.actors, done) where stuck.contains(actor.name) {
-                if finished.wait(timeout: .now() + .milliseconds(20)) == .success { continue }
+            // Every actor still running at the deadline is a hang; then the actors waiting on
+            // the runner itself (wait:, after:, sleep) are stopped.
+            for actor in scenario.actors where stuck.contains(actor.name) {
                 let where_ = outcomes.withLock { $0[actor.name]?.last(where: { !$0.finished }) }
                 result.findings.append(Finding(kind: "hang", object: actor.name,
                                                detail: "still in \(where_.map { describe($0) } ?? "its steps") after \(Durations.render(scenario.timeoutNanoseconds))",
                                                site: where_?.action ?? ""))
             }
+            state.abort()
+            for (actor, finished) in zip(scenario.actors, done) where stuck.contains(actor.name) {
+                _ = finished.wait(timeout: .now() + .milliseconds(20))
+            }
         }
         result.durationNanoseconds = state.now()
+        if !result.findings.isEmpty { rescue(kernel) }
 
         let threads = state.threadActors.withLock { $0 }
         let all = recorder.events
@@ -80,6 +84,17 @@ public enum ScenarioRunner {
         } + result.findings
         result.expectations = ExpectationEvaluator.evaluate(scenario, result: result, events: all, state: state)
         return result
+    }
+
+    /// After a hang: unbinds every bound device on a detached thread, which wakes readers
+    /// sleeping in the model (ENODEV) so their threads can end. Never waited for: the hang
+    /// may be a deadlock the unbind would join.
+    static func rescue(_ kernel: Kernel) {
+        let thread = Thread {
+            for device in kernel.devices.reversed() where device.state == .bound { try? kernel.unbind(device) }
+        }
+        thread.name = "scenario rescue"
+        thread.start()
     }
 
     static func describe(_ o: StepOutcome) -> String {
