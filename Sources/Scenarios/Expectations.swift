@@ -82,6 +82,7 @@ public struct EventPattern: Sendable, Equatable, CustomStringConvertible {
 
 /// A plain value (what a step returned, or what it must return): JSON-shaped.
 public enum ScenarioValue: Sendable, Equatable, CustomStringConvertible, Codable {
+    case null
     case int(Int)
     case bool(Bool)
     case string(String)
@@ -102,6 +103,7 @@ public enum ScenarioValue: Sendable, Equatable, CustomStringConvertible, Codable
 
     public var description: String {
         switch self {
+        case .null: "null"
         case .int(let v): "\(v)"
         case .bool(let v): "\(v)"
         case .string(let v): "\"\(v)\""
@@ -112,7 +114,8 @@ public enum ScenarioValue: Sendable, Equatable, CustomStringConvertible, Codable
 
     public init(from decoder: any Decoder) throws {
         let c = try decoder.singleValueContainer()
-        if let v = try? c.decode(Bool.self) { self = .bool(v) }
+        if c.decodeNil() { self = .null }
+        else if let v = try? c.decode(Bool.self) { self = .bool(v) }
         else if let v = try? c.decode(Int.self) { self = .int(v) }
         else if let v = try? c.decode(String.self) { self = .string(v) }
         else if let v = try? c.decode([ScenarioValue].self) { self = .list(v) }
@@ -122,6 +125,7 @@ public enum ScenarioValue: Sendable, Equatable, CustomStringConvertible, Codable
     public func encode(to encoder: any Encoder) throws {
         var c = encoder.singleValueContainer()
         switch self {
+        case .null: try c.encodeNil()
         case .int(let v): try c.encode(v)
         case .bool(let v): try c.encode(v)
         case .string(let v): try c.encode(v)

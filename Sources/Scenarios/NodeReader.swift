@@ -129,6 +129,7 @@ final class NodeReader {
     func value(_ node: Node) -> ScenarioValue? {
         switch node {
         case .scalar(let s):
+            if node.null != nil && s.style == .plain { return .null }
             if let b = node.bool, ["true", "false"].contains(s.string.lowercased()) { return .bool(b) }
             if let i = node.int { return .int(i) }
             return .string(s.string)

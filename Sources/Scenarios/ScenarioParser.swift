@@ -30,6 +30,13 @@ public enum ScenarioParser {
         return scenario
     }
 
+    /// The document as plain values (no scenario checks): for schema validation and tools.
+    /// Nil when the text is not YAML/JSON.
+    public static func documentValue(_ text: String) -> ScenarioValue? {
+        guard let root = try? Yams.compose(yaml: text) else { return nil }
+        return NodeReader(file: "", text: text).value(root)
+    }
+
     static func sorted(_ d: [ScenarioDiagnostic]) -> [ScenarioDiagnostic] {
         d.sorted { ($0.location.line, $0.location.column) < ($1.location.line, $1.location.column) }
     }
