@@ -98,11 +98,8 @@ struct Run: ParsableCommand {
         if loadExit != 0 { throw ExitCode(loadExit) }
         let results = loaded.map { ScenarioRunner.run($0.1) }
         if json {
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-            let document = RunsDocument(runs: results)
-            guard let data = try? encoder.encode(document) else { throw ExitCode(ScenarioExit.internalError) }
-            print(String(decoding: data, as: UTF8.self))
+            guard let text = try? ReportJSON.render(results) else { throw ExitCode(ScenarioExit.internalError) }
+            print(text)
         } else {
             print(results.map { ReportText.render($0, events: !noEvents) }.joined(separator: "\n\n"))
             if results.count > 1 {
@@ -115,10 +112,4 @@ struct Run: ParsableCommand {
         }
         if failed { throw ExitCode(ScenarioExit.failures) }
     }
-}
-
-/// The `--json` document of `run`.
-struct RunsDocument: Encodable {
-    var schema = "devmodel/runs@1"
-    var runs: [RunResult]
 }
