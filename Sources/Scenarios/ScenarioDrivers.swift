@@ -56,7 +56,7 @@ final class ScenarioGpioChip: GpioChipOps {
 }
 
 /// A platform driver described by a ``DriverSpec``: defers until its supplies are provided,
-/// may fail probe, registers its devres actions in order and publishes its supplies.
+/// registers its devres actions in order, publishes its supplies, then fails if told to.
 final class ScenarioPlatformDriver: DeviceDriver {
     let spec: DriverSpec
     let supplies: Locked<[String: String]>
@@ -73,7 +73,6 @@ final class ScenarioPlatformDriver: DeviceDriver {
         if let missing = spec.needs.first(where: { available[$0] == nil }) {
             throw .deferred("supply \(missing) not found")
         }
-        if let e = spec.failProbe, let errno = Errno(name: e) { throw .failed(errno, "probe fails by design") }
         let supplies = self.supplies
         let owner = device.device.name
         try ProbeError.mapping {
@@ -85,6 +84,8 @@ final class ScenarioPlatformDriver: DeviceDriver {
                 }
             }
         }
+        // After its resources: a failing probe shows devres unwinding them, newest first.
+        if let e = spec.failProbe, let errno = Errno(name: e) { throw .failed(errno, "probe fails by design") }
     }
 }
 
