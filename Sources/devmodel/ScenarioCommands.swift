@@ -5,31 +5,11 @@ import Scenarios
 /// Exit codes of the scenario commands (sysexits where one fits).
 enum ScenarioExit {
     static let failures: Int32 = 1
-    static let invalidScenario: Int32 = 65
-    static let missingInput: Int32 = 66
     static let internalError: Int32 = 70
 }
 
 /// Loading scenario files for `run` and `check`: diagnostics on stderr, never a crash.
 enum ScenarioFiles {
-    enum LoadError: Error {
-        case missing(String)
-        case invalid(ScenarioError)
-    }
-
-    static func load(_ path: String) -> Result<Scenario, LoadError> {
-        guard let data = FileManager.default.contents(atPath: path) else { return .failure(.missing(path)) }
-        guard let text = String(data: data, encoding: .utf8) else {
-            return .failure(.invalid(ScenarioError([ScenarioDiagnostic(file: path, location: .init(line: 1, column: 1),
-                                                                       message: "not UTF-8 text")])))
-        }
-        do {
-            return .success(try ScenarioParser.parse(text, file: path))
-        } catch {
-            return .failure(.invalid(error))
-        }
-    }
-
     static func printError(_ text: String) {
         FileHandle.standardError.write(Data((text + "\n").utf8))
     }
@@ -39,14 +19,11 @@ enum ScenarioFiles {
         var out: [(String, Scenario)] = []
         var exit: Int32 = 0
         for path in paths {
-            switch load(path) {
-            case .success(let s): out.append((path, s))
-            case .failure(.missing(let p)):
-                printError("devmodel: \(p): no such file")
-                exit = max(exit, ScenarioExit.missingInput)
-            case .failure(.invalid(let e)):
-                printError(e.description)
-                exit = max(exit, ScenarioExit.invalidScenario)
+            do {
+                out.append((path, try ScenarioFile.load(path)))
+            } catch {
+                printError(error.description)
+                exit = max(exit, error.exitCode)
             }
         }
         return (out, exit)
@@ -93,10 +70,22 @@ struct Run: ParsableCommand {
     @Flag(name: .long, help: "Leave the events section out of the text report.")
     var noEvents = false
 
+    @Option(name: .long, help: "Watchdog per scenario (e.g. 500ms, 5s), overriding the file's 'timeout'.")
+    var timeout: String?
+
     func run() throws {
+        var override: UInt64?
+        if let timeout {
+            guard let ns = Durations.parse(timeout) else { throw ValidationError("--timeout: not a duration: \(timeout)") }
+            override = ns
+        }
         let (loaded, loadExit) = ScenarioFiles.loadAll(scenarios)
         if loadExit != 0 { throw ExitCode(loadExit) }
-        let results = loaded.map { ScenarioRunner.run($0.1) }
+        let results = loaded.map { _, scenario in
+            var s = scenario
+            if let override { s.timeoutNanoseconds = override }
+            return ScenarioRunner.run(s)
+        }
         if json {
             guard let text = try? ReportJSON.render(results) else { throw ExitCode(ScenarioExit.internalError) }
             print(text)
