@@ -10,8 +10,11 @@ import Subsystems
 /// ``BoardError`` naming what failed; nothing of a failed board is used. Thread-safe after
 /// build (USB device table under a lock).
 public final class ScenarioBoard: @unchecked Sendable {
+    /// The simulated hardware (platform and USB buses, `/dev`, gpiolib) the board is built on.
     public let sim: SimBoard
+    /// The kernel the board lives in.
     public var kernel: Kernel { sim.kernel }
+    /// What the board was built from.
     public let spec: BoardSpec
     let supplies = Locked<[String: String]>([:])
     private let usbDevices = Locked<[String: Device]>([:])

@@ -11,6 +11,7 @@ public struct StepExpectation: Sendable, Equatable {
     /// The step must finish at most this long after the step labelled `label` finished.
     public var within: Within?
 
+    /// `within: 50ms after LABEL`.
     public struct Within: Sendable, Equatable {
         public var nanoseconds: UInt64
         public var label: String
@@ -29,6 +30,7 @@ public struct StepExpectation: Sendable, Equatable {
         self.within = within
     }
 
+    /// True when nothing is expected of the step.
     public var isEmpty: Bool { self == StepExpectation() }
 }
 

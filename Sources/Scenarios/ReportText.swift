@@ -1,6 +1,7 @@
 /// The text rendering of a run: sections setup, steps, events, expectations, findings, and a
 /// closing `N passed, N failed` line. Deterministic apart from times (integer ns).
 public enum ReportText {
+    /// The report; `events: false` leaves out the events section (for long runs).
     public static func render(_ r: RunResult, events showEvents: Bool = true) -> String {
         var out = ["== \(r.scenario)", "", "-- setup"]
         if let e = r.setupError { out.append("  board setup failed: \(e)") }

@@ -13,7 +13,9 @@ public struct RunResult: Sendable, Codable {
     public var events: [EventRecord]
     public var durationNanoseconds: UInt64
 
+    /// Expectations that held.
     public var passed: Int { expectations.count { $0.passed } }
+    /// Expectations that did not hold.
     public var failed: Int { expectations.count { !$0.passed } }
     /// True when every expectation held and the board was built.
     public var ok: Bool { setupError == nil && failed == 0 }

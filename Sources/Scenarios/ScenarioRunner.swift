@@ -16,6 +16,8 @@ public enum ScenarioRunner {
     public static let findingKinds: Set<EventKind> = [.refMisuse, .memoryUseAfterFree, .memoryDoubleFree,
                                                       .devresWrongDevice, .revocableRevokeInsideAccess]
 
+    /// Runs `scenario` once on a fresh kernel and returns everything it found. Blocks the
+    /// caller for at most the scenario's timeout plus ~20 ms of grace per stuck actor.
     public static func run(_ scenario: Scenario) -> RunResult {
         let origin = monotonicNanoseconds()
         let kernel = Kernel()
