@@ -64,8 +64,13 @@ struct Run: ParsableCommand {
     @Argument(help: "Scenario files.")
     var scenarios: [String]
 
-    @Flag(name: .long, help: "Print one JSON document (schema devmodel/runs@1; times in integer ns).")
+    @Flag(name: .long, help: "Print one JSON document (schema devmodel/runs@1; times in integer ns). Same as --format json.")
     var json = false
+
+    enum Format: String, ExpressibleByArgument, CaseIterable { case text, json, ktap }
+
+    @Option(name: .long, help: "Output format: text, json or ktap (KTAP version 1, one subtest per scenario).")
+    var format: Format = .text
 
     @Flag(name: .long, help: "Leave the events section out of the text report.")
     var noEvents = false
@@ -86,7 +91,9 @@ struct Run: ParsableCommand {
             if let override { s.timeoutNanoseconds = override }
             return ScenarioRunner.run(s)
         }
-        if json {
+        if format == .ktap {
+            print(ReportKTAP.render(results), terminator: "")
+        } else if json || format == .json {
             guard let text = try? ReportJSON.render(results) else { throw ExitCode(ScenarioExit.internalError) }
             print(text)
         } else {
