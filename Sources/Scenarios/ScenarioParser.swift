@@ -74,7 +74,10 @@ public enum ScenarioParser {
         var scenario = Scenario(name: "")
         if let n = top["name"] { scenario.name = r.string(n, "name") ?? "" } else { r.error(root, "missing 'name'") }
         if let d = top["description"] { scenario.description = r.string(d, "description") ?? "" }
-        if let t = top["timeout"], let ns = r.duration(t, "timeout") { scenario.timeoutNanoseconds = ns }
+        if let t = top["timeout"], let ns = r.duration(t, "timeout") {
+            if ns == 0 || ns > 3_600_000_000_000 { r.error(t, "timeout must be between 1ns and 3600s") }
+            scenario.timeoutNanoseconds = ns
+        }
         if let b = top["board"] { scenario.board = BoardReader.read(b, r) }
         if let a = top["actors"] {
             scenario.actors = (r.pairs(a, "actors") ?? []).map { name, keyNode, value in
