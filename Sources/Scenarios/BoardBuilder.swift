@@ -42,8 +42,10 @@ public final class ScenarioBoard: @unchecked Sendable {
             }
             for chip in spec.gpioChips {
                 let names = chip.lineNames.joined(separator: ",")
+                let hogs = chip.hogs.map { "\($0.offset)=\($0.name)" }.joined(separator: ",")
                 let device = Device(kernel: kernel, name: chip.name, bus: sim.platform, matchIDs: ["gpio-sim"],
-                                    properties: ["ngpios": "\(chip.numLines)", "gpio-line-names": names]) { _ in }
+                                    properties: ["ngpios": "\(chip.numLines)", "gpio-line-names": names,
+                                                 "gpio-hogs": hogs]) { _ in }
                 try kernel.register(device)
             }
             for d in spec.devices {

@@ -21,7 +21,7 @@ enum BoardReader {
     }
 
     static func chip(_ node: Node, _ r: NodeReader) -> GpioChipSpec? {
-        guard let f = r.mapping(node, "a gpio chip", allowed: ["name", "num_lines", "line_names"]),
+        guard let f = r.mapping(node, "a gpio chip", allowed: ["name", "num_lines", "line_names", "hogs"]),
               let nameNode = required(f, "name", in: "a gpio chip", r), let name = r.string(nameNode, "name"),
               let linesNode = required(f, "num_lines", in: "a gpio chip", r), let lines = r.int(linesNode, "num_lines")
         else { return nil }
@@ -30,7 +30,15 @@ enum BoardReader {
         if names.count > lines, let n = f["line_names"] {
             r.error(n, "\(names.count) line names for \(lines) lines")
         }
-        return GpioChipSpec(name: name, numLines: lines, lineNames: names, location: r.location(node))
+        var hogs: [GpioHogSpec] = []
+        for h in f["hogs"].flatMap({ r.list($0, "hogs") }) ?? [] {
+            guard let hf = r.mapping(h, "a hog", allowed: ["offset", "name"]),
+                  let o = required(hf, "offset", in: "a hog", r).flatMap({ r.int($0, "offset") }) else { continue }
+            if o < 0 || o >= lines { r.error(h, "hog offset \(o) is not a line of a \(lines)-line chip") }
+            let hogName = hf["name"].flatMap { r.string($0, "name") } ?? "hog-\(o)"
+            hogs.append(GpioHogSpec(offset: o, name: hogName))
+        }
+        return GpioChipSpec(name: name, numLines: lines, lineNames: names, hogs: hogs, location: r.location(node))
     }
 
     static func usb(_ node: Node, _ r: NodeReader) -> USBDeviceSpec? {

@@ -65,12 +65,27 @@ public struct GpioChipSpec: Sendable, Equatable {
     public var numLines: Int
     /// Names of the first lines; the rest are unnamed ("").
     public var lineNames: [String]
+    /// Lines requested by the kernel itself at probe (gpio-hog), released at chip removal.
+    public var hogs: [GpioHogSpec]
     public var location: SourceLocation?
-    public init(name: String, numLines: Int, lineNames: [String] = [], location: SourceLocation? = nil) {
+    public init(name: String, numLines: Int, lineNames: [String] = [], hogs: [GpioHogSpec] = [],
+                location: SourceLocation? = nil) {
         self.name = name
         self.numLines = numLines
         self.lineNames = lineNames
+        self.hogs = hogs
         self.location = location
+    }
+}
+
+/// A hogged line: requested at probe under `name` as its consumer (gpio-sim's `hog` configfs
+/// item), so user space sees it used and gets EBUSY requesting it.
+public struct GpioHogSpec: Sendable, Equatable {
+    public var offset: Int
+    public var name: String
+    public init(offset: Int, name: String) {
+        self.offset = offset
+        self.name = name
     }
 }
 

@@ -28,6 +28,24 @@ final class ConfigurableGpioSimDriver: DeviceDriver {
             return try gpiolib.addChip(ScenarioGpioChip(label: device.device.name, lineNames: lineNames, values: values),
                                        provider: device)
         }
+        // Hogs: in-kernel consumers of their lines; put when the driver unbinds (before the
+        // chip goes: devres is newest-first).
+        let hogs = ((try? device.device.property("gpio-hogs")) ?? nil)?.split(separator: ",").compactMap { item -> (Int, String)? in
+            let parts = item.split(separator: "=", maxSplits: 1)
+            guard parts.count == 2, let offset = Int(parts[0]) else { return nil }
+            return (offset, String(parts[1]))
+        } ?? []
+        for (offset, consumer) in hogs {
+            let descriptor: GpioDescriptor
+            do {
+                descriptor = try gpiolib.getDescriptor(chip: gdev.name, offset: offset, consumer: consumer)
+            } catch {
+                throw .failed(error.errno, "gpio-hog \(consumer): \(error.message)")
+            }
+            try ProbeError.mapping {
+                try device.devres.addActionOrReset(ActionKey("gpiod_put(\(consumer))")) { try? descriptor.put() }
+            }
+        }
         try ProbeError.mapping { try device.setDriverData(gdev) }
     }
 }

@@ -95,6 +95,8 @@ import Testing
         Case(name: "timeout out of range", text: header + "timeout: 18446744073s\nactors: {}\n", line: 3, column: 10,
              message: "timeout must be between 1ns and 3600s"),
         Case(name: "duplicate actor", text: header + "actors:\n  a: []\n  a: []\n", line: 4, column: 3, message: "duplicate key a"),
+        Case(name: "hog outside the chip", text: header + "board:\n  gpio_chips:\n    - name: c\n      num_lines: 2\n      hogs: [{offset: 2}]\n actors: {}\n".replacingOccurrences(of: "\n actors", with: "\nactors"),
+             line: 7, column: 14, message: "hog offset 2 is not a line of a 2-line chip"),
         Case(name: "empty file", text: "", line: 1, column: 1, message: "empty file"),
         Case(name: "not a mapping", text: "- just\n- a list\n", line: 1, column: 1, message: "the scenario must be a mapping"),
         Case(name: "unknown link flag", text: header + board.replacingOccurrences(of: "num_lines: 4\n", with: "num_lines: 4\n  links:\n    - {supplier: gpio-sim.0, consumer: gpio-sim.0, flags: [sticky]}\n") + "actors: {}\n",
