@@ -2,10 +2,17 @@ import DriverCore
 import Instrumentation
 
 /// Turns a scenario's expectations and a run's outcomes into verdicts, each with its reason.
-enum ExpectationEvaluator {
-    static func evaluate(_ s: Scenario, result: RunResult, events: [LifetimeEvent], state: RunState) -> [ExpectationResult] {
+///
+/// Depends only on what any executor can produce — step outcomes, findings and the event
+/// records — so the threaded runner and an explorer give the same verdicts for the same
+/// outcomes. Cost: linear in steps plus events.
+public enum ExpectationEvaluator {
+    /// Every expectation of `s` (per step, then global), in scenario order.
+    public static func evaluate(_ s: Scenario, steps: [StepOutcome], findings: [Finding],
+                                events: [EventRecord]) -> [ExpectationResult] {
         var out: [ExpectationResult] = []
-        let outcomes = Dictionary(grouping: result.steps, by: \.actor)
+        let outcomes = Dictionary(grouping: steps, by: \.actor)
+        let labelled = Dictionary(steps.compactMap { o in o.label.map { ($0, o) } }, uniquingKeysWith: { a, _ in a })
         for actor in s.actors {
             for (i, step) in actor.steps.enumerated() {
                 var expect = step.expect
@@ -17,35 +24,37 @@ enum ExpectationEvaluator {
                     out.append(ExpectationResult(name: name, passed: false, detail: "the step never finished"))
                     continue
                 }
-                out += check(expect, outcome: o, name: name, state: state)
+                out += check(expect, outcome: o, name: name, labelled: labelled)
             }
         }
-        let hangs = result.findings.filter { $0.kind == "hang" }
+        let hangs = findings.filter { $0.kind == "hang" }
         if s.expect.noHang {
             out.append(ExpectationResult(name: "no_hang", passed: hangs.isEmpty,
                                          detail: hangs.isEmpty ? "every actor finished"
                                              : hangs.map { "\($0.object) \($0.detail)" }.joined(separator: "; ")))
         }
         if let wanted = s.expect.findings {
-            let n = result.findings.count
+            let n = findings.count
             out.append(ExpectationResult(name: "findings: \(wanted)", passed: n == wanted,
                                          detail: n == wanted ? "\(n) findings"
-                                             : "\(n) findings: " + result.findings.map { "\($0.kind) \($0.object)" }.joined(separator: ", ")))
+                                             : "\(n) findings: " + findings.map { "\($0.kind) \($0.object)" }.joined(separator: ", ")))
         }
         for name in s.expect.released {
-            let created = Set(events.filter { $0.kind == .deviceInitialize && $0.objectName == name }.map(\.object))
-            let released = Set(events.filter { $0.kind == .deviceRelease && $0.objectName == name }.map(\.object))
-            let ok = !created.isEmpty && created.isSubset(of: released)
+            // Objects are told apart by their `device.initialize` … `device.release` pairs.
+            let created = events.filter { $0.kind == EventKind.deviceInitialize.rawValue && $0.object == name }.count
+            let released = events.filter { $0.kind == EventKind.deviceRelease.rawValue && $0.object == name }.count
+            let ok = created > 0 && released >= created
             out.append(ExpectationResult(name: "released \(name)", passed: ok,
-                                         detail: ok ? "released" : "\(created.subtracting(released).count) of \(created.count) objects named \(name) still alive"))
+                                         detail: ok ? "released" : "\(created - released) of \(created) objects named \(name) still alive"))
         }
         if !s.expect.events.isEmpty {
-            out.append(subsequence(s.expect.events, in: result.events))
+            out.append(subsequence(s.expect.events, in: events))
         }
         return out
     }
 
-    static func check(_ e: StepExpectation, outcome o: StepOutcome, name: String, state: RunState) -> [ExpectationResult] {
+    static func check(_ e: StepExpectation, outcome o: StepOutcome, name: String,
+                      labelled: [String: StepOutcome]) -> [ExpectationResult] {
         var out: [ExpectationResult] = []
         let got = o.errno ?? "OK"
         if let want = e.errno {
@@ -71,7 +80,8 @@ enum ExpectationEvaluator {
             // Passes when the step ended after the labelled step began (it may be woken by it,
             // before it returns) and no later than `w` after the labelled step ended.
             let name = "\(name) within \(Durations.render(w.nanoseconds)) after \(w.label)"
-            if let begin = state.startTime(of: w.label), let ref = state.completion(of: w.label), let end = o.endNanoseconds {
+            if let l = labelled[w.label], l.finished, let ref = l.endNanoseconds, let end = o.endNanoseconds {
+                let begin = l.startNanoseconds
                 let ok = end >= begin && end <= ref &+ w.nanoseconds
                 let detail = end >= ref ? "finished \(end - ref) ns after \(w.label) returned"
                     : end >= begin ? "finished while \(w.label) ran, \(ref - end) ns before it returned"

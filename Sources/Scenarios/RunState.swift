@@ -5,7 +5,7 @@ import Instrumentation
 /// The shared state of one run: labels reached, who is blocked where, open handles, and the
 /// watchdog's abort flag. One condition variable; every wait on it is bounded by the run's
 /// deadline, so nothing here can hang the runner.
-final class RunState: @unchecked Sendable {
+final class RunState: StepEnvironment, @unchecked Sendable {
     private let condition = NSCondition()
     private var completed: [String: UInt64] = [:]
     private var started: [String: UInt64] = [:]
@@ -77,7 +77,8 @@ final class RunState: @unchecked Sendable {
     }
 
     /// Waits until `label` is blocked; false if it finished without blocking, or on abort.
-    func waitBlocked(_ label: String) -> Bool {
+    /// (Labels are unique per scenario, so the actor is implied.)
+    func waitBlocked(actor: String, label: String) -> Bool {
         waitUntil {
             if self.blockedLabels.contains(label) { return true }
             if self.completed[label] != nil { return false }

@@ -84,7 +84,8 @@ public enum ScenarioRunner {
         result.findings = all.filter { findingKinds.contains($0.kind) }.map {
             Finding(kind: $0.kind.rawValue, object: $0.objectName, detail: $0.detail, site: $0.site.description)
         } + result.findings
-        result.expectations = ExpectationEvaluator.evaluate(scenario, result: result, events: all, state: state)
+        result.expectations = ExpectationEvaluator.evaluate(scenario, steps: result.steps, findings: result.findings,
+                                                            events: result.events)
         return result
     }
 
@@ -106,7 +107,7 @@ public enum ScenarioRunner {
     static func runActor(_ actor: ActorSpec, board: ScenarioBoard, state: RunState,
                          outcomes: Locked<[String: [StepOutcome]]>) {
         let controller = ActorController(actor: actor.name, state: state)
-        let executor = StepExecutor(board: board, state: state, actor: actor.name)
+        let executor = StepExecutor(board: board, environment: state)
         for (index, step) in actor.steps.enumerated() {
             if state.aborted { return }
             var outcome = StepOutcome(actor: actor.name, index: index, label: step.label, action: step.action.summary,

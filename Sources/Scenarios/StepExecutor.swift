@@ -4,21 +4,41 @@ import Instrumentation
 import Subsystems
 
 /// What a step did: an errno (nil on success), a value, poll bits.
-struct StepEffect {
-    var errno: Errno?
-    var message: String?
-    var returns: ScenarioValue?
-    var revents: PollEvents?
+public struct StepEffect: Sendable {
+    public var errno: Errno?
+    public var message: String?
+    public var returns: ScenarioValue?
+    public var revents: PollEvents?
 }
 
-/// Performs one action against the board, on the calling (actor) thread. Never throws:
-/// every failure is an errno in the effect, the way a system call reports it.
-struct StepExecutor {
-    let board: ScenarioBoard
-    let state: RunState
-    let actor: String
+/// What steps need from whoever schedules them: the run's file handles, sleeping, and the
+/// `wait: {actor, blocked_in}` synchronisation. The threaded runner's state implements it;
+/// an explorer that orders steps itself implements it with its own notion of "blocked".
+public protocol StepEnvironment: AnyObject, Sendable {
+    func handle(_ name: String) -> OpenFile?
+    func setHandle(_ name: String, _ file: OpenFile)
+    /// A `sleep` step (may end early when the run is stopped).
+    func sleep(nanoseconds: UInt64)
+    /// Returns once `actor` is blocked in its step labelled `label`: true, or false if it
+    /// finished that step without blocking or the run was stopped.
+    func waitBlocked(actor: String, label: String) -> Bool
+}
 
-    func perform(_ step: StepSpec, markBlocked: () -> Void) -> StepEffect {
+/// Performs one action against the board, on the calling thread. Never throws: every
+/// failure is an errno in the effect, the way a system call reports it. Reusable by any
+/// scheduler (the threaded runner, the explorer): it knows nothing of threads.
+public struct StepExecutor: Sendable {
+    public let board: ScenarioBoard
+    public let environment: any StepEnvironment
+
+    public init(board: ScenarioBoard, environment: any StepEnvironment) {
+        self.board = board
+        self.environment = environment
+    }
+
+    /// Runs `step`. `markBlocked` is called when a timed poll is about to sleep (timed waits
+    /// are not announced to execution controllers, see the runner).
+    public func perform(_ step: StepSpec, markBlocked: () -> Void) -> StepEffect {
         do {
             return try run(step, markBlocked: markBlocked)
         } catch let e as FileError {
@@ -33,7 +53,7 @@ struct StepExecutor {
     }
 
     private func file(_ name: String) throws(FileError) -> OpenFile {
-        guard let f = state.handle(name) else { throw FileError(.EBADF, "no open file '\(name)' (not opened yet)") }
+        guard let f = environment.handle(name) else { throw FileError(.EBADF, "no open file '\(name)' (not opened yet)") }
         return f
     }
 
@@ -47,11 +67,11 @@ struct StepExecutor {
         switch step.action {
         case .open(let path, let nb):
             let f = try board.sim.dev.open(path, nonblocking: nb)
-            if let h = step.definedHandle { state.setHandle(h, f) }
+            if let h = step.definedHandle { environment.setHandle(h, f) }
         case .requestLines(let name, let offsets, let consumer, let output, let edges):
             let request = GpioGetLineRequest(offsets: offsets, consumer: consumer, output: output, edgeDetection: edges)
             let f = try file(name).ioctl(request)
-            state.setHandle(step.handle ?? "\(name).lines", f)
+            environment.setHandle(step.handle ?? "\(name).lines", f)
         case .read(let name):
             let events = try file(name).readEdgeEvents()
             effect.returns = .int(events.count)
@@ -78,7 +98,7 @@ struct StepExecutor {
         case .close(let name):
             try file(name).close()
         case .sleep(let ns):
-            state.sleep(nanoseconds: ns)
+            environment.sleep(nanoseconds: ns)
         case .bind(let d, let driver):
             try board.kernel.bind(try device(d), to: driver)
         case .unbind(let d):
@@ -96,8 +116,7 @@ struct StepExecutor {
             guard let gdev = try d.driverData(as: GpioDevice.self) else { throw FileError.noDevice(chip) }
             gdev.reportEdge(offset: offset, rising: rising)
         case .wait(let other, let label):
-            _ = other
-            guard state.waitBlocked(label) else {
+            guard environment.waitBlocked(actor: other, label: label) else {
                 throw FileError(.ETIMEDOUT, "\(other) never blocked in '\(label)'")
             }
         }
