@@ -15,12 +15,20 @@ struct Tree: ParsableCommand {
     @Argument(help: "A scenario file.")
     var scenario: String
 
+    enum Format: String, ExpressibleByArgument, CaseIterable { case text, dot }
+
+    @Option(name: .long, help: "text, or dot (Graphviz: parent -> child solid, links dashed with their state).")
+    var format: Format = .text
+
     func run() throws {
         let (loaded, exit) = ScenarioFiles.loadAll([scenario])
         guard exit == 0, let s = loaded.first?.1 else { throw ExitCode(exit) }
         do {
             let board = try ScenarioBoard.build(s.board)
-            print(TreeText.lines(board.kernel, devres: true).joined(separator: "\n"))
+            switch format {
+            case .text: print(TreeText.lines(board.kernel, devres: true).joined(separator: "\n"))
+            case .dot: print(TreeDOT.render(board.kernel, name: s.name), terminator: "")
+            }
         } catch {
             ScenarioFiles.printError("devmodel: \(scenario): \(error.message)")
             throw ExitCode(ScenarioExit.internalError)

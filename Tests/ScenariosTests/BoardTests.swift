@@ -37,3 +37,25 @@ import Testing
         #expect(throws: ScenarioBoard.BoardError.self) { try ScenarioBoard.build(spec) }
     }
 }
+
+@Suite struct TreeDOTTests {
+    @Test func dotHasNodesEdgesAndDashedLinks() throws {
+        let s = try Examples.load(Examples.directory.appendingPathComponent("device-links.yaml"))
+        let board = try ScenarioBoard.build(s.board)
+        let dot = TreeDOT.render(board.kernel, name: s.name)
+        #expect(dot.hasPrefix("digraph \"device-links\" {\n"))
+        #expect(dot.hasSuffix("}\n"))
+        #expect(dot.contains("  \"clkctrl.0\" [label=\"clkctrl.0\\nplatform bound\\ndriver=clkctrl\", fillcolor=\"palegreen\"];"))
+        #expect(dot.contains("  \"clkctrl.0\" -> \"display.0\" [style=dashed, label=\"active\"];"))
+        // Balanced quotes on every line (a DOT syntax slip shows here first).
+        for line in dot.split(separator: "\n") {
+            #expect(line.replacingOccurrences(of: "\\\"", with: "").count { $0 == "\"" } % 2 == 0, "\(line)")
+        }
+    }
+
+    @Test func usbSubtreeIsSolidParentEdges() throws {
+        let board = try ScenarioBoard.build(BoardSpec(usbDevices: [USBDeviceSpec(port: "1-1", interfaces: ["serial"])]))
+        let dot = TreeDOT.render(board.kernel)
+        #expect(dot.contains("  \"usb1-1\" -> \"1-1:1.0\";"))
+    }
+}
