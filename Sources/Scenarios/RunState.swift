@@ -8,7 +8,6 @@ import Instrumentation
 final class RunState: StepEnvironment, @unchecked Sendable {
     private let condition = NSCondition()
     private var completed: [String: UInt64] = [:]
-    private var started: [String: UInt64] = [:]
     private var blockedLabels: Set<String> = []
     private var currentStep: [String: (index: Int, label: String?)] = [:]
     private var stepBlocked: [String: Bool] = [:]
@@ -39,7 +38,6 @@ final class RunState: StepEnvironment, @unchecked Sendable {
     func begin(actor: String, index: Int, label: String?) {
         locked {
             currentStep[actor] = (index, label)
-            if let label { started[label] = now() }
             stepBlocked[actor] = false
         }
     }
@@ -63,11 +61,7 @@ final class RunState: StepEnvironment, @unchecked Sendable {
         }
     }
 
-    func completion(of label: String) -> UInt64? { locked { completed[label] } }
-    func startTime(of label: String) -> UInt64? { locked { started[label] } }
 
-    /// Where each actor is (for hang reports).
-    func positions() -> [String: (index: Int, label: String?)] { locked { currentStep } }
 
     // MARK: Waiting
 
