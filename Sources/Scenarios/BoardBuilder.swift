@@ -1,0 +1,100 @@
+import CharDev
+import DriverCore
+import Instrumentation
+import SimHardware
+import Subsystems
+
+/// A scenario's board, built on a fresh ``Kernel``: the objects steps act on.
+///
+/// Guarantee: ``build(_:kernel:)`` either builds the whole board or throws a
+/// ``BoardError`` naming what failed; nothing of a failed board is used. Thread-safe after
+/// build (USB device table under a lock).
+public final class ScenarioBoard: @unchecked Sendable {
+    /// The simulated hardware (platform and USB buses, `/dev`, gpiolib) the board is built on.
+    public let sim: SimBoard
+    /// The kernel the board lives in.
+    public var kernel: Kernel { sim.kernel }
+    /// What the board was built from.
+    public let spec: BoardSpec
+    let supplies = Locked<[String: String]>([:])
+    private let usbDevices = Locked<[String: Device]>([:])
+
+    /// A board that could not be built.
+    public struct BoardError: Error, CustomStringConvertible, Sendable {
+        public let message: String
+        public var description: String { message }
+    }
+
+    init(sim: SimBoard, spec: BoardSpec) {
+        self.sim = sim
+        self.spec = spec
+    }
+
+    /// Builds `spec` on `kernel`: drivers, gpio chips, platform devices, USB devices, links.
+    public static func build(_ spec: BoardSpec, kernel: Kernel = Kernel()) throws(BoardError) -> ScenarioBoard {
+        do {
+            let sim = try SimBoard(kernel: kernel)
+            let board = ScenarioBoard(sim: sim, spec: spec)
+            try kernel.registerDriver(ConfigurableGpioSimDriver(gpiolib: sim.gpio), on: sim.platform)
+            try kernel.registerDriver(ScenarioUSBDriver(board: sim), on: sim.usb.bus)
+            for d in spec.drivers {
+                try kernel.registerDriver(ScenarioPlatformDriver(spec: d, supplies: board.supplies), on: sim.platform)
+            }
+            for chip in spec.gpioChips {
+                let names = chip.lineNames.joined(separator: ",")
+                let hogs = chip.hogs.map { "\($0.offset)=\($0.name)" }.joined(separator: ",")
+                let device = Device(kernel: kernel, name: chip.name, bus: sim.platform, matchIDs: ["gpio-sim"],
+                                    properties: ["ngpios": "\(chip.numLines)", "gpio-line-names": names,
+                                                 "gpio-hogs": hogs]) { _ in }
+                try kernel.register(device)
+            }
+            for d in spec.devices {
+                let device = Device(kernel: kernel, name: d.name, bus: sim.platform,
+                                    matchName: d.name.split(separator: ".").first.map(String.init),
+                                    matchIDs: d.compatible) { _ in }
+                if let o = d.driverOverride { try kernel.setDriverOverride(device, o) }
+                try kernel.register(device)
+            }
+            for u in spec.usbDevices where u.plugged { try board.plug(u.port) }
+            for l in spec.links {
+                guard let s = kernel.device(named: l.supplier), let c = kernel.device(named: l.consumer) else {
+                    throw BoardError(message: "link \(l.supplier) -> \(l.consumer): device not present")
+                }
+                var flags: DeviceLinkFlags = []
+                for f in l.flags {
+                    switch f {
+                    case "stateless": flags.insert(.stateless)
+                    case "autoremove_consumer": flags.insert(.autoremoveConsumer)
+                    case "autoprobe_consumer": flags.insert(.autoprobeConsumer)
+                    default: flags.insert(.autoremoveSupplier)
+                    }
+                }
+                try kernel.addLink(supplier: s, consumer: c, flags: flags)
+            }
+            return board
+        } catch let error as BoardError {
+            throw error
+        } catch {
+            throw BoardError(message: "board setup failed: \(error)")
+        }
+    }
+
+    /// Plugs the USB device of `port` (as the board declared it).
+    public func plug(_ port: String) throws(BoardError) {
+        guard let u = spec.usbDevices.first(where: { $0.port == port }) else {
+            throw BoardError(message: "no usb device on port \(port)")
+        }
+        do {
+            let device = try sim.usb.plug(port: port, interfaces: u.interfaces)
+            usbDevices.withLock { $0[port] = device }
+        } catch {
+            throw BoardError(message: "plug \(port): \(error)")
+        }
+    }
+
+    /// The device currently plugged into `port`, if any.
+    public func usbDevice(_ port: String) -> Device? { usbDevices.withLock { $0[port] } }
+
+    /// Forgets the device of `port` and returns it (for unplug).
+    func takeUSBDevice(_ port: String) -> Device? { usbDevices.withLock { $0.removeValue(forKey: port) } }
+}

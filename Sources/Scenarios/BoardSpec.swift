@@ -1,0 +1,166 @@
+/// The simulated hardware of a scenario, built on a fresh kernel before any actor runs.
+///
+/// Registration order: drivers, then gpio-sim chips (each a platform device probed by the
+/// built-in configurable `gpio-sim` driver, so the n-th chip is `/dev/gpiochip<n>`), platform
+/// devices, USB-like devices, then device links. Kinds added later (I2C adapters, SPI,
+/// watchdog, misc) become new arrays here and new ``DeviceKind`` cases.
+public struct BoardSpec: Sendable, Equatable {
+    public var gpioChips: [GpioChipSpec]
+    public var usbDevices: [USBDeviceSpec]
+    public var drivers: [DriverSpec]
+    public var devices: [PlatformDeviceSpec]
+    public var links: [LinkSpec]
+
+    public init(gpioChips: [GpioChipSpec] = [], usbDevices: [USBDeviceSpec] = [], drivers: [DriverSpec] = [],
+                devices: [PlatformDeviceSpec] = [], links: [LinkSpec] = []) {
+        self.gpioChips = gpioChips
+        self.usbDevices = usbDevices
+        self.drivers = drivers
+        self.devices = devices
+        self.links = links
+    }
+
+    /// Every device name the board declares, with its kind.
+    public var deviceKinds: [String: DeviceKind] {
+        var kinds: [String: DeviceKind] = [:]
+        for c in gpioChips { kinds[c.name] = .gpioChip }
+        for d in devices { kinds[d.name] = .platform }
+        for u in usbDevices {
+            kinds[u.deviceName] = .usbDevice
+            for i in u.interfaceNames { kinds[i] = .usbInterface }
+        }
+        return kinds
+    }
+
+    /// Driver names a `bind`/`driver_override` may name: the board's plus the built-in ones.
+    public var driverNames: Set<String> { Set(drivers.map(\.name) + BuiltinDrivers.names) }
+
+    /// `/dev` node names the board publishes at setup: `gpiochip0…` for the gpio-sim chips in
+    /// order, then one per `gpio` interface of each plugged USB device.
+    public var nodeNames: [String] {
+        let usbChips = usbDevices.filter(\.plugged).reduce(0) { $0 + $1.interfaces.count { $0 == "gpio" } }
+        return (0..<(gpioChips.count + usbChips)).map { "gpiochip\($0)" }
+    }
+}
+
+/// The kinds of board device, for validation and reports.
+public enum DeviceKind: String, Sendable, Equatable {
+    case gpioChip = "gpio-chip"
+    case platform
+    case usbDevice = "usb-device"
+    case usbInterface = "usb-interface"
+}
+
+/// The drivers every scenario board has.
+public enum BuiltinDrivers {
+    public static let gpioSim = "gpio-sim"
+    public static let usb = "usb"
+    public static let names = [gpioSim, usb]
+}
+
+/// A gpio-sim style chip (`configfs` gpio-sim: a bank with `num_lines` and line names).
+public struct GpioChipSpec: Sendable, Equatable {
+    /// The platform device's name ("gpio-sim.0").
+    public var name: String
+    public var numLines: Int
+    /// Names of the first lines; the rest are unnamed ("").
+    public var lineNames: [String]
+    /// Lines requested by the kernel itself at probe (gpio-hog), released at chip removal.
+    public var hogs: [GpioHogSpec]
+    public var location: SourceLocation?
+    public init(name: String, numLines: Int, lineNames: [String] = [], hogs: [GpioHogSpec] = [],
+                location: SourceLocation? = nil) {
+        self.name = name
+        self.numLines = numLines
+        self.lineNames = lineNames
+        self.hogs = hogs
+        self.location = location
+    }
+}
+
+/// A hogged line: requested at probe under `name` as its consumer (gpio-sim's `hog` configfs
+/// item), so user space sees it used and gets EBUSY requesting it.
+public struct GpioHogSpec: Sendable, Equatable {
+    public var offset: Int
+    public var name: String
+    public init(offset: Int, name: String) {
+        self.offset = offset
+        self.name = name
+    }
+}
+
+/// A hot-pluggable USB-like device on `port`, with one interface per class.
+public struct USBDeviceSpec: Sendable, Equatable {
+    public var port: String
+    public var interfaces: [String]
+    /// Plugged in before the actors start (default) or only by a `replug` step.
+    public var plugged: Bool
+    public var location: SourceLocation?
+    public init(port: String, interfaces: [String], plugged: Bool = true, location: SourceLocation? = nil) {
+        self.port = port
+        self.interfaces = interfaces
+        self.plugged = plugged
+        self.location = location
+    }
+    /// "usb1-1" for port "1-1".
+    public var deviceName: String { "usb" + port }
+    /// "1-1:1.0", … in interface order.
+    public var interfaceNames: [String] { interfaces.indices.map { "\(port):1.\($0)" } }
+}
+
+/// A platform driver whose behaviour the scenario describes.
+public struct DriverSpec: Sendable, Equatable {
+    public var name: String
+    /// Compatible strings it binds (its name always matches too).
+    public var compatible: [String]
+    /// Supplies it needs: probe defers ("supply X not found") until a bound driver provides them.
+    public var needs: [String]
+    /// Supplies it provides while bound.
+    public var provides: [String]
+    /// devres actions registered in this order at probe (released newest-first at unbind).
+    public var devres: [String]
+    /// Probe fails with this errno name.
+    public var failProbe: String?
+    public var location: SourceLocation?
+
+    public init(name: String, compatible: [String] = [], needs: [String] = [], provides: [String] = [],
+                devres: [String] = [], failProbe: String? = nil, location: SourceLocation? = nil) {
+        self.name = name
+        self.compatible = compatible
+        self.needs = needs
+        self.provides = provides
+        self.devres = devres
+        self.failProbe = failProbe
+        self.location = location
+    }
+}
+
+/// A platform device.
+public struct PlatformDeviceSpec: Sendable, Equatable {
+    public var name: String
+    public var compatible: [String]
+    public var driverOverride: String?
+    public var location: SourceLocation?
+    public init(name: String, compatible: [String] = [], driverOverride: String? = nil, location: SourceLocation? = nil) {
+        self.name = name
+        self.compatible = compatible
+        self.driverOverride = driverOverride
+        self.location = location
+    }
+}
+
+/// A managed device link supplier → consumer.
+public struct LinkSpec: Sendable, Equatable {
+    public var supplier: String
+    public var consumer: String
+    /// `stateless`, `autoremove_consumer`, `autoprobe_consumer`, `autoremove_supplier`.
+    public var flags: [String]
+    public var location: SourceLocation?
+    public static let flagNames = ["stateless", "autoremove_consumer", "autoprobe_consumer", "autoremove_supplier"]
+    public init(supplier: String, consumer: String, flags: [String] = [], location: SourceLocation? = nil) {
+        self.supplier = supplier
+        self.consumer = consumer
+        self.flags = flags
+        self.location = location
+    }
+}

@@ -1,0 +1,69 @@
+/// What a run found: per-step outcomes, expectations with verdicts, findings, events and
+/// timing (integer nanoseconds since the actors were started). Codable for `--json`.
+public struct RunResult: Sendable, Codable {
+    public var schema = "devmodel/run@1"
+    public var scenario: String
+    /// The board as built (one line per device: name, bus, state, driver).
+    public var setup: [String]
+    /// Set when the board could not be built: nothing ran.
+    public var setupError: String?
+    public var steps: [StepOutcome]
+    public var expectations: [ExpectationResult]
+    public var findings: [Finding]
+    public var events: [EventRecord]
+    public var durationNanoseconds: UInt64
+
+    /// Expectations that held.
+    public var passed: Int { expectations.count { $0.passed } }
+    /// Expectations that did not hold.
+    public var failed: Int { expectations.count { !$0.passed } }
+    /// True when every expectation held and the board was built.
+    public var ok: Bool { setupError == nil && failed == 0 }
+}
+
+/// One executed (or never finished) step.
+public struct StepOutcome: Sendable, Codable {
+    public var actor: String
+    public var index: Int
+    public var label: String?
+    public var action: String
+    /// The errno name, nil on success.
+    public var errno: String?
+    public var message: String?
+    public var returns: ScenarioValue?
+    public var revents: [String]?
+    public var blocked: Bool
+    public var startNanoseconds: UInt64
+    public var endNanoseconds: UInt64?
+    /// False when the watchdog fired while the step was running (or before it started).
+    public var finished: Bool
+}
+
+/// One expectation and its verdict.
+public struct ExpectationResult: Sendable, Codable {
+    /// Where it comes from: `reader[blocked-read] errno` or `global no_hang`.
+    public var name: String
+    public var passed: Bool
+    /// Why it failed (or what was seen, when it passed).
+    public var detail: String
+}
+
+/// Something the model reports as a bug, whatever the expectations say.
+public struct Finding: Sendable, Codable {
+    public var kind: String
+    public var object: String
+    public var detail: String
+    public var site: String
+}
+
+/// An event of the run, for reports.
+public struct EventRecord: Sendable, Codable {
+    public var sequence: UInt64
+    public var timeNanoseconds: UInt64
+    public var kind: String
+    public var object: String
+    public var detail: String
+    public var site: String
+    /// The actor whose thread emitted it, or nil (setup, kernel threads).
+    public var actor: String?
+}

@@ -1,0 +1,92 @@
+import Yams
+
+/// Reads scenario files: YAML, or JSON (a subset of YAML, so one parser gives marks for both).
+///
+/// Guarantee: either a complete, validated ``Scenario`` or a ``ScenarioError`` listing every
+/// problem with its `file:line:col` — never a partial scenario, never a crash on bad input.
+/// Cost: linear in the file.
+public enum ScenarioParser {
+    static let topKeys = ["schema", "name", "description", "board", "actors", "expect", "timeout"]
+
+    /// Parses and validates `text`; `file` is used in diagnostics only.
+    public static func parse(_ text: String, file: String) throws(ScenarioError) -> Scenario {
+        let reader = NodeReader(file: file, text: text)
+        let root: Node
+        do {
+            guard let composed = try Yams.compose(yaml: text) else {
+                throw ScenarioError([ScenarioDiagnostic(file: file, location: SourceLocation(line: 1, column: 1),
+                                                        message: "empty file: expected a scenario mapping")])
+            }
+            root = composed
+        } catch let error as ScenarioError {
+            throw error
+        } catch {
+            throw ScenarioError([syntaxDiagnostic(error, file: file, reader: reader)])
+        }
+        let scenario = read(root, reader)
+        guard reader.diagnostics.isEmpty, let scenario else { throw ScenarioError(sorted(reader.diagnostics)) }
+        let problems = ScenarioValidator.validate(scenario, file: file, lines: reader.lines)
+        guard problems.isEmpty else { throw ScenarioError(sorted(problems)) }
+        return scenario
+    }
+
+    /// The document as plain values (no scenario checks): for schema validation and tools.
+    /// Nil when the text is not YAML/JSON.
+    public static func documentValue(_ text: String) -> ScenarioValue? {
+        guard let root = try? Yams.compose(yaml: text) else { return nil }
+        return NodeReader(file: "", text: text).value(root)
+    }
+
+    static func sorted(_ d: [ScenarioDiagnostic]) -> [ScenarioDiagnostic] {
+        d.sorted { ($0.location.line, $0.location.column) < ($1.location.line, $1.location.column) }
+    }
+
+    static func syntaxDiagnostic(_ error: any Error, file: String, reader: NodeReader) -> ScenarioDiagnostic {
+        var location = SourceLocation(line: 1, column: 1)
+        var message = "not valid YAML or JSON"
+        if let y = error as? YamlError {
+            switch y {
+            case .scanner(_, let problem, let mark, _), .parser(_, let problem, let mark, _),
+                 .composer(_, let problem, let mark, _):
+                location = SourceLocation(line: mark.line, column: mark.column)
+                message = "syntax error: \(problem)"
+            case .duplicatedKeysInMapping(let duplicates, let context):
+                location = SourceLocation(line: context.mark.line, column: context.mark.column)
+                message = "duplicate key \(duplicates.joined(separator: ", ")) in mapping"
+            default:
+                message = "syntax error: \(y)"
+            }
+        }
+        let idx = location.line - 1
+        let line = idx >= 0 && idx < reader.lines.count ? String(reader.lines[idx]).trimmingTrailingWhitespace() : ""
+        return ScenarioDiagnostic(file: reader.file, location: location, message: message, sourceLine: line)
+    }
+
+    static func read(_ root: Node, _ r: NodeReader) -> Scenario? {
+        guard let top = r.mapping(root, "the scenario", allowed: topKeys) else { return nil }
+        guard let schemaNode = top["schema"] else {
+            r.error(root, "missing 'schema: \(ScenarioSchema.current)' line")
+            return nil
+        }
+        if let schema = r.string(schemaNode, "schema"), schema != ScenarioSchema.current {
+            r.error(schemaNode, "unsupported schema '\(schema)'; expected '\(ScenarioSchema.current)'")
+        }
+        var scenario = Scenario(name: "")
+        if let n = top["name"] { scenario.name = r.string(n, "name") ?? "" } else { r.error(root, "missing 'name'") }
+        if let d = top["description"] { scenario.description = r.string(d, "description") ?? "" }
+        if let t = top["timeout"], let ns = r.duration(t, "timeout") {
+            if ns == 0 || ns > 3_600_000_000_000 { r.error(t, "timeout must be between 1ns and 3600s") }
+            scenario.timeoutNanoseconds = ns
+        }
+        if let b = top["board"] { scenario.board = BoardReader.read(b, r) }
+        if let a = top["actors"] {
+            scenario.actors = (r.pairs(a, "actors") ?? []).map { name, keyNode, value in
+                ActorSpec(name: name, steps: StepReader.readSteps(value, actor: name, r), location: r.location(keyNode))
+            }
+        } else {
+            r.error(root, "missing 'actors'")
+        }
+        if let e = top["expect"] { scenario.expect = ExpectReader.readGlobal(e, r) }
+        return scenario
+    }
+}

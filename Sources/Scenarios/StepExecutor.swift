@@ -1,0 +1,142 @@
+import CharDev
+import DriverCore
+import Instrumentation
+import Subsystems
+
+/// What a step did: an errno (nil on success), a value, poll bits.
+public struct StepEffect: Sendable {
+    public var errno: Errno?
+    public var message: String?
+    public var returns: ScenarioValue?
+    public var revents: PollEvents?
+}
+
+/// What steps need from whoever schedules them: the run's file handles, sleeping, and the
+/// `wait: {actor, blocked_in}` synchronisation. The threaded runner's state implements it;
+/// an explorer that orders steps itself implements it with its own notion of "blocked".
+public protocol StepEnvironment: AnyObject, Sendable {
+    func handle(_ name: String) -> OpenFile?
+    func setHandle(_ name: String, _ file: OpenFile)
+    /// A `sleep` step (may end early when the run is stopped).
+    func sleep(nanoseconds: UInt64)
+    /// Returns once `actor` is blocked in its step labelled `label`: true, or false if it
+    /// finished that step without blocking or the run was stopped.
+    func waitBlocked(actor: String, label: String) -> Bool
+}
+
+/// Performs one action against the board, on the calling thread. Never throws: every
+/// failure is an errno in the effect, the way a system call reports it. Reusable by any
+/// scheduler (the threaded runner, the explorer): it knows nothing of threads.
+public struct StepExecutor: Sendable {
+    public let board: ScenarioBoard
+    public let environment: any StepEnvironment
+
+    public init(board: ScenarioBoard, environment: any StepEnvironment) {
+        self.board = board
+        self.environment = environment
+    }
+
+    /// Runs `step`. `markBlocked` is called when a timed poll is about to sleep (timed waits
+    /// are not announced to execution controllers, see the runner).
+    public func perform(_ step: StepSpec, markBlocked: () -> Void) -> StepEffect {
+        do {
+            return try run(step, markBlocked: markBlocked)
+        } catch let e as FileError {
+            return StepEffect(errno: e.errno, message: e.message)
+        } catch let e as DriverCoreError {
+            return StepEffect(errno: e.errno, message: e.message)
+        } catch let e as ScenarioBoard.BoardError {
+            return StepEffect(errno: .EIO, message: e.message)
+        } catch {
+            return StepEffect(errno: .EIO, message: "\(error)")
+        }
+    }
+
+    private func file(_ name: String) throws(FileError) -> OpenFile {
+        guard let f = environment.handle(name) else { throw FileError(.EBADF, "no open file '\(name)' (not opened yet)") }
+        return f
+    }
+
+    private func device(_ name: String) throws(FileError) -> Device {
+        guard let d = board.kernel.device(named: name) else { throw FileError(.ENODEV, "\(name): no such device") }
+        return d
+    }
+
+    private func run(_ step: StepSpec, markBlocked: () -> Void) throws -> StepEffect {
+        var effect = StepEffect()
+        switch step.action {
+        case .open(let path, let nb):
+            let f = try board.sim.dev.open(path, nonblocking: nb)
+            if let h = step.definedHandle { environment.setHandle(h, f) }
+        case .requestLines(let name, let offsets, let consumer, let output, let edges):
+            let request = GpioGetLineRequest(offsets: offsets, consumer: consumer, output: output, edgeDetection: edges)
+            let f = try file(name).ioctl(request)
+            environment.setHandle(step.handle ?? "\(name).lines", f)
+        case .read(let name):
+            let events = try file(name).readEdgeEvents()
+            effect.returns = .int(events.count)
+        case .poll(let name, let timeout):
+            let f = try file(name)
+            if let timeout, timeout > 0 {
+                // Timed waits do not sleep under an execution controller, so the runner runs
+                // this step without one: probe first, and a probe that finds nothing ready
+                // means the poll is about to sleep (what `blocks:` and `wait:` need).
+                let ready = f.poll([.in], timeout: 0)
+                if !ready.isEmpty {
+                    effect.revents = ready
+                } else {
+                    markBlocked()
+                    effect.revents = f.poll([.in], timeout: timeout)
+                }
+            } else {
+                effect.revents = f.poll([.in], timeout: timeout)
+            }
+        case .ioctl(let name, let request):
+            effect.returns = try ioctl(try file(name), request)
+        case .write(let name, let data):
+            effect.returns = .int(try file(name).write(Array(data.utf8)))
+        case .close(let name):
+            try file(name).close()
+        case .sleep(let ns):
+            environment.sleep(nanoseconds: ns)
+        case .bind(let d, let driver):
+            try board.kernel.bind(try device(d), to: driver)
+        case .unbind(let d):
+            try board.kernel.unbind(try device(d))
+        case .driverOverride(let d, let driver):
+            try board.kernel.setDriverOverride(try device(d), driver)
+        case .unplug(let port):
+            guard let d = board.takeUSBDevice(port) else { throw FileError(.ENODEV, "nothing plugged into \(port)") }
+            try board.sim.usb.unplug(d)
+        case .replug(let port):
+            guard board.usbDevice(port) == nil else { throw FileError(.EBUSY, "\(port) is already plugged") }
+            try board.plug(port)
+        case .edge(let chip, let offset, let rising):
+            let d = try device(chip)
+            guard let gdev = try d.driverData(as: GpioDevice.self) else { throw FileError.noDevice(chip) }
+            gdev.reportEdge(offset: offset, rising: rising)
+        case .wait(let other, let label):
+            guard environment.waitBlocked(actor: other, label: label) else {
+                throw FileError(.ETIMEDOUT, "\(other) never blocked in '\(label)'")
+            }
+        }
+        return effect
+    }
+
+    private func ioctl(_ f: OpenFile, _ request: IoctlSpec) throws(FileError) -> ScenarioValue? {
+        switch request {
+        case .chipInfo:
+            let info = try f.ioctl(GpioGetChipInfo())
+            return .map(["name": .string(info.name), "label": .string(info.label), "lines": .int(info.lines)])
+        case .lineInfo(let offset):
+            let info = try f.ioctl(GpioGetLineInfo(offset: offset))
+            return .map(["offset": .int(info.offset), "name": .string(info.name),
+                         "consumer": .string(info.consumer ?? ""), "used": .bool(info.used)])
+        case .getValues:
+            return .list(try f.ioctl(GpioLineGetValues()).map { .int($0 ? 1 : 0) })
+        case .setValues(let values):
+            try f.ioctl(GpioLineSetValues(values))
+            return nil
+        }
+    }
+}

@@ -1,0 +1,111 @@
+import ArgumentParser
+import Foundation
+import Scenarios
+
+/// Exit codes of the scenario commands (sysexits where one fits).
+enum ScenarioExit {
+    static let failures: Int32 = 1
+    static let internalError: Int32 = 70
+}
+
+/// Loading scenario files for `run` and `check`: diagnostics on stderr, never a crash.
+enum ScenarioFiles {
+    static func printError(_ text: String) {
+        FileHandle.standardError.write(Data((text + "\n").utf8))
+    }
+
+    /// Loads every file; prints problems; returns the scenarios and the worst exit code so far.
+    static func loadAll(_ paths: [String]) -> (scenarios: [(String, Scenario)], exit: Int32) {
+        var out: [(String, Scenario)] = []
+        var exit: Int32 = 0
+        for path in paths {
+            do {
+                out.append((path, try ScenarioFile.load(path)))
+            } catch {
+                printError(error.description)
+                exit = max(exit, error.exitCode)
+            }
+        }
+        return (out, exit)
+    }
+}
+
+/// `devmodel check SCENARIO…`: validates files without running them.
+struct Check: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Validate scenario files without running them.",
+        discussion: """
+        Every problem is printed as file:line:col: error: message, with the offending line. \
+        Exit status: 0 all valid, 65 some file is not a valid scenario, 66 some file is missing.
+        """)
+
+    @Argument(help: "Scenario files (YAML or JSON with 'schema: devmodel/scenario@1').")
+    var scenarios: [String]
+
+    func run() throws {
+        let (loaded, exit) = ScenarioFiles.loadAll(scenarios)
+        for (path, s) in loaded { print("\(path): ok (\(s.name): \(s.actors.count) actors)") }
+        if exit != 0 { throw ExitCode(exit) }
+    }
+}
+
+/// `devmodel run SCENARIO…`: runs scenarios and reports.
+struct Run: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Run scenario files against the simulated kernel and check their expectations.",
+        discussion: """
+        Each scenario builds its board on a fresh kernel and runs its actors on real threads. \
+        Text output has the sections setup, steps, events, expectations and findings and ends \
+        with 'N passed, N failed'. A hang is a finding, found by the scenario's watchdog.
+        Exit status: 0 all expectations met, 1 failures or findings, 65 invalid scenario, \
+        66 missing input, 70 internal error.
+        """)
+
+    @Argument(help: "Scenario files.")
+    var scenarios: [String]
+
+    @Flag(name: .long, help: "Print one JSON document (schema devmodel/runs@1; times in integer ns). Same as --format json.")
+    var json = false
+
+    enum Format: String, ExpressibleByArgument, CaseIterable { case text, json, ktap }
+
+    @Option(name: .long, help: "Output format: text, json or ktap (KTAP version 1, one subtest per scenario).")
+    var format: Format = .text
+
+    @Flag(name: .long, help: "Leave the events section out of the text report.")
+    var noEvents = false
+
+    @Option(name: .long, help: "Watchdog per scenario (e.g. 500ms, 5s), overriding the file's 'timeout'.")
+    var timeout: String?
+
+    func run() throws {
+        var override: UInt64?
+        if let timeout {
+            guard let ns = Durations.parse(timeout) else { throw ValidationError("--timeout: not a duration: \(timeout)") }
+            override = ns
+        }
+        let (loaded, loadExit) = ScenarioFiles.loadAll(scenarios)
+        if loadExit != 0 { throw ExitCode(loadExit) }
+        let results = loaded.map { _, scenario in
+            var s = scenario
+            if let override { s.timeoutNanoseconds = override }
+            return ScenarioRunner.run(s)
+        }
+        if format == .ktap {
+            print(ReportKTAP.render(results), terminator: "")
+        } else if json || format == .json {
+            guard let text = try? ReportJSON.render(results) else { throw ExitCode(ScenarioExit.internalError) }
+            print(text)
+        } else {
+            print(results.map { ReportText.render($0, events: !noEvents) }.joined(separator: "\n\n"))
+            if results.count > 1 {
+                print("\n\(results.reduce(0) { $0 + $1.passed }) passed, \(results.reduce(0) { $0 + $1.failed }) failed in \(results.count) scenarios")
+            }
+        }
+        // Findings fail a run unless the scenario states how many it expects (a negative control).
+        let failed = zip(loaded, results).contains { pair, result in
+            !result.ok || (!result.findings.isEmpty && pair.1.expect.findings == nil)
+        }
+        if failed { throw ExitCode(ScenarioExit.failures) }
+    }
+}

@@ -1,0 +1,79 @@
+import Foundation
+import Testing
+@testable import Scenarios
+
+/// The `devmodel run/check/tree` commands, run as the built executable (it sits next to the
+/// test bundle). Exit codes: 0 ok, 1 failures, 65 invalid scenario, 66 missing input.
+@Suite struct CLITests {
+    static var binary: URL? {
+        let candidates = [URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent(),
+                          Bundle.main.bundleURL, Bundle.main.bundleURL.deletingLastPathComponent()]
+        return candidates.map { $0.appendingPathComponent("devmodel") }
+            .first { FileManager.default.isExecutableFile(atPath: $0.path) }
+    }
+
+    static func run(_ args: [String]) throws -> (status: Int32, out: String, err: String) {
+        struct NotFound: Error {}
+        guard let executable = binary else { throw NotFound() }
+        let p = Process()
+        p.executableURL = executable
+        p.arguments = args
+        let out = Pipe(), err = Pipe()
+        p.standardOutput = out
+        p.standardError = err
+        try p.run()
+        let o = out.fileHandleForReading.readDataToEndOfFile()
+        let e = err.fileHandleForReading.readDataToEndOfFile()
+        p.waitUntilExit()
+        return (p.terminationStatus, String(decoding: o, as: UTF8.self), String(decoding: e, as: UTF8.self))
+    }
+
+    static func example(_ name: String) -> String { Examples.directory.appendingPathComponent(name).path }
+
+    static func temp(_ text: String) throws -> URL {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("cli-\(UUID().uuidString).yaml")
+        try Data(text.utf8).write(to: url)
+        return url
+    }
+
+    @Test(.enabled(if: binary != nil)) func runGreenIsExit0() throws {
+        let r = try Self.run(["run", Self.example("devres-order.yaml")])
+        #expect(r.status == 0, "\(r.err)")
+        #expect(r.out.hasSuffix("5 passed, 0 failed\n"))
+    }
+
+    @Test(.enabled(if: binary != nil)) func failingExpectationIsExit1() throws {
+        var text = try String(contentsOfFile: Self.example("devres-order.yaml"), encoding: .utf8)
+        text = text.replacingOccurrences(of: "expect: {errno: OK}", with: "expect: {errno: EBUSY}")
+        let url = try Self.temp(text)
+        defer { try? FileManager.default.removeItem(at: url) }
+        let r = try Self.run(["run", url.path])
+        #expect(r.status == 1)
+        #expect(r.out.contains("FAIL admin[step 1] errno EBUSY: got OK"))
+    }
+
+    @Test(.enabled(if: binary != nil)) func invalidIsExit65AndMissingIs66() throws {
+        let url = try Self.temp("schema: devmodel/scenario@1\nname: t\nactors:\n  a:\n    - unbind: nothing\n")
+        defer { try? FileManager.default.removeItem(at: url) }
+        let bad = try Self.run(["check", url.path])
+        #expect(bad.status == 65)
+        #expect(bad.err.hasPrefix("\(url.path):5:7: error: unknown device 'nothing'"))
+        #expect(try Self.run(["run", url.path]).status == 65)
+        #expect(try Self.run(["check", "/nonexistent.yaml"]).status == 66)
+        #expect(try Self.run(["check", Self.example("deferred-probe.yaml")]).status == 0)
+    }
+
+    @Test(.enabled(if: binary != nil)) func jsonIsOneDocument() throws {
+        let r = try Self.run(["run", "--json", Self.example("deferred-probe.yaml"), Self.example("devres-order.yaml")])
+        #expect(r.status == 0)
+        let doc = try #require(JSONSerialization.jsonObject(with: Data(r.out.utf8)) as? [String: Any])
+        #expect(doc["schema"] as? String == "devmodel/runs@1")
+        #expect((doc["runs"] as? [Any])?.count == 2)
+    }
+
+    @Test(.enabled(if: binary != nil)) func treeShowsTheBoard() throws {
+        let r = try Self.run(["tree", Self.example("device-links.yaml")])
+        #expect(r.status == 0)
+        #expect(r.out.hasSuffix("link clkctrl.0 -> display.0 [active]\n"))
+    }
+}

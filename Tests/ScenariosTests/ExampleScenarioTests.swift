@@ -1,0 +1,33 @@
+import Foundation
+import Testing
+@testable import Scenarios
+
+/// The example scenarios under `Scenarios/` at the repository root.
+enum Examples {
+    static let directory = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+        .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("Scenarios")
+
+    static var files: [URL] {
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: directory.path)) ?? []
+        return names.filter { $0.hasSuffix(".yaml") || $0.hasSuffix(".json") }.sorted()
+            .map { directory.appendingPathComponent($0) }
+    }
+
+    static func load(_ url: URL) throws -> Scenario {
+        try ScenarioParser.parse(String(contentsOf: url, encoding: .utf8), file: url.lastPathComponent)
+    }
+}
+
+@Suite struct ExampleScenarioTests {
+    @Test func thereAreExamples() { #expect(Examples.files.count >= 1) }
+
+    @Test(arguments: Examples.files.map(\.lastPathComponent))
+    func exampleRunsGreen(_ name: String) throws {
+        let scenario = try Examples.load(Examples.directory.appendingPathComponent(name))
+        let result = ScenarioRunner.run(scenario)
+        let failures = result.expectations.filter { !$0.passed }.map { "\($0.name): \($0.detail)" }
+        #expect(result.setupError == nil)
+        #expect(failures.isEmpty, "\(failures)\n\(result.steps)")
+        #expect(result.passed > 0)
+    }
+}
