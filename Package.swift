@@ -54,7 +54,7 @@ let package = Package(
         .testTarget(name: "SubsystemsTests", dependencies: ["Subsystems", "CharDev", "DriverCore", "Instrumentation", "SimHardware"]),
         .testTarget(name: "SimHardwareTests", dependencies: ["SimHardware", "DriverCore"]),
         .testTarget(name: "SanitizerTests", dependencies: ["Sanitizer", "DriverCore", "CharDev", "Subsystems", "Revocable", "Instrumentation"]),
-        .testTarget(name: "ScenariosTests", dependencies: ["Scenarios", "SimHardware", "DriverCore", "Instrumentation"]),
+        .testTarget(name: "ScenariosTests", dependencies: ["Scenarios", "SimHardware", "CharDev", "DriverCore", "Instrumentation"]),
         .testTarget(name: "DevmLintTests", dependencies: ["DevmLint"], resources: [.copy("Fixtures")]),
     ]
 )
