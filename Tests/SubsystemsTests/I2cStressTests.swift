@@ -59,15 +59,7 @@ import Instrumentation
                     }
                 }
             }
-            bodies.append {
-                // The callers must really have run against a bound adapter first.
-                waitUntil { outcomes.withLock { $0["ok"] ?? 0 } > 0 }
-                for _ in 0..<40 {
-                    try? f.kernel.unbind(f.controller)
-                    try? f.kernel.bind(f.controller, to: "sim-i2c")
-                }
-                stop.withLock { $0 = true }
-            }
+            bodies.append(rebindLoop(f.kernel, f.controller, driver: "sim-i2c", stop: stop) { outcomes.withLock { $0["ok"] ?? 0 } > 0 })
         }
         runOnThreads(bodies)
         try f.kernel.unregister(f.controller)

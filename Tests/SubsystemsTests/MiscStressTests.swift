@@ -8,14 +8,16 @@ import Instrumentation
 /// while another unbinds and rebinds in a loop: no fop reaches the driver after its unbind
 /// finished (its buffer is devres memory), every object is released exactly once.
 @Suite struct MiscStressTests {
-    @Test func callersRaceUnbindRebind() async throws {
+    @Test func callersRaceUnbindRebind() throws {
         let f = try MiscFixture(controllers: ["ctl-a", "ctl-b"], keeping: [.memoryUseAfterFree, .cdevRegister, .deviceRelease])
         let stop = Locked(false)
         let outcomes = Locked<[String: Int]>([:])
         let shared = try f.dev.open("ctl-a-misc", nonblocking: true)
-        await withTaskGroup(of: Void.self) { group in
+        // OS threads: a 2-thread cooperative pool could starve the unbinder.
+        var bodies: [@Sendable () -> Void] = []
+        do {
             for t in 0..<3 {
-                group.addTask {
+                bodies.append {
                     var rounds = 0
                     while !stop.withLock({ $0 }) && rounds < 20_000 {
                         rounds += 1
@@ -40,7 +42,8 @@ import Instrumentation
                     }
                 }
             }
-            group.addTask {
+            bodies.append {
+                waitUntil { outcomes.withLock { $0["ok"] ?? 0 } > 0 }
                 for i in 0..<40 {
                     let ctl = f.controllers[i % 2]
                     try? f.kernel.unbind(ctl)
@@ -49,6 +52,7 @@ import Instrumentation
                 stop.withLock { $0 = true }
             }
         }
+        runOnThreads(bodies)
         #expect(throws: FileError(.ENODEV, "")) { try shared.write([0]) }   // its device was unbound
         try shared.close()
         for ctl in f.controllers { try f.kernel.unregister(ctl) }

@@ -41,14 +41,7 @@ import Instrumentation
                     }
                 }
             }
-            bodies.append {
-                waitUntil { outcomes.withLock { $0["ok"] ?? 0 } > 0 }
-                for _ in 0..<40 {
-                    try? f.kernel.unbind(f.controller)
-                    try? f.kernel.bind(f.controller, to: "sim-spi")
-                }
-                stop.withLock { $0 = true }
-            }
+            bodies.append(rebindLoop(f.kernel, f.controller, driver: "sim-spi", stop: stop) { outcomes.withLock { $0["ok"] ?? 0 } > 0 })
         }
         runOnThreads(bodies)
         try f.kernel.unregister(f.controller)

@@ -1,4 +1,6 @@
 import Foundation
+import DriverCore
+import Instrumentation
 
 /// Runs each body on its own OS thread and waits for all: unlike tasks in a task group, these
 /// really run concurrently on a 2-core machine (the cooperative pool is only 2 threads wide,
@@ -25,4 +27,18 @@ func waitUntil(seconds: Double = 10, _ condition: () -> Bool) -> Bool {
         Thread.sleep(forTimeInterval: 0.0005)
     }
     return true
+}
+
+/// The writer of every stress test: once `ready()` (a caller has succeeded against the bound
+/// device), unbind and rebind `device` `rounds` times, then set `stop` for the callers.
+func rebindLoop(_ kernel: Kernel, _ device: Device, driver: String, rounds: Int = 40,
+                stop: Locked<Bool>, ready: @escaping @Sendable () -> Bool) -> @Sendable () -> Void {
+    {
+        waitUntil(ready)
+        for _ in 0..<rounds {
+            try? kernel.unbind(device)
+            try? kernel.bind(device, to: driver)
+        }
+        stop.withLock { $0 = true }
+    }
 }

@@ -9,13 +9,15 @@ import Instrumentation
 /// finished (its register cache is devres memory: such a call raises a use-after-free event),
 /// and every object is released exactly once.
 @Suite struct WatchdogStressTests {
-    @Test func callersRaceUnbindRebind() async throws {
+    @Test func callersRaceUnbindRebind() throws {
         let f = try WatchdogFixture(keeping: [.memoryUseAfterFree, .cdevRegister, .deviceRelease])
         let stop = Locked(false)
         let outcomes = Locked<[String: Int]>([:])
-        await withTaskGroup(of: Void.self) { group in
+        // OS threads: a 2-thread cooperative pool could starve the unbinder.
+        var bodies: [@Sendable () -> Void] = []
+        do {
             for t in 0..<3 {
-                group.addTask {
+                bodies.append {
                     var rounds = 0
                     while !stop.withLock({ $0 }) && rounds < 20_000 {
                         rounds += 1
@@ -40,14 +42,11 @@ import Instrumentation
                     }
                 }
             }
-            group.addTask {
-                for _ in 0..<40 {
-                    try? f.kernel.unbind(f.controller)
-                    try? f.kernel.bind(f.controller, to: "test-wdt")
-                }
-                stop.withLock { $0 = true }
-            }
+            bodies.append(rebindLoop(f.kernel, f.controller, driver: "test-wdt", stop: stop) {
+                outcomes.withLock { $0["ok"] ?? 0 } > 0
+            })
         }
+        runOnThreads(bodies)
         try f.kernel.unregister(f.controller)
         #expect(f.useAfterFree.isEmpty)
         let registered = f.recorder.events(.cdevRegister)
