@@ -37,9 +37,11 @@ public final class SimBoard: @unchecked Sendable {
     }
 
     /// A platform device whose release frees its container (here: nothing but the device).
-    public func platformDevice(_ name: String, compatible: [String] = [], parent: Device? = nil) -> Device {
+    public func platformDevice(_ name: String, compatible: [String] = [], parent: Device? = nil,
+                               properties: [String: String] = [:]) -> Device {
         Device(kernel: kernel, name: name, bus: platform, parent: parent,
-               matchName: name.split(separator: ".").first.map(String.init), matchIDs: compatible) { _ in }
+               matchName: name.split(separator: ".").first.map(String.init), matchIDs: compatible,
+               properties: properties) { _ in }
     }
 
     /// Registers the board's drivers and devices. The I2C controller is added before the

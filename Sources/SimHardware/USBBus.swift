@@ -14,11 +14,9 @@ public final class USBBus: @unchecked Sendable {
 
     init(kernel: Kernel) throws(DriverCoreError) {
         self.kernel = kernel
-        bus = Bus(name: "usb", match: { device, driver in
-            // Interfaces match class drivers by interface class; devices match the generic driver.
-            guard let iface = driver as? USBInterfaceDriver else { return device.matchIDs.contains("usb-device") }
-            return device.matchIDs.contains("usb-if:" + iface.interfaceClass)
-        })
+        // Matching is by id alone: a USB device carries "usb-device", an interface
+        // "usb-if:<class>"; any driver listing those ids in its table binds them.
+        bus = Bus(name: "usb")
         try kernel.registerBus(bus)
     }
 
@@ -71,35 +69,35 @@ public final class USBBus: @unchecked Sendable {
 }
 
 /// The generic USB device driver: creates the interfaces.
-final class USBGenericDriver: DeviceDriver {
-    let name = "usb"
-    let idTable = ["usb-device"]
+public final class USBGenericDriver: DeviceDriver {
+    public let name = "usb"
+    public let idTable = ["usb-device"]
     let usb: USBBus
-    init(usb: USBBus) { self.usb = usb }
+    public init(usb: USBBus) { self.usb = usb }
 
-    func probe(_ device: borrowing BoundDevice) throws(ProbeError) {
+    public func probe(_ device: borrowing BoundDevice) throws(ProbeError) {
         let classes = ((try? device.device.property("interfaces")) ?? nil)?.split(separator: ",").map(String.init) ?? []
         do { try usb.createInterfaces(of: device.device, classes: classes) } catch { throw .failed(error.errno, error.message) }
     }
 
     /// What probe created, remove destroys: without this a re-probe (rebind, or
     /// CONFIG_DEBUG_TEST_DRIVER_REMOVE) finds the old interfaces still registered (EEXIST).
-    func remove(_ device: borrowing BoundDevice) {
+    public func remove(_ device: borrowing BoundDevice) {
         usb.destroyInterfaces(of: device.device)
     }
 }
 
-/// A class driver for one interface class.
-final class USBInterfaceDriver: DeviceDriver {
-    let name: String
-    let interfaceClass: String
-    init(name: String, interfaceClass: String) {
+/// A class driver for one interface class (matches "usb-if:<class>").
+public final class USBInterfaceDriver: DeviceDriver {
+    public let name: String
+    public let interfaceClass: String
+    public init(name: String, interfaceClass: String) {
         self.name = name
         self.interfaceClass = interfaceClass
     }
-    var idTable: [String] { ["usb-if:" + interfaceClass] }
+    public var idTable: [String] { ["usb-if:" + interfaceClass] }
 
-    func probe(_ device: borrowing BoundDevice) throws(ProbeError) {
+    public func probe(_ device: borrowing BoundDevice) throws(ProbeError) {
         try ProbeError.mapping {
             _ = try device.devres.alloc("\(interfaceClass) port state", name: "devm_kzalloc(port)")
             try device.devres.addAction(ActionKey("usb_kill_urb")) {}
