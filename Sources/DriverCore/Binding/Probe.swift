@@ -66,7 +66,8 @@ extension Kernel {
     /// `really_probe`. Called with the device lock held.
     private func reallyProbe(_ device: Device, with record: DriverRecord, site: CallSite) -> ProbeOutcome {
         let state = device.state
-        guard state == .added || state == .unbound, device.core.withLock({ $0.driver == nil }) else { return .skipped }
+        guard state == .added || state == .unbound,
+              device.core.withLock({ $0.driver == nil && !$0.dead }) else { return .skipped }
         if let reason = waitingSupplier(of: device) {
             return .deferred(reason)
         }

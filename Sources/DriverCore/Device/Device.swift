@@ -194,6 +194,9 @@ struct DeviceCore {
     var children: [ObjectID] = []
     var properties: [String: String]
     var holdsParentReference = false
+    /// Set first thing in `device_del` (the kernel's `kill_device`): no probe may start after
+    /// it, so a bind racing an unplug cannot leave a driver bound to a deleted device.
+    var dead = false
     /// A software node the core registered for this device, unregistered at release.
     var managedSoftwareNode: FirmwareNode?
     /// Set while the device is on the deferred-probe list.

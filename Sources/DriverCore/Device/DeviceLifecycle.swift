@@ -75,6 +75,12 @@ extension Kernel {
         guard device.state.isPresent else {
             throw DriverCoreError.invalidState(device: device.name, operation: "delete", state: device.state, site: site)
         }
+        let alreadyDying = device.lock.withLock(site: site) {
+            device.core.withLock { c in defer { c.dead = true }; return c.dead }
+        }
+        guard !alreadyDying else {
+            throw DriverCoreError.invalidState(device: device.name, operation: "delete", state: device.state, site: site)
+        }
         for child in device.children.reversed() where child.state.isPresent {
             try? delete(child, fileID: site.fileID, line: site.line)
         }
