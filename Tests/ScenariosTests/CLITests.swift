@@ -76,4 +76,17 @@ import Testing
         #expect(r.status == 0)
         #expect(r.out.hasSuffix("link clkctrl.0 -> display.0 [active]\n"))
     }
+
+    @Test(.enabled(if: binary != nil)) func eventsPrintsUdevadmShapedLines() throws {
+        let r = try Self.run(["events", "--kernel-only", Self.example("usb-hot-unplug-file-open.yaml")])
+        #expect(r.status == 0, "\(r.err)")
+        let lines = r.out.split(separator: "\n").map(String.init)
+        #expect(!lines.isEmpty)
+        let shape = #/^KERNEL\[\d+\.\d{6}\] (add|remove|bind|unbind) +/devices/\S+ \(\S+\)$/#
+        #expect(lines.allSatisfy { $0.wholeMatch(of: shape) != nil }, "\(lines)")
+        #expect(lines.contains { $0.contains("remove") && $0.contains("/devices/usb/usb1-1") })
+        let json = try Self.run(["events", "--json", Self.example("usb-hot-unplug-file-open.yaml")])
+        let first = try #require(json.out.split(separator: "\n").first)
+        #expect(try JSONSerialization.jsonObject(with: Data(first.utf8)) is [String: Any])
+    }
 }
