@@ -89,4 +89,26 @@ import Testing
         let first = try #require(json.out.split(separator: "\n").first)
         #expect(try JSONSerialization.jsonObject(with: Data(first.utf8)) is [String: Any])
     }
+
+    @Test(.enabled(if: binary != nil)) func gpioAndI2cToolsOnTheBuiltInBoard() throws {
+        let detect = try Self.run(["gpio", "detect"])
+        #expect(detect.status == 0)
+        #expect(detect.out == "gpiochip0 [gpio-sim.0] (8 lines)\n")
+        let info = try Self.run(["gpio", "info", "-c", "gpiochip0"])
+        #expect(info.out.hasPrefix("gpiochip0 - 8 lines:\n\tline   0:\t\"led0\""))
+        let set = try Self.run(["gpio", "set", "3=1", "4=0"])
+        #expect(set.out == "\"3\"=active \"4\"=inactive\n")
+        let bad = try Self.run(["gpio", "set", "3=7"])
+        #expect(bad.status == 64)
+        let missing = try Self.run(["gpio", "info", "-c", "gpiochip9"])
+        #expect(missing.status != 0)
+        let grid = try Self.run(["i2c", "detect", "0"])
+        let rows = grid.out.split(separator: "\n").map(String.init)
+        #expect(rows.first == "     0  1  2  3  4  5  6  7  8  9  a  b  c  d  e  f")
+        #expect(rows.count == 9)
+        #expect(rows[6].hasPrefix("50: 50 --"))
+        let noBus = try Self.run(["i2c", "detect", "7"])
+        #expect(noBus.status == 1)
+        #expect(noBus.err.contains("ENOENT"))
+    }
 }

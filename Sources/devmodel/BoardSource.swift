@@ -1,0 +1,26 @@
+import ArgumentParser
+import Foundation
+import Scenarios
+import SimHardware
+
+/// Where the gpio/i2c tools look: the built-in board, or a scenario's board after setup.
+struct BoardSource: ParsableArguments {
+    @Option(name: .long, help: "Use this scenario's board (after setup) instead of the built-in one.")
+    var scenario: String?
+
+    func board() throws -> SimBoard {
+        guard let scenario else {
+            let board = try SimBoard()
+            try board.populate()
+            return board
+        }
+        let (loaded, exit) = ScenarioFiles.loadAll([scenario])
+        guard exit == 0, let s = loaded.first?.1 else { throw ExitCode(exit) }
+        do {
+            return try ScenarioBoard.build(s.board).sim
+        } catch {
+            ScenarioFiles.printError("devmodel: \(scenario): \(error.message)")
+            throw ExitCode(ScenarioExit.internalError)
+        }
+    }
+}
