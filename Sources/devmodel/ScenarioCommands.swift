@@ -67,9 +67,9 @@ struct Run: ParsableCommand {
     @Flag(name: .long, help: "Print one JSON document (schema devmodel/runs@1; times in integer ns). Same as --format json.")
     var json = false
 
-    enum Format: String, ExpressibleByArgument, CaseIterable { case text, json, ktap }
+    enum Format: String, ExpressibleByArgument, CaseIterable { case text, json, ktap, perfetto }
 
-    @Option(name: .long, help: "Output format: text, json or ktap (KTAP version 1, one subtest per scenario).")
+    @Option(name: .long, help: "Output format: text, json, ktap (KTAP version 1, one subtest per scenario) or perfetto (Chrome/Perfetto trace JSON for ui.perfetto.dev).")
     var format: Format = .text
 
     @Flag(name: .long, help: "Leave the events section out of the text report.")
@@ -93,6 +93,9 @@ struct Run: ParsableCommand {
         }
         if format == .ktap {
             print(ReportKTAP.render(results), terminator: "")
+        } else if format == .perfetto {
+            guard let text = try? ReportPerfetto.render(results) else { throw ExitCode(ScenarioExit.internalError) }
+            print(text)
         } else if json || format == .json {
             guard let text = try? ReportJSON.render(results) else { throw ExitCode(ScenarioExit.internalError) }
             print(text)
