@@ -33,6 +33,9 @@ let package = Package(
                                                  .product(name: "Yams", package: "Yams")]),
         // The logical-lifetime sanitizer: KASAN/lockdep-shaped reports from the event stream.
         .target(name: "Sanitizer", dependencies: ["DriverCore", "CharDev", "Revocable", "Instrumentation"]),
+        // The deterministic interleaving explorer: actors serialised at the model's scheduling points.
+        .target(name: "Explorer", dependencies: ["Scenarios", "SimHardware", "Subsystems", "CharDev", "DriverCore",
+                                                "Revocable", "Instrumentation"]),
         // `devmodel lint`: devm-lifetime hazards in kernel C. Depends on nothing.
         .target(name: "DevmLint"),
         // Standalone runner of the lint for the corpus script (Scripts/lint-corpus.sh).
@@ -54,6 +57,8 @@ let package = Package(
         .testTarget(name: "SubsystemsTests", dependencies: ["Subsystems", "CharDev", "DriverCore", "Instrumentation", "SimHardware"]),
         .testTarget(name: "SimHardwareTests", dependencies: ["SimHardware", "DriverCore"]),
         .testTarget(name: "SanitizerTests", dependencies: ["Sanitizer", "DriverCore", "CharDev", "Subsystems", "Revocable", "Instrumentation"]),
+        .testTarget(name: "ExplorerTests", dependencies: ["Explorer", "Scenarios", "SimHardware", "Subsystems", "CharDev",
+                                                           "DriverCore", "Revocable", "Instrumentation"]),
         .testTarget(name: "ScenariosTests", dependencies: ["Scenarios", "SimHardware", "CharDev", "DriverCore", "Instrumentation"]),
         .testTarget(name: "DevmLintTests", dependencies: ["DevmLint"], resources: [.copy("Fixtures")]),
     ]
