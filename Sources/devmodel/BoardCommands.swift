@@ -15,9 +15,9 @@ struct Tree: ParsableCommand {
     @Argument(help: "A scenario file.")
     var scenario: String
 
-    enum Format: String, ExpressibleByArgument, CaseIterable { case text, dot }
+    enum Format: String, ExpressibleByArgument, CaseIterable { case text, dot, svg }
 
-    @Option(name: .long, help: "text, or dot (Graphviz: parent -> child solid, links dashed with their state).")
+    @Option(name: .long, help: "text, dot (Graphviz: parent -> child solid, links dashed with their state) or svg.")
     var format: Format = .text
 
     func run() throws {
@@ -28,6 +28,7 @@ struct Tree: ParsableCommand {
             switch format {
             case .text: print(TreeText.lines(board.kernel, devres: true).joined(separator: "\n"))
             case .dot: print(TreeDOT.render(board.kernel, name: s.name), terminator: "")
+            case .svg: print(ReportSVG.tree(board.kernel, name: s.name), terminator: "")
             }
         } catch {
             ScenarioFiles.printError("devmodel: \(scenario): \(error.message)")

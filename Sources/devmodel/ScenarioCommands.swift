@@ -67,9 +67,9 @@ struct Run: ParsableCommand {
     @Flag(name: .long, help: "Print one JSON document (schema devmodel/runs@1; times in integer ns). Same as --format json.")
     var json = false
 
-    enum Format: String, ExpressibleByArgument, CaseIterable { case text, json, ktap, perfetto }
+    enum Format: String, ExpressibleByArgument, CaseIterable { case text, json, ktap, perfetto, svg }
 
-    @Option(name: .long, help: "Output format: text, json, ktap (KTAP version 1, one subtest per scenario) or perfetto (Chrome/Perfetto trace JSON for ui.perfetto.dev).")
+    @Option(name: .long, help: "Output format: text, json, ktap (KTAP version 1, one subtest per scenario) perfetto (Chrome/Perfetto trace JSON for ui.perfetto.dev) or svg (a lane timeline per scenario).")
     var format: Format = .text
 
     @Flag(name: .long, help: "Leave the events section out of the text report.")
@@ -93,6 +93,8 @@ struct Run: ParsableCommand {
         }
         if format == .ktap {
             print(ReportKTAP.render(results), terminator: "")
+        } else if format == .svg {
+            print(results.map(ReportSVG.timeline).joined(separator: "\n"), terminator: "")
         } else if format == .perfetto {
             guard let text = try? ReportPerfetto.render(results) else { throw ExitCode(ScenarioExit.internalError) }
             print(text)

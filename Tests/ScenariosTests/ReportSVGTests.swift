@@ -1,0 +1,47 @@
+import Foundation
+#if canImport(FoundationXML)
+import FoundationXML
+#endif
+import Testing
+@testable import Scenarios
+
+/// The SVG renderings are well-formed XML with one lane per actor and a bar per step.
+@Suite struct ReportSVGTests {
+    final class Counter: NSObject, XMLParserDelegate {
+        var elements: [String: Int] = [:]
+        var texts: [String] = []
+        func parser(_ parser: XMLParser, didStartElement name: String, namespaceURI: String?, qualifiedName: String?,
+                    attributes: [String: String] = [:]) {
+            elements[name, default: 0] += 1
+        }
+        func parser(_ parser: XMLParser, foundCharacters string: String) { texts.append(string) }
+    }
+
+    func parse(_ svg: String) throws -> Counter {
+        let parser = XMLParser(data: Data(svg.utf8))
+        let counter = Counter()
+        parser.delegate = counter
+        #expect(parser.parse(), "not well-formed: \(parser.parserError.map { "\($0)" } ?? "")")
+        return counter
+    }
+
+    @Test func timelineHasALanePerActorAndABarPerStep() throws {
+        let scenario = try ScenarioFile.load(Examples.directory.appendingPathComponent("gpio-blocked-reader-unbind.yaml").path)
+        let run = ScenarioRunner.run(scenario)
+        let svg = ReportSVG.timeline(run)
+        let parsed = try parse(svg)
+        #expect(parsed.elements["svg"] == 1)
+        let bars = run.steps.count + run.steps.filter(\.blocked).count
+        #expect(parsed.elements["rect", default: 0] >= bars + 1)  // + the background
+        #expect(parsed.texts.contains("reader") && parsed.texts.contains("admin"))
+        #expect(parsed.elements["circle", default: 0] >= 2)  // unbind and revoke at least
+    }
+
+    @Test func treeIsWellFormedAndEscapesNames() throws {
+        let scenario = try ScenarioFile.load(Examples.directory.appendingPathComponent("device-links.yaml").path)
+        let board = try ScenarioBoard.build(scenario.board)
+        let parsed = try parse(ReportSVG.tree(board.kernel, name: "a <tree> & \"links\""))
+        #expect(parsed.elements["rect", default: 0] >= board.kernel.devices.count)
+        #expect(parsed.texts.joined().contains("a <tree> & \"links\""))
+    }
+}
