@@ -81,6 +81,10 @@ public final class SpiSimDriver: DeviceDriver {
         try ProbeError.mapping {
             try device.step("map registers")
             let counter = try device.devres.alloc(0, name: "devm_kzalloc(spi state)")
+            try device.step("enable clock")
+            try device.devres.addAction(ActionKey("clk_disable_unprepare")) {}
+            try device.step("request irq")
+            try device.devres.addAction(ActionKey("free_irq")) {}
             try device.step("spi_register_controller")
             try spi.addController(SimLoopbackSPI(transfers: counter), provider: device)
         }

@@ -17,11 +17,22 @@ struct Demo: ParsableCommand {
         and the moment the object is finally released.
         """)
 
+    enum Story: String, ExpressibleByArgument, CaseIterable {
+        case all
+        case gpioUnbind = "gpio-unbind"
+        case i2cDelAdapter = "i2c-del-adapter"
+        case hotplug, deferred
+        case devresOrder = "devres-order"
+    }
+
+    @Argument(help: "One story: all, gpio-unbind, i2c-del-adapter, hotplug, deferred, devres-order.")
+    var story: Story = .all
+
     @Flag(name: .long, help: "Print one JSON document instead of text.")
     var json = false
 
     func run() throws {
-        let report = try DemoStory.run()
+        let report = try DemoStory.run(story)
         if json {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
@@ -58,22 +69,47 @@ struct DemoReport: Codable {
     var gpioStory: [Event] = []
     var gpioReaderResult = ""
     var gpioUnbindMicroseconds: UInt64 = 0
+    var i2cStory: [Event] = []
+    var i2cUnbindMicroseconds: UInt64 = 0
+    var i2cResult = ""
+    var devresAdded: [String] = []
+    var devresReleased: [String] = []
     var warnings: [String] = []
 }
 
 enum DemoStory {
-    static func run() throws -> DemoReport {
+    static func run(_ story: Demo.Story) throws -> DemoReport {
         let board = try SimBoard()
         let recorder = EventRecorder()
         board.kernel.events.attach(recorder)
         var report = DemoReport()
+        let all = story == .all
 
         try board.populate()
-        report.tree = tree(board.kernel)
-        report.deferred = recorder.events.filter { [.probeDeferred, .bind].contains($0.kind) && $0.objectName == "i2c-sim.0" }
-            .map(event)
+        if all { report.tree = tree(board.kernel) }
+        if all || story == .deferred {
+            report.deferred = recorder.events.filter { [.probeDeferred, .bind].contains($0.kind) && $0.objectName == "i2c-sim.0" }
+                .map(event)
+        }
+        if all || story == .devresOrder { try devresOrderStory(board, recorder, &report) }
+        if all || story == .hotplug { try hotplugStory(board, recorder, &report) }
+        if all || story == .gpioUnbind { try gpioStory(board, recorder, &report) }
+        if all || story == .i2cDelAdapter { try i2cStory(board, recorder, &report) }
+        report.warnings = board.kernel.warnings.map(\.description)
+        return report
+    }
 
-        // An open file on the USB GPIO interface: a reference that outlives the hardware.
+    /// devres order: what spi-sim.0's probe registered, and the order its unbind released it.
+    static func devresOrderStory(_ board: SimBoard, _ recorder: EventRecorder, _ report: inout DemoReport) throws {
+        guard let spi = board.kernel.device(named: "spi-sim.0") else { throw ValidationError("no spi-sim.0") }
+        report.devresAdded = recorder.events(.devresAdd).filter { $0.object == spi.id }.map(\.detail)
+        let mark = recorder.events.last?.sequence ?? 0
+        try board.kernel.unbind(spi)
+        report.devresReleased = recorder.events(.devresRelease).filter { $0.sequence > mark && $0.object == spi.id }.map(\.detail)
+    }
+
+    /// Hot-unplug: a USB device goes while one of its interfaces is held (an open file).
+    static func hotplugStory(_ board: SimBoard, _ recorder: EventRecorder, _ report: inout DemoReport) throws {
         guard let usbDevice = board.kernel.device(named: "usb1-1"),
               let iface = board.kernel.device(named: "1-1:1.1") else {
             throw ValidationError("the board did not enumerate usb1-1")
@@ -86,9 +122,28 @@ enum DemoStory {
         let afterUnplug = recorder.events.last?.sequence ?? 0
         try iface.put()  // the file is closed
         report.finalRelease = recorder.events.filter { $0.sequence > afterUnplug && interesting.contains($0.kind) }.map(event)
-        try gpioStory(board, recorder, &report)
-        report.warnings = board.kernel.warnings.map(\.description)
-        return report
+    }
+
+    /// i2c-del-adapter (brief P5): /dev/i2c-0 is held open while its controller is unbound.
+    /// The kernel's i2c_del_adapter() would wait for the close; ours returns at once.
+    static func i2cStory(_ board: SimBoard, _ recorder: EventRecorder, _ report: inout DemoReport) throws {
+        guard let controller = board.kernel.device(named: "i2c-sim.0") else { throw ValidationError("no i2c-sim.0") }
+        let mark = recorder.events.last?.sequence ?? 0
+        let file = try board.dev.open("/dev/i2c-0")
+        try file.ioctl(I2CSetSlave(0x50))
+        let start = monotonicNanoseconds()
+        try board.kernel.unbind(controller)
+        report.i2cUnbindMicroseconds = (monotonicNanoseconds() - start) / 1_000
+        do {
+            _ = try file.read(maxBytes: 1)
+            report.i2cResult = "read after unbind succeeded"
+        } catch {
+            report.i2cResult = "read after unbind returned \(error.errno.name)"
+        }
+        try file.close()
+        let interesting: Set<EventKind> = [.fileOpen, .removeStart, .revocableRevoke, .nodeUnpublish, .cdevUnregister,
+                                           .unbind, .fileNoDevice, .fileClose, .deviceRelease]
+        report.i2cStory = recorder.events.filter { $0.sequence > mark && interesting.contains($0.kind) }.map(event)
     }
 
     /// The canonical story (issue 5): a program waits for edge events on a GPIO line, the
@@ -141,7 +196,7 @@ enum DemoStory {
 enum DemoText {
     static func render(_ r: DemoReport) -> String {
         var out: [String] = []
-        out.append("== 1. The board, bound (bus/device  state  driver  refs  devres newest last)")
+        if !r.tree.isEmpty { out.append("== 1. The board, bound (bus/device  state  driver  refs  devres newest last)") }
         func walk(_ n: DemoReport.Node, _ prefix: String, _ last: Bool, _ top: Bool) {
             let branch = top ? "" : (last ? "└─ " : "├─ ")
             let label = "\(prefix)\(branch)\(n.bus.map { "\($0)/" } ?? "")\(n.name)"
@@ -154,30 +209,49 @@ enum DemoText {
             for (i, c) in n.children.enumerated() { walk(c, childPrefix, i == n.children.count - 1, false) }
         }
         for n in r.tree { walk(n, "", true, true) }
-        out.append("")
-        out.append("== 2. Deferred probe: i2c-sim.0 needs the vdd supply of regulator-fixed.0")
+        if !r.deferred.isEmpty {
+            out.append("")
+            out.append("== 2. Deferred probe: i2c-sim.0 needs the vdd supply of regulator-fixed.0")
+        }
         for e in r.deferred {
             out.append(e.kind == "probe.deferred"
                 ? "  [\(e.sequence)] \(e.object): probe deferred (\(e.detail))"
                 : "  [\(e.sequence)] \(e.object): bound to \(e.detail) on retry, after the regulator bound")
         }
-        out.append("")
-        out.append("== 3. Unplug usb1-1 while 1-1:1.1 is held open (one reference)")
-        for e in r.unplug { out.append("  [\(e.sequence)] " + line(e)) }
-        out.append("  -> unplug returned; 1-1:1.1 is deleted but not released: the open file still holds it")
-        out.append("")
-        out.append("== 4. The file is closed: the last reference goes")
-        for e in r.finalRelease { out.append("  [\(e.sequence)] " + line(e)) }
-        out.append("")
-        out.append("== 5. A program waits for GPIO edge events; the controller is unbound under it")
-        for e in r.gpioStory { out.append("  [\(e.sequence)] " + line(e)) }
-        out.append("  -> unbind took \(r.gpioUnbindMicroseconds) µs and did not wait for the program; the waiting \(r.gpioReaderResult)")
+        if !r.devresAdded.isEmpty {
+            out.append("")
+            out.append("== devres order: spi-sim.0 acquired in probe, released at unbind (newest first)")
+            out.append("  probe:  " + r.devresAdded.joined(separator: " → "))
+            out.append("  unbind: " + r.devresReleased.joined(separator: " → "))
+            out.append(r.devresReleased == r.devresAdded.reversed() ? "  -> exactly the reverse" : "  -> NOT the reverse")
+        }
+        if !r.unplug.isEmpty {
+            out.append("")
+            out.append("== 3. Unplug usb1-1 while 1-1:1.1 is held open (one reference)")
+            for e in r.unplug { out.append("  [\(e.sequence)] " + line(e)) }
+            out.append("  -> unplug returned; 1-1:1.1 is deleted but not released: the open file still holds it")
+            out.append("")
+            out.append("== 4. The file is closed: the last reference goes")
+            for e in r.finalRelease { out.append("  [\(e.sequence)] " + line(e)) }
+        }
+        if !r.gpioStory.isEmpty {
+            out.append("")
+            out.append("== 5. A program waits for GPIO edge events; the controller is unbound under it")
+            for e in r.gpioStory { out.append("  [\(e.sequence)] " + line(e)) }
+            out.append("  -> unbind took \(r.gpioUnbindMicroseconds) µs and did not wait for the program; the waiting \(r.gpioReaderResult)")
+        }
+        if !r.i2cStory.isEmpty {
+            out.append("")
+            out.append("== 6. /dev/i2c-0 is held open while its controller is unbound (brief P5)")
+            for e in r.i2cStory { out.append("  [\(e.sequence)] " + line(e)) }
+            out.append("  -> unbind took \(r.i2cUnbindMicroseconds) µs with the file open (i2c_del_adapter() would wait for the close); \(r.i2cResult)")
+        }
         if !r.warnings.isEmpty {
             out.append("")
             out.append("== Warnings")
             out.append(contentsOf: r.warnings.map { "  " + $0 })
         }
-        return out.joined(separator: "\n")
+        return out.joined(separator: "\n").trimmingCharacters(in: .newlines)
     }
 
     static func line(_ e: DemoReport.Event) -> String {

@@ -111,4 +111,19 @@ import Testing
         #expect(noBus.status == 1)
         #expect(noBus.err.contains("ENOENT"))
     }
+
+    @Test(.enabled(if: binary != nil), arguments: ["gpio-unbind", "i2c-del-adapter", "hotplug", "deferred", "devres-order"])
+    func demoStories(_ story: String) throws {
+        let r = try Self.run(["demo", story])
+        #expect(r.status == 0, "\(r.err)")
+        switch story {
+        case "gpio-unbind": #expect(r.out.contains("the waiting read returned ENODEV"))
+        case "i2c-del-adapter": #expect(r.out.contains("read after unbind returned ENODEV") && r.out.contains("i2c-0: released"))
+        case "hotplug": #expect(r.out.contains("1-1:1.1: released (last reference dropped)"))
+        case "deferred": #expect(r.out.contains("probe deferred (supply vdd not found)"))
+        default: #expect(r.out.contains("-> exactly the reverse"))
+        }
+        let bad = try Self.run(["demo", "no-such-story"])
+        #expect(bad.status == 64)
+    }
 }
