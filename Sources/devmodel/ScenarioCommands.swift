@@ -56,9 +56,11 @@ struct Run: ParsableCommand {
         discussion: """
         Each scenario builds its board on a fresh kernel and runs its actors on real threads. \
         Text output has the sections setup, steps, events, expectations and findings and ends \
-        with 'N passed, N failed'. A hang is a finding, found by the scenario's watchdog.
-        Exit status: 0 all expectations met, 1 failures or findings, 65 invalid scenario, \
-        66 missing input, 70 internal error.
+        with 'N passed, N failed'. A hang is a finding, found by the scenario's watchdog. \
+        --repeat and --shard i/n split the jobs (scenario × repetition) deterministically, so a CI \
+        matrix can spread them; 'devmodel merge' joins the --json results again.
+        Exit status: 0 all expectations met, 1 failures or findings, 4 no job in this shard, \
+        65 invalid scenario, 66 missing input, 70 internal error.
         """)
 
     @Argument(help: "Scenario files.")
@@ -69,7 +71,7 @@ struct Run: ParsableCommand {
 
     enum Format: String, ExpressibleByArgument, CaseIterable { case text, json, ktap, perfetto, svg }
 
-    @Option(name: .long, help: "Output format: text, json, ktap (KTAP version 1, one subtest per scenario) perfetto (Chrome/Perfetto trace JSON for ui.perfetto.dev) or svg (a lane timeline per scenario).")
+    @Option(name: .long, help: "Output format: text, json, ktap (KTAP version 1, one subtest per scenario), perfetto (Chrome/Perfetto trace JSON for ui.perfetto.dev) or svg (a lane timeline per scenario).")
     var format: Format = .text
 
     @Flag(name: .long, help: "Leave the events section out of the text report.")
@@ -77,6 +79,22 @@ struct Run: ParsableCommand {
 
     @Option(name: .long, help: "Watchdog per scenario (e.g. 500ms, 5s), overriding the file's 'timeout'.")
     var timeout: String?
+
+    @Option(name: .long, help: "Run every scenario N times.")
+    var `repeat`: Int = 1
+
+    @Option(name: .long, help: "Run only shard i of n (1-based, e.g. 2/4): job k goes to shard k mod n.")
+    var shard: Shard?
+
+    @Option(name: [.short, .long], help: "Write the report to this file instead of standard output.")
+    var output: String?
+
+    @Option(name: .long, help: "Progress on stderr: auto (a redrawn line on a terminal, a status line every 10 s otherwise), always, never.")
+    var progress: ProgressMode = .auto
+
+    func validate() throws {
+        guard `repeat` >= 1 else { throw ValidationError("--repeat must be at least 1") }
+    }
 
     func run() throws {
         var override: UInt64?
@@ -86,30 +104,48 @@ struct Run: ParsableCommand {
         }
         let (loaded, loadExit) = ScenarioFiles.loadAll(scenarios)
         if loadExit != 0 { throw ExitCode(loadExit) }
-        let results = loaded.map { _, scenario in
-            var s = scenario
-            if let override { s.timeoutNanoseconds = override }
-            return ScenarioRunner.run(s)
-        }
-        if format == .ktap {
-            print(ReportKTAP.render(results), terminator: "")
-        } else if format == .svg {
-            print(results.map(ReportSVG.timeline).joined(separator: "\n"), terminator: "")
-        } else if format == .perfetto {
-            guard let text = try? ReportPerfetto.render(results) else { throw ExitCode(ScenarioExit.internalError) }
-            print(text)
-        } else if json || format == .json {
-            guard let text = try? ReportJSON.render(results) else { throw ExitCode(ScenarioExit.internalError) }
-            print(text)
-        } else {
-            print(results.map { ReportText.render($0, events: !noEvents) }.joined(separator: "\n\n"))
-            if results.count > 1 {
-                print("\n\(results.reduce(0) { $0 + $1.passed }) passed, \(results.reduce(0) { $0 + $1.failed }) failed in \(results.count) scenarios")
+        var jobs: [Scenario] = []
+        for (_, scenario) in loaded {
+            for _ in 0..<`repeat` {
+                var s = scenario
+                if let override { s.timeoutNanoseconds = override }
+                jobs.append(s)
             }
         }
+        if let shard { jobs = jobs.enumerated().filter { shard.contains($0.offset) }.map(\.element) }
+        guard !jobs.isEmpty else {
+            ScenarioFiles.printError("devmodel: no job in this shard")
+            throw ExitCode(4)
+        }
+        let meter = ProgressMeter(total: jobs.count, mode: progress)
+        var results: [RunResult] = []
+        for job in jobs {
+            let result = ScenarioRunner.run(job)
+            results.append(result)
+            meter.step(findings: result.findings.count, failed: !result.ok)
+        }
+        meter.finish()
+        let text: String
+        switch format == .text && json ? .json : format {
+        case .ktap: text = ReportKTAP.render(results)
+        case .svg: text = results.map(ReportSVG.timeline).joined(separator: "\n")
+        case .perfetto:
+            guard let t = try? ReportPerfetto.render(results) else { throw ExitCode(ScenarioExit.internalError) }
+            text = t + "\n"
+        case .json:
+            guard let t = try? ReportJSON.render(results) else { throw ExitCode(ScenarioExit.internalError) }
+            text = t + "\n"
+        case .text:
+            var t = results.map { ReportText.render($0, events: !noEvents) }.joined(separator: "\n\n") + "\n"
+            if results.count > 1 {
+                t += "\n\(results.reduce(0) { $0 + $1.passed }) passed, \(results.reduce(0) { $0 + $1.failed }) failed in \(results.count) scenarios\n"
+            }
+            text = t
+        }
+        try Output.write(text, to: output)
         // Findings fail a run unless the scenario states how many it expects (a negative control).
-        let failed = zip(loaded, results).contains { pair, result in
-            !result.ok || (!result.findings.isEmpty && pair.1.expect.findings == nil)
+        let failed = zip(jobs, results).contains { scenario, result in
+            !result.ok || (!result.findings.isEmpty && scenario.expect.findings == nil)
         }
         if failed { throw ExitCode(ScenarioExit.failures) }
     }

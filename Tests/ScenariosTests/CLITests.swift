@@ -126,4 +126,25 @@ import Testing
         let bad = try Self.run(["demo", "no-such-story"])
         #expect(bad.status == 64)
     }
+
+    @Test(.enabled(if: binary != nil)) func shardsCoverEveryJobOnceAndMergeJoinsThem() throws {
+        let files = [Self.example("devres-order.yaml"), Self.example("deferred-probe.yaml")]
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("shards-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        var outputs: [String] = []
+        for i in 1...3 {
+            let out = dir.appendingPathComponent("s\(i).json").path
+            let r = try Self.run(["run", "--repeat", "2", "--shard", "\(i)/3", "--json", "--progress", "never", "-o", out] + files)
+            #expect(r.status == 0, "\(r.err)")
+            outputs.append(out)
+        }
+        let merged = try Self.run(["merge"] + outputs)
+        #expect(merged.status == 0)
+        let doc = try #require(try JSONSerialization.jsonObject(with: Data(merged.out.utf8)) as? [String: Any])
+        #expect((doc["runs"] as? [Any])?.count == 4)  // 2 scenarios x 2 repetitions, each in exactly one shard
+        let empty = try Self.run(["run", "--shard", "3/3", Self.example("devres-order.yaml")])
+        #expect(empty.status == 4)
+        let notJSON = try Self.run(["merge", Self.example("devres-order.yaml")])
+        #expect(notJSON.status == 65)
+    }
 }

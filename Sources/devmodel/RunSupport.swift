@@ -1,0 +1,118 @@
+import ArgumentParser
+import Foundation
+import Scenarios
+
+/// `--shard i/n`: a deterministic slice of a job list, for CI matrices and job arrays.
+struct Shard: ExpressibleByArgument, Sendable {
+    let index: Int
+    let count: Int
+
+    init?(argument: String) {
+        let parts = argument.split(separator: "/")
+        guard parts.count == 2, let i = Int(parts[0]), let n = Int(parts[1]), n >= 1, i >= 1, i <= n else { return nil }
+        index = i - 1
+        count = n
+    }
+
+    func contains(_ job: Int) -> Bool { job % count == index }
+}
+
+/// Where reports go: standard output, or a file (`-o`).
+enum Output {
+    static func write(_ text: String, to path: String?) throws {
+        guard let path else {
+            print(text, terminator: "")
+            return
+        }
+        do {
+            try Data(text.utf8).write(to: URL(fileURLWithPath: path))
+        } catch {
+            ScenarioFiles.printError("devmodel: cannot write \(path): \(error.localizedDescription)")
+            throw ExitCode(73)
+        }
+    }
+}
+
+enum ProgressMode: String, ExpressibleByArgument, CaseIterable { case auto, always, never }
+
+/// One progress line on stderr: redrawn in place on a terminal (done/total, failures,
+/// findings, rate, ETA), or a plain status line every 10 s when stderr is not a terminal.
+final class ProgressMeter {
+    let total: Int
+    let redraw: Bool
+    let enabled: Bool
+    let start = Date()
+    var done = 0
+    var failures = 0
+    var findings = 0
+    var lastPlain = Date()
+
+    init(total: Int, mode: ProgressMode) {
+        self.total = total
+        let tty = isatty(STDERR_FILENO) != 0
+        redraw = tty
+        enabled = mode == .always || (mode == .auto && total > 1)
+    }
+
+    func step(findings f: Int, failed: Bool) {
+        done += 1
+        findings += f
+        if failed { failures += 1 }
+        guard enabled else { return }
+        let now = Date()
+        if redraw {
+            FileHandle.standardError.write(Data(("\r\u{1B}[K" + line(now)).utf8))
+        } else if now.timeIntervalSince(lastPlain) >= 10 || done == total {
+            lastPlain = now
+            FileHandle.standardError.write(Data((line(now) + "\n").utf8))
+        }
+    }
+
+    func finish() {
+        if enabled && redraw { FileHandle.standardError.write(Data("\n".utf8)) }
+    }
+
+    func line(_ now: Date) -> String {
+        let elapsed = max(now.timeIntervalSince(start), 0.001)
+        let rate = Double(done) / elapsed
+        let eta = rate > 0 ? Double(total - done) / rate : 0
+        return String(format: "[%d/%d] %d failed, %d findings, %.1f/s, ETA %.0fs", done, total, failures, findings, rate, eta)
+    }
+}
+
+/// `devmodel merge RESULT.json…`: joins the --json results of several shards into one document.
+struct Merge: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Merge the JSON results of several 'run --json' invocations (e.g. shards) into one document.")
+
+    @Argument(help: "JSON result files (schema devmodel/runs@1).")
+    var files: [String]
+
+    @Option(name: [.short, .long], help: "Write the merged document to this file.")
+    var output: String?
+
+    struct Document: Codable {
+        var schema: String
+        var passed: Int
+        var failed: Int
+        var runs: [RunResult]
+    }
+
+    func run() throws {
+        var runs: [RunResult] = []
+        for path in files {
+            guard let data = FileManager.default.contents(atPath: path) else {
+                ScenarioFiles.printError("devmodel: \(path): no such file")
+                throw ExitCode(66)
+            }
+            guard let doc = try? JSONDecoder().decode(Document.self, from: data), doc.schema == "devmodel/runs@1" else {
+                ScenarioFiles.printError("devmodel: \(path): not a devmodel/runs@1 document")
+                throw ExitCode(65)
+            }
+            runs += doc.runs
+        }
+        let text = try ReportJSON.render(runs) + "\n"
+        try Output.write(text, to: output)
+        if runs.contains(where: { !$0.ok }) { throw ExitCode(ScenarioExit.failures) }
+    }
+}
