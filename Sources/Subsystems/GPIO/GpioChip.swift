@@ -44,7 +44,9 @@ public struct GpioEdgeEvent: Sendable, Equatable, Codable {
 
 // MARK: uAPI requests (include/uapi/linux/gpio.h, v2)
 
+/// `struct gpiochip_info`: the chip's name (`gpiochipN`), label (the provider) and line count.
 public struct GpioChipInfo: Sendable, Equatable { public let name: String; public let label: String; public let lines: Int }
+/// `struct gpio_v2_line_info`, reduced to what the model tracks: name, consumer, direction.
 public struct GpioLineInfo: Sendable, Equatable {
     public let offset: Int
     public let name: String
@@ -53,12 +55,14 @@ public struct GpioLineInfo: Sendable, Equatable {
     public var used: Bool { consumer != nil }
 }
 
+/// `GPIO_GET_CHIPINFO_IOCTL` on a chip file.
 public struct GpioGetChipInfo: IoctlRequest {
     public typealias Reply = GpioChipInfo
     public static let name = "GPIO_GET_CHIPINFO_IOCTL"
     public init() {}
 }
 
+/// `GPIO_V2_GET_LINEINFO_IOCTL` on a chip file: EINVAL for an offset out of range.
 public struct GpioGetLineInfo: IoctlRequest {
     public typealias Reply = GpioLineInfo
     public static let name = "GPIO_V2_GET_LINEINFO_IOCTL"
@@ -66,7 +70,8 @@ public struct GpioGetLineInfo: IoctlRequest {
     public init(offset: Int) { self.offset = offset }
 }
 
-/// Requests lines; the reply is a new file (the line request).
+/// `GPIO_V2_GET_LINE_IOCTL`: requests lines (EBUSY if one is taken, EINVAL for bad offsets);
+/// the reply is a new file, the line request, which releases the lines when closed.
 public struct GpioGetLineRequest: IoctlRequest {
     public typealias Reply = OpenFile
     public static let name = "GPIO_V2_GET_LINE_IOCTL"
@@ -82,12 +87,14 @@ public struct GpioGetLineRequest: IoctlRequest {
     }
 }
 
+/// `GPIO_V2_LINE_GET_VALUES_IOCTL` on a line-request file: one value per requested line.
 public struct GpioLineGetValues: IoctlRequest {
     public typealias Reply = [Bool]
     public static let name = "GPIO_V2_LINE_GET_VALUES_IOCTL"
     public init() {}
 }
 
+/// `GPIO_V2_LINE_SET_VALUES_IOCTL` on a line-request file: one value per requested line.
 public struct GpioLineSetValues: IoctlRequest {
     public typealias Reply = Void
     public static let name = "GPIO_V2_LINE_SET_VALUES_IOCTL"
