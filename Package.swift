@@ -36,6 +36,9 @@ let package = Package(
         // The deterministic interleaving explorer: actors serialised at the model's scheduling points.
         .target(name: "Explorer", dependencies: ["Scenarios", "SimHardware", "Subsystems", "CharDev", "DriverCore",
                                                 "Revocable", "Instrumentation"]),
+        // The peer test suites (brief §6) as runnable conformance cases, for `devmodel conformance`.
+        .target(name: "Conformance", dependencies: ["SimHardware", "Subsystems", "CharDev", "DriverCore", "Revocable",
+                                                    "Instrumentation"]),
         // `devmodel lint`: devm-lifetime hazards in kernel C. Depends on nothing.
         .target(name: "DevmLint"),
         // Standalone runner of the lint for the corpus script (Scripts/lint-corpus.sh).
@@ -43,7 +46,7 @@ let package = Package(
         .executableTarget(
             name: "devmodel",
             dependencies: [
-                "DriverCore", "CharDev", "Subsystems", "SimHardware", "Scenarios", "DevmLint",
+                "DriverCore", "CharDev", "Subsystems", "SimHardware", "Scenarios", "Conformance", "DevmLint",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         // Benchmarks with ratios against baselines measured in the same run (`swift run -c release devmodel-bench`).
@@ -59,6 +62,7 @@ let package = Package(
         .testTarget(name: "SanitizerTests", dependencies: ["Sanitizer", "DriverCore", "CharDev", "Subsystems", "Revocable", "Instrumentation"]),
         .testTarget(name: "ExplorerTests", dependencies: ["Explorer", "Scenarios", "SimHardware", "Subsystems", "CharDev",
                                                            "DriverCore", "Revocable", "Instrumentation"]),
+        .testTarget(name: "ConformanceTests", dependencies: ["Conformance"]),
         .testTarget(name: "ScenariosTests", dependencies: ["Scenarios", "SimHardware", "CharDev", "DriverCore", "Instrumentation"]),
         .testTarget(name: "DevmLintTests", dependencies: ["DevmLint"], resources: [.copy("Fixtures")]),
     ]
