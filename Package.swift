@@ -63,7 +63,7 @@ let package = Package(
         .testTarget(name: "ExplorerTests", dependencies: ["Explorer", "Scenarios", "SimHardware", "Subsystems", "CharDev",
                                                            "DriverCore", "Revocable", "Instrumentation"]),
         .testTarget(name: "ConformanceTests", dependencies: ["Conformance"]),
-        .testTarget(name: "ScenariosTests", dependencies: ["Scenarios", "SimHardware", "CharDev", "DriverCore", "Instrumentation"]),
+        .testTarget(name: "ScenariosTests", dependencies: ["Scenarios", "SimHardware", "CharDev", "DriverCore", "Instrumentation"], exclude: ["Golden"]),
         .testTarget(name: "DevmLintTests", dependencies: ["DevmLint"], resources: [.copy("Fixtures")]),
     ]
 )
