@@ -116,3 +116,31 @@ struct Merge: ParsableCommand {
         if runs.contains(where: { !$0.ok }) { throw ExitCode(ScenarioExit.failures) }
     }
 }
+
+/// `--color auto|always|never`: auto colours only a terminal, and NO_COLOR / FORCE_COLOR
+/// (no-color.org, force-color.org) override it.
+enum ColorMode: String, ExpressibleByArgument, CaseIterable {
+    case auto, always, never
+
+    var enabled: Bool {
+        let env = ProcessInfo.processInfo.environment
+        switch self {
+        case .always: return true
+        case .never: return false
+        case .auto:
+            if let v = env["NO_COLOR"], !v.isEmpty { return false }
+            if let v = env["FORCE_COLOR"], !v.isEmpty, v != "0" { return true }
+            return isatty(STDOUT_FILENO) != 0
+        }
+    }
+
+    /// Colours the verdict words of a text report: PASS/ok green, FAIL/not ok red.
+    func paint(_ text: String) -> String {
+        guard enabled else { return text }
+        return text.split(separator: "\n", omittingEmptySubsequences: false).map { line -> String in
+            if line.hasPrefix("  PASS ") { return "  \u{1B}[32mPASS\u{1B}[0m " + line.dropFirst(7) }
+            if line.hasPrefix("  FAIL ") { return "  \u{1B}[31mFAIL\u{1B}[0m " + line.dropFirst(7) }
+            return String(line)
+        }.joined(separator: "\n")
+    }
+}

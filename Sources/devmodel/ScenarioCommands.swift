@@ -89,6 +89,9 @@ struct Run: ParsableCommand {
     @Option(name: [.short, .long], help: "Write the report to this file instead of standard output.")
     var output: String?
 
+    @Option(name: .long, help: "Colour the text report: auto (a terminal, unless NO_COLOR is set), always, never.")
+    var color: ColorMode = .auto
+
     @Option(name: .long, help: "Progress on stderr: auto (a redrawn line on a terminal, a status line every 10 s otherwise), always, never.")
     var progress: ProgressMode = .auto
 
@@ -140,7 +143,7 @@ struct Run: ParsableCommand {
             if results.count > 1 {
                 t += "\n\(results.reduce(0) { $0 + $1.passed }) passed, \(results.reduce(0) { $0 + $1.failed }) failed in \(results.count) scenarios\n"
             }
-            text = t
+            text = output == nil ? color.paint(t) : t
         }
         try Output.write(text, to: output)
         // Findings fail a run unless the scenario states how many it expects (a negative control).

@@ -147,4 +147,11 @@ import Testing
         let notJSON = try Self.run(["merge", Self.example("devres-order.yaml")])
         #expect(notJSON.status == 65)
     }
+
+    @Test(.enabled(if: binary != nil)) func colourOnlyWhenAskedOrOnATerminal() throws {
+        let plain = try Self.run(["run", "--no-events", Self.example("devres-order.yaml")])  // a pipe: no colour
+        #expect(!plain.out.contains("\u{1B}["))
+        let forced = try Self.run(["run", "--no-events", "--color", "always", Self.example("devres-order.yaml")])
+        #expect(forced.out.contains("\u{1B}[32mPASS"))
+    }
 }
