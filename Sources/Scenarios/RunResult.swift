@@ -12,6 +12,8 @@ public struct RunResult: Sendable, Codable {
     public var findings: [Finding]
     public var events: [EventRecord]
     public var durationNanoseconds: UInt64
+    /// The device tree when the step labelled by `snapshotAt` finished, if one was asked for.
+    public var snapshot: [String]? = nil
 
     /// Expectations that held.
     public var passed: Int { expectations.count { $0.passed } }

@@ -18,7 +18,9 @@ public enum ScenarioRunner {
 
     /// Runs `scenario` once on a fresh kernel and returns everything it found. Blocks the
     /// caller for at most the scenario's timeout plus ~20 ms of grace per stuck actor.
-    public static func run(_ scenario: Scenario) -> RunResult {
+    /// With `snapshotAt`, the device tree is captured the moment the step with that label
+    /// finishes (`devmodel tree --at LABEL`).
+    public static func run(_ scenario: Scenario, snapshotAt: String? = nil) -> RunResult {
         let origin = monotonicNanoseconds()
         let kernel = Kernel()
         let recorder = EventRecorder()
@@ -38,11 +40,12 @@ public enum ScenarioRunner {
 
         let state = RunState(start: origin, timeout: scenario.timeoutNanoseconds)
         let outcomes = Locked<[String: [StepOutcome]]>([:])
+        let snapshot = Locked<[String]?>(nil)
         let done = scenario.actors.map { _ in DispatchSemaphore(value: 0) }
         for (actor, finished) in zip(scenario.actors, done) {
             let thread = Thread {
                 state.threadActors.withLock { $0[currentThreadID()] = actor.name }
-                runActor(actor, board: board, state: state, outcomes: outcomes)
+                runActor(actor, board: board, state: state, outcomes: outcomes, snapshotAt: snapshotAt, snapshot: snapshot)
                 finished.signal()
             }
             thread.name = "actor \(actor.name)"
@@ -76,6 +79,7 @@ public enum ScenarioRunner {
         let all = recorder.events
         let byActor = outcomes.withLock { $0 }
         result.steps = scenario.actors.flatMap { byActor[$0.name] ?? [] }
+        result.snapshot = snapshot.withLock { $0 }
         result.events = all.filter { !$0.kind.rawValue.hasPrefix("lock.") }.map {
             EventRecord(sequence: $0.sequence, timeNanoseconds: $0.time >= state.start ? $0.time - state.start : 0,
                         kind: $0.kind.rawValue, object: $0.objectName, detail: $0.detail, site: $0.site.description,
@@ -105,7 +109,8 @@ public enum ScenarioRunner {
     }
 
     static func runActor(_ actor: ActorSpec, board: ScenarioBoard, state: RunState,
-                         outcomes: Locked<[String: [StepOutcome]]>) {
+                         outcomes: Locked<[String: [StepOutcome]]>, snapshotAt: String? = nil,
+                         snapshot: Locked<[String]?>? = nil) {
         let controller = ActorController(actor: actor.name, state: state)
         let executor = StepExecutor(board: board, environment: state)
         for (index, step) in actor.steps.enumerated() {
@@ -133,6 +138,10 @@ public enum ScenarioRunner {
             outcome.revents = effect.revents.map(pollNames)
             let finished = outcome
             outcomes.withLock { $0[actor.name]![index] = finished }
+            if let snapshotAt, step.label == snapshotAt {
+                let tree = TreeText.lines(board.kernel, devres: true)
+                snapshot?.withLock { $0 = tree }
+            }
         }
     }
 

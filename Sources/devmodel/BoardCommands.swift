@@ -20,9 +20,25 @@ struct Tree: ParsableCommand {
     @Option(name: .long, help: "text, dot (Graphviz: parent -> child solid, links dashed with their state) or svg.")
     var format: Format = .text
 
+    @Option(name: .long, help: "Run the scenario and show the tree the moment the step with this label finished (text).")
+    var at: String?
+
     func run() throws {
         let (loaded, exit) = ScenarioFiles.loadAll([scenario])
         guard exit == 0, let s = loaded.first?.1 else { throw ExitCode(exit) }
+        if let at {
+            guard s.actors.contains(where: { $0.steps.contains { $0.label == at } }) else {
+                throw ValidationError("no step is labelled '\(at)' in \(scenario)")
+            }
+            let result = ScenarioRunner.run(s, snapshotAt: at)
+            guard let tree = result.snapshot else {
+                ScenarioFiles.printError("devmodel: the step labelled '\(at)' never finished")
+                throw ExitCode(ScenarioExit.failures)
+            }
+            print("# \(s.name) at '\(at)'")
+            print(tree.joined(separator: "\n"))
+            return
+        }
         do {
             let board = try ScenarioBoard.build(s.board)
             switch format {

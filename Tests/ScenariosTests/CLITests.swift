@@ -154,4 +154,14 @@ import Testing
         let forced = try Self.run(["run", "--no-events", "--color", "always", Self.example("devres-order.yaml")])
         #expect(forced.out.contains("\u{1B}[32mPASS"))
     }
+
+    @Test(.enabled(if: binary != nil)) func treeAtALabelShowsTheMidScenarioState() throws {
+        let r = try Self.run(["tree", "--at", "unbind", Self.example("gpio-blocked-reader-unbind.yaml")])
+        #expect(r.status == 0, "\(r.err)")
+        #expect(r.out.contains("gpio-sim.0 (platform) unbound"))
+        let before = try Self.run(["tree", Self.example("gpio-blocked-reader-unbind.yaml")])
+        #expect(before.out.contains("gpio-sim.0 (platform) bound"))
+        let missing = try Self.run(["tree", "--at", "no-such-label", Self.example("gpio-blocked-reader-unbind.yaml")])
+        #expect(missing.status == 64)
+    }
 }
