@@ -1,0 +1,34 @@
+import DriverCore
+import Instrumentation
+
+/// Logical memory (``DriverCore/ModelMemory``): allocation and free sites, misuse.
+extension SanitizerState {
+    mutating func allocated(_ event: LifetimeEvent) {
+        update(event) { r in
+            r.isMemory = true
+            r.seenCreated = true
+            r.state = .live
+            r.created = SiteRecord(event)
+        }
+    }
+
+    mutating func freed(_ event: LifetimeEvent) {
+        // devres frees its memory from the model's own site: name the devres release instead.
+        let context = event.site == .model ? lastDevresRelease[event.thread] : nil
+        update(event) { r in
+            r.state = .released
+            if let context { r.released.append(context) }
+            r.released.append(SiteRecord(event))
+        }
+    }
+
+    /// `memory.useAfterFree` / `memory.doubleFree`, raised by the model itself.
+    mutating func memoryMisuse(_ event: LifetimeEvent) {
+        update(event) { _ in }
+        if event.kind == .memoryDoubleFree {
+            report(.doubleFree, event, message: event.detail)
+        } else {
+            report(.useAfterFree, event, message: event.detail)
+        }
+    }
+}

@@ -1,0 +1,78 @@
+import DriverCore
+import Instrumentation
+
+/// Logical references (`device.initialize`, `ref.get`, `ref.put`, `ref.misuse`,
+/// `device.release`) as tokens with their acquire sites.
+extension SanitizerState {
+    mutating func created(_ event: LifetimeEvent) {
+        update(event) { r in
+            let record = SiteRecord(event)
+            r.seenCreated = true
+            r.created = record
+            r.tokens = [Token(record: record)]
+            r.lastRefByThread[event.thread] = record
+        }
+    }
+
+    mutating func get(_ event: LifetimeEvent) {
+        update(event) { r in
+            let record = SiteRecord(event)
+            r.tokens.append(Token(record: record))
+            r.lastRefByThread[event.thread] = record
+        }
+    }
+
+    mutating func put(_ event: LifetimeEvent) {
+        var unexplained = false
+        update(event) { r in
+            let record = SiteRecord(event)
+            unexplained = !r.consumeToken(thread: event.thread)
+            r.lastRefByThread[event.thread] = record
+            if Self.count(in: event.detail) == 0 {
+                r.released.append(record)
+                r.inReleaseAll = true
+            }
+        }
+        if unexplained {
+            report(.putNeverTaken, event,
+                   message: "put of \(event.objectName) (\(event.detail)) that no recorded get or initialisation explains")
+        }
+    }
+
+    mutating func releasedDevice(_ event: LifetimeEvent) {
+        update(event) { r in
+            r.state = .released
+            r.released.append(SiteRecord(event))
+            r.endReleaseAll()
+        }
+    }
+
+    /// `ref.misuse`: the model refused a get, a put or another use of a released object.
+    mutating func refMisuse(_ event: LifetimeEvent) {
+        let operation = Self.operation(in: event.detail)
+        update(event) { _ in }
+        switch operation {
+        case "get":
+            report(.getAfterRelease, event, message: "get of \(event.objectName) after its reference count reached zero")
+        case "put":
+            report(.doublePut, event, message: "put of \(event.objectName) with no reference left (double put / underflow)")
+        default:
+            report(.useAfterRelease, event, message: "\(operation) on \(event.objectName) after its release")
+        }
+    }
+
+    /// `N` in a `ref=N` detail, or nil.
+    static func count(in detail: String) -> Int? {
+        guard let range = detail.firstRange(of: "ref=") else { return nil }
+        return Int(detail[range.upperBound...].prefix { $0.isNumber || $0 == "-" })
+    }
+
+    /// The operation named in a `ref.misuse` detail ("<site>: <operation> on device '…' after
+    /// its release"); the whole detail when it has another shape.
+    static func operation(in detail: String) -> String {
+        var text = Substring(detail)
+        if let colon = text.firstRange(of: ": ") { text = text[colon.upperBound...] }
+        if let on = text.firstRange(of: " on device '") { return String(text[..<on.lowerBound]) }
+        return detail
+    }
+}

@@ -1,0 +1,122 @@
+import CharDev
+import DriverCore
+import Instrumentation
+import Revocable
+
+/// The sanitizer's whole state, guarded by one lock in ``Sanitizer``: per-object records,
+/// the lock-order graph and the findings so far. Every event is one `handle` call.
+struct SanitizerState {
+    var objects: [ObjectID: ObjectRecord] = [:]
+    var locks = LockOrderGraph()
+    var findings: [Finding] = []
+    /// The last `devres.release` per thread: a `memory.free` from the model's own site that
+    /// follows it on the same thread is that release freeing devres memory.
+    var lastDevresRelease: [UInt64: SiteRecord] = [:]
+    /// History entries kept per object before the oldest half is dropped.
+    static let historyLimit = 1024
+
+    mutating func handle(_ event: LifetimeEvent) {
+        switch event.kind {
+        case .lockAcquire:
+            if let f = locks.acquire(event) { findings.append(f) }
+            return
+        case .lockRelease:
+            locks.release(event)
+            return
+        case .refMisuse:
+            refMisuse(event)
+            return
+        case .memoryUseAfterFree, .memoryDoubleFree:
+            memoryMisuse(event)
+            return
+        case .devresWrongDevice:
+            update(event) { _ in }
+            report(.devresWrongDevice, event, message: event.detail)
+            return
+        case .revocableRevokeInsideAccess:
+            update(event) { _ in }
+            report(.revokeInsideAccess, event,
+                   message: "revoke of \(event.objectName) from inside an access to it: it would wait for itself (EDEADLK)")
+            return
+        case .fileAfterClose:
+            update(event) { _ in }
+            report(.fileAfterClose, event, message: event.detail)
+            return
+        default:
+            break
+        }
+        if let record = objects[event.object], record.state == .released, event.kind != .memoryAlloc {
+            update(event) { _ in }
+            report(.useAfterRelease, event, message: "\(event.kind) on \(record.name) after its release")
+            return
+        }
+        switch event.kind {
+        case .deviceInitialize: created(event)
+        case .get: get(event)
+        case .put: put(event)
+        case .deviceRelease: releasedDevice(event)
+        case .deviceDel:
+            update(event) { $0.deleted = SiteRecord(event) }
+        case .bind:
+            update(event) { $0.state = .bound; $0.bound = SiteRecord(event); $0.inReleaseAll = false }
+        case .removeStart:
+            update(event) { $0.inReleaseAll = true }
+        case .probeResult where !event.detail.hasSuffix(": 0"):
+            update(event) { $0.inReleaseAll = true }
+        case .unbind:
+            update(event) { $0.state = .unbound; $0.unbound = SiteRecord(event); $0.endReleaseAll() }
+        case .devresAdd: devresAdded(event)
+        case .devresRelease: devresReleased(event)
+        case .devresRemove, .devresDestroy: devresRemoved(event)
+        case .devresGroupRemove: update(event) { $0.dropGroupMarker() }
+        case .memoryAlloc: allocated(event)
+        case .memoryFree: freed(event)
+        case .fileOpen, .fileClose, .deviceAdd, .probeStart, .objectResourceAdd, .objectResourceRelease,
+             .cdevRegister, .cdevUnregister, .revocableRevoke, .revocableTeardown:
+            if objects[event.object] != nil { update(event) { _ in } }
+        default:
+            break
+        }
+    }
+
+    /// Applies `change` to the object's record (created if unseen) and appends the event to
+    /// its history.
+    mutating func update(_ event: LifetimeEvent, _ change: (inout ObjectRecord) -> Void) {
+        var record = objects[event.object] ?? ObjectRecord(name: event.objectName)
+        record.name = event.objectName
+        record.history.append(SiteRecord(event))
+        if record.history.count > Self.historyLimit { record.history.removeFirst(Self.historyLimit / 2) }
+        change(&record)
+        objects[event.object] = record
+    }
+
+    /// Records a finding about `event`'s object, with what the records know of it. The
+    /// caller has already added `event` to the object's history.
+    mutating func report(_ kind: FindingKind, _ event: LifetimeEvent, message: String) {
+        let access = SiteRecord(event)
+        let record = objects[event.object]
+        var acquired: [SiteRecord] = []
+        if let created = record?.created { acquired.append(created) }
+        acquired += record?.tokens.map(\.record).filter { $0 != record?.created } ?? []
+        if let bound = record?.bound { acquired.append(bound) }
+        var released = record?.released ?? []
+        if let unbound = record?.unbound { released.insert(unbound, at: 0) }
+        findings.append(Finding(
+            kind: kind, object: event.object, objectName: event.objectName, access: access,
+            acquired: acquired, released: released, lastByOtherThread: record?.lastRef(otherThan: event.thread),
+            message: message, history: record?.history ?? [access]))
+    }
+}
+
+extension ObjectRecord {
+    /// The end of a whole-list devres release: markers left in our copy are gone in the core.
+    mutating func endReleaseAll() {
+        inReleaseAll = false
+        devres.removeAll { $0.isGroupMarker }
+    }
+
+    /// `devres.group.remove`: the newest group marker goes (its resources stay).
+    mutating func dropGroupMarker() {
+        if let i = devres.lastIndex(where: { $0.isGroupMarker }) { devres.remove(at: i) }
+    }
+}
