@@ -14,10 +14,11 @@ extension SanitizerState {
 
     mutating func freed(_ event: LifetimeEvent) {
         // devres frees its memory from the model's own site: name the devres release instead.
-        let context = event.site == .model ? lastDevresRelease[event.thread] : nil
+        let context = event.site == .model
+            ? [lastTeardown[event.thread], lastDevresRelease[event.thread]].compactMap { $0 } : []
         update(event) { r in
             r.state = .released
-            if let context { r.released.append(context) }
+            r.released += context
             r.released.append(SiteRecord(event))
         }
     }

@@ -24,6 +24,7 @@ extension SanitizerState {
 
     mutating func put(_ event: LifetimeEvent) {
         var unexplained = false
+        if Self.count(in: event.detail) == 0 { lastTeardown[event.thread] = SiteRecord(event) }
         update(event) { r in
             let record = SiteRecord(event)
             unexplained = !r.consumeToken(thread: event.thread)

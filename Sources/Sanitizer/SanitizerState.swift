@@ -12,6 +12,9 @@ struct SanitizerState {
     /// The last `devres.release` per thread: a `memory.free` from the model's own site that
     /// follows it on the same thread is that release freeing devres memory.
     var lastDevresRelease: [UInt64: SiteRecord] = [:]
+    /// The last whole-list devres release started per thread (unbind, failed probe, device
+    /// deletion, final put): the call site that made devres free its memory.
+    var lastTeardown: [UInt64: SiteRecord] = [:]
     /// History entries kept per object before the oldest half is dropped.
     static let historyLimit = 1024
 
@@ -55,14 +58,12 @@ struct SanitizerState {
         case .get: get(event)
         case .put: put(event)
         case .deviceRelease: releasedDevice(event)
-        case .deviceDel:
-            update(event) { $0.deleted = SiteRecord(event) }
         case .bind:
             update(event) { $0.state = .bound; $0.bound = SiteRecord(event); $0.inReleaseAll = false }
-        case .removeStart:
-            update(event) { $0.inReleaseAll = true }
+        case .removeStart, .deviceDel:
+            teardown(event)
         case .probeResult where !event.detail.hasSuffix(": 0"):
-            update(event) { $0.inReleaseAll = true }
+            teardown(event)
         case .unbind:
             update(event) { $0.state = .unbound; $0.unbound = SiteRecord(event); $0.endReleaseAll() }
         case .devresAdd: devresAdded(event)
@@ -76,6 +77,16 @@ struct SanitizerState {
             if objects[event.object] != nil { update(event) { _ in } }
         default:
             break
+        }
+    }
+
+    /// A whole-list devres release begins on the event's device.
+    mutating func teardown(_ event: LifetimeEvent) {
+        let record = SiteRecord(event)
+        lastTeardown[event.thread] = record
+        update(event) { r in
+            r.inReleaseAll = true
+            if event.kind == .deviceDel { r.deleted = record }
         }
     }
 
