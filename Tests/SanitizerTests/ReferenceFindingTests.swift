@@ -38,12 +38,12 @@ struct ReferenceFindingTests {
     }
 
     @Test("a second put is a double put, naming the final put and the last put by another thread")
-    func doublePut() async throws {
+    func doublePut() throws {
         let f = try SanitizerFixture()
         let dev = f.device("dp.0")
         try dev.get()
         let otherPut = #line + 1
-        try await Task.detached { try dev.put() }.value
+        onOtherThread { try? dev.put() }
         let finalPut = #line + 1
         try dev.put()
         let access = #line + 1
@@ -52,10 +52,10 @@ struct ReferenceFindingTests {
         try #require(found.count == 1)
         #expect(isSite(found[0].access.site, line: access))
         #expect(found[0].released.contains { isSite($0.site, line: finalPut) })
-        // The detached task may run on this very thread; only then is there no other thread.
-        if let other = found[0].lastByOtherThread {
-            #expect(isSite(other.site, line: otherPut))
-        }
+        let other = try #require(found[0].lastByOtherThread)
+        #expect(isSite(other.site, line: otherPut))
+        #expect(other.thread != found[0].access.thread)
+        #expect(found[0].render().contains("Last get/put by thread \(other.thread) at:"))
     }
 
     @Test("a put that no recorded get explains is put-of-reference-never-taken")

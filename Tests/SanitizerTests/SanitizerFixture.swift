@@ -1,4 +1,5 @@
 import DriverCore
+import Foundation
 import Instrumentation
 import Sanitizer
 
@@ -35,4 +36,15 @@ final class Box<T: Sendable>: @unchecked Sendable {
         get { lock.withLock { $0 } }
         set { lock.withLock { $0 = newValue } }
     }
+}
+
+/// Runs `body` on a new OS thread (never the caller's) and waits for it.
+func onOtherThread(_ body: @escaping @Sendable () -> Void) {
+    let group = DispatchGroup()
+    group.enter()
+    Thread {
+        body()
+        group.leave()
+    }.start()
+    group.wait()
 }
