@@ -39,6 +39,8 @@ struct ObjectRecord {
     var lastRefByThread: [UInt64: SiteRecord] = [:]
     /// Live devres entries on this device, oldest first (names as in `devres.add`).
     var devres: [DevresEntryRecord] = []
+    /// `file.close` events on this (character) device, oldest first.
+    var closes: [SiteRecord] = []
     /// Set while a whole-list devres release (unbind, failed probe, final put) is running.
     var inReleaseAll = false
 

@@ -42,8 +42,7 @@ struct SanitizerState {
                    message: "revoke of \(event.objectName) from inside an access to it: it would wait for itself (EDEADLK)")
             return
         case .fileAfterClose:
-            update(event) { _ in }
-            report(.fileAfterClose, event, message: event.detail)
+            fileAfterClose(event)
             return
         default:
             break
@@ -72,7 +71,9 @@ struct SanitizerState {
         case .devresGroupRemove: update(event) { $0.dropGroupMarker() }
         case .memoryAlloc: allocated(event)
         case .memoryFree: freed(event)
-        case .fileOpen, .fileClose, .deviceAdd, .probeStart, .objectResourceAdd, .objectResourceRelease,
+        case .fileClose:
+            update(event) { $0.closes.append(SiteRecord(event)) }
+        case .fileOpen, .deviceAdd, .probeStart, .objectResourceAdd, .objectResourceRelease,
              .cdevRegister, .cdevUnregister, .revocableRevoke, .revocableTeardown:
             if objects[event.object] != nil { update(event) { _ in } }
         default:
