@@ -39,6 +39,10 @@ struct ObjectRecord {
     var lastRefByThread: [UInt64: SiteRecord] = [:]
     /// Live devres entries on this device, oldest first (names as in `devres.add`).
     var devres: [DevresEntryRecord] = []
+    /// Puts that no recorded reference explained when they were delivered. A get sequenced
+    /// before one of them but delivered after it (another thread's event) repays it; those
+    /// left are ``FindingKind/putNeverTaken`` findings.
+    var unexplainedPuts: [Finding] = []
     /// `file.close` events on this (character) device, oldest first.
     var closes: [SiteRecord] = []
     /// Set while a whole-list devres release (unbind, failed probe, final put) is running.

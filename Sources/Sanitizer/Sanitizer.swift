@@ -51,7 +51,7 @@ public final class Sanitizer: EventObserver {
     }
 
     /// The findings so far, in the order they were found (leaks are not checked here).
-    public var findings: [Finding] { state.withLock { $0.findings } }
+    public var findings: [Finding] { state.withLock { $0.allFindings } }
 
     /// The end-of-run checks alone: references never put, memory never freed, devres left on
     /// deleted devices.
@@ -59,7 +59,7 @@ public final class Sanitizer: EventObserver {
 
     /// Every finding: those seen so far, then the leaks at this point.
     public func finish() -> [Finding] {
-        state.withLock { $0.findings + $0.leaks() }
+        state.withLock { $0.allFindings + $0.leaks() }
     }
 
     /// The state of an object as the sanitizer saw it, or nil if it never saw it.

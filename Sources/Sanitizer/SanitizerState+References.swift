@@ -17,8 +17,13 @@ extension SanitizerState {
     mutating func get(_ event: LifetimeEvent) {
         update(event) { r in
             let record = SiteRecord(event)
-            r.tokens.append(Token(record: record))
             r.lastRefByThread[event.thread] = record
+            // Emitted before a put that found no reference, delivered after it: it explains it.
+            if let i = r.unexplainedPuts.firstIndex(where: { $0.access.sequence > event.sequence }) {
+                r.unexplainedPuts.remove(at: i)
+            } else {
+                r.tokens.append(Token(record: record))
+            }
         }
     }
 
@@ -35,8 +40,10 @@ extension SanitizerState {
             }
         }
         if unexplained {
-            report(.putNeverTaken, event,
-                   message: "put of \(event.objectName) (\(event.detail)) that no recorded get or initialisation explains")
+            // Kept aside, not yet a finding: a get emitted earlier may still be delivered.
+            let finding = describe(.putNeverTaken, event,
+                                   message: "put of \(event.objectName) (\(event.detail)) that no recorded get or initialisation explains")
+            objects[event.object]?.unexplainedPuts.append(finding)
         }
     }
 

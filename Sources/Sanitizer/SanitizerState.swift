@@ -47,7 +47,8 @@ struct SanitizerState {
         default:
             break
         }
-        if let record = objects[event.object], record.state == .released, event.kind != .memoryAlloc {
+        if let record = objects[event.object], record.state == .released, event.kind != .memoryAlloc,
+           event.sequence > record.released.last?.sequence ?? 0 {
             update(event) { _ in }
             report(.useAfterRelease, event, message: "\(event.kind) on \(record.name) after its release")
             return
@@ -81,6 +82,13 @@ struct SanitizerState {
         }
     }
 
+    /// Every finding so far: those recorded, and the puts still unexplained, in event order.
+    var allFindings: [Finding] {
+        let puts = objects.values.flatMap(\.unexplainedPuts)
+        if puts.isEmpty { return findings }
+        return (findings + puts).sorted { $0.access.sequence < $1.access.sequence }
+    }
+
     /// A whole-list devres release begins on the event's device.
     mutating func teardown(_ event: LifetimeEvent) {
         let record = SiteRecord(event)
@@ -105,6 +113,11 @@ struct SanitizerState {
     /// Records a finding about `event`'s object, with what the records know of it. The
     /// caller has already added `event` to the object's history.
     mutating func report(_ kind: FindingKind, _ event: LifetimeEvent, message: String) {
+        findings.append(describe(kind, event, message: message))
+    }
+
+    /// The finding ``report(_:_:message:)`` would record, not recorded.
+    func describe(_ kind: FindingKind, _ event: LifetimeEvent, message: String) -> Finding {
         let access = SiteRecord(event)
         let record = objects[event.object]
         var acquired: [SiteRecord] = []
@@ -113,10 +126,10 @@ struct SanitizerState {
         if let bound = record?.bound { acquired.append(bound) }
         var released = record?.released ?? []
         if let unbound = record?.unbound { released.insert(unbound, at: 0) }
-        findings.append(Finding(
+        return Finding(
             kind: kind, object: event.object, objectName: event.objectName, access: access,
             acquired: acquired, released: released, lastByOtherThread: record?.lastRef(otherThan: event.thread),
-            message: message, history: record?.history ?? [access]))
+            message: message, history: record?.history ?? [access])
     }
 }
 
