@@ -34,25 +34,33 @@ public enum FindingKind: String, Sendable, Codable, CaseIterable {
 }
 
 /// Where and by whom something happened: one event, reduced to what a report prints.
+///
+/// Cheap to make: it keeps the event's kind and detail strings as they are and builds the
+/// text (``what``) only when a report is printed.
 public struct SiteRecord: Sendable, Hashable, CustomStringConvertible {
-    /// What happened ("ref.get ref=2", "devres.add devm_kzalloc", …).
-    public let what: String
+    /// The event's kind.
+    public let kind: EventKind
+    /// The event's detail (a resource name, `ref=N`, a lock class, …).
+    public let detail: String
     public let site: CallSite
     public let thread: UInt64
     /// The event's sequence number in its stream.
     public let sequence: UInt64
 
-    public init(what: String, site: CallSite, thread: UInt64, sequence: UInt64) {
-        self.what = what
+    public init(kind: EventKind, detail: String, site: CallSite, thread: UInt64, sequence: UInt64) {
+        self.kind = kind
+        self.detail = detail
         self.site = site
         self.thread = thread
         self.sequence = sequence
     }
 
     init(_ event: LifetimeEvent) {
-        let d = event.detail.isEmpty ? "" : " \(event.detail)"
-        self.init(what: "\(event.kind)\(d)", site: event.site, thread: event.thread, sequence: event.sequence)
+        self.init(kind: event.kind, detail: event.detail, site: event.site, thread: event.thread, sequence: event.sequence)
     }
+
+    /// What happened: the kind and the detail ("ref.get ref=2", "devres.add devm_kzalloc").
+    public var what: String { detail.isEmpty ? kind.rawValue : "\(kind) \(detail)" }
 
     public var description: String { "\(what) at \(site) (thread \(thread), event \(sequence))" }
 }

@@ -13,7 +13,18 @@ struct LockOrderGraph {
     struct Held {
         let lock: ObjectID
         let lockClass: String
+        let name: String
         let record: SiteRecord
+
+        /// The record with the lock's name: "lock.acquire chip0 (class chip.lock)".
+        var named: SiteRecord {
+            SiteRecord(kind: record.kind, detail: "\(name) (class \(lockClass))", site: record.site,
+                       thread: record.thread, sequence: record.sequence)
+        }
+    }
+
+    static func named(_ event: LifetimeEvent) -> SiteRecord {
+        Held(lock: event.object, lockClass: event.detail, name: event.objectName, record: SiteRecord(event)).named
     }
 
     /// Why A→B is in the graph: A held (taken at `first`) when B was taken at `second`.
@@ -29,20 +40,20 @@ struct LockOrderGraph {
     /// Records an acquisition; returns a finding when it closes a cycle.
     mutating func acquire(_ event: LifetimeEvent) -> Finding? {
         let lockClass = event.detail
-        let record = SiteRecord(what: "lock \(event.objectName) (class \(lockClass))", site: event.site,
-                                thread: event.thread, sequence: event.sequence)
+        let record = SiteRecord(event)
         var finding: Finding?
         for h in held[event.thread, default: []] where h.lockClass != lockClass {
             guard edges[h.lockClass]?[lockClass] == nil else { continue }
-            edges[h.lockClass, default: [:]][lockClass] = Edge(first: h.record, second: record)
+            // Only a new edge keeps its records, named with the lock instances.
+            edges[h.lockClass, default: [:]][lockClass] = Edge(first: h.named, second: Self.named(event))
             if finding == nil, let path = path(from: lockClass, to: h.lockClass) {
                 let pair = [h.lockClass, lockClass].sorted()
                 if reported.insert(pair).inserted {
-                    finding = inversion(held: h, taking: record, lockClass: lockClass, event: event, reverse: path)
+                    finding = inversion(held: h, taking: Self.named(event), lockClass: lockClass, event: event, reverse: path)
                 }
             }
         }
-        held[event.thread, default: []].append(Held(lock: event.object, lockClass: lockClass, record: record))
+        held[event.thread, default: []].append(Held(lock: event.object, lockClass: lockClass, name: event.objectName, record: record))
         return finding
     }
 
@@ -87,7 +98,7 @@ struct LockOrderGraph {
             access: record, acquired: otherOrder, released: [],
             lastByOtherThread: nil,
             message: "possible circular locking dependency: \(h.lockClass) -> \(lockClass) here "
-                + "(holding \(h.lockClass) taken at \(h.record.site)), but \(lockClass) -> \(h.lockClass) was seen before",
-            history: [h.record, record] + otherOrder)
+                + "(holding \(h.name) taken at \(h.record.site)), but \(lockClass) -> \(h.lockClass) was seen before",
+            history: [h.named, record] + otherOrder)
     }
 }

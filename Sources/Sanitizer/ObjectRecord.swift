@@ -50,6 +50,11 @@ struct ObjectRecord {
 
     init(name: String) { self.name = name }
 
+    /// True when released by an event sequenced before `sequence`.
+    func isReleased(before sequence: UInt64) -> Bool {
+        state == .released && sequence > released.last?.sequence ?? 0
+    }
+
     /// The last get/put by a thread other than `thread`.
     func lastRef(otherThan thread: UInt64) -> SiteRecord? {
         lastRefByThread.filter { $0.key != thread }.values.max { $0.sequence < $1.sequence }

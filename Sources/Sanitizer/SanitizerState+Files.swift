@@ -9,7 +9,7 @@ extension SanitizerState {
     mutating func fileAfterClose(_ event: LifetimeEvent) {
         update(event) { _ in }
         let closes = objects[event.object]?.closes ?? []
-        let close = closes.last { event.detail.contains(Self.node(of: $0)) } ?? closes.last
+        let close = closes.last { event.detail.contains($0.detail) } ?? closes.last
         let access = SiteRecord(event)
         findings.append(Finding(
             kind: .fileAfterClose, object: event.object, objectName: event.objectName, access: access,
@@ -18,9 +18,4 @@ extension SanitizerState {
             message: event.detail, history: objects[event.object]?.history ?? [access]))
     }
 
-    /// The node path in a `file.close` record's text ("file.close /dev/gpiochip0").
-    private static func node(of close: SiteRecord) -> String {
-        let prefix = "\(EventKind.fileClose) "
-        return close.what.hasPrefix(prefix) ? String(close.what.dropFirst(prefix.count)) : close.what
-    }
 }

@@ -29,12 +29,13 @@ extension SanitizerState {
 
     mutating func put(_ event: LifetimeEvent) {
         var unexplained = false
-        if Self.count(in: event.detail) == 0 { lastTeardown[event.thread] = SiteRecord(event) }
+        let isFinal = Self.count(in: event.detail) == 0
+        if isFinal { lastTeardown[event.thread] = SiteRecord(event) }
         update(event) { r in
             let record = SiteRecord(event)
             unexplained = !r.consumeToken(thread: event.thread)
             r.lastRefByThread[event.thread] = record
-            if Self.count(in: event.detail) == 0 {
+            if isFinal {
                 r.released.append(record)
                 r.inReleaseAll = true
             }
@@ -69,10 +70,12 @@ extension SanitizerState {
         }
     }
 
-    /// `N` in a `ref=N` detail, or nil.
+    /// `N` in a `ref=N` detail, or nil. Hand-parsed: it runs at every put.
     static func count(in detail: String) -> Int? {
-        guard let range = detail.firstRange(of: "ref=") else { return nil }
-        return Int(detail[range.upperBound...].prefix { $0.isNumber || $0 == "-" })
+        var utf8 = detail.utf8[...]
+        guard utf8.starts(with: "ref=".utf8) else { return nil }
+        utf8 = utf8.dropFirst(4)
+        return Int(Substring(utf8))
     }
 
     /// The operation named in a `ref.misuse` detail ("<site>: <operation> on device '…' after

@@ -19,7 +19,9 @@ struct SanitizerState {
     static let historyLimit = 1024
 
     mutating func handle(_ event: LifetimeEvent) {
-        switch event.kind {
+        // One hash lookup instead of comparing the kind's string with every case.
+        guard let action = EventAction.table[event.kind] else { return }
+        switch action {
         case .lockAcquire:
             if let f = locks.acquire(event) { findings.append(f) }
             return
@@ -29,14 +31,14 @@ struct SanitizerState {
         case .refMisuse:
             refMisuse(event)
             return
-        case .memoryUseAfterFree, .memoryDoubleFree:
+        case .memoryMisuse:
             memoryMisuse(event)
             return
         case .devresWrongDevice:
             update(event) { _ in }
             report(.devresWrongDevice, event, message: event.detail)
             return
-        case .revocableRevokeInsideAccess:
+        case .revokeInsideAccess:
             update(event) { _ in }
             report(.revokeInsideAccess, event,
                    message: "revoke of \(event.objectName) from inside an access to it: it would wait for itself (EDEADLK)")
@@ -47,39 +49,42 @@ struct SanitizerState {
         default:
             break
         }
-        if let record = objects[event.object], record.state == .released, event.kind != .memoryAlloc,
-           event.sequence > record.released.last?.sequence ?? 0 {
+        if action != .memoryAlloc, isReleased(event) {
             update(event) { _ in }
-            report(.useAfterRelease, event, message: "\(event.kind) on \(record.name) after its release")
+            report(.useAfterRelease, event, message: "\(event.kind) on \(event.objectName) after its release")
             return
         }
-        switch event.kind {
+        switch action {
         case .deviceInitialize: created(event)
         case .get: get(event)
         case .put: put(event)
         case .deviceRelease: releasedDevice(event)
         case .bind:
             update(event) { $0.state = .bound; $0.bound = SiteRecord(event); $0.inReleaseAll = false }
-        case .removeStart, .deviceDel:
+        case .teardown:
             teardown(event)
-        case .probeResult where !event.detail.hasSuffix(": 0"):
-            teardown(event)
+        case .probeResult:
+            if !event.detail.hasSuffix(": 0") { teardown(event) } else if objects[event.object] != nil { update(event) { _ in } }
         case .unbind:
             update(event) { $0.state = .unbound; $0.unbound = SiteRecord(event); $0.endReleaseAll() }
         case .devresAdd: devresAdded(event)
         case .devresRelease: devresReleased(event)
-        case .devresRemove, .devresDestroy: devresRemoved(event)
+        case .devresRemove: devresRemoved(event)
         case .devresGroupRemove: update(event) { $0.dropGroupMarker() }
         case .memoryAlloc: allocated(event)
         case .memoryFree: freed(event)
         case .fileClose:
             update(event) { $0.closes.append(SiteRecord(event)) }
-        case .fileOpen, .deviceAdd, .probeStart, .objectResourceAdd, .objectResourceRelease,
-             .cdevRegister, .cdevUnregister, .revocableRevoke, .revocableTeardown:
+        case .historyOnly:
             if objects[event.object] != nil { update(event) { _ in } }
-        default:
+        case .lockAcquire, .lockRelease, .refMisuse, .memoryMisuse, .devresWrongDevice, .revokeInsideAccess, .fileAfterClose:
             break
         }
+    }
+
+    /// True when the event's object was released before the event was emitted.
+    func isReleased(_ event: LifetimeEvent) -> Bool {
+        objects[event.object]?.isReleased(before: event.sequence) ?? false
     }
 
     /// Every finding so far: those recorded, and the puts still unexplained, in event order.
@@ -102,12 +107,16 @@ struct SanitizerState {
     /// Applies `change` to the object's record (created if unseen) and appends the event to
     /// its history.
     mutating func update(_ event: LifetimeEvent, _ change: (inout ObjectRecord) -> Void) {
-        var record = objects[event.object] ?? ObjectRecord(name: event.objectName)
-        record.name = event.objectName
+        // In place (the dictionary's modify accessor): copying the record out would copy its
+        // history array at every event.
+        Self.apply(event, to: &objects[event.object, default: ObjectRecord(name: event.objectName)], change)
+    }
+
+    private static func apply(_ event: LifetimeEvent, to record: inout ObjectRecord, _ change: (inout ObjectRecord) -> Void) {
+        if record.name != event.objectName { record.name = event.objectName }
         record.history.append(SiteRecord(event))
-        if record.history.count > Self.historyLimit { record.history.removeFirst(Self.historyLimit / 2) }
+        if record.history.count > historyLimit { record.history.removeFirst(historyLimit / 2) }
         change(&record)
-        objects[event.object] = record
     }
 
     /// Records a finding about `event`'s object, with what the records know of it. The
