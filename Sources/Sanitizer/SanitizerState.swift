@@ -49,7 +49,10 @@ struct SanitizerState {
         default:
             break
         }
-        if action != .memoryAlloc, isReleased(event) {
+        // A `ref.get`/`ref.put` is never itself a use after release: the core refuses those
+        // with `ref.misuse`. One seen after the release happened before it (its sequence number
+        // is taken at emission, after the count changed) and only settles the tokens.
+        if action != .memoryAlloc, action != .get, action != .put, isReleased(event) {
             update(event) { _ in }
             report(.useAfterRelease, event, message: "\(event.kind) on \(event.objectName) after its release")
             return

@@ -38,3 +38,27 @@ struct DeliveryOrderTests {
         #expect(found[0].access.sequence == 4)
     }
 }
+
+/// The core takes an event's sequence number when it emits, after the count changed: a put
+/// that dropped 2→1 can be numbered after the final put 1→0 of another thread.
+@Suite("events sequenced after the operation")
+struct EmissionOrderTests {
+    @Test("a put emitted after another thread's final put and the release is not a use after release")
+    func putEmittedLate() {
+        let device = ObjectID.next()
+        func event(_ sequence: UInt64, _ kind: EventKind, _ detail: String = "", thread: UInt64) -> LifetimeEvent {
+            LifetimeEvent(sequence: sequence, time: sequence, kind: kind, object: device, objectName: "late.0",
+                          detail: detail, site: CallSite(), thread: thread)
+        }
+        let sanitizer = Sanitizer()
+        for e in [event(1, .deviceInitialize, "ref=1", thread: 1), event(2, .get, "ref=2", thread: 2),
+                  event(3, .put, "ref=0", thread: 1), event(4, .deviceRelease, thread: 1),
+                  event(5, .put, "ref=1", thread: 2)] {
+            sanitizer.observe(e)
+        }
+        #expect(sanitizer.finish().isEmpty, "\(sanitizer.report())")
+        // A real use after release is still one.
+        sanitizer.observe(event(6, .devresAdd, "devm_kzalloc", thread: 2))
+        #expect(sanitizer.findings.map(\.kind) == [.useAfterRelease])
+    }
+}
