@@ -7,6 +7,9 @@ public enum FindingKind: String, Sendable, Codable, CaseIterable {
     case useAfterRelease = "use-after-release"
     /// A read or write of logical memory (``DriverCore/ModelMemory``) after it was freed.
     case useAfterFree = "use-after-free"
+    /// A read or write of devres memory freed because its binding ended (driver remove, failed
+    /// probe): the driver's bound lifetime was over (brief P2, P4).
+    case useAfterUnbind = "use-after-unbind"
     /// A second free of the same logical memory.
     case doubleFree = "double-free"
     /// A put with no reference left: the count would go below zero.

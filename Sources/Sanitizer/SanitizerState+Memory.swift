@@ -28,6 +28,13 @@ extension SanitizerState {
         update(event) { _ in }
         if event.kind == .memoryDoubleFree {
             report(.doubleFree, event, message: event.detail)
+            return
+        }
+        // Freed by the teardown of a binding: the bound lifetime ended under the user's feet.
+        let freedBy = objects[event.object]?.released.first { $0.kind == .removeStart || $0.kind == .probeResult }
+        if let freedBy {
+            let how = freedBy.kind == .removeStart ? "its driver \(freedBy.detail) was unbound" : "the probe (\(freedBy.detail)) failed"
+            report(.useAfterUnbind, event, message: "\(event.detail); devres memory freed when \(how) at \(freedBy.site)")
         } else {
             report(.useAfterFree, event, message: event.detail)
         }
