@@ -27,6 +27,10 @@ import Synchronization
 /// should attach an ``Instrumentation/EventRecorder`` filter instead.
 ///
 /// ## Limits
+/// Attach one sanitizer to one stream: the order checks compare sequence numbers, which are
+/// per stream. Objects created before it was attached are tracked from their first event on
+/// (never reported as leaked; a put of their earlier references is unexplained).
+///
 /// Events are processed in the order observers receive them. Two threads' events on the
 /// same object may arrive out of their sequence order; the count checks use the tokens, so a
 /// put delivered before the get that explains it can be misreported as
