@@ -6,7 +6,9 @@ extension Finding {
     public func render(history includeHistory: Bool = false) -> String {
         let rule = String(repeating: "=", count: 66)
         var lines = [rule, "BUG: DriverModel: \(kind.rawValue) in \(objectName) (\(object))", message, ""]
-        lines.append("\(access.what) at \(access.site) by thread \(access.thread) (event \(access.sequence))")
+        // A detail that already names the site (a model error's text) is in the message line.
+        let what = access.detail.contains(access.site.description) ? access.kind.rawValue : access.what
+        lines.append("\(what) at \(access.site) by thread \(access.thread) (event \(access.sequence))")
         if !acquired.isEmpty {
             lines.append("")
             lines.append(kind == .lockOrderInversion ? "Other order acquired at:" : "Allocated/acquired at:")

@@ -93,6 +93,23 @@ struct ReferenceFindingTests {
         #expect(f.sanitizer.references(of: b.id).count == 2)
     }
 
+    @Test("two devices created at one site and never put: one leak finding naming both")
+    func leaksGroupedBySite() throws {
+        let f = try SanitizerFixture()
+        var createdAt = 0
+        var devices: [Device] = []
+        for i in 0..<2 {
+            createdAt = #line + 1
+            devices.append(f.device("grouped.\(i)"))
+        }
+        let leaks = f.findings(.leakedReference)
+        try #require(leaks.count == 1)
+        #expect(leaks[0].objectName == "grouped.0, grouped.1")
+        #expect(leaks[0].acquired.count == 2 && leaks[0].acquired.allSatisfy { isSite($0.site, line: createdAt) })
+        for d in devices { try d.put() }
+        #expect(f.findings(.leakedReference).isEmpty)
+    }
+
     @Test("a child holds its parent: releasing both in order gives no finding")
     func parentAndChild() throws {
         let f = try SanitizerFixture()
