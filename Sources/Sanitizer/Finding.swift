@@ -20,6 +20,8 @@ public enum FindingKind: String, Sendable, Codable, CaseIterable {
     case putNeverTaken = "put-of-reference-never-taken"
     /// An object never released by the end of the run, grouped by acquire site.
     case leakedReference = "leaked-reference"
+    /// The count reached zero but the release never ran (brief P7: a put that skips release).
+    case releaseNeverRan = "release-never-ran"
     /// Logical memory allocated and never freed by the end of the run.
     case leakedMemory = "leaked-memory"
     /// devres still registered on a device that was deleted.

@@ -21,6 +21,14 @@ extension SanitizerState {
         for (site, entries) in memoryBySite {
             result.append(group(.leakedMemory, site: site, entries, what: "allocation(s) made here and never freed"))
         }
+        for (id, record) in objects where !record.isMemory && record.state != .released {
+            guard let finalPut = record.finalPut else { continue }
+            result.append(Finding(
+                kind: .releaseNeverRan, object: id, objectName: record.name, access: finalPut,
+                acquired: record.created.map { [$0] } ?? [], released: [], lastByOtherThread: nil,
+                message: "the reference count of \(record.name) reached zero here but its release never ran",
+                history: record.history))
+        }
         for (id, record) in objects where record.deleted != nil && record.state != .released {
             let live = record.devres.filter { !$0.isGroupMarker }
             guard let deleted = record.deleted, !live.isEmpty else { continue }

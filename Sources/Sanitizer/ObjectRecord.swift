@@ -33,6 +33,8 @@ struct ObjectRecord {
     var unbound: SiteRecord?
     var released: [SiteRecord] = []
     var deleted: SiteRecord?
+    /// The put that brought the count to zero, if one did.
+    var finalPut: SiteRecord?
     /// Gets and puts, and the other lifetime events, oldest first.
     var history: [SiteRecord] = []
     /// The last get/put per thread.

@@ -36,6 +36,7 @@ extension SanitizerState {
             unexplained = !r.consumeToken(thread: event.thread)
             r.lastRefByThread[event.thread] = record
             if isFinal {
+                r.finalPut = record
                 r.released.append(record)
                 r.inReleaseAll = true
             }

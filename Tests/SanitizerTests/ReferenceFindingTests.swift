@@ -110,6 +110,21 @@ struct ReferenceFindingTests {
         #expect(f.findings(.leakedReference).isEmpty)
     }
 
+    @Test("a broken refcount whose final put skips release is release-never-ran")
+    func putSkipsRelease() throws {
+        let f = try SanitizerFixture()
+        let object = BrokenRefcount(name: "broken.0", events: f.kernel.events)
+        object.get()
+        object.put()
+        let finalPut = #line + 1
+        object.put()
+        let found = f.findings(.releaseNeverRan)
+        try #require(found.count == 1)
+        #expect(found[0].object == object.id)
+        #expect(isSite(found[0].access.site, line: finalPut))
+        #expect(f.findings(.leakedReference).isEmpty, "no reference is left: the count is right, the release is missing")
+    }
+
     @Test("a child holds its parent: releasing both in order gives no finding")
     func parentAndChild() throws {
         let f = try SanitizerFixture()
