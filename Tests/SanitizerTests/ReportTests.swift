@@ -74,7 +74,7 @@ struct ReportTests {
         let details = ["", "ref=0", "ref=1", "ref=-3", "ref=x", "grp<", "a", "b", "A", "B", "x: put on device 'd' after its release",
                        "get", ": 0", "drv: -19"]
         let sanitizer = Sanitizer()
-        for sequence in 1...3_000 as ClosedRange<UInt64> {
+        for sequence in 1...1_500 as ClosedRange<UInt64> {
             let kind = kinds[Int(rng.next() % UInt64(kinds.count))]
             let detail = details[Int(rng.next() % UInt64(details.count))]
             let object = ObjectID(raw: 1_000_000 + rng.next() % 6)
