@@ -1,0 +1,41 @@
+import CharDev
+import DriverCore
+import Instrumentation
+import Revocable
+
+/// What the sanitizer does with an event kind; looked up once per event.
+enum EventAction {
+    case lockAcquire, lockRelease
+    case refMisuse, memoryMisuse, devresWrongDevice, revokeInsideAccess, fileAfterClose
+    case deviceInitialize, get, put, deviceRelease
+    case bind, unbind, probeResult
+    /// A whole-list devres release begins (driver remove, device deletion).
+    case teardown
+    case devresAdd, devresRelease, devresRemove, devresGroupRemove
+    case memoryAlloc, memoryFree
+    case fileClose
+    /// Only recorded in the history of an object already known.
+    case historyOnly
+
+    /// Kinds not listed are ignored.
+    static let table: [EventKind: EventAction] = [
+        .lockAcquire: .lockAcquire, .lockRelease: .lockRelease,
+        .refMisuse: .refMisuse,
+        .memoryUseAfterFree: .memoryMisuse, .memoryDoubleFree: .memoryMisuse,
+        .devresWrongDevice: .devresWrongDevice,
+        .revocableRevokeInsideAccess: .revokeInsideAccess,
+        .fileAfterClose: .fileAfterClose,
+        .deviceInitialize: .deviceInitialize, .get: .get, .put: .put, .deviceRelease: .deviceRelease,
+        .bind: .bind, .unbind: .unbind, .probeResult: .probeResult,
+        .removeStart: .teardown, .deviceDel: .teardown,
+        .devresAdd: .devresAdd, .devresRelease: .devresRelease,
+        .devresRemove: .devresRemove, .devresDestroy: .devresRemove, .devresGroupRemove: .devresGroupRemove,
+        .memoryAlloc: .memoryAlloc, .memoryFree: .memoryFree,
+        .fileClose: .fileClose,
+        .fileOpen: .historyOnly, .deviceAdd: .historyOnly, .probeStart: .historyOnly,
+        .objectResourceAdd: .historyOnly, .objectResourceRelease: .historyOnly,
+        .cdevRegister: .historyOnly, .cdevUnregister: .historyOnly,
+        .revocableRevoke: .historyOnly, .revocableTeardown: .historyOnly,
+        .fileNoDevice: .historyOnly, .warning: .historyOnly,
+    ]
+}

@@ -1,0 +1,42 @@
+import DriverCore
+import Instrumentation
+
+/// Logical memory (``DriverCore/ModelMemory``): allocation and free sites, misuse.
+extension SanitizerState {
+    mutating func allocated(_ event: LifetimeEvent) {
+        update(event) { r in
+            r.isMemory = true
+            r.seenCreated = true
+            r.state = .live
+            r.created = SiteRecord(event)
+        }
+    }
+
+    mutating func freed(_ event: LifetimeEvent) {
+        // devres frees its memory from the model's own site: name the devres release instead.
+        let context = event.site == .model
+            ? [lastTeardown[event.thread], lastDevresRelease[event.thread]].compactMap { $0 } : []
+        update(event) { r in
+            r.state = .released
+            r.released += context
+            r.released.append(SiteRecord(event))
+        }
+    }
+
+    /// `memory.useAfterFree` / `memory.doubleFree`, raised by the model itself.
+    mutating func memoryMisuse(_ event: LifetimeEvent) {
+        update(event) { _ in }
+        if event.kind == .memoryDoubleFree {
+            report(.doubleFree, event, message: event.detail)
+            return
+        }
+        // Freed by the teardown of a binding: the bound lifetime ended under the user's feet.
+        let freedBy = objects[event.object]?.released.first { $0.kind == .removeStart || $0.kind == .probeResult }
+        if let freedBy {
+            let how = freedBy.kind == .removeStart ? "its driver \(freedBy.detail) was unbound" : "the probe (\(freedBy.detail)) failed"
+            report(.useAfterUnbind, event, message: "\(event.detail); devres memory freed when \(how) at \(freedBy.site)")
+        } else {
+            report(.useAfterFree, event, message: event.detail)
+        }
+    }
+}

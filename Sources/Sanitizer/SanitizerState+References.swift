@@ -1,0 +1,90 @@
+import DriverCore
+import Instrumentation
+
+/// Logical references (`device.initialize`, `ref.get`, `ref.put`, `ref.misuse`,
+/// `device.release`) as tokens with their acquire sites.
+extension SanitizerState {
+    mutating func created(_ event: LifetimeEvent) {
+        update(event) { r in
+            let record = SiteRecord(event)
+            r.seenCreated = true
+            r.created = record
+            r.tokens = [Token(record: record)]
+            r.lastRefByThread[event.thread] = record
+        }
+    }
+
+    mutating func get(_ event: LifetimeEvent) {
+        update(event) { r in
+            let record = SiteRecord(event)
+            r.lastRefByThread[event.thread] = record
+            // Emitted before a put that found no reference, delivered after it: it explains it.
+            if let i = r.unexplainedPuts.firstIndex(where: { $0.access.sequence > event.sequence }) {
+                r.unexplainedPuts.remove(at: i)
+            } else {
+                r.tokens.append(Token(record: record))
+            }
+        }
+    }
+
+    mutating func put(_ event: LifetimeEvent) {
+        var unexplained = false
+        let isFinal = Self.count(in: event.detail) == 0
+        if isFinal { lastTeardown[event.thread] = SiteRecord(event) }
+        update(event) { r in
+            let record = SiteRecord(event)
+            unexplained = !r.consumeToken(thread: event.thread)
+            r.lastRefByThread[event.thread] = record
+            if isFinal {
+                r.finalPut = record
+                r.released.append(record)
+                r.inReleaseAll = true
+            }
+        }
+        if unexplained {
+            // Kept aside, not yet a finding: a get emitted earlier may still be delivered.
+            let finding = describe(.putNeverTaken, event,
+                                   message: "put of \(event.objectName) (\(event.detail)) that no recorded get or initialisation explains")
+            objects[event.object]?.unexplainedPuts.append(finding)
+        }
+    }
+
+    mutating func releasedDevice(_ event: LifetimeEvent) {
+        update(event) { r in
+            r.state = .released
+            r.released.append(SiteRecord(event))
+            r.endReleaseAll()
+        }
+    }
+
+    /// `ref.misuse`: the model refused a get, a put or another use of a released object.
+    mutating func refMisuse(_ event: LifetimeEvent) {
+        let operation = Self.operation(in: event.detail)
+        update(event) { _ in }
+        switch operation {
+        case "get":
+            report(.getAfterRelease, event, message: "get of \(event.objectName) after its reference count reached zero")
+        case "put":
+            report(.doublePut, event, message: "put of \(event.objectName) with no reference left (double put / underflow)")
+        default:
+            report(.useAfterRelease, event, message: "\(operation) on \(event.objectName) after its release")
+        }
+    }
+
+    /// `N` in a `ref=N` detail, or nil. Hand-parsed: it runs at every put.
+    static func count(in detail: String) -> Int? {
+        var utf8 = detail.utf8[...]
+        guard utf8.starts(with: "ref=".utf8) else { return nil }
+        utf8 = utf8.dropFirst(4)
+        return Int(Substring(utf8))
+    }
+
+    /// The operation named in a `ref.misuse` detail ("<site>: <operation> on device '…' after
+    /// its release"); the whole detail when it has another shape.
+    static func operation(in detail: String) -> String {
+        var text = Substring(detail)
+        if let colon = text.firstRange(of: ": ") { text = text[colon.upperBound...] }
+        if let on = text.firstRange(of: " on device '") { return String(text[..<on.lowerBound]) }
+        return detail
+    }
+}

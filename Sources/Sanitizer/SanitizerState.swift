@@ -1,0 +1,159 @@
+import CharDev
+import DriverCore
+import Instrumentation
+import Revocable
+
+/// The sanitizer's whole state, guarded by one lock in ``Sanitizer``: per-object records,
+/// the lock-order graph and the findings so far. Every event is one `handle` call.
+struct SanitizerState {
+    var objects: [ObjectID: ObjectRecord] = [:]
+    var locks = LockOrderGraph()
+    var findings: [Finding] = []
+    /// The last `devres.release` per thread: a `memory.free` from the model's own site that
+    /// follows it on the same thread is that release freeing devres memory.
+    var lastDevresRelease: [UInt64: SiteRecord] = [:]
+    /// The last whole-list devres release started per thread (unbind, failed probe, device
+    /// deletion, final put): the call site that made devres free its memory.
+    var lastTeardown: [UInt64: SiteRecord] = [:]
+    /// History entries kept per object before the oldest half is dropped.
+    static let historyLimit = 1024
+
+    mutating func handle(_ event: LifetimeEvent) {
+        // One hash lookup instead of comparing the kind's string with every case.
+        guard let action = EventAction.table[event.kind] else { return }
+        switch action {
+        case .lockAcquire:
+            if let f = locks.acquire(event) { findings.append(f) }
+            return
+        case .lockRelease:
+            locks.release(event)
+            return
+        case .refMisuse:
+            refMisuse(event)
+            return
+        case .memoryMisuse:
+            memoryMisuse(event)
+            return
+        case .devresWrongDevice:
+            update(event) { _ in }
+            report(.devresWrongDevice, event, message: event.detail)
+            return
+        case .revokeInsideAccess:
+            update(event) { _ in }
+            report(.revokeInsideAccess, event,
+                   message: "revoke of \(event.objectName) from inside an access to it: it would wait for itself (EDEADLK)")
+            return
+        case .fileAfterClose:
+            fileAfterClose(event)
+            return
+        default:
+            break
+        }
+        // A `ref.get`/`ref.put` is never itself a use after release: the core refuses those
+        // with `ref.misuse`. One seen after the release happened before it (its sequence number
+        // is taken at emission, after the count changed) and only settles the tokens.
+        if action != .memoryAlloc, action != .get, action != .put, isReleased(event) {
+            update(event) { _ in }
+            report(.useAfterRelease, event, message: "\(event.kind) on \(event.objectName) after its release")
+            return
+        }
+        switch action {
+        case .deviceInitialize: created(event)
+        case .get: get(event)
+        case .put: put(event)
+        case .deviceRelease: releasedDevice(event)
+        case .bind:
+            update(event) { $0.state = .bound; $0.bound = SiteRecord(event); $0.inReleaseAll = false }
+        case .teardown:
+            teardown(event)
+        case .probeResult:
+            if !event.detail.hasSuffix(": 0") { teardown(event) } else if objects[event.object] != nil { update(event) { _ in } }
+        case .unbind:
+            update(event) { $0.state = .unbound; $0.unbound = SiteRecord(event); $0.endReleaseAll() }
+        case .devresAdd: devresAdded(event)
+        case .devresRelease: devresReleased(event)
+        case .devresRemove: devresRemoved(event)
+        case .devresGroupRemove: update(event) { $0.dropGroupMarker() }
+        case .memoryAlloc: allocated(event)
+        case .memoryFree: freed(event)
+        case .fileClose:
+            update(event) { $0.closes.append(SiteRecord(event)) }
+        case .historyOnly:
+            if objects[event.object] != nil { update(event) { _ in } }
+        case .lockAcquire, .lockRelease, .refMisuse, .memoryMisuse, .devresWrongDevice, .revokeInsideAccess, .fileAfterClose:
+            break
+        }
+    }
+
+    /// True when the event's object was released before the event was emitted.
+    func isReleased(_ event: LifetimeEvent) -> Bool {
+        objects[event.object]?.isReleased(before: event.sequence) ?? false
+    }
+
+    /// Every finding so far: those recorded, and the puts still unexplained, in event order.
+    var allFindings: [Finding] {
+        let puts = objects.values.flatMap(\.unexplainedPuts)
+        if puts.isEmpty { return findings }
+        return (findings + puts).sorted { $0.access.sequence < $1.access.sequence }
+    }
+
+    /// A whole-list devres release begins on the event's device.
+    mutating func teardown(_ event: LifetimeEvent) {
+        let record = SiteRecord(event)
+        lastTeardown[event.thread] = record
+        update(event) { r in
+            r.inReleaseAll = true
+            if event.kind == .deviceDel { r.deleted = record }
+        }
+    }
+
+    /// Applies `change` to the object's record (created if unseen) and appends the event to
+    /// its history.
+    mutating func update(_ event: LifetimeEvent, _ change: (inout ObjectRecord) -> Void) {
+        // In place (the dictionary's modify accessor): copying the record out would copy its
+        // history array at every event.
+        Self.apply(event, to: &objects[event.object, default: ObjectRecord(name: event.objectName)], change)
+    }
+
+    private static func apply(_ event: LifetimeEvent, to record: inout ObjectRecord, _ change: (inout ObjectRecord) -> Void) {
+        if record.name != event.objectName { record.name = event.objectName }
+        record.history.append(SiteRecord(event))
+        if record.history.count > historyLimit { record.history.removeFirst(historyLimit / 2) }
+        change(&record)
+    }
+
+    /// Records a finding about `event`'s object, with what the records know of it. The
+    /// caller has already added `event` to the object's history.
+    mutating func report(_ kind: FindingKind, _ event: LifetimeEvent, message: String) {
+        findings.append(describe(kind, event, message: message))
+    }
+
+    /// The finding ``report(_:_:message:)`` would record, not recorded.
+    func describe(_ kind: FindingKind, _ event: LifetimeEvent, message: String) -> Finding {
+        let access = SiteRecord(event)
+        let record = objects[event.object]
+        var acquired: [SiteRecord] = []
+        if let created = record?.created { acquired.append(created) }
+        acquired += record?.tokens.map(\.record).filter { $0 != record?.created } ?? []
+        if let bound = record?.bound { acquired.append(bound) }
+        var released = record?.released ?? []
+        if let unbound = record?.unbound { released.insert(unbound, at: 0) }
+        return Finding(
+            kind: kind, object: event.object, objectName: event.objectName, access: access,
+            acquired: acquired, released: released, lastByOtherThread: record?.lastRef(otherThan: event.thread),
+            message: message, history: record?.history ?? [access])
+    }
+}
+
+extension ObjectRecord {
+    /// The end of a whole-list devres release: markers left in our copy are gone in the core.
+    mutating func endReleaseAll() {
+        inReleaseAll = false
+        devres.removeAll { $0.isGroupMarker }
+    }
+
+    /// `devres.group.remove`: the newest group marker goes (its resources stay).
+    mutating func dropGroupMarker() {
+        if let i = devres.lastIndex(where: { $0.isGroupMarker }) { devres.remove(at: i) }
+    }
+}

@@ -1,0 +1,140 @@
+import DriverCore
+import Instrumentation
+import Sanitizer
+import Testing
+
+@Suite("references: use after release, get after release, double put, put never taken, leaks")
+struct ReferenceFindingTests {
+    @Test("a property read after the final put is a use after release, with acquire and release sites")
+    func useAfterRelease() throws {
+        let f = try SanitizerFixture()
+        let created = #line + 1
+        let dev = f.device("uar.0")
+        let released = #line + 1
+        try dev.put()
+        let access = #line + 1
+        _ = try? dev.property("compatible")
+        let found = f.findings(.useAfterRelease)
+        try #require(found.count == 1)
+        let finding = found[0]
+        #expect(finding.object == dev.id)
+        #expect(isSite(finding.access.site, line: access))
+        #expect(finding.acquired.contains { isSite($0.site, line: created) })
+        #expect(finding.released.contains { isSite($0.site, line: released) })
+        #expect(f.sanitizer.state(of: dev.id) == .released)
+    }
+
+    @Test("a get after the final put is get-after-release")
+    func getAfterRelease() throws {
+        let f = try SanitizerFixture()
+        let dev = f.device("gar.0")
+        try dev.put()
+        let access = #line + 1
+        _ = try? dev.get()
+        let found = f.findings(.getAfterRelease)
+        try #require(found.count == 1)
+        #expect(isSite(found[0].access.site, line: access))
+        #expect(f.findings(.doublePut).isEmpty)
+    }
+
+    @Test("a second put is a double put, naming the final put and the last put by another thread")
+    func doublePut() throws {
+        let f = try SanitizerFixture()
+        let dev = f.device("dp.0")
+        try dev.get()
+        let otherPut = #line + 1
+        onOtherThread { try? dev.put() }
+        let finalPut = #line + 1
+        try dev.put()
+        let access = #line + 1
+        _ = try? dev.put()
+        let found = f.findings(.doublePut)
+        try #require(found.count == 1)
+        #expect(isSite(found[0].access.site, line: access))
+        #expect(found[0].released.contains { isSite($0.site, line: finalPut) })
+        let other = try #require(found[0].lastByOtherThread)
+        #expect(isSite(other.site, line: otherPut))
+        #expect(other.thread != found[0].access.thread)
+        #expect(found[0].render().contains("Last get/put by thread \(other.thread) at:"))
+    }
+
+    @Test("a put that no recorded get explains is put-of-reference-never-taken")
+    func putNeverTaken() throws {
+        let kernel = Kernel()
+        // The creation reference was taken before the sanitizer saw anything: nobody it
+        // knows of holds a reference, so the put is unexplained.
+        let dev = Device(kernel: kernel, name: "pnt.0") { _ in }
+        let sanitizer = Sanitizer(attachingTo: kernel)
+        let access = #line + 1
+        try dev.put()
+        let found = sanitizer.findings.filter { $0.kind == .putNeverTaken }
+        try #require(found.count == 1)
+        #expect(isSite(found[0].access.site, line: access))
+        #expect(sanitizer.leaks.isEmpty, "an object first seen mid-life is not reported as leaked")
+    }
+
+    @Test("references never put are leaks, grouped by acquire site")
+    func leakedReferences() throws {
+        let f = try SanitizerFixture()
+        let a = f.device("leak.0")
+        let b = f.device("leak.1")
+        var takenAt = 0
+        for dev in [a, b] {
+            takenAt = #line + 1
+            try dev.get()
+        }
+        try a.put(); try a.put()  // a is released; one of b's references remains besides its creation one
+        let leaks = f.findings(.leakedReference)
+        let atGet = leaks.filter { isSite($0.access.site, line: takenAt) }
+        try #require(atGet.count == 1, "one finding for the one site")
+        #expect(atGet[0].objectName == "leak.1")
+        #expect(atGet[0].acquired.count == 1)
+        #expect(leaks.count == 2, "b's creation reference is the other site")
+        #expect(f.sanitizer.references(of: b.id).count == 2)
+    }
+
+    @Test("two devices created at one site and never put: one leak finding naming both")
+    func leaksGroupedBySite() throws {
+        let f = try SanitizerFixture()
+        var createdAt = 0
+        var devices: [Device] = []
+        for i in 0..<2 {
+            createdAt = #line + 1
+            devices.append(f.device("grouped.\(i)"))
+        }
+        let leaks = f.findings(.leakedReference)
+        try #require(leaks.count == 1)
+        #expect(leaks[0].objectName == "grouped.0, grouped.1")
+        #expect(leaks[0].acquired.count == 2 && leaks[0].acquired.allSatisfy { isSite($0.site, line: createdAt) })
+        for d in devices { try d.put() }
+        #expect(f.findings(.leakedReference).isEmpty)
+    }
+
+    @Test("a broken refcount whose final put skips release is release-never-ran")
+    func putSkipsRelease() throws {
+        let f = try SanitizerFixture()
+        let object = BrokenRefcount(name: "broken.0", events: f.kernel.events)
+        object.get()
+        object.put()
+        let finalPut = #line + 1
+        object.put()
+        let found = f.findings(.releaseNeverRan)
+        try #require(found.count == 1)
+        #expect(found[0].object == object.id)
+        #expect(isSite(found[0].access.site, line: finalPut))
+        #expect(f.findings(.leakedReference).isEmpty, "no reference is left: the count is right, the release is missing")
+    }
+
+    @Test("a child holds its parent: releasing both in order gives no finding")
+    func parentAndChild() throws {
+        let f = try SanitizerFixture()
+        let parent = f.device("parent.0")
+        try f.kernel.register(parent)
+        let child = Device(kernel: f.kernel, name: "child.0", parent: parent) { _ in }
+        try f.kernel.register(child)
+        try f.kernel.unregister(child)
+        try f.kernel.unregister(parent)
+        #expect(f.sanitizer.finish().isEmpty, "\(f.sanitizer.report())")
+        #expect(f.sanitizer.state(of: parent.id) == .released)
+    }
+}
