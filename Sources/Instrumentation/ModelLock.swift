@@ -46,7 +46,7 @@ public final class ModelLock: @unchecked Sendable {
     /// True when the calling thread holds the lock.
     public var isHeldByCurrentThread: Bool { ownerThread.load(ordering: .relaxed) == currentThreadID() }
 
-    public func lock(site: CallSite = CallSite()) {
+    public func lock(site: CallSite) {
         if _slowPath(Scheduling.isAttached), let controller = Scheduling.current {
             controller.schedulingPoint(.lock(id, name: name), site: site)
             // Under an explorer only one thread runs at a time: never park in the OS while
@@ -62,7 +62,7 @@ public final class ModelLock: @unchecked Sendable {
     }
 
     /// Takes the lock if it is free. Never blocks.
-    public func tryLock(site: CallSite = CallSite()) -> Bool {
+    public func tryLock(site: CallSite) -> Bool {
         Scheduling.point(.lock(id, name: name), site: site)
         guard pthread_mutex_trylock(mutex) == 0 else { return false }
         ownerThread.store(currentThreadID(), ordering: .relaxed)
@@ -70,7 +70,7 @@ public final class ModelLock: @unchecked Sendable {
         return true
     }
 
-    public func unlock(site: CallSite = CallSite()) {
+    public func unlock(site: CallSite) {
         Scheduling.point(.unlock(id, name: name), site: site)
         events?.emit(.lockRelease, object: id, name: name, detail: lockClass, site: site)
         ownerThread.store(0, ordering: .relaxed)
@@ -83,10 +83,23 @@ public final class ModelLock: @unchecked Sendable {
     /// The condition wait returned with the mutex held again.
     func didWake() { ownerThread.store(currentThreadID(), ordering: .relaxed) }
 
-    public func withLock<R, E: Error>(site: CallSite = CallSite(), _ body: () throws(E) -> R) throws(E) -> R {
+    public func withLock<R, E: Error>(site: CallSite, _ body: () throws(E) -> R) throws(E) -> R {
         lock(site: site)
         defer { unlock(site: site) }
         return try body()
+    }
+}
+
+// The caller's own line by default: a `CallSite()` default argument would record this file.
+extension ModelLock {
+    public func lock(fileID: StaticString = #fileID, line: UInt = #line) { lock(site: CallSite(fileID: fileID, line: line)) }
+    public func tryLock(fileID: StaticString = #fileID, line: UInt = #line) -> Bool {
+        tryLock(site: CallSite(fileID: fileID, line: line))
+    }
+    public func unlock(fileID: StaticString = #fileID, line: UInt = #line) { unlock(site: CallSite(fileID: fileID, line: line)) }
+    public func withLock<R, E: Error>(fileID: StaticString = #fileID, line: UInt = #line,
+                                      _ body: () throws(E) -> R) throws(E) -> R {
+        try withLock(site: CallSite(fileID: fileID, line: line), body)
     }
 }
 

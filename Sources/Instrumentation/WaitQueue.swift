@@ -31,7 +31,7 @@ public final class WaitQueue: @unchecked Sendable {
 
     /// Sleeps until `condition()` is true. `lock` must be held by the caller; it is released
     /// while sleeping and held again when this returns.
-    public func wait(until condition: () -> Bool, holding lock: ModelLock, site: CallSite = CallSite()) {
+    public func wait(until condition: () -> Bool, holding lock: ModelLock, site: CallSite) {
         while !condition() {
             if _slowPath(Scheduling.isAttached), let controller = Scheduling.current {
                 controller.schedulingPoint(.wait(id, name: name), site: site)
@@ -48,7 +48,7 @@ public final class WaitQueue: @unchecked Sendable {
     /// condition became true. Timed waits are how the legacy patterns of brief P13 are
     /// modelled; the real design never needs one.
     public func wait(until condition: () -> Bool, holding lock: ModelLock, timeoutNanoseconds: UInt64,
-                     site: CallSite = CallSite()) -> Bool {
+                     site: CallSite) -> Bool {
         let deadline = monotonicNanoseconds() &+ timeoutNanoseconds
         while !condition() {
             let now = monotonicNanoseconds()
@@ -65,7 +65,7 @@ public final class WaitQueue: @unchecked Sendable {
     }
 
     /// Wakes every sleeper so it re-checks its condition.
-    public func wakeAll(site: CallSite = CallSite()) {
+    public func wakeAll(site: CallSite) {
         Scheduling.point(.wake(id, name: name), site: site)
         pthread_cond_broadcast(condition)
         Scheduling.notify(.waitQueue(id, name: name))
@@ -88,4 +88,18 @@ public final class WaitQueue: @unchecked Sendable {
         }
         lock.didWake()
     }
+}
+
+// The caller's own line by default: a `CallSite()` default argument would record this file.
+extension WaitQueue {
+    public func wait(until condition: () -> Bool, holding lock: ModelLock, fileID: StaticString = #fileID, line: UInt = #line) {
+        wait(until: condition, holding: lock, site: CallSite(fileID: fileID, line: line))
+    }
+
+    public func wait(until condition: () -> Bool, holding lock: ModelLock, timeoutNanoseconds: UInt64,
+                     fileID: StaticString = #fileID, line: UInt = #line) -> Bool {
+        wait(until: condition, holding: lock, timeoutNanoseconds: timeoutNanoseconds, site: CallSite(fileID: fileID, line: line))
+    }
+
+    public func wakeAll(fileID: StaticString = #fileID, line: UInt = #line) { wakeAll(site: CallSite(fileID: fileID, line: line)) }
 }

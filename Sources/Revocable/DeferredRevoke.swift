@@ -14,7 +14,7 @@ extension Revocable {
     ///
     /// `completion` and the teardown must not block for long: they run on one shared thread and
     /// would delay other deferred revokes (never a synchronous one).
-    public func revokeDeferred(site: CallSite = CallSite(),
+    public func revokeDeferred(site: CallSite,
                                then completion: (@Sendable (RevokeOutcome) -> Void)? = nil) {
         let first = _closeFence()
         if first {
@@ -30,7 +30,7 @@ extension Revocable {
     /// inside have left and the resource is torn down. Same guarantees as the synchronous
     /// ``revoke(site:)-3iojk``; the teardown runs on the grace-period thread.
     @discardableResult
-    public func revoke(site: CallSite = CallSite()) async -> RevokeOutcome {
+    public func revoke(site: CallSite) async -> RevokeOutcome {
         await withCheckedContinuation { (continuation: CheckedContinuation<RevokeOutcome, Never>) in
             revokeDeferred(site: site) { continuation.resume(returning: $0) }
         }
@@ -74,5 +74,18 @@ final class DeferredRevoke<Resource>: PendingGracePeriod, @unchecked Sendable {
         }
         completion?(.alreadyRevoked)
         return true
+    }
+}
+
+// The caller's own line by default: a `CallSite()` default argument would record this file.
+extension Revocable {
+    public func revokeDeferred(fileID: StaticString = #fileID, line: UInt = #line,
+                               then completion: (@Sendable (RevokeOutcome) -> Void)? = nil) {
+        revokeDeferred(site: CallSite(fileID: fileID, line: line), then: completion)
+    }
+
+    @discardableResult
+    public func revoke(fileID: StaticString = #fileID, line: UInt = #line) async -> RevokeOutcome {
+        await revoke(site: CallSite(fileID: fileID, line: line))
     }
 }

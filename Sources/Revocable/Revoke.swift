@@ -24,7 +24,7 @@ extension Revocable {
     ///   an access to this revocable (it would wait for itself forever). Nothing is changed;
     ///   use ``revokeDeferred(site:then:)`` from inside an access.
     @discardableResult
-    public func revoke(site: CallSite = CallSite()) throws(RevocableError) -> RevokeOutcome {
+    public func revoke(site: CallSite) throws(RevocableError) -> RevokeOutcome {
         Scheduling.point(.synchronize(id, name: name), site: site)
         if dm_rev_self_reading(_key) != 0 {
             _emit(.revocableRevokeInsideAccess, detail: "EDEADLK", site: site)
@@ -144,5 +144,14 @@ extension Revocable {
 
     func _emit(_ kind: EventKind, detail: @autoclosure () -> String, site: CallSite) {
         _extras?.events?.emit(kind, object: id, name: name, detail: detail(), site: site)
+    }
+}
+
+// The caller's own line by default: a `CallSite()` default argument would record this file.
+extension Revocable {
+    /// ``revoke(site:)`` recording the caller's line.
+    @discardableResult
+    public func revoke(fileID: StaticString = #fileID, line: UInt = #line) throws(RevocableError) -> RevokeOutcome {
+        try revoke(site: CallSite(fileID: fileID, line: line))
     }
 }

@@ -35,6 +35,17 @@ final class RecordingController: ExecutionController {
         #expect(recorder.events.allSatisfy { $0.detail == "device" })
     }
 
+    @Test func lockEventsNameTheCallersLine() {
+        let stream = EventStream()
+        let recorder = EventRecorder()
+        stream.attach(recorder)
+        let lock = ModelLock(class: "device", name: "dev0", events: stream)
+        let line: UInt = #line + 1
+        lock.withLock {}
+        #expect(recorder.events.allSatisfy { $0.site.line == line })
+        #expect(recorder.events.allSatisfy { $0.site.fileID.description.hasSuffix("SchedulingPointTests.swift") })
+    }
+
     @Test func ownerIsTrackedWhileHeld() {
         let lock = ModelLock(class: "test", name: "L")
         #expect(lock.owner == nil)
