@@ -30,6 +30,7 @@ let package = Package(
         .target(name: "SimHardware", dependencies: ["DriverCore", "Subsystems", "CharDev"]),
         // One scenario model (files, result builder, runner) for tests, the CLI and the explorer.
         .target(name: "Scenarios", dependencies: ["SimHardware", "Subsystems", "CharDev", "DriverCore", "Instrumentation",
+                                                 "Sanitizer",
                                                  .product(name: "Yams", package: "Yams")]),
         // The logical-lifetime sanitizer: KASAN/lockdep-shaped reports from the event stream.
         .target(name: "Sanitizer", dependencies: ["DriverCore", "CharDev", "Revocable", "Instrumentation"]),

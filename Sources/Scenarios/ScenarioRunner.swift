@@ -2,6 +2,7 @@ import CharDev
 import DriverCore
 import Foundation
 import Instrumentation
+import Sanitizer
 
 /// Runs a scenario: builds its board on a fresh ``Kernel``, starts one real thread per actor,
 /// honours `after:` and `wait:`, and evaluates every expectation.
@@ -25,7 +26,12 @@ public enum ScenarioRunner {
         let kernel = Kernel()
         let recorder = EventRecorder()
         kernel.events.attach(recorder)
-        defer { kernel.events.detach(recorder) }
+        // The sanitizer is on in every run (issue 7): its findings join the run's.
+        let sanitizer = Sanitizer(attachingTo: kernel)
+        defer {
+            kernel.events.detach(recorder)
+            kernel.events.detach(sanitizer)
+        }
         var result = RunResult(scenario: scenario.name, setup: [], steps: [], expectations: [], findings: [],
                                events: [], durationNanoseconds: 0)
         let board: ScenarioBoard
@@ -85,8 +91,9 @@ public enum ScenarioRunner {
                         kind: $0.kind.rawValue, object: $0.objectName, detail: $0.detail, site: $0.site.description,
                         actor: threads[$0.thread])
         }
-        result.findings = all.filter { findingKinds.contains($0.kind) }.map {
-            Finding(kind: $0.kind.rawValue, object: $0.objectName, detail: $0.detail, site: $0.site.description)
+        // Leaks are not counted here: a scenario ends with its board still registered.
+        result.findings = sanitizer.findings.map {
+            Finding(kind: $0.kind.rawValue, object: $0.objectName, detail: $0.message, site: $0.access.site.description)
         } + result.findings
         result.expectations = ExpectationEvaluator.evaluate(scenario, steps: result.steps, findings: result.findings,
                                                             events: result.events)
