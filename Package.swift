@@ -53,7 +53,7 @@ let package = Package(
         // Benchmarks with ratios against baselines measured in the same run (`swift run -c release devmodel-bench`).
         .executableTarget(
             name: "devmodel-bench",
-            dependencies: ["DriverCore", "Revocable", "CharDev", "Subsystems", "SimHardware", "Instrumentation", "CShim"]),
+            dependencies: ["DriverCore", "Revocable", "CharDev", "Subsystems", "SimHardware", "Sanitizer", "Instrumentation", "CShim"]),
         .testTarget(name: "InstrumentationTests", dependencies: ["Instrumentation"]),
         .testTarget(name: "RevocableTests", dependencies: ["Revocable", "Instrumentation"]),
         .testTarget(name: "DriverCoreTests", dependencies: ["DriverCore", "Instrumentation"]),

@@ -9,6 +9,7 @@ let suites: [(name: String, run: () -> BenchReport)] = [
     ("core", CoreBench.run),
     ("revocable", RevocableBench.run),
     ("chardev", CharDevBench.run),
+    ("sanitizer", SanitizerBench.run),
     ("profile-devres", CoreBench.profileDevres),
 ]
 
