@@ -13,9 +13,11 @@ extension SanitizerState {
     }
 
     mutating func freed(_ event: LifetimeEvent) {
-        // devres frees its memory from the model's own site: name the devres release instead.
-        let context = event.site == .model
-            ? [lastTeardown[event.thread], lastDevresRelease[event.thread]].compactMap { $0 } : []
+        // devres frees its memory as part of a release on this thread (its node is named after
+        // the allocation): record the teardown and the devres release with it.
+        let byDevres = event.site == .model
+            || lastDevresRelease[event.thread].map { event.objectName.hasPrefix($0.detail + " of ") } == true
+        let context = byDevres ? [lastTeardown[event.thread], lastDevresRelease[event.thread]].compactMap { $0 } : []
         update(event) { r in
             r.state = .released
             r.released += context

@@ -71,7 +71,7 @@ public final class Devres: @unchecked Sendable {
         try checkAdd(name, fault: .devresAlloc, site: site)
         let memory = ModelMemory(value, name: "\(name) of \(deviceName)", events: kernel.events, fileID: site.fileID, line: site.line)
         try append(DevresEntry(kind: .resource, name: name, site: site), payload: memory,
-                   release: { try? memory.free(fileID: "<model>", line: 0) }, fault: nil)
+                   release: nil, fault: nil)  // freed by `run`, which knows the releasing call site
         return memory
     }
 
@@ -268,7 +268,12 @@ public final class Devres: @unchecked Sendable {
 
     func run(_ node: DevresNode, site: CallSite) {
         events.emit(.devresRelease, object: deviceID, name: deviceName, detail: node.entry.name, site: node.entry.site)
-        node.release?()
+        if let release = node.release {
+            release()
+        } else if let memory = node.payload as? any Freeable {
+            // devm memory: freed "at" the operation that released it (unbind, delete, put…).
+            memory.freeQuietly(site: site)
+        }
     }
 
     /// `devres_release_all`: every node, newest first, callbacks outside the lock.

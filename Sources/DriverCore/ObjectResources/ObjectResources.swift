@@ -75,7 +75,7 @@ public final class ObjectResources: @unchecked Sendable {
         try checkAdd(name, site: site)
         let memory = ModelMemory(value, name: "\(name) of \(ownerName)", events: kernel.events, fileID: site.fileID, line: site.line)
         insert(DevresNode(entry: DevresEntry(kind: .resource, name: name, site: site), payload: memory,
-                          release: { try? memory.free(fileID: "<model>", line: 0) }))
+                          release: nil))  // freed by `run` with the final put's site
         return memory
     }
 
@@ -115,16 +115,20 @@ public final class ObjectResources: @unchecked Sendable {
         kernel.events.emit(.objectResourceAdd, object: ownerID, name: ownerName, detail: node.entry.name, site: node.entry.site)
     }
 
-    private func run(_ node: DevresNode) {
+    private func run(_ node: DevresNode, site: CallSite = .model) {
         kernel.events.emit(.objectResourceRelease, object: ownerID, name: ownerName, detail: node.entry.name,
                            site: node.entry.site)
-        node.release?()
+        if let release = node.release {
+            release()
+        } else if let memory = node.payload as? any Freeable {
+            memory.freeQuietly(site: site)
+        }
     }
 
     /// Everything, newest first (at the final put).
     func releaseAll(site: CallSite) {
         var all: [DevresNode] = []
         nodes.withLock { swap(&all, &$0) }
-        while let node = all.popLast() { run(node) }
+        while let node = all.popLast() { run(node, site: site) }
     }
 }
