@@ -43,6 +43,8 @@ let package = Package(
         // rcutorture-style stress on real threads, with negative controls.
         .target(name: "Torture", dependencies: ["SimHardware", "Subsystems", "CharDev", "DriverCore", "Sanitizer",
                                                "Instrumentation"]),
+        // fail-nth over every probe of the simulated board.
+        .target(name: "FaultSweep", dependencies: ["SimHardware", "DriverCore", "Sanitizer", "Instrumentation"]),
         // `devmodel lint`: devm-lifetime hazards in kernel C. Depends on nothing.
         .target(name: "DevmLint"),
         // Standalone runner of the lint for the corpus script (Scripts/lint-corpus.sh).
@@ -50,7 +52,7 @@ let package = Package(
         .executableTarget(
             name: "devmodel",
             dependencies: [
-                "DriverCore", "CharDev", "Subsystems", "SimHardware", "Scenarios", "Conformance", "Torture", "DevmLint",
+                "DriverCore", "CharDev", "Subsystems", "SimHardware", "Scenarios", "Conformance", "Torture", "FaultSweep", "DevmLint",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         // Benchmarks with ratios against baselines measured in the same run (`swift run -c release devmodel-bench`).
@@ -68,6 +70,7 @@ let package = Package(
                                                            "DriverCore", "Revocable", "Instrumentation"]),
         .testTarget(name: "ConformanceTests", dependencies: ["Conformance"]),
         .testTarget(name: "TortureTests", dependencies: ["Torture"]),
+        .testTarget(name: "FaultSweepTests", dependencies: ["FaultSweep"]),
         .testTarget(name: "ScenariosTests", dependencies: ["Scenarios", "SimHardware", "CharDev", "DriverCore", "Instrumentation"], exclude: ["Golden"]),
         .testTarget(name: "DevmLintTests", dependencies: ["DevmLint"], resources: [.copy("Fixtures")]),
     ]

@@ -65,6 +65,11 @@ public final class CharDevice: @unchecked Sendable, CustomStringConvertible {
                                operations: any FileOperations, protection: Protection = .revocable,
                                fileID: StaticString = #fileID, line: UInt = #line,
                                release: (@Sendable () -> Void)? = nil) throws(FileError) -> CharDevice {
+        // An injectable point (fail-nth): cdev_device_add can fail, and callers must unwind.
+        if namespace.kernel.faults.shouldFail(.cdevRegistration, name: "cdev_device_add(\(name))",
+                                              device: parent?.name ?? name, site: CallSite(fileID: fileID, line: line)) {
+            throw FileError(.ENOMEM, "cdev_device_add(\(name)) failed (injected)")
+        }
         let cdev = CharDevice(name: name, parent: parent, namespace: namespace, operations: operations,
                               protection: protection, release: release)
         do {
