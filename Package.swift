@@ -45,6 +45,9 @@ let package = Package(
                                                "Instrumentation"]),
         // fail-nth over every probe of the simulated board.
         .target(name: "FaultSweep", dependencies: ["SimHardware", "DriverCore", "Sanitizer", "Instrumentation"]),
+        // Real kernel lifetime bugs, each as the buggy pattern and the fixed design (teaching material).
+        .target(name: "BugCorpus", dependencies: ["Torture", "SimHardware", "Subsystems", "CharDev", "DriverCore",
+                                                 "Sanitizer", "Instrumentation"]),
         // `devmodel lint`: devm-lifetime hazards in kernel C. Depends on nothing.
         .target(name: "DevmLint"),
         // Standalone runner of the lint for the corpus script (Scripts/lint-corpus.sh).
@@ -52,7 +55,7 @@ let package = Package(
         .executableTarget(
             name: "devmodel",
             dependencies: [
-                "DriverCore", "CharDev", "Subsystems", "SimHardware", "Scenarios", "Conformance", "Torture", "FaultSweep", "DevmLint",
+                "DriverCore", "CharDev", "Subsystems", "SimHardware", "Scenarios", "Conformance", "Torture", "FaultSweep", "BugCorpus", "DevmLint",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         // Benchmarks with ratios against baselines measured in the same run (`swift run -c release devmodel-bench`).
@@ -71,6 +74,7 @@ let package = Package(
         .testTarget(name: "ConformanceTests", dependencies: ["Conformance"]),
         .testTarget(name: "TortureTests", dependencies: ["Torture"]),
         .testTarget(name: "FaultSweepTests", dependencies: ["FaultSweep"]),
+        .testTarget(name: "BugCorpusTests", dependencies: ["BugCorpus"]),
         .testTarget(name: "ScenariosTests", dependencies: ["Scenarios", "SimHardware", "CharDev", "DriverCore", "Instrumentation"], exclude: ["Golden"]),
         .testTarget(name: "DevmLintTests", dependencies: ["DevmLint"], resources: [.copy("Fixtures")]),
     ]

@@ -15,17 +15,23 @@ public enum Protection: Sendable, Equatable {
     /// show what the fence buys (a negative control, like the kernel's `rcu_busted`). No real
     /// subsystem uses it.
     case legacyUnfenced
+    /// **Broken on purpose** — the older pattern still (brief P2, gpiolib before `533aae7c94db`):
+    /// no check at all; every call reaches the operations even after unregister, whatever
+    /// they point at. For the real-bug corpus only.
+    case legacyUnchecked
 }
 
 /// The fence, or its absence.
 enum OperationsGuard: @unchecked Sendable {
     case fenced(Revocable<any FileOperations>)
     case unfenced(any FileOperations, gone: GoneFlag)
+    case unchecked(any FileOperations)
 
     init(_ operations: any FileOperations, protection: Protection, name: String, events: EventStream) {
         switch protection {
         case .revocable: self = .fenced(Revocable(operations, name: "cdev \(name)", events: events))
         case .legacyUnfenced: self = .unfenced(operations, gone: GoneFlag())
+        case .legacyUnchecked: self = .unchecked(operations)
         }
     }
 
@@ -37,6 +43,8 @@ enum OperationsGuard: @unchecked Sendable {
         case .unfenced(let ops, let gone):
             // The check and the use are separate steps: an unregister can complete between them.
             return try body(gone.isSet ? nil : ops)
+        case .unchecked(let ops):
+            return try body(ops)
         }
     }
 
@@ -45,6 +53,7 @@ enum OperationsGuard: @unchecked Sendable {
         switch self {
         case .fenced(let fence): _ = try? fence.revoke(site: site)
         case .unfenced(_, let gone): gone.set()
+        case .unchecked: break
         }
     }
 }

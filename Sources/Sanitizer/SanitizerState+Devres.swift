@@ -13,6 +13,7 @@ extension SanitizerState {
 
     mutating func devresReleased(_ event: LifetimeEvent) {
         lastDevresRelease[event.thread] = SiteRecord(event)
+        lastDevresReleaseDevice[event.thread] = event.object
         var misordered: DevresEntryRecord?
         var released: DevresEntryRecord?
         update(event) { r in

@@ -17,7 +17,8 @@ extension SanitizerState {
         // the allocation): record the teardown and the devres release with it.
         let byDevres = event.site == .model
             || lastDevresRelease[event.thread].map { event.objectName.hasPrefix($0.detail + " of ") } == true
-        let context = byDevres ? [lastTeardown[event.thread], lastDevresRelease[event.thread]].compactMap { $0 } : []
+        let teardown = lastDevresReleaseDevice[event.thread].flatMap { teardownByDevice[$0] } ?? lastTeardown[event.thread]
+        let context = byDevres ? [teardown, lastDevresRelease[event.thread]].compactMap { $0 } : []
         update(event) { r in
             r.state = .released
             r.released += context

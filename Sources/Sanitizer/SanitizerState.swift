@@ -15,6 +15,11 @@ struct SanitizerState {
     /// The last whole-list devres release started per thread (unbind, failed probe, device
     /// deletion, final put): the call site that made devres free its memory.
     var lastTeardown: [UInt64: SiteRecord] = [:]
+    /// The latest whole-list teardown per device: memory freed by a device's devres names its
+    /// own device's teardown even when other teardowns nest inside it on the same thread.
+    var teardownByDevice: [ObjectID: SiteRecord] = [:]
+    /// The device of the latest devres release per thread.
+    var lastDevresReleaseDevice: [UInt64: ObjectID] = [:]
     /// History entries kept per object before the oldest half is dropped.
     static let historyLimit = 1024
 
@@ -101,6 +106,7 @@ struct SanitizerState {
     mutating func teardown(_ event: LifetimeEvent) {
         let record = SiteRecord(event)
         lastTeardown[event.thread] = record
+        teardownByDevice[event.object] = record
         update(event) { r in
             r.inReleaseAll = true
             if event.kind == .deviceDel { r.deleted = record }

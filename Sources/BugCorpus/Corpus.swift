@@ -1,0 +1,149 @@
+import CharDev
+import DriverCore
+import Foundation
+import Instrumentation
+import Sanitizer
+import SimHardware
+import Subsystems
+import Torture
+
+/// The corpus: entries written so far, and the rows of brief §5 not written yet (with why).
+public enum Corpus {
+    public static let entries: [BugEntry] = [gpioUnchecked, checkThenUse, i2cDelAdapter]
+
+    /// Rows of brief §5 without an entry yet, and what is missing to write them.
+    public static let pending: [(id: String, why: String)] = [
+        ("72139dfa2464", "watchdog kref + cdev kobject on one allocation (P7): needs a legacy watchdog core with two refcounts"),
+        ("699fb50d9903", "devres not flushed at device_del (leak): needs a legacy driver-core switch; the real core flushes"),
+        ("CVE-2026-31606", "f_hid cdev_init on rebind while in use (P11): needs a legacy gadget function object"),
+        ("abe572f630bc", "spi-ch341 devres on the USB device, not the interface (P12): the core flags it today (devres.wrongDevice); entry not written"),
+        ("8f4d20a71022", "vub300 devm host under a driver kref (P1): needs a legacy MMC host"),
+        ("57c5f4df0a5a / 4e26195f240d", "uio/tpm ops used after unregister (P2/P4): same shape as 533aae7c94db; entries not written"),
+        ("5b28dde51d0c", "media cdev in devres memory, last cdev_put after unbind (P1): needs a cdev embedded in driver memory"),
+    ]
+
+    static func gpioFindings(_ sanitizer: Sanitizer) -> [String] { sanitizer.findings.map(\.kind.rawValue) }
+
+    /// §5 #1: every cdev syscall dereferenced the chip after unbind.
+    static let gpioUnchecked = BugEntry(
+        id: "gpio-cdev-null-deref", reference: "533aae7c94db", subsystem: "GPIO (gpiolib-cdev.c)", classes: ["P2", "P4"],
+        story: """
+        A program requested lines and kept the file open; the GPIO controller was unbound; the next \
+        ioctl went through gdev->chip, which the unbind had freed (a NULL dereference in the kernel, \
+        a read of freed devres memory here). Fix: check the chip in every syscall (533aae7c94db), then \
+        under an rwsem (bdbbae241a04), then SRCU (v6.9); ours: every file operation inside a Revocable fence.
+        """,
+        tool: "sanitizer", expectedFinding: "use-after-unbind",
+        buggy: {
+            timed {
+                do {
+                    let board = try SimBoard()
+                    let sanitizer = Sanitizer(attachingTo: board.kernel)
+                    try board.kernel.registerDriver(LegacyGpioUncheckedDriver(namespace: board.dev), on: board.platform)
+                    let device = board.platformDevice("legacy-gpio.0", compatible: ["legacy-gpio"])
+                    try board.kernel.register(device)
+                    let file = try board.dev.open("/dev/legacy-gpiochip0")
+                    try board.kernel.unbind(device)
+                    let result = (try? file.ioctl(LegacyGpioUncheckedDriver.GetValue())).map { "\($0)" } ?? "an error"
+                    try? file.close()
+                    return (gpioFindings(sanitizer), "ioctl after unbind returned \(result)")
+                } catch {
+                    return (["setup"], "\(error)")
+                }
+            }
+        },
+        fixed: {
+            timed {
+                do {
+                    let board = try SimBoard()
+                    let sanitizer = Sanitizer(attachingTo: board.kernel)
+                    try board.populate()
+                    let chip = try board.dev.open("/dev/gpiochip0")
+                    let req = try chip.ioctl(GpioGetLineRequest(offsets: [0], consumer: "corpus"))
+                    guard let controller = board.kernel.device(named: "gpio-sim.0") else { return (["setup"], "no gpio-sim.0") }
+                    try board.kernel.unbind(controller)
+                    var errno = "OK"
+                    do throws(FileError) { _ = try req.ioctl(GpioLineGetValues()) } catch { errno = error.errno.name }
+                    try? req.close()
+                    try? chip.close()
+                    return (gpioFindings(sanitizer), "ioctl after unbind returned \(errno)")
+                } catch {
+                    return (["setup"], "\(error)")
+                }
+            }
+        })
+
+    /// §5 #2/#5: the check and the use were separate steps.
+    static let checkThenUse = BugEntry(
+        id: "check-then-use", reference: "bdbbae241a04, a720416d9463", subsystem: "GPIO cdev, spidev", classes: ["P3"],
+        story: """
+        The file operation checked "still registered" under a lock, dropped the lock and then used \
+        the driver; an unbind in between freed what it used. Fix: hold the protection across the whole \
+        use (rwsem, mutex, SRCU); ours: the whole operation is one fence access. Found by torture: \
+        readers race unbind/rebind on real threads.
+        """,
+        tool: "torture", expectedFinding: "use-after-unbind",
+        buggy: {
+            timed {
+                var options = TortureOptions()
+                options.seconds = 5
+                options.statInterval = 0.25
+                options.brokenCdev = true
+                let report = Torture.run(options)
+                let known = Set(FindingKind.allCases.map(\.rawValue))
+                let kinds = Set(report.failures.compactMap { $0.split(separator: " ").first.map(String.init) }).intersection(known)
+                let other = report.failures.count { !known.contains(String($0.split(separator: " ").first ?? "")) }
+                return (Array(kinds).sorted(), "\(report.operations) rounds, \(report.unbinds) unbinds, \(other) other failure(s)")
+            }
+        },
+        fixed: {
+            timed {
+                var options = TortureOptions()
+                options.seconds = 1
+                let report = Torture.run(options)
+                return (report.failures, "\(report.operations) rounds, \(report.unbinds) unbinds")
+            }
+        })
+
+    /// §5 #6: unbind waits for user space to close /dev/i2c-N.
+    static let i2cDelAdapter = BugEntry(
+        id: "i2c-del-adapter-waits", reference: "i2c-core-base.c (unfixed upstream)", subsystem: "I2C", classes: ["P5"],
+        story: """
+        i2c_del_adapter() waits for the adapter device's release because drivers free the adapter \
+        right after it; an open /dev/i2c-N holds that device, so unbinding the controller hangs until \
+        user space closes. Ours: the subsystem owns the object, unregister revokes and returns; the \
+        last close releases. Found by a watchdog on the unbind.
+        """,
+        tool: "watchdog", expectedFinding: "hang",
+        buggy: { timed { unbindWithFileOpen(legacy: true) } },
+        fixed: { timed { unbindWithFileOpen(legacy: false) } })
+
+    static func unbindWithFileOpen(legacy: Bool) -> (findings: [String], detail: String) {
+        do {
+            let board = try SimBoard()
+            let device: Device
+            let node: String
+            if legacy {
+                try board.kernel.registerDriver(LegacyI2cDriver(namespace: board.dev), on: board.platform)
+                device = board.platformDevice("legacy-i2c.0", compatible: ["legacy-i2c"])
+                try board.kernel.register(device)
+                node = "/dev/legacy-i2c-0"
+            } else {
+                try board.populate()
+                guard let d = board.kernel.device(named: "i2c-sim.0") else { return (["setup"], "no i2c-sim.0") }
+                device = d
+                node = "/dev/i2c-0"
+            }
+            let file = try board.dev.open(node)
+            let done = DispatchSemaphore(value: 0)
+            Thread { try? board.kernel.unbind(device); done.signal() }.start()
+            let returned = done.wait(timeout: .now() + .milliseconds(500)) == .success
+            try? file.close()  // what lets the legacy unbind finish
+            if !returned { done.wait() }
+            return (returned ? [] : ["hang"], returned ? "unbind returned with \(node) open"
+                                                      : "unbind still waiting after 500 ms for \(node) to be closed")
+        } catch {
+            return (["setup"], "\(error)")
+        }
+    }
+}

@@ -1,0 +1,71 @@
+import ArgumentParser
+import BugCorpus
+import Foundation
+
+/// `devmodel bugs list|show|run`: the real-bug corpus.
+struct BugsCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "bugs",
+        abstract: "Real kernel lifetime bugs, each as the buggy pattern and the fixed design.",
+        subcommands: [List.self, Show.self, RunBugs.self])
+
+    struct List: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List the entries (and the rows of brief §5 still to write).")
+        func run() {
+            for e in Corpus.entries {
+                print("\(e.id.padding(toLength: 24, withPad: " ", startingAt: 0)) \(e.classes.joined(separator: ",").padding(toLength: 8, withPad: " ", startingAt: 0)) \(e.reference) — \(e.subsystem)")
+            }
+            for p in Corpus.pending { print("(not yet) \(p.id): \(p.why)") }
+        }
+    }
+
+    struct Show: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Show one entry: reference, classes, story, tool, expected finding.")
+        @Argument(help: "An entry id (see 'bugs list').")
+        var id: String
+        func run() throws {
+            if let p = Corpus.pending.first(where: { $0.id == id }) {
+                print("\(p.id): not written yet — \(p.why)")
+                return
+            }
+            guard let e = Corpus.entries.first(where: { $0.id == id }) else {
+                throw ValidationError("no entry '\(id)'; see 'devmodel bugs list'")
+            }
+            print("\(e.id) (\(e.reference)) — \(e.subsystem), classes \(e.classes.joined(separator: ", "))")
+            print("")
+            print(e.story)
+            print("")
+            print("found by: \(e.tool); the buggy variant must raise '\(e.expectedFinding)', the fixed one nothing")
+        }
+    }
+
+    struct RunBugs: ParsableCommand {
+        static let configuration = CommandConfiguration(commandName: "run", abstract: "Run entries (all with --all) and print the table.")
+        @Argument(help: "Entry ids.")
+        var ids: [String] = []
+        @Flag(name: .long, help: "Every entry.")
+        var all = false
+        @Flag(name: .long, help: "One JSON document.")
+        var json = false
+
+        func run() throws {
+            let selected = all || ids.isEmpty ? Corpus.entries : Corpus.entries.filter { ids.contains($0.id) }
+            guard !selected.isEmpty else { throw ValidationError("no such entry; see 'devmodel bugs list'") }
+            let runs = selected.map { $0.run() }
+            if json {
+                let encoder = JSONEncoder()
+                encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+                print(String(decoding: try encoder.encode(runs), as: UTF8.self))
+            } else {
+                print("| bug | class | found | by | buggy: findings | fixed: findings | time |")
+                print("|---|---|---|---|---|---|---|")
+                for (e, r) in zip(selected, runs) {
+                    let time = String(format: "%.2f s", r.buggy.seconds + r.fixed.seconds)
+                    print("| \(e.id) (\(e.reference)) | \(e.classes.joined(separator: ",")) | \(r.caught ? "yes" : "NO") | \(e.tool) | \(r.buggy.findings.joined(separator: ", ")) | \(r.fixed.findings.isEmpty ? "0" : r.fixed.findings.joined(separator: ", ")) | \(time) |")
+                }
+                print("\(runs.count { $0.passed }) passed, \(runs.count { !$0.passed }) failed")
+            }
+            if runs.contains(where: { !$0.passed }) { throw ExitCode(1) }
+        }
+    }
+}
