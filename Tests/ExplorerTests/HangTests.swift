@@ -1,4 +1,6 @@
 import Instrumentation
+import Revocable
+import Scenarios
 import Testing
 @testable import Explorer
 
@@ -42,5 +44,42 @@ import Testing
         #expect(r.failingExecutions == r.executions)
         let text = try #require(r.failures.first).reasons.joined()
         #expect(text.contains("lost wake-up: sleeper waits on wait queue q and nobody can signal it"))
+    }
+}
+
+/// A fence and a mutex taken in opposite orders, a spinning actor, and nothing at all.
+@Suite struct MoreHangTests {
+    @Test func synchronizeWaitingForAReaderThatWaitsForTheRevokersMutexIsACycle() throws {
+        let program = ExplorationProgram.custom(name: "fence-mutex", actors: ["admin", "reader"]) {
+            let chip = Revocable(1, name: "gpiochip0")
+            let lock = ModelLock(class: "test.chip", name: "chip.lock")
+            return CustomExecution(actors: [
+                { lock.lock(); _ = try? chip.revoke(); lock.unlock() },
+                { chip.withAccess { _ in lock.lock(); lock.unlock() } },
+            ])
+        }
+        let r = Explorer(program: program).explore(strategy: .preemptionBounded(maxPreemptions: 2))
+        let text = try #require(r.failures.first).reasons.joined()
+        #expect(text.contains("deadlock, wait-for cycle admin → reader → admin"), "\(text)")
+        #expect(text.contains("admin waits in synchronize(fence gpiochip0) for readers {reader}"), "\(text)")
+        #expect(text.contains("reader waits for mutex chip.lock held by admin"), "\(text)")
+    }
+
+    @Test func anActorThatNeverProgressesIsALivelock() throws {
+        let program = ExplorationProgram.custom(name: "spin", actors: ["spinner"]) {
+            CustomExecution(actors: [{ while true { Scheduling.point(.step("spin")) } }])
+        }
+        var explorer = Explorer(program: program)
+        explorer.progressBudget = 200
+        let r = explorer.explore(strategy: .exhaustive)
+        #expect(r.executions == 1)
+        let text = try #require(r.failures.first).reasons.joined()
+        #expect(text.contains("livelock: no step finished in 200 scheduling decisions: spinner keep re-checking"), "\(text)")
+    }
+
+    @Test func aScenarioWithoutActorsRunsOnce() {
+        let r = Explorer(scenario: Scenario(name: "empty")).explore()
+        #expect(r.executions == 1)
+        #expect(r.failures.isEmpty)
     }
 }
