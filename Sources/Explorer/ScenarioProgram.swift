@@ -32,7 +32,9 @@ extension ExplorationProgram {
 
     static func prepare(_ s: Scenario, serializer: Serializer) -> PreparedExecution {
         let kernel = Kernel()
-        let recorder = EventRecorder()
+        // Findings and what the expectations read; every event only when they match patterns.
+        let recorder = EventRecorder(keeping: s.expect.events.isEmpty
+            ? ScenarioRunner.findingKinds.union([.deviceInitialize, .deviceRelease]) : nil)
         kernel.events.attach(recorder)
         let board: ScenarioBoard
         do {
@@ -52,7 +54,11 @@ extension ExplorationProgram {
             let threads = serializer.actorsByThread
             let steps = s.actors.flatMap { a in outcomes.withLock { $0[a.name] ?? [] } }
             let all = recorder.events
-            let events = all.filter { !$0.kind.rawValue.hasPrefix("lock.") }.map {
+            // Only what the evaluator reads: event records are the costliest part to build.
+            let wanted: (LifetimeEvent) -> Bool = !s.expect.events.isEmpty ? { !$0.kind.rawValue.hasPrefix("lock.") }
+                : !s.expect.released.isEmpty ? { $0.kind == .deviceInitialize || $0.kind == .deviceRelease }
+                : { _ in false }
+            let events = all.filter(wanted).map {
                 Records.Event(sequence: $0.sequence, timeNanoseconds: 0, kind: $0.kind.rawValue, object: $0.objectName,
                               detail: $0.detail, site: $0.site.description, actor: threads[$0.thread])
             }
