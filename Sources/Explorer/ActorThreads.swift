@@ -29,16 +29,15 @@ enum ActorThreads {
     static func join(_ thread: pthread_t) { pthread_join(thread, nil) }
 
     /// Runs every body of `execution` under `serializer`, one thread each, until all have left.
-    static func run(_ execution: PreparedExecution, serializer: Serializer) {
-        serializer.run(spawn: { i in
+    static func run(_ execution: PreparedExecution, serializer: Serializer, timeoutSeconds: Double) {
+        serializer.run(timeoutSeconds: timeoutSeconds, spawn: { i in
             let body = execution.bodies[i]
             let t = spawn {
                 serializer.attach(i)
                 Scheduling.withController(serializer) { body() }
                 serializer.finish()
             }
-            // No thread: run the actor on a helper-less path is impossible; stop the process
-            // loudly rather than hang (the system is out of threads).
+            // Out of threads: nothing sane to do, and hanging would be worse.
             guard let t else { fatalError("explorer: pthread_create failed") }
             return t
         }, join: join)

@@ -21,6 +21,9 @@ public struct Explorer: Sendable {
     public var progressBudget = 10_000
     /// An exploration stops (``ExplorationResult/complete`` false) after this many executions.
     public var maxExecutions = 100_000
+    /// Watchdog per execution: a thread blocked outside the model's primitives this long ends
+    /// the execution as a hang (see ``ExplorationFailure``).
+    public var executionTimeoutSeconds = 10.0
     /// Stop at the first failing execution.
     public var stopAtFirstFailure = false
 
@@ -35,7 +38,7 @@ public struct Explorer: Sendable {
     func execute(_ chooser: ScheduleChooser) -> Execution {
         let serializer = Serializer(names: program.actorNames, chooser: chooser, progressBudget: progressBudget)
         let prepared = program.prepare(serializer)
-        ActorThreads.run(prepared, serializer: serializer)
+        ActorThreads.run(prepared, serializer: serializer, timeoutSeconds: executionTimeoutSeconds)
         return Execution(decisions: serializer.decisions, verdict: prepared.verdict(serializer.ending))
     }
 

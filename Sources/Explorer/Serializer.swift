@@ -100,22 +100,61 @@ final class Serializer: ExecutionController, @unchecked Sendable {
     /// Starts each thread with `spawn(i)` (which must call ``attach(_:)`` first thing, then
     /// run under this controller and call ``finish()``), lets each run to its first
     /// scheduling point in index order, then serialises them until all finished or the
-    /// execution ended. Returns once every thread has left; `join` waits for one.
-    func run(spawn: (Int) -> pthread_t, join: (pthread_t) -> Void) {
+    /// execution ended. Returns once every thread has left (`join` waits for one).
+    ///
+    /// Watchdog: a thread that neither reaches a scheduling point nor finishes within
+    /// `timeoutSeconds` is blocked outside the model's primitives (a plain lock held across a
+    /// scheduling point, a semaphore): the execution ends as a hang naming it, the parked
+    /// threads leave, and the stuck threads are detached instead of joined (they end on
+    /// their own if they are ever released).
+    func run(timeoutSeconds: Double, spawn: (Int) -> pthread_t, join: (pthread_t) -> Void) {
         var threads: [pthread_t] = []
+        let deadline = Self.realtime(after: timeoutSeconds)
+        var stuck = false
         pthread_mutex_lock(mutex)
-        for i in names.indices {
+        for i in names.indices where !stuck {
             running = i
             pthread_mutex_unlock(mutex)
             threads.append(spawn(i))
             pthread_mutex_lock(mutex)
-            while running != nil { pthread_cond_wait(coordinator, mutex) }
+            while running != nil && !stuck { stuck = wait(until: deadline) }
         }
-        started = true
-        decide(from: nil)
-        while live > 0 { pthread_cond_wait(coordinator, mutex) }
+        if !stuck {
+            started = true
+            decide(from: nil)
+        }
+        while live > 0 && !stuck { stuck = wait(until: deadline) }
+        if stuck {
+            if ending == nil {
+                let who = running.map { names[$0] } ?? "a thread"
+                end(.hang("\(who) neither reached a scheduling point nor finished within \(timeoutSeconds) s: "
+                    + "it is blocked outside the model's primitives (a plain lock or semaphore held across a scheduling point?)"))
+            }
+            // Parked threads leave at once; give them a moment.
+            let grace = Self.realtime(after: 0.2)
+            while live > 0 && !wait(until: grace) {}
+        }
+        let left = threads.indices.map { i -> Bool in if case .finished = slots[i].status { true } else { false } }
         pthread_mutex_unlock(mutex)
-        for t in threads { join(t) }
+        for (i, t) in threads.enumerated() {
+            if left[i] { join(t) } else { pthread_detach(t) }
+        }
+    }
+
+    /// Waits on the coordinator's condition; true when `deadline` passed.
+    private func wait(until deadline: timespec) -> Bool {
+        var d = deadline
+        return pthread_cond_timedwait(coordinator, mutex, &d) == ETIMEDOUT
+    }
+
+    private static func realtime(after seconds: Double) -> timespec {
+        var now = timespec()
+        clock_gettime(CLOCK_REALTIME, &now)
+        let ns = Int(now.tv_nsec) + Int(max(0, min(seconds, 1e6)) * 1e9)
+        var t = timespec()
+        t.tv_sec = now.tv_sec + ns / 1_000_000_000
+        t.tv_nsec = ns % 1_000_000_000
+        return t
     }
 
     // MARK: Thread side

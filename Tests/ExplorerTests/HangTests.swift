@@ -1,3 +1,4 @@
+import Dispatch
 import Instrumentation
 import Revocable
 import Scenarios
@@ -81,5 +82,26 @@ import Testing
         let r = Explorer(scenario: Scenario(name: "empty")).explore()
         #expect(r.executions == 1)
         #expect(r.failures.isEmpty)
+    }
+}
+
+/// The watchdog: a thread blocked outside the model's primitives.
+@Suite struct WatchdogTests {
+    @Test func aThreadStuckOutsideTheModelIsReportedAndNotJoined() throws {
+        let release = DispatchSemaphore(value: 0)
+        let program = ExplorationProgram.custom(name: "stuck", actors: ["worker", "stuck"]) {
+            CustomExecution(actors: [{ Scheduling.point(.step("work")) }, { release.wait() }])
+        }
+        var explorer = Explorer(program: program)
+        explorer.executionTimeoutSeconds = 0.2
+        let r = explorer.explore(strategy: .exhaustive)
+        // One stuck thread for the execution, one for the replay that checks it: both end now.
+        release.signal()
+        release.signal()
+        #expect(r.executions == 1)
+        let first = try #require(r.failures.first)
+        #expect(first.reproduced)
+        let text = first.reasons.joined()
+        #expect(text.contains("stuck neither reached a scheduling point nor finished within 0.2 s"), "\(text)")
     }
 }
