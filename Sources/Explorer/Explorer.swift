@@ -125,7 +125,11 @@ public struct Explorer: Sendable {
         if let bad = r.choices.first(where: { $0 >= program.actorNames.count }) {
             throw .noSuchThread(bad, actors: program.actorNames.count)
         }
-        let e = execute(ScheduleChooser(prefix: r.choices, strict: true))
+        var e = execute(ScheduleChooser(prefix: r.choices, strict: true))
+        if e.decisions.count < r.choices.count && !e.verdict.failures.contains(where: { $0.hasPrefix("replay diverged") }) {
+            e.verdict.failures.append("replay diverged: the execution made \(e.decisions.count) decisions, "
+                + "the replay string has \(r.choices.count) choices")
+        }
         let actual = ReplayString(hash: program.hash, strategy: r.strategy, choices: e.decisions.map(\.chosen))
         return ReplayOutcome(verdict: e.verdict, replay: actual.description)
     }
