@@ -5,6 +5,7 @@ public struct ExplorationProgram: Sendable {
     public let name: String
     /// Identifies the program's content in replay strings (see ``ScenarioHash``).
     public let hash: String
+    /// One thread per actor, in this order (thread 0 is `a` in replay strings).
     public let actorNames: [String]
     let prepare: @Sendable (Serializer) -> PreparedExecution
 }
@@ -20,7 +21,9 @@ struct PreparedExecution: Sendable {
 /// What one execution showed: its failures (empty when it passed) and a short signature of
 /// its observable outcome, so distinct outcomes can be counted.
 public struct Verdict: Sendable, Equatable {
+    /// Failed expectations, findings, hang / livelock / divergence explanations.
     public var failures: [String]
+    /// For scenarios: `actor[step]=errno` for every step, in actor order.
     public var outcome: String
 
     public init(failures: [String], outcome: String) {
@@ -32,7 +35,10 @@ public struct Verdict: Sendable, Equatable {
 /// One execution of a program written directly in Swift (for tests): a body per actor, and a
 /// check run after all of them finished (not called when the execution hung).
 public struct CustomExecution: Sendable {
+    /// One body per actor name, in order (missing ones do nothing, extra ones are ignored).
+    /// A body may call ``Instrumentation/Scheduling/point(_:site:)`` for choices of its own.
     public var actors: [@Sendable () -> Void]
+    /// Judges the finished execution.
     public var check: @Sendable () -> Verdict
 
     public init(actors: [@Sendable () -> Void], check: @escaping @Sendable () -> Verdict = { Verdict(failures: [], outcome: "") }) {

@@ -16,6 +16,7 @@ import Scenarios
 /// Cost per execution: building the world, one thread per actor, and two thread switches per
 /// scheduling decision that changes thread (a few microseconds each).
 public struct Explorer: Sendable {
+    /// What is explored.
     public let program: ExplorationProgram
     /// Scheduling decisions without a step finishing before an execution is a livelock.
     public var progressBudget = 10_000
@@ -27,7 +28,9 @@ public struct Explorer: Sendable {
     /// Stop at the first failing execution.
     public var stopAtFirstFailure = false
 
+    /// Explores `program` (for example ``ExplorationProgram/custom(name:actors:make:)``).
     public init(program: ExplorationProgram) { self.program = program }
+    /// Explores a scenario (see ``ExplorationProgram/scenario(_:)``).
     public init(scenario: Scenario) { program = .scenario(scenario) }
 
     struct Execution {

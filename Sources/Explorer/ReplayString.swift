@@ -11,8 +11,11 @@ public enum ReplayFormat {
 /// found it (`pb2`: preemption bound 2, `rnd42`: random, seed 42, `ex`: exhaustive) and does
 /// not affect the replay. Parsing never crashes: malformed text is a ``ReplayError``.
 public struct ReplayString: Sendable, Equatable, CustomStringConvertible {
+    /// The ``ScenarioHash`` of the program it was made for.
     public var hash: String
+    /// What found it (informational).
     public var strategy: String
+    /// The thread chosen at each decision, 0-based.
     public var choices: [Int]
 
     public init(hash: String, strategy: String, choices: [Int]) {
@@ -83,6 +86,7 @@ public struct ReplayString: Sendable, Equatable, CustomStringConvertible {
 
 /// Why a replay string was not replayed.
 public enum ReplayError: Error, Sendable, Equatable, CustomStringConvertible {
+    /// Not a `dm1:` string (the reason says which part).
     case malformed(String)
     /// The string was made for other scenario content.
     case scenarioChanged(expected: String, got: String)

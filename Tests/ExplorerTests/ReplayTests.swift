@@ -35,3 +35,13 @@ import Testing
         #expect(short.verdict.failures.contains { $0.hasPrefix("replay diverged: decision 1") }, "\(short.verdict.failures)")
     }
 }
+
+@Suite struct ReportTests {
+    @Test func theReportListsEachFailureWithItsReplayString() throws {
+        let r = Explorer(scenario: ReplayTests.failing).explore()
+        let replay = try #require(r.failures.first?.replay)
+        #expect(r.report.contains("executions"))
+        #expect(r.report.contains("FAIL (0 preemptions)"))
+        #expect(r.report.contains("  replay: \(replay)"))
+    }
+}
