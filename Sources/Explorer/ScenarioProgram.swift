@@ -69,7 +69,7 @@ extension ExplorationProgram {
                 findingData.append(Records.FindingData(kind: "hang", object: s.actors.map(\.name).joined(separator: ","),
                                                        detail: why, site: ""))
             }
-            let records = Records.convert(steps: steps, findings: findingData, events: events)
+            let records = Records.convert(steps: Records.judged(steps, in: s), findings: findingData, events: events)
             var failures: [String] = []
             if let ending { failures.append(ending.summary) }
             if s.expect.findings == nil {
