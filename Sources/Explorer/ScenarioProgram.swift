@@ -24,10 +24,29 @@ extension ExplorationProgram {
     /// runs each actor's steps through ``StepExecutor`` on its own thread, announcing a
     /// scheduling point before each step, and evaluates the expectations with
     /// ``ExpectationEvaluator`` over logical time (one tick per scheduling point).
+    ///
+    /// Time does not pass under the explorer, so a `poll` with a timeout waits like one
+    /// without (until something wakes it): a timeout that had to expire shows up as a
+    /// lost wake-up. (The model's own timed wait ends at once under a controller, which would
+    /// make every timed poll return early in every schedule.)
     public static func scenario(_ s: Scenario) -> ExplorationProgram {
-        ExplorationProgram(name: s.name, hash: ScenarioHash.of(s), actorNames: s.actors.map(\.name)) { serializer in
-            prepare(s, serializer: serializer)
+        let untimed = untimedPolls(s)
+        return ExplorationProgram(name: s.name, hash: ScenarioHash.of(s), actorNames: s.actors.map(\.name)) { serializer in
+            prepare(untimed, serializer: serializer)
         }
+    }
+
+    /// `s` with every `poll` timeout other than 0 (a non-blocking probe) made indefinite.
+    static func untimedPolls(_ s: Scenario) -> Scenario {
+        var s = s
+        for a in s.actors.indices {
+            for i in s.actors[a].steps.indices {
+                if case .poll(let f, let t?) = s.actors[a].steps[i].action, t > 0 {
+                    s.actors[a].steps[i].action = .poll(file: f, timeoutNanoseconds: nil)
+                }
+            }
+        }
+        return s
     }
 
     static func prepare(_ s: Scenario, serializer: Serializer) -> PreparedExecution {
