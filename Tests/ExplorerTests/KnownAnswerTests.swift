@@ -42,3 +42,27 @@ import Testing
         #expect(x.outcomes == y.outcomes)
     }
 }
+
+/// The exploration's limits.
+@Suite struct LimitTests {
+    @Test func maxExecutionsStopsAndSaysSo() {
+        var e = Explorer(scenario: KnownAnswerTests.independent(4))
+        e.maxExecutions = 5
+        let r = e.explore(strategy: .exhaustive)
+        #expect(r.executions == 5)
+        #expect(!r.complete)
+    }
+
+    @Test func stopAtFirstFailureStopsWithTheFewestPreemptions() throws {
+        var e = Explorer(program: HangTests.abba)
+        e.stopAtFirstFailure = true
+        let start = ContinuousClock.now
+        let r = e.explore(strategy: .preemptionBounded(maxPreemptions: 2))
+        let elapsed = ContinuousClock.now - start
+        #expect(r.failingExecutions == 1)
+        #expect(try #require(r.failures.first).preemptions == 1)
+        // The goal: a deadlock's cycle named in under 1 s.
+        #expect(elapsed < .seconds(1))
+        print("abba deadlock named after \(r.executions) executions in \(elapsed)")
+    }
+}
