@@ -22,3 +22,25 @@ import Testing
         print("explore \(name) bound \(bound): \(r.executions) executions, \(Int(r.executionsPerSecond)) executions/s")
     }
 }
+
+/// Replay strings reproduce any execution, not only failing ones: for every example
+/// scenario, random schedules are replayed from their strings and give the same outcome.
+@Suite struct DeterminismTests {
+    @Test func everyExampleReplaysRandomSchedulesExactly() throws {
+        let names = try FileManager.default.contentsOfDirectory(atPath: ExampleSweepTests.directory.path).sorted()
+            .filter { $0.hasSuffix(".yaml") || $0.hasSuffix(".json") }
+        #expect(names.count >= 10)
+        var seeds = SplitMix64(2026)
+        for name in names {
+            let s = try ScenarioFile.load(ExampleSweepTests.directory.appendingPathComponent(name).path)
+            let explorer = Explorer(scenario: s)
+            for _ in 0..<4 {
+                let e = explorer.execute(ScheduleChooser(seed: seeds.next()))
+                let string = ReplayString(hash: explorer.program.hash, strategy: "rnd", choices: e.decisions.map(\.chosen))
+                let again = try explorer.replay(string.description)
+                #expect(again.verdict == e.verdict, "\(name): \(string)")
+                #expect(again.replay == string.description)
+            }
+        }
+    }
+}
