@@ -13,6 +13,8 @@ public struct ExplorationResult: Sendable {
     public var complete: Bool
     /// Wall-clock time of the whole exploration.
     public var seconds: Double
+    /// What the strategy guarantees, when it has a figure (PCT's probability bound).
+    public var note: String?
 
     /// One replay string per distinct failure.
     public var replayStrings: [String] { failures.map(\.replay) }
@@ -25,6 +27,7 @@ public struct ExplorationResult: Sendable {
         var lines = ["\(executions) executions\(complete ? "" : " (stopped early)") in "
             + "\(Int(seconds * 1000)) ms (\(Int(executionsPerSecond))/s), \(outcomes.count) distinct outcomes, "
             + "\(failingExecutions) failing"]
+        if let note { lines.append(note) }
         for f in failures {
             lines.append("FAIL (\(f.preemptions) preemptions\(f.reproduced ? "" : ", NOT reproduced on replay"))")
             lines += f.reasons.map { "  \($0)" }

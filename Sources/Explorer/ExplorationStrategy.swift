@@ -9,6 +9,10 @@ public enum ExplorationStrategy: Sendable, Equatable {
     case exhaustive
     /// `executions` schedules, each choice uniform among the runnable threads, from `seed`.
     case random(seed: UInt64, executions: Int)
+    /// PCT: `executions` schedules with bug depth `depth` (2 finds an ordering bug of two
+    /// events, such as a lock inversion), from `seed`. The result's note prints the
+    /// probability bound per execution, 1/(n·k^(d−1)) with k the decisions of a first run.
+    case pct(depth: Int, seed: UInt64, executions: Int)
 
     /// The strategy field of replay strings: `pb2`, `ex`, `rnd42`.
     public var code: String {
@@ -16,6 +20,7 @@ public enum ExplorationStrategy: Sendable, Equatable {
         case .preemptionBounded(let b): "pb\(b)"
         case .exhaustive: "ex"
         case .random(let seed, _): "rnd\(seed)"
+        case .pct(let d, let seed, _): "pct\(d)s\(seed)"
         }
     }
 }

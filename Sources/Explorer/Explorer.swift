@@ -1,3 +1,4 @@
+import Foundation
 import Instrumentation
 import Scenarios
 
@@ -83,6 +84,21 @@ public struct Explorer: Sendable {
             var seeds = SplitMix64(seed)
             for _ in 0..<max(0, n) {
                 let e = execute(ScheduleChooser(seed: seeds.next()))
+                if !record(e, preemptions: e.decisions.count { $0.isPreemption }) { break }
+            }
+        case .pct(let depth, let seed, let n):
+            // k: the decisions of one default schedule (counted as an execution).
+            let first = execute(ScheduleChooser())
+            guard record(first, preemptions: 0) else { break }
+            let threads = program.actorNames.count
+            let k = max(first.decisions.count, 1)
+            let d = max(depth, 1)
+            let denominator = Double(threads) * pow(Double(k), Double(d - 1))
+            result.note = "PCT depth \(d): each execution finds a bug of depth \(d) with probability ≥ 1/(n·k^(d−1)) = "
+                + "1/\(Int(denominator.rounded())) (n = \(threads) threads, k = \(k) decisions)"
+            var seeds = SplitMix64(seed)
+            for _ in 0..<max(0, n - 1) {
+                let e = execute(ScheduleChooser(pctThreads: threads, steps: k, depth: d, seed: seeds.next()))
                 if !record(e, preemptions: e.decisions.count { $0.isPreemption }) { break }
             }
         case .exhaustive:

@@ -105,3 +105,22 @@ import Testing
         #expect(text.contains("stuck neither reached a scheduling point nor finished within 0.2 s"), "\(text)")
     }
 }
+
+/// PCT finds the lock inversion (depth 2) and prints its bound.
+@Suite struct PCTTests {
+    @Test func pctFindsTheInversionAndStatesItsBound() throws {
+        let e = Explorer(program: HangTests.abba)
+        let r = e.explore(strategy: .pct(depth: 2, seed: 11, executions: 60))
+        #expect(r.executions == 60)
+        #expect(r.failingExecutions > 0)
+        let note = try #require(r.note)
+        #expect(note.hasPrefix("PCT depth 2: each execution finds a bug of depth 2 with probability ≥ 1/"), "\(note)")
+        let first = try #require(r.failures.first)
+        #expect(first.replay.contains(":pct2s11:"))
+        #expect(first.reproduced)
+        let again = e.explore(strategy: .pct(depth: 2, seed: 11, executions: 60))
+        #expect(again.failingExecutions == r.failingExecutions)
+        #expect(again.outcomes == r.outcomes)
+        print(note)
+    }
+}
