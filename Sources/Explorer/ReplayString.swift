@@ -8,7 +8,8 @@ public enum ReplayFormat {
 /// `choices` lists the thread chosen at each scheduling decision where more than one thread
 /// could run: thread 0 is `a`, 1 is `b`, … (at most 26 actors), a letter followed by a decimal
 /// count repeats it (`a3b` = a, a, a, b); `-` when there was no decision. `strategy` says what
-/// found it (`pb2`: preemption bound 2, `rnd42`: random, seed 42, `ex`: exhaustive) and does
+/// found it (`pb2`: preemption bound 2, `rnd42`: random, seed 42, `pct2s7`: PCT depth 2, seed 7,
+/// `ex`: exhaustive) and does
 /// not affect the replay. Parsing never crashes: malformed text is a ``ReplayError``.
 public struct ReplayString: Sendable, Equatable, CustomStringConvertible {
     /// The ``ScenarioHash`` of the program it was made for.
