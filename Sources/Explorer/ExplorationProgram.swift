@@ -1,0 +1,86 @@
+/// What the explorer runs: named actors and, for each execution, a fresh world — one body
+/// per actor, run on its own thread under the serializer, and a verdict once all have left.
+public struct ExplorationProgram: Sendable {
+    /// Shown in reports.
+    public let name: String
+    /// Identifies the program's content in replay strings (see ``ScenarioHash``).
+    public let hash: String
+    /// One thread per actor, in this order (thread 0 is `a` in replay strings).
+    public let actorNames: [String]
+    let prepare: @Sendable (Serializer) -> PreparedExecution
+}
+
+/// One execution's fresh world.
+struct PreparedExecution: Sendable {
+    /// One per actor, run on the actor's thread with the serializer installed.
+    var bodies: [@Sendable () -> Void]
+    /// Called after every thread has left.
+    var verdict: @Sendable (_ ending: Serializer.Ending?) -> Verdict
+}
+
+/// What one execution showed: its failures (empty when it passed) and a short signature of
+/// its observable outcome, so distinct outcomes can be counted.
+public struct Verdict: Sendable, Equatable {
+    /// Failed expectations, findings, hang / livelock / divergence explanations.
+    public var failures: [String]
+    /// For scenarios: `actor[step]=errno` for every step, in actor order.
+    public var outcome: String
+
+    public init(failures: [String], outcome: String) {
+        self.failures = failures
+        self.outcome = outcome
+    }
+}
+
+/// One execution of a program written directly in Swift (for tests): a body per actor, and a
+/// check run after all of them finished (not called when the execution hung).
+public struct CustomExecution: Sendable {
+    /// One body per actor name, in order (missing ones do nothing, extra ones are ignored).
+    /// A body may call ``Instrumentation/Scheduling/point(_:site:)`` for choices of its own.
+    public var actors: [@Sendable () -> Void]
+    /// Judges the finished execution.
+    public var check: @Sendable () -> Verdict
+
+    public init(actors: [@Sendable () -> Void], check: @escaping @Sendable () -> Verdict = { Verdict(failures: [], outcome: "") }) {
+        self.actors = actors
+        self.check = check
+    }
+}
+
+extension ExplorationProgram {
+    /// A program whose actors are Swift closures: `make` builds a fresh world per execution.
+    /// Its hash is the hash of `name` and the actor names: change `name` when the code changes.
+    public static func custom(name: String, actors: [String],
+                              make: @escaping @Sendable () -> CustomExecution) -> ExplorationProgram {
+        ExplorationProgram(name: name, hash: ScenarioHash.of(text: "custom\u{0}\(name)\u{0}\(actors.joined(separator: "\u{0}"))"),
+                           actorNames: actors) { _ in
+            let world = make()
+            var bodies = world.actors
+            // Never index out of range: missing bodies do nothing, extra ones are ignored.
+            while bodies.count < actors.count { bodies.append({}) }
+            return PreparedExecution(bodies: Array(bodies.prefix(actors.count))) { ending in
+                if let ending { return Verdict(failures: [ending.summary], outcome: ending.kind) }
+                return world.check()
+            }
+        }
+    }
+}
+
+extension Serializer.Ending {
+    /// `hang`, `livelock` or `divergence`.
+    var kind: String {
+        switch self {
+        case .hang: "hang"
+        case .livelock: "livelock"
+        case .diverged: "divergence"
+        }
+    }
+
+    var summary: String {
+        switch self {
+        case .hang(let s): "hang: \(s)"
+        case .livelock(let s): "livelock: \(s)"
+        case .diverged(let s): "replay diverged: \(s)"
+        }
+    }
+}

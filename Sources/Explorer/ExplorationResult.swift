@@ -1,0 +1,59 @@
+/// What an exploration found.
+public struct ExplorationResult: Sendable {
+    /// Executions run (each a full run of the program under one schedule).
+    public var executions: Int
+    /// Distinct failures (by their text), in the order found: with preemption bounding the
+    /// first has the fewest preemptions.
+    public var failures: [ExplorationFailure]
+    /// Executions that failed (several may share one distinct failure).
+    public var failingExecutions: Int
+    /// Distinct observable outcomes (per-step errnos for scenarios) and how often each occurred.
+    public var outcomes: [String: Int]
+    /// False when `maxExecutions` stopped the exploration before the strategy's space was done.
+    public var complete: Bool
+    /// Wall-clock time of the whole exploration.
+    public var seconds: Double
+    /// What the strategy guarantees, when it has a figure (PCT's probability bound).
+    public var note: String?
+
+    /// One replay string per distinct failure.
+    public var replayStrings: [String] { failures.map(\.replay) }
+    /// Executions divided by wall-clock seconds (0 when nothing was timed).
+    public var executionsPerSecond: Double { seconds > 0 ? Double(executions) / seconds : 0 }
+
+    /// A plain-text report: the totals, then each distinct failure with its reasons and its
+    /// replay string.
+    public var report: String {
+        var lines = ["\(executions) executions\(complete ? "" : " (stopped early)") in "
+            + "\(Int(seconds * 1000)) ms (\(Int(executionsPerSecond))/s), \(outcomes.count) distinct outcomes, "
+            + "\(failingExecutions) failing"]
+        if let note { lines.append(note) }
+        for f in failures {
+            lines.append("FAIL (\(f.preemptions) preemptions\(f.reproduced ? "" : ", NOT reproduced on replay"))")
+            lines += f.reasons.map { "  \($0)" }
+            lines.append("  replay: \(f.replay)")
+        }
+        return lines.joined(separator: "\n")
+    }
+}
+
+/// One failing schedule: why, and the string that reproduces it.
+public struct ExplorationFailure: Sendable, Equatable {
+    /// The failed expectations, findings, or the hang / livelock explanation.
+    public var reasons: [String]
+    /// `dm1:…`: pass it to ``Explorer/replay(_:)`` or `devmodel explore --replay`.
+    public var replay: String
+    /// Preemptions in the failing schedule (with preemption bounding, the fewest possible
+    /// for the first failure).
+    public var preemptions: Int
+    /// True when replaying the string a second time gave the same reasons.
+    public var reproduced: Bool
+}
+
+/// One execution, replayed.
+public struct ReplayOutcome: Sendable, Equatable {
+    /// What the replayed execution showed (a divergence is one of its failures).
+    public var verdict: Verdict
+    /// The replay string of what actually ran (equal to the input unless it diverged).
+    public var replay: String
+}

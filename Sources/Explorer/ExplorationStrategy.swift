@@ -1,0 +1,26 @@
+/// How the explorer chooses schedules.
+public enum ExplorationStrategy: Sendable, Equatable {
+    /// Iterative preemption bounding: every schedule with 0 preemptions, then 1, … up to
+    /// `maxPreemptions` (a preemption is switching away from a thread that could still run),
+    /// each schedule run once, depth-first within a bound. The first failure found has the
+    /// fewest preemptions. CHESS found all its bugs within 2, the default.
+    case preemptionBounded(maxPreemptions: Int = 2)
+    /// Every schedule (no bound, no reduction): for small programs and known-answer tests.
+    case exhaustive
+    /// `executions` schedules, each choice uniform among the runnable threads, from `seed`.
+    case random(seed: UInt64, executions: Int)
+    /// PCT: `executions` schedules with bug depth `depth` (2 finds an ordering bug of two
+    /// events, such as a lock inversion), from `seed`. The result's note prints the
+    /// probability bound per execution, 1/(n·k^(d−1)) with k the decisions of a first run.
+    case pct(depth: Int, seed: UInt64, executions: Int)
+
+    /// The strategy field of replay strings: `pb2`, `ex`, `rnd42`.
+    public var code: String {
+        switch self {
+        case .preemptionBounded(let b): "pb\(b)"
+        case .exhaustive: "ex"
+        case .random(let seed, _): "rnd\(seed)"
+        case .pct(let d, let seed, _): "pct\(d)s\(seed)"
+        }
+    }
+}

@@ -1,0 +1,128 @@
+import CharDev
+import DriverCore
+import Instrumentation
+import Scenarios
+
+/// The handles and `wait:` synchronisation of one explored execution.
+final class ExplorerEnvironment: StepEnvironment, @unchecked Sendable {
+    let serializer: Serializer
+    private let handles = Locked<[String: OpenFile]>([:])
+
+    init(serializer: Serializer) { self.serializer = serializer }
+
+    func handle(_ name: String) -> OpenFile? { handles.withLock { $0[name] } }
+    func setHandle(_ name: String, _ file: OpenFile) { handles.withLock { $0[name] = file } }
+    /// Time does not pass under the explorer: the step's own scheduling point is the choice.
+    func sleep(nanoseconds: UInt64) {}
+    func waitBlocked(actor: String, label: String) -> Bool {
+        serializer.wait(for: .labelBlocked(actor: actor, label: label))
+    }
+}
+
+extension ExplorationProgram {
+    /// A scenario: each execution builds a fresh board (``ScenarioBoard/build(_:kernel:)``),
+    /// runs each actor's steps through ``StepExecutor`` on its own thread, announcing a
+    /// scheduling point before each step, and evaluates the expectations with
+    /// ``ExpectationEvaluator`` over logical time (one tick per scheduling point).
+    ///
+    /// Time does not pass under the explorer, so a `poll` with a timeout waits like one
+    /// without (until something wakes it): a timeout that had to expire shows up as a
+    /// lost wake-up. (The model's own timed wait ends at once under a controller, which would
+    /// make every timed poll return early in every schedule.)
+    public static func scenario(_ s: Scenario) -> ExplorationProgram {
+        let untimed = untimedPolls(s)
+        return ExplorationProgram(name: s.name, hash: ScenarioHash.of(s), actorNames: s.actors.map(\.name)) { serializer in
+            prepare(untimed, serializer: serializer)
+        }
+    }
+
+    /// `s` with every `poll` timeout other than 0 (a non-blocking probe) made indefinite.
+    static func untimedPolls(_ s: Scenario) -> Scenario {
+        var s = s
+        for a in s.actors.indices {
+            for i in s.actors[a].steps.indices {
+                if case .poll(let f, let t?) = s.actors[a].steps[i].action, t > 0 {
+                    s.actors[a].steps[i].action = .poll(file: f, timeoutNanoseconds: nil)
+                }
+            }
+        }
+        return s
+    }
+
+    static func prepare(_ s: Scenario, serializer: Serializer) -> PreparedExecution {
+        let kernel = Kernel()
+        // Findings and what the expectations read; every event only when they match patterns.
+        let recorder = EventRecorder(keeping: s.expect.events.isEmpty
+            ? ScenarioRunner.findingKinds.union([.deviceInitialize, .deviceRelease]) : nil)
+        kernel.events.attach(recorder)
+        let board: ScenarioBoard
+        do {
+            board = try ScenarioBoard.build(s.board, kernel: kernel)
+        } catch {
+            kernel.events.detach(recorder)
+            let message = "setup: \(error.message)"
+            return PreparedExecution(bodies: s.actors.map { _ in {} }) { _ in Verdict(failures: [message], outcome: "setup") }
+        }
+        let executor = StepExecutor(board: board, environment: ExplorerEnvironment(serializer: serializer))
+        let outcomes = Locked<[String: [Records.Outcome]]>([:])
+        let bodies: [@Sendable () -> Void] = s.actors.map { actor in
+            { runActor(actor, executor: executor, serializer: serializer, outcomes: outcomes) }
+        }
+        return PreparedExecution(bodies: bodies) { ending in
+            kernel.events.detach(recorder)
+            let threads = serializer.actorsByThread
+            let steps = s.actors.flatMap { a in outcomes.withLock { $0[a.name] ?? [] } }
+            let all = recorder.events
+            // Only what the evaluator reads: event records are the costliest part to build.
+            let wanted: (LifetimeEvent) -> Bool = !s.expect.events.isEmpty ? { !$0.kind.rawValue.hasPrefix("lock.") }
+                : !s.expect.released.isEmpty ? { $0.kind == .deviceInitialize || $0.kind == .deviceRelease }
+                : { _ in false }
+            let events = all.filter(wanted).map {
+                Records.Event(sequence: $0.sequence, timeNanoseconds: 0, kind: $0.kind.rawValue, object: $0.objectName,
+                              detail: $0.detail, site: $0.site.description, actor: threads[$0.thread])
+            }
+            var findingData = all.filter { ScenarioRunner.findingKinds.contains($0.kind) }.map {
+                Records.FindingData(kind: $0.kind.rawValue, object: $0.objectName, detail: $0.detail, site: $0.site.description)
+            }
+            if case .hang(let why)? = ending {
+                findingData.append(Records.FindingData(kind: "hang", object: s.actors.map(\.name).joined(separator: ","),
+                                                       detail: why, site: ""))
+            }
+            let records = Records.convert(steps: Records.judged(steps, in: s), findings: findingData, events: events)
+            var failures: [String] = []
+            if let ending { failures.append(ending.summary) }
+            if s.expect.findings == nil {
+                failures += findingData.filter { $0.kind != "hang" }.map { "finding \($0.kind) \($0.object): \($0.detail)" }
+            }
+            let verdicts = ExpectationEvaluator.evaluate(s, steps: records.steps, findings: records.findings,
+                                                       events: records.events)
+            failures += verdicts.filter { !$0.passed }.map { "\($0.name): \($0.detail)" }
+            let outcome = steps.map { "\($0.actor)[\($0.index + 1)]=\($0.finished ? ($0.errno ?? "OK") : "unfinished")" }
+                .joined(separator: " ")
+            return Verdict(failures: failures, outcome: outcome)
+        }
+    }
+
+    static func runActor(_ actor: ActorSpec, executor: StepExecutor, serializer: Serializer,
+                         outcomes: Locked<[String: [Records.Outcome]]>) {
+        for (index, step) in actor.steps.enumerated() {
+            var outcome = Records.Outcome(actor: actor.name, index: index, label: step.label,
+                                          action: step.action.summary, startNanoseconds: serializer.clock)
+            outcomes.withLock { $0[actor.name, default: []].append(outcome) }
+            if let after = step.after { _ = serializer.wait(for: .labelCompleted(after)) }
+            Scheduling.point(.step("\(actor.name): \(step.action.summary)"))
+            serializer.beginStep(label: step.label)
+            outcome.startNanoseconds = serializer.clock
+            let effect = executor.perform(step) { serializer.markBlocked() }
+            outcome.blocked = serializer.endStep()
+            outcome.endNanoseconds = serializer.clock
+            outcome.finished = true
+            outcome.errno = effect.errno?.name
+            outcome.message = effect.message
+            outcome.returns = effect.returns
+            outcome.revents = effect.revents.map(Records.pollNames)
+            let finished = outcome
+            outcomes.withLock { $0[actor.name]![index] = finished }
+        }
+    }
+}

@@ -1,0 +1,68 @@
+import Instrumentation
+import Scenarios
+import Testing
+@testable import Explorer
+
+/// Schedule counts that can be computed by hand.
+@Suite struct KnownAnswerTests {
+    /// Two actors with `k` steps each that touch nothing: every step start is a decision.
+    static func independent(_ k: Int) -> Scenario {
+        Scenario("independent \(k)") {
+            ActorSpec("a") { for _ in 0..<k { StepSpec.sleep(nanoseconds: 1) } }
+            ActorSpec("b") { for _ in 0..<k { StepSpec.sleep(nanoseconds: 1) } }
+        }
+    }
+
+    static func binomial(_ n: Int, _ k: Int) -> Int {
+        (0..<k).reduce(1) { $0 * (n - $1) / ($1 + 1) }
+    }
+
+    @Test(arguments: [1, 2, 3, 4])
+    func exhaustiveCountIsTheBinomial(_ k: Int) {
+        let r = Explorer(scenario: Self.independent(k)).explore(strategy: .exhaustive)
+        #expect(r.executions == Self.binomial(2 * k, k))
+        #expect(r.failures.isEmpty)
+        #expect(r.complete)
+    }
+
+    /// With two threads, a schedule of r ≥ 2 runs has r − 2 preemptions (the switch after a
+    /// thread's last run is not one); cutting k = 3 steps into runs gives 2, 4, 8, 4, 2
+    /// schedules with r = 2…6, so 2, 6, 14, 18, 20 schedules for bounds 0…4.
+    @Test(arguments: [(0, 2), (1, 6), (2, 14), (3, 18), (4, 20)])
+    func boundedCounts(_ bound: Int, _ expected: Int) {
+        let r = Explorer(scenario: Self.independent(3)).explore(strategy: .preemptionBounded(maxPreemptions: bound))
+        #expect(r.executions == expected)
+    }
+
+    @Test func randomIsDeterministicForASeed() {
+        let e = Explorer(scenario: Self.independent(3))
+        let x = e.explore(strategy: .random(seed: 7, executions: 30))
+        let y = e.explore(strategy: .random(seed: 7, executions: 30))
+        #expect(x.executions == 30)
+        #expect(x.outcomes == y.outcomes)
+    }
+}
+
+/// The exploration's limits.
+@Suite struct LimitTests {
+    @Test func maxExecutionsStopsAndSaysSo() {
+        var e = Explorer(scenario: KnownAnswerTests.independent(4))
+        e.maxExecutions = 5
+        let r = e.explore(strategy: .exhaustive)
+        #expect(r.executions == 5)
+        #expect(!r.complete)
+    }
+
+    @Test func stopAtFirstFailureStopsWithTheFewestPreemptions() throws {
+        var e = Explorer(program: HangTests.abba)
+        e.stopAtFirstFailure = true
+        let start = ContinuousClock.now
+        let r = e.explore(strategy: .preemptionBounded(maxPreemptions: 2))
+        let elapsed = ContinuousClock.now - start
+        #expect(r.failingExecutions == 1)
+        #expect(try #require(r.failures.first).preemptions == 1)
+        // The goal: a deadlock's cycle named in under 1 s.
+        #expect(elapsed < .seconds(1))
+        print("abba deadlock named after \(r.executions) executions in \(elapsed)")
+    }
+}
