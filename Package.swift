@@ -36,7 +36,7 @@ let package = Package(
         .target(name: "Sanitizer", dependencies: ["DriverCore", "CharDev", "Revocable", "Instrumentation"]),
         // The deterministic interleaving explorer: actors serialised at the model's scheduling points.
         .target(name: "Explorer", dependencies: ["Scenarios", "SimHardware", "Subsystems", "CharDev", "DriverCore",
-                                                "Revocable", "Instrumentation"]),
+                                                "Revocable", "Instrumentation", "CShim"]),
         // The peer test suites (brief §6) as runnable conformance cases, for `devmodel conformance`.
         .target(name: "Conformance", dependencies: ["SimHardware", "Subsystems", "CharDev", "DriverCore", "Revocable",
                                                     "Instrumentation"]),
@@ -55,7 +55,7 @@ let package = Package(
         .executableTarget(
             name: "devmodel",
             dependencies: [
-                "DriverCore", "CharDev", "Subsystems", "SimHardware", "Scenarios", "Conformance", "Torture", "FaultSweep", "BugCorpus", "DevmLint",
+                "DriverCore", "CharDev", "Subsystems", "SimHardware", "Scenarios", "Conformance", "Torture", "FaultSweep", "BugCorpus", "Explorer", "DevmLint",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         // Benchmarks with ratios against baselines measured in the same run (`swift run -c release devmodel-bench`).

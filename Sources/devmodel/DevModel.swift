@@ -10,5 +10,5 @@ struct DevModel: ParsableCommand {
         of every device (bound: probe → unbind; object: until the last reference is dropped).
         """,
         version: "0.1.0",
-        subcommands: [Demo.self, Run.self, Check.self, Tree.self, Deferred.self, Lint.self, Events.self, Gpio.self, I2c.self, Merge.self, ConformanceCommand.self, TortureCommand.self, FaultsCommand.self, BugsCommand.self])
+        subcommands: [Demo.self, Run.self, Check.self, Tree.self, Deferred.self, Lint.self, Events.self, Gpio.self, I2c.self, Merge.self, ConformanceCommand.self, TortureCommand.self, FaultsCommand.self, BugsCommand.self, Explore.self])
 }

@@ -164,4 +164,12 @@ import Testing
         let missing = try Self.run(["tree", "--at", "no-such-label", Self.example("gpio-blocked-reader-unbind.yaml")])
         #expect(missing.status == 64)
     }
+
+    @Test(.enabled(if: binary != nil)) func exploreReportsExecutionsAndRejectsAForeignReplay() throws {
+        let r = try Self.run(["explore", "--bound", "1", Self.example("gpio-blocked-reader-unbind.yaml")])
+        #expect(r.status == 0, "\(r.out)\(r.err)")
+        #expect(r.out.contains("executions") && r.out.contains("0 failing"))
+        let foreign = try Self.run(["explore", "--replay", "dm1:0000000000000000:pb2:-", Self.example("gpio-blocked-reader-unbind.yaml")])
+        #expect(foreign.status == 65)
+    }
 }
