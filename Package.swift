@@ -55,7 +55,7 @@ let package = Package(
         .executableTarget(
             name: "devmodel",
             dependencies: [
-                "DriverCore", "CharDev", "Subsystems", "SimHardware", "Scenarios", "Conformance", "Torture", "FaultSweep", "BugCorpus", "Explorer", "DevmLint",
+                "DriverCore", "CharDev", "Subsystems", "SimHardware", "Scenarios", "Conformance", "Torture", "FaultSweep", "BugCorpus", "Explorer", "Instrumentation", "DevmLint",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         // Benchmarks with ratios against baselines measured in the same run (`swift run -c release devmodel-bench`).

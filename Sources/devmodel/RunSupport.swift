@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Instrumentation
 import Scenarios
 
 /// `--shard i/n`: a deterministic slice of a job list, for CI matrices and job arrays.
@@ -142,5 +143,28 @@ enum ColorMode: String, ExpressibleByArgument, CaseIterable {
             if line.hasPrefix("  FAIL ") { return "  \u{1B}[31mFAIL\u{1B}[0m " + line.dropFirst(7) }
             return String(line)
         }.joined(separator: "\n")
+    }
+}
+
+/// Ctrl-C during a long run: the first SIGINT only sets a flag (the running job finishes and
+/// the partial summary is printed); a second one ends the process at once.
+final class Interrupt: @unchecked Sendable {
+    private let flag = Locked(0)
+    private var source: DispatchSourceSignal?
+
+    var fired: Bool { flag.withLock { $0 } > 0 }
+
+    static func install() -> Interrupt {
+        let interrupt = Interrupt()
+        signal(SIGINT, SIG_IGN)
+        let source = DispatchSource.makeSignalSource(signal: SIGINT, queue: .global())
+        source.setEventHandler { [interrupt] in
+            let count = interrupt.flag.withLock { c -> Int in c += 1; return c }
+            if count > 1 { exit(130) }
+            FileHandle.standardError.write(Data("\ndevmodel: interrupted; finishing the running job (Ctrl-C again to stop now)\n".utf8))
+        }
+        source.resume()
+        interrupt.source = source
+        return interrupt
     }
 }

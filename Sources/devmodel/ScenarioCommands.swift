@@ -60,7 +60,9 @@ struct Run: ParsableCommand {
         --repeat and --shard i/n split the jobs (scenario × repetition) deterministically, so a CI \
         matrix can spread them; 'devmodel merge' joins the --json results again.
         Exit status: 0 all expectations met, 1 failures or findings, 4 no job in this shard, \
-        65 invalid scenario, 66 missing input, 70 internal error.
+        65 invalid scenario, 66 missing input, 70 internal error, 124 --deadline reached, \
+        130 interrupted (Ctrl-C: the running job finishes, the partial summary and how to resume \
+        are printed).
         """)
 
     @Argument(help: "Scenario files.")
@@ -88,6 +90,12 @@ struct Run: ParsableCommand {
 
     @Option(name: [.short, .long], help: "Write the report to this file instead of standard output.")
     var output: String?
+
+    @Option(name: .long, help: "A deadline for the whole command (e.g. 30s): stop after the running job, report what ran, exit 124.")
+    var deadline: String?
+
+    @Option(name: .long, help: "Skip the first N jobs (to resume an interrupted run).")
+    var skip: Int = 0
 
     @Option(name: .long, help: "Colour the text report: auto (a terminal, unless NO_COLOR is set), always, never.")
     var color: ColorMode = .auto
@@ -120,14 +128,32 @@ struct Run: ParsableCommand {
             ScenarioFiles.printError("devmodel: no job in this shard")
             throw ExitCode(4)
         }
+        let total = jobs.count
+        jobs = Array(jobs.dropFirst(min(skip, jobs.count)))
+        var deadlineNanoseconds: UInt64?
+        if let deadline {
+            guard let ns = Durations.parse(deadline) else { throw ValidationError("--deadline: not a duration: \(deadline)") }
+            deadlineNanoseconds = ns
+        }
+        let interrupt = Interrupt.install()
+        let started = DispatchTime.now().uptimeNanoseconds
         let meter = ProgressMeter(total: jobs.count, mode: progress)
         var results: [RunResult] = []
+        var stoppedBy: Int32?
         for job in jobs {
+            if interrupt.fired { stoppedBy = 130; break }
+            if let limit = deadlineNanoseconds, DispatchTime.now().uptimeNanoseconds - started >= limit { stoppedBy = 124; break }
             let result = ScenarioRunner.run(job)
             results.append(result)
             meter.step(findings: result.findings.count, failed: !result.ok)
         }
         meter.finish()
+        if let stoppedBy {
+            let done = skip + results.count
+            ScenarioFiles.printError("devmodel: \(stoppedBy == 130 ? "interrupted" : "deadline reached") after \(done) of \(total) jobs: "
+                + "\(results.reduce(0) { $0 + $1.passed }) passed, \(results.reduce(0) { $0 + $1.failed }) failed so far; "
+                + "resume with --skip \(done)")
+        }
         let text: String
         switch format == .text && json ? .json : format {
         case .ktap: text = ReportKTAP.render(results)
@@ -150,6 +176,7 @@ struct Run: ParsableCommand {
         let failed = zip(jobs, results).contains { scenario, result in
             !result.ok || (!result.findings.isEmpty && scenario.expect.findings == nil)
         }
+        if let stoppedBy { throw ExitCode(stoppedBy) }
         if failed { throw ExitCode(ScenarioExit.failures) }
     }
 }

@@ -172,4 +172,24 @@ import Testing
         let foreign = try Self.run(["explore", "--replay", "dm1:0000000000000000:pb2:-", Self.example("gpio-blocked-reader-unbind.yaml")])
         #expect(foreign.status == 65)
     }
+
+    @Test(.enabled(if: binary != nil)) func deadlineIs124AndInterruptIs130WithAResumeHint() throws {
+        let late = try Self.run(["run", "--deadline", "1ns", Self.example("devres-order.yaml")])
+        #expect(late.status == 124)
+        #expect(late.err.contains("resume with --skip 0"))
+        guard let executable = Self.binary else { return }
+        let p = Process()
+        p.executableURL = executable
+        p.arguments = ["run", "--repeat", "100000", "--progress", "never", Self.example("devres-order.yaml")]
+        let err = Pipe()
+        p.standardOutput = FileHandle.nullDevice
+        p.standardError = err
+        try p.run()
+        Thread.sleep(forTimeInterval: 0.5)
+        p.interrupt()
+        let text = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        p.waitUntilExit()
+        #expect(p.terminationStatus == 130)
+        #expect(text.contains("interrupted after") && text.contains("resume with --skip"), "\(text)")
+    }
 }
