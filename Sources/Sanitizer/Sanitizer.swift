@@ -36,7 +36,8 @@ import Synchronization
 /// put delivered before the get that explains it can be misreported as
 /// ``FindingKind/putNeverTaken``.
 public final class Sanitizer: EventObserver {
-    private let state = Mutex(SanitizerState())
+    // A pthread-based lock, not `Mutex`: TSan cannot see `Mutex`'s contended path (swift-notes §2).
+    private let state = Locked(SanitizerState())
 
     /// History entries kept per object before the oldest half is dropped.
     public static var historyLimit: Int { SanitizerState.historyLimit }

@@ -10,8 +10,9 @@ import Testing
         options.readers = 2
         let report = Torture.run(options)
         #expect(report.success, "\(report.failures)")
-        #expect(report.operations > 100)
-        #expect(report.unbinds > 5)
+        // Loose on purpose: the run is time-bounded and must hold on a slow or sanitized build.
+        #expect(report.operations > 10)
+        #expect(report.unbinds > 0)
         #expect((report.outcomes["OK"] ?? 0) > 0)
     }
 
