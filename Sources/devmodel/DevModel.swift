@@ -6,8 +6,32 @@ struct DevModel: ParsableCommand {
         commandName: "devmodel",
         abstract: "The Linux device-driver model, with resource ownership and lifetime done right.",
         discussion: """
-        devmodel runs a simulated kernel: buses, devices, drivers, devres and the two lifetimes \
-        of every device (bound: probe → unbind; object: until the last reference is dropped).
+        devmodel runs a simulated kernel: buses, devices, drivers, devres and the two \
+        lifetimes of every device — bound (probe → unbind; devres releases newest-first) and \
+        object (until the last reference, such as an open file, is dropped) — and the tools that \
+        prove a design keeps them apart.
+
+        GETTING STARTED
+          devmodel demo              the built-in board, end to end
+          devmodel demo STORY        gpio-unbind, i2c-del-adapter, hotplug,
+                                     deferred or devres-order
+          devmodel run FILE...       run scenarios (--json, --format ktap)
+          devmodel explore FILE      explore interleavings, replay failures
+          devmodel conformance       the kernel peer suites' cases, as KTAP
+
+        TOOLS
+          gpio, i2c                  libgpiod and i2c-tools shapes
+          tree, deferred, events     device tree, devices_deferred, uevents
+          torture, faults, bugs      stress, fail-nth, the real-bug corpus
+          lint                       devm-lifetime hazards in kernel C
+
+        EXIT STATUS
+          0 success, 1 failures or findings, 4 nothing selected, 64 usage,
+          65 invalid input, 66 missing input, 70 internal error,
+          124 deadline reached, 130 interrupted.
+
+        Results go to standard output, diagnostics and progress to standard error. NO_COLOR and \
+        FORCE_COLOR are honoured. Shell completion: devmodel --generate-completion-script bash|zsh|fish.
         """,
         version: "0.1.0",
         subcommands: [Demo.self, Run.self, Check.self, Tree.self, Deferred.self, Lint.self, Events.self, Gpio.self, I2c.self, Merge.self, ConformanceCommand.self, TortureCommand.self, FaultsCommand.self, BugsCommand.self, Explore.self])
