@@ -16,30 +16,15 @@ import Instrumentation
         // Real OS threads: on 2 cores a task group's pool could starve the unbinder.
         var bodies: [@Sendable () -> Void] = []
         for _ in 0..<3 {
-            bodies.append {
-                var rounds = 0
-                    while !stop.withLock({ $0 }) && rounds < 20_000 {
-                        rounds += 1
-                        var key: String
-                        do throws(FileError) {
-                            let file = try f.dev.open("gpiochip0")
-                            do throws(FileError) {
-                                let req = try file.ioctl(GpioGetLineRequest(offsets: [0], consumer: "s", output: true))
-                                try? req.ioctl(GpioLineSetValues([true]))
-                                _ = try? req.ioctl(GpioLineGetValues())
-                                _ = req.poll()
-                                try req.close()
-                                key = "ok"
-                            } catch {
-                                key = error.errno.name
-                            }
-                            try file.close()
-                        } catch {
-                            key = "open " + error.errno.name
-                        }
-                        outcomes.withLock { $0[key, default: 0] += 1 }
-                    }
-            }
+            bodies.append(fileCaller(stop: stop, outcomes: outcomes, open: { () throws(FileError) in
+                try f.dev.open("gpiochip0")
+            }, use: { (file: OpenFile) throws(FileError) in
+                let req = try file.ioctl(GpioGetLineRequest(offsets: [0], consumer: "s", output: true))
+                try? req.ioctl(GpioLineSetValues([true]))
+                _ = try? req.ioctl(GpioLineGetValues())
+                _ = req.poll()
+                try req.close()
+            }))
         }
         bodies.append(rebindLoop(f.kernel, f.controller, driver: "test-gpio", stop: stop) { outcomes.withLock { $0["ok"] ?? 0 } > 0 })
         runOnThreads(bodies)

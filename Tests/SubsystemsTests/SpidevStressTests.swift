@@ -17,29 +17,14 @@ import Instrumentation
         var bodies: [@Sendable () -> Void] = []
         do {
             for t in 0..<3 {
-                bodies.append {
-                    var rounds = 0
-                    while !stop.withLock({ $0 }) && rounds < 20_000 {
-                        rounds += 1
-                        var key: String
-                        do throws(FileError) {
-                            let file = try f.dev.open("spidev0.\(t % 2)")
-                            do throws(FileError) {
-                                try file.ioctl(SpiIocWriteMaxSpeed(1_000_000))
-                                _ = try file.ioctl(SpiIocMessage([SPITransfer(tx: [7]), .read(1)]))
-                                _ = try file.write([1])
-                                _ = file.poll()
-                                key = "ok"
-                            } catch {
-                                key = error.errno.name
-                            }
-                            try file.close()
-                        } catch {
-                            key = "open " + error.errno.name
-                        }
-                        outcomes.withLock { $0[key, default: 0] += 1 }
-                    }
-                }
+                bodies.append(fileCaller(stop: stop, outcomes: outcomes, open: { () throws(FileError) in
+                    try f.dev.open("spidev0.\(t % 2)")
+                }, use: { (file: OpenFile) throws(FileError) in
+                    try file.ioctl(SpiIocWriteMaxSpeed(1_000_000))
+                    _ = try file.ioctl(SpiIocMessage([SPITransfer(tx: [7]), .read(1)]))
+                    _ = try file.write([1])
+                    _ = file.poll()
+                }))
             }
             bodies.append(rebindLoop(f.kernel, f.controller, driver: "sim-spi", stop: stop) { outcomes.withLock { $0["ok"] ?? 0 } > 0 })
         }

@@ -1,4 +1,5 @@
 import Foundation
+import CharDev
 import DriverCore
 import Instrumentation
 
@@ -40,5 +41,32 @@ func rebindLoop(_ kernel: Kernel, _ device: Device, driver: String, rounds: Int 
             try? kernel.bind(device, to: driver)
         }
         stop.withLock { $0 = true }
+    }
+}
+
+/// The reader of a stress test: until `stop` (or `rounds`), open a file, use it, close it,
+/// and count the outcome ("ok", the errno of the use, or "open <errno>").
+func fileCaller(stop: Locked<Bool>, outcomes: Locked<[String: Int]>, rounds: Int = 20_000,
+                open: @escaping @Sendable () throws(FileError) -> OpenFile,
+                use: @escaping @Sendable (OpenFile) throws(FileError) -> Void) -> @Sendable () -> Void {
+    {
+        var done = 0
+        while !stop.withLock({ $0 }) && done < rounds {
+            done += 1
+            var key: String
+            do throws(FileError) {
+                let file = try open()
+                do throws(FileError) {
+                    try use(file)
+                    key = "ok"
+                } catch {
+                    key = error.errno.name
+                }
+                try file.close()
+            } catch {
+                key = "open " + error.errno.name
+            }
+            outcomes.withLock { $0[key, default: 0] += 1 }
+        }
     }
 }

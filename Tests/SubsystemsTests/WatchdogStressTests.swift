@@ -17,30 +17,15 @@ import Instrumentation
         var bodies: [@Sendable () -> Void] = []
         do {
             for t in 0..<3 {
-                bodies.append {
-                    var rounds = 0
-                    while !stop.withLock({ $0 }) && rounds < 20_000 {
-                        rounds += 1
-                        var key: String
-                        do throws(FileError) {
-                            let file = try f.dev.open(t == 0 ? "watchdog" : "watchdog0")
-                            do throws(FileError) {
-                                _ = try file.write(Array("V".utf8))
-                                try file.ioctl(WdiocKeepalive())
-                                _ = try file.ioctl(WdiocSetTimeout(5 + t))
-                                _ = try file.ioctl(WdiocGetStatus())
-                                _ = file.poll()
-                                key = "ok"
-                            } catch {
-                                key = error.errno.name
-                            }
-                            try file.close()
-                        } catch {
-                            key = "open " + error.errno.name
-                        }
-                        outcomes.withLock { $0[key, default: 0] += 1 }
-                    }
-                }
+                bodies.append(fileCaller(stop: stop, outcomes: outcomes, open: { () throws(FileError) in
+                    try f.dev.open(t == 0 ? "watchdog" : "watchdog0")
+                }, use: { (file: OpenFile) throws(FileError) in
+                    _ = try file.write(Array("V".utf8))
+                    try file.ioctl(WdiocKeepalive())
+                    _ = try file.ioctl(WdiocSetTimeout(5 + t))
+                    _ = try file.ioctl(WdiocGetStatus())
+                    _ = file.poll()
+                }))
             }
             bodies.append(rebindLoop(f.kernel, f.controller, driver: "test-wdt", stop: stop) {
                 outcomes.withLock { $0["ok"] ?? 0 } > 0
