@@ -9,15 +9,13 @@ import Torture
 
 /// The corpus: entries written so far, and the rows of brief §5 not written yet (with why).
 public enum Corpus {
-    public static let entries: [BugEntry] = [gpioUnchecked, checkThenUse, i2cDelAdapter]
+    public static let entries: [BugEntry] = [gpioUnchecked, checkThenUse, i2cDelAdapter, ch341WrongDevice, vub300DevmHost]
 
     /// Rows of brief §5 without an entry yet, and what is missing to write them.
     public static let pending: [(id: String, why: String)] = [
         ("72139dfa2464", "watchdog kref + cdev kobject on one allocation (P7): needs a legacy watchdog core with two refcounts"),
         ("699fb50d9903", "devres not flushed at device_del (leak): needs a legacy driver-core switch; the real core flushes"),
         ("CVE-2026-31606", "f_hid cdev_init on rebind while in use (P11): needs a legacy gadget function object"),
-        ("abe572f630bc", "spi-ch341 devres on the USB device, not the interface (P12): the core flags it today (devres.wrongDevice); entry not written"),
-        ("8f4d20a71022", "vub300 devm host under a driver kref (P1): needs a legacy MMC host"),
         ("57c5f4df0a5a / 4e26195f240d", "uio/tpm ops used after unregister (P2/P4): same shape as 533aae7c94db; entries not written"),
         ("5b28dde51d0c", "media cdev in devres memory, last cdev_put after unbind (P1): needs a cdev embedded in driver memory"),
     ]
@@ -117,6 +115,66 @@ public enum Corpus {
         tool: "watchdog", expectedFinding: "hang",
         buggy: { timed { unbindWithFileOpen(legacy: true) } },
         fixed: { timed { unbindWithFileOpen(legacy: false) } })
+
+    /// §5 #17: devres on the USB device instead of the interface being bound.
+    static let ch341WrongDevice = BugEntry(
+        id: "ch341-devres-wrong-device", reference: "abe572f630bc", subsystem: "SPI (spi-ch341.c), USB", classes: ["P12"],
+        story: """
+        The CH341 interface driver registered its devres on the USB device, the interface's parent, \
+        so unbinding the interface (or a probe deferral) left the resources behind until the whole \
+        device went away. Fix: devres on the interface being bound. The core flags any devres added to \
+        a device other than the one being probed.
+        """,
+        tool: "sanitizer", expectedFinding: "devres-wrong-device",
+        buggy: { timed { usbInterfaceRun(Ch341Driver(onParent: true), interface: "ch341") } },
+        fixed: { timed { usbInterfaceRun(Ch341Driver(onParent: false), interface: "ch341") } })
+
+    /// §5 #14: devm memory behind a refcounted host still used by a URB completion.
+    static let vub300DevmHost = BugEntry(
+        id: "vub300-devm-host", reference: "8f4d20a71022", subsystem: "MMC (vub300.c), USB", classes: ["P1", "P14"],
+        story: """
+        vub300's host state was converted to devm allocation while the MMC host stayed refcounted and \
+        URB completions and timers kept it; on disconnect devres freed the state and a late completion \
+        used it. Fix: back to mmc_alloc_host, state freed from the host's release. Here the state moves \
+        to the host's object-lifetime resources (freed at its last put).
+        """,
+        tool: "sanitizer", expectedFinding: "use-after-unbind",
+        buggy: { timed { vub300Run(legacy: true) } },
+        fixed: { timed { vub300Run(legacy: false) } })
+
+    static func usbInterfaceRun(_ driver: some DeviceDriver, interface cls: String) -> (findings: [String], detail: String) {
+        do {
+            let board = try SimBoard()
+            let sanitizer = Sanitizer(attachingTo: board.kernel)
+            try board.kernel.registerDriver(USBGenericDriver(usb: board.usb), on: board.usb.bus)
+            try board.kernel.registerDriver(driver, on: board.usb.bus)
+            let usb = try board.usb.plug(port: "3-1", interfaces: [cls])
+            guard let iface = board.kernel.device(named: "3-1:1.0") else { return (["setup"], "no interface") }
+            try board.kernel.unbind(iface)
+            let left = usb.devres.entries.map(\.name)
+            try board.usb.unplug(usb)
+            return (sanitizer.findings.map(\.kind.rawValue), left.isEmpty ? "nothing left on the USB device after the interface unbound"
+                                                                     : "left on the USB device after the interface unbound: \(left)")
+        } catch {
+            return (["setup"], "\(error)")
+        }
+    }
+
+    static func vub300Run(legacy: Bool) -> (findings: [String], detail: String) {
+        do {
+            let board = try SimBoard()
+            let sanitizer = Sanitizer(attachingTo: board.kernel)
+            let driver = Vub300Driver(legacy: legacy)
+            try board.kernel.registerDriver(USBGenericDriver(usb: board.usb), on: board.usb.bus)
+            try board.kernel.registerDriver(driver, on: board.usb.bus)
+            let usb = try board.usb.plug(port: "4-1", interfaces: ["vub300"])
+            try board.usb.unplug(usb)   // disconnect while the URB is in flight
+            driver.completeURB()        // ...and then it completes
+            return (sanitizer.findings.map(\.kind.rawValue), "URB completed after disconnect")
+        } catch {
+            return (["setup"], "\(error)")
+        }
+    }
 
     static func unbindWithFileOpen(legacy: Bool) -> (findings: [String], detail: String) {
         do {
