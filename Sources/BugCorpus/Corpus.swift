@@ -9,11 +9,11 @@ import Torture
 
 /// The corpus: entries written so far, and the rows of brief §5 not written yet (with why).
 public enum Corpus {
-    public static let entries: [BugEntry] = [gpioUnchecked, checkThenUse, i2cDelAdapter, ch341WrongDevice, vub300DevmHost]
+    public static let entries: [BugEntry] = [gpioUnchecked, checkThenUse, i2cDelAdapter, ch341WrongDevice, vub300DevmHost,
+                                             watchdogTwoRefcounts]
 
     /// Rows of brief §5 without an entry yet, and what is missing to write them.
     public static let pending: [(id: String, why: String)] = [
-        ("72139dfa2464", "watchdog kref + cdev kobject on one allocation (P7): needs a legacy watchdog core with two refcounts"),
         ("699fb50d9903", "devres not flushed at device_del (leak): needs a legacy driver-core switch; the real core flushes"),
         ("CVE-2026-31606", "f_hid cdev_init on rebind while in use (P11): needs a legacy gadget function object"),
         ("57c5f4df0a5a / 4e26195f240d", "uio/tpm ops used after unregister (P2/P4): same shape as 533aae7c94db; entries not written"),
@@ -141,6 +141,30 @@ public enum Corpus {
         tool: "sanitizer", expectedFinding: "use-after-unbind",
         buggy: { timed { vub300Run(legacy: true) } },
         fixed: { timed { vub300Run(legacy: false) } })
+
+    /// §5 #8: two refcounts owning one allocation.
+    static let watchdogTwoRefcounts = BugEntry(
+        id: "watchdog-two-refcounts", reference: "72139dfa2464", subsystem: "watchdog (watchdog_dev.c)", classes: ["P7"],
+        story: """
+        watchdog_core_data had its own kref and was also pinned by the cdev's kobject; unregistering \
+        with /dev/watchdog open dropped the kref to zero and freed it, and the last close freed it \
+        again through the cdev. Fix: embed a struct device and use cdev_device_add, so exactly one \
+        refcount owns the allocation and its release frees it.
+        """,
+        tool: "sanitizer", expectedFinding: "double-free",
+        buggy: { timed { watchdogRun(legacy: true) } },
+        fixed: { timed { watchdogRun(legacy: false) } })
+
+    static func watchdogRun(legacy: Bool) -> (findings: [String], detail: String) {
+        let kernel = Kernel()
+        let sanitizer = Sanitizer(attachingTo: kernel)
+        do {
+            try WatchdogCoreData.run(legacy: legacy, kernel: kernel)
+        } catch {
+            return (["setup"], "\(error)")
+        }
+        return (sanitizer.findings.map(\.kind.rawValue), "open across unregister, then close")
+    }
 
     static func usbInterfaceRun(_ driver: some DeviceDriver, interface cls: String) -> (findings: [String], detail: String) {
         do {
