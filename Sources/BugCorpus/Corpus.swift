@@ -10,11 +10,10 @@ import Torture
 /// The corpus: entries written so far, and the rows of brief §5 not written yet (with why).
 public enum Corpus {
     public static let entries: [BugEntry] = [gpioUnchecked, checkThenUse, i2cDelAdapter, ch341WrongDevice, vub300DevmHost,
-                                             watchdogTwoRefcounts]
+                                             watchdogTwoRefcounts, devresNotFlushedAtDel]
 
     /// Rows of brief §5 without an entry yet, and what is missing to write them.
     public static let pending: [(id: String, why: String)] = [
-        ("699fb50d9903", "devres not flushed at device_del (leak): needs a legacy driver-core switch; the real core flushes"),
         ("CVE-2026-31606", "f_hid cdev_init on rebind while in use (P11): needs a legacy gadget function object"),
         ("57c5f4df0a5a / 4e26195f240d", "uio/tpm ops used after unregister (P2/P4): same shape as 533aae7c94db; entries not written"),
         ("5b28dde51d0c", "media cdev in devres memory, last cdev_put after unbind (P1): needs a cdev embedded in driver memory"),
@@ -154,6 +153,32 @@ public enum Corpus {
         tool: "sanitizer", expectedFinding: "double-free",
         buggy: { timed { watchdogRun(legacy: true) } },
         fixed: { timed { watchdogRun(legacy: false) } })
+
+    /// §5 #13: devres of a driverless device never released.
+    static let devresNotFlushedAtDel = BugEntry(
+        id: "devres-not-flushed-at-del", reference: "699fb50d9903 (CVE-2023-53596)", subsystem: "driver core (core.c)",
+        classes: ["P12", "leak"],
+        story: """
+        Devres on a device that never had a driver was released only by device_release(); a devm \
+        action that itself held a reference on the device (DRM's pattern) kept that release from \
+        ever running, so the device and its resources leaked. Fix: device_del() releases devres too. \
+        Found by the sanitizer's end-of-run leak check.
+        """,
+        tool: "sanitizer", expectedFinding: "leaked-reference",
+        buggy: { timed { leakRun(legacy: true) } },
+        fixed: { timed { leakRun(legacy: false) } })
+
+    static func leakRun(legacy: Bool) -> (findings: [String], detail: String) {
+        let kernel = Kernel()
+        let sanitizer = Sanitizer(attachingTo: kernel)
+        do {
+            try DeviceDelNoFlush.run(legacy: legacy, kernel: kernel)
+        } catch {
+            return (["setup"], "\(error)")
+        }
+        let kinds = sanitizer.finish().map(\.kind.rawValue)
+        return (Array(Set(kinds)).sorted(), kinds.isEmpty ? "released at unregister" : "device never released")
+    }
 
     static func watchdogRun(legacy: Bool) -> (findings: [String], detail: String) {
         let kernel = Kernel()
