@@ -10,11 +10,11 @@ import Torture
 /// The corpus: entries written so far, and the rows of brief §5 not written yet (with why).
 public enum Corpus {
     public static let entries: [BugEntry] = [gpioUnchecked, checkThenUse, i2cDelAdapter, ch341WrongDevice, vub300DevmHost,
-                                             watchdogTwoRefcounts, devresNotFlushedAtDel]
+                                             watchdogTwoRefcounts, devresNotFlushedAtDel,
+                                             hidRebindReinit]
 
     /// Rows of brief §5 without an entry yet, and what is missing to write them.
     public static let pending: [(id: String, why: String)] = [
-        ("CVE-2026-31606", "f_hid cdev_init on rebind while in use (P11): needs a legacy gadget function object"),
         ("57c5f4df0a5a / 4e26195f240d", "uio/tpm ops used after unregister (P2/P4): same shape as 533aae7c94db; entries not written"),
         ("5b28dde51d0c", "media cdev in devres memory, last cdev_put after unbind (P1): needs a cdev embedded in driver memory"),
     ]
@@ -167,6 +167,26 @@ public enum Corpus {
         tool: "sanitizer", expectedFinding: "leaked-reference",
         buggy: { timed { leakRun(legacy: true) } },
         fixed: { timed { leakRun(legacy: false) } })
+
+    /// §5 #30: a rebind re-initialises an object an open file still holds.
+    static let hidRebindReinit = BugEntry(
+        id: "f_hid-rebind-cdev-init", reference: "CVE-2026-31606", subsystem: "USB gadget (f_hid.c)", classes: ["P11"],
+        story: """
+        The f_hid function object survived unbind/rebind and bind() ran cdev_init on its cdev while a \
+        /dev/hidgN opened in the previous binding still held it. Resetting the count let that old \
+        file's close drop the new binding's reference; the object was freed under the new file. Fix: \
+        cdev_alloc per bind; ours: a fresh object per binding, so old files keep the old one.
+        """,
+        tool: "sanitizer", expectedFinding: "use-after-free",
+        buggy: { timed { hidRun(legacy: true) } },
+        fixed: { timed { hidRun(legacy: false) } })
+
+    static func hidRun(legacy: Bool) -> (findings: [String], detail: String) {
+        let kernel = Kernel()
+        let sanitizer = Sanitizer(attachingTo: kernel)
+        HidRebind.run(legacy: legacy, events: kernel.events)
+        return (sanitizer.findings.map(\.kind.rawValue), "old file closed after the rebind, then the new file wrote")
+    }
 
     static func leakRun(legacy: Bool) -> (findings: [String], detail: String) {
         let kernel = Kernel()
