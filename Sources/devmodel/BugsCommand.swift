@@ -13,7 +13,7 @@ struct BugsCommand: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "List the entries (and the rows of brief §5 still to write).")
         func run() {
             for e in Corpus.entries {
-                print("\(e.id.padding(toLength: 24, withPad: " ", startingAt: 0)) \(e.classes.joined(separator: ",").padding(toLength: 8, withPad: " ", startingAt: 0)) \(e.reference) — \(e.subsystem)")
+                print("\(e.id.padding(toLength: max(26, e.id.count + 1), withPad: " ", startingAt: 0)) \(e.classes.joined(separator: ",").padding(toLength: 8, withPad: " ", startingAt: 0)) \(e.reference) — \(e.subsystem)")
             }
             for p in Corpus.pending { print("(not yet) \(p.id): \(p.why)") }
         }
