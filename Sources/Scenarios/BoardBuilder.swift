@@ -48,6 +48,12 @@ public final class ScenarioBoard: @unchecked Sendable {
                                                  "gpio-hogs": hogs]) { _ in }
                 try kernel.register(device)
             }
+            if !spec.i2cAdapters.isEmpty {
+                try kernel.registerDriver(I2CEepromDriver(i2c: sim.i2c), on: sim.platform)
+            }
+            for a in spec.i2cAdapters {
+                try kernel.register(Device(kernel: kernel, name: a.name, bus: sim.platform, matchIDs: ["i2c-eeprom"]) { _ in })
+            }
             for d in spec.devices {
                 let device = Device(kernel: kernel, name: d.name, bus: sim.platform,
                                     matchName: d.name.split(separator: ".").first.map(String.init),

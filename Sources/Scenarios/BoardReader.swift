@@ -4,13 +4,15 @@ import Yams
 enum BoardReader {
     static func read(_ node: Node, _ r: NodeReader) -> BoardSpec {
         var board = BoardSpec()
-        guard let f = r.mapping(node, "board", allowed: ["gpio_chips", "usb_devices", "drivers", "devices", "links"])
+        guard let f = r.mapping(node, "board", allowed: ["gpio_chips", "usb_devices", "drivers", "devices", "links",
+                                                         "i2c_adapters"])
         else { return board }
         if let n = f["gpio_chips"] { board.gpioChips = (r.list(n, "gpio_chips") ?? []).compactMap { chip($0, r) } }
         if let n = f["usb_devices"] { board.usbDevices = (r.list(n, "usb_devices") ?? []).compactMap { usb($0, r) } }
         if let n = f["drivers"] { board.drivers = (r.list(n, "drivers") ?? []).compactMap { driver($0, r) } }
         if let n = f["devices"] { board.devices = (r.list(n, "devices") ?? []).compactMap { device($0, r) } }
         if let n = f["links"] { board.links = (r.list(n, "links") ?? []).compactMap { link($0, r) } }
+        if let n = f["i2c_adapters"] { board.i2cAdapters = (r.list(n, "i2c_adapters") ?? []).compactMap { i2cAdapter($0, r) } }
         return board
     }
 
@@ -18,6 +20,13 @@ enum BoardReader {
         if let n = f[key] { return n }
         r.error(f.node, "\(what) needs '\(key)'")
         return nil
+    }
+
+    static func i2cAdapter(_ node: Node, _ r: NodeReader) -> I2CAdapterSpec? {
+        guard let f = r.mapping(node, "an i2c adapter", allowed: ["name"]),
+              let nameNode = required(f, "name", in: "an i2c adapter", r), let name = r.string(nameNode, "name")
+        else { return nil }
+        return I2CAdapterSpec(name: name, location: r.location(node))
     }
 
     static func chip(_ node: Node, _ r: NodeReader) -> GpioChipSpec? {

@@ -10,9 +10,13 @@ public struct BoardSpec: Sendable, Equatable {
     public var drivers: [DriverSpec]
     public var devices: [PlatformDeviceSpec]
     public var links: [LinkSpec]
+    /// I2C controllers (platform devices bound by the built-in `i2c-eeprom` driver), each with an
+    /// EEPROM at 0x50; the n-th is `/dev/i2c-<n>`.
+    public var i2cAdapters: [I2CAdapterSpec] = []
 
     public init(gpioChips: [GpioChipSpec] = [], usbDevices: [USBDeviceSpec] = [], drivers: [DriverSpec] = [],
-                devices: [PlatformDeviceSpec] = [], links: [LinkSpec] = []) {
+                devices: [PlatformDeviceSpec] = [], links: [LinkSpec] = [], i2cAdapters: [I2CAdapterSpec] = []) {
+        self.i2cAdapters = i2cAdapters
         self.gpioChips = gpioChips
         self.usbDevices = usbDevices
         self.drivers = drivers
@@ -24,6 +28,7 @@ public struct BoardSpec: Sendable, Equatable {
     public var deviceKinds: [String: DeviceKind] {
         var kinds: [String: DeviceKind] = [:]
         for c in gpioChips { kinds[c.name] = .gpioChip }
+        for a in i2cAdapters { kinds[a.name] = .i2cAdapter }
         for d in devices { kinds[d.name] = .platform }
         for u in usbDevices {
             kinds[u.deviceName] = .usbDevice
@@ -39,7 +44,7 @@ public struct BoardSpec: Sendable, Equatable {
     /// order, then one per `gpio` interface of each plugged USB device.
     public var nodeNames: [String] {
         let usbChips = usbDevices.filter(\.plugged).reduce(0) { $0 + $1.interfaces.count { $0 == "gpio" } }
-        return (0..<(gpioChips.count + usbChips)).map { "gpiochip\($0)" }
+        return (0..<(gpioChips.count + usbChips)).map { "gpiochip\($0)" } + i2cAdapters.indices.map { "i2c-\($0)" }
     }
 }
 
@@ -49,13 +54,25 @@ public enum DeviceKind: String, Sendable, Equatable {
     case platform
     case usbDevice = "usb-device"
     case usbInterface = "usb-interface"
+    case i2cAdapter = "i2c-adapter"
+}
+
+/// An I2C controller of the board (an EEPROM answers at 0x50).
+public struct I2CAdapterSpec: Sendable, Equatable {
+    public var name: String
+    public var location: SourceLocation?
+    public init(name: String, location: SourceLocation? = nil) {
+        self.name = name
+        self.location = location
+    }
 }
 
 /// The drivers every scenario board has.
 public enum BuiltinDrivers {
     public static let gpioSim = "gpio-sim"
     public static let usb = "usb"
-    public static let names = [gpioSim, usb]
+    public static let i2cEeprom = "i2c-eeprom"
+    public static let names = [gpioSim, usb, i2cEeprom]
 }
 
 /// A gpio-sim style chip (`configfs` gpio-sim: a bank with `num_lines` and line names).

@@ -148,3 +148,19 @@ final class ScenarioUSBDriver: DeviceDriver {
         }
     }
 }
+
+/// The built-in `i2c-eeprom` driver of scenario boards: an I2C controller whose adapter has an
+/// EEPROM at 0x50 (state in devres memory, as any driver's).
+final class I2CEepromDriver: DeviceDriver {
+    let name = BuiltinDrivers.i2cEeprom
+    let idTable = ["i2c-eeprom"]
+    let i2c: I2CCore
+    init(i2c: I2CCore) { self.i2c = i2c }
+
+    func probe(_ device: borrowing BoundDevice) throws(ProbeError) {
+        try ProbeError.mapping {
+            let eeprom = try device.devres.alloc(SimEepromAdapter.Eeprom(), name: "devm_kzalloc(eeprom)")
+            try i2c.addAdapter(SimEepromAdapter(memory: eeprom), provider: device)
+        }
+    }
+}

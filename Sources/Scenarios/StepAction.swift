@@ -101,6 +101,8 @@ public enum IoctlSpec: Sendable, Equatable {
     case lineInfo(offset: Int)
     case getValues
     case setValues([Bool])
+    /// i2c-dev `I2C_SLAVE`: the address later reads and writes on the file talk to.
+    case i2cSlave(address: Int)
 
     /// The uAPI name.
     public var name: String {
@@ -109,6 +111,7 @@ public enum IoctlSpec: Sendable, Equatable {
         case .lineInfo: "GPIO_V2_GET_LINEINFO_IOCTL"
         case .getValues: "GPIO_V2_LINE_GET_VALUES_IOCTL"
         case .setValues: "GPIO_V2_LINE_SET_VALUES_IOCTL"
+        case .i2cSlave: "I2C_SLAVE"
         }
     }
 }

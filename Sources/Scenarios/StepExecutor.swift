@@ -73,8 +73,12 @@ public struct StepExecutor: Sendable {
             let f = try file(name).ioctl(request)
             environment.setHandle(step.handle ?? "\(name).lines", f)
         case .read(let name):
-            let events = try file(name).readEdgeEvents()
-            effect.returns = .int(events.count)
+            let f = try file(name)
+            if f.path.hasPrefix("anon_inode:gpio") {
+                effect.returns = .int(try f.readEdgeEvents().count)  // GPIO line request: edge events
+            } else {
+                effect.returns = .list(try f.read(maxBytes: 16).map { .int(Int($0)) })  // bytes (i2c-dev, …)
+            }
         case .poll(let name, let timeout):
             let f = try file(name)
             if let timeout, timeout > 0 {
@@ -136,6 +140,9 @@ public struct StepExecutor: Sendable {
             return .list(try f.ioctl(GpioLineGetValues()).map { .int($0 ? 1 : 0) })
         case .setValues(let values):
             try f.ioctl(GpioLineSetValues(values))
+            return nil
+        case .i2cSlave(let address):
+            try f.ioctl(I2CSetSlave(UInt16(clamping: address)))
             return nil
         }
     }

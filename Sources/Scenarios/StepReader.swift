@@ -125,15 +125,19 @@ enum StepReader {
         }
     }
 
-    static let requests = ["chip_info", "line_info", "get_values", "set_values"]
+    static let requests = ["chip_info", "line_info", "get_values", "set_values", "i2c_slave"]
 
     static func ioctl(_ arg: Node, _ r: NodeReader) -> StepAction? {
-        guard let f = r.mapping(arg, "ioctl", allowed: ["file", "request", "offset", "values"]),
+        guard let f = r.mapping(arg, "ioctl", allowed: ["file", "request", "offset", "values", "address"]),
               let file = need(f, "file", "ioctl", r).flatMap({ r.string($0, "file") }),
               let reqNode = need(f, "request", "ioctl", r), let req = r.string(reqNode, "request")
         else { return nil }
         switch req {
         case "chip_info": return .ioctl(file: file, request: .chipInfo)
+        case "i2c_slave":
+            guard let n = need(f, "address", "ioctl i2c_slave", r), let address = r.int(n, "address") else { return nil }
+            if !(0x03...0x77).contains(address) { r.error(n, "I2C address \(address) is outside 0x03…0x77") }
+            return .ioctl(file: file, request: .i2cSlave(address: address))
         case "get_values": return .ioctl(file: file, request: .getValues)
         case "line_info":
             guard let offset = need(f, "offset", "ioctl line_info", r).flatMap({ r.int($0, "offset") }) else { return nil }

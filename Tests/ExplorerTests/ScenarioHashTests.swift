@@ -39,6 +39,7 @@ import Testing
     @Test func theHashIsPinned() {
         #expect(ScenarioHash.of(text: "") == "cbf29ce484222325")
         #expect(ScenarioHash.of(text: "a") == "af63dc4c8601ec8c")
-        #expect(ScenarioHash.of(Self.scenario()) == "dd2d757285806dba")
+        // Changes when the scenario model changes (it did: board i2c_adapters); old replay strings are then refused.
+        #expect(ScenarioHash.of(Self.scenario()) == "1de40d80b571c090")
     }
 }
