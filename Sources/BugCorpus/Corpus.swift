@@ -194,34 +194,37 @@ public enum Corpus {
         buggy: { timed { hidRun(legacy: true) } },
         fixed: { timed { hidRun(legacy: false) } })
 
-    static func hidRun(legacy: Bool) -> (findings: [String], detail: String) {
+    /// Runs `body` on a fresh kernel watched by the sanitizer; the findings' kinds (with the
+    /// end-of-run leak check when `checkingLeaks`), or "setup" when the body threw.
+    static func sanitized(checkingLeaks: Bool = false, detail: String,
+                          _ body: (Kernel) throws -> Void) -> (findings: [String], detail: String) {
         let kernel = Kernel()
         let sanitizer = Sanitizer(attachingTo: kernel)
-        HidRebind.run(legacy: legacy, events: kernel.events)
-        return (sanitizer.findings.map(\.kind.rawValue), "old file closed after the rebind, then the new file wrote")
+        do {
+            try body(kernel)
+        } catch {
+            return (["setup"], "\(error)")
+        }
+        let findings = checkingLeaks ? sanitizer.finish() : sanitizer.findings
+        return (Array(Set(findings.map(\.kind.rawValue))).sorted(), detail)
+    }
+
+    static func hidRun(legacy: Bool) -> (findings: [String], detail: String) {
+        sanitized(detail: "old file closed after the rebind, then the new file wrote") { kernel in
+            HidRebind.run(legacy: legacy, events: kernel.events)
+        }
     }
 
     static func leakRun(legacy: Bool) -> (findings: [String], detail: String) {
-        let kernel = Kernel()
-        let sanitizer = Sanitizer(attachingTo: kernel)
-        do {
+        sanitized(checkingLeaks: true, detail: "device_unregister with a devm action holding a reference") { kernel in
             try DeviceDelNoFlush.run(legacy: legacy, kernel: kernel)
-        } catch {
-            return (["setup"], "\(error)")
         }
-        let kinds = sanitizer.finish().map(\.kind.rawValue)
-        return (Array(Set(kinds)).sorted(), kinds.isEmpty ? "released at unregister" : "device never released")
     }
 
     static func watchdogRun(legacy: Bool) -> (findings: [String], detail: String) {
-        let kernel = Kernel()
-        let sanitizer = Sanitizer(attachingTo: kernel)
-        do {
+        sanitized(detail: "open across unregister, then close") { kernel in
             try WatchdogCoreData.run(legacy: legacy, kernel: kernel)
-        } catch {
-            return (["setup"], "\(error)")
         }
-        return (sanitizer.findings.map(\.kind.rawValue), "open across unregister, then close")
     }
 
     static func usbInterfaceRun(_ driver: some DeviceDriver, interface cls: String) -> (findings: [String], detail: String) {
