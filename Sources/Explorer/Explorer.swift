@@ -81,7 +81,7 @@ public struct Explorer: Sendable {
         }
         switch strategy {
         case .random(let seed, let n):
-            var seeds = SplitMix64(seed)
+            var seeds = SplitMix64(seed: seed)
             for _ in 0..<max(0, n) {
                 let e = execute(ScheduleChooser(seed: seeds.next()))
                 if !record(e, preemptions: e.decisions.count { $0.isPreemption }) { break }
@@ -96,7 +96,7 @@ public struct Explorer: Sendable {
             let denominator = Double(threads) * pow(Double(k), Double(d - 1))
             result.note = "PCT depth \(d): each execution finds a bug of depth \(d) with probability ≥ 1/(n·k^(d−1)) = "
                 + "1/\(Int(denominator.rounded())) (n = \(threads) threads, k = \(k) decisions)"
-            var seeds = SplitMix64(seed)
+            var seeds = SplitMix64(seed: seed)
             for _ in 0..<max(0, n - 1) {
                 let e = execute(ScheduleChooser(pctThreads: threads, steps: k, depth: d, seed: seeds.next()))
                 if !record(e, preemptions: e.decisions.count { $0.isPreemption }) { break }

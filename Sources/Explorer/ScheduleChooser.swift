@@ -1,3 +1,4 @@
+import Instrumentation
 /// One scheduling decision of an execution: the threads that could run, the thread that had
 /// just yielded (nil at the start), and the thread chosen.
 struct Decision: Sendable, Equatable {
@@ -55,20 +56,6 @@ final class ScheduleChooser: @unchecked Sendable {
     }
 }
 
-/// A small, fast, seedable generator (Steele, Lea, Flood 2014): the same seed gives the same
-/// schedule on every platform.
-struct SplitMix64: Sendable {
-    private var state: UInt64
-    init(_ seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
-
 /// Probabilistic concurrency testing: random distinct thread priorities (all above `depth`),
 /// `depth − 1` random change points among the decisions; at each decision the runnable
 /// thread of highest priority runs, and at the i-th change point it first drops to priority
@@ -78,7 +65,7 @@ struct PCT: Sendable {
     private var changes: [Int: Int]
 
     init(threads: Int, steps: Int, depth: Int, seed: UInt64) {
-        var rng = SplitMix64(seed)
+        var rng = SplitMix64(seed: seed)
         var order = Array(0..<max(threads, 0))
         for i in stride(from: order.count - 1, to: 0, by: -1) {
             order.swapAt(i, Int(rng.next() % UInt64(i + 1)))

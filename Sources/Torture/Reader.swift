@@ -9,7 +9,7 @@ enum Reader {
     /// What a device that vanished under a program may answer; anything else is a failure.
     static let acceptable: Set<String> = ["OK", "ENODEV", "ENOENT"]
 
-    static func round(_ board: SimBoard, reader: Int, rng: inout SplitMix, broken: Bool) -> String {
+    static func round(_ board: SimBoard, reader: Int, rng: inout SplitMix64, broken: Bool) -> String {
         let choices = broken ? 4 : 3
         do throws(FileError) {
             switch Int(rng.next() % UInt64(choices)) {

@@ -78,7 +78,7 @@ public enum Torture {
         for r in 0..<options.readers {
             group.enter()
             Thread {
-                var rng = SplitMix(seed: options.seed &+ UInt64(r) &* 7919)
+                var rng = SplitMix64(seed: options.seed &+ UInt64(r) &* 7919)
                 while !stop.withLock({ $0 }) {
                     let outcome = Reader.round(board, reader: r, rng: &rng, broken: options.brokenCdev)
                     outcomes.withLock { $0[outcome, default: 0] += 1 }
@@ -90,7 +90,7 @@ public enum Torture {
         for w in 0..<options.writers {
             group.enter()
             Thread {
-                var rng = SplitMix(seed: options.seed &+ 1_000_003 &* UInt64(w + 1))
+                var rng = SplitMix64(seed: options.seed &+ 1_000_003 &* UInt64(w + 1))
                 while !stop.withLock({ $0 }) {
                     let (name, driver) = targets[Int(rng.next() % UInt64(targets.count))]
                     guard let device = board.kernel.device(named: name) else { continue }
@@ -135,18 +135,5 @@ public enum Torture {
         report.failures += unexpected.withLock { Array($0.prefix(20)) }
         report.failures += sanitizer.findings.prefix(20).map { "\($0.kind.rawValue) in \($0.objectName): \($0.message)" }
         return report
-    }
-}
-
-/// A small deterministic generator per thread (SplitMix64), so `--seed` picks the same choices.
-struct SplitMix {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import Instrumentation
 import Scenarios
 import Testing
 @testable import Explorer
@@ -30,7 +31,7 @@ import Testing
         let names = try FileManager.default.contentsOfDirectory(atPath: ExampleSweepTests.directory.path).sorted()
             .filter { $0.hasSuffix(".yaml") || $0.hasSuffix(".json") }
         #expect(names.count >= 10)
-        var seeds = SplitMix64(2026)
+        var seeds = SplitMix64(seed: 2026)
         for name in names {
             let s = try ScenarioFile.load(ExampleSweepTests.directory.appendingPathComponent(name).path)
             let explorer = Explorer(scenario: s)

@@ -63,7 +63,7 @@ struct ReportTests {
 
     @Test("no crash and no lost state on arbitrary event sequences", arguments: [1, 2, 3] as [UInt64])
     func arbitraryEvents(seed: UInt64) {
-        var rng = SplitMix(seed: seed)
+        var rng = SplitMix64(seed: seed)
         let kinds: [EventKind] = [
             .deviceInitialize, .deviceAdd, .deviceDel, .deviceRelease, .get, .put, .refMisuse, .devresAdd,
             .devresRelease, .devresRemove, .devresDestroy, .devresGroupRemove, .devresWrongDevice, .memoryAlloc,
@@ -85,18 +85,5 @@ struct ReportTests {
         let all = sanitizer.finish()
         #expect(!all.isEmpty, "random sequences do contain misuse")
         #expect(all.allSatisfy { !$0.render(history: true).isEmpty })
-    }
-}
-
-/// A small deterministic generator for the robustness test.
-struct SplitMix {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }

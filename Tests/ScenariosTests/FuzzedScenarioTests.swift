@@ -1,4 +1,5 @@
 import Foundation
+import Instrumentation
 import Testing
 @testable import Scenarios
 
@@ -6,21 +7,10 @@ import Testing
 /// must never crash the parser: each either parses to a valid scenario or fails with
 /// located diagnostics inside the file. Deterministic (a fixed-seed generator).
 @Suite struct FuzzedScenarioTests {
-    struct SplitMix: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
-
     static let replacements: [Character] = [":", "-", " ", "{", "}", "[", "]", "\"", "'", "#", "\n", "\t", "x", "9", "&", "*", "!", "|", ">", "%", "@"]
 
     static func variants(of text: String, seed: UInt64) -> [String] {
-        var rng = SplitMix(state: seed)
+        var rng = SplitMix64(seed: seed)
         let chars = Array(text)
         var out: [String] = []
         for _ in 0..<40 {

@@ -1,3 +1,4 @@
+import Instrumentation
 import Testing
 @testable import Torture
 
@@ -29,7 +30,7 @@ import Testing
     }
 
     @Test func splitMixIsDeterministic() {
-        var a = SplitMix(seed: 42), b = SplitMix(seed: 42)
+        var a = SplitMix64(seed: 42), b = SplitMix64(seed: 42)
         #expect((0..<5).map { _ in a.next() } == (0..<5).map { _ in b.next() })
     }
 }
