@@ -100,13 +100,7 @@ public final class Devres: @unchecked Sendable {
     /// never leaked.
     public func addActionOrReset(_ key: ActionKey, fileID: StaticString = #fileID, line: UInt = #line,
                                  _ action: @escaping @Sendable () -> Void) throws(DriverCoreError) {
-        let site = CallSite(fileID: fileID, line: line)
-        do {
-            try addAction(key, fileID: site.fileID, line: site.line, action)
-        } catch {
-            action()
-            throw error
-        }
+        try orReset(action) { () throws(DriverCoreError) in try addAction(key, fileID: fileID, line: line, action) }
     }
 
     /// `devm_remove_action`: unregisters without running. Not registered → error (WARN).
@@ -301,4 +295,15 @@ protocol Freeable: AnyObject {
 
 extension ModelMemory: Freeable {
     func freeQuietly(site: CallSite) { try? free(fileID: site.fileID, line: site.line) }
+}
+
+/// The `_or_reset` rule shared by devres and object resources: if registering `action` fails,
+/// run it at once, then report the failure, so the caller's resource is never leaked.
+func orReset(_ action: @Sendable () -> Void, _ register: () throws(DriverCoreError) -> Void) throws(DriverCoreError) {
+    do {
+        try register()
+    } catch {
+        action()
+        throw error
+    }
 }

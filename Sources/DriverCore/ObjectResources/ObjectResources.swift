@@ -40,13 +40,7 @@ public final class ObjectResources: @unchecked Sendable {
     /// `drmm_add_action_or_reset`: on failure the action runs at once and the error is returned.
     public func addActionOrReset(_ key: ActionKey, fileID: StaticString = #fileID, line: UInt = #line,
                                  _ action: @escaping @Sendable () -> Void) throws(DriverCoreError) {
-        let site = CallSite(fileID: fileID, line: line)
-        do {
-            try addAction(key, fileID: site.fileID, line: site.line, action)
-        } catch {
-            action()
-            throw error
-        }
+        try orReset(action) { () throws(DriverCoreError) in try addAction(key, fileID: fileID, line: line, action) }
     }
 
     /// `drmm_release_action`: runs the action now and unregisters it, so it does not run
