@@ -44,7 +44,6 @@ extension Kernel {
         switch outcome {
         case .bound:
             registry.withLock { $0.deferred.removeAll { $0.id == device.id } }
-            device.core.withLock { $0.deferredReason = nil }
             supplierBound(device, site: site)
             triggerDeferredProbe(site: site)
         case .deferred(let reason):
@@ -55,7 +54,6 @@ extension Kernel {
                     r.deferred.append((device.id, reason))
                 }
             }
-            device.core.withLock { $0.deferredReason = reason }
             events.emit(.probeDeferred, object: device.id, name: device.name, detail: reason, site: site)
         case .failed, .skipped:
             break

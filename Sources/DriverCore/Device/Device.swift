@@ -199,8 +199,6 @@ struct DeviceCore {
     var dead = false
     /// A software node the core registered for this device, unregistered at release.
     var managedSoftwareNode: FirmwareNode?
-    /// Set while the device is on the deferred-probe list.
-    var deferredReason: String?
 
     init(properties: [String: String]) { self.properties = properties }
 }
