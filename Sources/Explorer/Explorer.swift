@@ -28,34 +28,39 @@ public struct Explorer: Sendable {
     public var executionTimeoutSeconds = 10.0
     /// Stop at the first failing execution.
     public var stopAtFirstFailure = false
+    /// Run each exploring thread and its actors on one CPU (different CPUs for explorations
+    /// side by side): hand-offs between actors become same-CPU switches.
+    public var pinThreads = true
 
     /// Explores `program` (for example ``ExplorationProgram/custom(name:actors:make:)``).
     public init(program: ExplorationProgram) { self.program = program }
     /// Explores a scenario (see ``ExplorationProgram/scenario(_:)``).
     public init(scenario: Scenario) { program = .scenario(scenario) }
 
-    struct Execution {
-        var decisions: [Decision]
-        var verdict: Verdict
+    /// Runs `body` on a fresh exploring thread (pinned unless ``pinThreads`` is off).
+    func onWorker<R: Sendable>(_ body: @escaping @Sendable (ExplorationWorker) -> R) -> R {
+        ExplorationWorker.run(program: program, progressBudget: progressBudget, timeoutSeconds: executionTimeoutSeconds,
+                              cpu: pinThreads ? ExplorationWorker.nextCPU() : nil, body)
     }
 
-    func execute(_ chooser: ScheduleChooser) -> Execution {
-        let serializer = Serializer(names: program.actorNames, chooser: chooser, progressBudget: progressBudget)
-        let prepared = program.prepare(serializer)
-        ActorThreads.run(prepared, serializer: serializer, timeoutSeconds: executionTimeoutSeconds)
-        return Execution(decisions: serializer.decisions, verdict: prepared.verdict(serializer.ending))
-    }
+    /// One execution under `chooser`, on a worker of its own (tests).
+    func execute(_ chooser: ScheduleChooser) -> Execution { onWorker { $0.execute(chooser) } }
 
     /// Explores the program's schedules with `strategy`; never crashes, always returns.
     public func explore(strategy: ExplorationStrategy = .preemptionBounded()) -> ExplorationResult {
+        guard program.actorNames.count <= 26 else {
+            return ExplorationResult(executions: 0, failures: [ExplorationFailure(reasons: ["the explorer handles at most 26 actors"], replay: "",
+                                                                                  preemptions: 0, reproduced: false)],
+                                     failingExecutions: 0, outcomes: [:], complete: true, seconds: 0)
+        }
+        return onWorker { worker in self.explore(strategy: strategy, on: worker) }
+    }
+
+    private func explore(strategy: ExplorationStrategy, on worker: ExplorationWorker) -> ExplorationResult {
         let start = monotonicNanoseconds()
         var result = ExplorationResult(executions: 0, failures: [], failingExecutions: 0, outcomes: [:],
                                        complete: true, seconds: 0)
-        guard program.actorNames.count <= 26 else {
-            result.failures = [ExplorationFailure(reasons: ["the explorer handles at most 26 actors"], replay: "",
-                                                  preemptions: 0, reproduced: false)]
-            return result
-        }
+        let execute = worker.execute
         var seen: Set<[String]> = []
         /// Records one execution; returns false when exploration must stop.
         func record(_ e: Execution, preemptions: Int) -> Bool {
@@ -66,7 +71,7 @@ public struct Explorer: Sendable {
                 if seen.insert(e.verdict.failures).inserted {
                     let replay = ReplayString(hash: program.hash, strategy: strategy.code,
                                               choices: e.decisions.map(\.chosen)).description
-                    let again = try? self.replay(replay)
+                    let again = try? self.replay(replay, on: worker)
                     result.failures.append(ExplorationFailure(reasons: e.verdict.failures, replay: replay,
                                                               preemptions: preemptions,
                                                               reproduced: again?.verdict == e.verdict))
@@ -102,9 +107,9 @@ public struct Explorer: Sendable {
                 if !record(e, preemptions: e.decisions.count { $0.isPreemption }) { break }
             }
         case .exhaustive:
-            bounded(Int.max, record)
+            bounded(Int.max, worker, record)
         case .preemptionBounded(let bound):
-            bounded(max(0, bound), record)
+            bounded(max(0, bound), worker, record)
         }
         result.seconds = Double(monotonicNanoseconds() &- start) / 1e9
         return result
@@ -112,12 +117,12 @@ public struct Explorer: Sendable {
 
     /// Iterative preemption bounding: one work list per preemption count; each schedule is
     /// run exactly once (alternatives are only taken after the forced prefix).
-    private func bounded(_ bound: Int, _ record: (Execution, Int) -> Bool) {
+    private func bounded(_ bound: Int, _ worker: ExplorationWorker, _ record: (Execution, Int) -> Bool) {
         var buckets: [Int: [[Int]]] = [0: [[]]]
         var level = 0
         while level <= bound, let _ = buckets[level] {
             while let prefix = buckets[level]?.popLast() {
-                let e = execute(ScheduleChooser(prefix: prefix))
+                let e = worker.execute(ScheduleChooser(prefix: prefix))
                 if !record(e, level) { return }
                 var preemptions = 0
                 for (k, d) in e.decisions.enumerated() {
@@ -139,12 +144,19 @@ public struct Explorer: Sendable {
 
     /// Replays `string` exactly. Throws when it is malformed or made for other content.
     public func replay(_ string: String) throws(ReplayError) -> ReplayOutcome {
+        let outcome: Result<ReplayOutcome, ReplayError> = onWorker { worker in
+            do throws(ReplayError) { return .success(try self.replay(string, on: worker)) } catch { return .failure(error) }
+        }
+        return try outcome.get()
+    }
+
+    private func replay(_ string: String, on worker: ExplorationWorker) throws(ReplayError) -> ReplayOutcome {
         let r = try ReplayString(parsing: string)
         guard r.hash == program.hash else { throw .scenarioChanged(expected: program.hash, got: r.hash) }
         if let bad = r.choices.first(where: { $0 >= program.actorNames.count }) {
             throw .noSuchThread(bad, actors: program.actorNames.count)
         }
-        var e = execute(ScheduleChooser(prefix: r.choices, strict: true))
+        var e = worker.execute(ScheduleChooser(prefix: r.choices, strict: true))
         if e.decisions.count < r.choices.count && !e.verdict.failures.contains(where: { $0.hasPrefix("replay diverged") }) {
             e.verdict.failures.append("replay diverged: the execution made \(e.decisions.count) decisions, "
                 + "the replay string has \(r.choices.count) choices")

@@ -14,9 +14,11 @@ import Glibc
 /// the execution ends as a hang with a wait-for explanation; more than `progressBudget`
 /// decisions without a step or thread finishing ends it as a livelock.
 ///
-/// Ending an execution early (hang, livelock, replay divergence) makes every parked thread
-/// leave with `pthread_exit`, after undoing its controller attachment: nothing it held is
-/// released (the board is discarded), but no thread stays parked. Single use.
+/// Threads come from an ``ActorPool``; control passes between them by posting batons, always
+/// after the state lock is released (see `unlock()`). Ending an execution early (hang,
+/// livelock, replay divergence) makes every parked thread leave with `pthread_exit`, after
+/// undoing its controller attachment: nothing it held is released (the board is discarded),
+/// but no thread stays parked; the pool replaces those workers. Single use.
 final class Serializer: ExecutionController, @unchecked Sendable {
     /// Why an execution ended before every thread finished.
     enum Ending: Sendable, Equatable {
@@ -48,14 +50,27 @@ final class Serializer: ExecutionController, @unchecked Sendable {
         var pendingWait: ObjectID?
         var pendingNotified = false
         var fences: [ObjectID: Int] = [:]
+        /// Left with `pthread_exit`: its pool worker must be replaced.
+        var exited = false
+    }
+
+    /// How the coordinator's wait for an execution ended.
+    struct RunReport {
+        /// Threads that left with `pthread_exit`.
+        var exited: [Int]
+        /// Some thread never came back (blocked outside the model): the pool is unusable.
+        var stuck: Bool
     }
 
     let names: [String]
     private let chooser: ScheduleChooser
     private let progressBudget: Int
+    private let pool: ActorPool
     private let mutex = UnsafeMutablePointer<pthread_mutex_t>.allocate(capacity: 1)
-    /// One condition per thread, and the coordinator's at the end.
-    private let conditions: UnsafeMutablePointer<pthread_cond_t>
+    /// Batons to post once the lock is released: bit i for thread i, bit `names.count` for the
+    /// coordinator.
+    private var postMask: UInt64 = 0
+    private var bodies: [@Sendable () -> Void] = []
     private var slots: [Slot]
     private var tids: [UInt64: Int] = [:]
     private var running: Int?
@@ -69,61 +84,71 @@ final class Serializer: ExecutionController, @unchecked Sendable {
     /// Logical time: one tick per scheduling point.
     private(set) var clock: UInt64 = 0
 
-    init(names: [String], chooser: ScheduleChooser, progressBudget: Int = 10_000) {
+    /// `pool` must have one worker per name.
+    init(names: [String], chooser: ScheduleChooser, progressBudget: Int = 10_000, pool: ActorPool) {
+        precondition(pool.size == names.count, "one pool worker per actor")
         self.names = names
         self.chooser = chooser
         self.progressBudget = progressBudget
+        self.pool = pool
         slots = names.map { Slot(name: $0) }
         live = names.count
         mutex.initialize(to: pthread_mutex_t())
         pthread_mutex_init(mutex, nil)
-        conditions = .allocate(capacity: names.count + 1)
-        for i in 0...names.count {
-            (conditions + i).initialize(to: pthread_cond_t())
-            pthread_cond_init(conditions + i, nil)
-        }
     }
 
     deinit {
-        for i in 0...names.count { pthread_cond_destroy(conditions + i) }
-        conditions.deinitialize(count: names.count + 1)
-        conditions.deallocate()
         pthread_mutex_destroy(mutex)
         mutex.deinitialize(count: 1)
         mutex.deallocate()
     }
 
-    private var coordinator: UnsafeMutablePointer<pthread_cond_t> { conditions + names.count }
+    private func lock() { pthread_mutex_lock(mutex) }
+
+    /// Releases the state lock, then wakes whoever was handed control meanwhile: posting
+    /// under the lock would wake a thread only to block on it.
+    private func unlock() {
+        var mask = postMask
+        postMask = 0
+        pthread_mutex_unlock(mutex)
+        while mask != 0 {
+            dm_baton_post(pool.batons + mask.trailingZeroBitCount)
+            mask &= mask - 1
+        }
+    }
+
+    private func post(_ i: Int) { postMask |= 1 << UInt64(i) }
+    private var coordinatorIndex: Int { names.count }
+
+    /// Hands thread `i` its body (run under this controller) and wakes it.
+    private func start(_ i: Int) {
+        let body = bodies[i]
+        pool.assign(i) { [self] in
+            attach(i)
+            Scheduling.withController(self) { body() }
+            finish()
+        }
+        running = i
+        post(i)
+    }
 
     // MARK: Coordinator
 
-    /// Starts each thread with `spawn(i)` (which must call ``attach(_:)`` first thing, then
-    /// run under this controller and call ``finish()``), lets each run to its first
-    /// scheduling point in index order, then serialises them until all finished or the
-    /// execution ended. Returns once every thread has left (`join` waits for one).
+    /// Runs `bodies` (one per actor) on the pool's workers: each runs to its first scheduling
+    /// point in index order, then they are serialised until all finished or the execution
+    /// ended. Returns once every thread has left, or is known to be stuck.
     ///
-    /// Watchdog: a thread that neither reaches a scheduling point nor finishes within
-    /// `timeoutSeconds` is blocked outside the model's primitives (a plain lock held across a
-    /// scheduling point, a semaphore): the execution ends as a hang naming it, the parked
-    /// threads leave, and the stuck threads are detached instead of joined (they end on
-    /// their own if they are ever released).
-    func run(timeoutSeconds: Double, spawn: (Int) -> pthread_t, join: (pthread_t) -> Void) {
-        var threads: [pthread_t] = []
-        let deadline = Self.realtime(after: timeoutSeconds)
+    /// Watchdog: when the execution has not ended within `timeoutSeconds`, a thread is blocked
+    /// outside the model's primitives (a plain lock held across a scheduling point, a
+    /// semaphore): the execution ends as a hang naming it, the parked threads leave, and the
+    /// report says the pool is stuck.
+    func run(timeoutSeconds: Double, bodies: [@Sendable () -> Void]) -> RunReport {
+        let deadline = dm_monotonic_ns() + Int64(max(0, min(timeoutSeconds, 1e6)) * 1e9)
         var stuck = false
-        pthread_mutex_lock(mutex)
-        for i in names.indices where !stuck {
-            running = i
-            pthread_mutex_unlock(mutex)
-            threads.append(spawn(i))
-            pthread_mutex_lock(mutex)
-            while running != nil && !stuck { stuck = wait(until: deadline) }
-        }
-        if !stuck {
-            started = true
-            decide(from: nil)
-        }
-        while live > 0 && !stuck { stuck = wait(until: deadline) }
+        lock()
+        self.bodies = bodies
+        if names.isEmpty { started = true } else { start(0) }
+        while live > 0 && !stuck { stuck = waitAsCoordinator(until: deadline) }
         if stuck {
             if ending == nil {
                 let who = running.map { names[$0] } ?? "a thread"
@@ -131,54 +156,44 @@ final class Serializer: ExecutionController, @unchecked Sendable {
                     + "it is blocked outside the model's primitives (a plain lock or semaphore held across a scheduling point?)"))
             }
             // Parked threads leave at once; give them a moment.
-            let grace = Self.realtime(after: 0.2)
-            while live > 0 && !wait(until: grace) {}
+            let grace = dm_monotonic_ns() + 200_000_000
+            while live > 0 && !waitAsCoordinator(until: grace) {}
         }
-        let left = threads.indices.map { i -> Bool in if case .finished = slots[i].status { true } else { false } }
-        pthread_mutex_unlock(mutex)
-        for (i, t) in threads.enumerated() {
-            if left[i] { join(t) } else { pthread_detach(t) }
-        }
+        let report = RunReport(exited: slots.indices.filter { slots[$0].exited }, stuck: stuck)
+        unlock()
+        return report
     }
 
-    /// Waits on the coordinator's condition; true when `deadline` passed.
-    private func wait(until deadline: timespec) -> Bool {
-        var d = deadline
-        return pthread_cond_timedwait(coordinator, mutex, &d) == ETIMEDOUT
-    }
-
-    private static func realtime(after seconds: Double) -> timespec {
-        var now = timespec()
-        clock_gettime(CLOCK_REALTIME, &now)
-        let ns = Int(now.tv_nsec) + Int(max(0, min(seconds, 1e6)) * 1e9)
-        var t = timespec()
-        t.tv_sec = now.tv_sec + ns / 1_000_000_000
-        t.tv_nsec = ns % 1_000_000_000
-        return t
+    /// Sleeps on the coordinator's baton (lock released meanwhile); true when `deadline` passed.
+    private func waitAsCoordinator(until deadline: Int64) -> Bool {
+        unlock()
+        let posted = dm_baton_wait(pool.coordinator, deadline)
+        lock()
+        return posted == 0
     }
 
     // MARK: Thread side
 
     /// Registers the calling thread as thread `index`.
     func attach(_ index: Int) {
-        pthread_mutex_lock(mutex)
+        lock()
         tids[currentThreadID()] = index
-        pthread_mutex_unlock(mutex)
+        unlock()
     }
 
     /// The calling thread has nothing more to do.
     func finish() {
-        pthread_mutex_lock(mutex)
+        lock()
         let i = me()
         slots[i].status = .finished
         live -= 1
         sinceProgress = 0
         yield(from: i, park: false)
-        pthread_mutex_unlock(mutex)
+        unlock()
     }
 
     func schedulingPoint(_ operation: SchedulingOperation, site: CallSite) {
-        pthread_mutex_lock(mutex)
+        lock()
         let i = me()
         clock &+= 1
         if case .wait(let q, _) = operation {
@@ -192,17 +207,17 @@ final class Serializer: ExecutionController, @unchecked Sendable {
         case .fenceExit(let f, _): slots[i].fences[f, default: 0] -= 1
         default: break
         }
-        pthread_mutex_unlock(mutex)
+        unlock()
     }
 
     func block(on target: WaitTarget, site: CallSite) {
-        pthread_mutex_lock(mutex)
+        lock()
         let i = me()
         if case .waitQueue(let q, _) = target, slots[i].pendingWait == q {
             slots[i].pendingWait = nil
             if slots[i].pendingNotified {
                 // Woken between announcing the wait and sleeping: re-check at once.
-                pthread_mutex_unlock(mutex)
+                unlock()
                 return
             }
         }
@@ -212,24 +227,24 @@ final class Serializer: ExecutionController, @unchecked Sendable {
         }
         slots[i].status = .blocked(target, woken: false)
         yield(from: i, park: true)
-        pthread_mutex_unlock(mutex)
+        unlock()
     }
 
     func notify(_ target: WaitTarget) {
-        pthread_mutex_lock(mutex)
+        lock()
         for i in slots.indices {
             if case .blocked(let t, false) = slots[i].status, Self.same(t, target) {
                 slots[i].status = .blocked(t, woken: true)
             }
             if case .waitQueue(let q, _) = target, slots[i].pendingWait == q { slots[i].pendingNotified = true }
         }
-        pthread_mutex_unlock(mutex)
+        unlock()
     }
 
     /// Parks the calling thread until `condition` is decided; returns its answer.
     func wait(for condition: Condition) -> Bool {
-        pthread_mutex_lock(mutex)
-        defer { pthread_mutex_unlock(mutex) }
+        lock()
+        defer { unlock() }
         let i = me()
         while true {
             if let answer = evaluate(condition) { return answer }
@@ -240,17 +255,17 @@ final class Serializer: ExecutionController, @unchecked Sendable {
 
     /// The calling thread starts a step (with its label, for `wait:`).
     func beginStep(label: String?) {
-        pthread_mutex_lock(mutex)
+        lock()
         let i = me()
         slots[i].label = label
         slots[i].stepBlocked = false
-        pthread_mutex_unlock(mutex)
+        unlock()
     }
 
     /// The calling thread's step ended; returns whether it blocked.
     func endStep() -> Bool {
-        pthread_mutex_lock(mutex)
-        defer { pthread_mutex_unlock(mutex) }
+        lock()
+        defer { unlock() }
         let i = me()
         if let l = slots[i].label { completed.insert(l) }
         sinceProgress = 0
@@ -261,15 +276,15 @@ final class Serializer: ExecutionController, @unchecked Sendable {
 
     /// The calling thread's step is about to sleep without a declared wait (a timed poll).
     func markBlocked() {
-        pthread_mutex_lock(mutex)
+        lock()
         markBlockedLocked(me())
-        pthread_mutex_unlock(mutex)
+        unlock()
     }
 
     /// The actor names of the registered threads, by thread id (for event records).
     var actorsByThread: [UInt64: String] {
-        pthread_mutex_lock(mutex)
-        defer { pthread_mutex_unlock(mutex) }
+        lock()
+        defer { unlock() }
         return tids.mapValues { names[$0] }
     }
 
@@ -316,14 +331,18 @@ final class Serializer: ExecutionController, @unchecked Sendable {
     private func yield(from i: Int, park: Bool) {
         if started {
             decide(from: i)
+        } else if i + 1 < names.count {
+            start(i + 1)
         } else {
-            running = nil
-            pthread_cond_signal(coordinator)
+            started = true
+            decide(from: nil)
         }
         guard park else { return }
         while running != i {
             if ending != nil { leave(i) }
-            pthread_cond_wait(conditions + i, mutex)
+            unlock()
+            _ = dm_baton_wait(pool.batons + i, -1)
+            lock()
         }
         slots[i].status = .running
     }
@@ -339,7 +358,7 @@ final class Serializer: ExecutionController, @unchecked Sendable {
         let enabled = slots.indices.filter { isEnabled($0) }
         if enabled.isEmpty {
             if live > 0 { end(.hang(WaitFor.explain(slots: waitForSlots()))) }
-            pthread_cond_signal(coordinator)
+            post(coordinatorIndex)
             return
         }
         var pick = enabled[0]
@@ -352,13 +371,13 @@ final class Serializer: ExecutionController, @unchecked Sendable {
             decisions.append(Decision(enabled: enabled, current: current, chosen: pick))
         }
         running = pick
-        pthread_cond_signal(conditions + pick)
+        if pick != current { post(pick) }
     }
 
     private func end(_ e: Ending) {
         ending = e
         running = nil
-        for i in 0...names.count { pthread_cond_signal(conditions + i) }
+        for i in 0...names.count { post(i) }
     }
 
     private func waitForSlots() -> [WaitFor.Slot] {
@@ -384,9 +403,10 @@ final class Serializer: ExecutionController, @unchecked Sendable {
     /// Ends the calling parked thread of an execution that was ended early (lock held).
     private func leave(_ i: Int) -> Never {
         slots[i].status = .finished
+        slots[i].exited = true
         live -= 1
-        pthread_cond_signal(coordinator)
-        pthread_mutex_unlock(mutex)
+        post(coordinatorIndex)
+        unlock()
         // Undo what Scheduling.withController did on this thread: its defer will never run.
         dm_sched_set_current(nil)
         dm_sched_attach_delta(-1)

@@ -1,0 +1,95 @@
+import CShim
+import Instrumentation
+import Synchronization
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// One exploring thread with its actor pool, both pinned to one CPU: runs executions one
+/// after another, replacing pool workers that an ended execution killed and the whole pool
+/// when a thread got stuck outside the model.
+final class ExplorationWorker {
+    let program: ExplorationProgram
+    let progressBudget: Int
+    let timeoutSeconds: Double
+    let cpu: Int?
+    private var pool: ActorPool
+
+    private init(program: ExplorationProgram, progressBudget: Int, timeoutSeconds: Double, cpu: Int?) {
+        self.program = program
+        self.progressBudget = progressBudget
+        self.timeoutSeconds = timeoutSeconds
+        self.cpu = cpu
+        pool = ActorPool(size: program.actorNames.count, cpu: cpu)
+    }
+
+    /// Runs `body` with a worker on a new thread pinned to `cpu` (or unpinned), waits for it and
+    /// returns its result. The pool's threads end before this returns.
+    static func run<R: Sendable>(program: ExplorationProgram, progressBudget: Int, timeoutSeconds: Double, cpu: Int?,
+                                 _ body: @escaping @Sendable (ExplorationWorker) -> R) -> R {
+        let result = Locked<R?>(nil)
+        let thread = PinnedThread.start(cpu: cpu) {
+            let worker = ExplorationWorker(program: program, progressBudget: progressBudget,
+                                           timeoutSeconds: timeoutSeconds, cpu: cpu)
+            let r = body(worker)
+            worker.pool.shutDown(joining: true)
+            result.withLock { $0 = r }
+        }
+        pthread_join(thread, nil)
+        return result.withLock { $0! }
+    }
+
+    /// One execution under `chooser`.
+    func execute(_ chooser: ScheduleChooser) -> Execution {
+        let serializer = Serializer(names: program.actorNames, chooser: chooser, progressBudget: progressBudget, pool: pool)
+        let prepared = program.prepare(serializer)
+        let report = serializer.run(timeoutSeconds: timeoutSeconds, bodies: prepared.bodies)
+        if report.stuck {
+            pool.shutDown(joining: false)
+            pool = ActorPool(size: program.actorNames.count, cpu: cpu)
+        } else if !report.exited.isEmpty {
+            pool.replaceExited(report.exited)
+        }
+        return Execution(decisions: serializer.decisions, verdict: prepared.verdict(serializer.ending))
+    }
+
+    /// The CPU for the next worker: round robin over the CPUs this process may use, so
+    /// explorations running side by side (parallel tests, parallel workers) spread out.
+    static func nextCPU() -> Int {
+        cpuCounter.add(1, ordering: .relaxed).oldValue % max(1, Int(dm_online_cpus()))
+    }
+}
+
+/// One execution's schedule and what it showed.
+struct Execution: Sendable {
+    var decisions: [Decision]
+    var verdict: Verdict
+}
+
+private let cpuCounter = Atomic<Int>(0)
+
+/// A joinable thread running one closure, pinned first when a CPU is given.
+enum PinnedThread {
+    private final class Body {
+        let cpu: Int?
+        let run: () -> Void
+        init(cpu: Int?, _ run: @escaping () -> Void) {
+            self.cpu = cpu
+            self.run = run
+        }
+    }
+
+    static func start(cpu: Int?, _ body: @escaping @Sendable () -> Void) -> pthread_t {
+        let context = Unmanaged.passRetained(Body(cpu: cpu, body)).toOpaque()
+        var thread = pthread_t()
+        let rc = pthread_create(&thread, nil, { raw in
+            guard let raw else { return nil }
+            let body = Unmanaged<Body>.fromOpaque(raw).takeRetainedValue()
+            if let cpu = body.cpu { _ = dm_pin_to_cpu(Int32(cpu)) }
+            body.run()
+            return nil
+        }, context)
+        guard rc == 0 else { fatalError("explorer: pthread_create failed (\(rc))") }
+        return thread
+    }
+}
