@@ -5,8 +5,11 @@ public enum ExplorationStrategy: Sendable, Equatable {
     /// each schedule run once, depth-first within a bound. The first failure found has the
     /// fewest preemptions. CHESS found all its bugs within 2, the default.
     case preemptionBounded(maxPreemptions: Int = 2)
-    /// Every schedule (no bound, no reduction): for small programs and known-answer tests.
-    case exhaustive
+    /// Every schedule. With `reduction` (the default), dynamic partial-order reduction runs one
+    /// schedule per class of schedules that differ only in the order of independent
+    /// transitions (different objects, or two reads of a fence); without it, literally every
+    /// schedule (known-answer tests, cross-checks of the reduction).
+    case exhaustive(reduction: Bool = true)
     /// `executions` schedules, each choice uniform among the runnable threads, from `seed`.
     case random(seed: UInt64, executions: Int)
     /// PCT: `executions` schedules with bug depth `depth` (2 finds an ordering bug of two
@@ -14,11 +17,11 @@ public enum ExplorationStrategy: Sendable, Equatable {
     /// probability bound per execution, 1/(n·k^(d−1)) with k the decisions of a first run.
     case pct(depth: Int, seed: UInt64, executions: Int)
 
-    /// The strategy field of replay strings: `pb2`, `ex`, `rnd42`.
+    /// The strategy field of replay strings: `pb2`, `por`, `ex`, `rnd42`.
     public var code: String {
         switch self {
         case .preemptionBounded(let b): "pb\(b)"
-        case .exhaustive: "ex"
+        case .exhaustive(let reduction): reduction ? "por" : "ex"
         case .random(let seed, _): "rnd\(seed)"
         case .pct(let d, let seed, _): "pct\(d)s\(seed)"
         }

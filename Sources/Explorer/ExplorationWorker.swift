@@ -40,8 +40,9 @@ final class ExplorationWorker {
     }
 
     /// One execution under `chooser`.
-    func execute(_ chooser: ScheduleChooser) -> Execution {
-        let serializer = Serializer(names: program.actorNames, chooser: chooser, progressBudget: progressBudget, pool: pool)
+    func execute(_ chooser: ScheduleChooser, recordingTransitions: Bool = false) -> Execution {
+        let serializer = Serializer(names: program.actorNames, chooser: chooser, progressBudget: progressBudget, pool: pool,
+                                    recordsTransitions: recordingTransitions)
         let prepared = program.prepare(serializer)
         let report = serializer.run(timeoutSeconds: timeoutSeconds, bodies: prepared.bodies)
         if report.stuck {
@@ -50,7 +51,8 @@ final class ExplorationWorker {
         } else if !report.exited.isEmpty {
             pool.replaceExited(report.exited)
         }
-        return Execution(decisions: serializer.decisions, verdict: prepared.verdict(serializer.ending))
+        return Execution(decisions: serializer.decisions, transitions: serializer.transitions,
+                         verdict: prepared.verdict(serializer.ending))
     }
 
     /// The CPU for the next worker: round robin over the CPUs this process may use, so
@@ -63,7 +65,10 @@ final class ExplorationWorker {
 /// One execution's schedule and what it showed.
 struct Execution: Sendable {
     var decisions: [Decision]
+    var transitions: [Transition]
     var verdict: Verdict
+
+    var preemptions: Int { decisions.count { $0.isPreemption } }
 }
 
 private let cpuCounter = Atomic<Int>(0)

@@ -60,7 +60,6 @@ public struct Explorer: Sendable {
         let start = monotonicNanoseconds()
         var result = ExplorationResult(executions: 0, failures: [], failingExecutions: 0, outcomes: [:],
                                        complete: true, seconds: 0)
-        let execute = worker.execute
         var seen: Set<[String]> = []
         /// Records one execution; returns false when exploration must stop.
         func record(_ e: Execution, preemptions: Int) -> Bool {
@@ -88,12 +87,12 @@ public struct Explorer: Sendable {
         case .random(let seed, let n):
             var seeds = SplitMix64(seed: seed)
             for _ in 0..<max(0, n) {
-                let e = execute(ScheduleChooser(seed: seeds.next()))
-                if !record(e, preemptions: e.decisions.count { $0.isPreemption }) { break }
+                let e = worker.execute(ScheduleChooser(seed: seeds.next()))
+                if !record(e, preemptions: e.preemptions) { break }
             }
         case .pct(let depth, let seed, let n):
             // k: the decisions of one default schedule (counted as an execution).
-            let first = execute(ScheduleChooser())
+            let first = worker.execute(ScheduleChooser())
             guard record(first, preemptions: 0) else { break }
             let threads = program.actorNames.count
             let k = max(first.decisions.count, 1)
@@ -103,11 +102,11 @@ public struct Explorer: Sendable {
                 + "1/\(Int(denominator.rounded())) (n = \(threads) threads, k = \(k) decisions)"
             var seeds = SplitMix64(seed: seed)
             for _ in 0..<max(0, n - 1) {
-                let e = execute(ScheduleChooser(pctThreads: threads, steps: k, depth: d, seed: seeds.next()))
-                if !record(e, preemptions: e.decisions.count { $0.isPreemption }) { break }
+                let e = worker.execute(ScheduleChooser(pctThreads: threads, steps: k, depth: d, seed: seeds.next()))
+                if !record(e, preemptions: e.preemptions) { break }
             }
-        case .exhaustive:
-            bounded(Int.max, worker, record)
+        case .exhaustive(let reduction):
+            if reduction { reduced(worker, record) } else { bounded(Int.max, worker, record) }
         case .preemptionBounded(let bound):
             bounded(max(0, bound), worker, record)
         }
@@ -139,6 +138,19 @@ public struct Explorer: Sendable {
             level += 1
             if buckets.isEmpty { break }
             while buckets[level] == nil && level <= bound { level += 1 }
+        }
+    }
+
+    /// Exhaustive exploration with dynamic partial-order reduction (see ``PartialOrderReduction``).
+    private func reduced(_ worker: ExplorationWorker, _ record: (Execution, Int) -> Bool) {
+        var reduction = PartialOrderReduction()
+        var prefix: [Int] = []
+        while true {
+            let e = worker.execute(ScheduleChooser(prefix: prefix), recordingTransitions: true)
+            guard record(e, e.preemptions) else { return }
+            reduction.record(e.transitions)
+            guard let next = reduction.next() else { return }
+            prefix = next
         }
     }
 

@@ -52,6 +52,8 @@ final class Serializer: ExecutionController, @unchecked Sendable {
         var fences: [ObjectID: Int] = [:]
         /// Left with `pthread_exit`: its pool worker must be replaced.
         var exited = false
+        /// Its transition in progress (when transitions are recorded).
+        var transition: Int?
     }
 
     /// How the coordinator's wait for an execution ended.
@@ -80,12 +82,17 @@ final class Serializer: ExecutionController, @unchecked Sendable {
     private var completed: Set<String> = []
     private var blockedLabels: Set<String> = []
     private(set) var decisions: [Decision] = []
+    /// Every transition (also those without a choice), when the reduction asks for them.
+    private(set) var transitions: [Transition] = []
+    private let recordsTransitions: Bool
     private(set) var ending: Ending?
     /// Logical time: one tick per scheduling point.
     private(set) var clock: UInt64 = 0
 
     /// `pool` must have one worker per name.
-    init(names: [String], chooser: ScheduleChooser, progressBudget: Int = 10_000, pool: ActorPool) {
+    init(names: [String], chooser: ScheduleChooser, progressBudget: Int = 10_000, pool: ActorPool,
+         recordsTransitions: Bool = false) {
+        self.recordsTransitions = recordsTransitions
         precondition(pool.size == names.count, "one pool worker per actor")
         self.names = names
         self.chooser = chooser
@@ -241,6 +248,15 @@ final class Serializer: ExecutionController, @unchecked Sendable {
         unlock()
     }
 
+    func touched(_ object: ObjectID) {
+        guard recordsTransitions else { return }
+        lock()
+        if let i = tids[currentThreadID()], let t = slots[i].transition, !transitions[t].accesses.contains(.write(object)) {
+            transitions[t].accesses.append(.write(object))
+        }
+        unlock()
+    }
+
     /// Parks the calling thread until `condition` is decided; returns its answer.
     func wait(for condition: Condition) -> Bool {
         lock()
@@ -370,8 +386,21 @@ final class Serializer: ExecutionController, @unchecked Sendable {
             }
             decisions.append(Decision(enabled: enabled, current: current, chosen: pick))
         }
+        if recordsTransitions {
+            slots[pick].transition = transitions.count
+            transitions.append(Transition(thread: pick, accesses: [access(of: pick)], enabled: enabled))
+        }
         running = pick
         if pick != current { post(pick) }
+    }
+
+    /// What thread `i` touches when it runs next.
+    private func access(of i: Int) -> Access {
+        switch slots[i].status {
+        case .ready(let operation): Access(operation)
+        case .blocked(let target, _): .write(target.object)
+        case .running, .waiting, .finished: .global
+        }
     }
 
     private func end(_ e: Ending) {

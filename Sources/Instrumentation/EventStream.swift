@@ -54,6 +54,8 @@ public final class EventStream: Sendable {
 
     @usableFromInline
     func _deliver(_ kind: EventKind, object: ObjectID, name: String, detail: String, site: CallSite) {
+        // What an event is about is shared state the explorer's reduction must respect.
+        Scheduling.touch(object)
         let list = observers.withLock { $0 }
         let event = LifetimeEvent(
             sequence: sequence.add(1, ordering: .relaxed).newValue, time: monotonicNanoseconds(),

@@ -83,6 +83,14 @@ public protocol ExecutionController: AnyObject, Sendable {
     func block(on target: WaitTarget, site: CallSite)
     /// Something that may unblock waiters on `target` happened (unlock, fence exit, wake).
     func notify(_ target: WaitTarget)
+    /// The calling thread read or changed `object` without a scheduling point (model memory,
+    /// anything an event is emitted about): the partial-order reduction must not reorder this
+    /// transition with another that touches the same object.
+    func touched(_ object: ObjectID)
+}
+
+extension ExecutionController {
+    public func touched(_ object: ObjectID) {}
 }
 
 /// Scheduling points: the hooks by which an explorer serialises the model's threads.
@@ -110,6 +118,13 @@ public enum Scheduling {
     @usableFromInline
     static func _point(_ operation: SchedulingOperation, site: CallSite) {
         current?.schedulingPoint(operation, site: site)
+    }
+
+    /// Tells the controller (if any) that this thread touched `object` between scheduling
+    /// points. Same cost as ``point(_:site:)`` when nothing is attached.
+    @inlinable
+    public static func touch(_ object: ObjectID) {
+        if _slowPath(isAttached) { current?.touched(object) }
     }
 
     /// Tells the controller (if any) that waiters on `target` may proceed.

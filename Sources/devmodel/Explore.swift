@@ -40,6 +40,9 @@ struct Explore: ParsableCommand {
     @Option(name: .long, help: "Replay one execution from its string instead of exploring.")
     var replay: String?
 
+    @Flag(name: .long, help: "Exhaustive without partial-order reduction: every schedule, also those that only reorder independent operations.")
+    var noReduction = false
+
     @Flag(name: .long, help: "Stop at the first failure.")
     var first = false
 
@@ -66,7 +69,7 @@ struct Explore: ParsableCommand {
             chosen = .preemptionBounded(maxPreemptions: bound)
             explorer.maxExecutions = max(executions, 1) * 100
         case .exhaustive:
-            chosen = .exhaustive
+            chosen = .exhaustive(reduction: !noReduction)
             explorer.maxExecutions = executions
         case .random: chosen = .random(seed: seed, executions: executions)
         case .pct: chosen = .pct(depth: depth, seed: seed, executions: executions)

@@ -39,14 +39,18 @@ import Testing
         }
     }
 
-    @Test func withoutRevocationSomeScheduleUsesFreedMemory() {
-        let result = Explorer(program: Self.program(.legacyUnfenced)).explore(strategy: .preemptionBounded(maxPreemptions: 2))
+    static let strategies: [ExplorationStrategy] = [.preemptionBounded(maxPreemptions: 2), .exhaustive()]
+
+    @Test(arguments: strategies)
+    func withoutRevocationSomeScheduleUsesFreedMemory(_ strategy: ExplorationStrategy) {
+        let result = Explorer(program: Self.program(.legacyUnfenced)).explore(strategy: strategy)
         #expect(!result.failures.isEmpty, "\(result.report)")
         #expect(result.failures.first?.reproduced == true)
     }
 
-    @Test func withTheFenceNoScheduleDoes() {
-        let result = Explorer(program: Self.program(.revocable)).explore(strategy: .preemptionBounded(maxPreemptions: 2))
+    @Test(arguments: strategies)
+    func withTheFenceNoScheduleDoes(_ strategy: ExplorationStrategy) {
+        let result = Explorer(program: Self.program(.revocable)).explore(strategy: strategy)
         #expect(result.failures.isEmpty, "\(result.report)")
         #expect(result.executions > 1)
     }

@@ -19,7 +19,7 @@ import Testing
 
     @Test(arguments: [1, 2, 3, 4])
     func exhaustiveCountIsTheBinomial(_ k: Int) {
-        let r = Explorer(scenario: Self.independent(k)).explore(strategy: .exhaustive)
+        let r = Explorer(scenario: Self.independent(k)).explore(strategy: .exhaustive(reduction: false))
         #expect(r.executions == Self.binomial(2 * k, k))
         #expect(r.failures.isEmpty)
         #expect(r.complete)
@@ -48,7 +48,7 @@ import Testing
     @Test func maxExecutionsStopsAndSaysSo() {
         var e = Explorer(scenario: KnownAnswerTests.independent(4))
         e.maxExecutions = 5
-        let r = e.explore(strategy: .exhaustive)
+        let r = e.explore(strategy: .exhaustive(reduction: false))
         #expect(r.executions == 5)
         #expect(!r.complete)
     }

@@ -56,6 +56,7 @@ public final class ModelMemory<Value: Sendable>: @unchecked Sendable {
     /// Mutates the value in place, or reports a use after free.
     public func write<R>(fileID: StaticString = #fileID, line: UInt = #line, _ body: (inout Value) -> R) throws(DriverCoreError) -> R {
         let site = CallSite(fileID: fileID, line: line)
+        Scheduling.touch(id)
         let result: Result<R, DriverCoreError> = state.withLock { s in
             guard s.freedAt == nil, s.value != nil else {
                 return .failure(.useAfterFree(memory: name, operation: "write", freedAt: s.freedAt ?? .model, site: site))
@@ -69,6 +70,7 @@ public final class ModelMemory<Value: Sendable>: @unchecked Sendable {
     /// Frees the allocation. A second call is a double free (reported, state unchanged).
     public func free(fileID: StaticString = #fileID, line: UInt = #line) throws(DriverCoreError) {
         let site = CallSite(fileID: fileID, line: line)
+        Scheduling.touch(id)
         let previous: CallSite? = state.withLock { s in
             if let f = s.freedAt { return f }
             s.freedAt = site
@@ -84,6 +86,7 @@ public final class ModelMemory<Value: Sendable>: @unchecked Sendable {
     }
 
     private func checkedValue(operation: String, site: CallSite) throws(DriverCoreError) -> Value {
+        Scheduling.touch(id)
         let result: Result<Value, DriverCoreError> = state.withLock { s in
             if let v = s.value { return .success(v) }
             return .failure(.useAfterFree(memory: name, operation: operation, freedAt: s.freedAt ?? .model, site: site))

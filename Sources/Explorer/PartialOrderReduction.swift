@@ -1,0 +1,149 @@
+import Instrumentation
+
+/// What one transition (a thread running from one scheduling point to its next) touches, as
+/// far as the reduction is concerned: the object its announced operation names.
+///
+/// Fence enter and exit only read the fence (two readers commute; a synchronize is a write);
+/// every other operation writes its object. Step points (a scenario step starting, a custom
+/// `.step`) write one shared pseudo-object, so steps of different actors keep their relative
+/// order, while a step and another actor's model operation commute: what a step does before
+/// its first model operation is the actor's own business (its handles), and the model
+/// announces every operation on shared state. A scenario-level wait (`after:`, `wait:`) is
+/// `global`: dependent on everything.
+enum Access: Sendable, Hashable {
+    case read(ObjectID)
+    case write(ObjectID)
+    case global
+
+    init(_ operation: SchedulingOperation) {
+        switch operation {
+        case .fenceEnter(let o, _), .fenceExit(let o, _): self = .read(o)
+        case .step: self = .write(Self.steps)
+        default: self = operation.object.map(Access.write) ?? .global
+        }
+    }
+
+    /// The pseudo-object that every step point writes.
+    static let steps = ObjectID.next()
+}
+
+/// One transition of an execution, recorded for the reduction.
+struct Transition: Sendable {
+    var thread: Int
+    /// Its announced operation's access, then a write of every object it touched before its
+    /// next scheduling point (see ``Instrumentation/Scheduling/touch(_:)``).
+    var accesses: [Access]
+    /// The threads that could run in the state before it.
+    var enabled: [Int]
+}
+
+/// Dynamic partial-order reduction (Flanagan and Godefroid, POPL 2005) over the explorer's
+/// stateless executions: after each execution, every pair of dependent transitions of
+/// different threads that are not ordered by happens-before (vector clocks, with reads of one
+/// object not ordering each other) adds the later thread as a backtracking choice in the state
+/// before the earlier one; only those choices are explored. Two transitions are dependent when
+/// they touch the same object and one of them writes (see ``Access``).
+///
+/// Soundness rests on the model announcing a scheduling point before every operation on
+/// shared state that another thread could order differently; the example scenarios are
+/// explored with and without reduction in the tests, which must give the same outcomes.
+struct PartialOrderReduction {
+    struct Node {
+        var enabled: [Int]
+        var chosen: Int
+        var backtrack: Set<Int>
+        var done: Set<Int>
+    }
+
+    /// The current path: one node per transition.
+    private(set) var nodes: [Node] = []
+
+    /// Takes in one execution that followed the current path up to `nodes.count` (the branch
+    /// point was already entered by ``next()``) and adds its backtracking points.
+    mutating func record(_ transitions: [Transition]) {
+        for t in transitions[min(nodes.count, transitions.count)...] {
+            nodes.append(Node(enabled: t.enabled, chosen: t.thread, backtrack: [t.thread], done: [t.thread]))
+        }
+        for (j, p) in Self.races(transitions) {
+            if nodes[j].enabled.contains(p) {
+                nodes[j].backtrack.insert(p)
+            } else {
+                nodes[j].backtrack.formUnion(nodes[j].enabled)
+            }
+        }
+    }
+
+    /// The choices of the next execution (one per decision, as ``ScheduleChooser`` takes
+    /// them), or nil when the reduced space is exhausted. Truncates the path to the branch.
+    mutating func next() -> [Int]? {
+        while let last = nodes.indices.last {
+            if let t = nodes[last].backtrack.subtracting(nodes[last].done).min() {
+                nodes[last].done.insert(t)
+                nodes[last].chosen = t
+                return nodes.filter { $0.enabled.count > 1 }.map(\.chosen)
+            }
+            nodes.removeLast()
+        }
+        return nil
+    }
+
+    /// For each transition i, the latest earlier transition j of another thread that is
+    /// dependent with it and not happens-before it: (j, thread of i).
+    static func races(_ transitions: [Transition]) -> [(Int, Int)] {
+        typealias Clock = [Int]
+        struct Stamp {
+            var index: Int
+            var thread: Int
+            var clock: Clock
+        }
+        let n = (transitions.map(\.thread).max() ?? -1) + 1
+        var threadClock = Array(repeating: Clock(repeating: 0, count: n), count: n)
+        var lastOfThread: [Stamp?] = Array(repeating: nil, count: n)
+        var lastWrite: [ObjectID: Stamp] = [:]
+        var readsSinceWrite: [ObjectID: [Int: Stamp]] = [:]
+        var lastGlobal: Stamp?
+        var races: [(Int, Int)] = []
+
+        for (i, t) in transitions.enumerated() {
+            let p = t.thread
+            var dependent: [Stamp] = []
+            for access in t.accesses {
+                switch access {
+                case .read(let o):
+                    if let w = lastWrite[o] { dependent.append(w) }
+                case .write(let o):
+                    if let w = lastWrite[o] { dependent.append(w) }
+                    dependent += readsSinceWrite[o, default: [:]].values
+                case .global:
+                    dependent += lastOfThread.compactMap { $0 }
+                }
+            }
+            if let g = lastGlobal { dependent.append(g) }
+
+            let mine = threadClock[p]
+            let racing = dependent.filter { $0.thread != p && $0.clock[$0.thread] > mine[$0.thread] }
+            if let j = racing.max(by: { $0.index < $1.index }) { races.append((j.index, p)) }
+
+            var clock = mine
+            for d in dependent {
+                for k in 0..<n where d.clock[k] > clock[k] { clock[k] = d.clock[k] }
+            }
+            clock[p] += 1
+            threadClock[p] = clock
+            let stamp = Stamp(index: i, thread: p, clock: clock)
+            lastOfThread[p] = stamp
+            for access in t.accesses {
+                switch access {
+                case .read(let o):
+                    // A transition that also writes `o` is recorded as its writer only.
+                    if lastWrite[o]?.index != i { readsSinceWrite[o, default: [:]][p] = stamp }
+                case .write(let o):
+                    lastWrite[o] = stamp
+                    readsSinceWrite[o] = nil
+                case .global: lastGlobal = stamp
+                }
+            }
+        }
+        return races
+    }
+}
