@@ -23,20 +23,24 @@ final class ExplorationWorker {
         pool = ActorPool(size: program.actorNames.count, cpu: cpu)
     }
 
-    /// Runs `body` with a worker on a new thread pinned to `cpu` (or unpinned), waits for it and
-    /// returns its result. The pool's threads end before this returns.
-    static func run<R: Sendable>(program: ExplorationProgram, progressBudget: Int, timeoutSeconds: Double, cpu: Int?,
-                                 _ body: @escaping @Sendable (ExplorationWorker) -> R) -> R {
-        let result = Locked<R?>(nil)
-        let thread = PinnedThread.start(cpu: cpu) {
-            let worker = ExplorationWorker(program: program, progressBudget: progressBudget,
-                                           timeoutSeconds: timeoutSeconds, cpu: cpu)
-            let r = body(worker)
-            worker.pool.shutDown(joining: true)
-            result.withLock { $0 = r }
+    /// Runs `body` on `count` new threads, each with a worker of its own (pinned to CPUs
+    /// handed out round robin when `pinned`), waits for all and returns their results in
+    /// order. The pools' threads end before this returns.
+    static func run<R: Sendable>(count: Int, program: ExplorationProgram, progressBudget: Int, timeoutSeconds: Double,
+                                 pinned: Bool, _ body: @escaping @Sendable (ExplorationWorker, Int) -> R) -> [R] {
+        let results = Locked<[Int: R]>([:])
+        let threads = (0..<count).map { index in
+            let cpu = pinned ? nextCPU() : nil
+            return PinnedThread.start(cpu: cpu) {
+                let worker = ExplorationWorker(program: program, progressBudget: progressBudget,
+                                               timeoutSeconds: timeoutSeconds, cpu: cpu)
+                let r = body(worker, index)
+                worker.pool.shutDown(joining: true)
+                results.withLock { $0[index] = r }
+            }
         }
-        pthread_join(thread, nil)
-        return result.withLock { $0! }
+        for t in threads { pthread_join(t, nil) }
+        return results.withLock { r in (0..<count).map { r[$0]! } }
     }
 
     /// One execution under `chooser`.

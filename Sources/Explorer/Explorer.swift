@@ -1,3 +1,4 @@
+import CShim
 import Foundation
 import Instrumentation
 import Scenarios
@@ -37,10 +38,21 @@ public struct Explorer: Sendable {
     /// Explores a scenario (see ``ExplorationProgram/scenario(_:)``).
     public init(scenario: Scenario) { program = .scenario(scenario) }
 
+    /// Exploring threads for the strategies that split their work (preemption bounding,
+    /// unreduced exhaustive, random, PCT), each with its own actor pool on its own CPU. The
+    /// set of executions and the failures reported do not depend on it; the reduced exhaustive
+    /// search is sequential.
+    public var workers = max(1, Int(dm_online_cpus()))
+
     /// Runs `body` on a fresh exploring thread (pinned unless ``pinThreads`` is off).
     func onWorker<R: Sendable>(_ body: @escaping @Sendable (ExplorationWorker) -> R) -> R {
-        ExplorationWorker.run(program: program, progressBudget: progressBudget, timeoutSeconds: executionTimeoutSeconds,
-                              cpu: pinThreads ? ExplorationWorker.nextCPU() : nil, body)
+        onWorkers(1) { worker, _ in body(worker) }[0]
+    }
+
+    /// Runs `body` on `count` exploring threads side by side; returns their results in order.
+    func onWorkers<R: Sendable>(_ count: Int, _ body: @escaping @Sendable (ExplorationWorker, Int) -> R) -> [R] {
+        ExplorationWorker.run(count: max(1, count), program: program, progressBudget: progressBudget,
+                              timeoutSeconds: executionTimeoutSeconds, pinned: pinThreads, body)
     }
 
     /// One execution under `chooser`, on a worker of its own (tests).
@@ -53,108 +65,58 @@ public struct Explorer: Sendable {
                                                                                   preemptions: 0, reproduced: false)],
                                      failingExecutions: 0, outcomes: [:], complete: true, seconds: 0)
         }
-        return onWorker { worker in self.explore(strategy: strategy, on: worker) }
-    }
-
-    private func explore(strategy: ExplorationStrategy, on worker: ExplorationWorker) -> ExplorationResult {
-        let start = monotonicNanoseconds()
-        var result = ExplorationResult(executions: 0, failures: [], failingExecutions: 0, outcomes: [:],
-                                       complete: true, seconds: 0)
-        var seen: Set<[String]> = []
-        /// Records one execution; returns false when exploration must stop.
-        func record(_ e: Execution, preemptions: Int) -> Bool {
-            result.executions += 1
-            result.outcomes[e.verdict.outcome, default: 0] += 1
-            if !e.verdict.failures.isEmpty {
-                result.failingExecutions += 1
-                if seen.insert(e.verdict.failures).inserted {
-                    let replay = ReplayString(hash: program.hash, strategy: strategy.code,
-                                              choices: e.decisions.map(\.chosen)).description
-                    let again = try? self.replay(replay, on: worker)
-                    result.failures.append(ExplorationFailure(reasons: e.verdict.failures, replay: replay,
-                                                              preemptions: preemptions,
-                                                              reproduced: again?.verdict == e.verdict))
-                }
-                if stopAtFirstFailure { return false }
-            }
-            if result.executions >= maxExecutions {
-                result.complete = false
-                return false
-            }
-            return true
-        }
+        let run = ExplorationRun(explorer: self, strategyCode: strategy.code)
         switch strategy {
         case .random(let seed, let n):
             var seeds = SplitMix64(seed: seed)
-            for _ in 0..<max(0, n) {
-                let e = worker.execute(ScheduleChooser(seed: seeds.next()))
-                if !record(e, preemptions: e.preemptions) { break }
-            }
+            let list = (0..<max(0, n)).map { _ in seeds.next() }
+            each(list.count, run) { worker, i in worker.execute(ScheduleChooser(seed: list[i])) }
         case .pct(let depth, let seed, let n):
             // k: the decisions of one default schedule (counted as an execution).
-            let first = worker.execute(ScheduleChooser())
-            guard record(first, preemptions: 0) else { break }
+            let first = onWorker { worker in
+                let e = worker.execute(ScheduleChooser())
+                return (e.decisions.count, run.record(e, on: worker))
+            }
+            guard first.1 else { break }
             let threads = program.actorNames.count
-            let k = max(first.decisions.count, 1)
+            let k = max(first.0, 1)
             let d = max(depth, 1)
             let denominator = Double(threads) * pow(Double(k), Double(d - 1))
-            result.note = "PCT depth \(d): each execution finds a bug of depth \(d) with probability ≥ 1/(n·k^(d−1)) = "
-                + "1/\(Int(denominator.rounded())) (n = \(threads) threads, k = \(k) decisions)"
+            run.note("PCT depth \(d): each execution finds a bug of depth \(d) with probability ≥ 1/(n·k^(d−1)) = "
+                + "1/\(Int(denominator.rounded())) (n = \(threads) threads, k = \(k) decisions)")
             var seeds = SplitMix64(seed: seed)
-            for _ in 0..<max(0, n - 1) {
-                let e = worker.execute(ScheduleChooser(pctThreads: threads, steps: k, depth: d, seed: seeds.next()))
-                if !record(e, preemptions: e.preemptions) { break }
+            let list = (0..<max(0, n - 1)).map { _ in seeds.next() }
+            each(list.count, run) { worker, i in
+                worker.execute(ScheduleChooser(pctThreads: threads, steps: k, depth: d, seed: list[i]))
             }
         case .exhaustive(let reduction):
-            if reduction { reduced(worker, record) } else { bounded(Int.max, worker, record) }
-        case .preemptionBounded(let bound):
-            bounded(max(0, bound), worker, record)
-        }
-        result.seconds = Double(monotonicNanoseconds() &- start) / 1e9
-        return result
-    }
-
-    /// Iterative preemption bounding: one work list per preemption count; each schedule is
-    /// run exactly once (alternatives are only taken after the forced prefix).
-    private func bounded(_ bound: Int, _ worker: ExplorationWorker, _ record: (Execution, Int) -> Bool) {
-        var buckets: [Int: [[Int]]] = [0: [[]]]
-        var level = 0
-        while level <= bound, let _ = buckets[level] {
-            while let prefix = buckets[level]?.popLast() {
-                let e = worker.execute(ScheduleChooser(prefix: prefix))
-                if !record(e, level) { return }
-                var preemptions = 0
-                for (k, d) in e.decisions.enumerated() {
-                    if k >= prefix.count {
-                        for t in d.enabled.reversed() where t != d.chosen {
-                            let p = preemptions + (Decision(enabled: d.enabled, current: d.current, chosen: t).isPreemption ? 1 : 0)
-                            if p <= bound { buckets[p, default: []].append(e.decisions[..<k].map(\.chosen) + [t]) }
-                        }
-                    }
-                    if d.isPreemption { preemptions += 1 }
-                }
+            if reduction {
+                onWorker { worker in PartialOrderReduction.explore(on: worker, run) }
+            } else {
+                BoundedSearch(bound: Int.max).explore(self, run)
             }
-            buckets[level] = nil
-            level += 1
-            if buckets.isEmpty { break }
-            while buckets[level] == nil && level <= bound { level += 1 }
+        case .preemptionBounded(let bound):
+            BoundedSearch(bound: max(0, bound)).explore(self, run)
+        }
+        return run.finish()
+    }
+
+    /// Executions 0..<count spread over the workers (each index run once).
+    private func each(_ count: Int, _ run: ExplorationRun, _ execute: @escaping @Sendable (ExplorationWorker, Int) -> Execution) {
+        let next = Locked(0)
+        _ = onWorkers(min(workers, max(count, 1))) { worker, _ in
+            while !run.isStopped {
+                let i = next.withLock { n -> Int in
+                    defer { n += 1 }
+                    return n
+                }
+                guard i < count, run.record(execute(worker, i), on: worker) else { return }
+            }
         }
     }
 
-    /// Exhaustive exploration with dynamic partial-order reduction (see ``PartialOrderReduction``).
-    private func reduced(_ worker: ExplorationWorker, _ record: (Execution, Int) -> Bool) {
-        var reduction = PartialOrderReduction()
-        var prefix: [Int] = []
-        while true {
-            let e = worker.execute(ScheduleChooser(prefix: prefix), recordingTransitions: true)
-            guard record(e, e.preemptions) else { return }
-            reduction.record(e.transitions)
-            guard let next = reduction.next() else { return }
-            prefix = next
-        }
-    }
-
-    /// Replays `string` exactly. Throws when it is malformed or made for other content.
+    /// Replays `string` exactly (a `+` string: its choices, then the default schedule).
+    /// Throws when it is malformed or made for other content.
     public func replay(_ string: String) throws(ReplayError) -> ReplayOutcome {
         let outcome: Result<ReplayOutcome, ReplayError> = onWorker { worker in
             do throws(ReplayError) { return .success(try self.replay(string, on: worker)) } catch { return .failure(error) }
@@ -162,18 +124,20 @@ public struct Explorer: Sendable {
         return try outcome.get()
     }
 
-    private func replay(_ string: String, on worker: ExplorationWorker) throws(ReplayError) -> ReplayOutcome {
+    func replay(_ string: String, on worker: ExplorationWorker) throws(ReplayError) -> ReplayOutcome {
         let r = try ReplayString(parsing: string)
         guard r.hash == program.hash else { throw .scenarioChanged(expected: program.hash, got: r.hash) }
         if let bad = r.choices.first(where: { $0 >= program.actorNames.count }) {
             throw .noSuchThread(bad, actors: program.actorNames.count)
         }
-        var e = worker.execute(ScheduleChooser(prefix: r.choices, strict: true))
+        var e = worker.execute(ScheduleChooser(prefix: r.choices, strict: !r.thenDefault))
         if e.decisions.count < r.choices.count && !e.verdict.failures.contains(where: { $0.hasPrefix("replay diverged") }) {
             e.verdict.failures.append("replay diverged: the execution made \(e.decisions.count) decisions, "
                 + "the replay string has \(r.choices.count) choices")
         }
-        let actual = ReplayString(hash: program.hash, strategy: r.strategy, choices: e.decisions.map(\.chosen))
+        let diverged = e.verdict.failures.contains { $0.hasPrefix("replay diverged") }
+        let actual = r.thenDefault && !diverged ? r
+            : ReplayString(hash: program.hash, strategy: r.strategy, choices: e.decisions.map(\.chosen))
         return ReplayOutcome(verdict: e.verdict, replay: actual.description)
     }
 }

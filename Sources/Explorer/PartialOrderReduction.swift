@@ -147,3 +147,19 @@ struct PartialOrderReduction {
         return races
     }
 }
+
+extension PartialOrderReduction {
+    /// Exhaustive exploration with the reduction, on one worker: run a schedule, add its
+    /// backtracking points, run the deepest one not yet taken, until none is left.
+    static func explore(on worker: ExplorationWorker, _ run: ExplorationRun) {
+        var reduction = PartialOrderReduction()
+        var prefix: [Int] = []
+        while true {
+            let e = worker.execute(ScheduleChooser(prefix: prefix), recordingTransitions: true)
+            guard run.record(e, on: worker) else { return }
+            reduction.record(e.transitions)
+            guard let next = reduction.next() else { return }
+            prefix = next
+        }
+    }
+}

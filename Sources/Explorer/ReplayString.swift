@@ -7,7 +7,9 @@ public enum ReplayFormat {
 ///
 /// `choices` lists the thread chosen at each scheduling decision where more than one thread
 /// could run: thread 0 is `a`, 1 is `b`, … (at most 26 actors), a letter followed by a decimal
-/// count repeats it (`a3b` = a, a, a, b); `-` when there was no decision. `strategy` says what
+/// count repeats it (`a3b` = a, a, a, b); `-` when there was no decision. A final `+` (shrunk
+/// failures) means "then the default schedule": each thread keeps running until it blocks or
+/// finishes, then the lowest-numbered runnable one runs. `strategy` says what
 /// found it (`pb2`: preemption bound 2, `rnd42`: random, seed 42, `pct2s7`: PCT depth 2, seed 7,
 /// `ex`: exhaustive) and does
 /// not affect the replay. Parsing never crashes: malformed text is a ``ReplayError``.
@@ -18,14 +20,19 @@ public struct ReplayString: Sendable, Equatable, CustomStringConvertible {
     public var strategy: String
     /// The thread chosen at each decision, 0-based.
     public var choices: [Int]
+    /// The choices are a prefix; the default schedule decides after them (written `+`).
+    public var thenDefault: Bool
 
-    public init(hash: String, strategy: String, choices: [Int]) {
+    public init(hash: String, strategy: String, choices: [Int], thenDefault: Bool = false) {
         self.hash = hash
         self.strategy = strategy
         self.choices = choices
+        self.thenDefault = thenDefault
     }
 
-    public var description: String { "\(ReplayFormat.version):\(hash):\(strategy):\(Self.encode(choices))" }
+    public var description: String {
+        "\(ReplayFormat.version):\(hash):\(strategy):\(thenDefault && choices.isEmpty ? "" : Self.encode(choices))\(thenDefault ? "+" : "")"
+    }
 
     /// Parses `text`; the scenario hash is checked by the explorer, not here.
     public init(parsing text: String) throws(ReplayError) {
@@ -37,7 +44,10 @@ public struct ReplayString: Sendable, Equatable, CustomStringConvertible {
         guard !parts[1].isEmpty, parts[1].allSatisfy({ $0.isHexDigit }) else { throw .malformed("the scenario hash '\(parts[1])' is not hex") }
         hash = String(parts[1])
         strategy = String(parts[2])
-        choices = try Self.decode(String(parts[3]))
+        var encoded = Substring(parts[3])
+        thenDefault = encoded.hasSuffix("+")
+        if thenDefault { encoded = encoded.dropLast() }
+        choices = thenDefault && encoded.isEmpty ? [] : try Self.decode(String(encoded))
     }
 
     /// Letters for threads, counts for runs longer than one.

@@ -64,7 +64,7 @@ extension ExplorationProgram {
             return PreparedExecution(bodies: s.actors.map { _ in {} }) { _ in Verdict(failures: [message], outcome: "setup") }
         }
         let executor = StepExecutor(board: board, environment: ExplorerEnvironment(serializer: serializer))
-        let outcomes = Locked<[String: [Records.Outcome]]>([:])
+        let outcomes = Locked<[String: [StepOutcome]]>([:])
         let bodies: [@Sendable () -> Void] = s.actors.map { actor in
             { runActor(actor, executor: executor, serializer: serializer, outcomes: outcomes) }
         }
@@ -78,24 +78,24 @@ extension ExplorationProgram {
                 : !s.expect.released.isEmpty ? { $0.kind == .deviceInitialize || $0.kind == .deviceRelease }
                 : { _ in false }
             let events = all.filter(wanted).map {
-                Records.Event(sequence: $0.sequence, timeNanoseconds: 0, kind: $0.kind.rawValue, object: $0.objectName,
+                EventRecord(sequence: $0.sequence, timeNanoseconds: 0, kind: $0.kind.rawValue, object: $0.objectName,
                               detail: $0.detail, site: $0.site.description, actor: threads[$0.thread])
             }
             var findingData = all.filter { ScenarioRunner.findingKinds.contains($0.kind) }.map {
-                Records.FindingData(kind: $0.kind.rawValue, object: $0.objectName, detail: $0.detail, site: $0.site.description)
+                Finding(kind: $0.kind.rawValue, object: $0.objectName, detail: $0.detail, site: $0.site.description)
             }
             if case .hang(let why)? = ending {
-                findingData.append(Records.FindingData(kind: "hang", object: s.actors.map(\.name).joined(separator: ","),
+                findingData.append(Finding(kind: "hang", object: s.actors.map(\.name).joined(separator: ","),
                                                        detail: why, site: ""))
             }
-            let records = Records.convert(steps: Records.judged(steps, in: s), findings: findingData, events: events)
+
             var failures: [String] = []
             if let ending { failures.append(ending.summary) }
             if s.expect.findings == nil {
                 failures += findingData.filter { $0.kind != "hang" }.map { "finding \($0.kind) \($0.object): \($0.detail)" }
             }
-            let verdicts = ExpectationEvaluator.evaluate(s, steps: records.steps, findings: records.findings,
-                                                       events: records.events)
+            let verdicts = ExpectationEvaluator.evaluate(s, steps: Records.judged(steps, in: s), findings: findingData,
+                                                       events: events)
             failures += verdicts.filter { !$0.passed }.map { "\($0.name): \($0.detail)" }
             let outcome = steps.map { "\($0.actor)[\($0.index + 1)]=\($0.finished ? ($0.errno ?? "OK") : "unfinished")" }
                 .joined(separator: " ")
@@ -104,10 +104,10 @@ extension ExplorationProgram {
     }
 
     static func runActor(_ actor: ActorSpec, executor: StepExecutor, serializer: Serializer,
-                         outcomes: Locked<[String: [Records.Outcome]]>) {
+                         outcomes: Locked<[String: [StepOutcome]]>) {
         for (index, step) in actor.steps.enumerated() {
-            var outcome = Records.Outcome(actor: actor.name, index: index, label: step.label,
-                                          action: step.action.summary, startNanoseconds: serializer.clock)
+            var outcome = StepOutcome(actor: actor.name, index: index, label: step.label,
+                                      action: step.action.summary, startNanoseconds: serializer.clock)
             outcomes.withLock { $0[actor.name, default: []].append(outcome) }
             if let after = step.after { _ = serializer.wait(for: .labelCompleted(after)) }
             Scheduling.point(.step("\(actor.name): \(step.action.summary)"))

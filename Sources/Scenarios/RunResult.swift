@@ -56,6 +56,13 @@ public struct Finding: Sendable, Codable {
     public var object: String
     public var detail: String
     public var site: String
+
+    public init(kind: String, object: String, detail: String, site: String) {
+        self.kind = kind
+        self.object = object
+        self.detail = detail
+        self.site = site
+    }
 }
 
 /// An event of the run, for reports.
@@ -68,4 +75,29 @@ public struct EventRecord: Sendable, Codable {
     public var site: String
     /// The actor whose thread emitted it, or nil (setup, kernel threads).
     public var actor: String?
+
+    public init(sequence: UInt64, timeNanoseconds: UInt64, kind: String, object: String, detail: String, site: String,
+                actor: String?) {
+        self.sequence = sequence
+        self.timeNanoseconds = timeNanoseconds
+        self.kind = kind
+        self.object = object
+        self.detail = detail
+        self.site = site
+        self.actor = actor
+    }
+}
+
+// In an extension so that the memberwise initialiser stays (tests use it).
+extension StepOutcome {
+    /// A step that has started (the explorer builds these itself).
+    public init(actor: String, index: Int, label: String?, action: String, startNanoseconds: UInt64) {
+        self.actor = actor
+        self.index = index
+        self.label = label
+        self.action = action
+        blocked = false
+        self.startNanoseconds = startNanoseconds
+        finished = false
+    }
 }

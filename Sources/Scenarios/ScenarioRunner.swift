@@ -123,7 +123,7 @@ public enum ScenarioRunner {
         for (index, step) in actor.steps.enumerated() {
             if state.aborted { return }
             var outcome = StepOutcome(actor: actor.name, index: index, label: step.label, action: step.action.summary,
-                                      blocked: false, startNanoseconds: state.now(), finished: false)
+                                      startNanoseconds: state.now())
             outcomes.withLock { $0[actor.name, default: []].append(outcome) }
             if let after = step.after, !state.waitCompleted(after) { return }
             state.begin(actor: actor.name, index: index, label: step.label)

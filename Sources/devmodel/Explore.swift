@@ -43,6 +43,9 @@ struct Explore: ParsableCommand {
     @Flag(name: .long, help: "Exhaustive without partial-order reduction: every schedule, also those that only reorder independent operations.")
     var noReduction = false
 
+    @Option(name: .long, help: "Exploring threads, each on its own CPU with its own actor threads (default: every CPU).")
+    var workers: Int?
+
     @Flag(name: .long, help: "Stop at the first failure.")
     var first = false
 
@@ -51,6 +54,7 @@ struct Explore: ParsableCommand {
         guard exit == 0, let s = loaded.first?.1 else { throw ExitCode(exit) }
         var explorer = Explorer(scenario: s)
         explorer.stopAtFirstFailure = first
+        if let workers { explorer.workers = max(1, workers) }
         if let replay {
             do {
                 let outcome = try explorer.replay(replay)

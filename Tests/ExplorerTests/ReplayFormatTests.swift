@@ -8,6 +8,8 @@ import Testing
         for choices in [[], [0], [0, 0, 0, 1], [1, 0, 1, 1, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 25]] {
             let s = ReplayString(hash: "00ff", strategy: "pb2", choices: choices)
             #expect(try ReplayString(parsing: s.description) == s)
+            let open = ReplayString(hash: "00ff", strategy: "pb2", choices: choices, thenDefault: true)
+            #expect(try ReplayString(parsing: open.description) == open)
         }
         #expect(ReplayString.encode([0, 0, 0, 1, 0]) == "a3ba")
         #expect(ReplayString.encode([]) == "-")

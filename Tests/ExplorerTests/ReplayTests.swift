@@ -16,6 +16,25 @@ import Testing
         for _ in 0..<3 { #expect(try explorer.replay(first.replay).verdict.failures == first.reasons) }
     }
 
+    /// A failure is printed as the shortest prefix of its schedule that, followed by the
+    /// default schedule, fails the same way (`+`), and that string was replayed twice.
+    @Test func failuresAreShrunkToThePrefixThatMatters() throws {
+        let explorer = Explorer(scenario: Self.failing)
+        let r = explorer.explore(strategy: .random(seed: 5, executions: 40))
+        let first = try #require(r.failures.first)
+        #expect(first.reproduced)
+        let string = try ReplayString(parsing: first.replay)
+        #expect(string.thenDefault)
+        let full = explorer.execute(ScheduleChooser(prefix: string.choices))
+        #expect(full.decisions.count > string.choices.count, "\(first.replay)")
+        #expect(full.verdict.failures == first.reasons)
+        // One choice fewer no longer fails.
+        if !string.choices.isEmpty {
+            let shorter = explorer.execute(ScheduleChooser(prefix: Array(string.choices.dropLast())))
+            #expect(shorter.verdict.failures != first.reasons)
+        }
+    }
+
     @Test func aThreadTheScenarioDoesNotHaveIsRefused() {
         let explorer = Explorer(scenario: Self.failing)
         #expect(throws: ReplayError.noSuchThread(2, actors: 2)) {
