@@ -46,6 +46,12 @@ struct Explore: ParsableCommand {
     @Option(name: .long, help: "Exploring threads, each on its own CPU with its own actor threads (default: every CPU).")
     var workers: Int?
 
+    @Flag(name: .long, help: "Print the estimated number of schedules and the time they take (Knuth's estimator) first.")
+    var estimate = false
+
+    @Option(name: .long, help: "Random walks for --estimate.")
+    var probes = 1000
+
     @Flag(name: .long, help: "Stop at the first failure.")
     var first = false
 
@@ -78,6 +84,7 @@ struct Explore: ParsableCommand {
         case .random: chosen = .random(seed: seed, executions: executions)
         case .pct: chosen = .pct(depth: depth, seed: seed, executions: executions)
         }
+        if estimate { print("estimate: \(explorer.estimate(strategy: chosen, probes: probes, seed: seed).description)") }
         let result = explorer.explore(strategy: chosen)
         print(result.report)
         if !result.failures.isEmpty { throw ExitCode(1) }

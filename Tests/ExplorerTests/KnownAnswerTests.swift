@@ -66,3 +66,37 @@ import Testing
         print("abba deadlock named after \(r.executions) executions in \(elapsed)")
     }
 }
+
+/// `--estimate`: Knuth's estimator against the exact counts above.
+@Suite struct EstimateTests {
+    @Test func boundZeroIsExact() {
+        let e = Explorer(scenario: KnownAnswerTests.independent(3)).estimate(strategy: .preemptionBounded(maxPreemptions: 0), probes: 20)
+        #expect(e.schedules == 2)
+        #expect(e.standardError == 0)
+    }
+
+    @Test(arguments: [(ExplorationStrategy.preemptionBounded(maxPreemptions: 2), 14.0),
+                      (.exhaustive(reduction: false), 20.0)])
+    func estimatesAreCloseToTheExactCount(_ strategy: ExplorationStrategy, _ exact: Double) {
+        let e = Explorer(scenario: KnownAnswerTests.independent(3)).estimate(strategy: strategy, probes: 300, seed: 9)
+        #expect(abs(e.schedules - exact) / exact < 0.25, "\(e.description)")
+        #expect(e.probes == 300)
+        #expect(e.description.contains("schedules"))
+    }
+
+    /// A real scenario, where a uniform walk would underestimate tenfold (the weights keep
+    /// the preemption budget for later decisions).
+    @Test func aRacingExampleIsEstimatedWithinAQuarter() throws {
+        let s = try ScenarioFile.load(ExampleSweepTests.directory.appendingPathComponent("gpio-blocked-reader-unbind.yaml").path)
+        let strategy = ExplorationStrategy.preemptionBounded(maxPreemptions: 2)
+        let exact = Double(Explorer(scenario: s).explore(strategy: strategy).executions)
+        let e = Explorer(scenario: s).estimate(strategy: strategy, probes: 300, seed: 4)
+        #expect(abs(e.schedules - exact) / exact < 0.25, "estimate \(e.description), exact \(exact)")
+    }
+
+    @Test func randomNeedsNoEstimate() {
+        let e = Explorer(scenario: KnownAnswerTests.independent(3)).estimate(strategy: .random(seed: 1, executions: 77))
+        #expect(e.schedules == 77)
+        #expect(e.probes == 0)
+    }
+}
