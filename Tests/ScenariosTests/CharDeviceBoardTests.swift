@@ -86,6 +86,9 @@ import Testing
             }
         })
         #expect(Self.failures(r).isEmpty, "\(Self.failures(r))")
+        // The armed magic close stopped watchdog1; watchdog0's close (not armed, but the
+        // driver has WDIOF_MAGICCLOSE) left it running: "watchdog did not stop!".
+        #expect(r.events.filter { $0.kind == "warning" }.map(\.object) == ["watchdog0"])
     }
 
     @Test func miscPipeNonblockingAndPoll() {
