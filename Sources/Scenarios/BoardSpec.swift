@@ -58,12 +58,16 @@ public struct BoardSpec: Sendable, Equatable {
     /// `/dev` node names the board publishes at setup: `gpiochip0…` for the gpio-sim chips in
     /// order, then one per `gpio` interface of each plugged USB device; `i2c-<n>`;
     /// `spidev<n>.<cs>`; `watchdog<n>` (and `watchdog` for the first); each misc node.
-    public var nodeNames: [String] {
+    public var nodeNames: [String] { numberedNodeNames + miscDevices.map(\.node) }
+
+    /// The nodes named by their subsystem's numbering (everything but the misc nodes, whose
+    /// names the board chooses).
+    var numberedNodeNames: [String] {
         let usbChips = usbDevices.filter(\.plugged).reduce(0) { $0 + $1.interfaces.count { $0 == "gpio" } }
         let spidevs = spiControllers.enumerated().flatMap { bus, c in (0..<c.chipSelects).map { "spidev\(bus).\($0)" } }
         let watchdogNodes = watchdogs.indices.map { "watchdog\($0)" } + (watchdogs.isEmpty ? [] : ["watchdog"])
         return (0..<(gpioChips.count + usbChips)).map { "gpiochip\($0)" } + i2cAdapters.indices.map { "i2c-\($0)" }
-            + spidevs + watchdogNodes + miscDevices.map(\.node)
+            + spidevs + watchdogNodes
     }
 }
 

@@ -12,7 +12,7 @@ extension BoardSpec {
     /// them at probe (EEXIST/EBUSY, drivers/char/misc.c), so the board could not be built.
     var miscConflicts: [(location: SourceLocation?, message: String)] {
         var out: [(SourceLocation?, String)] = []
-        let others = Set(nodeNames.dropLast(miscDevices.count))
+        let others = Set(numberedNodeNames)
         var nodes = Set<String>()
         var minors = Set<Int>()
         for m in miscDevices {
