@@ -12,6 +12,8 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        // The CLI's diagnostics on stderr, with -v/-q choosing the level.
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
     ],
     targets: [
         // Thread-local slots, membarrier, gettid: what Swift cannot spell on Linux (swift-notes §6).
@@ -57,6 +59,7 @@ let package = Package(
             dependencies: [
                 "DriverCore", "CharDev", "Subsystems", "SimHardware", "Scenarios", "Conformance", "Torture", "FaultSweep", "BugCorpus", "Explorer", "Instrumentation", "DevmLint",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
             ]),
         // Benchmarks with ratios against baselines measured in the same run (`swift run -c release devmodel-bench`).
         .executableTarget(

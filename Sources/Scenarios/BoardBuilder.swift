@@ -16,6 +16,10 @@ public final class ScenarioBoard: @unchecked Sendable {
     public var kernel: Kernel { sim.kernel }
     /// What the board was built from.
     public let spec: BoardSpec
+    /// The watchdog core of the board's `/dev` (the simulated hardware has none of its own).
+    public let watchdog: WatchdogCore
+    /// The misc-device layer of the board's `/dev`.
+    public let misc: MiscCore
     let supplies = Locked<[String: String]>([:])
     private let usbDevices = Locked<[String: Device]>([:])
 
@@ -28,9 +32,16 @@ public final class ScenarioBoard: @unchecked Sendable {
     init(sim: SimBoard, spec: BoardSpec) {
         self.sim = sim
         self.spec = spec
+        watchdog = WatchdogCore(namespace: sim.dev)
+        misc = MiscCore(namespace: sim.dev, dynamicMinors: Self.staticMiscMinors.upperBound + 1..<255)
     }
 
-    /// Builds `spec` on `kernel`: drivers, gpio chips, platform devices, USB devices, links.
+    /// Minors a board's misc device may ask for; dynamic ones come from above this range
+    /// (misc.c keeps dynamic minors out of the static range too; 255 is MISC_DYNAMIC_MINOR).
+    public static let staticMiscMinors = 0...127
+
+    /// Builds `spec` on `kernel`: drivers, gpio chips, I2C adapters, SPI controllers,
+    /// watchdogs, misc devices, platform devices, USB devices, links.
     public static func build(_ spec: BoardSpec, kernel: Kernel = Kernel()) throws(BoardError) -> ScenarioBoard {
         do {
             let sim = try SimBoard(kernel: kernel)
@@ -54,6 +65,7 @@ public final class ScenarioBoard: @unchecked Sendable {
             for a in spec.i2cAdapters {
                 try kernel.register(Device(kernel: kernel, name: a.name, bus: sim.platform, matchIDs: ["i2c-eeprom"]) { _ in })
             }
+            try board.addCharDeviceKinds()
             for d in spec.devices {
                 let device = Device(kernel: kernel, name: d.name, bus: sim.platform,
                                     matchName: d.name.split(separator: ".").first.map(String.init),

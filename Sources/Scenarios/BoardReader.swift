@@ -5,7 +5,7 @@ enum BoardReader {
     static func read(_ node: Node, _ r: NodeReader) -> BoardSpec {
         var board = BoardSpec()
         guard let f = r.mapping(node, "board", allowed: ["gpio_chips", "usb_devices", "drivers", "devices", "links",
-                                                         "i2c_adapters"])
+                                                         "i2c_adapters", "spi_controllers", "watchdogs", "misc_devices"])
         else { return board }
         if let n = f["gpio_chips"] { board.gpioChips = (r.list(n, "gpio_chips") ?? []).compactMap { chip($0, r) } }
         if let n = f["usb_devices"] { board.usbDevices = (r.list(n, "usb_devices") ?? []).compactMap { usb($0, r) } }
@@ -13,6 +13,11 @@ enum BoardReader {
         if let n = f["devices"] { board.devices = (r.list(n, "devices") ?? []).compactMap { device($0, r) } }
         if let n = f["links"] { board.links = (r.list(n, "links") ?? []).compactMap { link($0, r) } }
         if let n = f["i2c_adapters"] { board.i2cAdapters = (r.list(n, "i2c_adapters") ?? []).compactMap { i2cAdapter($0, r) } }
+        if let n = f["spi_controllers"] {
+            board.spiControllers = (r.list(n, "spi_controllers") ?? []).compactMap { spiController($0, r) }
+        }
+        if let n = f["watchdogs"] { board.watchdogs = (r.list(n, "watchdogs") ?? []).compactMap { watchdog($0, r) } }
+        if let n = f["misc_devices"] { board.miscDevices = (r.list(n, "misc_devices") ?? []).compactMap { misc($0, r) } }
         return board
     }
 

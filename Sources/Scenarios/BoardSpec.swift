@@ -1,9 +1,9 @@
 /// The simulated hardware of a scenario, built on a fresh kernel before any actor runs.
 ///
 /// Registration order: drivers, then gpio-sim chips (each a platform device probed by the
-/// built-in configurable `gpio-sim` driver, so the n-th chip is `/dev/gpiochip<n>`), platform
-/// devices, USB-like devices, then device links. Kinds added later (I2C adapters, SPI,
-/// watchdog, misc) become new arrays here and new ``DeviceKind`` cases.
+/// built-in configurable `gpio-sim` driver, so the n-th chip is `/dev/gpiochip<n>`), I2C
+/// adapters, SPI controllers, watchdogs, misc devices, platform devices, USB-like devices,
+/// then device links. Each kind is an array here and a ``DeviceKind`` case.
 public struct BoardSpec: Sendable, Equatable {
     public var gpioChips: [GpioChipSpec]
     public var usbDevices: [USBDeviceSpec]
@@ -13,10 +13,22 @@ public struct BoardSpec: Sendable, Equatable {
     /// I2C controllers (platform devices bound by the built-in `i2c-eeprom` driver), each with an
     /// EEPROM at 0x50; the n-th is `/dev/i2c-<n>`.
     public var i2cAdapters: [I2CAdapterSpec] = []
+    /// SPI controllers (built-in `spi-loopback` driver); the n-th has `/dev/spidev<n>.<cs>`.
+    public var spiControllers: [SPIControllerSpec] = []
+    /// Watchdogs (built-in `softdog` driver); the n-th is `/dev/watchdog<n>`, the first also
+    /// `/dev/watchdog`.
+    public var watchdogs: [WatchdogSpec] = []
+    /// Misc devices (built-in `misc-pipe` driver), each `/dev/<node>`.
+    public var miscDevices: [MiscDeviceSpec] = []
 
     public init(gpioChips: [GpioChipSpec] = [], usbDevices: [USBDeviceSpec] = [], drivers: [DriverSpec] = [],
-                devices: [PlatformDeviceSpec] = [], links: [LinkSpec] = [], i2cAdapters: [I2CAdapterSpec] = []) {
+                devices: [PlatformDeviceSpec] = [], links: [LinkSpec] = [], i2cAdapters: [I2CAdapterSpec] = [],
+                spiControllers: [SPIControllerSpec] = [], watchdogs: [WatchdogSpec] = [],
+                miscDevices: [MiscDeviceSpec] = []) {
         self.i2cAdapters = i2cAdapters
+        self.spiControllers = spiControllers
+        self.watchdogs = watchdogs
+        self.miscDevices = miscDevices
         self.gpioChips = gpioChips
         self.usbDevices = usbDevices
         self.drivers = drivers
@@ -29,6 +41,9 @@ public struct BoardSpec: Sendable, Equatable {
         var kinds: [String: DeviceKind] = [:]
         for c in gpioChips { kinds[c.name] = .gpioChip }
         for a in i2cAdapters { kinds[a.name] = .i2cAdapter }
+        for c in spiControllers { kinds[c.name] = .spiController }
+        for w in watchdogs { kinds[w.name] = .watchdog }
+        for m in miscDevices { kinds[m.name] = .miscDevice }
         for d in devices { kinds[d.name] = .platform }
         for u in usbDevices {
             kinds[u.deviceName] = .usbDevice
@@ -41,10 +56,18 @@ public struct BoardSpec: Sendable, Equatable {
     public var driverNames: Set<String> { Set(drivers.map(\.name) + BuiltinDrivers.names) }
 
     /// `/dev` node names the board publishes at setup: `gpiochip0…` for the gpio-sim chips in
-    /// order, then one per `gpio` interface of each plugged USB device.
-    public var nodeNames: [String] {
+    /// order, then one per `gpio` interface of each plugged USB device; `i2c-<n>`;
+    /// `spidev<n>.<cs>`; `watchdog<n>` (and `watchdog` for the first); each misc node.
+    public var nodeNames: [String] { numberedNodeNames + miscDevices.map(\.node) }
+
+    /// The nodes named by their subsystem's numbering (everything but the misc nodes, whose
+    /// names the board chooses).
+    var numberedNodeNames: [String] {
         let usbChips = usbDevices.filter(\.plugged).reduce(0) { $0 + $1.interfaces.count { $0 == "gpio" } }
+        let spidevs = spiControllers.enumerated().flatMap { bus, c in (0..<c.chipSelects).map { "spidev\(bus).\($0)" } }
+        let watchdogNodes = watchdogs.indices.map { "watchdog\($0)" } + (watchdogs.isEmpty ? [] : ["watchdog"])
         return (0..<(gpioChips.count + usbChips)).map { "gpiochip\($0)" } + i2cAdapters.indices.map { "i2c-\($0)" }
+            + spidevs + watchdogNodes
     }
 }
 
@@ -55,6 +78,9 @@ public enum DeviceKind: String, Sendable, Equatable {
     case usbDevice = "usb-device"
     case usbInterface = "usb-interface"
     case i2cAdapter = "i2c-adapter"
+    case spiController = "spi-controller"
+    case watchdog
+    case miscDevice = "misc-device"
 }
 
 /// An I2C controller of the board (an EEPROM answers at 0x50).
@@ -72,7 +98,10 @@ public enum BuiltinDrivers {
     public static let gpioSim = "gpio-sim"
     public static let usb = "usb"
     public static let i2cEeprom = "i2c-eeprom"
-    public static let names = [gpioSim, usb, i2cEeprom]
+    public static let spiLoopback = "spi-loopback"
+    public static let softdog = "softdog"
+    public static let miscPipe = "misc-pipe"
+    public static let names = [gpioSim, usb, i2cEeprom, spiLoopback, softdog, miscPipe]
 }
 
 /// A gpio-sim style chip (`configfs` gpio-sim: a bank with `num_lines` and line names).

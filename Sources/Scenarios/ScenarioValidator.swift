@@ -18,10 +18,10 @@ public enum ScenarioValidator {
 
         // Board.
         var seenDevices = Set<String>()
-        for (name, loc) in s.board.gpioChips.map({ ($0.name, $0.location) }) + s.board.devices.map({ ($0.name, $0.location) })
-        where !seenDevices.insert(name).inserted {
+        for (name, loc) in s.board.declaredDevices where !seenDevices.insert(name).inserted {
             error(loc, "device '\(name)' declared twice")
         }
+        for problem in s.board.miscConflicts { error(problem.location, problem.message) }
         for d in s.board.devices {
             if let o = d.driverOverride, !drivers.contains(o) { error(d.location, "unknown driver '\(o)' in driver_override") }
         }

@@ -1,6 +1,5 @@
-/// What a step does. One case per system call or admin action; subsystems added later
-/// (I2C, SPI, watchdog, misc) add cases here and a row in ``StepAction/keyword``'s table,
-/// the parser's `parseAction` and the runner's `perform`.
+/// What a step does. One case per system call or admin action; a subsystem's own requests
+/// are ``IoctlSpec`` cases (read by `IoctlReader`, performed by `IoctlExecutor`).
 public enum StepAction: Sendable, Equatable {
     /// `open(2)` on a `/dev` node.
     case open(path: String, nonblocking: Bool)
@@ -91,27 +90,6 @@ public enum StepAction: Sendable, Equatable {
         case .driverOverride(let d, let drv): "driver_override \(d) = \(drv ?? "(null)")"
         case .edge(let c, let o, let r): "edge \(c) line \(o) \(r ? "rising" : "falling")"
         case .wait(let a, let l): "wait until \(a) is blocked in \(l)"
-        }
-    }
-}
-
-/// The ioctl requests a scenario can make.
-public enum IoctlSpec: Sendable, Equatable {
-    case chipInfo
-    case lineInfo(offset: Int)
-    case getValues
-    case setValues([Bool])
-    /// i2c-dev `I2C_SLAVE`: the address later reads and writes on the file talk to.
-    case i2cSlave(address: Int)
-
-    /// The uAPI name.
-    public var name: String {
-        switch self {
-        case .chipInfo: "GPIO_GET_CHIPINFO_IOCTL"
-        case .lineInfo: "GPIO_V2_GET_LINEINFO_IOCTL"
-        case .getValues: "GPIO_V2_LINE_GET_VALUES_IOCTL"
-        case .setValues: "GPIO_V2_LINE_SET_VALUES_IOCTL"
-        case .i2cSlave: "I2C_SLAVE"
         }
     }
 }

@@ -96,7 +96,7 @@ public struct StepExecutor: Sendable {
                 effect.revents = f.poll([.in], timeout: timeout)
             }
         case .ioctl(let name, let request):
-            effect.returns = try ioctl(try file(name), request)
+            effect.returns = try IoctlExecutor.perform(try file(name), request)
         case .write(let name, let data):
             effect.returns = .int(try file(name).write(Array(data.utf8)))
         case .close(let name):
@@ -125,25 +125,5 @@ public struct StepExecutor: Sendable {
             }
         }
         return effect
-    }
-
-    private func ioctl(_ f: OpenFile, _ request: IoctlSpec) throws(FileError) -> ScenarioValue? {
-        switch request {
-        case .chipInfo:
-            let info = try f.ioctl(GpioGetChipInfo())
-            return .map(["name": .string(info.name), "label": .string(info.label), "lines": .int(info.lines)])
-        case .lineInfo(let offset):
-            let info = try f.ioctl(GpioGetLineInfo(offset: offset))
-            return .map(["offset": .int(info.offset), "name": .string(info.name),
-                         "consumer": .string(info.consumer ?? ""), "used": .bool(info.used)])
-        case .getValues:
-            return .list(try f.ioctl(GpioLineGetValues()).map { .int($0 ? 1 : 0) })
-        case .setValues(let values):
-            try f.ioctl(GpioLineSetValues(values))
-            return nil
-        case .i2cSlave(let address):
-            try f.ioctl(I2CSetSlave(UInt16(clamping: address)))
-            return nil
-        }
     }
 }

@@ -72,7 +72,7 @@ enum StepReader {
             }
             return file.map { .poll(file: $0, timeoutNanoseconds: timeout) }
         case "ioctl":
-            return ioctl(arg, r)
+            return IoctlReader.ioctl(arg, r)
         case "write":
             guard let f = r.mapping(arg, "write", allowed: ["file", "data"]),
                   let file = need(f, "file", "write", r).flatMap({ r.string($0, "file") }),
@@ -121,36 +121,6 @@ enum StepReader {
             else { return nil }
             return .wait(actor: a, blockedIn: l)
         default:
-            return nil
-        }
-    }
-
-    static let requests = ["chip_info", "line_info", "get_values", "set_values", "i2c_slave"]
-
-    static func ioctl(_ arg: Node, _ r: NodeReader) -> StepAction? {
-        guard let f = r.mapping(arg, "ioctl", allowed: ["file", "request", "offset", "values", "address"]),
-              let file = need(f, "file", "ioctl", r).flatMap({ r.string($0, "file") }),
-              let reqNode = need(f, "request", "ioctl", r), let req = r.string(reqNode, "request")
-        else { return nil }
-        switch req {
-        case "chip_info": return .ioctl(file: file, request: .chipInfo)
-        case "i2c_slave":
-            guard let n = need(f, "address", "ioctl i2c_slave", r), let address = r.int(n, "address") else { return nil }
-            if !(0x03...0x77).contains(address) { r.error(n, "I2C address \(address) is outside 0x03…0x77") }
-            return .ioctl(file: file, request: .i2cSlave(address: address))
-        case "get_values": return .ioctl(file: file, request: .getValues)
-        case "line_info":
-            guard let offset = need(f, "offset", "ioctl line_info", r).flatMap({ r.int($0, "offset") }) else { return nil }
-            return .ioctl(file: file, request: .lineInfo(offset: offset))
-        case "set_values":
-            guard let n = need(f, "values", "ioctl set_values", r), let items = r.list(n, "values") else { return nil }
-            let values = items.compactMap { item -> Bool? in
-                if let i = item.int, i == 0 || i == 1 { return i == 1 }
-                return r.bool(item, "a value")
-            }
-            return values.count == items.count ? .ioctl(file: file, request: .setValues(values)) : nil
-        default:
-            r.error(reqNode, "unknown ioctl request '\(req)'; expected one of: \(requests.joined(separator: ", "))")
             return nil
         }
     }

@@ -23,6 +23,8 @@ struct Tree: ParsableCommand {
     @Option(name: .long, help: "Run the scenario and show the tree the moment the step with this label finished (text).")
     var at: String?
 
+    @OptionGroup var global: GlobalOptions
+
     func run() throws {
         let (loaded, exit) = ScenarioFiles.loadAll([scenario])
         guard exit == 0, let s = loaded.first?.1 else { throw ExitCode(exit) }
@@ -61,6 +63,8 @@ struct Deferred: ParsableCommand {
 
     @Argument(help: "A scenario file.")
     var scenario: String
+
+    @OptionGroup var global: GlobalOptions
 
     func run() throws {
         let (loaded, exit) = ScenarioFiles.loadAll([scenario])

@@ -10,6 +10,7 @@ struct BoardSource: ParsableArguments {
 
     func board() throws -> SimBoard {
         guard let scenario else {
+            Diagnostics.log.debug("using the built-in board")
             let board = try SimBoard()
             try board.populate()
             return board
@@ -17,6 +18,7 @@ struct BoardSource: ParsableArguments {
         let (loaded, exit) = ScenarioFiles.loadAll([scenario])
         guard exit == 0, let s = loaded.first?.1 else { throw ExitCode(exit) }
         do {
+            Diagnostics.log.debug("building the board of \(scenario)")
             return try ScenarioBoard.build(s.board).sim
         } catch {
             ScenarioFiles.printError("devmodel: \(scenario): \(error.message)")

@@ -11,6 +11,8 @@ struct BugsCommand: ParsableCommand {
 
     struct List: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "List the entries (and the rows of brief §5 still to write).")
+        @OptionGroup var global: GlobalOptions
+
         func run() {
             for e in Corpus.entries {
                 print("\(e.id.padding(toLength: max(26, e.id.count + 1), withPad: " ", startingAt: 0)) \(e.classes.joined(separator: ",").padding(toLength: 8, withPad: " ", startingAt: 0)) \(e.reference) — \(e.subsystem)")
@@ -23,6 +25,8 @@ struct BugsCommand: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Show one entry: reference, classes, story, tool, expected finding.")
         @Argument(help: "An entry id (see 'bugs list').")
         var id: String
+        @OptionGroup var global: GlobalOptions
+
         func run() throws {
             if let p = Corpus.pending.first(where: { $0.id == id }) {
                 print("\(p.id): not written yet — \(p.why)")
@@ -47,6 +51,8 @@ struct BugsCommand: ParsableCommand {
         var all = false
         @Flag(name: .long, help: "One JSON document.")
         var json = false
+
+        @OptionGroup var global: GlobalOptions
 
         func run() throws {
             let selected = all || ids.isEmpty ? Corpus.entries : Corpus.entries.filter { ids.contains($0.id) }

@@ -23,6 +23,8 @@ struct ConformanceCommand: ParsableCommand {
     @Option(name: [.short, .long], help: "Write the report to this file.")
     var output: String?
 
+    @OptionGroup var global: GlobalOptions
+
     func run() throws {
         let results = ConformanceRunner.run(filter: filter)
         guard !results.isEmpty else { throw ExitCode(4) }

@@ -31,6 +31,8 @@ struct Demo: ParsableCommand {
     @Flag(name: .long, help: "Print one JSON document instead of text.")
     var json = false
 
+    @OptionGroup var global: GlobalOptions
+
     func run() throws {
         let report = try DemoStory.run(story)
         if json {

@@ -20,7 +20,8 @@ struct DevModel: ParsableCommand {
           devmodel conformance       the kernel peer suites' cases, as KTAP
 
         TOOLS
-          gpio, i2c                  libgpiod and i2c-tools shapes
+          gpio, i2c                  libgpiod and i2c-tools shapes (gpio mon:
+                                     gpiomon on a simulated signal)
           tree, deferred, events     device tree, devices_deferred, uevents
           torture, faults, bugs      stress, fail-nth, the real-bug corpus
           lint                       devm-lifetime hazards in kernel C
@@ -29,6 +30,13 @@ struct DevModel: ParsableCommand {
           0 success, 1 failures or findings, 4 nothing selected, 64 usage,
           65 invalid input, 66 missing input, 70 internal error,
           124 deadline reached, 130 interrupted.
+
+        EVERY SUBCOMMAND
+          -q, --quiet                results only: no progress, no log messages
+          -v, --verbose              log more on stderr: -v info, -vv debug,
+                                     -vvv trace (default: warnings)
+          --seed N                   where choices are random (explore,
+                                     torture, gpio mon --drive random)
 
         Results go to standard output, diagnostics and progress to standard error. NO_COLOR and \
         FORCE_COLOR are honoured. Shell completion: devmodel --generate-completion-script bash|zsh|fish.

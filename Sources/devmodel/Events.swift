@@ -22,6 +22,8 @@ struct Events: ParsableCommand {
     @Flag(name: .long, help: "Only the udevadm-style device events (add, remove, bind, unbind).")
     var kernelOnly = false
 
+    @OptionGroup var global: GlobalOptions
+
     func run() throws {
         let (loaded, exit) = ScenarioFiles.loadAll([scenario])
         guard exit == 0, let (_, s) = loaded.first else { throw ExitCode(exit == 0 ? 66 : exit) }

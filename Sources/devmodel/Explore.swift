@@ -28,9 +28,6 @@ struct Explore: ParsableCommand {
     @Option(name: .long, help: "Preemption bound for pb.")
     var bound: Int = 2
 
-    @Option(name: .long, help: "Seed for random and pct.")
-    var seed: UInt64 = 1
-
     @Option(name: .long, help: "Executions for random and pct; a cap for the others.")
     var executions: Int = 1000
 
@@ -54,6 +51,10 @@ struct Explore: ParsableCommand {
 
     @Flag(name: .long, help: "Stop at the first failure.")
     var first = false
+
+    @OptionGroup var seedOption: SeedOption
+
+    @OptionGroup var global: GlobalOptions
 
     func run() throws {
         let (loaded, exit) = ScenarioFiles.loadAll([scenario])
@@ -81,10 +82,10 @@ struct Explore: ParsableCommand {
         case .exhaustive:
             chosen = .exhaustive(reduction: !noReduction)
             explorer.maxExecutions = executions
-        case .random: chosen = .random(seed: seed, executions: executions)
-        case .pct: chosen = .pct(depth: depth, seed: seed, executions: executions)
+        case .random: chosen = .random(seed: seedOption.seed, executions: executions)
+        case .pct: chosen = .pct(depth: depth, seed: seedOption.seed, executions: executions)
         }
-        if estimate { print("estimate: \(explorer.estimate(strategy: chosen, probes: probes, seed: seed).description)") }
+        if estimate { print("estimate: \(explorer.estimate(strategy: chosen, probes: probes, seed: seedOption.seed).description)") }
         let result = explorer.explore(strategy: chosen)
         print(result.report)
         if !result.failures.isEmpty { throw ExitCode(1) }

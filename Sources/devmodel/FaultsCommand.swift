@@ -20,6 +20,8 @@ struct FaultsCommand: ParsableCommand {
     @Flag(name: .long, help: "One JSON document.")
     var json = false
 
+    @OptionGroup var global: GlobalOptions
+
     func run() throws {
         let targets = FaultSweep.boardDrivers.filter { device == nil || $0.0 == device }
         guard !targets.isEmpty else { throw ValidationError("no board device named \(device ?? "")") }

@@ -8,12 +8,14 @@ import Subsystems
 /// model's own `/dev/gpiochipN` files (so they exercise the same uAPI a program would).
 struct Gpio: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "libgpiod-style tools on the simulated board: detect, info, get, set.",
-        subcommands: [Detect.self, Info.self, Get.self, Set.self])
+        abstract: "libgpiod-style tools on the simulated board: detect, info, get, set, mon.",
+        subcommands: [Detect.self, Info.self, Get.self, Set.self, Mon.self])
 
     struct Detect: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "List GPIO chips (gpiodetect).")
         @OptionGroup var source: BoardSource
+
+        @OptionGroup var global: GlobalOptions
 
         func run() throws {
             let board = try source.board()
@@ -29,6 +31,8 @@ struct Gpio: ParsableCommand {
         @OptionGroup var source: BoardSource
         @Option(name: [.customShort("c"), .long], help: "Restrict to this chip (name, e.g. gpiochip0).")
         var chip: String?
+
+        @OptionGroup var global: GlobalOptions
 
         func run() throws {
             let board = try source.board()
@@ -59,6 +63,8 @@ struct Gpio: ParsableCommand {
         @Argument(help: "Line offsets.")
         var lines: [Int]
 
+        @OptionGroup var global: GlobalOptions
+
         func run() throws {
             let board = try source.board()
             let file = try GpioTool.open(board, chip)
@@ -81,6 +87,8 @@ struct Gpio: ParsableCommand {
         var chip: String = "gpiochip0"
         @Argument(help: "OFFSET=VALUE pairs.")
         var assignments: [String]
+
+        @OptionGroup var global: GlobalOptions
 
         func run() throws {
             var offsets: [Int] = []

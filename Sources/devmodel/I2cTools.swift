@@ -17,6 +17,8 @@ struct I2c: ParsableCommand {
         @Argument(help: "The bus number (the N of /dev/i2c-N).")
         var bus: Int
 
+        @OptionGroup var global: GlobalOptions
+
         func run() throws {
             let board = try source.board()
             let file = try GpioTool.call { () throws(FileError) in try board.dev.open("/dev/i2c-\(bus)") }

@@ -30,6 +30,8 @@ struct Lint: ParsableCommand {
     @Flag(name: .long, help: "Parse every file (no keyword prefilter); slower, same findings on real trees.")
     var parseAll = false
 
+    @OptionGroup var global: GlobalOptions
+
     func validate() throws {
         guard OutputFormat(rawValue: format) != nil else {
             throw ValidationError("--format must be text, json or sarif, not '\(format)'")

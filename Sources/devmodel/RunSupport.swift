@@ -52,7 +52,8 @@ final class ProgressMeter {
         self.total = total
         let tty = isatty(STDERR_FILENO) != 0
         redraw = tty
-        enabled = mode == .always || (mode == .auto && total > 1)
+        // -q means results only: no progress even when asked for with --progress always.
+        enabled = !Diagnostics.quiet && (mode == .always || (mode == .auto && total > 1))
     }
 
     func step(findings f: Int, failed: Bool) {
@@ -98,6 +99,8 @@ struct Merge: ParsableCommand {
         var failed: Int
         var runs: [RunResult]
     }
+
+    @OptionGroup var global: GlobalOptions
 
     func run() throws {
         var runs: [RunResult] = []

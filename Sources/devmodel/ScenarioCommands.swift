@@ -20,7 +20,9 @@ enum ScenarioFiles {
         var exit: Int32 = 0
         for path in paths {
             do {
-                out.append((path, try ScenarioFile.load(path)))
+                let s = try ScenarioFile.load(path)
+                Diagnostics.log.debug("loaded \(path): scenario '\(s.name)', \(s.actors.count) actors, \(s.actors.reduce(0) { $0 + $1.steps.count }) steps")
+                out.append((path, s))
             } catch {
                 printError(error.description)
                 exit = max(exit, error.exitCode)
@@ -41,6 +43,8 @@ struct Check: ParsableCommand {
 
     @Argument(help: "Scenario files (YAML or JSON with 'schema: devmodel/scenario@1').")
     var scenarios: [String]
+
+    @OptionGroup var global: GlobalOptions
 
     func run() throws {
         let (loaded, exit) = ScenarioFiles.loadAll(scenarios)
@@ -103,6 +107,8 @@ struct Run: ParsableCommand {
     @Option(name: .long, help: "Progress on stderr: auto (a redrawn line on a terminal, a status line every 10 s otherwise), always, never.")
     var progress: ProgressMode = .auto
 
+    @OptionGroup var global: GlobalOptions
+
     func validate() throws {
         guard `repeat` >= 1 else { throw ValidationError("--repeat must be at least 1") }
     }
@@ -143,7 +149,9 @@ struct Run: ParsableCommand {
         for job in jobs {
             if interrupt.fired { stoppedBy = 130; break }
             if let limit = deadlineNanoseconds, DispatchTime.now().uptimeNanoseconds - started >= limit { stoppedBy = 124; break }
+            Diagnostics.log.info("running \(job.name)")
             let result = ScenarioRunner.run(job)
+            RunLog.record(result)
             results.append(result)
             meter.step(findings: result.findings.count, failed: !result.ok)
         }

@@ -24,9 +24,6 @@ struct TortureCommand: ParsableCommand {
     @Option(name: .long, help: "Writer threads.")
     var writers: Int = 1
 
-    @Option(name: .long, help: "Seed for the readers' and writers' choices.")
-    var seed: UInt64 = 1
-
     @Option(name: .long, help: "Maximum random pause between an unbind and its rebind, in microseconds (0: none).")
     var stutter: Int = 200
 
@@ -35,6 +32,10 @@ struct TortureCommand: ParsableCommand {
 
     @Flag(name: .long, help: "Print the report as JSON (after the stat lines, which go to stderr).")
     var json = false
+
+    @OptionGroup var seedOption: SeedOption
+
+    @OptionGroup var global: GlobalOptions
 
     func validate() throws {
         guard duration > 0, threads >= 1, writers >= 1 else { throw ValidationError("duration, threads and writers must be positive") }
@@ -46,11 +47,13 @@ struct TortureCommand: ParsableCommand {
         options.seconds = duration
         options.readers = threads
         options.writers = writers
-        options.seed = seed
+        options.seed = seedOption.seed
         options.stutterMicroseconds = stutter
         options.brokenCdev = broken == "cdev"
+        let quiet = Diagnostics.quiet
         let report = Torture.run(options) { line in
-            FileHandle.standardError.write(Data((line + "\n").utf8))
+            // The per-second stat lines are progress: -q leaves only the report.
+            if !quiet { FileHandle.standardError.write(Data((line + "\n").utf8)) }
         }
         if json {
             let encoder = JSONEncoder()

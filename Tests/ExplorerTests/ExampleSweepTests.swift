@@ -13,7 +13,8 @@ import Testing
     /// Bound 2, but 1 for the three-actor poll scenario (3,374 schedules at bound 2: ~5 s in
     /// a debug build, too slow for the unit tests).
     @Test(arguments: [("gpio-blocked-reader-unbind.yaml", 2), ("usb-unplug-blocked-reader.yaml", 2),
-                      ("gpio-line-busy.json", 2), ("gpio-poll-woken-by-unbind.yaml", 1)])
+                      ("gpio-line-busy.json", 2), ("gpio-poll-woken-by-unbind.yaml", 1),
+                      ("misc-blocked-reader-unbind.yaml", 2)])
     func racingExamplesHaveNoFailingSchedule(_ name: String, _ bound: Int) throws {
         let s = try ScenarioFile.load(Self.directory.appendingPathComponent(name).path)
         let r = Explorer(scenario: s).explore(strategy: .preemptionBounded(maxPreemptions: bound))

@@ -21,6 +21,15 @@ enum Examples {
 @Suite struct ExampleScenarioTests {
     @Test func thereAreExamples() { #expect(Examples.files.count >= 1) }
 
+    /// Scenarios/README.md's table of examples names every example file (and no missing one).
+    @Test func theExamplesReadmeListsEveryExample() throws {
+        let readme = try String(contentsOf: Examples.directory.appendingPathComponent("README.md"), encoding: .utf8)
+        let listed = Set(readme.matches(of: #/^\| `([^`]+\.(?:yaml|json))` \|/#.anchorsMatchLineEndings()).map { String($0.1) })
+        let files = Set(Examples.files.map(\.lastPathComponent))
+        #expect(files.subtracting(listed).isEmpty, "not in Scenarios/README.md: \(files.subtracting(listed).sorted())")
+        #expect(listed.subtracting(files).isEmpty, "listed but missing: \(listed.subtracting(files).sorted())")
+    }
+
     @Test(arguments: Examples.files.map(\.lastPathComponent))
     func exampleRunsGreen(_ name: String) throws {
         let scenario = try Examples.load(Examples.directory.appendingPathComponent(name))

@@ -109,6 +109,11 @@ struct MiniSchemaValidator {
         "schema: devmodel/scenario@1\nname: t\nactors:\n  a:\n    - sleep: soon\n",
         "schema: devmodel/scenario@1\nname: t\nboard:\n  gpio_chips:\n    - {name: c, num_lines: eight}\nactors: {}\n",
         "schema: devmodel/scenario@1\nname: t\nactors:\n  a:\n    - read: r\n      expect: {errno: ENOPE}\n",
+        "schema: devmodel/scenario@1\nname: t\nboard:\n  spi_controllers:\n    - {name: s.0, chip_selects: 0}\nactors: {}\n",
+        "schema: devmodel/scenario@1\nname: t\nboard:\n  watchdogs:\n    - {name: w.0, timeout: 601}\nactors: {}\n",
+        "schema: devmodel/scenario@1\nname: t\nboard:\n  misc_devices:\n    - {name: m.0}\nactors: {}\n",
+        "schema: devmodel/scenario@1\nname: t\nboard:\n  misc_devices:\n    - {name: m.0, node: a/b}\nactors: {}\n",
+        "schema: devmodel/scenario@1\nname: t\nactors:\n  a:\n    - ioctl: {file: f, request: wdioc_reboot}\n",
     ])
     func schemaRejectsBadDocuments(_ text: String) throws {
         let value = try #require(ScenarioParser.documentValue(text))

@@ -1,0 +1,62 @@
+import Yams
+
+/// Reads the `spi_controllers`, `watchdogs` and `misc_devices` entries of `board:`. Like the
+/// rest of the reader: every problem is a located diagnostic, nothing throws.
+extension BoardReader {
+    static func spiController(_ node: Node, _ r: NodeReader) -> SPIControllerSpec? {
+        let what = "an spi controller"
+        guard let f = r.mapping(node, what, allowed: ["name", "chip_selects", "max_speed_hz"]),
+              let name = required(f, "name", in: what, r).flatMap({ r.string($0, "name") })
+        else { return nil }
+        var spec = SPIControllerSpec(name: name, location: r.location(node))
+        // spidev nodes are numbered by chip select; SPICore allows 1…16 per controller.
+        if let n = f["chip_selects"], let cs = r.int(n, "chip_selects") {
+            if !(1...16).contains(cs) { r.error(n, "chip_selects must be between 1 and 16, found \(cs)") }
+            spec.chipSelects = cs
+        }
+        if let n = f["max_speed_hz"], let hz = r.int(n, "max_speed_hz") {
+            if !(1...Int(UInt32.max)).contains(hz) { r.error(n, "max_speed_hz must be between 1 and \(UInt32.max), found \(hz)") }
+            spec.maxSpeedHz = hz
+        }
+        return spec
+    }
+
+    static func watchdog(_ node: Node, _ r: NodeReader) -> WatchdogSpec? {
+        let what = "a watchdog"
+        guard let f = r.mapping(node, what, allowed: ["name", "timeout", "nowayout", "stop_on_unregister"]),
+              let name = required(f, "name", in: what, r).flatMap({ r.string($0, "name") })
+        else { return nil }
+        var spec = WatchdogSpec(name: name, location: r.location(node))
+        if let n = f["timeout"], let t = r.int(n, "timeout") {
+            let range = WatchdogSpec.timeoutRange
+            if !range.contains(t) { r.error(n, "timeout must be between \(range.lowerBound) and \(range.upperBound) seconds, found \(t)") }
+            spec.timeout = t
+        }
+        if let n = f["nowayout"], let b = r.bool(n, "nowayout") { spec.nowayout = b }
+        if let n = f["stop_on_unregister"], let b = r.bool(n, "stop_on_unregister") { spec.stopOnUnregister = b }
+        return spec
+    }
+
+    static func misc(_ node: Node, _ r: NodeReader) -> MiscDeviceSpec? {
+        let what = "a misc device"
+        guard let f = r.mapping(node, what, allowed: ["name", "node", "minor"]),
+              let name = required(f, "name", in: what, r).flatMap({ r.string($0, "name") }),
+              let nodeNode = required(f, "node", in: what, r), let devName = r.string(nodeNode, "node")
+        else { return nil }
+        // A /dev name, not a path: the misc layer publishes it directly under /dev.
+        if devName.isEmpty || devName.contains("/") || devName == "." || devName == ".." {
+            r.error(nodeNode, "node must be a name under /dev without '/', found '\(devName)'")
+        }
+        var spec = MiscDeviceSpec(name: name, node: devName, location: r.location(node))
+        if let n = f["minor"], let minor = r.int(n, "minor") {
+            // Static minors below the board's dynamic range (ScenarioBoard.staticMiscMinors),
+            // so a static request never collides with a dynamically allocated one.
+            let range = ScenarioBoard.staticMiscMinors
+            if !range.contains(minor) {
+                r.error(n, "minor must be between \(range.lowerBound) and \(range.upperBound), found \(minor)")
+            }
+            spec.minor = minor
+        }
+        return spec
+    }
+}

@@ -1,0 +1,74 @@
+/// The board kinds that publish one character device each through a subsystem core: SPI
+/// controllers (spidev), watchdogs and misc devices. Each is a platform device bound by a
+/// built-in driver of the scenario board (``BuiltinDrivers``); its node appears at setup and is
+/// removed when that driver unbinds, while open files live on and get ENODEV.
+
+/// An SPI controller whose MOSI is wired to MISO (a loopback: a transfer receives what it
+/// sent, a read receives zeros), bound by the built-in `spi-loopback` driver. The n-th
+/// controller is SPI bus n, with one spidev node per chip select: `/dev/spidev<n>.<cs>`
+/// (drivers/spi/spidev.c names them `spidev%d.%d`, bus then chip select).
+public struct SPIControllerSpec: Sendable, Equatable {
+    /// The platform device's name ("spi-sim.0").
+    public var name: String
+    /// `num_chipselect`: 1…16 spidev nodes.
+    public var chipSelects: Int
+    /// The controller's `max_speed_hz`; `SPI_IOC_WR_MAX_SPEED_HZ` above it is EINVAL.
+    public var maxSpeedHz: Int
+    public var location: SourceLocation?
+    public static let defaultMaxSpeedHz = 10_000_000
+
+    public init(name: String, chipSelects: Int = 1, maxSpeedHz: Int = SPIControllerSpec.defaultMaxSpeedHz,
+                location: SourceLocation? = nil) {
+        self.name = name
+        self.chipSelects = chipSelects
+        self.maxSpeedHz = maxSpeedHz
+        self.location = location
+    }
+}
+
+/// A watchdog timer bound by the built-in `softdog` driver (a software timer, after
+/// drivers/watchdog/softdog.c; it never fires here). The n-th is `/dev/watchdog<n>`; the first
+/// also gets the legacy `/dev/watchdog` (watchdog_dev.c). Options: magic close, keep-alive
+/// ping and settable timeout. Opening starts it; writing pings it ('V' arms magic close).
+public struct WatchdogSpec: Sendable, Equatable {
+    public var name: String
+    /// Initial timeout in seconds (within `minTimeout…maxTimeout` = 1…600).
+    public var timeout: Int
+    /// WDOG_NO_WAY_OUT: once started it can never be stopped from user space.
+    public var nowayout: Bool
+    /// WDOG_STOP_ON_UNREGISTER: unbinding the driver stops a running watchdog (otherwise it
+    /// keeps running and the core warns).
+    public var stopOnUnregister: Bool
+    public var location: SourceLocation?
+    public static let timeoutRange = 1...600
+
+    public init(name: String, timeout: Int = 30, nowayout: Bool = false, stopOnUnregister: Bool = false,
+                location: SourceLocation? = nil) {
+        self.name = name
+        self.timeout = timeout
+        self.nowayout = nowayout
+        self.stopOnUnregister = stopOnUnregister
+        self.location = location
+    }
+}
+
+/// A misc device (major 10) bound by the built-in `misc-pipe` driver: `/dev/<node>` is a byte
+/// pipe — a write appends, a read takes up to 16 bytes and sleeps while it is empty (EAGAIN
+/// when opened non-blocking), `poll` reports POLLIN when bytes are queued, and the `fionread`
+/// ioctl returns how many are. The buffer is the driver's devres memory.
+public struct MiscDeviceSpec: Sendable, Equatable {
+    /// The platform device's name ("misc-sim.0").
+    public var name: String
+    /// The node's name under /dev (`struct miscdevice`'s `name`).
+    public var node: String
+    /// A static minor (`MISC_DYNAMIC_MINOR` when nil: the lowest free one).
+    public var minor: Int?
+    public var location: SourceLocation?
+
+    public init(name: String, node: String, minor: Int? = nil, location: SourceLocation? = nil) {
+        self.name = name
+        self.node = node
+        self.minor = minor
+        self.location = location
+    }
+}
