@@ -7,6 +7,9 @@ public struct ExplorationProgram: Sendable {
     public let hash: String
     /// One thread per actor, in this order (thread 0 is `a` in replay strings).
     public let actorNames: [String]
+    /// Coverage assertions (`LABEL → ERRNO`): some execution must report each in its
+    /// ``Verdict/reached``, or the exploration fails.
+    public var reachable: [String] = []
     let prepare: @Sendable (Serializer) -> PreparedExecution
 }
 
@@ -25,10 +28,14 @@ public struct Verdict: Sendable, Equatable {
     public var failures: [String]
     /// For scenarios: `actor[step]=errno` for every step, in actor order.
     public var outcome: String
+    /// What coverage assertions this execution satisfies (`LABEL → ERRNO` for scenarios:
+    /// every labelled step that finished).
+    public var reached: [String]
 
-    public init(failures: [String], outcome: String) {
+    public init(failures: [String], outcome: String, reached: [String] = []) {
         self.failures = failures
         self.outcome = outcome
+        self.reached = reached
     }
 }
 

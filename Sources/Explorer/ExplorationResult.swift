@@ -15,6 +15,11 @@ public struct ExplorationResult: Sendable {
     public var seconds: Double
     /// What the strategy guarantees, when it has a figure (PCT's probability bound).
     public var note: String?
+    /// Coverage assertions that no execution satisfied (see ``ExplorationProgram/reachable``).
+    public var unreached: [String] = []
+
+    /// No failing schedule and every coverage assertion reached.
+    public var passed: Bool { failures.isEmpty && unreached.isEmpty }
 
     /// One replay string per distinct failure.
     public var replayStrings: [String] { failures.map(\.replay) }
@@ -28,6 +33,9 @@ public struct ExplorationResult: Sendable {
             + "\(Int(seconds * 1000)) ms (\(Int(executionsPerSecond))/s), \(outcomes.count) distinct outcomes, "
             + "\(failingExecutions) failing"]
         if let note { lines.append(note) }
+        for u in unreached {
+            lines.append("NOT REACHED: \(u) in none of the \(executions) executions\(complete ? "" : " run so far")")
+        }
         for f in failures {
             lines.append("FAIL (\(f.preemptions) preemptions\(f.reproduced ? "" : ", NOT reproduced on replay"))")
             lines += f.reasons.map { "  \($0)" }

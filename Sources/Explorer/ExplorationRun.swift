@@ -11,6 +11,7 @@ final class ExplorationRun: @unchecked Sendable {
     private var result = ExplorationResult(executions: 0, failures: [], failingExecutions: 0, outcomes: [:],
                                            complete: true, seconds: 0)
     private var best: [[String]: ExplorationFailure] = [:]
+    private var reached: Set<String> = []
     private var stopped = false
     private let start = monotonicNanoseconds()
 
@@ -33,6 +34,7 @@ final class ExplorationRun: @unchecked Sendable {
             if stopped { return nil }
             result.executions += 1
             result.outcomes[e.verdict.outcome, default: 0] += 1
+            reached.formUnion(e.verdict.reached)
             guard !e.verdict.failures.isEmpty else { return false }
             result.failingExecutions += 1
             if explorer.stopAtFirstFailure { stopped = true }
@@ -59,6 +61,7 @@ final class ExplorationRun: @unchecked Sendable {
         lock.withLock {
             var r = result
             r.failures = best.values.sorted { Self.better($0, than: $1) }
+            r.unreached = explorer.program.reachable.filter { !reached.contains($0) }
             r.seconds = Double(monotonicNanoseconds() &- start) / 1e9
             return r
         }

@@ -31,9 +31,11 @@ extension ExplorationProgram {
     /// make every timed poll return early in every schedule.)
     public static func scenario(_ s: Scenario) -> ExplorationProgram {
         let untimed = untimedPolls(s)
-        return ExplorationProgram(name: s.name, hash: ScenarioHash.of(s), actorNames: s.actors.map(\.name)) { serializer in
+        var program = ExplorationProgram(name: s.name, hash: ScenarioHash.of(s), actorNames: s.actors.map(\.name)) { serializer in
             prepare(untimed, serializer: serializer)
         }
+        program.reachable = s.expect.reachable.map(\.description)
+        return program
     }
 
     /// `s` with every `poll` timeout other than 0 (a non-blocking probe) made indefinite.
@@ -99,7 +101,10 @@ extension ExplorationProgram {
             failures += verdicts.filter { !$0.passed }.map { "\($0.name): \($0.detail)" }
             let outcome = steps.map { "\($0.actor)[\($0.index + 1)]=\($0.finished ? ($0.errno ?? "OK") : "unfinished")" }
                 .joined(separator: " ")
-            return Verdict(failures: failures, outcome: outcome)
+            let reached = steps.compactMap { o in
+                o.finished ? o.label.map { Reachable(label: $0, errno: o.errno ?? "OK").description } : nil
+            }
+            return Verdict(failures: failures, outcome: outcome, reached: reached)
         }
     }
 

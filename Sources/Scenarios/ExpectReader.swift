@@ -33,7 +33,7 @@ enum ExpectReader {
 
     static func readGlobal(_ node: Node, _ r: NodeReader) -> GlobalExpectations {
         var g = GlobalExpectations()
-        guard let f = r.mapping(node, "expect", allowed: ["no_hang", "findings", "released", "events"]) else { return g }
+        guard let f = r.mapping(node, "expect", allowed: ["no_hang", "findings", "released", "events", "reachable"]) else { return g }
         if let n = f["no_hang"], let v = r.bool(n, "no_hang") { g.noHang = v }
         if let n = f["findings"] {
             if n.null != nil { g.findings = nil } else if let v = r.int(n, "findings") { g.findings = v }
@@ -42,6 +42,20 @@ enum ExpectReader {
         if let n = f["events"] {
             g.events = (r.list(n, "events") ?? []).compactMap { item in
                 r.string(item, "an event pattern").map { EventPattern(text: $0, location: r.location(item)) }
+            }
+        }
+        if let n = f["reachable"] {
+            g.reachable = (r.list(n, "reachable") ?? []).compactMap { item in
+                guard let text = r.string(item, "a coverage assertion") else { return nil }
+                guard let c = Reachable(text: text, location: r.location(item)) else {
+                    r.error(item, "reachable must read 'LABEL → ERRNO' or 'LABEL -> OK', found '\(text)'")
+                    return nil
+                }
+                if c.errno != "OK" && Errno(name: c.errno) == nil {
+                    r.error(item, "unknown errno '\(c.errno)' in reachable")
+                    return nil
+                }
+                return c
             }
         }
         return g

@@ -44,12 +44,49 @@ public struct GlobalExpectations: Sendable, Equatable {
     public var released: [String]
     /// Events that must occur in this order (others may come between).
     public var events: [EventPattern]
+    /// Coverage: outcomes that some explored schedule must show (`devmodel explore` checks
+    /// them over all its executions; a single `run` does not).
+    public var reachable: [Reachable]
 
-    public init(noHang: Bool = true, findings: Int? = 0, released: [String] = [], events: [EventPattern] = []) {
+    public init(noHang: Bool = true, findings: Int? = 0, released: [String] = [], events: [EventPattern] = [],
+                reachable: [Reachable] = []) {
         self.noHang = noHang
         self.findings = findings
         self.released = released
         self.events = events
+        self.reachable = reachable
+    }
+}
+
+/// `LABEL → ERRNO` (or `LABEL -> OK`): the step labelled LABEL finishes with that errno in at
+/// least one explored schedule. An exploration whose interesting outcome never happens fails
+/// instead of passing vacuously.
+public struct Reachable: Sendable, Equatable, Hashable, CustomStringConvertible {
+    public var label: String
+    /// An errno name, or "OK".
+    public var errno: String
+    public var location: SourceLocation?
+
+    public init(label: String, errno: String, location: SourceLocation? = nil) {
+        self.label = label
+        self.errno = errno
+        self.location = location
+    }
+
+    /// Parses `LABEL → ERRNO` or `LABEL -> ERRNO`; nil when it has another shape.
+    public init?(text: String, location: SourceLocation? = nil) {
+        let parts = text.replacingOccurrences(of: "->", with: "→").split(separator: "→", omittingEmptySubsequences: false)
+            .map { $0.trimmingCharacters(in: .whitespaces) }
+        guard parts.count == 2, !parts[0].isEmpty, !parts[1].isEmpty else { return nil }
+        self.init(label: parts[0], errno: parts[1].uppercased() == "OK" ? "OK" : parts[1], location: location)
+    }
+
+    public var description: String { "\(label) → \(errno)" }
+
+    public static func == (a: Reachable, b: Reachable) -> Bool { a.label == b.label && a.errno == b.errno }
+    public func hash(into h: inout Hasher) {
+        h.combine(label)
+        h.combine(errno)
     }
 }
 

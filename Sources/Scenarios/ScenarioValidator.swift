@@ -42,6 +42,9 @@ public enum ScenarioValidator {
                 labels[label] = (actor.name, i)
             }
         }
+        for c in s.expect.reachable where labels[c.label] == nil {
+            error(c.location, "unknown label '\(c.label)' in reachable")
+        }
         let actorNames = Set(s.actors.map(\.name))
         for actor in s.actors {
             for step in actor.steps {

@@ -88,6 +88,6 @@ struct Explore: ParsableCommand {
         if estimate { print("estimate: \(explorer.estimate(strategy: chosen, probes: probes, seed: seedOption.seed).description)") }
         let result = explorer.explore(strategy: chosen)
         print(result.report)
-        if !result.failures.isEmpty { throw ExitCode(1) }
+        if !result.passed { throw ExitCode(1) }
     }
 }

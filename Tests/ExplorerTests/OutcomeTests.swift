@@ -89,3 +89,42 @@ import Testing
             + "\(r.outcomes.count) distinct outcomes")
     }
 }
+
+/// Coverage assertions: an exploration whose interesting outcome never happens fails.
+@Suite struct ReachableTests {
+    static func scenario(_ reachable: String) throws -> Scenario {
+        try ScenarioParser.parse("""
+            schema: devmodel/scenario@1
+            name: reachable
+            board:
+              gpio_chips:
+                - {name: gpio-sim.0, num_lines: 4}
+            actors:
+              user:
+                - open: /dev/gpiochip0
+                  as: chip
+                  label: open
+                - ioctl: {file: chip, request: chip_info}
+                  label: ioctl
+              admin:
+                - unbind: gpio-sim.0
+            expect:
+              findings: 0
+              reachable: [\(reachable)]
+            """, file: "reachable.yaml")
+    }
+
+    @Test func bothOutcomesOfARaceAreReached() throws {
+        let r = Explorer(scenario: try Self.scenario("ioctl → OK, ioctl → ENODEV, open -> ENOENT")).explore()
+        #expect(r.unreached.isEmpty, "\(r.report)")
+        #expect(r.passed)
+    }
+
+    @Test func anOutcomeNoScheduleShowsFailsTheExploration() throws {
+        let r = Explorer(scenario: try Self.scenario("ioctl → OK, ioctl → EBUSY")).explore()
+        #expect(r.failures.isEmpty)
+        #expect(r.unreached == ["ioctl → EBUSY"])
+        #expect(!r.passed)
+        #expect(r.report.contains("NOT REACHED: ioctl → EBUSY in none of the \(r.executions) executions"))
+    }
+}

@@ -41,6 +41,6 @@ import Testing
         #expect(ScenarioHash.of(text: "a") == "af63dc4c8601ec8c")
         // Changes when the scenario model changes (it did: board i2c_adapters, then spi_controllers,
         // watchdogs and misc_devices); old replay strings are then refused.
-        #expect(ScenarioHash.of(Self.scenario()) == "0fce7c8c491fe9e6")
+        #expect(ScenarioHash.of(Self.scenario()) == "0155b895d9c0a122")
     }
 }

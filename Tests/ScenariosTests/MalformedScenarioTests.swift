@@ -101,6 +101,12 @@ import Testing
         Case(name: "not a mapping", text: "- just\n- a list\n", line: 1, column: 1, message: "the scenario must be a mapping"),
         Case(name: "unknown link flag", text: header + board.replacingOccurrences(of: "num_lines: 4\n", with: "num_lines: 4\n  links:\n    - {supplier: gpio-sim.0, consumer: gpio-sim.0, flags: [sticky]}\n") + "actors: {}\n",
              line: 8, column: 59, message: "unknown link flag 'sticky'"),
+        Case(name: "malformed reachable", text: header + board + "actors:\n  a:\n    - unbind: gpio-sim.0\n      label: u\nexpect:\n  reachable: [u is ENODEV]\n",
+             line: 12, column: 15, message: "reachable must read 'LABEL → ERRNO'"),
+        Case(name: "unknown errno in reachable", text: header + board + "actors:\n  a:\n    - unbind: gpio-sim.0\n      label: u\nexpect:\n  reachable: [u -> EBOGUS]\n",
+             line: 12, column: 15, message: "unknown errno 'EBOGUS' in reachable"),
+        Case(name: "unknown label in reachable", text: header + board + "actors:\n  a:\n    - unbind: gpio-sim.0\n      label: u\nexpect:\n  reachable: [v → OK]\n",
+             line: 12, column: 15, message: "unknown label 'v' in reachable"),
     ]
 
     @Test(arguments: cases)
