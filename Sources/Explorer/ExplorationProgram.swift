@@ -10,7 +10,7 @@ public struct ExplorationProgram: Sendable {
     /// Coverage assertions (`LABEL → ERRNO`): some execution must report each in its
     /// ``Verdict/reached``, or the exploration fails.
     public var reachable: [String] = []
-    let prepare: @Sendable (Serializer) -> PreparedExecution
+    let prepare: @Sendable (Serializer, ExplorationOptions) -> PreparedExecution
 }
 
 /// One execution's fresh world.
@@ -60,7 +60,7 @@ extension ExplorationProgram {
     public static func custom(name: String, actors: [String],
                               make: @escaping @Sendable () -> CustomExecution) -> ExplorationProgram {
         ExplorationProgram(name: name, hash: ScenarioHash.of(text: "custom\u{0}\(name)\u{0}\(actors.joined(separator: "\u{0}"))"),
-                           actorNames: actors) { _ in
+                           actorNames: actors) { _, _ in
             let world = make()
             var bodies = world.actors
             // Never index out of range: missing bodies do nothing, extra ones are ignored.

@@ -12,11 +12,14 @@ final class ExplorationWorker {
     let program: ExplorationProgram
     let progressBudget: Int
     let timeoutSeconds: Double
+    let options: ExplorationOptions
     let cpu: Int?
     private var pool: ActorPool
 
-    private init(program: ExplorationProgram, progressBudget: Int, timeoutSeconds: Double, cpu: Int?) {
+    private init(program: ExplorationProgram, progressBudget: Int, timeoutSeconds: Double, options: ExplorationOptions,
+                 cpu: Int?) {
         self.program = program
+        self.options = options
         self.progressBudget = progressBudget
         self.timeoutSeconds = timeoutSeconds
         self.cpu = cpu
@@ -27,13 +30,14 @@ final class ExplorationWorker {
     /// handed out round robin when `pinned`), waits for all and returns their results in
     /// order. The pools' threads end before this returns.
     static func run<R: Sendable>(count: Int, program: ExplorationProgram, progressBudget: Int, timeoutSeconds: Double,
-                                 pinned: Bool, _ body: @escaping @Sendable (ExplorationWorker, Int) -> R) -> [R] {
+                                 options: ExplorationOptions, pinned: Bool,
+                                 _ body: @escaping @Sendable (ExplorationWorker, Int) -> R) -> [R] {
         let results = Locked<[Int: R]>([:])
         let threads = (0..<count).map { index in
             let cpu = pinned ? nextCPU() : nil
             return PinnedThread.start(cpu: cpu) {
                 let worker = ExplorationWorker(program: program, progressBudget: progressBudget,
-                                               timeoutSeconds: timeoutSeconds, cpu: cpu)
+                                               timeoutSeconds: timeoutSeconds, options: options, cpu: cpu)
                 let r = body(worker, index)
                 worker.pool.shutDown(joining: true)
                 results.withLock { $0[index] = r }
@@ -46,9 +50,10 @@ final class ExplorationWorker {
     /// One execution under `chooser`.
     func execute(_ chooser: ScheduleChooser, recordingTransitions: Bool = false) -> Execution {
         let serializer = Serializer(names: program.actorNames, chooser: chooser, progressBudget: progressBudget, pool: pool,
-                                    recordsTransitions: recordingTransitions)
-        let prepared = program.prepare(serializer)
+                                    recordsTransitions: recordingTransitions, delaysReleases: options.delayReleases)
+        let prepared = program.prepare(serializer, options)
         let report = serializer.run(timeoutSeconds: timeoutSeconds, bodies: prepared.bodies)
+        serializer.runDeferredReleases()
         if report.stuck {
             pool.shutDown(joining: false)
             pool = ActorPool(size: program.actorNames.count, cpu: cpu)

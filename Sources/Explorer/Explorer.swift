@@ -32,6 +32,8 @@ public struct Explorer: Sendable {
     /// Run each exploring thread and its actors on one CPU (different CPUs for explorations
     /// side by side): hand-offs between actors become same-CPU switches.
     public var pinThreads = true
+    /// Kernel debug modes applied to every execution (delayed releases, test-driver-remove).
+    public var options = ExplorationOptions()
 
     /// Explores `program` (for example ``ExplorationProgram/custom(name:actors:make:)``).
     public init(program: ExplorationProgram) { self.program = program }
@@ -52,7 +54,7 @@ public struct Explorer: Sendable {
     /// Runs `body` on `count` exploring threads side by side; returns their results in order.
     func onWorkers<R: Sendable>(_ count: Int, _ body: @escaping @Sendable (ExplorationWorker, Int) -> R) -> [R] {
         ExplorationWorker.run(count: max(1, count), program: program, progressBudget: progressBudget,
-                              timeoutSeconds: executionTimeoutSeconds, pinned: pinThreads, body)
+                              timeoutSeconds: executionTimeoutSeconds, options: options, pinned: pinThreads, body)
     }
 
     /// One execution under `chooser`, on a worker of its own (tests).
@@ -65,7 +67,7 @@ public struct Explorer: Sendable {
                                                                                   preemptions: 0, reproduced: false)],
                                      failingExecutions: 0, outcomes: [:], complete: true, seconds: 0)
         }
-        let run = ExplorationRun(explorer: self, strategyCode: strategy.code)
+        let run = ExplorationRun(explorer: self, strategyCode: strategy.code + options.suffix)
         switch strategy {
         case .random(let seed, let n):
             var seeds = SplitMix64(seed: seed)
@@ -117,8 +119,11 @@ public struct Explorer: Sendable {
 
     /// Replays `string` exactly (a `+` string: its choices, then the default schedule).
     /// Throws when it is malformed or made for other content.
+    /// The options named in the string's strategy field (`pb2,delay-release`) apply.
     public func replay(_ string: String) throws(ReplayError) -> ReplayOutcome {
-        let outcome: Result<ReplayOutcome, ReplayError> = onWorker { worker in
+        var explorer = self
+        if let parsed = try? ReplayString(parsing: string) { explorer.options = ExplorationOptions(strategyField: parsed.strategy) }
+        let outcome: Result<ReplayOutcome, ReplayError> = explorer.onWorker { worker in
             do throws(ReplayError) { return .success(try self.replay(string, on: worker)) } catch { return .failure(error) }
         }
         return try outcome.get()
@@ -127,7 +132,12 @@ public struct Explorer: Sendable {
     func replay(_ string: String, on worker: ExplorationWorker) throws(ReplayError) -> ReplayOutcome {
         let r = try ReplayString(parsing: string)
         guard r.hash == program.hash else { throw .scenarioChanged(expected: program.hash, got: r.hash) }
-        if let bad = r.choices.first(where: { $0 >= program.actorNames.count }) {
+        // Options must match the worker's (a worker replays its own failures).
+        if ExplorationOptions(strategyField: r.strategy) != worker.options {
+            throw .malformed("the strategy field '\(r.strategy)' names other options than this exploration's")
+        }
+        // A delayed-release choice is 'a' or 'b' even with one actor.
+        if let bad = r.choices.first(where: { $0 >= max(program.actorNames.count, worker.options.delayReleases ? 2 : 0) }) {
             throw .noSuchThread(bad, actors: program.actorNames.count)
         }
         var e = worker.execute(ScheduleChooser(prefix: r.choices, strict: !r.thenDefault))

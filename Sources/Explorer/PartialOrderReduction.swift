@@ -33,8 +33,11 @@ struct Transition: Sendable {
     /// Its announced operation's access, then a write of every object it touched before its
     /// next scheduling point (see ``Instrumentation/Scheduling/touch(_:)``).
     var accesses: [Access]
-    /// The threads that could run in the state before it.
+    /// The threads that could run in the state before it (for a choice: its options).
     var enabled: [Int]
+    /// Not a thread running but a choice of the schedule (a delayed release): both options
+    /// are always explored, and it orders nothing.
+    var isChoice = false
 }
 
 /// Dynamic partial-order reduction (Flanagan and Godefroid, POPL 2005) over the explorer's
@@ -62,7 +65,8 @@ struct PartialOrderReduction {
     /// point was already entered by ``next()``) and adds its backtracking points.
     mutating func record(_ transitions: [Transition]) {
         for t in transitions[min(nodes.count, transitions.count)...] {
-            nodes.append(Node(enabled: t.enabled, chosen: t.thread, backtrack: [t.thread], done: [t.thread]))
+            nodes.append(Node(enabled: t.enabled, chosen: t.thread, backtrack: t.isChoice ? Set(t.enabled) : [t.thread],
+                              done: [t.thread]))
         }
         for (j, p) in Self.races(transitions) {
             if nodes[j].enabled.contains(p) {
@@ -96,7 +100,7 @@ struct PartialOrderReduction {
             var thread: Int
             var clock: Clock
         }
-        let n = (transitions.map(\.thread).max() ?? -1) + 1
+        let n = (transitions.filter { !$0.isChoice }.map(\.thread).max() ?? -1) + 1
         var threadClock = Array(repeating: Clock(repeating: 0, count: n), count: n)
         var lastOfThread: [Stamp?] = Array(repeating: nil, count: n)
         var lastWrite: [ObjectID: Stamp] = [:]
@@ -104,7 +108,7 @@ struct PartialOrderReduction {
         var lastGlobal: Stamp?
         var races: [(Int, Int)] = []
 
-        for (i, t) in transitions.enumerated() {
+        for (i, t) in transitions.enumerated() where !t.isChoice {
             let p = t.thread
             var dependent: [Stamp] = []
             for access in t.accesses {

@@ -31,8 +31,8 @@ extension ExplorationProgram {
     /// make every timed poll return early in every schedule.)
     public static func scenario(_ s: Scenario) -> ExplorationProgram {
         let untimed = untimedPolls(s)
-        var program = ExplorationProgram(name: s.name, hash: ScenarioHash.of(s), actorNames: s.actors.map(\.name)) { serializer in
-            prepare(untimed, serializer: serializer)
+        var program = ExplorationProgram(name: s.name, hash: ScenarioHash.of(s), actorNames: s.actors.map(\.name)) { serializer, options in
+            prepare(untimed, serializer: serializer, options: options)
         }
         program.reachable = s.expect.reachable.map(\.description)
         return program
@@ -51,8 +51,9 @@ extension ExplorationProgram {
         return s
     }
 
-    static func prepare(_ s: Scenario, serializer: Serializer) -> PreparedExecution {
+    static func prepare(_ s: Scenario, serializer: Serializer, options: ExplorationOptions) -> PreparedExecution {
         let kernel = Kernel()
+        kernel.testDriverRemove = options.testDriverRemove
         // Findings and what the expectations read; every event only when they match patterns.
         let recorder = EventRecorder(keeping: s.expect.events.isEmpty
             ? ScenarioRunner.findingKinds.union([.deviceInitialize, .deviceRelease]) : nil)

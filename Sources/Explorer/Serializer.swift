@@ -85,14 +85,18 @@ final class Serializer: ExecutionController, @unchecked Sendable {
     /// Every transition (also those without a choice), when the reduction asks for them.
     private(set) var transitions: [Transition] = []
     private let recordsTransitions: Bool
+    private let delaysReleases: Bool
+    /// Releases the schedule chose to delay, run after every thread finished.
+    private var deferred: [@Sendable () -> Void] = []
     private(set) var ending: Ending?
     /// Logical time: one tick per scheduling point.
     private(set) var clock: UInt64 = 0
 
     /// `pool` must have one worker per name.
     init(names: [String], chooser: ScheduleChooser, progressBudget: Int = 10_000, pool: ActorPool,
-         recordsTransitions: Bool = false) {
+         recordsTransitions: Bool = false, delaysReleases: Bool = false) {
         self.recordsTransitions = recordsTransitions
+        self.delaysReleases = delaysReleases
         precondition(pool.size == names.count, "one pool worker per actor")
         self.names = names
         self.chooser = chooser
@@ -255,6 +259,34 @@ final class Serializer: ExecutionController, @unchecked Sendable {
             transitions[t].accesses.append(.write(object))
         }
         unlock()
+    }
+
+    /// With delayed releases, a choice: 0 runs the release now, 1 after every thread finished.
+    func deferRelease(of object: ObjectID, name: String, _ release: @escaping @Sendable () -> Void) -> Bool {
+        guard delaysReleases else { return false }
+        lock()
+        defer { unlock() }
+        guard ending == nil else { return false }
+        let choices = [0, 1]
+        let pick = chooser.choose(at: decisions.count, enabled: choices, current: nil)
+        if let d = chooser.divergence {
+            end(.diverged(d))
+            return false
+        }
+        decisions.append(Decision(enabled: choices, current: nil, chosen: pick))
+        if recordsTransitions { transitions.append(Transition(thread: pick, accesses: [], enabled: choices, isChoice: true)) }
+        if pick == 1 { deferred.append(release) }
+        return pick == 1
+    }
+
+    /// Runs the delayed releases, oldest first, on the calling thread, unless the execution
+    /// ended early (its threads may hold what a release needs).
+    func runDeferredReleases() {
+        lock()
+        let releases = ending == nil ? deferred : []
+        deferred = []
+        unlock()
+        for release in releases { release() }
     }
 
     /// Parks the calling thread until `condition` is decided; returns its answer.

@@ -87,10 +87,15 @@ public protocol ExecutionController: AnyObject, Sendable {
     /// anything an event is emitted about): the partial-order reduction must not reorder this
     /// transition with another that touches the same object.
     func touched(_ object: ObjectID)
+    /// The final put of `object` is about to run its release. Returning true takes `release`
+    /// to run it later (the explorer's systematic DEBUG_KOBJECT_RELEASE); false lets it run
+    /// now, on the caller.
+    func deferRelease(of object: ObjectID, name: String, _ release: @escaping @Sendable () -> Void) -> Bool
 }
 
 extension ExecutionController {
     public func touched(_ object: ObjectID) {}
+    public func deferRelease(of object: ObjectID, name: String, _ release: @escaping @Sendable () -> Void) -> Bool { false }
 }
 
 /// Scheduling points: the hooks by which an explorer serialises the model's threads.
@@ -125,6 +130,14 @@ public enum Scheduling {
     @inlinable
     public static func touch(_ object: ObjectID) {
         if _slowPath(isAttached) { current?.touched(object) }
+    }
+
+    /// Runs the release of `object` after its final put: now, unless a controller takes it
+    /// to run later (see ``ExecutionController/deferRelease(of:name:_:)``).
+    @inlinable
+    public static func release(_ object: ObjectID, name: String, _ body: @escaping @Sendable () -> Void) {
+        if _slowPath(isAttached), let c = current, c.deferRelease(of: object, name: name, body) { return }
+        body()
     }
 
     /// Tells the controller (if any) that waiters on `target` may proceed.

@@ -49,6 +49,12 @@ struct Explore: ParsableCommand {
     @Option(name: .long, help: "Random walks for --estimate.")
     var probes = 1000
 
+    @Flag(name: .long, help: "Make every final put a choice: release at once, or only after every actor finished (CONFIG_DEBUG_KOBJECT_RELEASE, systematic).")
+    var delayRelease = false
+
+    @Flag(name: .long, help: "CONFIG_DEBUG_TEST_DRIVER_REMOVE: every probe of the board is followed by a full remove and a second probe.")
+    var testDriverRemove = false
+
     @Flag(name: .long, help: "Stop at the first failure.")
     var first = false
 
@@ -61,6 +67,7 @@ struct Explore: ParsableCommand {
         guard exit == 0, let s = loaded.first?.1 else { throw ExitCode(exit) }
         var explorer = Explorer(scenario: s)
         explorer.stopAtFirstFailure = first
+        explorer.options = ExplorationOptions(delayReleases: delayRelease, testDriverRemove: testDriverRemove)
         if let workers { explorer.workers = max(1, workers) }
         if let replay {
             do {

@@ -148,7 +148,7 @@ public final class Device: @unchecked Sendable, CustomStringConvertible {
             current = original
         }
         kernel.events.emit(.put, object: id, name: name, detail: "ref=\(current - 1)", site: site)
-        if current == 1 { performRelease(site: site) }
+        if current == 1 { Scheduling.release(id, name: name) { [self] in performRelease(site: site) } }
     }
 
     /// Throws if the device has been released; used by every model API that touches it.

@@ -1,0 +1,32 @@
+/// What an execution runs besides the schedule: kernel debug modes the explorer applies to
+/// every execution. They are part of the replay string's strategy field
+/// (`pb2,delay-release`), so a replay applies them too.
+public struct ExplorationOptions: Sendable, Equatable {
+    /// Every final put becomes a choice: the release runs at once, or only after every actor
+    /// finished (CONFIG_DEBUG_KOBJECT_RELEASE, which delays releases by a random time, made
+    /// systematic: code that assumes the release ran when its put returned is caught in the
+    /// delayed branch).
+    public var delayReleases = false
+    /// CONFIG_DEBUG_TEST_DRIVER_REMOVE for scenario boards: every successful probe is followed
+    /// by a full remove and a second probe.
+    public var testDriverRemove = false
+
+    public init(delayReleases: Bool = false, testDriverRemove: Bool = false) {
+        self.delayReleases = delayReleases
+        self.testDriverRemove = testDriverRemove
+    }
+
+    static let delayReleasesName = "delay-release"
+    static let testDriverRemoveName = "test-driver-remove"
+
+    /// `,delay-release,test-driver-remove` (empty with no option), appended to strategy codes.
+    var suffix: String {
+        (delayReleases ? "," + Self.delayReleasesName : "") + (testDriverRemove ? "," + Self.testDriverRemoveName : "")
+    }
+
+    /// The options a replay string's strategy field names.
+    init(strategyField: String) {
+        let names = Set(strategyField.split(separator: ",").dropFirst().map(String.init))
+        self.init(delayReleases: names.contains(Self.delayReleasesName), testDriverRemove: names.contains(Self.testDriverRemoveName))
+    }
+}
