@@ -10,7 +10,14 @@ public struct ExplorationProgram: Sendable {
     /// Coverage assertions (`LABEL → ERRNO`): some execution must report each in its
     /// ``Verdict/reached``, or the exploration fails.
     public var reachable: [String] = []
-    let prepare: @Sendable (Serializer, ExplorationOptions) -> PreparedExecution
+    let prepare: @Sendable (Serializer, ExecutionSetup) -> PreparedExecution
+}
+
+/// What a program's world is built for: the kernel debug modes, and whether the execution is
+/// recorded in full (``ExecutionTrace``).
+struct ExecutionSetup: Sendable {
+    var options: ExplorationOptions
+    var tracing = false
 }
 
 /// One execution's fresh world.
@@ -19,6 +26,8 @@ struct PreparedExecution: Sendable {
     var bodies: [@Sendable () -> Void]
     /// Called after every thread has left.
     var verdict: @Sendable (_ ending: Serializer.Ending?) -> Verdict
+    /// After the verdict, when tracing: the execution recorded in full (scenarios only).
+    var trace: @Sendable () -> ExecutionTrace? = { nil }
 }
 
 /// What one execution showed: its failures (empty when it passed) and a short signature of

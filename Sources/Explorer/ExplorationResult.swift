@@ -59,9 +59,11 @@ public struct ExplorationFailure: Sendable, Equatable {
 }
 
 /// One execution, replayed.
-public struct ReplayOutcome: Sendable, Equatable {
+public struct ReplayOutcome: Sendable {
     /// What the replayed execution showed (a divergence is one of its failures).
     public var verdict: Verdict
     /// The replay string of what actually ran (equal to the input unless it diverged).
     public var replay: String
+    /// The execution recorded in full, when asked for (scenarios only).
+    public var trace: ExecutionTrace?
 }

@@ -48,10 +48,10 @@ final class ExplorationWorker {
     }
 
     /// One execution under `chooser`.
-    func execute(_ chooser: ScheduleChooser, recordingTransitions: Bool = false) -> Execution {
+    func execute(_ chooser: ScheduleChooser, recordingTransitions: Bool = false, tracing: Bool = false) -> Execution {
         let serializer = Serializer(names: program.actorNames, chooser: chooser, progressBudget: progressBudget, pool: pool,
                                     recordsTransitions: recordingTransitions, delaysReleases: options.delayReleases)
-        let prepared = program.prepare(serializer, options)
+        let prepared = program.prepare(serializer, ExecutionSetup(options: options, tracing: tracing))
         let report = serializer.run(timeoutSeconds: timeoutSeconds, bodies: prepared.bodies)
         serializer.runDeferredReleases()
         if report.stuck {
@@ -60,8 +60,9 @@ final class ExplorationWorker {
         } else if !report.exited.isEmpty {
             pool.replaceExited(report.exited)
         }
-        return Execution(decisions: serializer.decisions, transitions: serializer.transitions,
-                         verdict: prepared.verdict(serializer.ending))
+        let verdict = prepared.verdict(serializer.ending)
+        return Execution(decisions: serializer.decisions, transitions: serializer.transitions, verdict: verdict,
+                         trace: tracing ? prepared.trace() : nil)
     }
 
     /// The CPU for the next worker: round robin over the CPUs this process may use, so
@@ -76,6 +77,7 @@ struct Execution: Sendable {
     var decisions: [Decision]
     var transitions: [Transition]
     var verdict: Verdict
+    var trace: ExecutionTrace?
 
     var preemptions: Int { decisions.count { $0.isPreemption } }
 }

@@ -119,17 +119,20 @@ public struct Explorer: Sendable {
 
     /// Replays `string` exactly (a `+` string: its choices, then the default schedule).
     /// Throws when it is malformed or made for other content.
-    /// The options named in the string's strategy field (`pb2,delay-release`) apply.
-    public func replay(_ string: String) throws(ReplayError) -> ReplayOutcome {
+    /// The options named in the string's strategy field (`pb2,delay-release`) apply. With
+    /// `tracing`, the outcome carries the execution recorded in full (scenarios only).
+    public func replay(_ string: String, tracing: Bool = false) throws(ReplayError) -> ReplayOutcome {
         var explorer = self
         if let parsed = try? ReplayString(parsing: string) { explorer.options = ExplorationOptions(strategyField: parsed.strategy) }
         let outcome: Result<ReplayOutcome, ReplayError> = explorer.onWorker { worker in
-            do throws(ReplayError) { return .success(try self.replay(string, on: worker)) } catch { return .failure(error) }
+            do throws(ReplayError) { return .success(try self.replay(string, on: worker, tracing: tracing)) } catch {
+                return .failure(error)
+            }
         }
         return try outcome.get()
     }
 
-    func replay(_ string: String, on worker: ExplorationWorker) throws(ReplayError) -> ReplayOutcome {
+    func replay(_ string: String, on worker: ExplorationWorker, tracing: Bool = false) throws(ReplayError) -> ReplayOutcome {
         let r = try ReplayString(parsing: string)
         guard r.hash == program.hash else { throw .scenarioChanged(expected: program.hash, got: r.hash) }
         // Options must match the worker's (a worker replays its own failures).
@@ -140,7 +143,7 @@ public struct Explorer: Sendable {
         if let bad = r.choices.first(where: { $0 >= max(program.actorNames.count, worker.options.delayReleases ? 2 : 0) }) {
             throw .noSuchThread(bad, actors: program.actorNames.count)
         }
-        var e = worker.execute(ScheduleChooser(prefix: r.choices, strict: !r.thenDefault))
+        var e = worker.execute(ScheduleChooser(prefix: r.choices, strict: !r.thenDefault), tracing: tracing)
         if e.decisions.count < r.choices.count && !e.verdict.failures.contains(where: { $0.hasPrefix("replay diverged") }) {
             e.verdict.failures.append("replay diverged: the execution made \(e.decisions.count) decisions, "
                 + "the replay string has \(r.choices.count) choices")
@@ -148,6 +151,6 @@ public struct Explorer: Sendable {
         let diverged = e.verdict.failures.contains { $0.hasPrefix("replay diverged") }
         let actual = r.thenDefault && !diverged ? r
             : ReplayString(hash: program.hash, strategy: r.strategy, choices: e.decisions.map(\.chosen))
-        return ReplayOutcome(verdict: e.verdict, replay: actual.description)
+        return ReplayOutcome(verdict: e.verdict, replay: actual.description, trace: e.trace)
     }
 }

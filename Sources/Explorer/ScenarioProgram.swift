@@ -31,8 +31,8 @@ extension ExplorationProgram {
     /// make every timed poll return early in every schedule.)
     public static func scenario(_ s: Scenario) -> ExplorationProgram {
         let untimed = untimedPolls(s)
-        var program = ExplorationProgram(name: s.name, hash: ScenarioHash.of(s), actorNames: s.actors.map(\.name)) { serializer, options in
-            prepare(untimed, serializer: serializer, options: options)
+        var program = ExplorationProgram(name: s.name, hash: ScenarioHash.of(s), actorNames: s.actors.map(\.name)) { serializer, setup in
+            prepare(untimed, serializer: serializer, setup: setup)
         }
         program.reachable = s.expect.reachable.map(\.description)
         return program
@@ -51,9 +51,11 @@ extension ExplorationProgram {
         return s
     }
 
-    static func prepare(_ s: Scenario, serializer: Serializer, options: ExplorationOptions) -> PreparedExecution {
+    static func prepare(_ s: Scenario, serializer: Serializer, setup: ExecutionSetup) -> PreparedExecution {
         let kernel = Kernel()
-        kernel.testDriverRemove = options.testDriverRemove
+        kernel.testDriverRemove = setup.options.testDriverRemove
+        let ticks = setup.tracing ? TickRecorder(serializer: serializer) : nil
+        if let ticks { kernel.events.attach(ticks) }
         // Findings and what the expectations read; every event only when they match patterns.
         let recorder = EventRecorder(keeping: s.expect.events.isEmpty
             ? ScenarioRunner.findingKinds.union([.deviceInitialize, .deviceRelease]) : nil)
@@ -66,13 +68,16 @@ extension ExplorationProgram {
             let message = "setup: \(error.message)"
             return PreparedExecution(bodies: s.actors.map { _ in {} }) { _ in Verdict(failures: [message], outcome: "setup") }
         }
+        let setupLines = setup.tracing ? TreeText.lines(kernel) : []
+        let traced = Locked<ExecutionTrace?>(nil)
         let executor = StepExecutor(board: board, environment: ExplorerEnvironment(serializer: serializer))
         let outcomes = Locked<[String: [StepOutcome]]>([:])
         let bodies: [@Sendable () -> Void] = s.actors.map { actor in
             { runActor(actor, executor: executor, serializer: serializer, outcomes: outcomes) }
         }
-        return PreparedExecution(bodies: bodies) { ending in
+        return PreparedExecution(bodies: bodies, verdict: { ending in
             kernel.events.detach(recorder)
+            if let ticks { kernel.events.detach(ticks) }
             let threads = serializer.actorsByThread
             let steps = s.actors.flatMap { a in outcomes.withLock { $0[a.name] ?? [] } }
             let all = recorder.events
@@ -105,8 +110,24 @@ extension ExplorationProgram {
             let reached = steps.compactMap { o in
                 o.finished ? o.label.map { Reachable(label: $0, errno: o.errno ?? "OK").description } : nil
             }
+            if let ticks {
+                let tickTime: (UInt64) -> UInt64 = { $0 &* 1_000_000 }
+                let traceEvents = ticks.events.map { e, tick in
+                    EventRecord(sequence: e.sequence, timeNanoseconds: tickTime(tick), kind: e.kind.rawValue, object: e.objectName,
+                                detail: e.detail, site: e.site.description, actor: threads[e.thread])
+                }
+                let timed = steps.map { o -> StepOutcome in
+                    var o = o
+                    o.startNanoseconds = tickTime(o.startNanoseconds)
+                    o.endNanoseconds = o.endNanoseconds.map(tickTime)
+                    return o
+                }
+                let run = RunResult(scenario: s.name, setup: setupLines, steps: timed, expectations: verdicts,
+                                    findings: findingData, events: traceEvents, durationNanoseconds: tickTime(serializer.currentTick))
+                traced.withLock { $0 = ExecutionTrace(run: run, tree: TreeDOT.render(kernel, name: s.name)) }
+            }
             return Verdict(failures: failures, outcome: outcome, reached: reached)
-        }
+        }, trace: { traced.withLock { $0 } })
     }
 
     static func runActor(_ actor: ActorSpec, executor: StepExecutor, serializer: Serializer,

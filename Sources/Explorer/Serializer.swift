@@ -92,6 +92,13 @@ final class Serializer: ExecutionController, @unchecked Sendable {
     /// Logical time: one tick per scheduling point.
     private(set) var clock: UInt64 = 0
 
+    /// ``clock``, read under the lock (from threads other than the running one).
+    var currentTick: UInt64 {
+        lock()
+        defer { unlock() }
+        return clock
+    }
+
     /// `pool` must have one worker per name.
     init(names: [String], chooser: ScheduleChooser, progressBudget: Int = 10_000, pool: ActorPool,
          recordsTransitions: Bool = false, delaysReleases: Bool = false) {

@@ -31,7 +31,7 @@ public enum ReportKTAP {
     }
 
     /// One line, and no `#` that would start a directive in a test name.
-    static func sanitize(_ text: String) -> String {
+    public static func sanitize(_ text: String) -> String {
         text.replacingOccurrences(of: "\n", with: " ").replacingOccurrences(of: "#", with: "no.")
     }
 }

@@ -88,7 +88,21 @@ public struct EventRecord: Sendable, Codable {
     }
 }
 
-// In an extension so that the memberwise initialiser stays (tests use it).
+// In extensions so that the memberwise initialisers stay (tests use them).
+extension RunResult {
+    /// A run assembled elsewhere (the explorer's trace of one schedule).
+    public init(scenario: String, setup: [String], steps: [StepOutcome], expectations: [ExpectationResult],
+                findings: [Finding], events: [EventRecord], durationNanoseconds: UInt64) {
+        self.scenario = scenario
+        self.setup = setup
+        self.steps = steps
+        self.expectations = expectations
+        self.findings = findings
+        self.events = events
+        self.durationNanoseconds = durationNanoseconds
+    }
+}
+
 extension StepOutcome {
     /// A step that has started (the explorer builds these itself).
     public init(actor: String, index: Int, label: String?, action: String, startNanoseconds: UInt64) {

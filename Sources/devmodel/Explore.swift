@@ -55,6 +55,17 @@ struct Explore: ParsableCommand {
     @Flag(name: .long, help: "CONFIG_DEBUG_TEST_DRIVER_REMOVE: every probe of the board is followed by a full remove and a second probe.")
     var testDriverRemove = false
 
+    enum Format: String, ExpressibleByArgument, CaseIterable { case text, json, ktap }
+
+    @Option(name: .long, help: "Report format: text, json (devmodel/explore@1) or ktap.")
+    var format: Format = .text
+
+    @Option(name: .shortAndLong, help: "Write the report to this file instead of standard output.")
+    var output: String?
+
+    @Option(name: .long, help: ArgumentHelp("Write the first failing schedule (or the --replay one) recorded in full to this directory: Perfetto trace, SVG timeline, run JSON and the device tree as DOT.", valueName: "dir"))
+    var trace: String?
+
     @Flag(name: .long, help: "Stop at the first failure.")
     var first = false
 
@@ -70,15 +81,17 @@ struct Explore: ParsableCommand {
         explorer.options = ExplorationOptions(delayReleases: delayRelease, testDriverRemove: testDriverRemove)
         if let workers { explorer.workers = max(1, workers) }
         if let replay {
+            let outcome: ReplayOutcome
             do {
-                let outcome = try explorer.replay(replay)
-                print("replay \(outcome.replay)")
-                print(outcome.verdict.failures.isEmpty ? "no failure" : outcome.verdict.failures.map { "FAIL \($0)" }.joined(separator: "\n"))
-                if !outcome.verdict.failures.isEmpty { throw ExitCode(1) }
-            } catch let error as ReplayError {
+                outcome = try explorer.replay(replay, tracing: trace != nil)
+            } catch {
                 ScenarioFiles.printError("devmodel: \(error)")
                 throw ExitCode(65)
             }
+            print("replay \(outcome.replay)")
+            print(outcome.verdict.failures.isEmpty ? "no failure" : outcome.verdict.failures.map { "FAIL \($0)" }.joined(separator: "\n"))
+            if let trace, let t = outcome.trace { try write(t, to: trace, name: s.name) }
+            if !outcome.verdict.failures.isEmpty { throw ExitCode(1) }
             return
         }
         let chosen: ExplorationStrategy
@@ -94,7 +107,30 @@ struct Explore: ParsableCommand {
         }
         if estimate { print("estimate: \(explorer.estimate(strategy: chosen, probes: probes, seed: seedOption.seed).description)") }
         let result = explorer.explore(strategy: chosen)
-        print(result.report)
+        switch format {
+        case .text: try Output.write(result.report + "\n", to: output)
+        case .json: try Output.write(try ExplorationReport.json(result, scenario: s.name, strategy: chosen), to: output)
+        case .ktap: try Output.write(ExplorationReport.ktap(result, scenario: s.name), to: output)
+        }
+        if let trace, let failure = result.failures.first, let t = try? explorer.replay(failure.replay, tracing: true).trace {
+            try write(t, to: trace, name: s.name)
+        }
         if !result.passed { throw ExitCode(1) }
+    }
+
+    /// The four renderings of one traced schedule, named after the scenario.
+    private func write(_ t: ExecutionTrace, to directory: String, name: String) throws {
+        do {
+            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        } catch {
+            ScenarioFiles.printError("devmodel: cannot create \(directory): \(error.localizedDescription)")
+            throw ExitCode(73)
+        }
+        let base = (directory as NSString).appendingPathComponent(name)
+        try Output.write(try ReportPerfetto.render([t.run]), to: base + ".perfetto.json")
+        try Output.write(ReportSVG.timeline(t.run), to: base + ".svg")
+        try Output.write(try ReportJSON.render([t.run]), to: base + ".run.json")
+        try Output.write(t.tree, to: base + ".dot")
+        FileHandle.standardError.write(Data("trace: \(base).{perfetto.json,svg,run.json,dot}\n".utf8))
     }
 }

@@ -40,7 +40,7 @@ import Testing
         #expect(first.replay.hasPrefix("dm1:\(explorer.program.hash):pb2:"))
         let a = try explorer.replay(first.replay)
         let b = try explorer.replay(first.replay)
-        #expect(a == b)
+        #expect(a.verdict == b.verdict && a.replay == b.replay)
         #expect(a.verdict.failures == first.reasons)
         #expect(a.replay == first.replay)
     }

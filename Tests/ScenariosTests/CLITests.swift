@@ -173,6 +173,50 @@ import Testing
         #expect(foreign.status == 65)
     }
 
+    /// A failing exploration as JSON and KTAP, and its failing schedule traced to a directory.
+    @Test(.enabled(if: binary != nil)) func exploreFormatsAndTraceTheFailingSchedule() throws {
+        let file = try Self.temp("""
+            schema: devmodel/scenario@1
+            name: open-vs-unbind
+            board:
+              gpio_chips:
+                - {name: gpio-sim.0, num_lines: 4}
+            actors:
+              user:
+                - open: gpiochip0
+                  as: chip
+                  expect: {errno: OK}
+              admin:
+                - unbind: gpio-sim.0
+            """)
+        defer { try? FileManager.default.removeItem(at: file) }
+        let json = try Self.run(["explore", "--format", "json", file.path])
+        #expect(json.status == 1)
+        let doc = try JSONSerialization.jsonObject(with: Data(json.out.utf8)) as? [String: Any]
+        #expect(doc?["schema"] as? String == "devmodel/explore@1")
+        #expect(doc?["passed"] as? Bool == false)
+        let failures = doc?["failures"] as? [[String: Any]]
+        #expect((failures?.first?["replay"] as? String)?.hasPrefix("dm1:") == true)
+
+        let ktap = try Self.run(["explore", "--format", "ktap", file.path])
+        #expect(ktap.out.hasPrefix("KTAP version 1\n1..1\n    KTAP version 1\n    # Subtest: explore open-vs-unbind\n"))
+        #expect(ktap.out.contains("    # replay: dm1:"))
+        #expect(ktap.out.contains("not ok 1 explore open-vs-unbind"))
+
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("trace-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let traced = try Self.run(["explore", "--trace", dir.path, file.path])
+        #expect(traced.status == 1)
+        for ext in ["perfetto.json", "svg", "run.json", "dot"] {
+            let path = dir.appendingPathComponent("open-vs-unbind.\(ext)").path
+            #expect(FileManager.default.fileExists(atPath: path), "\(ext): \(traced.err)")
+        }
+        let dot = try String(contentsOf: dir.appendingPathComponent("open-vs-unbind.dot"), encoding: .utf8)
+        #expect(dot.hasPrefix("digraph"))
+        let run = try String(contentsOf: dir.appendingPathComponent("open-vs-unbind.run.json"), encoding: .utf8)
+        #expect(run.contains("\"errno\" : \"EN"))
+    }
+
     @Test(.enabled(if: binary != nil)) func deadlineIs124AndInterruptIs130WithAResumeHint() throws {
         let late = try Self.run(["run", "--deadline", "1ns", Self.example("devres-order.yaml")])
         #expect(late.status == 124)
