@@ -64,7 +64,8 @@ let package = Package(
         // Benchmarks with ratios against baselines measured in the same run (`swift run -c release devmodel-bench`).
         .executableTarget(
             name: "devmodel-bench",
-            dependencies: ["DriverCore", "Revocable", "CharDev", "Subsystems", "SimHardware", "Sanitizer", "Instrumentation", "CShim"]),
+            dependencies: ["DriverCore", "Revocable", "CharDev", "Subsystems", "SimHardware", "Sanitizer", "Instrumentation", "CShim",
+                           "Explorer", "Scenarios"]),
         .testTarget(name: "InstrumentationTests", dependencies: ["Instrumentation"]),
         .testTarget(name: "RevocableTests", dependencies: ["Revocable", "Instrumentation"]),
         .testTarget(name: "DriverCoreTests", dependencies: ["DriverCore", "Instrumentation"]),

@@ -10,6 +10,7 @@ let suites: [(name: String, run: () -> BenchReport)] = [
     ("revocable", RevocableBench.run),
     ("chardev", CharDevBench.run),
     ("sanitizer", SanitizerBench.run),
+    ("explorer", ExplorerBench.run),
     ("profile-devres", CoreBench.profileDevres),
 ]
 

@@ -1,0 +1,65 @@
+import Explorer
+import Foundation
+import Instrumentation
+import Scenarios
+
+/// The explorer's goals (issue 7) on its canonical scenario — opener: open, ioctl ×2, close;
+/// admin: unbind, rebind; reader: open, read, poll, close — from Scenarios/: every schedule
+/// with ≤ 2 preemptions in under 2 s and ≥ 5,000 executions per second per core, on one
+/// worker and on all CPUs; bound 3 on all CPUs (the one-core goal is 30 s); and the time to
+/// name an opposite-order lock pair's cycle (goal < 1 s).
+enum ExplorerBench {
+    static let canonical = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().appendingPathComponent("Scenarios/canonical-three-actors.yaml").path
+
+    static func run() -> BenchReport {
+        var report = BenchReport(suite: "explorer (issue 7)")
+        guard let scenario = try? ScenarioFile.load(canonical) else {
+            report.notes.append("cannot load \(canonical)")
+            return report
+        }
+        func explore(bound: Int, workers: Int) -> ExplorationResult {
+            var e = Explorer(scenario: scenario)
+            e.workers = workers
+            e.maxExecutions = 10_000_000
+            return e.explore(strategy: .preemptionBounded(maxPreemptions: bound))
+        }
+        let cpus = Harness.cpus
+        let one = explore(bound: 2, workers: 1)
+        let all = explore(bound: 2, workers: cpus)
+        let three = explore(bound: 3, workers: cpus)
+        report.rows.append(BenchRow(name: "canonical, bound 2, 1 worker (\(one.executions) executions)", value: one.seconds, unit: "s"))
+        report.rows.append(BenchRow(name: "canonical, bound 2, \(cpus) workers", value: all.seconds, unit: "s"))
+        report.rows.append(BenchRow(name: "canonical, bound 3, \(cpus) workers (\(three.executions) executions)", value: three.seconds,
+                                    unit: "s"))
+        report.rows.append(BenchRow(name: "executions per second, 1 worker", value: one.executionsPerSecond, unit: "/s"))
+        report.rows.append(BenchRow(name: "executions per second per core, \(cpus) workers, bound 3",
+                                    value: three.executionsPerSecond / Double(cpus), unit: "/s"))
+        report.rows.append(BenchRow(name: "bound 3 on one core (projected from the 1-worker rate)",
+                                    value: Double(three.executions) / one.executionsPerSecond, unit: "s"))
+        let deadlock = deadlockSeconds()
+        report.rows.append(BenchRow(name: "opposite-order lock pair: cycle named after", value: deadlock * 1000, unit: "ms"))
+        report.ratios.append(("bound 2 time on 1 worker (s)", one.seconds, one.seconds, "< 2"))
+        report.ratios.append(("executions/s/core, 1 worker / 5,000", one.executionsPerSecond / 5000,
+                              one.executionsPerSecond / 5000, ">= 1"))
+        report.notes.append("bound 2: \(one.outcomes.count) distinct outcomes, \(one.failures.count) failures; "
+                            + "bound 3: \(three.outcomes.count) outcomes, \(three.failures.count) failures")
+        return report
+    }
+
+    static func deadlockSeconds() -> Double {
+        let abba = ExplorationProgram.custom(name: "abba", actors: ["a", "b"]) {
+            let x = ModelLock(class: "bench.x", name: "x")
+            let y = ModelLock(class: "bench.y", name: "y")
+            return CustomExecution(actors: [
+                { x.lock(); y.lock(); y.unlock(); x.unlock() },
+                { y.lock(); x.lock(); x.unlock(); y.unlock() },
+            ])
+        }
+        var e = Explorer(program: abba)
+        e.stopAtFirstFailure = true
+        let start = Harness.now()
+        _ = e.explore()
+        return Double(Harness.now() - start) / 1e9
+    }
+}
