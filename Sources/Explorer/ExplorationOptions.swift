@@ -10,10 +10,15 @@ public struct ExplorationOptions: Sendable, Equatable {
     /// CONFIG_DEBUG_TEST_DRIVER_REMOVE for scenario boards: every successful probe is followed
     /// by a full remove and a second probe.
     public var testDriverRemove = false
+    /// Fail the n-th injectable point (devres allocations and actions, probe steps, cdev
+    /// registration) reached after the board is built, i.e. while the actors run: a fault
+    /// inside the concurrent part of a scenario. Written `:f<n>` in replay strings.
+    public var failNth: Int?
 
-    public init(delayReleases: Bool = false, testDriverRemove: Bool = false) {
+    public init(delayReleases: Bool = false, testDriverRemove: Bool = false, failNth: Int? = nil) {
         self.delayReleases = delayReleases
         self.testDriverRemove = testDriverRemove
+        self.failNth = failNth
     }
 
     static let delayReleasesName = "delay-release"
@@ -24,9 +29,10 @@ public struct ExplorationOptions: Sendable, Equatable {
         (delayReleases ? "," + Self.delayReleasesName : "") + (testDriverRemove ? "," + Self.testDriverRemoveName : "")
     }
 
-    /// The options a replay string's strategy field names.
-    init(strategyField: String) {
-        let names = Set(strategyField.split(separator: ",").dropFirst().map(String.init))
-        self.init(delayReleases: names.contains(Self.delayReleasesName), testDriverRemove: names.contains(Self.testDriverRemoveName))
+    /// The options a replay string names (strategy field modifiers and its fault field).
+    init(_ replay: ReplayString) {
+        let names = Set(replay.strategy.split(separator: ",").dropFirst().map(String.init))
+        self.init(delayReleases: names.contains(Self.delayReleasesName), testDriverRemove: names.contains(Self.testDriverRemoveName),
+                  failNth: replay.fault)
     }
 }

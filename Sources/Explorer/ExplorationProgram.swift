@@ -40,11 +40,14 @@ public struct Verdict: Sendable, Equatable {
     /// What coverage assertions this execution satisfies (`LABEL → ERRNO` for scenarios:
     /// every labelled step that finished).
     public var reached: [String]
+    /// The injectable point that failed in this execution, when a fault was armed and reached.
+    public var injectedFault: String?
 
-    public init(failures: [String], outcome: String, reached: [String] = []) {
+    public init(failures: [String], outcome: String, reached: [String] = [], injectedFault: String? = nil) {
         self.failures = failures
         self.outcome = outcome
         self.reached = reached
+        self.injectedFault = injectedFault
     }
 }
 

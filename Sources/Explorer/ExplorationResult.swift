@@ -17,6 +17,8 @@ public struct ExplorationResult: Sendable {
     public var note: String?
     /// Coverage assertions that no execution satisfied (see ``ExplorationProgram/reachable``).
     public var unreached: [String] = []
+    /// Executions in which the armed fault (``ExplorationOptions/failNth``) was injected.
+    public var faultInjections = 0
 
     /// No failing schedule and every coverage assertion reached.
     public var passed: Bool { failures.isEmpty && unreached.isEmpty }

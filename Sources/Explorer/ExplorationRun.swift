@@ -35,6 +35,7 @@ final class ExplorationRun: @unchecked Sendable {
             result.executions += 1
             result.outcomes[e.verdict.outcome, default: 0] += 1
             reached.formUnion(e.verdict.reached)
+            if e.verdict.injectedFault != nil { result.faultInjections += 1 }
             guard !e.verdict.failures.isEmpty else { return false }
             result.failingExecutions += 1
             if explorer.stopAtFirstFailure { stopped = true }
@@ -75,13 +76,14 @@ final class ExplorationRun: @unchecked Sendable {
     /// schedule, fails the same way; then replayed twice from its string.
     private func shrink(_ e: Execution, on worker: ExplorationWorker) -> ExplorationFailure? {
         let choices = e.decisions.map(\.chosen)
-        var string = ReplayString(hash: explorer.program.hash, strategy: strategyCode, choices: choices)
+        let fault = explorer.options.failNth
+        var string = ReplayString(hash: explorer.program.hash, strategy: strategyCode, choices: choices, fault: fault)
         var preemptions = e.preemptions
         for length in 0..<choices.count {
             let attempt = worker.execute(ScheduleChooser(prefix: Array(choices[..<length])))
             if attempt.verdict.failures == e.verdict.failures {
                 string = ReplayString(hash: explorer.program.hash, strategy: strategyCode,
-                                      choices: Array(choices[..<length]), thenDefault: true)
+                                      choices: Array(choices[..<length]), thenDefault: true, fault: fault)
                 preemptions = attempt.preemptions
                 break
             }

@@ -123,7 +123,7 @@ public struct Explorer: Sendable {
     /// `tracing`, the outcome carries the execution recorded in full (scenarios only).
     public func replay(_ string: String, tracing: Bool = false) throws(ReplayError) -> ReplayOutcome {
         var explorer = self
-        if let parsed = try? ReplayString(parsing: string) { explorer.options = ExplorationOptions(strategyField: parsed.strategy) }
+        if let parsed = try? ReplayString(parsing: string) { explorer.options = ExplorationOptions(parsed) }
         let outcome: Result<ReplayOutcome, ReplayError> = explorer.onWorker { worker in
             do throws(ReplayError) { return .success(try self.replay(string, on: worker, tracing: tracing)) } catch {
                 return .failure(error)
@@ -136,8 +136,8 @@ public struct Explorer: Sendable {
         let r = try ReplayString(parsing: string)
         guard r.hash == program.hash else { throw .scenarioChanged(expected: program.hash, got: r.hash) }
         // Options must match the worker's (a worker replays its own failures).
-        if ExplorationOptions(strategyField: r.strategy) != worker.options {
-            throw .malformed("the strategy field '\(r.strategy)' names other options than this exploration's")
+        if ExplorationOptions(r) != worker.options {
+            throw .malformed("'\(string)' names other options (strategy field, fault) than this exploration's")
         }
         // A delayed-release choice is 'a' or 'b' even with one actor.
         if let bad = r.choices.first(where: { $0 >= max(program.actorNames.count, worker.options.delayReleases ? 2 : 0) }) {

@@ -1,9 +1,10 @@
-/// The prefix of every replay string the explorer prints (`dm1:<scenario-hash>:<strategy>:<choices>`).
+/// The prefix of every replay string the explorer prints
+/// (`dm1:<scenario-hash>:<strategy>:<choices>[:f<fault>]`).
 public enum ReplayFormat {
     public static let version = "dm1"
 }
 
-/// `dm1:<scenario-hash>:<strategy>:<choices>`: one execution, reproducible exactly.
+/// `dm1:<scenario-hash>:<strategy>:<choices>[:f<fault>]`: one execution, reproducible exactly.
 ///
 /// `choices` lists the thread chosen at each scheduling decision where more than one thread
 /// could run: thread 0 is `a`, 1 is `b`, … (at most 26 actors), a letter followed by a decimal
@@ -22,22 +23,29 @@ public struct ReplayString: Sendable, Equatable, CustomStringConvertible {
     public var choices: [Int]
     /// The choices are a prefix; the default schedule decides after them (written `+`).
     public var thenDefault: Bool
+    /// The injectable point (1-based, counted from when the actors start) that fails, written
+    /// `:f<n>`; nil when no fault is injected.
+    public var fault: Int?
 
-    public init(hash: String, strategy: String, choices: [Int], thenDefault: Bool = false) {
+    public init(hash: String, strategy: String, choices: [Int], thenDefault: Bool = false, fault: Int? = nil) {
         self.hash = hash
         self.strategy = strategy
         self.choices = choices
         self.thenDefault = thenDefault
+        self.fault = fault
     }
 
     public var description: String {
         "\(ReplayFormat.version):\(hash):\(strategy):\(thenDefault && choices.isEmpty ? "" : Self.encode(choices))\(thenDefault ? "+" : "")"
+            + (fault.map { ":f\($0)" } ?? "")
     }
 
     /// Parses `text`; the scenario hash is checked by the explorer, not here.
     public init(parsing text: String) throws(ReplayError) {
         let parts = text.trimmingCharactersInWhitespace().split(separator: ":", omittingEmptySubsequences: false)
-        guard parts.count == 4 else { throw .malformed("expected 4 fields separated by ':', got \(parts.count)") }
+        guard parts.count == 4 || parts.count == 5 else {
+            throw .malformed("expected 4 or 5 fields separated by ':', got \(parts.count)")
+        }
         guard parts[0] == ReplayFormat.version else {
             throw .malformed("unknown version '\(parts[0])' (this explorer reads \(ReplayFormat.version))")
         }
@@ -48,6 +56,14 @@ public struct ReplayString: Sendable, Equatable, CustomStringConvertible {
         thenDefault = encoded.hasSuffix("+")
         if thenDefault { encoded = encoded.dropLast() }
         choices = thenDefault && encoded.isEmpty ? [] : try Self.decode(String(encoded))
+        fault = nil
+        if parts.count == 5 {
+            let f = parts[4]
+            guard f.first == "f", f.count <= 10, let n = Int(f.dropFirst()), n >= 1 else {
+                throw .malformed("the fault field '\(f)' is not f<n> with n ≥ 1")
+            }
+            fault = n
+        }
     }
 
     /// Letters for threads, counts for runs longer than one.

@@ -69,6 +69,8 @@ extension ExplorationProgram {
             return PreparedExecution(bodies: s.actors.map { _ in {} }) { _ in Verdict(failures: [message], outcome: "setup") }
         }
         let setupLines = setup.tracing ? TreeText.lines(kernel) : []
+        // Counted from here: the fault falls inside the concurrent part.
+        if let n = setup.options.failNth { kernel.faults.arm(failAt: n) }
         let traced = Locked<ExecutionTrace?>(nil)
         let executor = StepExecutor(board: board, environment: ExplorerEnvironment(serializer: serializer))
         let outcomes = Locked<[String: [StepOutcome]]>([:])
@@ -78,6 +80,7 @@ extension ExplorationProgram {
         return PreparedExecution(bodies: bodies, verdict: { ending in
             kernel.events.detach(recorder)
             if let ticks { kernel.events.detach(ticks) }
+            let injected = setup.options.failNth == nil ? nil : kernel.faults.disarm().injected
             let threads = serializer.actorsByThread
             let steps = s.actors.flatMap { a in outcomes.withLock { $0[a.name] ?? [] } }
             let all = recorder.events
@@ -102,8 +105,17 @@ extension ExplorationProgram {
             if s.expect.findings == nil {
                 failures += findingData.filter { $0.kind != "hang" }.map { "finding \($0.kind) \($0.object): \($0.detail)" }
             }
-            let verdicts = ExpectationEvaluator.evaluate(s, steps: Records.judged(steps, in: s), findings: findingData,
-                                                       events: events)
+            // A fault changes the story by design: only what must hold whatever fails is judged
+            // (no hang, the findings, releases), not the steps' or the events' expectations.
+            var judgedScenario = s
+            if injected != nil {
+                for a in judgedScenario.actors.indices {
+                    for i in judgedScenario.actors[a].steps.indices { judgedScenario.actors[a].steps[i].expect = StepExpectation() }
+                }
+                judgedScenario.expect.events = []
+            }
+            let verdicts = ExpectationEvaluator.evaluate(judgedScenario, steps: Records.judged(steps, in: judgedScenario),
+                                                       findings: findingData, events: events)
             failures += verdicts.filter { !$0.passed }.map { "\($0.name): \($0.detail)" }
             let outcome = steps.map { "\($0.actor)[\($0.index + 1)]=\($0.finished ? ($0.errno ?? "OK") : "unfinished")" }
                 .joined(separator: " ")
@@ -126,7 +138,7 @@ extension ExplorationProgram {
                                     findings: findingData, events: traceEvents, durationNanoseconds: tickTime(serializer.currentTick))
                 traced.withLock { $0 = ExecutionTrace(run: run, tree: TreeDOT.render(kernel, name: s.name)) }
             }
-            return Verdict(failures: failures, outcome: outcome, reached: reached)
+            return Verdict(failures: failures, outcome: outcome, reached: reached, injectedFault: injected?.description)
         }, trace: { traced.withLock { $0 } })
     }
 

@@ -66,6 +66,12 @@ struct Explore: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Write the first failing schedule (or the --replay one) recorded in full to this directory: Perfetto trace, SVG timeline, run JSON and the device tree as DOT.", valueName: "dir"))
     var trace: String?
 
+    @Flag(name: .long, help: "Explore once per injectable point reached while the actors run (fail-nth inside the concurrent part), until one is never reached. Replay strings end in :f<n>.")
+    var faults = false
+
+    @Option(name: .long, help: "With --faults: at most this many fault indices.")
+    var maxFaults = 64
+
     @Flag(name: .long, help: "Stop at the first failure.")
     var first = false
 
@@ -106,6 +112,12 @@ struct Explore: ParsableCommand {
         case .pct: chosen = .pct(depth: depth, seed: seedOption.seed, executions: executions)
         }
         if estimate { print("estimate: \(explorer.estimate(strategy: chosen, probes: probes, seed: seedOption.seed).description)") }
+        if faults {
+            let fx = explorer.exploreFaults(strategy: chosen, maxFaults: maxFaults)
+            try Output.write(fx.report + "\n", to: output)
+            if !fx.passed { throw ExitCode(1) }
+            return
+        }
         let result = explorer.explore(strategy: chosen)
         switch format {
         case .text: try Output.write(result.report + "\n", to: output)

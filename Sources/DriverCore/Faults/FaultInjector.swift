@@ -35,6 +35,8 @@ public final class FaultInjector: Sendable {
     }
 
     private let armed = Atomic<Bool>(false)
+    /// The counter is shared state: the explorer's reduction must order points that reach it.
+    private let id = ObjectID.next()
     private let state = Locked(State())
     private let events: EventStream
 
@@ -60,6 +62,7 @@ public final class FaultInjector: Sendable {
     /// Called at each injectable point; true means "fail here".
     public func shouldFail(_ kind: PointKind, name: String, device: String, site: CallSite) -> Bool {
         guard armed.load(ordering: .acquiring) else { return false }
+        Scheduling.touch(id)
         let fail: Point? = state.withLock { s in
             guard s.kinds.contains(kind) else { return nil }
             s.counted += 1

@@ -1,0 +1,64 @@
+import Scenarios
+import Testing
+@testable import Explorer
+
+/// fail-nth inside the concurrent part of a scenario, with the fault in the replay string.
+@Suite struct FaultExplorationTests {
+    /// The admin rebinds the controller while a user works on it: the rebind's probe has
+    /// injectable points (devres, cdev registration) that fail one by one.
+    static let rebind = try! ScenarioParser.parse("""
+        schema: devmodel/scenario@1
+        name: rebind-under-faults
+        board:
+          gpio_chips:
+            - {name: gpio-sim.0, num_lines: 4}
+        actors:
+          user:
+            - open: /dev/gpiochip0
+              as: chip
+            - ioctl: {file: chip, request: chip_info}
+            - close: chip
+          admin:
+            - unbind: gpio-sim.0
+            - bind: {device: gpio-sim.0, driver: gpio-sim}
+              expect: {errno: OK}
+        expect:
+          findings: 0
+        """, file: "rebind.yaml")
+
+    @Test func everyPointOfTheRebindFailsOnceAndTheDesignHoldsUp() {
+        let fx = Explorer(scenario: Self.rebind).exploreFaults(strategy: .preemptionBounded(maxPreemptions: 0))
+        #expect(fx.complete)
+        #expect(fx.runs.count > 2, "\(fx.report)")
+        #expect(fx.runs.dropLast().allSatisfy { $0.result.faultInjections > 0 })
+        #expect(fx.runs.last?.result.faultInjections == 0)
+        #expect(fx.passed, "\(fx.report)")
+        #expect(fx.report.contains("every injectable point swept"))
+    }
+
+    @Test func theFaultIsPartOfTheReplayString() throws {
+        var explorer = Explorer(scenario: Self.rebind)
+        let hash = explorer.program.hash
+        let faulted = try explorer.replay("dm1:\(hash):pb0:+:f1")
+        #expect(faulted.verdict.injectedFault != nil)
+        #expect(faulted.replay.hasSuffix(":f1"))
+        let plain = try explorer.replay("dm1:\(hash):pb0:+")
+        #expect(plain.verdict.injectedFault == nil)
+        // Every execution of an exploration with the fault armed reaches it (the rebind
+        // always probes).
+        explorer.options.failNth = 1
+        let r = explorer.explore(strategy: .preemptionBounded(maxPreemptions: 0))
+        #expect(r.faultInjections == r.executions)
+    }
+
+    @Test(arguments: ["dm1:00:pb2:a:f0", "dm1:00:pb2:a:x1", "dm1:00:pb2:a:f", "dm1:00:pb2:a:f1:g"])
+    func malformedFaultFieldsAreRejected(_ text: String) {
+        #expect(throws: ReplayError.self) { try ReplayString(parsing: text) }
+    }
+
+    @Test func faultFieldsRoundTrip() throws {
+        let s = ReplayString(hash: "00ff", strategy: "pb2", choices: [0, 1], thenDefault: true, fault: 7)
+        #expect(s.description == "dm1:00ff:pb2:ab+:f7")
+        #expect(try ReplayString(parsing: s.description) == s)
+    }
+}
