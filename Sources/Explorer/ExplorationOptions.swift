@@ -14,25 +14,34 @@ public struct ExplorationOptions: Sendable, Equatable {
     /// registration) reached after the board is built, i.e. while the actors run: a fault
     /// inside the concurrent part of a scenario. Written `:f<n>` in replay strings.
     public var failNth: Int?
+    /// Identical actors explored once (see ``Symmetry``): among actors with the same steps on
+    /// handles of their own, the lowest-numbered starts first. Off (`all-orders` in replay
+    /// strings) for known-answer counts; never used by the reduced exhaustive search, whose
+    /// backtracking assumes every order.
+    public var identicalActorsOnce = true
 
-    public init(delayReleases: Bool = false, testDriverRemove: Bool = false, failNth: Int? = nil) {
+    public init(delayReleases: Bool = false, testDriverRemove: Bool = false, failNth: Int? = nil,
+                identicalActorsOnce: Bool = true) {
         self.delayReleases = delayReleases
         self.testDriverRemove = testDriverRemove
         self.failNth = failNth
+        self.identicalActorsOnce = identicalActorsOnce
     }
 
     static let delayReleasesName = "delay-release"
     static let testDriverRemoveName = "test-driver-remove"
+    static let allOrdersName = "all-orders"
 
-    /// `,delay-release,test-driver-remove` (empty with no option), appended to strategy codes.
+    /// `,delay-release,test-driver-remove,all-orders` (empty by default), appended to strategy codes.
     var suffix: String {
         (delayReleases ? "," + Self.delayReleasesName : "") + (testDriverRemove ? "," + Self.testDriverRemoveName : "")
+            + (identicalActorsOnce ? "" : "," + Self.allOrdersName)
     }
 
     /// The options a replay string names (strategy field modifiers and its fault field).
     init(_ replay: ReplayString) {
         let names = Set(replay.strategy.split(separator: ",").dropFirst().map(String.init))
         self.init(delayReleases: names.contains(Self.delayReleasesName), testDriverRemove: names.contains(Self.testDriverRemoveName),
-                  failNth: replay.fault)
+                  failNth: replay.fault, identicalActorsOnce: !names.contains(Self.allOrdersName))
     }
 }

@@ -10,6 +10,8 @@ public struct ExplorationProgram: Sendable {
     /// Coverage assertions (`LABEL → ERRNO`): some execution must report each in its
     /// ``Verdict/reached``, or the exploration fails.
     public var reachable: [String] = []
+    /// Interchangeable actors (see ``Symmetry``): thread indices, two or more per class.
+    var symmetry: [[Int]] = []
     let prepare: @Sendable (Serializer, ExecutionSetup) -> PreparedExecution
 }
 

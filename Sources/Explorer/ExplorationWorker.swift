@@ -50,7 +50,9 @@ final class ExplorationWorker {
     /// One execution under `chooser`.
     func execute(_ chooser: ScheduleChooser, recordingTransitions: Bool = false, tracing: Bool = false) -> Execution {
         let serializer = Serializer(names: program.actorNames, chooser: chooser, progressBudget: progressBudget, pool: pool,
-                                    recordsTransitions: recordingTransitions, delaysReleases: options.delayReleases)
+                                    recordsTransitions: recordingTransitions, delaysReleases: options.delayReleases,
+                                    // The reduction's backtracking assumes the full transition system.
+                                    symmetry: recordingTransitions || !options.identicalActorsOnce ? [] : program.symmetry)
         let prepared = program.prepare(serializer, ExecutionSetup(options: options, tracing: tracing))
         let report = serializer.run(timeoutSeconds: timeoutSeconds, bodies: prepared.bodies)
         serializer.runDeferredReleases()

@@ -32,7 +32,8 @@ public struct Explorer: Sendable {
     /// Run each exploring thread and its actors on one CPU (different CPUs for explorations
     /// side by side): hand-offs between actors become same-CPU switches.
     public var pinThreads = true
-    /// Kernel debug modes applied to every execution (delayed releases, test-driver-remove).
+    /// Kernel debug modes applied to every execution (delayed releases, test-driver-remove),
+    /// and whether identical actors are explored once.
     public var options = ExplorationOptions()
 
     /// Explores `program` (for example ``ExplorationProgram/custom(name:actors:make:)``).

@@ -35,6 +35,7 @@ extension ExplorationProgram {
             prepare(untimed, serializer: serializer, setup: setup)
         }
         program.reachable = s.expect.reachable.map(\.description)
+        program.symmetry = Symmetry.classes(of: s)
         return program
     }
 

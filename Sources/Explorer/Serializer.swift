@@ -86,6 +86,9 @@ final class Serializer: ExecutionController, @unchecked Sendable {
     private(set) var transitions: [Transition] = []
     private let recordsTransitions: Bool
     private let delaysReleases: Bool
+    /// Classes of interchangeable threads, and which threads have run since the start.
+    private let symmetry: [[Int]]
+    private var hasRun: [Bool]
     /// Releases the schedule chose to delay, run after every thread finished.
     private var deferred: [@Sendable () -> Void] = []
     private(set) var ending: Ending?
@@ -101,8 +104,10 @@ final class Serializer: ExecutionController, @unchecked Sendable {
 
     /// `pool` must have one worker per name.
     init(names: [String], chooser: ScheduleChooser, progressBudget: Int = 10_000, pool: ActorPool,
-         recordsTransitions: Bool = false, delaysReleases: Bool = false) {
+         recordsTransitions: Bool = false, delaysReleases: Bool = false, symmetry: [[Int]] = []) {
         self.recordsTransitions = recordsTransitions
+        self.symmetry = symmetry
+        hasRun = Array(repeating: false, count: names.count)
         self.delaysReleases = delaysReleases
         precondition(pool.size == names.count, "one pool worker per actor")
         self.names = names
@@ -410,7 +415,7 @@ final class Serializer: ExecutionController, @unchecked Sendable {
                 + slots.indices.filter { isEnabled($0) }.map { names[$0] }.joined(separator: ", ") + " keep re-checking"))
             return
         }
-        let enabled = slots.indices.filter { isEnabled($0) }
+        let enabled = firstOfEachClass(slots.indices.filter { isEnabled($0) })
         if enabled.isEmpty {
             if live > 0 { end(.hang(WaitFor.explain(slots: waitForSlots()))) }
             post(coordinatorIndex)
@@ -430,7 +435,17 @@ final class Serializer: ExecutionController, @unchecked Sendable {
             transitions.append(Transition(thread: pick, accesses: [access(of: pick)], enabled: enabled))
         }
         running = pick
+        hasRun[pick] = true
         if pick != current { post(pick) }
+    }
+
+    /// Among interchangeable threads that have not run yet, only the lowest-numbered may.
+    private func firstOfEachClass(_ enabled: [Int]) -> [Int] {
+        guard !symmetry.isEmpty else { return enabled }
+        var held = Set<Int>()
+        for members in symmetry { held.formUnion(members.filter { !hasRun[$0] }.dropFirst()) }
+        let kept = enabled.filter { !held.contains($0) }
+        return kept.isEmpty ? enabled : kept
     }
 
     /// What thread `i` touches when it runs next.

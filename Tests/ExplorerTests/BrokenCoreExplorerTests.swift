@@ -61,7 +61,7 @@ import Testing
             return CustomExecution(actors: [
                 { if broken { fake.withAccess(read) } else { real.withAccess(read) } },
                 {
-                    if broken { fake.revoke() } else { try? real.revoke() }
+                    if broken { fake.revoke() } else { _ = try? real.revoke() }
                     try? memory.free()  // the driver's data goes once revoke returned
                 },
             ], check: { verdict(sanitizer) })

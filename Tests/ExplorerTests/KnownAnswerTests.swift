@@ -6,11 +6,57 @@ import Testing
 /// Schedule counts that can be computed by hand.
 @Suite struct KnownAnswerTests {
     /// Two actors with `k` steps each that touch nothing: every step start is a decision.
-    static func independent(_ k: Int) -> Scenario {
-        Scenario("independent \(k)") {
+    /// Their sleeps differ, so they are not interchangeable (see ``identicalActorsAreExploredOnce(_:)``).
+    static func independent(_ k: Int, identical: Bool = false) -> Scenario {
+        Scenario("independent \(k)\(identical ? " identical" : "")") {
             ActorSpec("a") { for _ in 0..<k { StepSpec.sleep(nanoseconds: 1) } }
-            ActorSpec("b") { for _ in 0..<k { StepSpec.sleep(nanoseconds: 1) } }
+            ActorSpec("b") { for _ in 0..<k { StepSpec.sleep(nanoseconds: identical ? 1 : 2) } }
         }
+    }
+
+    /// Identical actors: the schedules where b starts first mirror those where a does, so
+    /// half of C(2k, k) remain; with `identicalActorsOnce` off, all of them.
+    @Test(arguments: [1, 2, 3])
+    func identicalActorsAreExploredOnce(_ k: Int) {
+        let s = Self.independent(k, identical: true)
+        #expect(Explorer(scenario: s).explore(strategy: .exhaustive(reduction: false)).executions == Self.binomial(2 * k, k) / 2)
+        var all = Explorer(scenario: s)
+        all.options.identicalActorsOnce = false
+        let r = all.explore(strategy: .exhaustive(reduction: false))
+        #expect(r.executions == Self.binomial(2 * k, k))
+        #expect(Symmetry.classes(of: s) == [[0, 1]])
+        #expect(Symmetry.classes(of: Self.independent(k)).isEmpty)
+    }
+
+    /// Handles of their own, numbered in order, do not tell actors apart; a shared handle,
+    /// a label or a different step does.
+    @Test func symmetryNeedsOwnHandlesAndNoLabels() throws {
+        func classes(_ actors: String) throws -> [[Int]] {
+            Symmetry.classes(of: try ScenarioParser.parse("""
+                schema: devmodel/scenario@1
+                name: sym
+                board:
+                  gpio_chips:
+                    - {name: gpio-sim.0, num_lines: 4}
+                actors:
+                \(actors)
+                """, file: "sym.yaml"))
+        }
+        let own = """
+              r1:
+                - open: /dev/gpiochip0
+                  as: c1
+                - ioctl: {file: c1, request: chip_info}
+              r2:
+                - open: /dev/gpiochip0
+                  as: c2
+                - ioctl: {file: c2, request: chip_info}
+              admin:
+                - unbind: gpio-sim.0
+            """
+        #expect(try classes(own) == [[0, 1]])
+        #expect(try classes(own.replacingOccurrences(of: "as: c2", with: "as: c2\n      label: x")) == [])
+        #expect(try classes(own.replacingOccurrences(of: "file: c2, request: chip_info", with: "file: c2, request: line_info, offset: 1")) == [])
     }
 
     static func binomial(_ n: Int, _ k: Int) -> Int {
