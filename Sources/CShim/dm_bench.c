@@ -21,3 +21,8 @@ int dm_online_cpus(void) {
 size_t dm_malloc_in_use(void) { return mallinfo2().uordblks; }
 
 size_t dm_malloc_usable_size(const void *block) { return malloc_usable_size((void *)block); }
+
+void dm_malloc_retain_heap(size_t trim, size_t pad) {
+    mallopt(M_TRIM_THRESHOLD, (int)trim);
+    mallopt(M_TOP_PAD, (int)pad);
+}

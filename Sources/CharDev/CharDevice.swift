@@ -199,6 +199,8 @@ public final class CharDevice: @unchecked Sendable, CustomStringConvertible {
                 namespace.kernel.events.emit(.fileNoDevice, object: device.id, name: name, detail: "\(what): ENODEV", site: site)
                 throw FileError.noDevice("\(what) on \(context.node)")
             }
+            // The call is in flight in the driver: an unbind may start now (and must wait).
+            Scheduling.point(.call(device.id, name: "\(what) \(name)"), site: site)
             return try body(ops, context)
         }
     }

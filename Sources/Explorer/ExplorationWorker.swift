@@ -74,6 +74,16 @@ final class ExplorationWorker {
     }
 }
 
+/// Keeps glibc from giving heap memory back after every execution: each execution builds
+/// and drops a whole board, so the default trimming grows and shrinks the worker threads'
+/// heaps (mprotect) over and over — 10% of an execution of the canonical scenario. Process
+/// wide, so executables call it (`devmodel explore`, the benchmark), not the library.
+public enum ExplorerMemoryTuning {
+    public static func apply() {
+        dm_malloc_retain_heap(256 << 20, 64 << 20)
+    }
+}
+
 /// One execution's schedule and what it showed.
 struct Execution: Sendable {
     var decisions: [Decision]

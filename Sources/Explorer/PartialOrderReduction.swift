@@ -17,7 +17,7 @@ enum Access: Sendable, Hashable {
 
     init(_ operation: SchedulingOperation) {
         switch operation {
-        case .fenceEnter(let o, _), .fenceExit(let o, _): self = .read(o)
+        case .fenceEnter(let o, _), .fenceExit(let o, _), .call(let o, _): self = .read(o)
         case .step: self = .write(Self.steps)
         default: self = operation.object.map(Access.write) ?? .global
         }

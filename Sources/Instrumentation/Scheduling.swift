@@ -15,6 +15,9 @@ public enum SchedulingOperation: Sendable, Hashable, CustomStringConvertible {
     /// About to sleep on, or to wake, a wait queue (blocking read, poll).
     case wait(ObjectID, name: String)
     case wake(ObjectID, name: String)
+    /// A file operation entering the driver through its fence (the object is the device
+    /// node): the driver can be preempted here, inside the read section, as the kernel can.
+    case call(ObjectID, name: String)
     /// Any other visible step (a probe step, a syscall entry).
     case step(String)
 
@@ -29,6 +32,7 @@ public enum SchedulingOperation: Sendable, Hashable, CustomStringConvertible {
         case .refPut(_, let n): "put(\(n))"
         case .wait(_, let n): "wait(\(n))"
         case .wake(_, let n): "wake(\(n))"
+        case .call(_, let n): "call(\(n))"
         case .step(let s): s
         }
     }
@@ -38,7 +42,8 @@ public enum SchedulingOperation: Sendable, Hashable, CustomStringConvertible {
     public var object: ObjectID? {
         switch self {
         case .lock(let o, _), .unlock(let o, _), .fenceEnter(let o, _), .fenceExit(let o, _),
-             .synchronize(let o, _), .refGet(let o, _), .refPut(let o, _), .wait(let o, _), .wake(let o, _):
+             .synchronize(let o, _), .refGet(let o, _), .refPut(let o, _), .wait(let o, _), .wake(let o, _),
+             .call(let o, _):
             o
         case .step: nil
         }

@@ -13,6 +13,7 @@ enum ExplorerBench {
         .deletingLastPathComponent().appendingPathComponent("Scenarios/canonical-three-actors.yaml").path
 
     static func run() -> BenchReport {
+        ExplorerMemoryTuning.apply()
         var report = BenchReport(suite: "explorer (issue 7)")
         guard let scenario = try? ScenarioFile.load(canonical) else {
             report.notes.append("cannot load \(canonical)")

@@ -82,6 +82,7 @@ struct Explore: ParsableCommand {
     func run() throws {
         let (loaded, exit) = ScenarioFiles.loadAll([scenario])
         guard exit == 0, let s = loaded.first?.1 else { throw ExitCode(exit) }
+        ExplorerMemoryTuning.apply()
         var explorer = Explorer(scenario: s)
         explorer.stopAtFirstFailure = first
         explorer.options = ExplorationOptions(delayReleases: delayRelease, testDriverRemove: testDriverRemove)

@@ -136,7 +136,7 @@ import Testing
         let s = try ScenarioFile.load(ExampleSweepTests.directory.appendingPathComponent("gpio-blocked-reader-unbind.yaml").path)
         let strategy = ExplorationStrategy.preemptionBounded(maxPreemptions: 2)
         let exact = Double(Explorer(scenario: s).explore(strategy: strategy).executions)
-        let e = Explorer(scenario: s).estimate(strategy: strategy, probes: 300, seed: 4)
+        let e = Explorer(scenario: s).estimate(strategy: strategy, probes: 1000, seed: 4)
         #expect(abs(e.schedules - exact) / exact < 0.25, "estimate \(e.description), exact \(exact)")
     }
 

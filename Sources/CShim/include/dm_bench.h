@@ -17,6 +17,10 @@ int dm_online_cpus(void);
 size_t dm_malloc_in_use(void);
 /// The usable size of one malloc'd block.
 size_t dm_malloc_usable_size(const void *block);
+/// Keeps up to `trim` bytes of free heap instead of returning it, and grows heaps by `pad`
+/// extra bytes (mallopt M_TRIM_THRESHOLD, M_TOP_PAD): for workloads that build and drop
+/// the same structures over and over.
+void dm_malloc_retain_heap(size_t trim, size_t pad);
 
 #ifdef __cplusplus
 }
