@@ -209,7 +209,11 @@ public final class CharDevice: @unchecked Sendable, CustomStringConvertible {
     /// gone: for a subsystem's in-kernel consumer API (a GPIO descriptor, an I2C client), so
     /// kernel users and files share the one fence.
     public func withOperations<R, E: Error>(_ body: ((any FileOperations)?) throws(E) -> R) throws(E) -> R {
-        try fence.withAccess(body)
+        try fence.withAccess { (ops: (any FileOperations)?) throws(E) -> R in
+            // As for files: the consumer's call is in flight in the driver.
+            if ops != nil { Scheduling.point(.call(device.id, name: "kernel call \(name)")) }
+            return try body(ops)
+        }
     }
 
     var generation: UInt64 { state.withLock { $0.generation } }

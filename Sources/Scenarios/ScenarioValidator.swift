@@ -55,7 +55,14 @@ public enum ScenarioValidator {
                     error(loc, "unknown file '\(f)': no step opens it (use 'as:' to name a handle)")
                 }
                 if let d = step.action.deviceName, kinds[d] == nil { error(loc, "unknown device '\(d)'") }
+                if step.action.definesConsumer && step.handle == nil {
+                    error(loc, "\(step.action.keyword) needs 'as:' to name the handle it returns")
+                }
                 switch step.action {
+                case .gpiodGet(let chip, _, _) where !s.board.nodeNames.contains(chip):
+                    error(loc, "unknown GPIO chip '\(chip)'; the board has: \(s.board.nodeNames.joined(separator: ", "))")
+                case .i2cNewClient(let adapter, _, _) where !s.board.nodeNames.contains("i2c-\(adapter)"):
+                    error(loc, "unknown I2C adapter i2c-\(adapter)")
                 case .open(let path, _):
                     let node = DevPath.nodeName(path)
                     if !s.board.nodeNames.contains(node) {

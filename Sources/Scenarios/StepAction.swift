@@ -27,6 +27,21 @@ public enum StepAction: Sendable, Equatable {
     case edge(chip: String, offset: Int, rising: Bool)
     /// Waits until `actor` is blocked inside its step labelled `blockedIn`.
     case wait(actor: String, blockedIn: String)
+    /// `gpiod_get()` by an in-kernel consumer: a descriptor (named with `as:`) on a line of
+    /// `chip` (a gpiochip node name), holding a reference on the chip object.
+    case gpiodGet(chip: String, offset: Int, consumer: String)
+    /// `gpiod_set_value()` / `gpiod_get_value()` through a descriptor: ENODEV once the chip
+    /// is gone (the same fence as the chip's files).
+    case gpiodSetValue(desc: String, value: Bool)
+    case gpiodGetValue(desc: String)
+    /// `gpiod_put()`.
+    case gpiodPut(desc: String)
+    /// `i2c_new_client_device()` on adapter `i2c-<adapter>`: a client (named with `as:`).
+    case i2cNewClient(adapter: Int, address: Int, name: String)
+    /// `i2c_master_recv()` of `count` bytes (returns them).
+    case i2cRead(client: String, count: Int)
+    /// `i2c_unregister_device()`.
+    case i2cClientPut(client: String)
 
     /// The keyword of the action in scenario files.
     public var keyword: String {
@@ -46,18 +61,36 @@ public enum StepAction: Sendable, Equatable {
         case .driverOverride: "driver_override"
         case .edge: "edge"
         case .wait: "wait"
+        case .gpiodGet: "gpiod_get"
+        case .gpiodSetValue: "gpiod_set_value"
+        case .gpiodGetValue: "gpiod_get_value"
+        case .gpiodPut: "gpiod_put"
+        case .i2cNewClient: "i2c_new_client"
+        case .i2cRead: "i2c_read"
+        case .i2cClientPut: "i2c_client_put"
         }
     }
 
     /// Every action keyword, for the parser's unknown-key messages.
     public static let keywords = ["open", "request_lines", "read", "poll", "ioctl", "write", "close", "sleep", "bind",
-                                  "unbind", "unplug", "replug", "driver_override", "edge", "wait"]
+                                  "unbind", "unplug", "replug", "driver_override", "edge", "wait",
+                                  "gpiod_get", "gpiod_set_value", "gpiod_get_value", "gpiod_put",
+                                  "i2c_new_client", "i2c_read", "i2c_client_put"]
+
+    /// Steps whose result is an in-kernel consumer handle (named with `as:`).
+    public var definesConsumer: Bool {
+        switch self {
+        case .gpiodGet, .i2cNewClient: true
+        default: false
+        }
+    }
 
     /// The file handle the action uses, if any.
     public var fileHandle: String? {
         switch self {
         case .requestLines(let f, _, _, _, _), .read(let f), .poll(let f, _), .ioctl(let f, _), .write(let f, _),
-             .close(let f): f
+             .close(let f), .gpiodSetValue(let f, _), .gpiodGetValue(let f), .gpiodPut(let f), .i2cRead(let f, _),
+             .i2cClientPut(let f): f
         default: nil
         }
     }
@@ -90,6 +123,13 @@ public enum StepAction: Sendable, Equatable {
         case .driverOverride(let d, let drv): "driver_override \(d) = \(drv ?? "(null)")"
         case .edge(let c, let o, let r): "edge \(c) line \(o) \(r ? "rising" : "falling")"
         case .wait(let a, let l): "wait until \(a) is blocked in \(l)"
+        case .gpiodGet(let c, let o, let who): "gpiod_get \(c) line \(o) consumer=\(who)"
+        case .gpiodSetValue(let d, let v): "gpiod_set_value \(d) \(v ? 1 : 0)"
+        case .gpiodGetValue(let d): "gpiod_get_value \(d)"
+        case .gpiodPut(let d): "gpiod_put \(d)"
+        case .i2cNewClient(let a, let addr, let n): "i2c_new_client i2c-\(a) 0x\(String(addr, radix: 16)) \(n)"
+        case .i2cRead(let c, let n): "i2c_read \(c) \(n) bytes"
+        case .i2cClientPut(let c): "i2c_client_put \(c)"
         }
     }
 }

@@ -30,10 +30,32 @@ public protocol StepEnvironment: AnyObject, Sendable {
 public struct StepExecutor: Sendable {
     public let board: ScenarioBoard
     public let environment: any StepEnvironment
+    /// In-kernel consumers' handles (GPIO descriptors, I2C clients), by their `as:` name.
+    private let consumers = Locked<[String: Consumer]>([:])
+
+    enum Consumer {
+        case gpio(GpioDescriptor)
+        case i2c(I2CClient)
+    }
 
     public init(board: ScenarioBoard, environment: any StepEnvironment) {
         self.board = board
         self.environment = environment
+    }
+
+    private func consumer(_ name: String) throws(FileError) -> Consumer {
+        guard let c = consumers.withLock({ $0[name] }) else { throw FileError(.EBADF, "no consumer handle '\(name)' (not taken yet)") }
+        return c
+    }
+
+    private func descriptor(_ name: String) throws(FileError) -> GpioDescriptor {
+        guard case .gpio(let d) = try consumer(name) else { throw FileError(.EINVAL, "'\(name)' is not a GPIO descriptor") }
+        return d
+    }
+
+    private func client(_ name: String) throws(FileError) -> I2CClient {
+        guard case .i2c(let c) = try consumer(name) else { throw FileError(.EINVAL, "'\(name)' is not an I2C client") }
+        return c
     }
 
     /// Runs `step`. `markBlocked` is called when a timed poll is about to sleep (timed waits
@@ -123,6 +145,23 @@ public struct StepExecutor: Sendable {
             guard environment.waitBlocked(actor: other, label: label) else {
                 throw FileError(.ETIMEDOUT, "\(other) never blocked in '\(label)'")
             }
+        case .gpiodGet(let chip, let offset, let who):
+            let d = try board.sim.gpio.getDescriptor(chip: chip, offset: offset, consumer: who)
+            consumers.withLock { $0[step.handle ?? chip] = .gpio(d) }
+        case .gpiodSetValue(let name, let value):
+            try descriptor(name).setValue(value)
+        case .gpiodGetValue(let name):
+            effect.returns = .int(try descriptor(name).getValue() ? 1 : 0)
+        case .gpiodPut(let name):
+            try descriptor(name).put()
+        case .i2cNewClient(let adapter, let address, let who):
+            guard (0...0x7f).contains(address) else { throw FileError(.EINVAL, "0x\(String(address, radix: 16)) is not a 7-bit address") }
+            let c = try board.sim.i2c.newClient(adapter: adapter, address: UInt16(address), name: who)
+            consumers.withLock { $0[step.handle ?? who] = .i2c(c) }
+        case .i2cRead(let name, let count):
+            effect.returns = .list(try client(name).read(count: count).map { .int(Int($0)) })
+        case .i2cClientPut(let name):
+            try client(name).put()
         }
         return effect
     }

@@ -120,6 +120,35 @@ enum StepReader {
                   let l = need(f, "blocked_in", "wait", r).flatMap({ r.string($0, "blocked_in") })
             else { return nil }
             return .wait(actor: a, blockedIn: l)
+        case "gpiod_get":
+            guard let f = r.mapping(arg, "gpiod_get", allowed: ["chip", "offset", "consumer"]),
+                  let chip = need(f, "chip", "gpiod_get", r).flatMap({ r.string($0, "chip") }),
+                  let offset = need(f, "offset", "gpiod_get", r).flatMap({ r.int($0, "offset") })
+            else { return nil }
+            return .gpiodGet(chip: chip, offset: offset, consumer: f["consumer"].flatMap { r.string($0, "consumer") } ?? "scenario")
+        case "gpiod_set_value":
+            guard let f = r.mapping(arg, "gpiod_set_value", allowed: ["desc", "value"]),
+                  let d = need(f, "desc", "gpiod_set_value", r).flatMap({ r.string($0, "desc") }),
+                  let v = need(f, "value", "gpiod_set_value", r).flatMap({ r.int($0, "value") })
+            else { return nil }
+            return .gpiodSetValue(desc: d, value: v != 0)
+        case "gpiod_get_value":
+            return r.string(arg, "gpiod_get_value").map { .gpiodGetValue(desc: $0) }
+        case "gpiod_put":
+            return r.string(arg, "gpiod_put").map { .gpiodPut(desc: $0) }
+        case "i2c_new_client":
+            guard let f = r.mapping(arg, "i2c_new_client", allowed: ["adapter", "address", "name"]),
+                  let a = need(f, "adapter", "i2c_new_client", r).flatMap({ r.int($0, "adapter") }),
+                  let addr = need(f, "address", "i2c_new_client", r).flatMap({ r.int($0, "address") })
+            else { return nil }
+            return .i2cNewClient(adapter: a, address: addr, name: f["name"].flatMap { r.string($0, "name") } ?? "client")
+        case "i2c_read":
+            guard let f = r.mapping(arg, "i2c_read", allowed: ["client", "count"]),
+                  let c = need(f, "client", "i2c_read", r).flatMap({ r.string($0, "client") })
+            else { return nil }
+            return .i2cRead(client: c, count: f["count"].flatMap { r.int($0, "count") } ?? 1)
+        case "i2c_client_put":
+            return r.string(arg, "i2c_client_put").map { .i2cClientPut(client: $0) }
         default:
             return nil
         }
