@@ -237,7 +237,11 @@ public final class CharDevice: @unchecked Sendable, CustomStringConvertible {
     func fileClosed(_ context: FileContext, site: CallSite) {
         // Release the file's driver-side state only if the driver is still there; once it is
         // gone there is nothing to release on its side (and no error: close always succeeds).
-        fence.withAccess { (ops: (any FileOperations)?) in ops?.release(context) }
+        fence.withAccess { (ops: (any FileOperations)?) in
+            guard let ops else { return }
+            Scheduling.point(.call(device.id, name: "release \(name)"), site: site)
+            ops.release(context)
+        }
         state.withLock { $0.openFiles -= 1 }
         namespace.kernel.events.emit(.fileClose, object: device.id, name: name, detail: context.node, site: site)
         dropReference(site: site)

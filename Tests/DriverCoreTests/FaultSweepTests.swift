@@ -41,7 +41,8 @@ import Instrumentation
             let ledger = Ledger()
             try t.kernel.registerDriver(driver(ledger), on: t.bus)
             let dev = t.device("sweep")
-            t.kernel.faults.arm(failAt: failAt)
+            // The probe's points: the device's own device_add (a bus operation) is not swept here.
+            t.kernel.faults.arm(failAt: failAt, kinds: Set(FaultInjector.PointKind.allCases).subtracting([.busOperation]))
             try t.kernel.register(dev)
             let (_, injected) = t.kernel.faults.disarm()
             guard let injected else {

@@ -21,6 +21,11 @@ extension Kernel {
         guard device.state == .initialized else {
             throw DriverCoreError.alreadyRegistered(kind: "device", name: device.name, site: site)
         }
+        // device_add() can fail (kobject_add, bus_add_device: -ENOMEM, -EEXIST): an injectable
+        // bus operation, so every caller's error path is swept (core.c; fail-nth).
+        if faults.shouldFail(.busOperation, name: "device_add(\(device.name))", device: device.name, site: site) {
+            throw DriverCoreError.outOfMemory(device: device.name, what: "device_add", site: site)
+        }
         try attachFirmware(device, site: site)
         if let parent = device.parent {
             guard parent.state.isPresent else {
