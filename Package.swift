@@ -37,7 +37,7 @@ let package = Package(
         // The logical-lifetime sanitizer: KASAN/lockdep-shaped reports from the event stream.
         .target(name: "Sanitizer", dependencies: ["DriverCore", "CharDev", "Revocable", "Instrumentation"]),
         // The deterministic interleaving explorer: actors serialised at the model's scheduling points.
-        .target(name: "Explorer", dependencies: ["Scenarios", "SimHardware", "Subsystems", "CharDev", "DriverCore",
+        .target(name: "Explorer", dependencies: ["Scenarios", "Sanitizer", "SimHardware", "Subsystems", "CharDev", "DriverCore",
                                                 "Revocable", "Instrumentation", "CShim"]),
         // The peer test suites (brief §6) as runnable conformance cases, for `devmodel conformance`.
         .target(name: "Conformance", dependencies: ["SimHardware", "Subsystems", "CharDev", "DriverCore", "Revocable",

@@ -1,6 +1,7 @@
 import CharDev
 import DriverCore
 import Instrumentation
+import Sanitizer
 import Scenarios
 
 /// The handles and `wait:` synchronisation of one explored execution.
@@ -61,11 +62,14 @@ extension ExplorationProgram {
         let recorder = EventRecorder(keeping: s.expect.events.isEmpty
             ? ScenarioRunner.findingKinds.union([.deviceInitialize, .deviceRelease]) : nil)
         kernel.events.attach(recorder)
+        // The sanitizer is on in every execution, as in every run (issue 7).
+        let sanitizer = Sanitizer(attachingTo: kernel)
         let board: ScenarioBoard
         do {
             board = try ScenarioBoard.build(s.board, kernel: kernel)
         } catch {
             kernel.events.detach(recorder)
+            kernel.events.detach(sanitizer)
             let message = "setup: \(error.message)"
             return PreparedExecution(bodies: s.actors.map { _ in {} }) { _ in Verdict(failures: [message], outcome: "setup") }
         }
@@ -80,6 +84,7 @@ extension ExplorationProgram {
         }
         return PreparedExecution(bodies: bodies, verdict: { ending in
             kernel.events.detach(recorder)
+            kernel.events.detach(sanitizer)
             if let ticks { kernel.events.detach(ticks) }
             let injected = setup.options.failNth == nil ? nil : kernel.faults.disarm().injected
             let threads = serializer.actorsByThread
@@ -93,7 +98,11 @@ extension ExplorationProgram {
                 EventRecord(sequence: $0.sequence, timeNanoseconds: 0, kind: $0.kind.rawValue, object: $0.objectName,
                               detail: $0.detail, site: $0.site.description, actor: threads[$0.thread])
             }
-            var findingData = all.filter { ScenarioRunner.findingKinds.contains($0.kind) }.map {
+            // As in a run: the sanitizer's findings (leaks aside: the board is still registered)
+            // join the model's own.
+            var findingData = sanitizer.findings.map {
+                Finding(kind: $0.kind.rawValue, object: $0.objectName, detail: $0.message, site: $0.access.site.description)
+            } + all.filter { ScenarioRunner.findingKinds.contains($0.kind) }.map {
                 Finding(kind: $0.kind.rawValue, object: $0.objectName, detail: $0.detail, site: $0.site.description)
             }
             if case .hang(let why)? = ending {

@@ -25,7 +25,8 @@ final class ConfigurableGpioSimDriver: DeviceDriver {
         let gdev = try ProbeError.mapping { () throws -> GpioDevice in
             let values = try device.devres.alloc([Bool](repeating: false, count: count), name: "devm_kzalloc(chip)")
             try device.devres.addAction(ActionKey("free_irq")) {}
-            return try gpiolib.addChip(ScenarioGpioChip(label: device.device.name, lineNames: lineNames, values: values),
+            return try gpiolib.addChip(try ScenarioGpioChip(label: device.device.name, lineNames: lineNames, values: values,
+                                                            on: device),
                                        provider: device)
         }
         // Hogs: in-kernel consumers of their lines; put when the driver unbinds (before the
@@ -55,11 +56,28 @@ final class ScenarioGpioChip: GpioChipOps {
     let label: String
     let lineNames: [String]
     let values: ModelMemory<[Bool]>
+    let registers: DevresRevocable<ModelMemory<[Bool]>>
+    let irqLock: ModelLock
 
-    init(label: String, lineNames: [String], values: ModelMemory<[Bool]>) {
+    /// The interrupt handler's view of the registers is revoked at unbind (Rust's
+    /// Devres<IoMem>): the handler runs outside the chip's fence.
+    init(label: String, lineNames: [String], values: ModelMemory<[Bool]>, on device: borrowing BoundDevice) throws(DriverCoreError) {
         self.label = label
         self.lineNames = lineNames
         self.values = values
+        registers = try DevresRevocable(values, name: "\(label) registers", on: device)
+        irqLock = ModelLock(class: "gpio-sim.irq", name: "\(label).irq", events: device.device.kernel.events)
+    }
+
+    /// Reads the line's level under the chip lock, as a real handler reads its status
+    /// register; nothing once the registers are revoked (the device is unbinding).
+    func interrupt(_ offset: Int, rising: Bool) -> Bool {
+        registers.withAccess { regs in
+            guard let regs else { return false }
+            irqLock.lock()
+            defer { irqLock.unlock() }
+            return (try? regs.get()).map { offset < $0.count } ?? false
+        }
     }
 
     func getValue(_ offset: Int) throws(FileError) -> Bool {
@@ -142,7 +160,8 @@ final class ScenarioUSBDriver: DeviceDriver {
             for (n, cls) in classes.enumerated() where cls == "gpio" {
                 let values = try device.devres.alloc([Bool](repeating: false, count: 8), name: "devm_kzalloc(usb gpio)")
                 let names = (0..<8).map { "\(port):1.\(n)-\($0)" }
-                try board.gpio.addChip(ScenarioGpioChip(label: "\(port):1.\(n)", lineNames: names, values: values),
+                try board.gpio.addChip(try ScenarioGpioChip(label: "\(port):1.\(n)", lineNames: names, values: values,
+                                                            on: device),
                                        provider: device)
             }
         }

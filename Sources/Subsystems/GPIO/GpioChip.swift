@@ -11,10 +11,16 @@ public protocol GpioChipOps: AnyObject, Sendable {
     func getValue(_ offset: Int) throws(FileError) -> Bool
     func setValue(_ offset: Int, _ value: Bool) throws(FileError)
     func setDirection(_ offset: Int, output: Bool) throws(FileError)
+    /// The driver's interrupt handler for an edge on `offset`. It runs outside the chip's
+    /// fence, as a hard IRQ handler does until `free_irq`, so whatever it touches must be
+    /// protected by the driver itself (Rust's `Devres`: ``DriverCore/DevresRevocable``).
+    /// Returns false for a spurious interrupt: nothing is delivered.
+    func interrupt(_ offset: Int, rising: Bool) -> Bool
 }
 
 extension GpioChipOps {
     public var lineCount: Int { lineNames.count }
+    public func interrupt(_ offset: Int, rising: Bool) -> Bool { true }
 }
 
 /// An edge seen on a requested line, as read from a line-request file

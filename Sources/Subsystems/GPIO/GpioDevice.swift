@@ -13,6 +13,9 @@ public final class GpioDevice: @unchecked Sendable {
     let sequence = Locked<UInt64>(0)
     /// Set once, before the node is published (so no file operation can see it unset).
     private let cdevSlot = Locked<CharDevice?>(nil)
+    /// The driver's interrupt handler, from registration until the chip is removed (the
+    /// request_irq … free_irq span): an edge calls it directly, not through the fence.
+    let irqHandler = Locked<(any GpioChipOps)?>(nil)
 
     public var name: String { "gpiochip\(number)" }
     public var cdev: CharDevice { cdevSlot.withLock { $0! } }
@@ -27,6 +30,7 @@ public final class GpioDevice: @unchecked Sendable {
     /// An edge on `offset` (the driver's interrupt handler calls this): queued on every line
     /// request that watches the line, waking readers and pollers.
     public func reportEdge(offset: Int, rising: Bool) {
+        guard let chip = irqHandler.withLock({ $0 }), chip.interrupt(offset, rising: rising) else { return }
         let seq = sequence.withLock { s -> UInt64 in s += 1; return s }
         let event = GpioEdgeEvent(offset: offset, edge: rising ? .rising : .falling, sequence: seq)
         var delivered = false

@@ -33,6 +33,7 @@ public final class Gpiolib: @unchecked Sendable {
             let cdev = try CharDevice.prepare(name: gdev.name, parent: provider.device, namespace: namespace,
                                               operations: GpioCdevOps(chip: chip, gdev: gdev), fileID: fileID, line: line)
             gdev.attach(cdev)
+            gdev.irqHandler.withLock { $0 = chip }
             try cdev.publish(fileID: fileID, line: line)
         } catch {
             chips.withLock { $0[gdev.number] = nil }
@@ -53,6 +54,7 @@ public final class Gpiolib: @unchecked Sendable {
                                          detail: "REMOVING GPIOCHIP WITH GPIOS STILL REQUESTED", site: site)
         }
         chips.withLock { c in if c[gdev.number] === gdev { c[gdev.number] = nil } }
+        gdev.irqHandler.withLock { $0 = nil }  // free_irq
         gdev.cdev.unregister(fileID: site.fileID, line: site.line)
     }
 
