@@ -27,7 +27,7 @@ EXPLORED = [
     "gpio-blocked-reader-unbind.yaml", "gpio-poll-woken-by-unbind.yaml", "gpio-rebind-old-handles.yaml",
     "usb-unplug-blocked-reader.yaml", "usb-hot-unplug-file-open.yaml", "i2c-del-adapter-node-open.yaml",
     "spidev-open-unbind-access.yaml", "watchdog-open-unbind-ioctl.yaml", "misc-blocked-reader-unbind.yaml",
-    "canonical-three-actors.yaml", "gpio-consumer-unbind.yaml", "i2c-client-adapter-unbind.yaml", "gpio-irq-unbind.yaml",
+    "canonical-three-actors.yaml", "gpio-consumer-unbind.yaml", "i2c-client-adapter-unbind.yaml", "gpio-irq-unbind.yaml", "calls-race-unbind.yaml",
 ]
 
 

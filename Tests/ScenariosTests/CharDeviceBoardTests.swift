@@ -41,7 +41,7 @@ import Testing
         })
         #expect(Self.failures(r).isEmpty, "\(Self.failures(r))")
         let warnings = r.events.filter { $0.kind == "warning" }.map { "\($0.object): \($0.detail)" }
-        #expect(warnings == ["watchdog0: watchdog did not stop!", "watchdog1: watchdog still running at unregister"])
+        #expect(warnings == ["watchdog0: watchdog did not stop!", "wdt.1: watchdog1: watchdog still running at unregister"])
     }
 
     static func run(_ s: Scenario) -> RunResult {

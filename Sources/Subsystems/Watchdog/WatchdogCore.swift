@@ -101,12 +101,16 @@ public final class WatchdogCore: @unchecked Sendable {
     /// from restarting it. Never waits for open files.
     func unregister(_ core: WatchdogCoreData, fops: WatchdogCdevOps, site: CallSite) {
         table.withLock { t in if t[core.id] === core { t[core.id] = nil } }
+        // The warning names the provider, which is still bound: with no file open, the
+        // unregister below drops the last reference on the watchdog's own device (found by
+        // the explorer's sanitizer: a warning emitted on it after its release).
+        let provider = core.cdev?.device.parent
         core.legacyCdev?.unregister(fileID: site.fileID, line: site.line)
         core.cdev?.unregister(fileID: site.fileID, line: site.line)
         if let state = try? fops.wdd.get(), state.active {
             if state.stopOnUnregister, (try? fops.stop()) == true { return }
-            namespace.kernel.events.emit(.warning, object: core.cdev?.device.id ?? ObjectID.next(), name: core.name,
-                                         detail: "watchdog still running at unregister", site: site)
+            namespace.kernel.events.emit(.warning, object: provider?.id ?? ObjectID.next(), name: provider?.name ?? core.name,
+                                         detail: "\(core.name): watchdog still running at unregister", site: site)
         }
     }
 }
