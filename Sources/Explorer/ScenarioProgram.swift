@@ -105,6 +105,17 @@ extension ExplorationProgram {
             } + all.filter { ScenarioRunner.findingKinds.contains($0.kind) }.map {
                 Finding(kind: $0.kind.rawValue, object: $0.objectName, detail: $0.detail, site: $0.site.description)
             }
+            if injected != nil {
+                // fail-nth's contract: an error path leaks nothing. A reference still held at
+                // the end on an object that is not registered (a device whose add failed, one
+                // deleted but never released) is a leak; the registered board is not.
+                let registered = Set(kernel.devices.map(\.id))
+                findingData += sanitizer.leaks.filter {
+                    ($0.kind == .leakedReference || $0.kind == .releaseNeverRan) && !registered.contains($0.object)
+                }.map {
+                    Finding(kind: $0.kind.rawValue, object: $0.objectName, detail: $0.message, site: $0.access.site.description)
+                }
+            }
             if case .hang(let why)? = ending {
                 findingData.append(Finding(kind: "hang", object: s.actors.map(\.name).joined(separator: ","),
                                                        detail: why, site: ""))

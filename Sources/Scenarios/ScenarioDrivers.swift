@@ -140,14 +140,22 @@ final class ScenarioUSBDriver: DeviceDriver {
         let port = String(parent.name.dropFirst(3))
         let kernel = board.kernel
         var created: [Device] = []
-        do {
+        do throws(DriverCoreError) {
             for (n, cls) in classes.enumerated() {
                 let iface = Device(kernel: kernel, name: "\(port):1.\(n)", bus: board.usb.bus, parent: parent,
                                    matchIDs: ["usb-if:" + cls]) { _ in }
-                try kernel.register(iface)
+                do throws(DriverCoreError) {
+                    try kernel.register(iface)
+                } catch {
+                    // A failed device_add leaves our initial reference to drop (found by
+                    // `explore --faults`: the interface leaked).
+                    try? iface.put()
+                    throw error
+                }
                 created.append(iface)
             }
         } catch {
+            for iface in created.reversed() { try? kernel.unregister(iface) }
             throw .failed(error.errno, error.message)
         }
         let interfaces = created

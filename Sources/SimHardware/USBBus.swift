@@ -26,7 +26,14 @@ public final class USBBus: @unchecked Sendable {
         let classList = classes
         let device = Device(kernel: kernel, name: "usb\(port)", bus: bus, matchIDs: ["usb-device"],
                             properties: ["interfaces": classList.joined(separator: ",")]) { _ in }
-        try kernel.register(device)
+        do {
+            try kernel.register(device)
+        } catch {
+            // After device_initialize a failed add still needs the put (found by
+            // `explore --faults`: the replugged device leaked).
+            try? device.put()
+            throw error
+        }
         return device
     }
 
