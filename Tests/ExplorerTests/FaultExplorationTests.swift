@@ -7,12 +7,7 @@ import Testing
 @Suite struct FaultExplorationTests {
     /// The admin rebinds the controller while a user works on it: the rebind's probe has
     /// injectable points (devres, cdev registration) that fail one by one.
-    static let rebind = try! ScenarioParser.parse("""
-        schema: devmodel/scenario@1
-        name: rebind-under-faults
-        board:
-          gpio_chips:
-            - {name: gpio-sim.0, num_lines: 4}
+    static let rebind = try! GpioScenarios.parse("rebind-under-faults", """
         actors:
           user:
             - open: /dev/gpiochip0
@@ -25,7 +20,7 @@ import Testing
               expect: {errno: OK}
         expect:
           findings: 0
-        """, file: "rebind.yaml")
+        """)
 
     @Test func everyPointOfTheRebindFailsOnceAndTheDesignHoldsUp() {
         let fx = Explorer(scenario: Self.rebind).exploreFaults(strategy: .preemptionBounded(maxPreemptions: 0))

@@ -41,12 +41,7 @@ import Testing
     /// With test-driver-remove, the board's probe is followed by a remove and a second probe
     /// before any actor runs.
     @Test func testDriverRemoveProbesTwice() throws {
-        let s = try ScenarioParser.parse("""
-            schema: devmodel/scenario@1
-            name: tdr
-            board:
-              gpio_chips:
-                - {name: gpio-sim.0, num_lines: 4}
+        let s = try GpioScenarios.parse("tdr", """
             actors:
               user:
                 - open: /dev/gpiochip0
@@ -58,7 +53,7 @@ import Testing
               events:
                 - driver.remove gpio-sim.0
                 - probe.start gpio-sim.0
-            """, file: "tdr.yaml")
+            """)
         let plain = Explorer(scenario: s).explore()
         #expect(!plain.passed)
         var explorer = Explorer(scenario: s)

@@ -93,12 +93,7 @@ import Testing
 /// Coverage assertions: an exploration whose interesting outcome never happens fails.
 @Suite struct ReachableTests {
     static func scenario(_ reachable: String) throws -> Scenario {
-        try ScenarioParser.parse("""
-            schema: devmodel/scenario@1
-            name: reachable
-            board:
-              gpio_chips:
-                - {name: gpio-sim.0, num_lines: 4}
+        try GpioScenarios.parse("reachable", """
             actors:
               user:
                 - open: /dev/gpiochip0
@@ -111,7 +106,7 @@ import Testing
             expect:
               findings: 0
               reachable: [\(reachable)]
-            """, file: "reachable.yaml")
+            """)
     }
 
     @Test func bothOutcomesOfARaceAreReached() throws {

@@ -75,13 +75,7 @@ import Testing
 /// that preemption bounding shows (a schedule with 2 preemptions is one of all schedules).
 @Suite struct ReductionSoundnessTests {
     static func twoChips(unbinding chip: Int) throws -> Scenario {
-        try ScenarioParser.parse("""
-            schema: devmodel/scenario@1
-            name: two-chips-\(chip)
-            board:
-              gpio_chips:
-                - {name: gpio-sim.0, num_lines: 4}
-                - {name: gpio-sim.1, num_lines: 4}
+        try GpioScenarios.parse("two-chips-\(chip)", chips: 2, """
             actors:
               user:
                 - open: /dev/gpiochip0
@@ -89,7 +83,7 @@ import Testing
                 - ioctl: {file: chip, request: chip_info}
               admin:
                 - unbind: gpio-sim.\(chip)
-            """, file: "two-chips.yaml")
+            """)
     }
 
     @discardableResult
