@@ -67,6 +67,19 @@ public final class Sanitizer: EventObserver {
         state.withLock { $0.allFindings + $0.leaks() }
     }
 
+    /// Objects whose reference count reached zero and whose release has not run yet, with
+    /// their final put. Normally empty or momentary (a release runs right after its final
+    /// put); an object still here a second later was put by a refcount that skips its release
+    /// (``FindingKind/releaseNeverRan``, found without waiting for ``finish()``).
+    ///
+    /// Cost: proportional to the number of such objects, not to every object seen, so a
+    /// long stress run can poll it once a second.
+    public var pendingReleases: [PendingRelease] {
+        state.withLock { s in
+            s.pendingReleases.map { PendingRelease(object: $0.key, name: s.objects[$0.key]?.name ?? "?", finalPut: $0.value) }
+        }
+    }
+
     /// The state of an object as the sanitizer saw it, or nil if it never saw it.
     public func state(of object: ObjectID) -> ObjectState? {
         state.withLock { $0.objects[object]?.state }
@@ -86,4 +99,12 @@ public final class Sanitizer: EventObserver {
     public func report(checkingLeaks: Bool = true, history: Bool = false) -> String {
         (checkingLeaks ? finish() : findings).map { $0.render(history: history) }.joined(separator: "\n\n")
     }
+}
+
+/// An object whose count reached zero and whose release has not run (yet).
+public struct PendingRelease: Sendable, Hashable {
+    public let object: ObjectID
+    public let name: String
+    /// The put that brought the count to zero.
+    public let finalPut: SiteRecord
 }

@@ -30,7 +30,10 @@ extension SanitizerState {
     mutating func put(_ event: LifetimeEvent) {
         var unexplained = false
         let isFinal = Self.count(in: event.detail) == 0
-        if isFinal { lastTeardown[event.thread] = SiteRecord(event) }
+        if isFinal {
+            lastTeardown[event.thread] = SiteRecord(event)
+            pendingReleases[event.object] = SiteRecord(event)
+        }
         update(event) { r in
             let record = SiteRecord(event)
             unexplained = !r.consumeToken(thread: event.thread)
@@ -50,6 +53,7 @@ extension SanitizerState {
     }
 
     mutating func releasedDevice(_ event: LifetimeEvent) {
+        pendingReleases[event.object] = nil
         update(event) { r in
             r.state = .released
             r.released.append(SiteRecord(event))

@@ -20,6 +20,9 @@ struct SanitizerState {
     var teardownByDevice: [ObjectID: SiteRecord] = [:]
     /// The device of the latest devres release per thread.
     var lastDevresReleaseDevice: [UInt64: ObjectID] = [:]
+    /// Objects whose count reached zero and whose release has not run yet, with the final
+    /// put: kept apart so that a long run can poll them without scanning every object.
+    var pendingReleases: [ObjectID: SiteRecord] = [:]
     /// History entries kept per object before the oldest half is dropped.
     static let historyLimit = 1024
 

@@ -125,6 +125,23 @@ struct ReferenceFindingTests {
         #expect(f.findings(.leakedReference).isEmpty, "no reference is left: the count is right, the release is missing")
     }
 
+    @Test("pendingReleases lists a count at zero without its release, and only that")
+    func pendingReleasesPollsWithoutTheLeakScan() throws {
+        let f = try SanitizerFixture()
+        let real = f.device("real.0")
+        try real.get()
+        try real.put()
+        let broken = BrokenRefcount(name: "broken.0", events: f.kernel.events)
+        #expect(f.sanitizer.pendingReleases.isEmpty, "nothing at zero yet")
+        let finalPut = #line + 1
+        broken.put()
+        try real.put()  // final put, release runs: never pending afterwards
+        let pending = f.sanitizer.pendingReleases
+        try #require(pending.count == 1)
+        #expect(pending[0].object == broken.id && pending[0].name == "broken.0")
+        #expect(isSite(pending[0].finalPut.site, line: finalPut))
+    }
+
     @Test("a child holds its parent: releasing both in order gives no finding")
     func parentAndChild() throws {
         let f = try SanitizerFixture()
