@@ -98,12 +98,9 @@ public enum Corpus {
                 var options = TortureOptions()
                 options.seconds = 5
                 options.statInterval = 0.25
-                options.brokenCdev = true
+                options.broken = [.cdev]
                 let report = Torture.run(options)
-                let known = Set(FindingKind.allCases.map(\.rawValue))
-                let kinds = Set(report.failures.compactMap { $0.split(separator: " ").first.map(String.init) }).intersection(known)
-                let other = report.failures.count { !known.contains(String($0.split(separator: " ").first ?? "")) }
-                return (Array(kinds).sorted(), "\(report.operations) rounds, \(report.unbinds) unbinds, \(other) other failure(s)")
+                return (report.failureKinds, "\(report.operations) rounds, \(report.unbinds) unbinds")
             }
         },
         fixed: {
@@ -111,7 +108,8 @@ public enum Corpus {
                 var options = TortureOptions()
                 options.seconds = 1
                 let report = Torture.run(options)
-                return (report.failures, "\(report.operations) rounds, \(report.unbinds) unbinds")
+                let first = report.failures.first.map { "; first failure: \($0)" } ?? ""
+                return (report.failureKinds, "\(report.operations) rounds, \(report.unbinds) unbinds\(first)")
             }
         })
 

@@ -3,18 +3,19 @@ import Instrumentation
 import SimHardware
 import Subsystems
 
-/// One reader round on one subsystem: open its node, make the calls a program would, close.
+/// One reader round on one device: open its node, make the calls a program would, close —
+/// or, for the torture device, a file read and in-kernel consumer accesses.
 /// Returns "OK" or the errno name of the first call that failed.
 enum Reader {
     /// What a device that vanished under a program may answer; anything else is a failure.
     static let acceptable: Set<String> = ["OK", "ENODEV", "ENOENT"]
 
-    static func round(_ board: SimBoard, reader: Int, rng: inout SplitMix64, broken: Bool) -> String {
-        let choices = broken ? 4 : 3
+    static func round(_ board: TortureBoard, reader: Int, rng: inout SplitMix64) -> String {
+        let choices = board.echo ? 5 : 4
         do throws(FileError) {
             switch Int(rng.next() % UInt64(choices)) {
             case 0:
-                let chip = try board.dev.open("/dev/gpiochip0")
+                let chip = try board.sim.dev.open("/dev/gpiochip0")
                 defer { try? chip.close() }
                 let offset = reader % 8
                 let req = try chip.ioctl(GpioGetLineRequest(offsets: [offset], consumer: "torture\(reader)", output: true))
@@ -23,17 +24,28 @@ enum Reader {
                 _ = try req.ioctl(GpioLineGetValues())
                 _ = req.poll()
             case 1:
-                let file = try board.dev.open("/dev/i2c-0")
+                let file = try board.sim.dev.open("/dev/i2c-0")
                 defer { try? file.close() }
                 try file.ioctl(I2CSetSlaveForce(0x50))
                 _ = try file.write([UInt8(reader % 16), UInt8(truncatingIfNeeded: rng.next())])
                 _ = try file.read(maxBytes: 1)
             case 2:
-                let file = try board.dev.open("/dev/spidev0.\(reader % 2)")
+                let file = try board.sim.dev.open("/dev/spidev0.\(reader % 2)")
                 defer { try? file.close() }
                 _ = try file.ioctl(SpiIocMessage([SPITransfer(tx: [1, 2, 3])]))
+            case 3:
+                // In-kernel consumer accesses (mostly short, now and then a long one: the
+                // rcutorture reader's random delays), then a program's read of the node.
+                for _ in 0..<4 {
+                    let work = rng.next() % 8 == 0 ? UInt32(rng.next() % 200) : UInt32(rng.next() % 20)
+                    let outcome = board.generation.consumer.access(work: work)
+                    if outcome != "OK" { return outcome }
+                }
+                let file = try board.sim.dev.open("/dev/torture-gen0")
+                defer { try? file.close() }
+                _ = try file.read(maxBytes: 8)
             default:
-                let file = try board.dev.open("/dev/legacy-echo0")
+                let file = try board.sim.dev.open("/dev/legacy-echo0")
                 defer { try? file.close() }
                 _ = try file.write([1, 2, 3])
             }

@@ -1,73 +1,45 @@
-import CharDev
 import DriverCore
 import Foundation
 import Instrumentation
 import Sanitizer
 import SimHardware
-import Subsystems
 
-/// What to torture, for how long.
-public struct TortureOptions: Sendable {
-    public var seconds: Double = 5
-    /// Reader threads (user-space programs looping open → calls → close).
-    public var readers: Int = 3
-    /// Writer threads (unbinding and rebinding controllers).
-    public var writers: Int = 1
-    public var seed: UInt64 = 1
-    /// Between a writer's unbind and rebind, sleep a random 0…stutter microseconds (stutter).
-    public var stutterMicroseconds: Int = 200
-    /// Add the negative control: a character device without revocation (must fail).
-    public var brokenCdev = false
-    /// Seconds between stat lines.
-    public var statInterval: Double = 1
-    public init() {}
-}
-
-/// The outcome: counts, revoke (unbind) latency percentiles, failures, and the verdict.
-public struct TortureReport: Sendable, Codable {
-    public var seconds: Double = 0
-    public var operations: Int = 0
-    /// Outcomes of reader calls by errno name ("OK", "ENODEV", …).
-    public var outcomes: [String: Int] = [:]
-    public var unbinds: Int = 0
-    /// Unbind latency, microseconds: p50, p99, max.
-    public var unbindP50: Double = 0
-    public var unbindP99: Double = 0
-    public var unbindMax: Double = 0
-    /// Latencies above this are reported as stalls (µs).
-    public var stallThreshold: Double = 100_000
-    public var stalls: Int = 0
-    public var failures: [String] = []
-    public var success: Bool { failures.isEmpty }
-}
-
-/// rcutorture for the driver model (issue 8): readers on real threads call into every
-/// subsystem's files while writers unbind and rebind the controllers; the sanitizer watches.
-/// A failure is any sanitizer finding (a call that reached freed driver memory is a
-/// use-after-free/unbind), an errno other than the ones a vanished device may give, or a
-/// thread that does not come back. No scheduler: the races are real.
+/// rcutorture for the driver model (issue 8): reader threads call into every subsystem's
+/// files and into the torture device's data while writer threads unbind and rebind the
+/// controllers; the sanitizer watches. No scheduler: the races are real.
+///
+/// A failure is: a sanitizer finding (a call that reached freed driver memory, a reference
+/// misused…); an access that observed a driver-data generation whose revoke had completed
+/// (the pipe histogram beyond bucket 0, ``GenerationLedger``); a reference count that reached
+/// zero and stayed unreleased across a stat interval; an errno other than the ones a vanished
+/// device may give; a thread that does not come back; and, at the end, once the board is torn
+/// down, anything leaked.
+///
+/// With a negative control (``TortureOptions/broken``) the run stops at the first stat line
+/// that shows a failure; otherwise it runs for the whole duration.
 public enum Torture {
-    /// Controllers the writers unbind, with the driver to rebind.
-    static let controllers = [("gpio-sim.0", "gpio-sim"), ("i2c-sim.0", "i2c-sim"), ("spi-sim.0", "spi-sim")]
-
     public static func run(_ options: TortureOptions, stat: @escaping @Sendable (String) -> Void = { _ in }) -> TortureReport {
         var report = TortureReport()
-        let board: SimBoard
-        let sanitizer: Sanitizer
-        do {
-            board = try SimBoard()
-            // Before anything is created, so every reference is seen from its start.
-            sanitizer = Sanitizer(attachingTo: board.kernel)
-            if options.brokenCdev {
-                try board.kernel.registerDriver(LegacyEchoDriver(namespace: board.dev), on: board.platform)
-                try board.kernel.register(board.platformDevice("legacy-echo.0", compatible: ["legacy-echo"]))
-            }
-            try board.populate()
-        } catch {
-            report.failures.append("board: \(error)")
+        report.stallThreshold = options.stallThreshold
+        guard options.seconds > 0, options.readers >= 0, options.writers >= 0, options.statInterval > 0,
+              options.stutterMicroseconds >= 0 else {
+            report.failures.append("options: duration and stat interval must be positive, counts and stutter not negative")
+            report.failureKinds = ["options"]
             return report
         }
-        let targets = controllers + (options.brokenCdev ? [("legacy-echo.0", "legacy-echo")] : [])
+        let board: TortureBoard
+        let sanitizer: Sanitizer
+        do {
+            let sim = try SimBoard()
+            // Before anything is created, so every reference is seen from its start.
+            sanitizer = Sanitizer(attachingTo: sim.kernel)
+            board = try TortureBoard(sim, broken: options.broken)
+        } catch {
+            report.failures.append("board: \(error)")
+            report.failureKinds = ["board"]
+            return report
+        }
+        let kernel = board.sim.kernel
         let stop = Locked(false)
         let outcomes = Locked<[String: Int]>([:])
         let latencies = Locked<[UInt64]>([])
@@ -80,7 +52,7 @@ public enum Torture {
             Thread {
                 var rng = SplitMix64(seed: options.seed &+ UInt64(r) &* 7919)
                 while !stop.withLock({ $0 }) {
-                    let outcome = Reader.round(board, reader: r, rng: &rng, broken: options.brokenCdev)
+                    let outcome = Reader.round(board, reader: r, rng: &rng)
                     outcomes.withLock { $0[outcome, default: 0] += 1 }
                     if !Reader.acceptable.contains(outcome) { unexpected.withLock { $0.append("reader \(r): \(outcome)") } }
                 }
@@ -92,48 +64,99 @@ public enum Torture {
             Thread {
                 var rng = SplitMix64(seed: options.seed &+ 1_000_003 &* UInt64(w + 1))
                 while !stop.withLock({ $0 }) {
-                    let (name, driver) = targets[Int(rng.next() % UInt64(targets.count))]
-                    guard let device = board.kernel.device(named: name) else { continue }
+                    let target = board.targets[Int(rng.next() % UInt64(board.targets.count))]
+                    guard let device = kernel.device(named: target.device) else { continue }
                     let t0 = monotonicNanoseconds()
-                    if (try? board.kernel.unbind(device)) != nil {
+                    if (try? kernel.unbind(device)) != nil {
                         latencies.withLock { $0.append(monotonicNanoseconds() - t0) }
                     }
                     if options.stutterMicroseconds > 0 { usleep(UInt32(rng.next() % UInt64(options.stutterMicroseconds))) }
-                    try? board.kernel.bind(device, to: driver)
+                    try? kernel.bind(device, to: target.driver)
                 }
                 group.leave()
             }.start()
         }
+
+        // Stat lines; a count at zero across a whole interval without its release is overdue.
         var nextStat = options.statInterval
+        var pending: Set<PendingRelease> = []
+        var overdue: [PendingRelease] = []
         while Date().timeIntervalSince(start) < options.seconds {
-            Thread.sleep(forTimeInterval: 0.05)
+            Thread.sleep(forTimeInterval: min(0.05, options.statInterval / 2))
             let elapsed = Date().timeIntervalSince(start)
-            if elapsed >= nextStat {
-                nextStat += options.statInterval
-                let ops = outcomes.withLock { $0.values.reduce(0, +) }
-                let findings = sanitizer.findings.count
-                stat(String(format: "torture: t=%.0fs ops=%d unbinds=%d findings=%d unexpected=%d",
-                            elapsed, ops, latencies.withLock { $0.count }, findings, unexpected.withLock { $0.count }))
-                if options.brokenCdev && findings > 0 { break }  // a negative control may stop at the first catch
-            }
+            guard elapsed >= nextStat else { continue }
+            nextStat += options.statInterval
+            let now = Set(sanitizer.pendingReleases)
+            overdue += now.intersection(pending).filter { p in !overdue.contains { $0.object == p.object } }
+            pending = now
+            let ops = outcomes.withLock { $0.values.reduce(0, +) }
+            let findings = sanitizer.findings.count
+            let pipe = board.generation.ledger.pipe
+            let bad = unexpected.withLock { $0.count }
+            stat(String(format: "torture: t=%.0fs ops=%d unbinds=%d gens=%d pipe: %@ findings=%d overdue-releases=%d unexpected=%d",
+                        elapsed, ops, latencies.withLock { $0.count }, Int(board.generation.ledger.generations),
+                        pipe.description, findings, overdue.count, bad))
+            // A negative control may stop at its first catch.
+            if !options.broken.isEmpty && (findings > 0 || pipe.failures > 0 || !overdue.isEmpty || bad > 0) { break }
         }
         stop.withLock { $0 = true }
-        if group.wait(timeout: .now() + 10) == .timedOut {
-            report.failures.append("a reader or writer did not return within 10 s of the stop (hang)")
-        }
+        let hung = group.wait(timeout: .now() + 10) == .timedOut
         report.seconds = Date().timeIntervalSince(start)
+
+        // Failures by kind, in the order found; the report keeps a few lines of each.
+        var failures: [(kind: String, line: String)] = []
+        if hung {
+            failures.append(("hang", "a reader or writer did not return within 10 s of the stop (hang)"))
+        } else {
+            failures += board.tearDown().map { ("tear-down", $0) }
+            report.leakCheck = true
+        }
         report.outcomes = outcomes.withLock { $0 }
         report.operations = report.outcomes.values.reduce(0, +)
+        report.generations = Int(board.generation.ledger.generations)
+        report.pipe = board.generation.ledger.pipe
         let sorted = latencies.withLock { $0 }.sorted()
         report.unbinds = sorted.count
-        if !sorted.isEmpty {
+        if let last = sorted.last {
             report.unbindP50 = Double(sorted[sorted.count / 2]) / 1_000
             report.unbindP99 = Double(sorted[min(sorted.count - 1, sorted.count * 99 / 100)]) / 1_000
-            report.unbindMax = Double(sorted.last!) / 1_000
+            report.unbindMax = Double(last) / 1_000
             report.stalls = sorted.count { Double($0) / 1_000 > report.stallThreshold }
         }
-        report.failures += unexpected.withLock { Array($0.prefix(20)) }
-        report.failures += sanitizer.findings.prefix(20).map { "\($0.kind.rawValue) in \($0.objectName): \($0.message)" }
+
+        if report.pipe.failures > 0 {
+            failures.append(("generation", "generation: \(report.pipe.failures) access(es) observed driver data whose revoke "
+                             + "had completed (pipe: \(report.pipe))"))
+        }
+        failures += unexpected.withLock { $0 }.map { ("unexpected-errno", $0) }
+        // After the tear-down: the findings and the end-of-run leak check.
+        let findings = report.leakCheck ? sanitizer.finish() : sanitizer.findings
+        failures += findings.map { ($0.kind.rawValue, "\($0.kind.rawValue) in \($0.objectName): \($0.message)") }
+        // Overdue releases the end-of-run check did not report (it did not run, after a hang).
+        let reported = Set(findings.filter { $0.kind == .releaseNeverRan }.map(\.object))
+        failures += overdue.filter { !reported.contains($0.object) }.map {
+            (FindingKind.releaseNeverRan.rawValue,
+             "\(FindingKind.releaseNeverRan.rawValue) in \($0.name): count reached zero at \($0.finalPut.site) and stayed "
+             + "unreleased for a stat interval")
+        }
+        report.failures = summarize(failures)
+        let kinds = Set(failures.map(\.kind))
+        report.failureKinds = kinds.sorted()
         return report
+    }
+
+    /// At most `perKind` lines of each kind (the first ones found), then one line counting
+    /// the rest: a broken run repeats the same failure thousands of times.
+    static func summarize(_ failures: [(kind: String, line: String)], perKind: Int = 3) -> [String] {
+        var shown: [String: Int] = [:]
+        var lines: [String] = []
+        for f in failures {
+            shown[f.kind, default: 0] += 1
+            if shown[f.kind]! <= perKind { lines.append(f.line) }
+        }
+        for (kind, count) in shown.sorted(by: { $0.key < $1.key }) where count > perKind {
+            lines.append("… and \(count - perKind) more \(kind)")
+        }
+        return lines
     }
 }

@@ -8,11 +8,18 @@ struct TortureCommand: ParsableCommand {
         commandName: "torture",
         abstract: "Stress every subsystem on real threads while controllers are unbound and rebound.",
         discussion: """
-        Readers loop open → calls → close on /dev/gpiochip0, /dev/i2c-0 and /dev/spidev0.N; writers \
-        unbind and rebind the controllers with random stutter; the sanitizer watches. A stat line \
-        every second, the unbind latency percentiles, and a last line SUCCESS or FAILURE. \
-        --broken cdev adds a character device without revocation, which must make it fail \
-        (a negative control, like the kernel's rcu_busted). Exit status 0 SUCCESS, 1 FAILURE.
+        Readers loop open → calls → close on /dev/gpiochip0, /dev/i2c-0, /dev/spidev0.N and \
+        /dev/torture-gen0, and access the torture device's data as an in-kernel consumer; writers \
+        unbind and rebind the controllers with random stutter; the sanitizer watches. The torture \
+        device's data carries a generation bumped at every bind: an access that observed a \
+        generation whose revoke had completed is a failure, counted in the pipe histogram \
+        (rcutorture's "Reader Pipe": bucket N = N revokes completed since the observed \
+        generation; only bucket 0 is correct). A stat line every second, the unbind latency \
+        percentiles, the end-of-run leak check, and a last line SUCCESS or FAILURE. \
+        --broken fence|refcount|cdev (repeatable) adds a negative control that must make it fail, \
+        like the kernel's rcu_busted: a fence whose revoke does not wait, a refcount whose final \
+        put skips the release, a character device without revocation. Exit status 0 SUCCESS, \
+        1 FAILURE.
         """)
 
     @Option(name: .long, help: "How long to run, in seconds.")
@@ -27,8 +34,11 @@ struct TortureCommand: ParsableCommand {
     @Option(name: .long, help: "Maximum random pause between an unbind and its rebind, in microseconds (0: none).")
     var stutter: Int = 200
 
-    @Option(name: .long, help: "Add a negative control: 'cdev' (a character device without revocation).")
-    var broken: String?
+    @Option(name: .long, help: "Add a negative control (repeatable): fence, refcount or cdev.")
+    var broken: [NegativeControl] = []
+
+    @Option(name: .long, help: "Seconds between stat lines.")
+    var statInterval: Double = 1
 
     @Flag(name: .long, help: "Print the report as JSON (after the stat lines, which go to stderr).")
     var json = false
@@ -39,7 +49,8 @@ struct TortureCommand: ParsableCommand {
 
     func validate() throws {
         guard duration > 0, threads >= 1, writers >= 1 else { throw ValidationError("duration, threads and writers must be positive") }
-        if let broken, broken != "cdev" { throw ValidationError("--broken: only 'cdev' is available") }
+        guard statInterval > 0 else { throw ValidationError("--stat-interval must be positive") }
+        guard stutter >= 0 else { throw ValidationError("--stutter must not be negative") }
     }
 
     func run() throws {
@@ -49,7 +60,8 @@ struct TortureCommand: ParsableCommand {
         options.writers = writers
         options.seed = seedOption.seed
         options.stutterMicroseconds = stutter
-        options.brokenCdev = broken == "cdev"
+        options.broken = Set(broken)
+        options.statInterval = statInterval
         let quiet = Diagnostics.quiet
         let report = Torture.run(options) { line in
             // The per-second stat lines are progress: -q leaves only the report.
@@ -62,11 +74,17 @@ struct TortureCommand: ParsableCommand {
         } else {
             let outcomes = report.outcomes.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ")
             print(String(format: "torture: %.1f s, %d reader rounds (%@), %d unbinds", report.seconds, report.operations, outcomes, report.unbinds))
+            print("torture: \(report.generations) generations of torture-gen data; pipe: \(report.pipe) "
+                  + "(\(report.pipe.accesses) accesses, \(report.pipe.failures) saw a completed revoke)")
             print(String(format: "torture: unbind latency p50 %.0f µs, p99 %.0f µs, max %.0f µs; %d stall(s) over %.0f ms",
                          report.unbindP50, report.unbindP99, report.unbindMax, report.stalls, report.stallThreshold / 1000))
+            print(report.leakCheck ? "torture: board torn down, leak check done"
+                                   : "torture: leak check skipped (threads did not return)")
             for f in report.failures { print("torture: FAIL \(f)") }
             print(report.success ? "SUCCESS" : "FAILURE")
         }
         if !report.success { throw ExitCode(1) }
     }
 }
+
+extension NegativeControl: ExpressibleByArgument {}

@@ -2,8 +2,9 @@ import Instrumentation
 import Testing
 @testable import Torture
 
-/// A short torture run of the real design succeeds; the negative control (a character device
-/// without revocation) fails within the 10 s the issue allows — usually at the first stat line.
+/// Short torture runs: the real design succeeds (no finding, pipe only in bucket 0, nothing
+/// leaked after the tear-down); each negative control fails within the 10 s the issue allows,
+/// with the failure kind that names it — usually at the first stat line.
 @Suite(.serialized) struct TortureTests {
     @Test func realDesignSurvivesAShortRun() {
         var options = TortureOptions()
@@ -15,18 +16,56 @@ import Testing
         #expect(report.operations > 10)
         #expect(report.unbinds > 0)
         #expect((report.outcomes["OK"] ?? 0) > 0)
+        #expect(report.pipe.accesses > 0, "the generation check must have checked something")
+        #expect(report.pipe.failures == 0)
+        #expect(report.leakCheck)
     }
 
-    @Test func brokenCdevFailsWithinTenSeconds() {
+    /// Runs one negative control for at most 3 s.
+    static func broken(_ control: NegativeControl) -> TortureReport {
         var options = TortureOptions()
-        options.seconds = 10
+        options.seconds = 3
         options.readers = 3
         options.statInterval = 0.25
-        options.brokenCdev = true
-        let report = Torture.run(options)
+        options.broken = [control]
+        return Torture.run(options)
+    }
+
+    @Test func brokenFenceFailsTheGenerationCheck() {
+        let report = Self.broken(.fence)
         #expect(!report.success)
-        #expect(report.seconds < 10.5)
-        #expect(report.failures.contains { $0.hasPrefix("use-after-free") || $0.hasPrefix("use-after-unbind") }, "\(report.failures)")
+        #expect(report.seconds < 3.5)
+        #expect(report.failureKinds.contains("generation"), "\(report.failures)")
+        #expect(report.pipe.failures > 0)
+    }
+
+    @Test func brokenRefcountFailsAsAReleaseThatNeverRan() {
+        let report = Self.broken(.refcount)
+        #expect(!report.success)
+        #expect(report.seconds < 3.5)
+        #expect(report.failureKinds.contains("release-never-ran"), "\(report.failures)")
+        #expect(report.failureKinds.contains("leaked-memory"), "the data the release should free: \(report.failures)")
+        #expect(report.pipe.failures == 0, "the fence is the real one")
+    }
+
+    @Test func brokenCdevFailsAsAUseOfFreedDriverMemory() {
+        let report = Self.broken(.cdev)
+        #expect(!report.success)
+        #expect(report.seconds < 3.5)
+        #expect(report.failureKinds.contains { $0 == "use-after-free" || $0 == "use-after-unbind" }, "\(report.failures)")
+    }
+
+    @Test func badOptionsAreAFailureNotACrash() {
+        var options = TortureOptions()
+        options.readers = -1
+        let report = Torture.run(options)
+        #expect(report.failureKinds == ["options"])
+        #expect(report.operations == 0)
+    }
+
+    @Test func summarizeKeepsAFewLinesPerKind() {
+        let lines = Torture.summarize((0..<5).map { ("a", "a\($0)") } + [("b", "b0")], perKind: 2)
+        #expect(lines == ["a0", "a1", "b0", "… and 3 more a"])
     }
 
     @Test func splitMixIsDeterministic() {

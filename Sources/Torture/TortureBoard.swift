@@ -1,0 +1,44 @@
+import DriverCore
+import SimHardware
+
+/// What a torture run works on: the simulated board, the torture device (``GenerationDriver``)
+/// and the negative controls asked for.
+final class TortureBoard: Sendable {
+    let sim: SimBoard
+    let generation: GenerationDriver
+    /// True when the `cdev` negative control (``LegacyEchoDriver``) is on the board.
+    let echo: Bool
+    /// Devices the writers unbind and rebind, with the driver to rebind.
+    let targets: [(device: String, driver: String)]
+
+    /// Registers the torture device (and the negative controls) before the board's own
+    /// devices; the sanitizer must already be attached to `sim.kernel`.
+    init(_ sim: SimBoard, broken: Set<NegativeControl>) throws(DriverCoreError) {
+        self.sim = sim
+        var parts = GenerationParts.real
+        if broken.contains(.fence) { parts = parts.withBustedFence() }
+        if broken.contains(.refcount) { parts = parts.withBustedRefcount() }
+        generation = GenerationDriver(namespace: sim.dev, parts: parts)
+        echo = broken.contains(.cdev)
+        try sim.kernel.registerDriver(generation, on: sim.platform)
+        try sim.kernel.register(sim.platformDevice("torture-gen.0", compatible: ["torture-gen"]))
+        if echo {
+            try sim.kernel.registerDriver(LegacyEchoDriver(namespace: sim.dev), on: sim.platform)
+            try sim.kernel.register(sim.platformDevice("legacy-echo.0", compatible: ["legacy-echo"]))
+        }
+        try sim.populate()
+        targets = [("gpio-sim.0", "gpio-sim"), ("i2c-sim.0", "i2c-sim"), ("spi-sim.0", "spi-sim"),
+                   ("torture-gen.0", "torture-gen")] + (echo ? [("legacy-echo.0", "legacy-echo")] : [])
+    }
+
+    /// Unregisters every device the board registered, newest first (each takes its children
+    /// and class devices with it), so that the end-of-run leak check sees a board that should
+    /// hold nothing. Call only once every reader and writer has returned.
+    func tearDown() -> [String] {
+        var problems: [String] = []
+        for device in sim.kernel.devices.reversed() where device.parent == nil && device.bus != nil {
+            do { try sim.kernel.unregister(device) } catch { problems.append("tear-down of \(device.name): \(error)") }
+        }
+        return problems
+    }
+}

@@ -1,0 +1,62 @@
+import DriverCore
+import Foundation
+import Instrumentation
+import Testing
+@testable import Torture
+
+/// The generation check on its own, deterministically: the ledger's arithmetic, and a reader
+/// held inside an access while the generation is revoked — the real fence makes the revoke
+/// wait (bucket 0), the busted one does not (bucket 1).
+@Suite struct GenerationTests {
+    @Test func theLedgerCountsRevokesCompletedSinceTheObservedGeneration() {
+        let ledger = GenerationLedger()
+        let g1 = ledger.nextGeneration()
+        #expect(ledger.record(observed: g1) == 0)
+        ledger.revokeCompleted(g1)
+        let g2 = ledger.nextGeneration()
+        #expect(ledger.record(observed: g2) == 0, "a later generation is not affected")
+        ledger.revokeCompleted(g2)
+        #expect(ledger.record(observed: g1) == 2, "two revokes completed since g1")
+        for _ in 0..<20 { ledger.revokeCompleted(ledger.nextGeneration()) }
+        #expect(ledger.record(observed: g1) == 22)
+        #expect(ledger.pipe.buckets == [2, 0, 1, 0, 0, 0, 0, 0, 0, 0, 1], "bucket 10 holds everything beyond")
+        #expect(ledger.pipe.failures == 2 && ledger.pipe.accesses == 4)
+    }
+
+    /// A reader enters, observes the generation and waits inside until told; meanwhile another
+    /// thread revokes and records the revoke as completed. Returns the reader's bucket.
+    static func readerInsideDuringRevoke(_ makeFence: (GenerationState) -> any GenerationFence) -> Int {
+        let kernel = Kernel()
+        let ledger = GenerationLedger()
+        let g = ledger.nextGeneration()
+        let memory = ModelMemory(g, name: "data", events: kernel.events)
+        let state = GenerationState(generation: g, memory: memory,
+                                    reference: DeviceGenerationRefcount(kernel: kernel, name: "data") { try? memory.free() })
+        let fence = makeFence(state)
+        let inside = DispatchSemaphore(value: 0)
+        let bucket = Locked(-1)
+        let done = DispatchSemaphore(value: 0)
+        Thread {
+            fence.withAccess { s in
+                inside.signal()
+                // Long enough for a revoke that does not wait to complete; a real one waits.
+                usleep(100_000)
+                bucket.withLock { $0 = ledger.record(observed: s?.generation ?? 0) }
+            }
+            done.signal()
+        }.start()
+        inside.wait()
+        fence.revoke()
+        ledger.revokeCompleted(g)
+        done.wait()
+        return bucket.withLock { $0 }
+    }
+
+    @Test func theRealFenceWaitsForTheReaderInside() {
+        #expect(Self.readerInsideDuringRevoke { RevocableGenerationFence($0, events: EventStream()) } == 0)
+    }
+
+    @Test func theBustedFenceLetsTheReaderSeeACompletedRevoke() {
+        #expect(Self.readerInsideDuringRevoke { BustedFence($0) } == 1)
+    }
+}
