@@ -1,0 +1,89 @@
+import CharDev
+import DriverCore
+import Instrumentation
+import Sanitizer
+import SimHardware
+
+extension Corpus {
+    /// §5 #18/#20: the core's file operations followed the driver's pointer after unregister.
+    static let uioInfoAfterUnregister = BugEntry(
+        id: "uio-info-after-unregister", reference: "57c5f4df0a5a, 4e26195f240d", subsystem: "UIO (uio.c), TPM",
+        classes: ["P2", "P4"],
+        story: """
+        The UIO core's uio_device outlives the driver (an open /dev/uioN holds it) but its file \
+        operations kept following idev->info into the driver's memory, which unregistering at unbind \
+        had freed. 57c5f4df0a5a added info_lock, NULLs info under it at unregister and has every file \
+        operation check it under the lock; tpm's 4e26195f240d did the same for chip->ops with an rwsem \
+        and tpm_try_get_ops(). Ours: the driver side sits behind the CharDevice fence.
+        """,
+        tool: "sanitizer", expectedFinding: "use-after-unbind",
+        buggy: { timed { uioRun(fixed: false) } },
+        fixed: { timed { uioRun(fixed: true) } })
+
+    static func uioRun(fixed: Bool) -> (findings: [String], detail: String) {
+        do {
+            let board = try SimBoard()
+            let sanitizer = Sanitizer(attachingTo: board.kernel)
+            try board.kernel.registerDriver(LegacyUioDriver(namespace: board.dev, fixed: fixed), on: board.platform)
+            let device = board.platformDevice("legacy-uio.0", compatible: ["legacy-uio"])
+            try board.kernel.register(device)
+            let file = try board.dev.open("/dev/uio0")
+            try board.kernel.unbind(device)
+            var result = "OK"
+            do throws(FileError) { _ = try file.read(maxBytes: 4) } catch { result = error.errno.name }
+            try? file.close()
+            try board.kernel.unregister(device)
+            return (Array(Set(sanitizer.finish().map(\.kind.rawValue))).sorted(), "read after unbind returned \(result)")
+        } catch {
+            return (["setup"], "\(error)")
+        }
+    }
+
+    /// §5 #21–24: a cdev that does not pin its parent.
+    static let cdevParentNotPinned = BugEntry(
+        id: "cdev-parent-not-pinned", reference: "ba0ef85, 0d5b7da, 4a215aa, 2f0157f", subsystem: "TPM, IIO, input, char_dev.c",
+        classes: ["P7"],
+        story: """
+        tpm_chip embedded its cdev and was freed by its struct device's release, but the cdev held no \
+        reference on that device: with /dev/tpm0 open, unregistering the chip dropped the last device \
+        reference, the chip went with the cdev inside it, and the program's close ran cdev_put on freed \
+        memory (iio and input had the same bug). ba0ef85 made the chip's device the cdev kobject's \
+        parent; 2f0157f made every cdev pin its parent, so the container outlives every open file.
+        """,
+        tool: "sanitizer", expectedFinding: "use-after-free",
+        buggy: { timed { sanitized(checkingLeaks: true, detail: "open, unregister the chip, close") { try TpmCdevParent.run(pinParent: false, kernel: $0) } } },
+        fixed: { timed { sanitized(checkingLeaks: true, detail: "open, unregister the chip, close") { try TpmCdevParent.run(pinParent: true, kernel: $0) } } })
+
+    /// §5 #25: the node's memory belonged to the driver.
+    static let mediaDevnodeInDevres = BugEntry(
+        id: "media-devnode-devres", reference: "5b28dde51d0c", subsystem: "media (media-devnode.c)", classes: ["P1", "P7"],
+        story: """
+        The media controller's media_devnode, with its cdev embedded, lived in memory the driver \
+        owned, so unbinding the driver freed it while /dev/media0 was open; when the application \
+        exited, the close ran cdev_put on freed memory. 5b28dde51d0c allocates the devnode on its own \
+        and frees it from the cdev's release, after the last close. Ours: the node is a \
+        subsystem-owned CharDevice whose release runs after the last close.
+        """,
+        tool: "sanitizer", expectedFinding: "use-after-unbind",
+        buggy: { timed { mediaRun(devnodeInDevres: true) } },
+        fixed: { timed { mediaRun(devnodeInDevres: false) } })
+
+    static func mediaRun(devnodeInDevres: Bool) -> (findings: [String], detail: String) {
+        do {
+            let board = try SimBoard()
+            let sanitizer = Sanitizer(attachingTo: board.kernel)
+            let driver = LegacyMediaDriver(devnodeInDevres: devnodeInDevres)
+            try board.kernel.registerDriver(driver, on: board.platform)
+            let device = board.platformDevice("legacy-media.0", compatible: ["legacy-media"])
+            try board.kernel.register(device)
+            guard let node = driver.node.withLock({ $0 }) else { return (["setup"], "no media node registered") }
+            node.get()                          // open("/dev/media0")
+            try board.kernel.unbind(device)     // the driver goes; the program keeps the file
+            node.put()                          // the application exits: close
+            try board.kernel.unregister(device)
+            return (Array(Set(sanitizer.finish().map(\.kind.rawValue))).sorted(), "open, unbind, close")
+        } catch {
+            return (["setup"], "\(error)")
+        }
+    }
+}
