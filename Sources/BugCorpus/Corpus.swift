@@ -9,20 +9,15 @@ import Torture
 
 /// The corpus: entries written so far, and the rows of brief §5 not written yet (with why).
 public enum Corpus {
-    public static let entries: [BugEntry] = [gpioUnchecked, checkThenUse, i2cDelAdapter, ch341WrongDevice, vub300DevmHost,
-                                             watchdogTwoRefcounts, devresNotFlushedAtDel,
-                                             hidRebindReinit]
+    public static let entries: [BugEntry] = [gpioUnchecked, checkThenUse, gpioIoctlMissed, i2cDelAdapter, ch341WrongDevice,
+                                             vub300DevmHost, vub300ProbeFailure, watchdogTwoRefcounts,
+                                             watchdogCdevAddError, devresNotFlushedAtDel, hidRebindReinit,
+                                             uioInfoAfterUnregister, cdevParentNotPinned, mediaDevnodeInDevres]
 
     /// Rows of brief §5 without an entry yet, and what is missing to write them.
     public static let pending: [(id: String, why: String)] = [
-        ("1d656bd259ed", "gpio_ioctl() missed by bdbbae241a04 (P3): same shape as check-then-use; a per-entry-point variant not written"),
         ("d83cee3d2bb1", "in-kernel GPIO consumers racing removal (P4/P8): needs a legacy descriptor path without the fence"),
         ("watchdog publish-before-init", "device_initialize after misc_register (P10): needs an explorer program racing open against registration"),
-        ("watchdog cdev_device_add error path", "kfree instead of put_device after device_initialize (P7): entry not written"),
-        ("vub300 probe failure", "probe error path freeing memory still referenced (P1): entry not written"),
-        ("57c5f4df0a5a, 4e26195f240d", "uio/tpm ops used after unregister (P2/P4): same shape as gpio-cdev-null-deref"),
-        ("ba0ef85, 0d5b7da, 4a215aa, 2f0157f", "cdev outliving its parent (P7): needs a cdev without parent pinning"),
-        ("5b28dde51d0c", "media cdev in devres memory, last cdev_put after unbind (P1): needs a cdev embedded in driver memory"),
         ("49d200deaa68, 9fd4dcece43a", "debugfs private data / dead fops (P9/P6): the model has no debugfs or module unload yet"),
         ("CVE-2026-31723", "f_subset net_device outliving its parent (P8): the model has no net_device"),
         ("cd00ed5187bf", "vc4 HDMI without drm_dev_enter (P2/P4): the model has no DRM device"),

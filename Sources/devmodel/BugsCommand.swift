@@ -55,8 +55,11 @@ struct BugsCommand: ParsableCommand {
         @OptionGroup var global: GlobalOptions
 
         func run() throws {
+            let unknown = ids.filter { id in !Corpus.entries.contains { $0.id == id } }
+            guard unknown.isEmpty else {
+                throw ValidationError("no entry \(unknown.map { "'\($0)'" }.joined(separator: ", ")); see 'devmodel bugs list'")
+            }
             let selected = all || ids.isEmpty ? Corpus.entries : Corpus.entries.filter { ids.contains($0.id) }
-            guard !selected.isEmpty else { throw ValidationError("no such entry; see 'devmodel bugs list'") }
             let runs = selected.map { $0.run() }
             if json {
                 let encoder = JSONEncoder()
