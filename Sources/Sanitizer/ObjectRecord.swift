@@ -45,8 +45,9 @@ struct ObjectRecord {
     /// before one of them but delivered after it (another thread's event) repays it; those
     /// left are ``FindingKind/putNeverTaken`` findings.
     var unexplainedPuts: [Finding] = []
-    /// `file.close` events on this (character) device, oldest first.
-    var closes: [SiteRecord] = []
+    /// The newest `file.close` on this (character) device per node (the event's detail):
+    /// all a report needs, and bounded by the node names, not by the number of closes.
+    var lastCloseByNode: [String: SiteRecord] = [:]
     /// Set while a whole-list devres release (unbind, failed probe, final put) is running.
     var inReleaseAll = false
 

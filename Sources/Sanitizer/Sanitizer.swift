@@ -23,11 +23,12 @@ import Synchronization
 /// record (its history is an array capped at ``historyLimit`` entries, trimmed by halves).
 /// Per `lock.acquire`: a pass over the locks the thread holds and, only when a class pair is
 /// new, a breadth-first search of the class graph. Memory: one record per object ever seen,
-/// kept for the whole run (quarantine) — a stress test that creates millions of objects
-/// should attach an ``Instrumentation/EventRecorder`` filter instead.
+/// kept for the whole run (quarantine) unless a quarantine limit is set
+/// (``init(quarantineLimit:)``) — what a stress test that releases millions of objects does.
 ///
 /// ## Limits
-/// Attach one sanitizer to one stream: the order checks compare sequence numbers, which are
+/// With a ``init(quarantineLimit:)`` the oldest released objects are forgotten. Attach one
+/// sanitizer to one stream: the order checks compare sequence numbers, which are
 /// per stream. Objects created before it was attached are tracked from their first event on
 /// (never reported as leaked; a put of their earlier references is unexplained).
 ///
@@ -37,17 +38,36 @@ import Synchronization
 /// ``FindingKind/putNeverTaken``.
 public final class Sanitizer: EventObserver {
     // A pthread-based lock, not `Mutex`: TSan cannot see `Mutex`'s contended path (swift-notes §2).
-    private let state = Locked(SanitizerState())
+    private let state: Locked<SanitizerState>
 
     /// History entries kept per object before the oldest half is dropped.
     public static var historyLimit: Int { SanitizerState.historyLimit }
 
-    /// A sanitizer attached to nothing: attach it with `events.attach(_:)`.
-    public init() {}
+    /// A sanitizer attached to nothing: attach it with `events.attach(_:)`. It keeps every
+    /// released object (an unbounded quarantine).
+    public init() {
+        state = Locked(SanitizerState())
+    }
+
+    /// A sanitizer attached to nothing that keeps at most `quarantineLimit` released objects
+    /// with their history, forgetting the oldest. A long stress run that releases millions of
+    /// objects sets one to bound its memory; an object forgotten this way is no longer tied
+    /// to its history, so its later misuse is reported only where the model itself refuses
+    /// it (a get or put after release, a use of freed memory), with less context.
+    public init(quarantineLimit: Int) {
+        state = Locked(SanitizerState(quarantineLimit: max(0, quarantineLimit)))
+    }
 
     /// A sanitizer attached to `kernel`'s event stream.
     public convenience init(attachingTo kernel: Kernel) {
         self.init()
+        kernel.events.attach(self)
+    }
+
+    /// A sanitizer attached to `kernel`'s event stream, with a bounded quarantine (see
+    /// ``init(quarantineLimit:)``).
+    public convenience init(attachingTo kernel: Kernel, quarantineLimit: Int) {
+        self.init(quarantineLimit: quarantineLimit)
         kernel.events.attach(self)
     }
 

@@ -8,7 +8,7 @@ extension SanitizerState {
     /// the newest close of the device.
     mutating func fileAfterClose(_ event: LifetimeEvent) {
         update(event) { _ in }
-        let closes = objects[event.object]?.closes ?? []
+        let closes = objects[event.object]?.lastCloseByNode.values.sorted { $0.sequence < $1.sequence } ?? []
         let close = closes.last { event.detail.contains($0.detail) } ?? closes.last
         let access = SiteRecord(event)
         findings.append(Finding(

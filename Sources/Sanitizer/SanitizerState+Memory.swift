@@ -19,11 +19,14 @@ extension SanitizerState {
             || lastDevresRelease[event.thread].map { event.objectName.hasPrefix($0.detail + " of ") } == true
         let teardown = lastDevresReleaseDevice[event.thread].flatMap { teardownByDevice[$0] } ?? lastTeardown[event.thread]
         let context = byDevres ? [teardown, lastDevresRelease[event.thread]].compactMap { $0 } : []
+        var first = false
         update(event) { r in
+            first = r.state != .released
             r.state = .released
             r.released += context
             r.released.append(SiteRecord(event))
         }
+        if first { quarantined(event.object) }
     }
 
     /// `memory.useAfterFree` / `memory.doubleFree`, raised by the model itself.

@@ -54,11 +54,14 @@ extension SanitizerState {
 
     mutating func releasedDevice(_ event: LifetimeEvent) {
         pendingReleases[event.object] = nil
+        var first = false
         update(event) { r in
+            first = r.state != .released
             r.state = .released
             r.released.append(SiteRecord(event))
             r.endReleaseAll()
         }
+        if first { quarantined(event.object) }
     }
 
     /// `ref.misuse`: the model refused a get, a put or another use of a released object.

@@ -25,6 +25,30 @@ struct SanitizerState {
     var pendingReleases: [ObjectID: SiteRecord] = [:]
     /// History entries kept per object before the oldest half is dropped.
     static let historyLimit = 1024
+    /// Released objects kept (quarantined) before the oldest is forgotten; nil: all of them.
+    var quarantineLimit: Int?
+    /// Released objects, oldest first, from `quarantineHead` on (the ones before it are gone).
+    private var quarantine: [ObjectID] = []
+    private var quarantineHead = 0
+
+    init(quarantineLimit: Int? = nil) { self.quarantineLimit = quarantineLimit }
+
+    /// `object` was just released: quarantine it, and forget the oldest released object when
+    /// the quarantine is full. A forgotten object is as if never seen: a later event on it
+    /// starts a fresh record (never reported as a leak, and its misuse is no longer tied to
+    /// its history) — KASAN's bounded quarantine makes the same trade.
+    mutating func quarantined(_ object: ObjectID) {
+        guard let limit = quarantineLimit else { return }
+        quarantine.append(object)
+        while quarantine.count - quarantineHead > limit {
+            objects[quarantine[quarantineHead]] = nil
+            quarantineHead += 1
+        }
+        if quarantineHead > 1024, quarantineHead * 2 > quarantine.count {
+            quarantine.removeFirst(quarantineHead)
+            quarantineHead = 0
+        }
+    }
 
     mutating func handle(_ event: LifetimeEvent) {
         // One hash lookup instead of comparing the kind's string with every case.
@@ -85,7 +109,7 @@ struct SanitizerState {
         case .memoryAlloc: allocated(event)
         case .memoryFree: freed(event)
         case .fileClose:
-            update(event) { $0.closes.append(SiteRecord(event)) }
+            update(event) { $0.lastCloseByNode[event.detail] = SiteRecord(event) }
         case .historyOnly:
             if objects[event.object] != nil { update(event) { _ in } }
         case .lockAcquire, .lockRelease, .refMisuse, .memoryMisuse, .devresWrongDevice, .revokeInsideAccess, .fileAfterClose:

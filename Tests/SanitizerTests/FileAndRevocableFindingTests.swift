@@ -27,6 +27,20 @@ struct FileAndRevocableFindingTests {
         #expect(f.sanitizer.finish().map(\.kind) == [.fileAfterClose, .fileAfterClose])
     }
 
+    @Test("the close reported is the newest one of the same node, not a later close of another")
+    func fileAfterCloseNamesTheCloseOfItsNode() throws {
+        let f = try GpioSanitizerFixture()
+        let chip = try f.dev.open("/dev/gpiochip0")
+        let request = try chip.ioctl(GpioGetLineRequest(offsets: [0], consumer: "test"))
+        let closed = #line + 1
+        try chip.close()
+        try request.close()  // newer, but of another node (the anonymous line file)
+        _ = try? chip.ioctl(GpioGetChipInfo())
+        let found = f.sanitizer.findings.filter { $0.kind == .fileAfterClose }
+        try #require(found.count == 1)
+        #expect(found[0].released.count == 1 && isSite(found[0].released[0].site, line: closed))
+    }
+
     final class Chip: Sendable {}
 
     @Test("revoke from inside an access to the same revocable is revoke-inside-read-section")

@@ -142,6 +142,24 @@ struct ReferenceFindingTests {
         #expect(isSite(pending[0].finalPut.site, line: finalPut))
     }
 
+    @Test("a quarantine limit forgets the oldest released objects, and only released ones")
+    func quarantineLimitForgetsTheOldest() throws {
+        let kernel = Kernel()
+        let sanitizer = Sanitizer(attachingTo: kernel, quarantineLimit: 2)
+        let devices = (0..<3).map { i in Device(kernel: kernel, name: "q.\(i)") { _ in } }
+        let live = Device(kernel: kernel, name: "live.0") { _ in }
+        for d in devices { try d.put() }
+        #expect(sanitizer.state(of: devices[0].id) == nil, "forgotten: the quarantine holds two")
+        #expect(sanitizer.state(of: devices[1].id) == .released && sanitizer.state(of: devices[2].id) == .released)
+        #expect(sanitizer.state(of: live.id) == .live, "live objects are never forgotten")
+        // The model itself still refuses the misuse of a forgotten object, and the sanitizer
+        // still hears of it.
+        #expect(throws: DriverCoreError.self) { try devices[0].get() }
+        #expect(sanitizer.findings.map(\.kind) == [.getAfterRelease])
+        #expect(sanitizer.leaks.map(\.objectName) == ["live.0"], "a forgotten object is never a leak")
+        try live.put()
+    }
+
     @Test("a child holds its parent: releasing both in order gives no finding")
     func parentAndChild() throws {
         let f = try SanitizerFixture()
