@@ -32,7 +32,7 @@ public enum Torture {
         do {
             let sim = try SimBoard()
             // Before anything is created, so every reference is seen from its start.
-            sanitizer = Sanitizer(attachingTo: sim.kernel)
+            sanitizer = Sanitizer(attachingTo: sim.kernel, quarantineLimit: options.quarantine)
             board = try TortureBoard(sim, broken: options.broken)
         } catch {
             report.failures.append("board: \(error)")

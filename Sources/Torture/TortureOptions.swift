@@ -34,6 +34,9 @@ public struct TortureOptions: Sendable {
     public var statInterval: Double = 1
     /// Unbind latencies above this are reported as stalls (µs).
     public var stallThreshold: Double = 100_000
+    /// Released objects the sanitizer keeps with their history (its quarantine): bounds the
+    /// memory of long runs, which release thousands of objects a second.
+    public var quarantine: Int = 20_000
     public init() {}
 }
 
@@ -63,7 +66,8 @@ public struct TortureReport: Sendable, Codable {
     /// One line per failure (at most 20 of each source).
     public var failures: [String] = []
     /// What failed, by kind: sanitizer finding kinds ("use-after-free", "release-never-ran",
-    /// …), "generation", "unexpected-errno", "hang", "board".
+    /// "leaked-memory", …), "generation", "unexpected-errno", "hang", "tear-down", and
+    /// "options" or "board" when the run could not start.
     public var failureKinds: [String] = []
     public var success: Bool { failures.isEmpty }
 }
