@@ -43,7 +43,8 @@ public enum Torture {
         let stop = Locked(false)
         let outcomes = Locked<[String: Int]>([:])
         let latencies = Locked<[UInt64]>([])
-        let unexpected = Locked<[String]>([])
+        // Unexpected outcomes: how many, and the first few (a broken design repeats them).
+        let unexpected = Locked<(count: Int, first: [String])>((0, []))
         let group = DispatchGroup()
         let start = Date()
 
@@ -54,7 +55,12 @@ public enum Torture {
                 while !stop.withLock({ $0 }) {
                     let outcome = Reader.round(board, reader: r, rng: &rng)
                     outcomes.withLock { $0[outcome, default: 0] += 1 }
-                    if !Reader.acceptable.contains(outcome) { unexpected.withLock { $0.append("reader \(r): \(outcome)") } }
+                    if !Reader.acceptable.contains(outcome) {
+                        unexpected.withLock { u in
+                            u.count += 1
+                            if u.first.count < 3 { u.first.append("reader \(r): \(outcome)") }
+                        }
+                    }
                 }
                 group.leave()
             }.start()
@@ -128,7 +134,8 @@ public enum Torture {
             failures.append(("generation", "generation: \(report.pipe.failures) access(es) observed driver data whose revoke "
                              + "had completed (pipe: \(report.pipe))"))
         }
-        failures += unexpected.withLock { $0 }.map { ("unexpected-errno", $0) }
+        let (unexpectedCount, firstUnexpected) = unexpected.withLock { $0 }
+        failures += firstUnexpected.map { ("unexpected-errno", $0) }
         // After the tear-down: the findings and the end-of-run leak check.
         let findings = report.leakCheck ? sanitizer.finish() : sanitizer.findings
         failures += findings.map { ($0.kind.rawValue, "\($0.kind.rawValue) in \($0.objectName): \($0.message)") }
@@ -139,23 +146,26 @@ public enum Torture {
              "\(FindingKind.releaseNeverRan.rawValue) in \($0.name): count reached zero at \($0.finalPut.site) and stayed "
              + "unreleased for a stat interval")
         }
-        report.failures = summarize(failures)
+        report.failures = summarize(failures, unlisted: ["unexpected-errno": unexpectedCount - firstUnexpected.count])
         let kinds = Set(failures.map(\.kind))
         report.failureKinds = kinds.sorted()
         return report
     }
 
     /// At most `perKind` lines of each kind (the first ones found), then one line counting
-    /// the rest: a broken run repeats the same failure thousands of times.
-    static func summarize(_ failures: [(kind: String, line: String)], perKind: Int = 3) -> [String] {
-        var shown: [String: Int] = [:]
+    /// the rest — those beyond `perKind` plus the `unlisted` ones, counted but not kept: a
+    /// broken run repeats the same failure thousands of times.
+    static func summarize(_ failures: [(kind: String, line: String)], unlisted: [String: Int] = [:],
+                          perKind: Int = 3) -> [String] {
+        var total = unlisted.filter { $0.value > 0 }
         var lines: [String] = []
         for f in failures {
-            shown[f.kind, default: 0] += 1
-            if shown[f.kind]! <= perKind { lines.append(f.line) }
+            total[f.kind, default: 0] += 1
+            if total[f.kind]! - (unlisted[f.kind] ?? 0) <= perKind { lines.append(f.line) }
         }
-        for (kind, count) in shown.sorted(by: { $0.key < $1.key }) where count > perKind {
-            lines.append("… and \(count - perKind) more \(kind)")
+        for (kind, count) in total.sorted(by: { $0.key < $1.key }) {
+            let shown = min(perKind, count - (unlisted[kind] ?? 0))
+            if count > shown { lines.append("… and \(count - shown) more \(kind)") }
         }
         return lines
     }

@@ -64,8 +64,9 @@ import Testing
     }
 
     @Test func summarizeKeepsAFewLinesPerKind() {
-        let lines = Torture.summarize((0..<5).map { ("a", "a\($0)") } + [("b", "b0")], perKind: 2)
-        #expect(lines == ["a0", "a1", "b0", "… and 3 more a"])
+        let lines = Torture.summarize((0..<5).map { ("a", "a\($0)") } + [("b", "b0"), ("c", "c0")],
+                                      unlisted: ["c": 7], perKind: 2)
+        #expect(lines == ["a0", "a1", "b0", "c0", "… and 3 more a", "… and 7 more c"])
     }
 
     @Test func splitMixIsDeterministic() {
