@@ -143,7 +143,7 @@ public enum Torture {
         failures += firstUnexpected.map { ("unexpected-errno", $0) }
         // After the tear-down: the findings and the end-of-run leak check.
         let findings = report.leakCheck ? sanitizer.finish() : sanitizer.findings
-        failures += findings.map { ($0.kind.rawValue, "\($0.kind.rawValue) in \($0.objectName): \($0.message)") }
+        failures += findings.map { ($0.kind.rawValue, "\($0.kind.rawValue) in \(shortNames($0.objectName)): \($0.message)") }
         // After a hang the leak check did not run: overdue releases still pending now are
         // reported instead (with it, they are among its release-never-ran findings).
         if !report.leakCheck {
@@ -158,6 +158,12 @@ public enum Torture {
         let kinds = Set(failures.map(\.kind))
         report.failureKinds = kinds.sorted()
         return report
+    }
+
+    /// A grouped finding names every object ("a, b, c, …"): the first three, then a count.
+    static func shortNames(_ names: String) -> String {
+        let all = names.components(separatedBy: ", ")
+        return all.count <= 3 ? names : all.prefix(3).joined(separator: ", ") + " and \(all.count - 3) more"
     }
 
     /// At most `perKind` lines of each kind (the first ones found), then one line counting

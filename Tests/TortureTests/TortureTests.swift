@@ -69,6 +69,11 @@ import Testing
         #expect(lines == ["a0", "a1", "b0", "c0", "… and 3 more a", "… and 7 more c"])
     }
 
+    @Test func groupedNamesAreShortened() {
+        #expect(Torture.shortNames("a, b, c") == "a, b, c")
+        #expect(Torture.shortNames("a, b, c, d, e") == "a, b, c and 2 more")
+    }
+
     @Test func splitMixIsDeterministic() {
         var a = SplitMix64(seed: 42), b = SplitMix64(seed: 42)
         #expect((0..<5).map { _ in a.next() } == (0..<5).map { _ in b.next() })
