@@ -40,8 +40,13 @@ struct TortureCommand: ParsableCommand {
     @Option(name: .long, help: "Seconds between stat lines.")
     var statInterval: Double = 1
 
-    @Flag(name: .long, help: "Print the report as JSON (after the stat lines, which go to stderr).")
+    @Flag(name: .long, help: "Print the report as JSON (after the stat lines, which go to stderr). Same as --format json.")
     var json = false
+
+    enum Format: String, ExpressibleByArgument, CaseIterable { case text, json, ktap }
+
+    @Option(name: .long, help: "Report format: text, json or ktap (KTAP version 1: a test per property the run must keep).")
+    var format: Format = .text
 
     @OptionGroup var seedOption: SeedOption
 
@@ -67,7 +72,9 @@ struct TortureCommand: ParsableCommand {
             // The per-second stat lines are progress: -q leaves only the report.
             if !quiet { FileHandle.standardError.write(Data((line + "\n").utf8)) }
         }
-        if json {
+        if format == .ktap {
+            print(report.ktap, terminator: "")
+        } else if json || format == .json {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
             print(String(decoding: try encoder.encode(report), as: UTF8.self))

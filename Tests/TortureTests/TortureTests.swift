@@ -19,6 +19,8 @@ import Testing
         #expect(report.pipe.accesses > 0, "the generation check must have checked something")
         #expect(report.pipe.failures == 0)
         #expect(report.leakCheck)
+        #expect(report.ktap.hasPrefix("KTAP version 1\n1..1\n    KTAP version 1\n    # Subtest: torture\n    1..4\n"))
+        #expect(report.ktap.contains("\nok 1 torture\n# Totals: pass:1 fail:0 skip:0 total:1\n"))
     }
 
     /// Runs one negative control for at most 3 s.
@@ -37,6 +39,9 @@ import Testing
         #expect(report.seconds < 3.5)
         #expect(report.failureKinds.contains("generation"), "\(report.failures)")
         #expect(report.pipe.failures > 0)
+        // KTAP: the pipe test fails, its diagnostic before it, and the suite fails.
+        #expect(report.ktap.contains("late)\n    not ok 2 no access saw a completed revoke\n"), "\(report.ktap)")
+        #expect(report.ktap.contains("\nnot ok 1 torture\n"))
     }
 
     @Test func brokenRefcountFailsAsAReleaseThatNeverRan() {
