@@ -43,6 +43,7 @@ public enum Torture {
         let stop = Locked(false)
         let outcomes = Locked<[String: Int]>([:])
         let latencies = Locked<[UInt64]>([])
+        let writerRounds = Locked((overrides: 0, replugs: 0))
         // Unexpected outcomes: how many, and the first few (a broken design repeats them).
         let unexpected = Locked<(count: Int, first: [String])>((0, []))
         let group = DispatchGroup()
@@ -70,14 +71,32 @@ public enum Torture {
             Thread {
                 var rng = SplitMix64(seed: options.seed &+ 1_000_003 &* UInt64(w + 1))
                 while !stop.withLock({ $0 }) {
+                    let stutter = {
+                        if options.stutterMicroseconds > 0 { usleep(UInt32(rng.next() % UInt64(options.stutterMicroseconds))) }
+                    }
+                    // One round in ten hot-unplugs the USB device and plugs it back.
+                    if rng.next() % 10 == 0 {
+                        if let usb = kernel.device(named: TortureBoard.usbDevice) { try? board.sim.usb.unplug(usb) }
+                        stutter()
+                        _ = try? board.sim.usb.plug(port: TortureBoard.usbPort, interfaces: TortureBoard.usbInterfaces)
+                        writerRounds.withLock { $0.replugs += 1 }
+                        continue
+                    }
                     let target = board.targets[Int(rng.next() % UInt64(board.targets.count))]
                     guard let device = kernel.device(named: target.device) else { continue }
+                    // One in five rebinds goes through driver_override (set, rebind, clear).
+                    let override = rng.next() % 5 == 0
+                    if override { try? kernel.setDriverOverride(device, target.driver) }
                     let t0 = monotonicNanoseconds()
                     if (try? kernel.unbind(device)) != nil {
                         latencies.withLock { $0.append(monotonicNanoseconds() - t0) }
                     }
-                    if options.stutterMicroseconds > 0 { usleep(UInt32(rng.next() % UInt64(options.stutterMicroseconds))) }
+                    stutter()
                     try? kernel.bind(device, to: target.driver)
+                    if override {
+                        try? kernel.setDriverOverride(device, nil)
+                        writerRounds.withLock { $0.overrides += 1 }
+                    }
                 }
                 group.leave()
             }.start()
@@ -128,6 +147,7 @@ public enum Torture {
         report.pipe = board.generation.ledger.pipe
         let sorted = latencies.withLock { $0 }.sorted()
         report.unbinds = sorted.count
+        (report.overrides, report.replugs) = writerRounds.withLock { ($0.overrides, $0.replugs) }
         if let last = sorted.last {
             report.unbindP50 = Double(sorted[sorted.count / 2]) / 1_000
             report.unbindP99 = Double(sorted[min(sorted.count - 1, sorted.count * 99 / 100)]) / 1_000

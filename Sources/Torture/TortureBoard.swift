@@ -8,6 +8,10 @@ final class TortureBoard: Sendable {
     let generation: GenerationDriver
     /// True when the `cdev` negative control (``LegacyEchoDriver``) is on the board.
     let echo: Bool
+    /// The built-in board's hot-pluggable USB device, which writers unplug and plug back.
+    static let usbPort = "1-1"
+    static let usbDevice = "usb1-1"
+    static let usbInterfaces = ["serial", "gpio"]
     /// Devices the writers unbind and rebind, with the driver to rebind.
     let targets: [(device: String, driver: String)]
 

@@ -48,6 +48,9 @@ public struct TortureReport: Sendable, Codable {
     /// Outcomes of reader rounds by errno name ("OK", "ENODEV", …).
     public var outcomes: [String: Int] = [:]
     public var unbinds: Int = 0
+    /// Writer rounds that went through `driver_override`, and USB unplug/replug rounds.
+    public var overrides: Int = 0
+    public var replugs: Int = 0
     /// Bindings of the torture device (its driver data's generations).
     public var generations: Int = 0
     /// Accesses to the torture device's data by how many revokes had completed since the

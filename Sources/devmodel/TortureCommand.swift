@@ -10,7 +10,8 @@ struct TortureCommand: ParsableCommand {
         discussion: """
         Readers loop open → calls → close on /dev/gpiochip0, /dev/i2c-0, /dev/spidev0.N and \
         /dev/torture-gen0, and access the torture device's data as an in-kernel consumer; writers \
-        unbind and rebind the controllers with random stutter; the sanitizer watches. The torture \
+        unbind and rebind the controllers with random stutter (one rebind in five through \
+        driver_override) and hot-unplug and replug the USB device; the sanitizer watches. The torture \
         device's data carries a generation bumped at every bind: an access that observed a \
         generation whose revoke had completed is a failure, counted in the pipe histogram \
         (rcutorture's "Reader Pipe": bucket N = N revokes completed since the observed \
@@ -80,7 +81,8 @@ struct TortureCommand: ParsableCommand {
             print(String(decoding: try encoder.encode(report), as: UTF8.self))
         } else {
             let outcomes = report.outcomes.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ")
-            print(String(format: "torture: %.1f s, %d reader rounds (%@), %d unbinds", report.seconds, report.operations, outcomes, report.unbinds))
+            print(String(format: "torture: %.1f s, %d reader rounds (%@), %d unbinds (%d through driver_override), %d USB replugs",
+                         report.seconds, report.operations, outcomes, report.unbinds, report.overrides, report.replugs))
             print("torture: \(report.generations) generations of torture-gen data; pipe: \(report.pipe) "
                   + "(\(report.pipe.accesses) accesses, \(report.pipe.failures) saw a completed revoke)")
             print(String(format: "torture: unbind latency p50 %.0f µs, p99 %.0f µs, max %.0f µs; %d stall(s) over %.0f ms",

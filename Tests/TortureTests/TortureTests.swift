@@ -15,6 +15,7 @@ import Testing
         // Loose on purpose: the run is time-bounded and must hold on a slow or sanitized build.
         #expect(report.operations > 10)
         #expect(report.unbinds > 0)
+        #expect(report.overrides > 0 && report.replugs > 0, "writers also override drivers and replug USB")
         #expect((report.outcomes["OK"] ?? 0) > 0)
         #expect(report.pipe.accesses > 0, "the generation check must have checked something")
         #expect(report.pipe.failures == 0)
