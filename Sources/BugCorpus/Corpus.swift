@@ -9,14 +9,14 @@ import Torture
 
 /// The corpus: entries written so far, and the rows of brief §5 not written yet (with why).
 public enum Corpus {
-    public static let entries: [BugEntry] = [gpioUnchecked, checkThenUse, gpioIoctlMissed, i2cDelAdapter, ch341WrongDevice,
+    public static let entries: [BugEntry] = [gpioUnchecked, checkThenUse, gpioIoctlMissed, gpioConsumerSRCU, i2cDelAdapter,
+                                             ch341WrongDevice,
                                              vub300DevmHost, vub300ProbeFailure, watchdogTwoRefcounts,
                                              watchdogCdevAddError, devresNotFlushedAtDel, hidRebindReinit,
                                              uioInfoAfterUnregister, cdevParentNotPinned, mediaDevnodeInDevres]
 
     /// Rows of brief §5 without an entry yet, and what is missing to write them.
     public static let pending: [(id: String, why: String)] = [
-        ("d83cee3d2bb1", "in-kernel GPIO consumers racing removal (P4/P8): needs a legacy descriptor path without the fence"),
         ("watchdog publish-before-init", "device_initialize after misc_register (P10): needs an explorer program racing open against registration"),
         ("49d200deaa68, 9fd4dcece43a", "debugfs private data / dead fops (P9/P6): the model has no debugfs or module unload yet"),
         ("CVE-2026-31723", "f_subset net_device outliving its parent (P8): the model has no net_device"),
