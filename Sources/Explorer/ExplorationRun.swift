@@ -42,7 +42,8 @@ final class ExplorationRun: @unchecked Sendable {
             return best[e.verdict.failures].map { preemptions < $0.preemptions } ?? true
         }
         guard let worthShrinking = counted else { return false }
-        if worthShrinking, let failure = shrink(e, on: worker) {
+        if worthShrinking {
+            let failure = shrink(e, on: worker)
             lock.withLock {
                 let key = e.verdict.failures
                 if best[key].map({ Self.better(failure, than: $0) }) ?? true { best[key] = failure }
@@ -74,7 +75,7 @@ final class ExplorationRun: @unchecked Sendable {
 
     /// The shortest prefix of the failing schedule's choices that, followed by the default
     /// schedule, fails the same way; then replayed twice from its string.
-    private func shrink(_ e: Execution, on worker: ExplorationWorker) -> ExplorationFailure? {
+    private func shrink(_ e: Execution, on worker: ExplorationWorker) -> ExplorationFailure {
         let choices = e.decisions.map(\.chosen)
         let fault = explorer.options.failNth
         var string = ReplayString(hash: explorer.program.hash, strategy: strategyCode, choices: choices, fault: fault)
