@@ -48,7 +48,7 @@ let package = Package(
         // fail-nth over every probe of the simulated board.
         .target(name: "FaultSweep", dependencies: ["SimHardware", "DriverCore", "Sanitizer", "Instrumentation"]),
         // Real kernel lifetime bugs, each as the buggy pattern and the fixed design (teaching material).
-        .target(name: "BugCorpus", dependencies: ["Torture", "SimHardware", "Subsystems", "CharDev", "DriverCore",
+        .target(name: "BugCorpus", dependencies: ["Explorer", "Torture", "SimHardware", "Subsystems", "CharDev", "DriverCore",
                                                  "Sanitizer", "Instrumentation"]),
         // `devmodel lint`: devm-lifetime hazards in kernel C. Depends on nothing.
         .target(name: "DevmLint"),

@@ -7,6 +7,9 @@ public struct BugVerdict: Sendable, Codable {
     /// One line on what happened.
     public let detail: String
     public let seconds: Double
+    /// For entries the explorer also runs: the preemptions of the first failing schedule it
+    /// found (preemption bounding: the fewest any failing schedule needs); nil otherwise.
+    public var preemptions: Int? = nil
 }
 
 /// A real lifetime bug of the kernel's history (brief §5), written in the model twice: the

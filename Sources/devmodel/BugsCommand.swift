@@ -66,11 +66,11 @@ struct BugsCommand: ParsableCommand {
                 encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
                 print(String(decoding: try encoder.encode(runs), as: UTF8.self))
             } else {
-                print("| bug | class | found | by | buggy: findings | fixed: findings | time |")
-                print("|---|---|---|---|---|---|---|")
+                print("| bug | class | found | by | preemptions | buggy: findings | fixed: findings | time |")
+                print("|---|---|---|---|---|---|---|---|")
                 for (e, r) in zip(selected, runs) {
                     let time = String(format: "%.2f s", r.buggy.seconds + r.fixed.seconds)
-                    print("| \(e.id) (\(e.reference)) | \(e.classes.joined(separator: ",")) | \(r.caught ? "yes" : "NO") | \(e.tool) | \(r.buggy.findings.joined(separator: ", ")) | \(r.fixed.findings.isEmpty ? "0" : r.fixed.findings.joined(separator: ", ")) | \(time) |")
+                    print("| \(e.id) (\(e.reference)) | \(e.classes.joined(separator: ",")) | \(r.caught ? "yes" : "NO") | \(e.tool) | \(r.buggy.preemptions.map(String.init) ?? "–") | \(r.buggy.findings.joined(separator: ", ")) | \(r.fixed.findings.isEmpty ? "0" : r.fixed.findings.joined(separator: ", ")) | \(time) |")
                 }
                 print("\(runs.count { $0.passed }) passed, \(runs.count { !$0.passed }) failed")
             }

@@ -1,5 +1,6 @@
 import CharDev
 import DriverCore
+import Explorer
 import Instrumentation
 import Sanitizer
 import SimHardware
@@ -13,12 +14,52 @@ extension Corpus {
         across every syscall's use of the chip, with removal taking it for writing — every syscall but \
         gpio_ioctl(), which still checked the chip pointer and then used it unprotected. 1d656bd259ed \
         wrapped it too. Here an unbind is forced into each call's window between check and use: read \
-        makes the unbind wait, the old ioctl lets it free the chip under the call. Ours: the whole \
+        makes the unbind wait, the old ioctl lets it free the chip under the call. The explorer, left \
+        to find the interleaving itself, needs one preemption (in the ioctl's window). Ours: the whole \
         operation is one fence access, for every entry point at once.
         """,
-        tool: "sanitizer", expectedFinding: "use-after-unbind",
-        buggy: { timed { gpioSemRun(protectIoctl: false) } },
-        fixed: { timed { gpioSemRun(protectIoctl: true) } })
+        tool: "sanitizer + explorer", expectedFinding: "use-after-unbind",
+        buggy: { explored(timed { gpioSemRun(protectIoctl: false) }, protectIoctl: false) },
+        fixed: { explored(timed { gpioSemRun(protectIoctl: true) }, protectIoctl: true) })
+
+    /// The same race left to the explorer instead of forced: the ioctl and an unbind as two
+    /// actors, a scheduling point in the call's window, the sanitizer judging each schedule.
+    /// The verdict gains the explorer's findings and the preemptions its first failure needed.
+    static func explored(_ forced: BugVerdict, protectIoctl: Bool) -> BugVerdict {
+        let program = ExplorationProgram.custom(name: "gpio-ioctl-\(protectIoctl)", actors: ["caller", "admin"]) {
+            do {
+                let board = try SimBoard()
+                let sanitizer = Sanitizer(attachingTo: board.kernel)
+                let driver = LegacyGpioSemDriver(namespace: board.dev, protectIoctl: protectIoctl)
+                driver.window.withLock { $0 = { Scheduling.point(.step("between the check and the use")) } }
+                try board.kernel.registerDriver(driver, on: board.platform)
+                let device = board.platformDevice("legacy-gpio-sem.0", compatible: ["legacy-gpio-sem"])
+                try board.kernel.register(device)
+                let file = try board.dev.open("/dev/legacy-gpiochip0")
+                let kernel = board.kernel
+                return CustomExecution(actors: [
+                    { _ = try? file.ioctl(LegacyGpioSemDriver.GetValue()) },
+                    { try? kernel.unbind(device) },
+                ], check: {
+                    try? file.close()
+                    let kinds = Set(sanitizer.findings.map(\.kind.rawValue)).sorted()
+                    return Verdict(failures: kinds, outcome: kinds.joined(separator: ","))
+                })
+            } catch {
+                let message = "setup: \(error)"
+                return CustomExecution(actors: [], check: { Verdict(failures: [message], outcome: "setup") })
+            }
+        }
+        var explorer = Explorer(program: program)
+        explorer.stopAtFirstFailure = true
+        let r = explorer.explore(strategy: .preemptionBounded(maxPreemptions: 2))
+        var verdict = BugVerdict(findings: Array(Set(forced.findings + (r.failures.first?.reasons ?? []))).sorted(),
+                                 detail: forced.detail + "; explorer: \(r.executions) schedules"
+                                     + (r.failures.first.map { ", first failure after \($0.preemptions) preemption(s), replay \($0.replay)" } ?? ", none fails"),
+                                 seconds: forced.seconds + r.seconds)
+        verdict.preemptions = r.failures.first?.preemptions
+        return verdict
+    }
 
     /// For each entry point (read, then ioctl), on a fresh board: open, force an unbind into
     /// the call's window, and collect what the sanitizer saw.
