@@ -17,30 +17,15 @@ import Instrumentation
         var bodies: [@Sendable () -> Void] = []
         do {
             for t in 0..<3 {
-                bodies.append {
-                    var rounds = 0
-                    while !stop.withLock({ $0 }) && rounds < 20_000 {
-                        rounds += 1
-                        var key: String
-                        do throws(FileError) {
-                            let file = try f.dev.open(t == 2 ? "ctl-b-misc" : "ctl-a-misc", nonblocking: true)
-                            do throws(FileError) {
-                                _ = try file.write([UInt8(t)])
-                                _ = try file.read(maxBytes: 4)
-                                _ = try file.ioctl(MiscQueued())
-                                _ = file.poll()
-                                _ = try? shared.write([0])
-                                key = "ok"
-                            } catch {
-                                key = error.errno.name
-                            }
-                            try file.close()
-                        } catch {
-                            key = "open " + error.errno.name
-                        }
-                        outcomes.withLock { $0[key, default: 0] += 1 }
-                    }
-                }
+                bodies.append(fileCaller(stop: stop, outcomes: outcomes, open: { () throws(FileError) in
+                    try f.dev.open(t == 2 ? "ctl-b-misc" : "ctl-a-misc", nonblocking: true)
+                }, use: { (file: OpenFile) throws(FileError) in
+                    _ = try file.write([UInt8(t)])
+                    _ = try file.read(maxBytes: 4)
+                    _ = try file.ioctl(MiscQueued())
+                    _ = file.poll()
+                    _ = try? shared.write([0])
+                }))
             }
             bodies.append {
                 waitUntil { outcomes.withLock { $0["ok"] ?? 0 } > 0 }
