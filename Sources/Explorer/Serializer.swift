@@ -68,7 +68,7 @@ final class Serializer: ExecutionController, @unchecked Sendable {
     private let chooser: ScheduleChooser
     private let progressBudget: Int
     private let pool: ActorPool
-    private let mutex = UnsafeMutablePointer<pthread_mutex_t>.allocate(capacity: 1)
+    private let mutex = InternalLock()
     /// Batons to post once the lock is released: bit i for thread i, bit `names.count` for the
     /// coordinator.
     private var postMask: UInt64 = 0
@@ -116,24 +116,16 @@ final class Serializer: ExecutionController, @unchecked Sendable {
         self.pool = pool
         slots = names.map { Slot(name: $0) }
         live = names.count
-        mutex.initialize(to: pthread_mutex_t())
-        pthread_mutex_init(mutex, nil)
     }
 
-    deinit {
-        pthread_mutex_destroy(mutex)
-        mutex.deinitialize(count: 1)
-        mutex.deallocate()
-    }
-
-    private func lock() { pthread_mutex_lock(mutex) }
+    private func lock() { mutex.lock() }
 
     /// Releases the state lock, then wakes whoever was handed control meanwhile: posting
     /// under the lock would wake a thread only to block on it.
     private func unlock() {
         var mask = postMask
         postMask = 0
-        pthread_mutex_unlock(mutex)
+        mutex.unlock()
         while mask != 0 {
             dm_baton_post(pool.batons + mask.trailingZeroBitCount)
             mask &= mask - 1
