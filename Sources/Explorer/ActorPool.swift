@@ -72,21 +72,10 @@ final class ActorPool: @unchecked Sendable {
     }
 
     private func spawnWorker(_ i: Int) -> pthread_t {
-        let context = Unmanaged.passRetained(WorkerContext(pool: self, index: i)).toOpaque()
-        var thread = pthread_t()
-        let rc = pthread_create(&thread, nil, { raw in
-            guard let raw else { return nil }
-            let context = Unmanaged<WorkerContext>.fromOpaque(raw).takeRetainedValue()
-            context.pool.workerLoop(context.index)
-            return nil
-        }, context)
-        // Out of threads: nothing sane to do, and hanging would be worse.
-        guard rc == 0 else { fatalError("explorer: pthread_create failed (\(rc))") }
-        return thread
+        PinnedThread.start(cpu: cpu) { [self] in workerLoop(i) }
     }
 
     private func workerLoop(_ i: Int) {
-        if let cpu { _ = dm_pin_to_cpu(Int32(cpu)) }
         while true {
             _ = dm_baton_wait(batons + i, -1)
             // Stale posts (an ended execution wakes everyone) find no job and wait again.
@@ -97,14 +86,5 @@ final class ActorPool: @unchecked Sendable {
             if stop { return }
             job?()
         }
-    }
-}
-
-private final class WorkerContext {
-    let pool: ActorPool
-    let index: Int
-    init(pool: ActorPool, index: Int) {
-        self.pool = pool
-        self.index = index
     }
 }

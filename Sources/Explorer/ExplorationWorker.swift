@@ -117,6 +117,7 @@ enum PinnedThread {
             body.run()
             return nil
         }, context)
+        // Out of threads: nothing sane to do, and hanging would be worse.
         guard rc == 0 else { fatalError("explorer: pthread_create failed (\(rc))") }
         return thread
     }
