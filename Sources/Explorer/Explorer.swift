@@ -108,14 +108,20 @@ public struct Explorer: Sendable {
 
     /// Executions 0..<count spread over the workers (each index run once).
     private func each(_ count: Int, _ run: ExplorationRun, _ execute: @escaping @Sendable (ExplorationWorker, Int) -> Execution) {
+        eachIndex(count) { worker, i in !run.isStopped && run.record(execute(worker, i), on: worker) }
+    }
+
+    /// Calls `body` once for each index 0..<count, spread over the workers; a worker stops
+    /// taking indices once `body` returns false.
+    func eachIndex(_ count: Int, _ body: @escaping @Sendable (ExplorationWorker, Int) -> Bool) {
         let next = Locked(0)
         _ = onWorkers(min(workers, max(count, 1))) { worker, _ in
-            while !run.isStopped {
+            while true {
                 let i = next.withLock { n -> Int in
                     defer { n += 1 }
                     return n
                 }
-                guard i < count, run.record(execute(worker, i), on: worker) else { return }
+                guard i < count, body(worker, i) else { return }
             }
         }
     }

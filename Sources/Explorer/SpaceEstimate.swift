@@ -64,21 +64,16 @@ extension Explorer {
         let decisions = onWorker { $0.execute(ScheduleChooser()).decisions.count }
         var seeds = SplitMix64(seed: seed)
         let list = (0..<max(1, probes)).map { _ in seeds.next() }
-        let next = Locked(0)
         let start = monotonicNanoseconds()
-        let samples = onWorkers(min(workers, list.count)) { worker, _ -> [Double] in
-            var mine: [Double] = []
-            while true {
-                let i = next.withLock { n -> Int in
-                    defer { n += 1 }
-                    return n
-                }
-                guard i < list.count else { return mine }
-                let chooser = ScheduleChooser(probeBound: bound, decisions: decisions, seed: list[i])
-                _ = worker.execute(chooser)
-                mine.append(chooser.leavesEstimate)
-            }
-        }.flatMap { $0 }
+        // By walk index, so the groups below do not depend on how the workers interleaved.
+        let products = Locked([Double](repeating: 0, count: list.count))
+        eachIndex(list.count) { worker, i in
+            let chooser = ScheduleChooser(probeBound: bound, decisions: decisions, seed: list[i])
+            _ = worker.execute(chooser)
+            products.withLock { $0[i] = chooser.leavesEstimate }
+            return true
+        }
+        let samples = products.withLock { $0 }
         let seconds = Double(monotonicNanoseconds() &- start) / 1e9
         // Median of means: the walks' products are heavy-tailed (one rare walk can weigh as
         // much as all others), so the plain mean of 1,000 walks still misses by 2.5× now and
