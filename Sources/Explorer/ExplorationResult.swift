@@ -38,11 +38,7 @@ public struct ExplorationResult: Sendable {
         for u in unreached {
             lines.append("NOT REACHED: \(u) in none of the \(executions) executions\(complete ? "" : " run so far")")
         }
-        for f in failures {
-            lines.append("FAIL (\(f.preemptions) preemptions\(f.reproduced ? "" : ", NOT reproduced on replay"))")
-            lines += f.reasons.map { "  \($0)" }
-            lines.append("  replay: \(f.replay)")
-        }
+        lines += failures.flatMap(\.reportLines)
         return lines.joined(separator: "\n")
     }
 }
@@ -58,6 +54,12 @@ public struct ExplorationFailure: Sendable, Equatable {
     public var preemptions: Int
     /// True when replaying the string a second time gave the same reasons.
     public var reproduced: Bool
+
+    /// `FAIL (n preemptions)`, the reasons and the replay string, as the reports print them.
+    var reportLines: [String] {
+        ["FAIL (\(preemptions) preemptions\(reproduced ? "" : ", NOT reproduced on replay"))"]
+            + reasons.map { "  \($0)" } + ["  replay: \(replay)"]
+    }
 }
 
 /// One execution, replayed.

@@ -15,11 +15,7 @@ public struct FaultExploration: Sendable {
         var lines: [String] = []
         for (n, r) in runs {
             lines.append("f\(n): \(r.executions) executions, fault injected in \(r.faultInjections), \(r.failingExecutions) failing")
-            for f in r.failures {
-                lines.append("  FAIL (\(f.preemptions) preemptions\(f.reproduced ? "" : ", NOT reproduced on replay"))")
-                lines += f.reasons.map { "    \($0)" }
-                lines.append("    replay: \(f.replay)")
-            }
+            lines += r.failures.flatMap(\.reportLines).map { "  " + $0 }
         }
         let last = runs.last?.fault ?? 0
         lines.append(complete ? "every injectable point swept: fault \(last) was reached by no execution"
