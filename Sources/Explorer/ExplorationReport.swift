@@ -1,4 +1,5 @@
 import Foundation
+import Instrumentation
 import Scenarios
 
 /// An exploration rendered for machines: one JSON document (`devmodel/explore@1`) or KTAP.
@@ -44,23 +45,14 @@ public enum ExplorationReport {
     /// when none failed), one per distinct failure (its reasons and replay string as
     /// diagnostics) and one per coverage assertion.
     public static func ktap(_ r: ExplorationResult, scenario: String) -> String {
-        var tests: [(ok: Bool, name: String, diagnostics: [String])] = []
-        tests.append((r.failures.isEmpty, "schedules",
-                      ["\(r.executions) executions\(r.complete ? "" : " (stopped early)"), \(r.outcomes.count) distinct outcomes, "
-                       + "\(r.failingExecutions) failing"]))
+        var tests = [KTAP.Test(ok: r.failures.isEmpty, name: "schedules", diagnostics:
+            ["\(r.executions) executions\(r.complete ? "" : " (stopped early)"), \(r.outcomes.count) distinct outcomes, "
+             + "\(r.failingExecutions) failing"])]
         for (i, f) in r.failures.enumerated() {
-            tests.append((false, "failure \(i + 1) (\(f.preemptions) preemptions)", f.reasons + ["replay: \(f.replay)"]))
+            tests.append(KTAP.Test(ok: false, name: "failure \(i + 1) (\(f.preemptions) preemptions)",
+                                   diagnostics: f.reasons + ["replay: \(f.replay)"]))
         }
-        for c in r.unreached { tests.append((false, "reachable \(c)", ["never reached"])) }
-        let ind = "    "
-        var out = ["KTAP version 1", "1..1", "\(ind)KTAP version 1", "\(ind)# Subtest: explore \(ReportKTAP.sanitize(scenario))",
-                   "\(ind)1..\(tests.count)"]
-        for (i, t) in tests.enumerated() {
-            out += t.diagnostics.map { "\(ind)# \(ReportKTAP.sanitize($0))" }
-            out.append("\(ind)\(t.ok ? "ok" : "not ok") \(i + 1) \(ReportKTAP.sanitize(t.name))")
-        }
-        out.append("\(r.passed ? "ok" : "not ok") 1 explore \(ReportKTAP.sanitize(scenario))")
-        out.append("# Totals: pass:\(r.passed ? 1 : 0) fail:\(r.passed ? 0 : 1) skip:0 total:1")
-        return out.joined(separator: "\n") + "\n"
+        tests += r.unreached.map { KTAP.Test(ok: false, name: "reachable \($0)", diagnostics: ["never reached"]) }
+        return KTAP.suite("explore \(scenario)", tests, passed: r.passed)
     }
 }

@@ -1,3 +1,5 @@
+import Instrumentation
+
 /// KTAP version 1 (the kernel's Documentation/dev-tools/ktap.rst) for one or more runs: a
 /// top-level suite with one subtest per scenario, each with one test per expectation.
 /// Diagnostics (`# …`) come before the `not ok` line they explain; names are unique per
@@ -30,8 +32,5 @@ public enum ReportKTAP {
         return out.joined(separator: "\n") + "\n"
     }
 
-    /// One line, and no `#` that would start a directive in a test name.
-    public static func sanitize(_ text: String) -> String {
-        text.replacingOccurrences(of: "\n", with: " ").replacingOccurrences(of: "#", with: "no.")
-    }
+    static func sanitize(_ text: String) -> String { KTAP.line(text) }
 }
