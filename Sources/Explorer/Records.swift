@@ -1,4 +1,3 @@
-import CharDev
 import Scenarios
 
 /// Helpers that turn one explored execution into the records the expectation evaluator reads.
@@ -18,12 +17,5 @@ enum Records {
             if step.expect.returns == nil { kept.returns = nil }
             return kept
         }
-    }
-
-    /// `["POLLERR", "POLLHUP"]` for a set of poll bits (the runner's rendering).
-    static func pollNames(_ bits: PollEvents) -> [String] {
-        let names: [(PollEvents, String)] = [(.in, "POLLIN"), (.pri, "POLLPRI"), (.out, "POLLOUT"),
-                                             (.err, "POLLERR"), (.hup, "POLLHUP"), (.nval, "POLLNVAL")]
-        return names.filter { bits.contains($0.0) }.map(\.1)
     }
 }

@@ -180,7 +180,7 @@ extension ExplorationProgram {
             outcome.errno = effect.errno?.name
             outcome.message = effect.message
             outcome.returns = effect.returns
-            outcome.revents = effect.revents.map(Records.pollNames)
+            outcome.revents = effect.revents.map(ScenarioRunner.pollNames)
             let finished = outcome
             outcomes.withLock { $0[actor.name]![index] = finished }
         }

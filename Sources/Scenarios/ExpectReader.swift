@@ -3,7 +3,7 @@ import Yams
 
 /// Reads `expect:` blocks, per step and global.
 enum ExpectReader {
-    static let pollNames = ["POLLIN", "POLLPRI", "POLLOUT", "POLLERR", "POLLHUP", "POLLNVAL"]
+    static let pollNames = ScenarioRunner.pollBits.map(\.1)
 
     static func readStep(_ node: Node, _ r: NodeReader) -> StepExpectation {
         var e = StepExpectation()

@@ -152,10 +152,12 @@ public enum ScenarioRunner {
         }
     }
 
-    /// `["POLLERR", "POLLHUP"]` for a set of poll bits.
-    static func pollNames(_ bits: PollEvents) -> [String] {
-        let names: [(PollEvents, String)] = [(.in, "POLLIN"), (.pri, "POLLPRI"), (.out, "POLLOUT"),
-                                             (.err, "POLLERR"), (.hup, "POLLHUP"), (.nval, "POLLNVAL")]
-        return names.filter { bits.contains($0.0) }.map(\.1)
+    /// The poll bits scenarios name, in the order reports print them.
+    static let pollBits: [(PollEvents, String)] = [(.in, "POLLIN"), (.pri, "POLLPRI"), (.out, "POLLOUT"),
+                                                   (.err, "POLLERR"), (.hup, "POLLHUP"), (.nval, "POLLNVAL")]
+
+    /// `["POLLERR", "POLLHUP"]` for a set of poll bits (runs and explored executions alike).
+    public static func pollNames(_ bits: PollEvents) -> [String] {
+        pollBits.filter { bits.contains($0.0) }.map(\.1)
     }
 }
