@@ -28,15 +28,8 @@ extension Corpus {
     static func explored(_ forced: BugVerdict, protectIoctl: Bool) -> BugVerdict {
         let program = ExplorationProgram.custom(name: "gpio-ioctl-\(protectIoctl)", actors: ["caller", "admin"]) {
             do {
-                let board = try SimBoard()
-                let sanitizer = Sanitizer(attachingTo: board.kernel)
-                let driver = LegacyGpioSemDriver(namespace: board.dev, protectIoctl: protectIoctl)
+                let (kernel, sanitizer, driver, device, file) = try gpioSemBoard(protectIoctl: protectIoctl)
                 driver.window.withLock { $0 = { Scheduling.point(.step("between the check and the use")) } }
-                try board.kernel.registerDriver(driver, on: board.platform)
-                let device = board.platformDevice("legacy-gpio-sem.0", compatible: ["legacy-gpio-sem"])
-                try board.kernel.register(device)
-                let file = try board.dev.open("/dev/legacy-gpiochip0")
-                let kernel = board.kernel
                 return CustomExecution(actors: [
                     { _ = try? file.ioctl(LegacyGpioSemDriver.GetValue()) },
                     { try? kernel.unbind(device) },
@@ -61,6 +54,18 @@ extension Corpus {
         return verdict
     }
 
+    /// A fresh board with the legacy chip bound, the sanitizer watching, and its node open.
+    static func gpioSemBoard(protectIoctl: Bool) throws
+        -> (Kernel, Sanitizer, LegacyGpioSemDriver, Device, OpenFile) {
+        let board = try SimBoard()
+        let sanitizer = Sanitizer(attachingTo: board.kernel)
+        let driver = LegacyGpioSemDriver(namespace: board.dev, protectIoctl: protectIoctl)
+        try board.kernel.registerDriver(driver, on: board.platform)
+        let device = board.platformDevice("legacy-gpio-sem.0", compatible: ["legacy-gpio-sem"])
+        try board.kernel.register(device)
+        return (board.kernel, sanitizer, driver, device, try board.dev.open("/dev/legacy-gpiochip0"))
+    }
+
     /// For each entry point (read, then ioctl), on a fresh board: open, force an unbind into
     /// the call's window, and collect what the sanitizer saw.
     static func gpioSemRun(protectIoctl: Bool) -> (findings: [String], detail: String) {
@@ -68,14 +73,7 @@ extension Corpus {
         var lines: [String] = []
         for call in ["read", "ioctl"] {
             do {
-                let board = try SimBoard()
-                let sanitizer = Sanitizer(attachingTo: board.kernel)
-                let driver = LegacyGpioSemDriver(namespace: board.dev, protectIoctl: protectIoctl)
-                try board.kernel.registerDriver(driver, on: board.platform)
-                let device = board.platformDevice("legacy-gpio-sem.0", compatible: ["legacy-gpio-sem"])
-                try board.kernel.register(device)
-                let file = try board.dev.open("/dev/legacy-gpiochip0")
-                let kernel = board.kernel
+                let (kernel, sanitizer, driver, device, file) = try gpioSemBoard(protectIoctl: protectIoctl)
                 let outcome = UnbindInWindow.run(hook: driver.window, call: {
                     if call == "read" { _ = try? file.read(maxBytes: 1) } else { _ = try? file.ioctl(LegacyGpioSemDriver.GetValue()) }
                 }, unbind: { try? kernel.unbind(device) })
