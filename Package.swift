@@ -39,6 +39,8 @@ let package = Package(
         // The deterministic interleaving explorer: actors serialised at the model's scheduling points.
         .target(name: "Explorer", dependencies: ["Scenarios", "Sanitizer", "SimHardware", "Subsystems", "CharDev", "DriverCore",
                                                 "Revocable", "Instrumentation", "CShim"]),
+        // A second model of the cdev lifetime protocol, in Promela, for a SPIN cross-check of the explorer.
+        .target(name: "PromelaExport", dependencies: ["Scenarios"]),
         // The peer test suites (brief §6) as runnable conformance cases, for `devmodel conformance`.
         .target(name: "Conformance", dependencies: ["SimHardware", "Subsystems", "CharDev", "DriverCore", "Revocable",
                                                     "Instrumentation"]),
@@ -58,6 +60,7 @@ let package = Package(
             name: "devmodel",
             dependencies: [
                 "DriverCore", "CharDev", "Subsystems", "SimHardware", "Scenarios", "Conformance", "Torture", "FaultSweep", "BugCorpus", "Explorer", "Instrumentation", "DevmLint",
+                "PromelaExport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]),
@@ -79,6 +82,7 @@ let package = Package(
         .testTarget(name: "TortureTests", dependencies: ["Torture"]),
         .testTarget(name: "FaultSweepTests", dependencies: ["FaultSweep"]),
         .testTarget(name: "BugCorpusTests", dependencies: ["BugCorpus"]),
+        .testTarget(name: "PromelaExportTests", dependencies: ["PromelaExport", "Explorer", "Scenarios"]),
         .testTarget(name: "ScenariosTests", dependencies: ["Scenarios", "SimHardware", "CharDev", "DriverCore", "Instrumentation"], exclude: ["Golden"]),
         .testTarget(name: "DevmLintTests", dependencies: ["DevmLint"], resources: [.copy("Fixtures")]),
     ]

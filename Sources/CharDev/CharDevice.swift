@@ -195,14 +195,17 @@ public final class CharDevice: @unchecked Sendable, CustomStringConvertible {
     func call<R>(_ what: String, _ context: FileContext, site: CallSite,
                  _ body: (any FileOperations, FileContext) throws(FileError) -> R) throws(FileError) -> R {
         try fence.withAccess { (ops: (any FileOperations)?) throws(FileError) -> R in
-            guard let ops else {
-                namespace.kernel.events.emit(.fileNoDevice, object: device.id, name: name, detail: "\(what): ENODEV", site: site)
-                throw FileError.noDevice("\(what) on \(context.node)")
-            }
+            guard let ops else { throw noDevice(what, context, site: site) }
             // The call is in flight in the driver: an unbind may start now (and must wait).
             Scheduling.point(.call(device.id, name: "\(what) \(name)"), site: site)
             return try body(ops, context)
         }
+    }
+
+    /// The ENODEV of a call on a gone device, recorded as such.
+    func noDevice(_ what: String, _ context: FileContext, site: CallSite) -> FileError {
+        namespace.kernel.events.emit(.fileNoDevice, object: device.id, name: name, detail: "\(what): ENODEV", site: site)
+        return FileError.noDevice("\(what) on \(context.node)")
     }
 
     /// Runs `body` inside the fence with the operations, or with `nil` once the device is

@@ -47,6 +47,12 @@ public final class OpenFile: @unchecked Sendable, CustomStringConvertible {
                 if let data { return data }
                 if context.nonblocking { throw FileError(.EAGAIN, "read on \(path): no data") }
                 _ = cdev.sleep(since: generation, deadline: nil, site: site)
+                // Woken because the device is going away: done, even if the fence is not
+                // closed yet — calling in again would find no data and sleep zero time, a
+                // busy loop until the unbind reaches revoke (gpiolib-cdev returns -ENODEV
+                // the same way once its wait sees the chip gone). Found by the SPIN
+                // cross-check's scenario: the explorer called it a livelock.
+                if cdev.isGone { throw cdev.noDevice("read", context, site: site) }
             }
         }
     }
@@ -90,6 +96,7 @@ public final class OpenFile: @unchecked Sendable, CustomStringConvertible {
                 let wanted = ready.intersection(events.union([.err, .hup]))
                 if !wanted.isEmpty || timeout == 0 { return wanted }
                 if !cdev.sleep(since: generation, deadline: deadline, site: site) { return [] }
+                if cdev.isGone { return [.hup, .err] }  // as in read: no busy loop before revoke
             }
         }
         return result ?? .nval

@@ -14,6 +14,7 @@ public enum ExplorationReport {
         var executionsPerSecond: Int
         var failingExecutions: Int
         var outcomes: [String: Int]
+        var failingOutcomes: [String: Int]
         var failures: [Failure]
         var unreached: [String]
         var note: String?
@@ -32,7 +33,7 @@ public enum ExplorationReport {
         let doc = Document(scenario: scenario, strategy: strategy.code, executions: r.executions, complete: r.complete,
                            durationNanoseconds: UInt64(max(0, r.seconds) * 1e9),
                            executionsPerSecond: Int(r.executionsPerSecond), failingExecutions: r.failingExecutions,
-                           outcomes: r.outcomes,
+                           outcomes: r.outcomes, failingOutcomes: r.failingOutcomes,
                            failures: r.failures.map { Failure(reasons: $0.reasons, replay: $0.replay, preemptions: $0.preemptions,
                                                               reproduced: $0.reproduced) },
                            unreached: r.unreached, note: r.note, passed: r.passed)

@@ -9,6 +9,9 @@ public struct ExplorationResult: Sendable {
     public var failingExecutions: Int
     /// Distinct observable outcomes (per-step errnos for scenarios) and how often each occurred.
     public var outcomes: [String: Int]
+    /// The outcomes of the failing executions (a subset of ``outcomes``) and how often each
+    /// failed: what a second model checker's verdicts are compared with.
+    public var failingOutcomes: [String: Int] = [:]
     /// False when `maxExecutions` stopped the exploration before the strategy's space was done.
     public var complete: Bool
     /// Wall-clock time of the whole exploration.

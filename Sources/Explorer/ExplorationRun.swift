@@ -38,6 +38,7 @@ final class ExplorationRun: @unchecked Sendable {
             if e.verdict.injectedFault != nil { result.faultInjections += 1 }
             guard !e.verdict.failures.isEmpty else { return false }
             result.failingExecutions += 1
+            result.failingOutcomes[e.verdict.outcome, default: 0] += 1
             if explorer.stopAtFirstFailure { stopped = true }
             return best[e.verdict.failures].map { preemptions < $0.preemptions } ?? true
         }

@@ -55,6 +55,9 @@ struct Explore: ParsableCommand {
     @Flag(name: .long, help: "CONFIG_DEBUG_TEST_DRIVER_REMOVE: every probe of the board is followed by a full remove and a second probe.")
     var testDriverRemove = false
 
+    @Flag(name: .long, help: "Explore identical actors in every order too (by default the first of them starts first).")
+    var allOrders = false
+
     enum Format: String, ExpressibleByArgument, CaseIterable { case text, json, ktap }
 
     @Option(name: .long, help: "Report format: text, json (devmodel/explore@1) or ktap.")
@@ -85,7 +88,8 @@ struct Explore: ParsableCommand {
         ExplorerMemoryTuning.apply()
         var explorer = Explorer(scenario: s)
         explorer.stopAtFirstFailure = first
-        explorer.options = ExplorationOptions(delayReleases: delayRelease, testDriverRemove: testDriverRemove)
+        explorer.options = ExplorationOptions(delayReleases: delayRelease, testDriverRemove: testDriverRemove,
+                                              identicalActorsOnce: !allOrders)
         if let workers { explorer.workers = max(1, workers) }
         if let replay {
             let outcome: ReplayOutcome
