@@ -13,11 +13,11 @@ public enum Corpus {
                                              ch341WrongDevice,
                                              vub300DevmHost, vub300ProbeFailure, watchdogTwoRefcounts,
                                              watchdogCdevAddError, devresNotFlushedAtDel, hidRebindReinit,
-                                             uioInfoAfterUnregister, cdevParentNotPinned, mediaDevnodeInDevres]
+                                             uioInfoAfterUnregister, cdevParentNotPinned, mediaDevnodeInDevres,
+                                             watchdogPublishFirst]
 
     /// Rows of brief §5 without an entry yet, and what is missing to write them.
     public static let pending: [(id: String, why: String)] = [
-        ("watchdog publish-before-init", "device_initialize after misc_register (P10): needs an explorer program racing open against registration"),
         ("49d200deaa68, 9fd4dcece43a", "debugfs private data / dead fops (P9/P6): the model has no debugfs or module unload yet"),
         ("CVE-2026-31723", "f_subset net_device outliving its parent (P8): the model has no net_device"),
         ("cd00ed5187bf", "vc4 HDMI without drm_dev_enter (P2/P4): the model has no DRM device"),

@@ -16,6 +16,9 @@ public enum FindingKind: String, Sendable, Codable, CaseIterable {
     case doublePut = "double-put"
     /// A get on an object whose count already reached zero.
     case getAfterRelease = "get-after-release"
+    /// A get on an object before its initialisation: it was published (a node, a lookup
+    /// table) before it was ready (brief P10).
+    case useBeforeInit = "use-before-initialisation"
     /// A put that no recorded get (or initialisation) explains.
     case putNeverTaken = "put-of-reference-never-taken"
     /// An object never released by the end of the run, grouped by acquire site.

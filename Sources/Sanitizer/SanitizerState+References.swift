@@ -5,6 +5,11 @@ import Instrumentation
 /// `device.release`) as tokens with their acquire sites.
 extension SanitizerState {
     mutating func created(_ event: LifetimeEvent) {
+        // A get sequenced before the initialisation can only have reached the object through
+        // something that published it too early.
+        let early = objects[event.object].flatMap { r in
+            r.seenCreated ? nil : r.history.first(where: { $0.kind == EventKind.get && $0.sequence < event.sequence })
+        }
         update(event) { r in
             let record = SiteRecord(event)
             r.seenCreated = true
@@ -12,9 +17,14 @@ extension SanitizerState {
             r.tokens = [Token(record: record)]
             r.lastRefByThread[event.thread] = record
         }
+        if let early { reportUseBeforeInit(early, initialised: event) }
     }
 
     mutating func get(_ event: LifetimeEvent) {
+        // Delivered after the initialisation but sequenced before it (another thread's event).
+        if let created = objects[event.object]?.created, event.sequence < created.sequence {
+            reportUseBeforeInit(SiteRecord(event), initialised: event)
+        }
         update(event) { r in
             let record = SiteRecord(event)
             r.lastRefByThread[event.thread] = record
@@ -25,6 +35,12 @@ extension SanitizerState {
                 r.tokens.append(Token(record: record))
             }
         }
+    }
+
+    private mutating func reportUseBeforeInit(_ get: SiteRecord, initialised event: LifetimeEvent) {
+        let f = describe(.useBeforeInit, event, message: "get of \(event.objectName) before it was initialised: "
+                         + "it was reachable (published) before it was ready", access: get)
+        findings.append(f)
     }
 
     mutating func put(_ event: LifetimeEvent) {

@@ -162,8 +162,8 @@ struct SanitizerState {
     }
 
     /// The finding ``report(_:_:message:)`` would record, not recorded.
-    func describe(_ kind: FindingKind, _ event: LifetimeEvent, message: String) -> Finding {
-        let access = SiteRecord(event)
+    func describe(_ kind: FindingKind, _ event: LifetimeEvent, message: String, access: SiteRecord? = nil) -> Finding {
+        let access = access ?? SiteRecord(event)
         let record = objects[event.object]
         var acquired: [SiteRecord] = []
         if let created = record?.created { acquired.append(created) }

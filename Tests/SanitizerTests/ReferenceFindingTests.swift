@@ -24,6 +24,33 @@ struct ReferenceFindingTests {
         #expect(f.sanitizer.state(of: dev.id) == .released)
     }
 
+    @Test("a get sequenced before the object's initialisation is use-before-initialisation (P10), in either delivery order")
+    func useBeforeInit() throws {
+        for getDeliveredFirst in [true, false] {
+            let f = try SanitizerFixture()
+            let id = ObjectID.next()
+            let get = #line + 1
+            let getSite = CallSite(fileID: #fileID, line: UInt(get))
+            let initSite = CallSite(fileID: #fileID, line: #line)
+            // Events from two threads: the get was emitted first either way.
+            let getEvent = LifetimeEvent(sequence: 10, time: 10, kind: .get, object: id, objectName: "watchdog0", detail: "ref=1",
+                                         site: getSite, thread: 1)
+            let initEvent = LifetimeEvent(sequence: 11, time: 11, kind: .deviceInitialize, object: id, objectName: "watchdog0",
+                                          detail: "ref=1", site: initSite, thread: 2)
+            for e in getDeliveredFirst ? [getEvent, initEvent] : [initEvent, getEvent] { f.sanitizer.observe(e) }
+            let found = f.sanitizer.findings.filter { $0.kind == .useBeforeInit }
+            try #require(found.count == 1, "get delivered first: \(getDeliveredFirst)")
+            #expect(isSite(found[0].access.site, line: get))
+            #expect(found[0].acquired.contains { $0.site == initSite })
+        }
+        // A device used the normal way raises nothing of the kind.
+        let f = try SanitizerFixture()
+        let dev = f.device("ok.0")
+        try dev.get()
+        try dev.put()
+        #expect(f.sanitizer.findings.filter { $0.kind == .useBeforeInit }.isEmpty)
+    }
+
     @Test("a get after the final put is get-after-release")
     func getAfterRelease() throws {
         let f = try SanitizerFixture()
