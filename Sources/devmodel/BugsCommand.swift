@@ -28,7 +28,12 @@ struct BugsCommand: ParsableCommand {
         @OptionGroup var global: GlobalOptions
 
         func run() throws {
-            if let p = Corpus.pending.first(where: { $0.id == id }) {
+            // A pending row may name several commits ("49d200deaa68, 9fd4dcece43a") or a
+            // commit and a word ("8ee3fde047 revert"): any of its commits finds it.
+            let names = { (row: String) in
+                [row] + row.split(separator: ",").compactMap { $0.split(separator: " ").first.map(String.init) }
+            }
+            if let p = Corpus.pending.first(where: { names($0.id).contains(id) }) {
                 print("\(p.id): not written yet — \(p.why)")
                 return
             }

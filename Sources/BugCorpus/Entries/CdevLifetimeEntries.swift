@@ -39,6 +39,44 @@ extension Corpus {
         }
     }
 
+    /// §5 #36: a driver-owned, dynamically allocated watchdog_device under an open file.
+    static let watchdogDriverOwned = BugEntry(
+        id: "watchdog-driver-owned-device", reference: "e907df327252", subsystem: "watchdog (watchdog_dev.c)",
+        classes: ["P1", "P4"],
+        story: """
+        Before e907df327252 the watchdog core's file operations called straight into the driver's \
+        struct watchdog_device, which drivers that allocate it dynamically kept in memory freed at \
+        unbind; a daemon holding /dev/watchdogN open across an unbind pinged freed memory. The 2012 \
+        fix gave drivers ref/unref callbacks (the device lives until the last close) and made the \
+        core mark the device unregistered under its lock and refuse every later operation; Guenter \
+        Roeck's 2015 rework replaced both with state the core owns. Ours: the core's object is the \
+        CharDevice, the driver's side sits behind its fence (watchdog-open-unbind-ioctl.yaml).
+        """,
+        tool: "sanitizer", expectedFinding: "use-after-unbind",
+        buggy: { timed { watchdogDriverOwnedRun(fixed: false) } },
+        fixed: { timed { watchdogDriverOwnedRun(fixed: true) } })
+
+    /// A daemon opens the node, the driver unbinds, the daemon pings and closes.
+    static func watchdogDriverOwnedRun(fixed: Bool) -> (findings: [String], detail: String) {
+        do {
+            let board = try SimBoard()
+            let sanitizer = Sanitizer(attachingTo: board.kernel)
+            try board.kernel.registerDriver(LegacyWatchdogDriverOwned(namespace: board.dev, fixed: fixed), on: board.platform)
+            let device = board.platformDevice("legacy-wdt.0", compatible: ["legacy-wdt"])
+            try board.kernel.register(device)
+            let file = try board.dev.open("/dev/watchdog0")
+            _ = try file.ioctl(LegacyWatchdogDriverOwned.Keepalive())
+            try board.kernel.unbind(device)
+            var result = "OK"
+            do throws(FileError) { _ = try file.ioctl(LegacyWatchdogDriverOwned.Keepalive()) } catch { result = error.errno.name }
+            try? file.close()
+            try board.kernel.unregister(device)
+            return (Array(Set(sanitizer.finish().map(\.kind.rawValue))).sorted(), "ping after unbind returned \(result)")
+        } catch {
+            return (["setup"], "\(error)")
+        }
+    }
+
     /// §5 #21–24: a cdev that does not pin its parent.
     static let cdevParentNotPinned = BugEntry(
         id: "cdev-parent-not-pinned", reference: "ba0ef85, 0d5b7da, 4a215aa, 2f0157f", subsystem: "TPM, IIO, input, char_dev.c",
