@@ -51,7 +51,8 @@ public final class OpenFile: @unchecked Sendable, CustomStringConvertible {
                 // closed yet — calling in again would find no data and sleep zero time, a
                 // busy loop until the unbind reaches revoke (gpiolib-cdev returns -ENODEV
                 // the same way once its wait sees the chip gone). Found by the SPIN
-                // cross-check's scenario: the explorer called it a livelock.
+                // cross-check's scenario: the explorer reported it (a livelock then, a busy wait
+                // since its scheduler is fair).
                 if cdev.isGone { throw cdev.noDevice("read", context, site: site) }
             }
         }

@@ -62,7 +62,8 @@ final class ExplorationWorker {
         } else if !report.exited.isEmpty {
             pool.replaceExited(report.exited)
         }
-        let verdict = prepared.verdict(serializer.ending)
+        var verdict = prepared.verdict(serializer.ending)
+        if let busy = serializer.busyWait { verdict.failures.append(busy) }
         return Execution(decisions: serializer.decisions, transitions: serializer.transitions, verdict: verdict,
                          trace: tracing ? prepared.trace() : nil)
     }

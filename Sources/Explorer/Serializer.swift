@@ -14,6 +14,12 @@ import Glibc
 /// the execution ends as a hang with a wait-for explanation; more than `progressBudget`
 /// decisions without a step or thread finishing ends it as a livelock.
 ///
+/// The scheduler is fair, as CHESS's is (Musuvathi and Qadeer, PLDI 2008): a thread that keeps
+/// running for a tenth of the budget without progress while another could run yields — it is
+/// left out of the next decision, so the switch is no preemption — and the execution notes a
+/// busy wait (``busyWait``). A livelock is therefore what stays without progress even under
+/// fair scheduling, not a spin that only waited for a thread the default schedule starved.
+///
 /// Threads come from an ``ActorPool``; control passes between them by posting batons, always
 /// after the state lock is released (see `unlock()`). Ending an execution early (hang,
 /// livelock, replay divergence) makes every parked thread leave with `pthread_exit`, after
@@ -79,6 +85,10 @@ final class Serializer: ExecutionController, @unchecked Sendable {
     private var started = false
     private var live: Int
     private var sinceProgress = 0
+    /// Decisions in a row that kept the same thread running without progress.
+    private var sameThreadRun = 0
+    /// The first busy wait the fair scheduler broke: a thread that spun on another's progress.
+    private(set) var busyWait: String?
     private var completed: Set<String> = []
     private var blockedLabels: Set<String> = []
     private(set) var decisions: [Decision] = []
@@ -203,6 +213,7 @@ final class Serializer: ExecutionController, @unchecked Sendable {
         slots[i].status = .finished
         live -= 1
         sinceProgress = 0
+        sameThreadRun = 0
         yield(from: i, park: false)
         unlock()
     }
@@ -321,6 +332,7 @@ final class Serializer: ExecutionController, @unchecked Sendable {
         let i = me()
         if let l = slots[i].label { completed.insert(l) }
         sinceProgress = 0
+        sameThreadRun = 0
         let blocked = slots[i].stepBlocked
         slots[i].label = nil
         return blocked
@@ -407,7 +419,15 @@ final class Serializer: ExecutionController, @unchecked Sendable {
                 + slots.indices.filter { isEnabled($0) }.map { names[$0] }.joined(separator: ", ") + " keep re-checking"))
             return
         }
-        let enabled = firstOfEachClass(slots.indices.filter { isEnabled($0) })
+        var enabled = firstOfEachClass(slots.indices.filter { isEnabled($0) })
+        if let c = current, sameThreadRun >= max(1, progressBudget / 10), enabled.count > 1, enabled.contains(c) {
+            enabled.removeAll { $0 == c }
+            sameThreadRun = 0
+            if busyWait == nil {
+                busyWait = "busy wait: \(names[c]) ran \(max(1, progressBudget / 10)) scheduling decisions without finishing "
+                    + "a step while \(enabled.map { names[$0] }.joined(separator: ", ")) could run (it spins on their progress)"
+            }
+        }
         if enabled.isEmpty {
             if live > 0 { end(.hang(WaitFor.explain(slots: waitForSlots()))) }
             post(coordinatorIndex)
@@ -426,6 +446,7 @@ final class Serializer: ExecutionController, @unchecked Sendable {
             slots[pick].transition = transitions.count
             transitions.append(Transition(thread: pick, accesses: [access(of: pick)], enabled: enabled))
         }
+        sameThreadRun = pick == current ? sameThreadRun + 1 : 0
         running = pick
         hasRun[pick] = true
         if pick != current { post(pick) }

@@ -17,7 +17,7 @@ import Testing
                       ("misc-blocked-reader-unbind.yaml", 2),
                       // A reader that goes to sleep after unregistration began but before the
                       // revoke: it used to call in again at once, for ever under the default
-                      // schedule (a livelock, found by the SPIN cross-check's scenario).
+                      // schedule (a busy wait, found by the SPIN cross-check's scenario).
                       ("crosscheck/misc-pipe-reader-writer-unbind.yaml", 1)])
     func racingExamplesHaveNoFailingSchedule(_ name: String, _ bound: Int) throws {
         let s = try ScenarioFile.load(Self.directory.appendingPathComponent(name).path)

@@ -79,6 +79,27 @@ import Testing
         #expect(text.contains("livelock: no step finished in 200 scheduling decisions: spinner keep re-checking"), "\(text)")
     }
 
+    /// CHESS's fairness: a thread spinning on another's progress yields after a tenth of the
+    /// budget (no preemption spent), so the execution completes — and the spin is reported.
+    @Test func aSpinOnAnotherThreadIsABusyWaitNotALivelock() throws {
+        let program = ExplorationProgram.custom(name: "busy", actors: ["spinner", "setter"]) {
+            let flag = Locked(false)
+            let spins = Locked(0)
+            return CustomExecution(actors: [
+                { while !flag.withLock({ $0 }) { spins.withLock { $0 += 1 }; Scheduling.point(.step("spin")) } },
+                { Scheduling.point(.step("set")); flag.withLock { $0 = true } },
+            ], check: { Verdict(failures: [], outcome: spins.withLock { $0 } > 0 ? "spun" : "no spin") })
+        }
+        var explorer = Explorer(program: program)
+        explorer.progressBudget = 200
+        let r = explorer.explore(strategy: .preemptionBounded(maxPreemptions: 0))
+        let text = r.failures.flatMap(\.reasons).joined(separator: "\n")
+        #expect(!text.contains("livelock"), "\(text)")
+        #expect(text.contains("busy wait: spinner ran 20 scheduling decisions without finishing a step while setter could run"),
+                "\(text)")
+        #expect(r.failures.allSatisfy { $0.preemptions == 0 })
+    }
+
     @Test func aScenarioWithoutActorsRunsOnce() {
         let r = Explorer(scenario: Scenario(name: "empty")).explore()
         #expect(r.executions == 1)
