@@ -18,6 +18,11 @@ int dm_online_cpus(void) {
     return CPU_COUNT(&set);
 }
 
+int dm_current_cpu(void) {
+    int cpu = sched_getcpu();
+    return cpu < 0 ? 0 : cpu;
+}
+
 size_t dm_malloc_in_use(void) { return mallinfo2().uordblks; }
 
 size_t dm_malloc_usable_size(const void *block) { return malloc_usable_size((void *)block); }

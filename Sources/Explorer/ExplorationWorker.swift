@@ -71,7 +71,7 @@ final class ExplorationWorker {
     /// The CPU for the next worker: round robin over the CPUs this process may use, so
     /// explorations running side by side (parallel tests, parallel workers) spread out.
     static func nextCPU() -> Int {
-        cpuCounter.add(1, ordering: .relaxed).oldValue % max(1, Int(dm_online_cpus()))
+        (firstCPU + cpuCounter.add(1, ordering: .relaxed).oldValue) % max(1, Int(dm_online_cpus()))
     }
 }
 
@@ -96,6 +96,10 @@ struct Execution: Sendable {
 }
 
 private let cpuCounter = Atomic<Int>(0)
+/// Where the round robin starts: the CPU the process was first seen on. The kernel starts a
+/// new process on a quiet CPU, so two explorations in two processes (or one beside a build
+/// pinned elsewhere) do not both pin to CPU 0 — which halved each one's rate.
+private let firstCPU = Int(dm_current_cpu())
 
 /// A joinable thread running one closure, pinned first when a CPU is given.
 enum PinnedThread {

@@ -13,6 +13,8 @@ extern "C" {
 int dm_pin_to_cpu(int cpu);
 /// CPUs the process may run on.
 int dm_online_cpus(void);
+/// The CPU the calling thread runs on now (0 if unknown).
+int dm_current_cpu(void);
 /// Bytes malloc has handed out and not yet taken back, chunk headers included (mallinfo2).
 size_t dm_malloc_in_use(void);
 /// The usable size of one malloc'd block.
