@@ -21,19 +21,32 @@ extension Corpus {
         fixed: { timed { uioRun(fixed: true) } })
 
     static func uioRun(fixed: Bool) -> (findings: [String], detail: String) {
+        openUnbindCall({ LegacyUioDriver(namespace: $0, fixed: fixed) }, node: "/dev/uio0", what: "read") { file throws(FileError) in
+            _ = try file.read(maxBytes: 4)
+        }
+    }
+
+    /// A legacy driver (id table entry = its name) bound on a fresh board: its node opened,
+    /// `before` on the file, an unbind, `call` on the old file, close, unregister. Returns the
+    /// sanitizer's findings (leaks included) and what the call returned.
+    static func openUnbindCall(_ driver: (DevNamespace) -> any DeviceDriver, node: String, what: String,
+                               before: (OpenFile) throws -> Void = { _ in },
+                               call: (OpenFile) throws(FileError) -> Void) -> (findings: [String], detail: String) {
         do {
             let board = try SimBoard()
             let sanitizer = Sanitizer(attachingTo: board.kernel)
-            try board.kernel.registerDriver(LegacyUioDriver(namespace: board.dev, fixed: fixed), on: board.platform)
-            let device = board.platformDevice("legacy-uio.0", compatible: ["legacy-uio"])
+            let d = driver(board.dev)
+            try board.kernel.registerDriver(d, on: board.platform)
+            let device = board.platformDevice("\(d.name).0", compatible: [d.name])
             try board.kernel.register(device)
-            let file = try board.dev.open("/dev/uio0")
+            let file = try board.dev.open(node)
+            try before(file)
             try board.kernel.unbind(device)
             var result = "OK"
-            do throws(FileError) { _ = try file.read(maxBytes: 4) } catch { result = error.errno.name }
+            do throws(FileError) { try call(file) } catch { result = error.errno.name }
             try? file.close()
             try board.kernel.unregister(device)
-            return (Array(Set(sanitizer.finish().map(\.kind.rawValue))).sorted(), "read after unbind returned \(result)")
+            return (Array(Set(sanitizer.finish().map(\.kind.rawValue))).sorted(), "\(what) after unbind returned \(result)")
         } catch {
             return (["setup"], "\(error)")
         }
@@ -56,25 +69,11 @@ extension Corpus {
         buggy: { timed { watchdogDriverOwnedRun(fixed: false) } },
         fixed: { timed { watchdogDriverOwnedRun(fixed: true) } })
 
-    /// A daemon opens the node, the driver unbinds, the daemon pings and closes.
+    /// A daemon opens the node and pings, the driver unbinds, the daemon pings and closes.
     static func watchdogDriverOwnedRun(fixed: Bool) -> (findings: [String], detail: String) {
-        do {
-            let board = try SimBoard()
-            let sanitizer = Sanitizer(attachingTo: board.kernel)
-            try board.kernel.registerDriver(LegacyWatchdogDriverOwned(namespace: board.dev, fixed: fixed), on: board.platform)
-            let device = board.platformDevice("legacy-wdt.0", compatible: ["legacy-wdt"])
-            try board.kernel.register(device)
-            let file = try board.dev.open("/dev/watchdog0")
-            _ = try file.ioctl(LegacyWatchdogDriverOwned.Keepalive())
-            try board.kernel.unbind(device)
-            var result = "OK"
-            do throws(FileError) { _ = try file.ioctl(LegacyWatchdogDriverOwned.Keepalive()) } catch { result = error.errno.name }
-            try? file.close()
-            try board.kernel.unregister(device)
-            return (Array(Set(sanitizer.finish().map(\.kind.rawValue))).sorted(), "ping after unbind returned \(result)")
-        } catch {
-            return (["setup"], "\(error)")
-        }
+        let ping = { (file: OpenFile) throws(FileError) in _ = try file.ioctl(LegacyWatchdogDriverOwned.Keepalive()) }
+        return openUnbindCall({ LegacyWatchdogDriverOwned(namespace: $0, fixed: fixed) }, node: "/dev/watchdog0", what: "ping",
+                              before: { try ping($0) }, call: ping)
     }
 
     /// §5 #21–24: a cdev that does not pin its parent.
