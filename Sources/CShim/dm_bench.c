@@ -30,4 +30,8 @@ size_t dm_malloc_usable_size(const void *block) { return malloc_usable_size((voi
 void dm_malloc_retain_heap(size_t trim, size_t pad) {
     mallopt(M_TRIM_THRESHOLD, (int)trim);
     mallopt(M_TOP_PAD, (int)pad);
+    /* Setting the trim threshold freezes glibc's mmap threshold at 128 KiB: every larger block
+       would be mmapped and unmapped again, a page fault per use and, with several threads,
+       a TLB shootdown on every CPU running one. */
+    mallopt(M_MMAP_THRESHOLD, (int)pad);
 }

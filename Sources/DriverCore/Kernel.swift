@@ -45,6 +45,15 @@ public final class Kernel: @unchecked Sendable {
         set { settings.withLock { $0.testDriverRemove = newValue } }
     }
 
+    /// Forgets every bus, device, driver and link without running any lifetime callback: for
+    /// a tool that throws a whole simulated kernel away (the explorer, after each execution).
+    /// Devices point at their kernel and the kernel at its devices; without this, a kernel
+    /// dropped with its board still registered would never be freed.
+    public func discard() {
+        registry.withLock { $0 = Registry() }
+        softwareNodes.withLock { $0 = [:] }
+    }
+
     /// Every warning so far, oldest first.
     public var warnings: [Warning] { warningLog.withLock { $0 } }
 

@@ -159,6 +159,15 @@ extension ExplorationProgram {
                                     findings: findingData, events: traceEvents, durationNanoseconds: tickTime(serializer.currentTick))
                 traced.withLock { $0 = ExecutionTrace(run: run, tree: TreeDOT.render(kernel, name: s.name)) }
             }
+            // Unregister the board (its cdevs, fences and devres form cycles with their
+            // owners) and forget the rest, or every execution would leak its whole board. Not
+            // after a hang: its threads left holding locks the teardown would need.
+            if ending == nil {
+                for device in kernel.devices.reversed() where device.parent == nil && device.bus != nil {
+                    try? kernel.unregister(device)
+                }
+            }
+            kernel.discard()
             return Verdict(failures: failures, outcome: outcome, reached: reached, injectedFault: injected?.description)
         }, trace: { traced.withLock { $0 } })
     }

@@ -185,6 +185,8 @@ final class Serializer: ExecutionController, @unchecked Sendable {
             while live > 0 && !waitAsCoordinator(until: grace) {}
         }
         let report = RunReport(exited: slots.indices.filter { slots[$0].exited }, stuck: stuck)
+        // The bodies capture what captures this serializer (the steps' environment): a cycle.
+        self.bodies = []
         unlock()
         return report
     }

@@ -1,3 +1,4 @@
+import CShim
 import Explorer
 import Foundation
 import Instrumentation
@@ -38,6 +39,14 @@ enum ExplorerBench {
                                     value: three.executionsPerSecond / Double(cpus), unit: "/s"))
         report.rows.append(BenchRow(name: "bound 3 on one core (projected from the 1-worker rate)",
                                     value: Double(three.executions) / one.executionsPerSecond, unit: "s"))
+        // Heap kept across executions: each must free its board (a leak of 24 KB each made
+        // bound 3 keep gigabytes).
+        let warm = Explorer(scenario: scenario)
+        _ = warm.explore(strategy: .random(seed: 1, executions: 200))
+        let heapBefore = dm_malloc_in_use()
+        _ = warm.explore(strategy: .random(seed: 2, executions: 2000))
+        let kept = Double(Int(dm_malloc_in_use()) - Int(heapBefore)) / 2000
+        report.rows.append(BenchRow(name: "heap kept per execution (2,000 random schedules)", value: kept, unit: "bytes"))
         let deadlock = deadlockSeconds()
         report.rows.append(BenchRow(name: "opposite-order lock pair: cycle named after", value: deadlock * 1000, unit: "ms"))
         report.ratios.append(("bound 2 time on 1 worker (s)", one.seconds, one.seconds, "< 2"))

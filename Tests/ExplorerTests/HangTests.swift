@@ -146,3 +146,30 @@ import Testing
         print(note)
     }
 }
+
+/// An execution leaves nothing behind: its serializer, and whatever the actors' closures
+/// captured, are freed once it is judged (they used to form a cycle through the serializer's
+/// bodies, and every explored scenario kept its whole board: 24 KB per execution).
+@Suite struct ExecutionMemoryTests {
+    final class Weak: @unchecked Sendable {
+        weak var object: AnyObject?
+        init(_ object: AnyObject) { self.object = object }
+    }
+
+    @Test func executionsAreFreedAfterTheirVerdict() {
+        let kept = Locked<[Weak]>([])
+        let program = ExplorationProgram.custom(name: "freed", actors: ["a", "b"]) {
+            // What a step environment does: the actors reach the serializer running them.
+            let controller = Locked<(any ExecutionController)?>(nil)
+            kept.withLock { $0.append(Weak(controller)) }
+            return CustomExecution(actors: [
+                { controller.withLock { $0 = Scheduling.current }; Scheduling.point(.step("a")) },
+                { Scheduling.point(.step("b")) },
+            ])
+        }
+        let r = Explorer(program: program).explore(strategy: .preemptionBounded(maxPreemptions: 1))
+        #expect(r.executions > 1)
+        let alive = kept.withLock { $0.filter { $0.object != nil }.count }
+        #expect(alive == 0, "\(alive) of \(r.executions) executions still alive")
+    }
+}
