@@ -46,6 +46,17 @@ public struct ExplorationResult: Sendable {
     }
 }
 
+/// How far an exploration has got (see ``Explorer/progress``).
+public struct ExplorationProgress: Sendable {
+    public var executions: Int
+    public var failingExecutions: Int
+    /// Distinct failures kept so far.
+    public var failures: Int
+    public var seconds: Double
+
+    public var executionsPerSecond: Double { seconds > 0 ? Double(executions) / seconds : 0 }
+}
+
 /// One failing schedule: why, and the string that reproduces it.
 public struct ExplorationFailure: Sendable, Equatable {
     /// The failed expectations, findings, or the hang / livelock explanation.

@@ -25,14 +25,32 @@ final class ExplorationRun: @unchecked Sendable {
 
     func note(_ text: String) { lock.withLock { result.note = text } }
 
+    private let progressLock = NSLock()
+
+    /// Every `progressInterval`-th execution, a snapshot for the explorer's progress callback
+    /// (under its own lock, so reports never overlap and never hold up the counting).
+    private func reportProgress(after count: Int) {
+        guard let progress = explorer.progress, count % max(1, explorer.progressInterval) == 0 else { return }
+        // The snapshot is taken inside the progress lock: reports never go backwards.
+        progressLock.withLock {
+            let snapshot = lock.withLock {
+                ExplorationProgress(executions: result.executions, failingExecutions: result.failingExecutions,
+                                    failures: best.count, seconds: Double(monotonicNanoseconds() - start) / 1e9)
+            }
+            progress(snapshot)
+        }
+    }
+
     /// Counts one execution and keeps its failure if it is new or better; returns false when
     /// the exploration must stop.
     func record(_ e: Execution, on worker: ExplorationWorker) -> Bool {
         let preemptions = e.preemptions
+        var count = 0
         let counted: Bool? = lock.withLock {
             // Another worker's execution ended the exploration while this one ran.
             if stopped { return nil }
             result.executions += 1
+            count = result.executions
             result.outcomes[e.verdict.outcome, default: 0] += 1
             reached.formUnion(e.verdict.reached)
             if e.verdict.injectedFault != nil { result.faultInjections += 1 }
@@ -43,6 +61,7 @@ final class ExplorationRun: @unchecked Sendable {
             return best[e.verdict.failures].map { preemptions < $0.preemptions } ?? true
         }
         guard let worthShrinking = counted else { return false }
+        reportProgress(after: count)
         if worthShrinking {
             let failure = shrink(e, on: worker)
             lock.withLock {

@@ -37,6 +37,10 @@ public struct Explorer: Sendable {
     /// Kernel debug modes applied to every execution (delayed releases, test-driver-remove),
     /// and whether identical actors are explored once.
     public var options = ExplorationOptions()
+    /// Called every ``progressInterval`` executions (from the exploring threads, never two at
+    /// once), for progress lines on long runs.
+    public var progress: (@Sendable (ExplorationProgress) -> Void)?
+    public var progressInterval = 1000
 
     /// Explores `program` (for example ``ExplorationProgram/custom(name:actors:make:)``).
     public init(program: ExplorationProgram) { self.program = program }

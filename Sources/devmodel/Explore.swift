@@ -78,6 +78,9 @@ struct Explore: ParsableCommand {
     @Flag(name: .long, help: "Stop at the first failure.")
     var first = false
 
+    @Option(name: .long, help: "Progress line on stderr: auto (when stderr is a terminal or the run is long), always or never.")
+    var progress: ProgressMode = .auto
+
     @OptionGroup var seedOption: SeedOption
 
     @OptionGroup var global: GlobalOptions
@@ -91,6 +94,16 @@ struct Explore: ParsableCommand {
         explorer.options = ExplorationOptions(delayReleases: delayRelease, testDriverRemove: testDriverRemove,
                                               identicalActorsOnce: !allOrders)
         if let workers { explorer.workers = max(1, workers) }
+        // Explorations run long: the count, failures and rate as they go (every 10 s when
+        // stderr is not a terminal; the total is unknown unless --estimate printed it).
+        let meter = ProgressMeter(total: 0, mode: progress == .auto ? .always : progress)
+        if meter.enabled {
+            explorer.progress = { p in
+                meter.show(String(format: "[explore] %d executions, %d failing (%d distinct), %.0f/s, %.0f s",
+                                  p.executions, p.failingExecutions, p.failures, p.executionsPerSecond, p.seconds))
+            }
+        }
+        defer { if explorer.progress != nil { meter.finish() } }
         if let replay {
             let outcome: ReplayOutcome
             do {

@@ -38,7 +38,8 @@ enum ProgressMode: String, ExpressibleByArgument, CaseIterable { case auto, alwa
 
 /// One progress line on stderr: redrawn in place on a terminal (done/total, failures,
 /// findings, rate, ETA), or a plain status line every 10 s when stderr is not a terminal.
-final class ProgressMeter {
+/// Calls must not overlap (the explorer serialises its progress callbacks).
+final class ProgressMeter: @unchecked Sendable {
     let total: Int
     let redraw: Bool
     let enabled: Bool
@@ -60,13 +61,18 @@ final class ProgressMeter {
         done += 1
         findings += f
         if failed { failures += 1 }
-        guard enabled else { return }
         let now = Date()
+        show(line(now), now: now, last: done == total)
+    }
+
+    /// Shows `text` as the progress line: redrawn on a terminal, else every 10 s (and `last`).
+    func show(_ text: String, now: Date = Date(), last: Bool = false) {
+        guard enabled else { return }
         if redraw {
-            FileHandle.standardError.write(Data(("\r\u{1B}[K" + line(now)).utf8))
-        } else if now.timeIntervalSince(lastPlain) >= 10 || done == total {
+            FileHandle.standardError.write(Data(("\r\u{1B}[K" + text).utf8))
+        } else if now.timeIntervalSince(lastPlain) >= 10 || last {
             lastPlain = now
-            FileHandle.standardError.write(Data((line(now) + "\n").utf8))
+            FileHandle.standardError.write(Data((text + "\n").utf8))
         }
     }
 

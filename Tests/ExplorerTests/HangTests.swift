@@ -173,3 +173,24 @@ import Testing
         #expect(alive == 0, "\(alive) of \(r.executions) executions still alive")
     }
 }
+
+/// Progress on long runs: one report per `progressInterval` executions, never going backwards.
+@Suite struct ProgressTests {
+    @Test func progressIsReportedEveryIntervalExecutions() {
+        let program = ExplorationProgram.custom(name: "progress", actors: ["a", "b"]) {
+            CustomExecution(actors: [{ Scheduling.point(.step("a1")); Scheduling.point(.step("a2")) },
+                                     { Scheduling.point(.step("b1")); Scheduling.point(.step("b2")) }])
+        }
+        let seen = Locked<[Int]>([])
+        var explorer = Explorer(program: program)
+        explorer.workers = 2
+        explorer.progressInterval = 2
+        explorer.progress = { p in seen.withLock { $0.append(p.executions) } }
+        let r = explorer.explore(strategy: .exhaustive(reduction: false))
+        #expect(r.executions == 6)  // C(4, 2)
+        let reports = seen.withLock { $0 }
+        #expect(reports.count == 3)
+        #expect(reports == reports.sorted())
+        #expect(reports.allSatisfy { $0 >= 2 && $0 <= 6 })
+    }
+}
