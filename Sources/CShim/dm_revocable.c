@@ -51,6 +51,8 @@ int dm_rev_uses_membarrier(void) {
     return use_membarrier;
 }
 
+void dm_rev_local_barrier(void) { __atomic_thread_fence(__ATOMIC_SEQ_CST); }
+
 int dm_rev_barrier(void) {
     dm_rev_init();
     if (use_membarrier) {

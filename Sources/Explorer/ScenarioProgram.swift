@@ -1,4 +1,7 @@
 import CharDev
+#if canImport(Glibc)
+import Glibc
+#endif
 import DriverCore
 import Instrumentation
 import Sanitizer
@@ -163,8 +166,10 @@ extension ExplorationProgram {
             // owners) and forget the rest, or every execution would leak its whole board. Not
             // after a hang: its threads left holding locks the teardown would need.
             if ending == nil {
-                for device in kernel.devices.reversed() where device.parent == nil && device.bus != nil {
-                    try? kernel.unregister(device)
+                Scheduling.withController(SoloController()) {
+                    for device in kernel.devices.reversed() where device.parent == nil && device.bus != nil {
+                        try? kernel.unregister(device)
+                    }
                 }
             }
             kernel.discard()
@@ -194,4 +199,15 @@ extension ExplorationProgram {
             outcomes.withLock { $0[actor.name]![index] = finished }
         }
     }
+}
+
+/// The controller of code that runs while every actor of its execution has finished (the
+/// board's teardown after the verdict): nothing to interleave, so scheduling points are free,
+/// and a revoke knows no reader can be inside and needs no membarrier (whose interrupt would
+/// stop the other explorer workers' CPUs). A block has nobody to wait for: it yields and lets
+/// the primitive re-check.
+final class SoloController: ExecutionController {
+    func schedulingPoint(_ operation: SchedulingOperation, site: CallSite) {}
+    func block(on target: WaitTarget, site: CallSite) { sched_yield() }
+    func notify(_ target: WaitTarget) {}
 }

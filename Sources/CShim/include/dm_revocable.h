@@ -123,6 +123,9 @@ int dm_rev_uses_membarrier(void);
 /// Returns 0, or the errno of a failed membarrier (then a fence was issued and the process
 /// cannot be correct in membarrier mode: callers treat this as fatal to the guarantee).
 int dm_rev_barrier(void);
+/// A full fence on the calling CPU only (for a revoker whose readers are known to have passed
+/// a full barrier since their slot stores, such as actors parked by an explorer).
+void dm_rev_local_barrier(void);
 
 /// 1 when the calling thread is inside an access to `key` (revoke-inside-access check).
 int dm_rev_self_reading(uintptr_t key);
