@@ -17,8 +17,9 @@ extension Revocable {
     /// guarantee above holds after every call), never for anything more.
     ///
     /// Blocks while accesses that were inside are still inside (a short spin, then it sleeps).
-    /// Cost with no reader inside: one `membarrier` system call and a scan of the per-thread
-    /// reader records, whatever the number of other revocables.
+    /// Cost with no reader inside: one `membarrier` system call (a local fence when called by
+    /// an explorer's actor, whose readers are all parked) and a scan of the per-thread reader
+    /// records, whatever the number of other revocables.
     ///
     /// - Throws: ``RevocableError/revokeInsideAccess`` when the calling thread is itself inside
     ///   an access to this revocable (it would wait for itself forever). Nothing is changed;
