@@ -1,4 +1,5 @@
 import DriverCore
+import SimHardware
 
 extension ScenarioBoard {
     /// Registers the SPI controllers, watchdogs and misc devices of the spec, in that order,

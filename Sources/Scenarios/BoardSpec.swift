@@ -1,3 +1,5 @@
+import SimHardware
+
 /// The simulated hardware of a scenario, built on a fresh kernel before any actor runs.
 ///
 /// Registration order: drivers, then gpio-sim chips (each a platform device probed by the
@@ -99,8 +101,8 @@ public enum BuiltinDrivers {
     public static let usb = "usb"
     public static let i2cEeprom = "i2c-eeprom"
     public static let spiLoopback = "spi-loopback"
-    public static let softdog = "softdog"
-    public static let miscPipe = "misc-pipe"
+    public static let softdog = SoftdogDriver.driverName
+    public static let miscPipe = MiscPipeDriver.driverName
     public static let names = [gpioSim, usb, i2cEeprom, spiLoopback, softdog, miscPipe]
 }
 

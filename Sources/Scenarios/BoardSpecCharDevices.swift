@@ -1,3 +1,5 @@
+import SimHardware
+
 /// The board kinds that publish one character device each through a subsystem core: SPI
 /// controllers (spidev), watchdogs and misc devices. Each is a platform device bound by a
 /// built-in driver of the scenario board (``BuiltinDrivers``); its node appears at setup and is
@@ -40,7 +42,7 @@ public struct WatchdogSpec: Sendable, Equatable {
     /// keeps running and the core warns).
     public var stopOnUnregister: Bool
     public var location: SourceLocation?
-    public static let timeoutRange = 1...600
+    public static let timeoutRange = SoftdogDriver.timeoutRange
 
     public init(name: String, timeout: Int = 30, nowayout: Bool = false, stopOnUnregister: Bool = false,
                 location: SourceLocation? = nil) {

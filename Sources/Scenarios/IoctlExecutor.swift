@@ -1,4 +1,5 @@
 import CharDev
+import SimHardware
 import Subsystems
 
 /// Performs an ``IoctlSpec`` on an open file through the subsystem's typed uAPI request, and

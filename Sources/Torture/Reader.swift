@@ -3,15 +3,16 @@ import Instrumentation
 import SimHardware
 import Subsystems
 
-/// One reader round on one device: open its node, make the calls a program would, close —
-/// or, for the torture device, a file read and in-kernel consumer accesses.
+/// One reader round on one device of the five subsystems (GPIO, I2C, SPI, watchdog, misc) or
+/// the torture device: open its node, make the calls a program would, close — or, for the
+/// torture device, in-kernel consumer accesses and a file read.
 /// Returns "OK" or the errno name of the first call that failed.
 enum Reader {
     /// What a device that vanished under a program may answer; anything else is a failure.
     static let acceptable: Set<String> = ["OK", "ENODEV", "ENOENT"]
 
     static func round(_ board: TortureBoard, reader: Int, rng: inout SplitMix64) -> String {
-        let choices = board.echo ? 5 : 4
+        let choices = board.echo ? 7 : 6
         do throws(FileError) {
             switch Int(rng.next() % UInt64(choices)) {
             case 0:
@@ -44,6 +45,19 @@ enum Reader {
                 let file = try board.sim.dev.open("/dev/torture-gen0")
                 defer { try? file.close() }
                 _ = try file.read(maxBytes: 8)
+            case 4:
+                // A watchdog daemon: one opener at a time (EBUSY otherwise), pings, magic close.
+                let file = try board.sim.dev.open("/dev/watchdog0")
+                defer { try? file.close() }
+                try file.ioctl(WdiocKeepalive())
+                _ = try file.write(Array("V".utf8))
+            case 5:
+                // A byte through the misc pipe; another reader may have taken it (EAGAIN).
+                let file = try board.sim.dev.open("/dev/\(TortureBoard.pipeNode)", nonblocking: true)
+                defer { try? file.close() }
+                _ = try file.write([UInt8(reader & 0xff)])
+                _ = file.poll()
+                do throws(FileError) { _ = try file.read(maxBytes: 1) } catch where error.errno == .EAGAIN {}
             default:
                 let file = try board.sim.dev.open("/dev/legacy-echo0")
                 defer { try? file.close() }
@@ -51,7 +65,8 @@ enum Reader {
             }
             return "OK"
         } catch {
-            // Two readers on one GPIO line, or a line still held by a request being closed.
+            // Two readers on one GPIO line or one watchdog, or a line still held by a request
+            // being closed.
             if error.errno == .EBUSY { return "OK" }
             return error.errno.name
         }

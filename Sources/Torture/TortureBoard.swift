@@ -1,5 +1,6 @@
 import DriverCore
 import SimHardware
+import Subsystems
 
 /// What a torture run works on: the simulated board, the torture device (``GenerationDriver``)
 /// and the negative controls asked for.
@@ -12,6 +13,8 @@ final class TortureBoard: Sendable {
     static let usbPort = "1-1"
     static let usbDevice = "usb1-1"
     static let usbInterfaces = ["serial", "gpio"]
+    /// The misc pipe's node (`/dev/torture-pipe`).
+    static let pipeNode = "torture-pipe"
     /// Devices the writers unbind and rebind, with the driver to rebind.
     let targets: [(device: String, driver: String)]
 
@@ -31,7 +34,14 @@ final class TortureBoard: Sendable {
             try sim.kernel.register(sim.platformDevice("legacy-echo.0", compatible: ["legacy-echo"]))
         }
         try sim.populate()
+        // The watchdog and misc subsystems, so readers reach all five.
+        try sim.kernel.registerDriver(SoftdogDriver(core: WatchdogCore(namespace: sim.dev)), on: sim.platform)
+        try sim.kernel.register(sim.platformDevice("wdt.0", compatible: ["softdog"], properties: ["timeout-sec": "30"]))
+        try sim.kernel.registerDriver(MiscPipeDriver(misc: MiscCore(namespace: sim.dev)), on: sim.platform)
+        try sim.kernel.register(sim.platformDevice("misc-sim.0", compatible: ["misc-pipe"],
+                                                   properties: ["misc-name": Self.pipeNode]))
         targets = [("gpio-sim.0", "gpio-sim"), ("i2c-sim.0", "i2c-sim"), ("spi-sim.0", "spi-sim"),
+                   ("wdt.0", SoftdogDriver.driverName), ("misc-sim.0", MiscPipeDriver.driverName),
                    ("torture-gen.0", "torture-gen")] + (echo ? [("legacy-echo.0", "legacy-echo")] : [])
     }
 

@@ -1,6 +1,7 @@
 import DriverCore
 import Foundation
 import Instrumentation
+import SimHardware
 import Testing
 @testable import Torture
 
@@ -58,5 +59,26 @@ import Testing
 
     @Test func theBustedFenceLetsTheReaderSeeACompletedRevoke() {
         #expect(Self.readerInsideDuringRevoke { BustedFence($0) } == 1)
+    }
+}
+
+/// The readers reach all five subsystems (GPIO, I2C, SPI, watchdog, misc) and the torture
+/// device, and every round ends in an acceptable errno.
+@Suite struct ReaderCoverageTests {
+    @Test func readerRoundsOpenEveryNode() throws {
+        let sim = try SimBoard()
+        let recorder = EventRecorder(keeping: [.fileOpen])
+        sim.kernel.events.attach(recorder)
+        let board = try TortureBoard(sim, broken: [])
+        var rng = SplitMix64(seed: 7)
+        for round in 0..<200 {
+            let outcome = Reader.round(board, reader: round % 3, rng: &rng)
+            #expect(Reader.acceptable.contains(outcome), "round \(round): \(outcome)")
+        }
+        let nodes = Set(recorder.events.map(\.objectName))
+        for node in ["gpiochip0", "i2c-0", "spidev0.0", "watchdog0", TortureBoard.pipeNode, "torture-gen0"] {
+            #expect(nodes.contains(node), "no reader opened \(node): \(nodes.sorted())")
+        }
+        _ = board.tearDown()
     }
 }
