@@ -145,14 +145,18 @@ struct Plan {
 
     /// Whether the handle is opened on a misc pipe (writes are modelled there only).
     func isMisc(handle: String) -> Bool {
+        if case .miscPipe? = kind(of: handle) { return true }
+        return false
+    }
+
+    /// The kind of device the handle's `open` names.
+    func kind(of handle: String) -> Kind? {
         for actor in scenario.actors {
-            for step in actor.steps {
-                if step.definedHandle == handle, case .open(let path, _) = step.action, let d = device(node: path) {
-                    if case .miscPipe = devices[d].kind { return true }
-                }
+            for step in actor.steps where step.definedHandle == handle {
+                if case .open(let path, _) = step.action, let d = device(node: path) { return devices[d].kind }
             }
         }
-        return false
+        return nil
     }
 }
 

@@ -146,15 +146,6 @@ extension Plan {
         ]
     }
 
-    private func kind(of handle: String) -> Kind? {
-        for actor in scenario.actors {
-            for step in actor.steps where step.definedHandle == handle {
-                if case .open(let path, _) = step.action, let d = device(node: path) { return devices[d].kind }
-            }
-        }
-        return nil
-    }
-
     private func opensNonblocking(_ handle: String) -> Bool {
         scenario.actors.flatMap(\.steps).contains {
             if $0.definedHandle == handle, case .open(_, let nb) = $0.action { return nb }
