@@ -1,5 +1,6 @@
 import CharDev
 import DriverCore
+import Explorer
 import Foundation
 import Instrumentation
 import Sanitizer
@@ -28,6 +29,35 @@ public enum Corpus {
 
     static func gpioFindings(_ sanitizer: Sanitizer) -> [String] { sanitizer.findings.map(\.kind.rawValue) }
 
+    /// Every schedule of `program` with ≤ 2 preemptions, up to the first failure: its reasons
+    /// are the findings, and the preemptions it needed (the fewest any failure needs).
+    static func explored(_ program: ExplorationProgram) -> BugVerdict {
+        var explorer = Explorer(program: program)
+        explorer.stopAtFirstFailure = true
+        let r = explorer.explore(strategy: .preemptionBounded(maxPreemptions: 2))
+        let first = r.failures.first
+        var verdict = BugVerdict(findings: first?.reasons ?? [],
+                                 detail: "explorer: \(r.executions) schedules"
+                                     + (first.map { ", first failure after \($0.preemptions) preemption(s), replay \($0.replay)" }
+                                         ?? ", none fails (outcomes: \(r.outcomes.keys.sorted().joined(separator: "; ")))"),
+                                 seconds: r.seconds)
+        verdict.preemptions = first?.preemptions
+        return verdict
+    }
+
+    /// A fresh board with the sanitizer attached and a legacy `driver` bound to a platform
+    /// device of its own: `<name>.0`, matched by the driver's name (each legacy driver's id).
+    static func legacyBoard<D: DeviceDriver>(_ driver: (SimBoard) -> D) throws
+        -> (board: SimBoard, sanitizer: Sanitizer, driver: D, device: Device) {
+        let board = try SimBoard()
+        let sanitizer = Sanitizer(attachingTo: board.kernel)
+        let d = driver(board)
+        try board.kernel.registerDriver(d, on: board.platform)
+        let device = board.platformDevice("\(d.name).0", compatible: [d.name])
+        try board.kernel.register(device)
+        return (board, sanitizer, d, device)
+    }
+
     /// §5 #1: every cdev syscall dereferenced the chip after unbind.
     static let gpioUnchecked = BugEntry(
         id: "gpio-cdev-null-deref", reference: "533aae7c94db", subsystem: "GPIO (gpiolib-cdev.c)", classes: ["P2", "P4"],
@@ -41,11 +71,7 @@ public enum Corpus {
         buggy: {
             timed {
                 do {
-                    let board = try SimBoard()
-                    let sanitizer = Sanitizer(attachingTo: board.kernel)
-                    try board.kernel.registerDriver(LegacyGpioUncheckedDriver(namespace: board.dev), on: board.platform)
-                    let device = board.platformDevice("legacy-gpio.0", compatible: ["legacy-gpio"])
-                    try board.kernel.register(device)
+                    let (board, sanitizer, _, device) = try legacyBoard { LegacyGpioUncheckedDriver(namespace: $0.dev) }
                     let file = try board.dev.open("/dev/legacy-gpiochip0")
                     try board.kernel.unbind(device)
                     let result = (try? file.ioctl(LegacyGpioUncheckedDriver.GetValue())).map { "\($0)" } ?? "an error"

@@ -29,16 +29,11 @@ extension Corpus {
     /// A legacy driver (id table entry = its name) bound on a fresh board: its node opened,
     /// `before` on the file, an unbind, `call` on the old file, close, unregister. Returns the
     /// sanitizer's findings (leaks included) and what the call returned.
-    static func openUnbindCall(_ driver: (DevNamespace) -> any DeviceDriver, node: String, what: String,
+    static func openUnbindCall<D: DeviceDriver>(_ driver: (DevNamespace) -> D, node: String, what: String,
                                before: (OpenFile) throws -> Void = { _ in },
                                call: (OpenFile) throws(FileError) -> Void) -> (findings: [String], detail: String) {
         do {
-            let board = try SimBoard()
-            let sanitizer = Sanitizer(attachingTo: board.kernel)
-            let d = driver(board.dev)
-            try board.kernel.registerDriver(d, on: board.platform)
-            let device = board.platformDevice("\(d.name).0", compatible: [d.name])
-            try board.kernel.register(device)
+            let (board, sanitizer, _, device) = try legacyBoard { driver($0.dev) }
             let file = try board.dev.open(node)
             try before(file)
             try board.kernel.unbind(device)
@@ -107,12 +102,7 @@ extension Corpus {
 
     static func mediaRun(devnodeInDevres: Bool) -> (findings: [String], detail: String) {
         do {
-            let board = try SimBoard()
-            let sanitizer = Sanitizer(attachingTo: board.kernel)
-            let driver = LegacyMediaDriver(devnodeInDevres: devnodeInDevres)
-            try board.kernel.registerDriver(driver, on: board.platform)
-            let device = board.platformDevice("legacy-media.0", compatible: ["legacy-media"])
-            try board.kernel.register(device)
+            let (board, sanitizer, driver, device) = try legacyBoard { _ in LegacyMediaDriver(devnodeInDevres: devnodeInDevres) }
             guard let node = driver.node.withLock({ $0 }) else { return (["setup"], "no media node registered") }
             node.get()                          // open("/dev/media0")
             try board.kernel.unbind(device)     // the driver goes; the program keeps the file

@@ -43,26 +43,17 @@ extension Corpus {
                 return CustomExecution(actors: [], check: { Verdict(failures: [message], outcome: "setup") })
             }
         }
-        var explorer = Explorer(program: program)
-        explorer.stopAtFirstFailure = true
-        let r = explorer.explore(strategy: .preemptionBounded(maxPreemptions: 2))
-        var verdict = BugVerdict(findings: Array(Set(forced.findings + (r.failures.first?.reasons ?? []))).sorted(),
-                                 detail: forced.detail + "; explorer: \(r.executions) schedules"
-                                     + (r.failures.first.map { ", first failure after \($0.preemptions) preemption(s), replay \($0.replay)" } ?? ", none fails"),
-                                 seconds: forced.seconds + r.seconds)
-        verdict.preemptions = r.failures.first?.preemptions
+        let e = explored(program)
+        var verdict = BugVerdict(findings: Array(Set(forced.findings + e.findings)).sorted(),
+                                 detail: forced.detail + "; " + e.detail, seconds: forced.seconds + e.seconds)
+        verdict.preemptions = e.preemptions
         return verdict
     }
 
     /// A fresh board with the legacy chip bound, the sanitizer watching, and its node open.
     static func gpioSemBoard(protectIoctl: Bool) throws
         -> (Kernel, Sanitizer, LegacyGpioSemDriver, Device, OpenFile) {
-        let board = try SimBoard()
-        let sanitizer = Sanitizer(attachingTo: board.kernel)
-        let driver = LegacyGpioSemDriver(namespace: board.dev, protectIoctl: protectIoctl)
-        try board.kernel.registerDriver(driver, on: board.platform)
-        let device = board.platformDevice("legacy-gpio-sem.0", compatible: ["legacy-gpio-sem"])
-        try board.kernel.register(device)
+        let (board, sanitizer, driver, device) = try legacyBoard { LegacyGpioSemDriver(namespace: $0.dev, protectIoctl: protectIoctl) }
         return (board.kernel, sanitizer, driver, device, try board.dev.open("/dev/legacy-gpiochip0"))
     }
 
@@ -110,12 +101,7 @@ extension Corpus {
     /// A consumer holds a descriptor; an unbind is forced into its `gpiod_get_value()`.
     static func gpioConsumerRun(srcu: Bool) -> (findings: [String], detail: String) {
         do {
-            let board = try SimBoard()
-            let sanitizer = Sanitizer(attachingTo: board.kernel)
-            let driver = LegacyGpioConsumerDriver(srcu: srcu)
-            try board.kernel.registerDriver(driver, on: board.platform)
-            let device = board.platformDevice("legacy-gpio-consumer.0", compatible: ["legacy-gpio-consumer"])
-            try board.kernel.register(device)
+            let (board, sanitizer, driver, device) = try legacyBoard { _ in LegacyGpioConsumerDriver(srcu: srcu) }
             guard let desc = driver.descriptor() else { return (["setup"], "the chip did not bind") }
             let kernel = board.kernel
             let outcome = UnbindInWindow.run(hook: driver.window, call: { _ = try? desc.getValue() },

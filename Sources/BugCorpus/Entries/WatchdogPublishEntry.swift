@@ -40,16 +40,6 @@ extension Corpus {
                 return Verdict(failures: kinds, outcome: outcome)
             })
         }
-        var explorer = Explorer(program: program)
-        explorer.stopAtFirstFailure = true
-        let r = explorer.explore(strategy: .preemptionBounded(maxPreemptions: 2))
-        let first = r.failures.first
-        var verdict = BugVerdict(findings: first?.reasons ?? [],
-                                 detail: "explorer: \(r.executions) schedules"
-                                     + (first.map { ", first failure after \($0.preemptions) preemption(s), replay \($0.replay)" }
-                                         ?? ", none fails (outcomes: \(r.outcomes.keys.sorted().joined(separator: "; ")))"),
-                                 seconds: r.seconds)
-        verdict.preemptions = first?.preemptions
-        return verdict
+        return explored(program)
     }
 }
