@@ -166,11 +166,7 @@ extension ExplorationProgram {
             // owners) and forget the rest, or every execution would leak its whole board. Not
             // after a hang: its threads left holding locks the teardown would need.
             if ending == nil {
-                Scheduling.withController(SoloController()) {
-                    for device in kernel.devices.reversed() where device.parent == nil && device.bus != nil {
-                        try? kernel.unregister(device)
-                    }
-                }
+                _ = Scheduling.withController(SoloController()) { kernel.unregisterAll() }
             }
             kernel.discard()
             return Verdict(failures: failures, outcome: outcome, reached: reached, injectedFault: injected?.description)

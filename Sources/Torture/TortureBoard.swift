@@ -49,10 +49,6 @@ final class TortureBoard: Sendable {
     /// and class devices with it), so that the end-of-run leak check sees a board that should
     /// hold nothing. Call only once every reader and writer has returned.
     func tearDown() -> [String] {
-        var problems: [String] = []
-        for device in sim.kernel.devices.reversed() where device.parent == nil && device.bus != nil {
-            do { try sim.kernel.unregister(device) } catch { problems.append("tear-down of \(device.name): \(error)") }
-        }
-        return problems
+        sim.kernel.unregisterAll().map { "tear-down of \($0.device): \($0.error)" }
     }
 }

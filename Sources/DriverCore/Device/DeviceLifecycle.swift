@@ -112,6 +112,21 @@ extension Kernel {
         try device.put(fileID: site.fileID, line: site.line)
     }
 
+    /// Unregisters every bus device without a parent, newest first (each takes its children and
+    /// class devices with it): a whole board taken down. Returns what failed, by device name.
+    @discardableResult
+    public func unregisterAll(fileID: StaticString = #fileID, line: UInt = #line) -> [(device: String, error: DriverCoreError)] {
+        var failures: [(device: String, error: DriverCoreError)] = []
+        for device in devices.reversed() where device.parent == nil && device.bus != nil {
+            do throws(DriverCoreError) {
+                try unregister(device, fileID: fileID, line: line)
+            } catch {
+                failures.append((device.name, error))
+            }
+        }
+        return failures
+    }
+
     /// `device_shutdown()`: calls each bound driver's shutdown, children before parents.
     public func shutdownAll() {
         for device in devices.reversed() {
