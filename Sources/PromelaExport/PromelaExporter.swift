@@ -26,7 +26,7 @@ public enum PromelaExporter {
 
 /// The exported shape: devices, instances, files and steps, numbered.
 struct Plan {
-    enum Kind { case gpioChip(lines: Int), miscPipe }
+    enum Kind: Equatable { case gpioChip(lines: Int), miscPipe }
     struct Device { var name: String; var node: String; var kind: Kind; var driver: String }
 
     let scenario: Scenario
@@ -103,7 +103,7 @@ struct Plan {
                 case .poll(_, let timeout):
                     if timeout != 0 { refuse("poll with a timeout (only `timeout: 0ms`)", at: at) }
                 case .write(let h, _):
-                    if !isMisc(handle: h) { refuse("write is modelled on misc pipes only", at: at) }
+                    if kind(of: h) != .miscPipe { refuse("write is modelled on misc pipes only", at: at) }
                 case .ioctl(_, let request):
                     switch request {
                     case .chipInfo, .lineInfo, .fionread: break
@@ -143,29 +143,16 @@ struct Plan {
         return mine.max { $0.key.step < $1.key.step }?.value ?? dev + 1
     }
 
-    /// Whether the handle is opened on a misc pipe (writes are modelled there only).
-    func isMisc(handle: String) -> Bool {
-        if case .miscPipe? = kind(of: handle) { return true }
-        return false
-    }
-
-    /// The kind of device the handle's `open` names.
-    func kind(of handle: String) -> Kind? {
+    /// The `open` that defines the handle: the board device it names and its flag.
+    func opening(_ handle: String) -> (device: Int, nonblocking: Bool)? {
         for actor in scenario.actors {
             for step in actor.steps where step.definedHandle == handle {
-                if case .open(let path, _) = step.action, let d = device(node: path) { return devices[d].kind }
+                if case .open(let path, let nonblocking) = step.action, let d = device(node: path) { return (d, nonblocking) }
             }
         }
         return nil
     }
-}
 
-extension StepAction {
-    /// The file handle a step operates on, if any.
-    var fileHandle: String? {
-        switch self {
-        case .read(let f), .poll(let f, _), .ioctl(let f, _), .write(let f, _), .close(let f): f
-        default: nil
-        }
-    }
+    /// The kind of device the handle's `open` names.
+    func kind(of handle: String) -> Kind? { opening(handle).map { devices[$0.device].kind } }
 }

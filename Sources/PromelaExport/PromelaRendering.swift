@@ -81,7 +81,7 @@ extension Plan {
                 // A chip file has no edge detection: read is EINVAL inside the fence.
                 return call(on: f, r, body: "touch(t)", result: code("EINVAL"))
             }
-            let nonblocking = opensNonblocking(f)
+            let nonblocking = opening(f)?.nonblocking ?? false
             return fileCheck(handleVar(f), r) + [
                 "if :: \(r) == \(started) ->",
                 "   do",
@@ -144,13 +144,6 @@ extension Plan {
             "   fi",
             ":: else -> skip fi;",
         ]
-    }
-
-    private func opensNonblocking(_ handle: String) -> Bool {
-        scenario.actors.flatMap(\.steps).contains {
-            if $0.definedHandle == handle, case .open(_, let nb) = $0.action { return nb }
-            return false
-        }
     }
 
     /// Waits for every actor or for a hang, then prints the outcome the way the explorer
