@@ -87,6 +87,8 @@ final class Serializer: ExecutionController, @unchecked Sendable {
     private var sinceProgress = 0
     /// Decisions in a row that kept the same thread running without progress.
     private var sameThreadRun = 0
+    /// After this many, a thread that could let another run yields (fairness).
+    private var fairnessLimit: Int { max(1, progressBudget / 10) }
     /// The first busy wait the fair scheduler broke: a thread that spun on another's progress.
     private(set) var busyWait: String?
     private var completed: Set<String> = []
@@ -422,11 +424,11 @@ final class Serializer: ExecutionController, @unchecked Sendable {
             return
         }
         var enabled = firstOfEachClass(slots.indices.filter { isEnabled($0) })
-        if let c = current, sameThreadRun >= max(1, progressBudget / 10), enabled.count > 1, enabled.contains(c) {
+        if let c = current, sameThreadRun >= fairnessLimit, enabled.count > 1, enabled.contains(c) {
             enabled.removeAll { $0 == c }
             sameThreadRun = 0
             if busyWait == nil {
-                busyWait = "busy wait: \(names[c]) ran \(max(1, progressBudget / 10)) scheduling decisions without finishing "
+                busyWait = "busy wait: \(names[c]) ran \(fairnessLimit) scheduling decisions without finishing "
                     + "a step while \(enabled.map { names[$0] }.joined(separator: ", ")) could run (it spins on their progress)"
             }
         }

@@ -21,11 +21,11 @@ extension SanitizerState {
     }
 
     mutating func get(_ event: LifetimeEvent) {
-        // Delivered after the initialisation but sequenced before it (another thread's event).
-        if let created = objects[event.object]?.created, event.sequence < created.sequence {
-            reportUseBeforeInit(SiteRecord(event), initialised: event)
-        }
+        var early = false
         update(event) { r in
+            // Delivered after the initialisation but sequenced before it (another thread's
+            // event). Checked in place: reading the record out first would copy it per get.
+            if let created = r.created, event.sequence < created.sequence { early = true }
             let record = SiteRecord(event)
             r.lastRefByThread[event.thread] = record
             // Emitted before a put that found no reference, delivered after it: it explains it.
@@ -35,6 +35,7 @@ extension SanitizerState {
                 r.tokens.append(Token(record: record))
             }
         }
+        if early { reportUseBeforeInit(SiteRecord(event), initialised: event) }
     }
 
     private mutating func reportUseBeforeInit(_ get: SiteRecord, initialised event: LifetimeEvent) {
