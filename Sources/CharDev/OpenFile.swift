@@ -40,9 +40,13 @@ public final class OpenFile: @unchecked Sendable, CustomStringConvertible {
         let site = CallSite(fileID: fileID, line: line)
         return try withFile("read", site: site) { () throws(FileError) -> [UInt8] in
             while true {
-                let generation = cdev.generation
+                // Sampled inside the fence, right before the driver is asked (prepare, then
+                // check): a wake-up after it is seen by the sleep; and the call's first access
+                // to shared state stays its fence entry (what the explorer's StepPoints relies on).
+                var generation: UInt64 = 0
                 let data = try cdev.call("read", context, site: site) { (ops, ctx) throws(FileError) in
-                    try ops.read(ctx, maxBytes: maxBytes)
+                    generation = cdev.generation
+                    return try ops.read(ctx, maxBytes: maxBytes)
                 }
                 if let data { return data }
                 if context.nonblocking { throw FileError(.EAGAIN, "read on \(path): no data") }
@@ -87,10 +91,13 @@ public final class OpenFile: @unchecked Sendable, CustomStringConvertible {
         let result = try? withFile("poll", site: site) { () throws(FileError) -> PollEvents in
             let deadline = timeout.map { monotonicNanoseconds() &+ $0 }
             while true {
-                let generation = cdev.generation
+                var generation: UInt64 = 0  // as in read
                 let ready: PollEvents
                 do {
-                    ready = try cdev.call("poll", context, site: site) { (ops, ctx) throws(FileError) in ops.poll(ctx) }
+                    ready = try cdev.call("poll", context, site: site) { (ops, ctx) throws(FileError) in
+                        generation = cdev.generation
+                        return ops.poll(ctx)
+                    }
                 } catch {
                     return [.hup, .err]
                 }

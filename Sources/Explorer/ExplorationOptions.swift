@@ -19,29 +19,36 @@ public struct ExplorationOptions: Sendable, Equatable {
     /// strings) for known-answer counts; never used by the reduced exhaustive search, whose
     /// backtracking assumes every order.
     public var identicalActorsOnce = true
+    /// A scheduling point before every scenario step (`every-step-point` in replay strings),
+    /// also before the file operations that reach shared state at a model point first, whose
+    /// step points only repeat schedules (see `StepPoints`). For checking that reduction.
+    public var everyStepPoint = false
 
     public init(delayReleases: Bool = false, testDriverRemove: Bool = false, failNth: Int? = nil,
-                identicalActorsOnce: Bool = true) {
+                identicalActorsOnce: Bool = true, everyStepPoint: Bool = false) {
         self.delayReleases = delayReleases
         self.testDriverRemove = testDriverRemove
         self.failNth = failNth
         self.identicalActorsOnce = identicalActorsOnce
+        self.everyStepPoint = everyStepPoint
     }
 
     static let delayReleasesName = "delay-release"
     static let testDriverRemoveName = "test-driver-remove"
     static let allOrdersName = "all-orders"
+    static let everyStepPointName = "every-step-point"
 
-    /// `,delay-release,test-driver-remove,all-orders` (empty by default), appended to strategy codes.
+    /// `,delay-release,test-driver-remove,all-orders,every-step-point` (empty by default), appended to strategy codes.
     var suffix: String {
         (delayReleases ? "," + Self.delayReleasesName : "") + (testDriverRemove ? "," + Self.testDriverRemoveName : "")
-            + (identicalActorsOnce ? "" : "," + Self.allOrdersName)
+            + (identicalActorsOnce ? "" : "," + Self.allOrdersName) + (everyStepPoint ? "," + Self.everyStepPointName : "")
     }
 
     /// The options a replay string names (strategy field modifiers and its fault field).
     init(_ replay: ReplayString) {
         let names = Set(replay.strategy.split(separator: ",").dropFirst().map(String.init))
         self.init(delayReleases: names.contains(Self.delayReleasesName), testDriverRemove: names.contains(Self.testDriverRemoveName),
-                  failNth: replay.fault, identicalActorsOnce: !names.contains(Self.allOrdersName))
+                  failNth: replay.fault, identicalActorsOnce: !names.contains(Self.allOrdersName),
+                  everyStepPoint: names.contains(Self.everyStepPointName))
     }
 }

@@ -124,7 +124,7 @@ public enum ReplayError: Error, Sendable, Equatable, CustomStringConvertible {
         switch self {
         case .malformed(let why): "malformed replay string: \(why)"
         case .scenarioChanged(let expected, let got):
-            "replay string is for scenario hash \(got), but this scenario's hash is \(expected): the scenario changed"
+            "replay string is for scenario hash \(got), but this scenario's hash is \(expected): the scenario (or the explorer's scheduling points) changed"
         case .noSuchThread(let t, let n): "replay string chooses thread \(t) but the scenario has \(n) actors"
         }
     }

@@ -26,7 +26,7 @@ final class ExplorerEnvironment: StepEnvironment, @unchecked Sendable {
 extension ExplorationProgram {
     /// A scenario: each execution builds a fresh board (``ScenarioBoard/build(_:kernel:)``),
     /// runs each actor's steps through ``StepExecutor`` on its own thread, announcing a
-    /// scheduling point before each step, and evaluates the expectations with
+    /// scheduling point before each step that needs one (``StepPoints``), and evaluates the expectations with
     /// ``ExpectationEvaluator`` over logical time (one tick per scheduling point).
     ///
     /// Time does not pass under the explorer, so a `poll` with a timeout waits like one
@@ -35,13 +35,20 @@ extension ExplorationProgram {
     /// make every timed poll return early in every schedule.)
     public static func scenario(_ s: Scenario) -> ExplorationProgram {
         let untimed = untimedPolls(s)
-        var program = ExplorationProgram(name: s.name, hash: ScenarioHash.of(s), actorNames: s.actors.map(\.name)) { serializer, setup in
+        var program = ExplorationProgram(name: s.name, hash: ScenarioHash.of(text: schedulingRevision + ScenarioHash.of(s)),
+                                         actorNames: s.actors.map(\.name)) { serializer, setup in
             prepare(untimed, serializer: serializer, setup: setup)
         }
         program.reachable = s.expect.reachable.map(\.description)
         program.symmetry = Symmetry.classes(of: s)
         return program
     }
+
+    /// Part of every scenario program's hash: a replay string chooses among threads at
+    /// scheduling points, so one made before the points changed would diverge; with the
+    /// revision in the hash it is refused up front. Change it whenever the points change
+    /// (2: the redundant step points left out, see ``StepPoints``).
+    static let schedulingRevision = "scheduling-points-2:"
 
     /// `s` with every `poll` timeout other than 0 (a non-blocking probe) made indefinite.
     static func untimedPolls(_ s: Scenario) -> Scenario {
@@ -82,8 +89,9 @@ extension ExplorationProgram {
         let traced = Locked<ExecutionTrace?>(nil)
         let executor = StepExecutor(board: board, environment: ExplorerEnvironment(serializer: serializer))
         let outcomes = Locked<[String: [StepOutcome]]>([:])
-        let bodies: [@Sendable () -> Void] = s.actors.map { actor in
-            { runActor(actor, executor: executor, serializer: serializer, outcomes: outcomes) }
+        let points = setup.options.everyStepPoint ? s.actors.map { $0.steps.map { _ in true } } : StepPoints.needed(in: s)
+        let bodies: [@Sendable () -> Void] = s.actors.indices.map { a in
+            { runActor(s.actors[a], stepPoints: points[a], executor: executor, serializer: serializer, outcomes: outcomes) }
         }
         return PreparedExecution(bodies: bodies, verdict: { ending in
             kernel.events.detach(recorder)
@@ -173,14 +181,15 @@ extension ExplorationProgram {
         }, trace: { traced.withLock { $0 } })
     }
 
-    static func runActor(_ actor: ActorSpec, executor: StepExecutor, serializer: Serializer,
+    /// Runs `actor`'s steps; `stepPoints[i]`: a scheduling point before step `i` (``StepPoints``).
+    static func runActor(_ actor: ActorSpec, stepPoints: [Bool], executor: StepExecutor, serializer: Serializer,
                          outcomes: Locked<[String: [StepOutcome]]>) {
         for (index, step) in actor.steps.enumerated() {
             var outcome = StepOutcome(actor: actor.name, index: index, label: step.label,
                                       action: step.action.summary, startNanoseconds: serializer.clock)
             outcomes.withLock { $0[actor.name, default: []].append(outcome) }
             if let after = step.after { _ = serializer.wait(for: .labelCompleted(after)) }
-            Scheduling.point(.step("\(actor.name): \(step.action.summary)"))
+            if stepPoints[index] { Scheduling.point(.step("\(actor.name): \(step.action.summary)")) }
             serializer.beginStep(label: step.label)
             outcome.startNanoseconds = serializer.clock
             let effect = executor.perform(step) { serializer.markBlocked() }

@@ -95,6 +95,20 @@ public enum StepAction: Sendable, Equatable {
         }
     }
 
+    /// True when the executor reaches state that other actors can change only through a
+    /// model scheduling point: `open` first takes the devfs lock, and every call on a file
+    /// first enters the file's fence (the file's own handle and user count come before it,
+    /// which are the actor's alone when no other actor names the handle). The explorer's
+    /// reduction of step points relies on this; see `StepPoints` in the Explorer module.
+    /// Everything else (admin actions look devices up in the registry first, consumers go
+    /// through descriptors) is false.
+    public var reachesSharedStateAtModelPoint: Bool {
+        switch self {
+        case .open, .requestLines, .read, .poll, .ioctl, .write, .close: true
+        default: false
+        }
+    }
+
     /// The board device the action names, if any.
     public var deviceName: String? {
         switch self {

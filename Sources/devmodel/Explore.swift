@@ -58,6 +58,9 @@ struct Explore: ParsableCommand {
     @Flag(name: .long, help: "Explore identical actors in every order too (by default the first of them starts first).")
     var allOrders = false
 
+    @Flag(name: .long, help: "A scheduling point before every step, also before file operations on an actor's own handles (those only repeat schedules; for checking that reduction).")
+    var everyStepPoint = false
+
     enum Format: String, ExpressibleByArgument, CaseIterable { case text, json, ktap }
 
     @Option(name: .long, help: "Report format: text, json (devmodel/explore@1) or ktap.")
@@ -92,7 +95,7 @@ struct Explore: ParsableCommand {
         var explorer = Explorer(scenario: s)
         explorer.stopAtFirstFailure = first
         explorer.options = ExplorationOptions(delayReleases: delayRelease, testDriverRemove: testDriverRemove,
-                                              identicalActorsOnce: !allOrders)
+                                              identicalActorsOnce: !allOrders, everyStepPoint: everyStepPoint)
         if let workers { explorer.workers = max(1, workers) }
         // Explorations run long: the count, failures and rate as they go (every 10 s when
         // stderr is not a terminal; the total is unknown unless --estimate printed it).

@@ -52,7 +52,7 @@ import Testing
         do {
             _ = try Explorer(scenario: Self.openVersusUnbind()).replay(replay)
         } catch {
-            #expect(error.description.contains("the scenario changed"))
+            #expect(error.description.contains("the scenario (or the explorer's scheduling points) changed"))
         }
     }
 

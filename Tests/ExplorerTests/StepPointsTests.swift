@@ -1,0 +1,77 @@
+import Foundation
+import Scenarios
+import Testing
+@testable import Explorer
+
+/// The step points the explorer leaves out (file operations on an actor's own handles) only
+/// repeated schedules: leaving them out loses no outcome and no failure.
+@Suite struct StepPointsTests {
+    @Test func canonicalScenarioKeepsOnlyTheAdminsStepPoints() throws {
+        let s = try ScenarioFile.load(ExampleSweepTests.directory.appendingPathComponent("canonical-three-actors.yaml").path)
+        let needed = StepPoints.needed(in: s)
+        #expect(s.actors.map(\.name) == ["opener", "admin", "reader"])
+        #expect(needed == [[false, false, false, false], [true, true], [false, false, false, false]])
+    }
+
+    /// The same outcomes, failing outcomes and failures with every step point as without the
+    /// redundant ones, on examples of every kind of racing step (blocking reads and polls,
+    /// unplug, busy lines, an interrupt edge, expectations that fail, a hang); fewer schedules
+    /// on those with file operations. Leaving out every step point breaks gpio-irq-unbind
+    /// (an edge looks the chip up before its first model point).
+    @Test(arguments: [("gpio-blocked-reader-unbind.yaml", 2), ("usb-unplug-blocked-reader.yaml", 2),
+                      ("gpio-line-busy.json", 2), ("gpio-irq-unbind.yaml", 2), ("misc-blocked-reader-unbind.yaml", 2),
+                      ("i2c-client-adapter-unbind.yaml", 2), ("crosscheck/gpio-ioctl-expects-ok.yaml", 2),
+                      ("crosscheck/misc-pipe-two-readers-hang.yaml", 1)])
+    func leavingOutStepPointsLosesNothing(_ name: String, _ bound: Int) throws {
+        let s = try ScenarioFile.load(ExampleSweepTests.directory.appendingPathComponent(name).path)
+        func explore(every: Bool) -> ExplorationResult {
+            var e = Explorer(scenario: s)
+            e.options.everyStepPoint = every
+            return e.explore(strategy: .preemptionBounded(maxPreemptions: bound))
+        }
+        let reduced = explore(every: false), full = explore(every: true)
+        #expect(reduced.complete && full.complete)
+        #expect(Set(reduced.outcomes.keys) == Set(full.outcomes.keys))
+        #expect(Set(reduced.failingOutcomes.keys) == Set(full.failingOutcomes.keys))
+        #expect(Set(reduced.failures.map(\.reasons)) == Set(full.failures.map(\.reasons)))
+        #expect(reduced.executions <= full.executions)
+        if s.actors.contains(where: { $0.steps.contains { $0.action.reachesSharedStateAtModelPoint } }) {
+            #expect(reduced.executions < full.executions, "\(name): no step point left out")
+        }
+    }
+
+    /// A handle another actor opens is shared state: looking it up comes before any model
+    /// point, so that step keeps its point — or the lookup would always run before the other
+    /// actor's open (threads start in order) and `OK` would never be reached.
+    @Test func aStepOnAnotherActorsHandleKeepsItsPoint() throws {
+        let s = try GpioScenarios.parse("shared-handle", """
+            actors:
+              user:
+                - ioctl: {file: chip, request: chip_info}
+                  label: info
+              opener:
+                - open: /dev/gpiochip0
+                  as: chip
+            expect:
+              reachable:
+                - info → OK
+                - info → EBADF
+            """)
+        #expect(StepPoints.needed(in: s) == [[true], [true]])
+        let r = Explorer(scenario: s).explore(strategy: .preemptionBounded(maxPreemptions: 1))
+        #expect(r.unreached.isEmpty, "unreached: \(r.unreached)")
+    }
+
+    /// Replay strings name the option: a schedule found with every step point replays with them.
+    @Test func theOptionIsPartOfTheReplayString() throws {
+        let s = try ScenarioFile.load(ExampleSweepTests.directory.appendingPathComponent("crosscheck/gpio-ioctl-expects-ok.yaml").path)
+        var e = Explorer(scenario: s)
+        e.options.everyStepPoint = true
+        let r = e.explore(strategy: .preemptionBounded(maxPreemptions: 1))
+        let failure = try #require(r.failures.first)
+        #expect(failure.replay.contains(",every-step-point:"))
+        #expect(failure.reproduced)
+        let again = try Explorer(scenario: s).replay(failure.replay)
+        #expect(again.verdict.failures == failure.reasons)
+    }
+}
