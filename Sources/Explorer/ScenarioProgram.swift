@@ -35,9 +35,11 @@ extension ExplorationProgram {
     /// make every timed poll return early in every schedule.)
     public static func scenario(_ s: Scenario) -> ExplorationProgram {
         let untimed = untimedPolls(s)
+        // Worked out once, not per execution (each was a few percent of an execution).
+        let plan = ActorPlan.of(untimed)
         var program = ExplorationProgram(name: s.name, hash: ScenarioHash.of(text: schedulingRevision + ScenarioHash.of(s)),
                                          actorNames: s.actors.map(\.name)) { serializer, setup in
-            prepare(untimed, serializer: serializer, setup: setup)
+            prepare(untimed, plan: plan, serializer: serializer, setup: setup)
         }
         program.reachable = s.expect.reachable.map(\.description)
         program.symmetry = Symmetry.classes(of: s)
@@ -63,7 +65,7 @@ extension ExplorationProgram {
         return s
     }
 
-    static func prepare(_ s: Scenario, serializer: Serializer, setup: ExecutionSetup) -> PreparedExecution {
+    static func prepare(_ s: Scenario, plan: [ActorPlan], serializer: Serializer, setup: ExecutionSetup) -> PreparedExecution {
         let kernel = Kernel()
         kernel.testDriverRemove = setup.options.testDriverRemove
         let ticks = setup.tracing ? TickRecorder(serializer: serializer) : nil
@@ -89,9 +91,9 @@ extension ExplorationProgram {
         let traced = Locked<ExecutionTrace?>(nil)
         let executor = StepExecutor(board: board, environment: ExplorerEnvironment(serializer: serializer))
         let outcomes = Locked<[String: [StepOutcome]]>([:])
-        let points = setup.options.everyStepPoint ? s.actors.map { $0.steps.map { _ in true } } : StepPoints.needed(in: s)
+        let every = setup.options.everyStepPoint
         let bodies: [@Sendable () -> Void] = s.actors.indices.map { a in
-            { runActor(s.actors[a], stepPoints: points[a], executor: executor, serializer: serializer, outcomes: outcomes) }
+            { runActor(s.actors[a], plan: plan[a], everyStepPoint: every, executor: executor, serializer: serializer, outcomes: outcomes) }
         }
         return PreparedExecution(bodies: bodies, verdict: { ending in
             kernel.events.detach(recorder)
@@ -181,15 +183,16 @@ extension ExplorationProgram {
         }, trace: { traced.withLock { $0 } })
     }
 
-    /// Runs `actor`'s steps; `stepPoints[i]`: a scheduling point before step `i` (``StepPoints``).
-    static func runActor(_ actor: ActorSpec, stepPoints: [Bool], executor: StepExecutor, serializer: Serializer,
-                         outcomes: Locked<[String: [StepOutcome]]>) {
+    /// Runs `actor`'s steps, with a scheduling point before each step that needs one
+    /// (``StepPoints``), or before every step.
+    static func runActor(_ actor: ActorSpec, plan: ActorPlan, everyStepPoint: Bool, executor: StepExecutor,
+                         serializer: Serializer, outcomes: Locked<[String: [StepOutcome]]>) {
         for (index, step) in actor.steps.enumerated() {
             var outcome = StepOutcome(actor: actor.name, index: index, label: step.label,
-                                      action: step.action.summary, startNanoseconds: serializer.clock)
+                                      action: plan.summaries[index], startNanoseconds: serializer.clock)
             outcomes.withLock { $0[actor.name, default: []].append(outcome) }
             if let after = step.after { _ = serializer.wait(for: .labelCompleted(after)) }
-            if stepPoints[index] { Scheduling.point(.step("\(actor.name): \(step.action.summary)")) }
+            if everyStepPoint || plan.stepPoints[index] { Scheduling.point(.step(plan.pointNames[index])) }
             serializer.beginStep(label: step.label)
             outcome.startNanoseconds = serializer.clock
             let effect = executor.perform(step) { serializer.markBlocked() }
@@ -202,6 +205,22 @@ extension ExplorationProgram {
             outcome.revents = effect.revents.map(ScenarioRunner.pollNames)
             let finished = outcome
             outcomes.withLock { $0[actor.name]![index] = finished }
+        }
+    }
+}
+
+/// What each execution of a scenario's actor needs that depends on the scenario only.
+struct ActorPlan: Sendable {
+    /// Step `i` announces a scheduling point before it starts (``StepPoints``).
+    var stepPoints: [Bool]
+    /// The steps' one-line summaries, and the names of their step points.
+    var summaries: [String]
+    var pointNames: [String]
+
+    static func of(_ s: Scenario) -> [ActorPlan] {
+        zip(s.actors, StepPoints.needed(in: s)).map { actor, points in
+            let summaries = actor.steps.map(\.action.summary)
+            return ActorPlan(stepPoints: points, summaries: summaries, pointNames: summaries.map { "\(actor.name): \($0)" })
         }
     }
 }
