@@ -12,6 +12,10 @@ public struct ExplorationProgram: Sendable {
     public var reachable: [String] = []
     /// Interchangeable actors (see ``Symmetry``): thread indices, two or more per class.
     var symmetry: [[Int]] = []
+    /// Every actor's first yield is a scheduling point reached through its own code only, so
+    /// threads may start when first chosen (see ``Serializer``): the same schedules, fewer
+    /// thread switches.
+    var startsLazily = false
     let prepare: @Sendable (Serializer, ExecutionSetup) -> PreparedExecution
 }
 

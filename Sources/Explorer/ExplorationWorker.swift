@@ -52,7 +52,8 @@ final class ExplorationWorker {
         let serializer = Serializer(names: program.actorNames, chooser: chooser, progressBudget: progressBudget, pool: pool,
                                     recordsTransitions: recordingTransitions, delaysReleases: options.delayReleases,
                                     // The reduction's backtracking assumes the full transition system.
-                                    symmetry: recordingTransitions || !options.identicalActorsOnce ? [] : program.symmetry)
+                                    symmetry: recordingTransitions || !options.identicalActorsOnce ? [] : program.symmetry,
+                                    startsLazily: program.startsLazily)
         let prepared = program.prepare(serializer, ExecutionSetup(options: options, tracing: tracing))
         let report = serializer.run(timeoutSeconds: timeoutSeconds, bodies: prepared.bodies)
         serializer.runDeferredReleases()

@@ -43,6 +43,8 @@ extension ExplorationProgram {
         }
         program.reachable = s.expect.reachable.map(\.description)
         program.symmetry = Symmetry.classes(of: s)
+        // A first step with `after:` first waits for a label, which is no scheduling point.
+        program.startsLazily = s.actors.allSatisfy { $0.steps.first.map { $0.after == nil } ?? false }
         return program
     }
 
