@@ -92,10 +92,11 @@ extension ExplorationProgram {
         if let n = setup.options.failNth { kernel.faults.arm(failAt: n) }
         let traced = Locked<ExecutionTrace?>(nil)
         let executor = StepExecutor(board: board, environment: ExplorerEnvironment(serializer: serializer))
-        let outcomes = Locked<[String: [StepOutcome]]>([:])
+        // One list per actor, written by its own thread only.
+        let outcomes = s.actors.map { _ in Locked<[StepOutcome]>([]) }
         let every = setup.options.everyStepPoint
         let bodies: [@Sendable () -> Void] = s.actors.indices.map { a in
-            { runActor(s.actors[a], plan: plan[a], everyStepPoint: every, executor: executor, serializer: serializer, outcomes: outcomes) }
+            { runActor(s.actors[a], plan: plan[a], everyStepPoint: every, executor: executor, serializer: serializer, outcomes: outcomes[a]) }
         }
         return PreparedExecution(bodies: bodies, verdict: { ending in
             kernel.events.detach(recorder)
@@ -103,7 +104,7 @@ extension ExplorationProgram {
             if let ticks { kernel.events.detach(ticks) }
             let injected = setup.options.failNth == nil ? nil : kernel.faults.disarm().injected
             let threads = serializer.actorsByThread
-            let steps = s.actors.flatMap { a in outcomes.withLock { $0[a.name] ?? [] } }
+            let steps = outcomes.flatMap { $0.withLock { $0 } }
             let all = recorder.events
             // Only what the evaluator reads: event records are the costliest part to build.
             let wanted: (LifetimeEvent) -> Bool = !s.expect.events.isEmpty ? { !$0.kind.rawValue.hasPrefix("lock.") }
@@ -188,11 +189,11 @@ extension ExplorationProgram {
     /// Runs `actor`'s steps, with a scheduling point before each step that needs one
     /// (``StepPoints``), or before every step.
     static func runActor(_ actor: ActorSpec, plan: ActorPlan, everyStepPoint: Bool, executor: StepExecutor,
-                         serializer: Serializer, outcomes: Locked<[String: [StepOutcome]]>) {
+                         serializer: Serializer, outcomes: Locked<[StepOutcome]>) {
         for (index, step) in actor.steps.enumerated() {
             var outcome = StepOutcome(actor: actor.name, index: index, label: step.label,
                                       action: plan.summaries[index], startNanoseconds: serializer.clock)
-            outcomes.withLock { $0[actor.name, default: []].append(outcome) }
+            outcomes.withLock { $0.append(outcome) }
             if let after = step.after { _ = serializer.wait(for: .labelCompleted(after)) }
             if everyStepPoint || plan.stepPoints[index] { Scheduling.point(.step(plan.pointNames[index])) }
             serializer.beginStep(label: step.label)
@@ -206,7 +207,7 @@ extension ExplorationProgram {
             outcome.returns = effect.returns
             outcome.revents = effect.revents.map(ScenarioRunner.pollNames)
             let finished = outcome
-            outcomes.withLock { $0[actor.name]![index] = finished }
+            outcomes.withLock { $0[index] = finished }
         }
     }
 }

@@ -86,6 +86,9 @@ final class Serializer: ExecutionController, @unchecked Sendable {
     private var bodies: [@Sendable () -> Void] = []
     private var slots: [Slot]
     private var tids: [UInt64: Int] = [:]
+    /// Thread id by index (0: not attached): the caller is nearly always the running thread,
+    /// checked with one comparison instead of a hash lookup.
+    private var tidOf: [UInt64]
     private var running: Int?
     private var started = false
     private var live: Int
@@ -142,6 +145,7 @@ final class Serializer: ExecutionController, @unchecked Sendable {
         self.progressBudget = progressBudget
         self.pool = pool
         slots = names.map { Slot(name: $0) }
+        tidOf = Array(repeating: 0, count: names.count)
         live = names.count
     }
 
@@ -230,6 +234,7 @@ final class Serializer: ExecutionController, @unchecked Sendable {
     func attach(_ index: Int) {
         lock()
         tids[currentThreadID()] = index
+        tidOf[index] = currentThreadID()
         unlock()
     }
 
@@ -382,7 +387,9 @@ final class Serializer: ExecutionController, @unchecked Sendable {
     // MARK: Internals (lock held)
 
     private func me() -> Int {
-        guard let i = tids[currentThreadID()] else { fatalError("Serializer: a thread that was never attached") }
+        let tid = currentThreadID()
+        if let r = running, tidOf[r] == tid { return r }
+        guard let i = tids[tid] else { fatalError("Serializer: a thread that was never attached") }
         return i
     }
 

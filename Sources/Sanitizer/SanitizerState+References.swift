@@ -7,9 +7,9 @@ extension SanitizerState {
     mutating func created(_ event: LifetimeEvent) {
         // A get sequenced before the initialisation can only have reached the object through
         // something that published it too early.
-        let early = objects[event.object].flatMap { r in
+        let early = withRecord(event.object) { r in
             r.seenCreated ? nil : r.history.first(where: { $0.kind == EventKind.get && $0.sequence < event.sequence })
-        }
+        } ?? nil
         update(event) { r in
             let record = SiteRecord(event)
             r.seenCreated = true

@@ -99,7 +99,7 @@ struct SanitizerState {
         case .teardown:
             teardown(event)
         case .probeResult:
-            if !event.detail.hasSuffix(": 0") { teardown(event) } else if objects[event.object] != nil { update(event) { _ in } }
+            if !event.detail.hasSuffix(": 0") { teardown(event) } else if knows(event.object) { update(event) { _ in } }
         case .unbind:
             update(event) { $0.state = .unbound; $0.unbound = SiteRecord(event); $0.endReleaseAll() }
         case .devresAdd: devresAdded(event)
@@ -111,7 +111,7 @@ struct SanitizerState {
         case .fileClose:
             update(event) { $0.lastCloseByNode[event.detail] = SiteRecord(event) }
         case .historyOnly:
-            if objects[event.object] != nil { update(event) { _ in } }
+            if knows(event.object) { update(event) { _ in } }
         case .lockAcquire, .lockRelease, .refMisuse, .memoryMisuse, .devresWrongDevice, .revokeInsideAccess, .fileAfterClose:
             break
         }
@@ -119,8 +119,17 @@ struct SanitizerState {
 
     /// True when the event's object was released before the event was emitted.
     func isReleased(_ event: LifetimeEvent) -> Bool {
-        objects[event.object]?.isReleased(before: event.sequence) ?? false
+        withRecord(event.object) { $0.isReleased(before: event.sequence) } ?? false
     }
+
+    /// `body` on the object's record where it is stored, or nil when the object is unseen.
+    /// Per event: `objects[id]?.…` copies the record out (retaining each of its arrays).
+    func withRecord<R>(_ object: ObjectID, _ body: (ObjectRecord) -> R) -> R? {
+        guard let i = objects.index(forKey: object) else { return nil }
+        return body(objects.values[i])
+    }
+
+    func knows(_ object: ObjectID) -> Bool { objects.index(forKey: object) != nil }
 
     /// Every finding so far: those recorded, and the puts still unexplained, in event order.
     var allFindings: [Finding] {
