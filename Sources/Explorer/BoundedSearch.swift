@@ -17,20 +17,21 @@ struct BoundedSearch {
             while let prefix = frontier.take() {
                 let e = worker.execute(ScheduleChooser(prefix: prefix))
                 let more = run.record(e, on: worker)
-                frontier.finished(alternatives: more ? alternatives(of: e, after: prefix) : [], stop: !more)
+                frontier.finished(e.decisions, alternatives: more ? alternatives(of: e, after: prefix) : [], stop: !more)
             }
         }
     }
 
-    /// The schedules that branch from `e` after its forced prefix, with their preemptions.
-    private func alternatives(of e: Execution, after prefix: [Int]) -> [(prefix: [Int], preemptions: Int)] {
-        var out: [(prefix: [Int], preemptions: Int)] = []
+    /// The schedules that branch from `e` after its forced prefix: at decision `at`, thread
+    /// `thread` instead, with the preemptions that makes.
+    private func alternatives(of e: Execution, after prefix: [Int]) -> [Alternative] {
+        var out: [Alternative] = []
         var preemptions = 0
         for (k, d) in e.decisions.enumerated() {
             if k >= prefix.count {
                 for t in d.enabled.reversed() where t != d.chosen {
                     let p = preemptions + (Decision(enabled: d.enabled, current: d.current, chosen: t).isPreemption ? 1 : 0)
-                    if p <= bound { out.append((e.decisions[..<k].map(\.chosen) + [t], p)) }
+                    if p <= bound { out.append(Alternative(at: k, thread: t, preemptions: p)) }
                 }
             }
             if d.isPreemption { preemptions += 1 }
@@ -38,10 +39,16 @@ struct BoundedSearch {
         return out
     }
 
+    struct Alternative {
+        var at: Int
+        var thread: Int
+        var preemptions: Int
+    }
+
     /// The work lists, one per preemption count, and the level being explored.
     private final class Frontier: @unchecked Sendable {
         private let condition = NSCondition()
-        private var buckets: [Int: [[Int]]] = [0: [[]]]
+        private var buckets: [Int: PrefixStack] = [0: PrefixStack(holding: [])]
         private var level = 0
         private var running = 0
         private var stopped = false
@@ -55,7 +62,7 @@ struct BoundedSearch {
             condition.lock()
             defer { condition.unlock() }
             while !stopped {
-                if let prefix = buckets[level]?.popLast() {
+                if let prefix = buckets[level]?.pop() {
                     running += 1
                     return prefix
                 }
@@ -74,13 +81,41 @@ struct BoundedSearch {
             return nil
         }
 
-        func finished(alternatives: [(prefix: [Int], preemptions: Int)], stop: Bool) {
+        func finished(_ decisions: [Decision], alternatives: [Alternative], stop: Bool) {
             condition.lock()
-            for a in alternatives { buckets[a.preemptions, default: []].append(a.prefix) }
+            for a in alternatives {
+                buckets[a.preemptions, default: PrefixStack()].push(decisions[..<a.at].lazy.map(\.chosen), then: a.thread)
+            }
             running -= 1
             if stop { stopped = true }
             condition.broadcast()
             condition.unlock()
         }
+    }
+}
+
+/// Schedules to run (prefixes of thread choices), last in first out, two bytes per choice in
+/// one buffer. A level of the canonical scenario's bound 3 holds ~170,000 of them: as arrays
+/// of their own they fragmented the heap until malloc took a tenth of the exploration.
+struct PrefixStack {
+    private var choices: [UInt16] = []
+    private var ends: [Int] = []
+
+    init() {}
+
+    init(holding prefix: [Int]) { push(prefix, then: nil) }
+
+    mutating func push<C: Collection<Int>>(_ prefix: C, then last: Int?) {
+        choices.append(contentsOf: prefix.lazy.map { UInt16(truncatingIfNeeded: $0) })
+        if let last { choices.append(UInt16(truncatingIfNeeded: last)) }
+        ends.append(choices.count)
+    }
+
+    mutating func pop() -> [Int]? {
+        guard let end = ends.popLast() else { return nil }
+        let start = ends.last ?? 0
+        let prefix = choices[start..<end].map(Int.init)
+        choices.removeLast(end - start)
+        return prefix
     }
 }
