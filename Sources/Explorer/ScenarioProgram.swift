@@ -26,8 +26,9 @@ final class ExplorerEnvironment: StepEnvironment, @unchecked Sendable {
 extension ExplorationProgram {
     /// A scenario: each execution builds a fresh board (``ScenarioBoard/build(_:kernel:)``),
     /// runs each actor's steps through ``StepExecutor`` on its own thread, announcing a
-    /// scheduling point before each step that needs one (``StepPoints``), and evaluates the expectations with
-    /// ``ExpectationEvaluator`` over logical time (one tick per scheduling point).
+    /// scheduling point before each step that needs one (``StepPoints``), and evaluates the
+    /// expectations with ``ExpectationEvaluator`` over logical time (one tick per scheduling
+    /// point).
     ///
     /// Time does not pass under the explorer, so a `poll` with a timeout waits like one
     /// without (until something wakes it): a timeout that had to expire shows up as a
