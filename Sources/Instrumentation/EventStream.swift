@@ -70,14 +70,16 @@ public final class EventStream: Sendable {
 /// Cost: one lock and one array append per event.
 public final class EventRecorder: EventObserver {
     private let storage = Locked<[LifetimeEvent]>([])
-    private let keeping: Set<EventKind>?
+    private let keeping: EventKindMap<Bool>?
 
     /// Keeps every event, or only those of the `keeping` kinds (for long runs: a stress test
     /// emits millions of lock events it does not need).
-    public init(keeping: Set<EventKind>? = nil) { self.keeping = keeping }
+    public init(keeping: Set<EventKind>? = nil) {
+        self.keeping = keeping.map { EventKindMap(Dictionary(uniqueKeysWithValues: $0.map { ($0, true) })) }
+    }
 
     public func observe(_ event: LifetimeEvent) {
-        if let keeping, !keeping.contains(event.kind) { return }
+        if let keeping, keeping[event.kind] == nil { return }
         storage.withLock { $0.append(event) }
     }
 

@@ -1,4 +1,5 @@
 import CShim
+import Synchronization
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -6,11 +7,45 @@ import Glibc
 /// What happened, in the kernel's vocabulary. Extensible: each module declares the kinds it
 /// raises in an extension (`EventKind.probeStart`, `EventKind.revoke`, …), the way
 /// `Notification.Name` is extended, so the stream itself knows no module above it.
+///
+/// Each kind is interned when made: kinds with the same raw value share a small number
+/// (``code``), which equality, hashing and ``EventKindMap`` use — every observer looks the
+/// kind of every event up, and hashing a string there was a few percent of an explored
+/// execution. Making a kind takes a lock (they are made once, as static constants).
 public struct EventKind: RawRepresentable, Hashable, Sendable, CustomStringConvertible {
     public let rawValue: String
-    public init(rawValue: String) { self.rawValue = rawValue }
-    public init(_ rawValue: String) { self.rawValue = rawValue }
+    /// Dense from 0 in order of first use, the same for equal raw values in one process;
+    /// never persisted.
+    public let code: Int
+    public init(rawValue: String) {
+        self.rawValue = rawValue
+        code = eventKindCodes.withLock { codes in
+            if let c = codes[rawValue] { return c }
+            codes[rawValue] = codes.count
+            return codes.count - 1
+        }
+    }
+    public init(_ rawValue: String) { self.init(rawValue: rawValue) }
     public var description: String { rawValue }
+    public static func == (a: EventKind, b: EventKind) -> Bool { a.code == b.code }
+    public func hash(into hasher: inout Hasher) { hasher.combine(code) }
+}
+
+private let eventKindCodes = Mutex<[String: Int]>([:])
+
+/// A table from event kinds to values, read with an array index: for observers that look up
+/// the kind of every event. Kinds made after the table are simply absent.
+public struct EventKindMap<Value: Sendable>: Sendable {
+    private var values: [Value?] = []
+
+    public init(_ entries: [EventKind: Value]) {
+        for (kind, value) in entries {
+            if kind.code >= values.count { values += Array(repeating: nil, count: kind.code + 1 - values.count) }
+            values[kind.code] = value
+        }
+    }
+
+    public subscript(kind: EventKind) -> Value? { kind.code < values.count ? values[kind.code] : nil }
 }
 
 /// One lifetime-relevant event: a reference taken or dropped, a resource registered or

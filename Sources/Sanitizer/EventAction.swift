@@ -18,7 +18,7 @@ enum EventAction {
     case historyOnly
 
     /// Kinds not listed are ignored.
-    static let table: [EventKind: EventAction] = [
+    static let table = EventKindMap<EventAction>([
         .lockAcquire: .lockAcquire, .lockRelease: .lockRelease,
         .refMisuse: .refMisuse,
         .memoryUseAfterFree: .memoryMisuse, .memoryDoubleFree: .memoryMisuse,
@@ -37,5 +37,5 @@ enum EventAction {
         .cdevRegister: .historyOnly, .cdevUnregister: .historyOnly,
         .revocableRevoke: .historyOnly, .revocableTeardown: .historyOnly,
         .fileNoDevice: .historyOnly, .warning: .historyOnly,
-    ]
+    ])
 }
