@@ -20,8 +20,7 @@ public struct ExplorationOptions: Sendable, Equatable {
     /// backtracking assumes every order.
     public var identicalActorsOnce = true
     /// A scheduling point before every scenario step (`every-step-point` in replay strings),
-    /// also before the file operations that reach shared state at a model point first, whose
-    /// step points only repeat schedules (see `StepPoints`). For checking that reduction.
+    /// also where it only repeats schedules (see `StepPoints`). For checking that reduction.
     public var everyStepPoint = false
 
     public init(delayReleases: Bool = false, testDriverRemove: Bool = false, failNth: Int? = nil,

@@ -52,8 +52,9 @@ extension ExplorationProgram {
     /// Part of every scenario program's hash: a replay string chooses among threads at
     /// scheduling points, so one made before the points changed would diverge; with the
     /// revision in the hash it is refused up front. Change it whenever the points change
-    /// (2: the redundant step points left out, see ``StepPoints``).
-    static let schedulingRevision = "scheduling-points-2:"
+    /// (2: the redundant step points of file operations left out, 3: and of binding actions;
+    /// see ``StepPoints``).
+    static let schedulingRevision = "scheduling-points-3:"
 
     /// `s` with every `poll` timeout other than 0 (a non-blocking probe) made indefinite.
     static func untimedPolls(_ s: Scenario) -> Scenario {

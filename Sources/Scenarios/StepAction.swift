@@ -95,16 +95,25 @@ public enum StepAction: Sendable, Equatable {
         }
     }
 
-    /// True when the executor reaches state that other actors can change only through a
-    /// model scheduling point: `open` first takes the devfs lock, and every call on a file
+    /// A system call on a file: `open` first takes the devfs lock, and every call on a file
     /// first enters the file's fence (the file's own handle and user count come before it,
-    /// which are the actor's alone when no other actor names the handle). The explorer's
-    /// reduction of step points relies on this; see `StepPoints` in the Explorer module.
-    /// Everything else (admin actions look devices up in the registry first, consumers go
-    /// through descriptors) is false.
-    public var reachesSharedStateAtModelPoint: Bool {
+    /// which are the actor's alone when no other actor names the handle). None of them binds,
+    /// unbinds, adds or removes a device. The explorer's reduction of step points relies on
+    /// both; see `StepPoints` in the Explorer module.
+    public var isFileOperation: Bool {
         switch self {
         case .open, .requestLines, .read, .poll, .ioctl, .write, .close: true
+        default: false
+        }
+    }
+
+    /// A sysfs action on one device's binding (`bind`, `unbind`, `driver_override`): it reads
+    /// the device's binding state (driver, state, override, the bus's candidates) before it
+    /// takes the device lock, and only another such action, a device's addition or removal,
+    /// or what one of them sets off (device links, deferred probe) writes that state.
+    public var isBindingAction: Bool {
+        switch self {
+        case .bind, .unbind, .driverOverride: true
         default: false
         }
     }

@@ -58,7 +58,7 @@ struct Explore: ParsableCommand {
     @Flag(name: .long, help: "Explore identical actors in every order too (by default the first of them starts first).")
     var allOrders = false
 
-    @Flag(name: .long, help: "A scheduling point before every step, also before file operations on an actor's own handles (those only repeat schedules; for checking that reduction).")
+    @Flag(name: .long, help: "A scheduling point before every step, also where it only repeats schedules (file operations on an actor's own handles; bind and unbind when the other actors only use files) — for checking that reduction.")
     var everyStepPoint = false
 
     enum Format: String, ExpressibleByArgument, CaseIterable { case text, json, ktap }
