@@ -457,7 +457,11 @@ final class Serializer: ExecutionController, @unchecked Sendable {
                 + slots.indices.filter { isEnabled($0) }.map { names[$0] }.joined(separator: ", ") + " keep re-checking"))
             return
         }
-        var enabled = firstOfEachClass(slots.indices.filter { isEnabled($0) })
+        // One allocation of the right size (a filter grows its result append by append).
+        var candidates: [Int] = []
+        candidates.reserveCapacity(slots.count)
+        for i in slots.indices where isEnabled(i) { candidates.append(i) }
+        var enabled = firstOfEachClass(candidates)
         if let c = current, sameThreadRun >= fairnessLimit, enabled.count > 1, enabled.contains(c) {
             enabled.removeAll { $0 == c }
             sameThreadRun = 0
