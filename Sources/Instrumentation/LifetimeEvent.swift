@@ -1,5 +1,4 @@
 import CShim
-import Synchronization
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -31,7 +30,9 @@ public struct EventKind: RawRepresentable, Hashable, Sendable, CustomStringConve
     public func hash(into hasher: inout Hasher) { hasher.combine(code) }
 }
 
-private let eventKindCodes = Mutex<[String: Int]>([:])
+/// A pthread-based lock (``Locked``), which the thread sanitizer sees; it does not see
+/// Synchronization's `Mutex` on Linux and reported the table as racy.
+private let eventKindCodes = Locked<[String: Int]>([:])
 
 /// A table from event kinds to values, read with an array index: for observers that look up
 /// the kind of every event. Kinds made after the table are simply absent.
