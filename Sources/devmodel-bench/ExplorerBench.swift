@@ -27,11 +27,17 @@ enum ExplorerBench {
             return e.explore(strategy: .preemptionBounded(maxPreemptions: bound))
         }
         let cpus = Harness.cpus
-        let one = explore(bound: 2, workers: 1)
+        // Warm up first (the pools' threads, the allocator's arenas, type metadata): the
+        // first exploration of a process ran ~15% slower than the next.
+        _ = explore(bound: 1, workers: 1)
+        // Bound 2 on one worker three times: its median and its best.
+        let ones = (0..<3).map { _ in explore(bound: 2, workers: 1) }.sorted { $0.seconds < $1.seconds }
+        let one = ones[1]
         let all = explore(bound: 2, workers: cpus)
         let three = explore(bound: 3, workers: cpus)
         let threeOne = explore(bound: 3, workers: 1)
-        report.rows.append(BenchRow(name: "canonical, bound 2, 1 worker (\(one.executions) executions)", value: one.seconds, unit: "s"))
+        report.rows.append(BenchRow(name: "canonical, bound 2, 1 worker (\(one.executions) executions, median of 3)", value: one.seconds,
+                                    unit: "s"))
         report.rows.append(BenchRow(name: "canonical, bound 2, \(cpus) workers", value: all.seconds, unit: "s"))
         report.rows.append(BenchRow(name: "canonical, bound 3, \(cpus) workers (\(three.executions) executions)", value: three.seconds,
                                     unit: "s"))
@@ -50,10 +56,10 @@ enum ExplorerBench {
         report.rows.append(BenchRow(name: "heap kept per execution (2,000 random schedules)", value: kept, unit: "bytes"))
         let deadlock = deadlockSeconds()
         report.rows.append(BenchRow(name: "opposite-order lock pair: cycle named after", value: deadlock * 1000, unit: "ms"))
-        report.ratios.append(("bound 2 time on 1 worker (s)", one.seconds, one.seconds, "< 2"))
+        report.ratios.append(("bound 2 time on 1 worker (s)", one.seconds, ones[0].seconds, "< 2"))
         report.ratios.append(("bound 3 time on 1 worker (s)", threeOne.seconds, threeOne.seconds, "< 30"))
         report.ratios.append(("executions/s/core, 1 worker / 5,000", one.executionsPerSecond / 5000,
-                              one.executionsPerSecond / 5000, ">= 1"))
+                              ones[0].executionsPerSecond / 5000, ">= 1"))
         report.notes.append("bound 2: \(one.outcomes.count) distinct outcomes, \(one.failures.count) failures; "
                             + "bound 3: \(three.outcomes.count) outcomes, \(three.failures.count) failures")
         return report
