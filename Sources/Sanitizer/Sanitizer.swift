@@ -42,6 +42,8 @@ public final class Sanitizer: EventObserver {
 
     /// History entries kept per object before the oldest half is dropped.
     public static var historyLimit: Int { SanitizerState.historyLimit }
+    /// With a quarantine limit, the history entries a released object keeps (the newest).
+    public static var quarantinedHistoryLimit: Int { SanitizerState.quarantinedHistoryLimit }
 
     /// A sanitizer attached to nothing: attach it with `events.attach(_:)`. It keeps every
     /// released object (an unbounded quarantine).

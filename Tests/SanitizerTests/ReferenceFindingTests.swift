@@ -187,6 +187,34 @@ struct ReferenceFindingTests {
         try live.put()
     }
 
+    @Test("a bounded quarantine keeps a released object's newest history only, and its sites")
+    func boundedQuarantineTrimsReleasedHistories() throws {
+        let kernel = Kernel()
+        let bounded = Sanitizer(attachingTo: kernel, quarantineLimit: 10)
+        let unbounded = Sanitizer(attachingTo: kernel)
+        let device = Device(kernel: kernel, name: "busy.0") { _ in }
+        let live = Device(kernel: kernel, name: "live.0") { _ in }
+        for _ in 0..<100 {
+            try device.get()
+            try device.put()
+            try live.get()
+            try live.put()
+        }
+        try device.put()
+        // Misuse after the release keeps adding events: still bounded.
+        for _ in 0..<50 { _ = try? device.get() }
+        let limit = Sanitizer.quarantinedHistoryLimit
+        #expect(bounded.history(of: device.id).count <= limit)
+        #expect(bounded.history(of: device.id).last?.what == unbounded.history(of: device.id).last?.what)
+        #expect(unbounded.history(of: device.id).count > 200, "without a limit, every event is kept")
+        #expect(bounded.history(of: live.id).count > 200, "live objects keep theirs")
+        // The report of a late misuse still names where the object was made and released.
+        let late = try #require(bounded.findings.first { $0.kind == .getAfterRelease })
+        #expect(late.acquired.contains { $0.what.hasPrefix("device.initialize") })
+        #expect(late.released.contains { $0.what.hasPrefix("ref.put") })
+        try live.put()
+    }
+
     @Test("a child holds its parent: releasing both in order gives no finding")
     func parentAndChild() throws {
         let f = try SanitizerFixture()
