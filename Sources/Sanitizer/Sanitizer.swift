@@ -80,6 +80,9 @@ public final class Sanitizer: EventObserver {
     /// The findings so far, in the order they were found (leaks are not checked here).
     public var findings: [Finding] { state.withLock { $0.allFindings } }
 
+    /// Object records and per-device teardown records kept: what a bounded quarantine bounds.
+    var keptRecords: (objects: Int, teardowns: Int) { state.withLock { ($0.objects.count, $0.teardownByDevice.count) } }
+
     /// The end-of-run checks alone: references never put, memory never freed, devres left on
     /// deleted devices.
     public var leaks: [Finding] { state.withLock { $0.leaks() } }

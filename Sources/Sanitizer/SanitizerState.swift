@@ -51,6 +51,7 @@ struct SanitizerState {
         quarantine.append(object)
         while quarantine.count - quarantineHead > limit {
             objects[quarantine[quarantineHead]] = nil
+            teardownByDevice[quarantine[quarantineHead]] = nil
             quarantineHead += 1
         }
         if quarantineHead > 1024, quarantineHead * 2 > quarantine.count {

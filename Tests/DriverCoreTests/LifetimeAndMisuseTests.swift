@@ -18,6 +18,29 @@ import Instrumentation
         #expect(d.state == .released)
     }
 
+    /// The container_of pattern in Swift: the owner holds its device, the device's release
+    /// closure captures the owner. Once the release ran, dropping the last outside
+    /// reference must free both (the device forgets its callback), or every such owner
+    /// leaks — a torture run leaked every watchdog core that way.
+    @Test func aReleasedDeviceLetsItsOwnerGo() throws {
+        final class Owner: @unchecked Sendable { var device: Device? }
+        weak var weakOwner: Owner?
+        weak var weakDevice: Device?
+        let t = TestKernel()
+        do {
+            let owner = Owner()
+            let device = Device(kernel: t.kernel, name: "owned") { _ in _ = owner }
+            owner.device = device
+            weakOwner = owner
+            weakDevice = device
+            try t.kernel.register(device)
+            try t.kernel.unregister(device)
+            #expect(device.state == .released)
+        }
+        #expect(weakOwner == nil, "the owner outlived its released device")
+        #expect(weakDevice == nil)
+    }
+
     @Test func childHoldsParentUntilChildRelease() throws {
         let t = TestKernel()
         let parent = t.device("parent")

@@ -1,6 +1,6 @@
 import DriverCore
 import Instrumentation
-import Sanitizer
+@testable import Sanitizer
 import Testing
 
 @Suite("references: use after release, get after release, double put, put never taken, leaks")
@@ -213,6 +213,19 @@ struct ReferenceFindingTests {
         #expect(late.acquired.contains { $0.what.hasPrefix("device.initialize") })
         #expect(late.released.contains { $0.what.hasPrefix("ref.put") })
         try live.put()
+    }
+
+    @Test("a bounded quarantine forgets a forgotten device's teardown too")
+    func boundedQuarantineForgetsTeardowns() throws {
+        let kernel = Kernel()
+        let sanitizer = Sanitizer(attachingTo: kernel, quarantineLimit: 4)
+        for i in 0..<50 {
+            let device = Device(kernel: kernel, name: "t.\(i)") { _ in }
+            try kernel.register(device)
+            try kernel.unregister(device)  // device_del: a whole-list devres teardown, then the release
+        }
+        let kept = sanitizer.keptRecords
+        #expect(kept.objects <= 4 + 1 && kept.teardowns <= 4 + 1, "\(kept)")
     }
 
     @Test("a child holds its parent: releasing both in order gives no finding")

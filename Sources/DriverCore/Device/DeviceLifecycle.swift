@@ -13,7 +13,7 @@ extension Kernel {
     public func add(_ device: Device, fileID: StaticString = #fileID, line: UInt = #line) throws(DriverCoreError) {
         let site = CallSite(fileID: fileID, line: line)
         try device.checkNotReleased("add", site: site)
-        guard device.releaseCallback != nil else {
+        guard device.hasReleaseCallback else {
             warn(deviceID: device.id, deviceName: device.name,
                  "does not have a release() function, it is broken and must be fixed", site: site)
             throw DriverCoreError.missingRelease(device: device.name, site: site)
