@@ -27,8 +27,8 @@ struct SanitizerState {
     static let historyLimit = 1024
     /// With a bounded quarantine, the history entries a released object keeps (the newest):
     /// its acquire and release sites are kept apart, so a late report still names them. With
-    /// ``historyLimit`` each, a 600 s torture run's 20,000 quarantined objects grew to 1.5 GB
-    /// (readers' stale files keep adding ENODEV events to released chips).
+    /// ``historyLimit`` each, the quarantine's histories of a torture run kept filling for
+    /// minutes (readers' stale files keep adding ENODEV events to released chips).
     static let quarantinedHistoryLimit = 32
     /// Released objects kept (quarantined) before the oldest is forgotten; nil: all of them.
     var quarantineLimit: Int?
