@@ -85,9 +85,8 @@ final class Serializer: ExecutionController, @unchecked Sendable {
     private var postMask: UInt64 = 0
     private var bodies: [@Sendable () -> Void] = []
     private var slots: [Slot]
-    private var tids: [UInt64: Int] = [:]
-    /// Thread id by index (0: not attached): the caller is nearly always the running thread,
-    /// checked with one comparison instead of a hash lookup.
+    /// Thread id by index (0: not attached). The caller is nearly always the running thread,
+    /// checked with one comparison; otherwise a scan of a few entries.
     private var tidOf: [UInt64]
     private var running: Int?
     private var started = false
@@ -233,7 +232,6 @@ final class Serializer: ExecutionController, @unchecked Sendable {
     /// Registers the calling thread as thread `index`.
     func attach(_ index: Int) {
         lock()
-        tids[currentThreadID()] = index
         tidOf[index] = currentThreadID()
         unlock()
     }
@@ -302,7 +300,7 @@ final class Serializer: ExecutionController, @unchecked Sendable {
     func touched(_ object: ObjectID) {
         guard recordsTransitions else { return }
         lock()
-        if let i = tids[currentThreadID()], let t = slots[i].transition, !transitions[t].accesses.contains(.write(object)) {
+        if let i = tidOf.firstIndex(of: currentThreadID()), let t = slots[i].transition, !transitions[t].accesses.contains(.write(object)) {
             transitions[t].accesses.append(.write(object))
         }
         unlock()
@@ -381,15 +379,22 @@ final class Serializer: ExecutionController, @unchecked Sendable {
     var actorsByThread: [UInt64: String] {
         lock()
         defer { unlock() }
-        return tids.mapValues { names[$0] }
+        return threadNames
     }
 
     // MARK: Internals (lock held)
 
+    /// The actor names of the attached threads, by thread id.
+    private var threadNames: [UInt64: String] {
+        var names: [UInt64: String] = [:]
+        for (i, tid) in tidOf.enumerated() where tid != 0 { names[tid] = self.names[i] }
+        return names
+    }
+
     private func me() -> Int {
         let tid = currentThreadID()
         if let r = running, tidOf[r] == tid { return r }
-        guard let i = tids[tid] else { fatalError("Serializer: a thread that was never attached") }
+        guard let i = tidOf.firstIndex(of: tid) else { fatalError("Serializer: a thread that was never attached") }
         return i
     }
 
@@ -534,8 +539,7 @@ final class Serializer: ExecutionController, @unchecked Sendable {
     }
 
     private func waitForSlots() -> [WaitFor.Slot] {
-        var owners: [UInt64: String] = [:]
-        for (tid, i) in tids { owners[tid] = names[i] }
+        let owners = threadNames
         return slots.map { s in
             var state: WaitFor.State
             switch s.status {
