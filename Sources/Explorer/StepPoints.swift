@@ -26,15 +26,15 @@ import Scenarios
 enum StepPoints {
     /// `needed[a][i]`: step `i` of actor `a` announces a scheduling point before it starts.
     static func needed(in s: Scenario) -> [[Bool]] {
-        let named = s.actors.map { actor in Set(actor.steps.flatMap { [$0.action.fileHandle, $0.definedHandle].compactMap { $0 } }) }
+        // The handles each step names (the one it uses, the one it defines).
+        let handles = s.actors.map { $0.steps.map { [$0.action.fileHandle, $0.definedHandle].compactMap { $0 } } }
         let onlyFiles = s.actors.map { $0.steps.allSatisfy(\.action.isFileOperation) }
         return s.actors.indices.map { a in
             let others = s.actors.indices.filter { $0 != a }
-            let namedByOthers = others.reduce(into: Set<String>()) { $0.formUnion(named[$1]) }
+            let namedByOthers = Set(others.flatMap { handles[$0].joined() })
             let othersOnlyFiles = others.allSatisfy { onlyFiles[$0] }
-            return s.actors[a].steps.map { step in
-                let handles = [step.action.fileHandle, step.definedHandle].compactMap { $0 }
-                if step.action.isFileOperation { return !namedByOthers.isDisjoint(with: handles) }
+            return zip(s.actors[a].steps, handles[a]).map { step, named in
+                if step.action.isFileOperation { return !namedByOthers.isDisjoint(with: named) }
                 if step.action.isBindingAction { return !othersOnlyFiles }
                 return true
             }
