@@ -76,7 +76,7 @@ public final class CharDevice: @unchecked Sendable, CustomStringConvertible {
             try namespace.kernel.add(cdev.device, fileID: fileID, line: line)
         } catch {
             try? cdev.device.put(fileID: fileID, line: line)
-            throw FileError(error.errno == .EEXIST ? .EEXIST : .EINVAL, error.description)
+            throw FileError(error.errno, error.description)
         }
         return cdev
     }
@@ -161,7 +161,11 @@ public final class CharDevice: @unchecked Sendable, CustomStringConvertible {
 
     // MARK: The protocol, used by OpenFile
 
-    func acquireReference(site: CallSite) throws(FileError) {
+    /// `get_device` on the node's object, or ENODEV once unregistration began. Only safe
+    /// where the caller holds something that keeps the registration reference from being
+    /// dropped meanwhile: an open file, or the lock of a table the object is still in
+    /// (``SubsystemRegistry/lookup(_:where:fileID:line:_:)``, the devfs lock).
+    public func acquireReference(site: CallSite) throws(FileError) {
         guard isAlive else { throw FileError.noDevice(name) }
         do {
             try device.get(fileID: site.fileID, line: site.line)

@@ -39,6 +39,9 @@ public enum DriverCoreError: Error, Sendable, Equatable, CustomStringConvertible
     case doubleFree(memory: String, freedAt: CallSite, site: CallSite)
     case linkCycle(supplier: String, consumer: String, site: CallSite)
     case invalidArgument(String, site: CallSite)
+    /// A subsystem registration (`misc_register`, `i2c_add_adapter`, …) failed; `errno` is
+    /// what failed inside it (EBUSY, EEXIST, ENOMEM, ENOSPC), as the kernel function returns.
+    case registrationFailed(what: String, errno: Errno, reason: String, site: CallSite)
 
     public var errno: Errno {
         switch self {
@@ -49,7 +52,7 @@ public enum DriverCoreError: Error, Sendable, Equatable, CustomStringConvertible
         case .unknown, .resourceNotFound, .groupNotFound: .ENOENT
         case .bindAttributesSuppressed: .EPERM
         case .noMatch: .ENODEV
-        case .probeFailed(_, _, let e, _): e
+        case .probeFailed(_, _, let e, _), .registrationFailed(_, let e, _, _): e
         case .outOfMemory: .ENOMEM
         }
     }
@@ -62,7 +65,7 @@ public enum DriverCoreError: Error, Sendable, Equatable, CustomStringConvertible
              let .bindAttributesSuppressed(_, s), let .noMatch(_, _, s), let .resourceNotFound(_, _, s),
              let .groupNotFound(_, _, s), let .resourceExists(_, _, s), let .outOfMemory(_, _, s),
              let .staleBinding(_, _, s), let .useAfterFree(_, _, _, s), let .doubleFree(_, _, s),
-             let .linkCycle(_, _, s), let .invalidArgument(_, s):
+             let .linkCycle(_, _, s), let .invalidArgument(_, s), let .registrationFailed(_, _, _, s):
             s
         case .probeFailed: nil
         }
@@ -93,6 +96,7 @@ public enum DriverCoreError: Error, Sendable, Equatable, CustomStringConvertible
         case let .doubleFree(m, f, _): "\(m) freed twice (first at \(f))"
         case let .linkCycle(sup, con, _): "link \(sup) -> \(con) would create a dependency cycle"
         case let .invalidArgument(m, _): "\(m)"
+        case let .registrationFailed(w, e, r, _): "\(w) failed with \(e): \(r)"
         }
     }
 }

@@ -19,6 +19,7 @@ public struct Errno: RawRepresentable, Hashable, Sendable, CustomStringConvertib
     public static let ENODEV = Errno(rawValue: 19)
     public static let EINVAL = Errno(rawValue: 22)
     public static let ENOTTY = Errno(rawValue: 25)
+    public static let ENOSPC = Errno(rawValue: 28)
     public static let EPIPE = Errno(rawValue: 32)
     public static let EDEADLK = Errno(rawValue: 35)
     public static let ENOSYS = Errno(rawValue: 38)
@@ -29,7 +30,7 @@ public struct Errno: RawRepresentable, Hashable, Sendable, CustomStringConvertib
 
     static let names: [Int32: String] = [
         1: "EPERM", 2: "ENOENT", 4: "EINTR", 5: "EIO", 6: "ENXIO", 9: "EBADF", 11: "EAGAIN", 12: "ENOMEM",
-        14: "EFAULT", 16: "EBUSY", 17: "EEXIST", 19: "ENODEV", 22: "EINVAL", 25: "ENOTTY", 32: "EPIPE",
+        14: "EFAULT", 16: "EBUSY", 17: "EEXIST", 19: "ENODEV", 22: "EINVAL", 25: "ENOTTY", 28: "ENOSPC", 32: "EPIPE",
         35: "EDEADLK", 38: "ENOSYS", 95: "EOPNOTSUPP", 110: "ETIMEDOUT", 517: "EPROBE_DEFER",
     ]
 

@@ -7,71 +7,82 @@ import Instrumentation
 ///
 /// Chip numbers are allocated lowest-free, like the kernel's IDA: a rebind usually gets the
 /// same `gpiochipN` name back — as a *new* object; files opened on the old one stay dead.
-public final class Gpiolib: @unchecked Sendable {
+public final class Gpiolib: Sendable {
     public let namespace: DevNamespace
-    private let chips = Locked<[Int: GpioDevice]>([:])
+    /// `gpio_devices` and its lock, with the chip-number IDA.
+    let registry: SubsystemRegistry<GpioDevice>
 
-    public init(namespace: DevNamespace) { self.namespace = namespace }
+    public init(namespace: DevNamespace) {
+        self.namespace = namespace
+        registry = SubsystemRegistry(kind: "gpio chip", events: namespace.kernel.events)
+    }
 
-    public var devices: [GpioDevice] { chips.withLock { c in c.keys.sorted().compactMap { c[$0] } } }
+    public var devices: [GpioDevice] { registry.objects }
+    /// The chip named `name`, if registered. A snapshot: ``getDescriptor(chip:offset:consumer:fileID:line:)``
+    /// is how a consumer takes a reference on one.
     public func device(named name: String) -> GpioDevice? { devices.first { $0.name == name } }
 
     /// `devm_gpiochip_add_data`: registers `chip` for the bound `provider`; removed
     /// automatically when the provider unbinds (devres), at its place in the release order.
+    ///
+    /// - Throws: ``DriverCoreError/registrationFailed(what:errno:reason:site:)`` with the
+    ///   errno of what failed; nothing stays registered then.
     @discardableResult
     public func addChip(_ chip: any GpioChipOps, provider: borrowing BoundDevice,
                         fileID: StaticString = #fileID, line: UInt = #line) throws(DriverCoreError) -> GpioDevice {
-        let site = CallSite(fileID: fileID, line: line)
-        let gdev = chips.withLock { c -> GpioDevice in
-            let number = (0...).first { c[$0] == nil }!
+        let parent = provider.device
+        return try registry.register(provider: provider, action: "gpiochip_remove", fileID: fileID, line: line,
+                                     make: { [namespace] (number) throws(FileError) in
             let gdev = GpioDevice(number: number, lineCount: chip.lineCount)
-            c[number] = gdev
-            return gdev
-        }
-        do {
-            // Everything wired before the node is published (brief P10).
-            let cdev = try CharDevice.prepare(name: gdev.name, parent: provider.device, namespace: namespace,
+            // Everything wired before the node is published.
+            let cdev = try CharDevice.prepare(name: gdev.name, parent: parent, namespace: namespace,
                                               operations: GpioCdevOps(chip: chip, gdev: gdev), fileID: fileID, line: line)
             gdev.attach(cdev)
             gdev.irqHandler.withLock { $0 = chip }
-            try cdev.publish(fileID: fileID, line: line)
-        } catch {
-            chips.withLock { $0[gdev.number] = nil }
-            throw DriverCoreError.invalidArgument("gpiochip registration failed: \(error)", site: site)
-        }
-        try provider.devres.addActionOrReset(ActionKey("gpiochip_remove", data: gdev), fileID: fileID, line: line) { [self] in
-            self.removeChip(gdev, site: site)
-        }
-        return gdev
+            return (gdev, [cdev])
+        }, remove: { [self] gdev in
+            removeChip(gdev, site: CallSite(fileID: fileID, line: line))
+        })
     }
 
     /// `gpiochip_remove`: the chip is numbed (fence revoked: no caller reaches the driver any
     /// more), sleepers are woken, the node goes; the object lives while files or descriptors
     /// hold it.
     func removeChip(_ gdev: GpioDevice, site: CallSite) {
-        if !gdev.requestedLines.isEmpty {
-            namespace.kernel.events.emit(.warning, object: gdev.cdev.device.id, name: gdev.name,
-                                         detail: "REMOVING GPIOCHIP WITH GPIOS STILL REQUESTED", site: site)
+        registry.remove(gdev, fileID: site.fileID, line: site.line) {
+            if !gdev.requestedLines.isEmpty {
+                namespace.kernel.events.emit(.warning, object: gdev.cdev.device.id, name: gdev.name,
+                                             detail: "REMOVING GPIOCHIP WITH GPIOS STILL REQUESTED", site: site)
+            }
+            gdev.irqHandler.withLock { $0 = nil }  // free_irq
+            gdev.cdev.unregister(fileID: site.fileID, line: site.line)
         }
-        chips.withLock { c in if c[gdev.number] === gdev { c[gdev.number] = nil } }
-        gdev.irqHandler.withLock { $0 = nil }  // free_irq
-        gdev.cdev.unregister(fileID: site.fileID, line: site.line)
     }
 
     /// `gpiod_get`: an in-kernel consumer's handle on one line of the chip named `chip`.
+    ///
+    /// The chip is found and referenced in one step under the `gpio_devices` lock (as
+    /// `gpio_device_find` takes its `gpio_device_get` inside the list's SRCU section), so a
+    /// racing `gpiochip_remove` cannot drop the last reference in between.
+    ///
+    /// - Throws: ENOENT (no such chip), EINVAL (no such line), EBUSY (line in use), ENODEV
+    ///   (the chip is being removed).
     public func getDescriptor(chip: String, offset: Int, consumer: String,
                               fileID: StaticString = #fileID, line: UInt = #line) throws(FileError) -> GpioDescriptor {
-        guard let gdev = device(named: chip) else { throw FileError(.ENOENT, "no GPIO chip \(chip)") }
-        try gdev.lines.withLock { (l: inout [String?]) throws(FileError) in
-            guard offset >= 0, offset < l.count else { throw FileError(.EINVAL, "\(chip) has no line \(offset)") }
-            if let owner = l[offset] { throw FileError(.EBUSY, "\(chip) line \(offset) is used by \(owner)") }
-            l[offset] = consumer
+        let gdev = try registry.lookup(nil, where: { $0.name == chip }, fileID: fileID, line: line) {
+            (gdev) throws(FileError) -> GpioDevice in
+            try gdev.cdev.acquireReference(site: CallSite())
+            return gdev
         }
         do {
-            try gdev.cdev.device.get(fileID: fileID, line: line)
+            try gdev.lines.withLock { (l: inout [String?]) throws(FileError) in
+                guard offset >= 0, offset < l.count else { throw FileError(.EINVAL, "\(chip) has no line \(offset)") }
+                if let owner = l[offset] { throw FileError(.EBUSY, "\(chip) line \(offset) is used by \(owner)") }
+                l[offset] = consumer
+            }
         } catch {
-            gdev.lines.withLock { $0[offset] = nil }
-            throw FileError.noDevice(chip)
+            try? gdev.cdev.device.put(fileID: fileID, line: line)
+            throw error
         }
         return GpioDescriptor(gdev: gdev, offset: offset)
     }
@@ -79,7 +90,7 @@ public final class Gpiolib: @unchecked Sendable {
 
 /// An in-kernel consumer's line handle (`struct gpio_desc`): it holds a reference on the
 /// ``GpioDevice``, never on the driver; after the provider is gone its calls return ENODEV
-/// (brief P8, gpiolib since v6.9).
+/// (gpiolib since v6.9, `d83cee3d2bb1`).
 public final class GpioDescriptor: @unchecked Sendable {
     let gdev: GpioDevice
     public let offset: Int

@@ -6,7 +6,7 @@ import Instrumentation
 /// `/dev/i2c-N` node), instantiates in-kernel clients, and removes adapters when their
 /// providers unbind.
 ///
-/// The difference from drivers/i2c/i2c-core-base.c that matters (brief P5, §5 #6): the
+/// The difference from drivers/i2c/i2c-core-base.c that matters (the hung unbind that Bartosz Golaszewski showed at FOSDEM 2023): the
 /// kernel's `i2c_del_adapter()` ends with `wait_for_completion(&adap->dev_released)`, so an
 /// unbind blocks until user space closes `/dev/i2c-N`. Here removal is the CharDev protocol:
 /// unpublish, revoke (waits only for transfers in flight), wake, drop the registration
@@ -15,93 +15,78 @@ import Instrumentation
 ///
 /// Bus numbers are allocated lowest-free (the kernel's `i2c_adapter_idr`): a rebind usually
 /// gets `i2c-N` back, as a *new* object; files on the old one stay dead. Thread-safe.
-public final class I2CCore: @unchecked Sendable {
+public final class I2CCore: Sendable {
     public let namespace: DevNamespace
-    private let adaptersByNumber = Locked<[Int: I2CAdapter]>([:])
-    /// Numbers reserved by registrations still in progress.
-    private let reserved = Locked<Set<Int>>([])
+    /// The kernel's `i2c_adapter_idr` under `core_lock`: numbers, lookups, removals.
+    let registry: SubsystemRegistry<I2CAdapter>
 
-    public init(namespace: DevNamespace) { self.namespace = namespace }
+    public init(namespace: DevNamespace) {
+        self.namespace = namespace
+        registry = SubsystemRegistry(kind: "i2c adapter", events: namespace.kernel.events)
+    }
 
     /// Registered adapters, by number.
-    public var adapters: [I2CAdapter] { adaptersByNumber.withLock { a in a.keys.sorted().compactMap { a[$0] } } }
+    public var adapters: [I2CAdapter] { registry.objects }
 
-    /// The registered adapter `i2c-N`, if any.
-    public func adapter(number: Int) -> I2CAdapter? { adaptersByNumber.withLock { $0[number] } }
+    /// The registered adapter `i2c-N`, if any. A snapshot: ``newClient(adapter:address:name:fileID:line:)``
+    /// is how a consumer takes a reference on one.
+    public func adapter(number: Int) -> I2CAdapter? { registry.object(number: number) }
 
     /// `devm_i2c_add_adapter`: registers an adapter driven by `ops` for the bound `provider`,
-    /// publishes `/dev/i2c-N` (after everything is wired, P10) and arranges, through a devres
+    /// publishes `/dev/i2c-N` (after everything is wired) and arranges, through a devres
     /// action on the provider, that it is removed at the provider's unbind.
     ///
     /// - Returns: the subsystem-owned adapter object (it outlives the provider while files or
     ///   clients reference it).
-    /// - Throws: if the device cannot be added or the devres action not registered (then
-    ///   nothing stays registered).
-    /// - Cost: one device add, one node publish. May block on the devfs lock only.
+    /// - Throws: ``DriverCoreError/registrationFailed(what:errno:reason:site:)`` with the
+    ///   errno of what failed (EEXIST for a taken node, ENOMEM for an injected failure);
+    ///   nothing stays registered then.
+    /// - Cost: one device add, one node publish. May block on the table and devfs locks only.
     @discardableResult
     public func addAdapter(_ ops: any I2CAdapterOps, provider: borrowing BoundDevice,
                            fileID: StaticString = #fileID, line: UInt = #line) throws(DriverCoreError) -> I2CAdapter {
-        let site = CallSite(fileID: fileID, line: line)
-        let number = allocateNumber()
-        defer { reserved.withLock { _ = $0.remove(number) } }
-        let clients = I2CClientTable()
-        let adapter: I2CAdapter
-        do {
-            let cdev = try CharDevice.prepare(name: "i2c-\(number)", parent: provider.device, namespace: namespace,
+        let parent = provider.device
+        return try registry.register(provider: provider, action: "i2c_del_adapter", fileID: fileID, line: line,
+                                     make: { [namespace] (number) throws(FileError) in
+            let clients = I2CClientTable()
+            let cdev = try CharDevice.prepare(name: "i2c-\(number)", parent: parent, namespace: namespace,
                                               operations: I2CAdapterBinding(ops: ops, clients: clients),
                                               fileID: fileID, line: line)
-            adapter = I2CAdapter(number: number, cdev: cdev, clients: clients)
-            adaptersByNumber.withLock { $0[number] = adapter }
-            try cdev.publish(fileID: fileID, line: line)
-        } catch {
-            adaptersByNumber.withLock { $0[number] = nil }
-            throw DriverCoreError.invalidArgument("i2c adapter registration failed: \(error)", site: site)
-        }
-        try provider.devres.addActionOrReset(ActionKey("i2c_del_adapter", data: adapter), fileID: fileID, line: line) { [self] in
-            self.removeAdapter(adapter, site: site)
-        }
-        return adapter
-    }
-
-    private func allocateNumber() -> Int {
-        // Both tables under one order: adapters first, then reservations (never the reverse).
-        adaptersByNumber.withLock { a in
-            reserved.withLock { r in
-                var n = 0
-                while a[n] != nil || r.contains(n) { n += 1 }
-                r.insert(n)
-                return n
-            }
-        }
+            return (I2CAdapter(number: number, cdev: cdev, clients: clients), [cdev])
+        }, remove: { [self] adapter in
+            removeAdapter(adapter, site: CallSite(fileID: fileID, line: line))
+        })
     }
 
     /// `i2c_del_adapter`, without its wait: numbs the adapter (no transfer reaches the driver
     /// any more), wakes sleepers, removes the node and frees the number. Returns once the
     /// transfers in flight have finished — never waits for open files or client handles.
     func removeAdapter(_ adapter: I2CAdapter, site: CallSite) {
-        if !adapter.clientAddresses.isEmpty {
-            namespace.kernel.events.emit(.warning, object: adapter.cdev.device.id, name: adapter.name,
-                                         detail: "removing adapter with clients still held", site: site)
+        registry.remove(adapter, fileID: site.fileID, line: site.line) {
+            if !adapter.clientAddresses.isEmpty {
+                namespace.kernel.events.emit(.warning, object: adapter.cdev.device.id, name: adapter.name,
+                                             detail: "removing adapter with clients still held", site: site)
+            }
+            adapter.cdev.unregister(fileID: site.fileID, line: site.line)
         }
-        adaptersByNumber.withLock { a in if a[adapter.number] === adapter { a[adapter.number] = nil } }
-        adapter.cdev.unregister(fileID: site.fileID, line: site.line)
     }
 
     /// `i2c_new_client_device` for an in-kernel consumer (another driver): a handle on the
     /// device at `address` on adapter `i2c-N`. It holds a reference on the adapter object,
-    /// never on its driver, and gets ENODEV once the adapter's provider is gone (brief P8).
+    /// never on its driver, and gets ENODEV once the adapter's provider is gone.
+    ///
+    /// The reference is taken under the adapter table's lock (the kernel's `i2c_get_adapter`
+    /// does `get_device` under `core_lock` for the same reason): a racing removal takes the
+    /// adapter out of the table under that lock before it drops the registration reference.
     ///
     /// - Throws: ENOENT if there is no adapter `number`; EINVAL for a non-7-bit address; EBUSY
     ///   if another client uses the address; ENODEV if the adapter is being removed.
     public func newClient(adapter number: Int, address: UInt16, name: String,
                           fileID: StaticString = #fileID, line: UInt = #line) throws(FileError) -> I2CClient {
-        guard let adapter = adapter(number: number) else { throw FileError(.ENOENT, "no I2C adapter i2c-\(number)") }
         guard address <= 0x7f else { throw FileError(.EINVAL, "client \(name): 0x\(String(address, radix: 16)) is not 7-bit") }
-        guard adapter.isAlive else { throw FileError.noDevice(adapter.name) }
-        do {
-            try adapter.cdev.device.get(fileID: fileID, line: line)
-        } catch {
-            throw FileError.noDevice(adapter.name)
+        let adapter = try registry.lookup(number, fileID: fileID, line: line) { (adapter) throws(FileError) -> I2CAdapter in
+            try adapter.cdev.acquireReference(site: CallSite())
+            return adapter
         }
         do {
             try adapter.clients.claim(address, by: name)

@@ -9,75 +9,67 @@ import Instrumentation
 /// in flight — a transfer that started finishes before unbind continues, one that did not
 /// start gets ENODEV), wake, drop the registration reference. Never waits for open files.
 /// Thread-safe.
-public final class SPICore: @unchecked Sendable {
+public final class SPICore: Sendable {
     public let namespace: DevNamespace
-    private let controllersByNumber = Locked<[Int: SPIController]>([:])
-    private let reserved = Locked<Set<Int>>([])
+    /// The bus-number IDA and the controller list.
+    let registry: SubsystemRegistry<SPIController>
 
-    public init(namespace: DevNamespace) { self.namespace = namespace }
+    public init(namespace: DevNamespace) {
+        self.namespace = namespace
+        registry = SubsystemRegistry(kind: "spi controller", events: namespace.kernel.events)
+    }
 
     /// Registered controllers, by bus number.
-    public var controllers: [SPIController] { controllersByNumber.withLock { c in c.keys.sorted().compactMap { c[$0] } } }
+    public var controllers: [SPIController] { registry.objects }
 
-    /// The registered controller with `busNumber`, if any.
-    public func controller(busNumber: Int) -> SPIController? { controllersByNumber.withLock { $0[busNumber] } }
+    /// The registered controller with `busNumber`, if any (a snapshot).
+    public func controller(busNumber: Int) -> SPIController? { registry.object(number: busNumber) }
 
     /// `devm_spi_register_controller` plus spidev: registers `ops` for the bound `provider`,
-    /// creates one spidev node per chip select (all wired before any is published, P10) and
+    /// creates one spidev node per chip select (all wired before any is published) and
     /// arranges through a devres action that they are removed at the provider's unbind.
     ///
-    /// - Throws: if a device cannot be added or the devres action not registered (nothing
-    ///   stays registered then), or EINVAL-like for a controller with no chip selects.
-    /// - Cost: one device add and publish per chip select. May block on the devfs lock only.
+    /// - Throws: ``DriverCoreError/registrationFailed(what:errno:reason:site:)`` with the
+    ///   errno of what failed (EINVAL for a controller with no chip selects); nothing stays
+    ///   registered then.
+    /// - Cost: one device add and publish per chip select. May block on the table and devfs
+    ///   locks only.
     @discardableResult
     public func addController(_ ops: any SPIControllerOps, provider: borrowing BoundDevice,
                               fileID: StaticString = #fileID, line: UInt = #line) throws(DriverCoreError) -> SPIController {
-        let site = CallSite(fileID: fileID, line: line)
-        guard ops.chipSelects > 0, ops.chipSelects <= 16, ops.maxSpeedHz > 0 else {
-            throw DriverCoreError.invalidArgument("SPI controller with \(ops.chipSelects) chip selects, \(ops.maxSpeedHz) Hz", site: site)
-        }
-        let number = allocateNumber()
-        defer { reserved.withLock { _ = $0.remove(number) } }
-        let busLock = Locked<UInt64>(0)
-        var spidevs: [Spidev] = []
-        do {
-            for cs in 0..<ops.chipSelects {
-                let settings = Locked(SPISettings(speedHz: ops.maxSpeedHz))
-                let cdev = try CharDevice.prepare(name: Spidev.name(bus: number, chipSelect: cs), parent: provider.device,
-                                                  namespace: namespace,
-                                                  operations: SpidevOps(ops: ops, chipSelect: cs, settings: settings, busLock: busLock),
-                                                  fileID: fileID, line: line)
-                spidevs.append(Spidev(busNumber: number, chipSelect: cs, cdev: cdev, settings: settings))
+        let parent = provider.device
+        return try registry.register(provider: provider, action: "spi_unregister_controller", fileID: fileID, line: line,
+                                     make: { [namespace] (number) throws(FileError) in
+            guard ops.chipSelects > 0, ops.chipSelects <= 16, ops.maxSpeedHz > 0 else {
+                throw FileError(.EINVAL, "SPI controller with \(ops.chipSelects) chip selects, \(ops.maxSpeedHz) Hz")
             }
-            for spidev in spidevs { try spidev.cdev.publish(fileID: fileID, line: line) }
-        } catch {
-            for spidev in spidevs { spidev.cdev.unregister(fileID: fileID, line: line) }
-            throw DriverCoreError.invalidArgument("SPI controller registration failed: \(error)", site: site)
-        }
-        let controller = SPIController(busNumber: number, spidevs: spidevs)
-        controllersByNumber.withLock { $0[number] = controller }
-        try provider.devres.addActionOrReset(ActionKey("spi_unregister_controller", data: controller), fileID: fileID, line: line) { [self] in
-            self.removeController(controller, site: site)
-        }
-        return controller
-    }
-
-    private func allocateNumber() -> Int {
-        controllersByNumber.withLock { c in
-            reserved.withLock { r in
-                var n = 0
-                while c[n] != nil || r.contains(n) { n += 1 }
-                r.insert(n)
-                return n
+            let busLock = Locked<UInt64>(0)
+            var spidevs: [Spidev] = []
+            do throws(FileError) {
+                for cs in 0..<ops.chipSelects {
+                    let settings = Locked(SPISettings(speedHz: ops.maxSpeedHz))
+                    let cdev = try CharDevice.prepare(name: Spidev.name(bus: number, chipSelect: cs), parent: parent,
+                                                      namespace: namespace,
+                                                      operations: SpidevOps(ops: ops, chipSelect: cs, settings: settings, busLock: busLock),
+                                                      fileID: fileID, line: line)
+                    spidevs.append(Spidev(busNumber: number, chipSelect: cs, cdev: cdev, settings: settings))
+                }
+            } catch {
+                for spidev in spidevs.reversed() { spidev.cdev.unregister(fileID: fileID, line: line) }
+                throw error
             }
-        }
+            return (SPIController(busNumber: number, spidevs: spidevs), spidevs.map(\.cdev))
+        }, remove: { [self] controller in
+            removeController(controller, site: CallSite(fileID: fileID, line: line))
+        })
     }
 
     /// `spi_unregister_controller`: numbs every node (no message reaches the driver any more),
     /// wakes sleepers, removes the nodes, frees the number. Returns once messages in flight
     /// finished; never waits for open files.
     func removeController(_ controller: SPIController, site: CallSite) {
-        controllersByNumber.withLock { c in if c[controller.busNumber] === controller { c[controller.busNumber] = nil } }
-        for spidev in controller.spidevs { spidev.cdev.unregister(fileID: site.fileID, line: site.line) }
+        registry.remove(controller, fileID: site.fileID, line: site.line) {
+            for spidev in controller.spidevs { spidev.cdev.unregister(fileID: site.fileID, line: site.line) }
+        }
     }
 }

@@ -7,31 +7,37 @@ import Instrumentation
 /// unregisters it when the provider unbinds.
 ///
 /// Guarantees: the node is published only after the core object, the device and the driver
-/// state are all initialised (brief P10, the `/dev/watchdog` open crash fixed on top of
+/// state are all initialised (the `/dev/watchdog` open crash fixed on top of
 /// `72139dfa2464`); after the provider's unbind no file operation reaches the driver and old
 /// files get ENODEV, while unbind never waits for user space to close (it waits only for calls
 /// in flight); the core object is released exactly once, after the last close (P7).
 /// Ids are allocated lowest-free (the kernel's IDA), so a rebind usually gets `watchdog0` back
 /// — as a new object.
-public final class WatchdogCore: @unchecked Sendable {
+public final class WatchdogCore: Sendable {
     public let namespace: DevNamespace
-    private let table = Locked<[Int: WatchdogCoreData]>([:])
+    /// `watchdog_ida` and the registered watchdogs.
+    let registry: SubsystemRegistry<WatchdogCoreData>
     /// Test hook: runs after everything is initialised and before the nodes are published.
     let beforePublish = Locked<(@Sendable (WatchdogCoreData) -> Void)?>(nil)
 
-    public init(namespace: DevNamespace) { self.namespace = namespace }
+    public init(namespace: DevNamespace) {
+        self.namespace = namespace
+        registry = SubsystemRegistry(kind: "watchdog", events: namespace.kernel.events)
+    }
 
     /// Registered watchdogs, by id.
-    public var watchdogs: [WatchdogCoreData] { table.withLock { t in t.keys.sorted().compactMap { t[$0] } } }
+    public var watchdogs: [WatchdogCoreData] { registry.objects }
 
     /// `devm_watchdog_register_device`: registers `ops` for the bound `provider`. The driver's
     /// `watchdog_device` state is allocated in the provider's devres; a devres action
     /// unregisters the watchdog at unbind, before that state is freed.
     ///
     /// May block: no. Cost: two device adds and one or two node publishes.
-    /// - Throws: EINVAL for an inconsistent `config`; ENOMEM (fault injection) or a node
-    ///   collision. On failure nothing stays registered and the core object is released once
-    ///   (always through the device's put, never freed directly: brief §5 #11).
+    /// - Throws: EINVAL for an inconsistent `config`;
+    ///   ``DriverCoreError/registrationFailed(what:errno:reason:site:)`` with ENOMEM (fault
+    ///   injection) or EEXIST (a node collision). On failure nothing stays registered and the
+    ///   core object is released once (always through the device's put, never freed
+    ///   directly: the leak fixed in watchdog_dev.c's error path).
     @discardableResult
     public func register(_ ops: any WatchdogOps, config: WatchdogConfig = WatchdogConfig(),
                          provider: borrowing BoundDevice,
@@ -44,51 +50,35 @@ public final class WatchdogCore: @unchecked Sendable {
             WatchdogDeviceState(timeout: config.timeout, minTimeout: config.minTimeout, maxTimeout: config.maxTimeout,
                                 nowayout: config.nowayout, stopOnUnregister: config.stopOnUnregister),
             name: "devm_kzalloc(watchdog_device)", fileID: fileID, line: line)
-        let core = table.withLock { t -> WatchdogCoreData in
-            var id = 0
-            while t[id] != nil { id += 1 }
+        let parent = provider.device
+        return try registry.register(provider: provider, action: "watchdog_unregister", fileID: fileID, line: line,
+                                     make: { [self] (id) throws(FileError) in
             let core = WatchdogCoreData(id: id)
-            t[id] = core
-            return core
-        }
-        let fops = WatchdogCdevOps(core: core, ops: ops, wdd: wdd, events: namespace.kernel.events)
-        do {
-            try addNodes(core, fops: fops, parent: provider.device, site: site)
-        } catch {
-            table.withLock { t in if t[core.id] === core { t[core.id] = nil } }
-            throw DriverCoreError.invalidArgument("watchdog registration failed: \(error)", site: site)
-        }
-        try provider.devres.addActionOrReset(ActionKey("watchdog_unregister", data: core), fileID: fileID, line: line) { [self] in
-            self.unregister(core, fops: fops, site: site)
-        }
-        return core
+            let fops = WatchdogCdevOps(core: core, ops: ops, wdd: wdd, events: namespace.kernel.events)
+            core.attach(fops: fops)
+            let nodes = try prepareNodes(core, fops: fops, parent: parent, site: site)
+            beforePublish.withLock { $0 }?(core)
+            return (core, nodes)
+        }, remove: { [self] core in
+            unregister(core, site: site)
+        })
     }
 
-    /// prepare → wire → publish, for both nodes; on failure everything is unregistered.
-    private func addNodes(_ core: WatchdogCoreData, fops: WatchdogCdevOps, parent: Device, site: CallSite) throws(FileError) {
+    /// Both nodes, wired and unpublished; on failure nothing stays registered.
+    private func prepareNodes(_ core: WatchdogCoreData, fops: WatchdogCdevOps, parent: Device,
+                              site: CallSite) throws(FileError) -> [CharDevice] {
         let cdev = try CharDevice.prepare(name: core.name, parent: parent, namespace: namespace, operations: fops,
                                           fileID: site.fileID, line: site.line) { core.released() }
         core.attach(cdev: cdev)
-        var legacy: CharDevice?
-        if core.id == 0 {
-            do {
-                // A child of watchdog0's device: each open of /dev/watchdog pins the core
-                // object through it, as `get_device(&wd_data->dev)` does in watchdog_open.
-                let node = try CharDevice.prepare(name: "watchdog", parent: cdev.device, namespace: namespace,
-                                                  operations: fops, fileID: site.fileID, line: site.line)
-                core.attach(legacy: node)
-                legacy = node
-            } catch {
-                cdev.unregister(fileID: site.fileID, line: site.line)
-                throw error
-            }
-        }
-        beforePublish.withLock { $0 }?(core)
+        guard core.id == 0 else { return [cdev] }
         do {
-            try cdev.publish(fileID: site.fileID, line: site.line)
-            try legacy?.publish(fileID: site.fileID, line: site.line)
+            // A child of watchdog0's device: each open of /dev/watchdog pins the core
+            // object through it, as `get_device(&wd_data->dev)` does in watchdog_open.
+            let legacy = try CharDevice.prepare(name: "watchdog", parent: cdev.device, namespace: namespace,
+                                                operations: fops, fileID: site.fileID, line: site.line)
+            core.attach(legacy: legacy)
+            return [cdev, legacy]
         } catch {
-            legacy?.unregister(fileID: site.fileID, line: site.line)
             cdev.unregister(fileID: site.fileID, line: site.line)
             throw error
         }
@@ -99,15 +89,15 @@ public final class WatchdogCore: @unchecked Sendable {
     /// the watchdog is stopped while the driver is still bound. The kernel stops first and
     /// then NULLs `wd_data->wdd` under its mutex; revoking first also keeps a racing write
     /// from restarting it. Never waits for open files.
-    func unregister(_ core: WatchdogCoreData, fops: WatchdogCdevOps, site: CallSite) {
-        table.withLock { t in if t[core.id] === core { t[core.id] = nil } }
-        // The warning names the provider, which is still bound: with no file open, the
-        // unregister below drops the last reference on the watchdog's own device (found by
-        // the explorer's sanitizer: a warning emitted on it after its release).
-        let provider = core.cdev?.device.parent
-        core.legacyCdev?.unregister(fileID: site.fileID, line: site.line)
-        core.cdev?.unregister(fileID: site.fileID, line: site.line)
-        if let state = try? fops.wdd.get(), state.active {
+    func unregister(_ core: WatchdogCoreData, site: CallSite) {
+        registry.remove(core, fileID: site.fileID, line: site.line) {
+            // The warning names the provider, which is still bound: with no file open, the
+            // unregister below drops the last reference on the watchdog's own device (found
+            // by the explorer's sanitizer: a warning emitted on it after its release).
+            let provider = core.cdev?.device.parent
+            core.legacyCdev?.unregister(fileID: site.fileID, line: site.line)
+            core.cdev?.unregister(fileID: site.fileID, line: site.line)
+            guard let fops = core.fops, let state = try? fops.wdd.get(), state.active else { return }
             if state.stopOnUnregister, (try? fops.stop()) == true { return }
             namespace.kernel.events.emit(.warning, object: provider?.id ?? ObjectID.next(), name: provider?.name ?? core.name,
                                          detail: "\(core.name): watchdog still running at unregister", site: site)

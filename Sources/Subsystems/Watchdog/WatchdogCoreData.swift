@@ -18,6 +18,8 @@ public final class WatchdogCoreData: @unchecked Sendable {
     private let releases = Locked<Int>(0)
     /// Set once, before the node is published.
     private let slots = Locked<(cdev: CharDevice?, legacy: CharDevice?)>((nil, nil))
+    /// The driver side (`wd_data->wdd`): what unregistration stops, if configured.
+    private let driverSide = Locked<WatchdogCdevOps?>(nil)
 
     struct Status {
         /// _WDOG_DEV_OPEN: the device is single-open.
@@ -47,6 +49,8 @@ public final class WatchdogCoreData: @unchecked Sendable {
 
     func attach(cdev: CharDevice) { slots.withLock { $0.cdev = cdev } }
     func attach(legacy: CharDevice) { slots.withLock { $0.legacy = legacy } }
+    func attach(fops: WatchdogCdevOps) { driverSide.withLock { $0 = fops } }
+    var fops: WatchdogCdevOps? { driverSide.withLock { $0 } }
     func released() { releases.withLock { $0 += 1 } }
 }
 
