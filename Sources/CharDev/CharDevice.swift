@@ -19,7 +19,7 @@ import Revocable
 ///
 /// Cost per file operation: one fence access (~1 ns) plus an in-flight count on the file.
 /// Thread-safe: any number of threads may call on any files concurrently.
-public final class CharDevice: @unchecked Sendable, CustomStringConvertible {
+public final class CharDevice: Sendable, CustomStringConvertible {
     /// The node name (`gpiochip0` → `/dev/gpiochip0`).
     public let name: String
     /// The refcounted object: its release frees the container (the subsystem's object).

@@ -8,7 +8,7 @@ import Instrumentation
 /// `open` takes its reference on the device *inside* the namespace lock, so there is no
 /// lookup-then-get window in which an unregister could free what was found (brief P15).
 /// Cost: one lock and a dictionary lookup per open.
-public final class DevNamespace: @unchecked Sendable {
+public final class DevNamespace: Sendable {
     public let kernel: Kernel
     /// The devfs lock: a model lock, so the explorer can interleave opens and unregisters.
     let lock: ModelLock

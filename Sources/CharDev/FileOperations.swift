@@ -41,7 +41,7 @@ extension FileOperations {
 
 /// What file operations see of an open file: its node name, flags and private state.
 /// Object lifetime: it belongs to the file, never to the driver.
-public final class FileContext: @unchecked Sendable {
+public final class FileContext: Sendable {
     public let node: String
     public let nonblocking: Bool
     private let state = Locked<(any Sendable)?>(nil)

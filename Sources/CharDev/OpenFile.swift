@@ -12,7 +12,7 @@ import Synchronization
 /// Like an fd table entry, a call in progress keeps the file alive (fget/fput): `close` marks
 /// the file closed at once (later calls get EBADF) and the file's release runs when the last
 /// call in progress returns. Thread-safe.
-public final class OpenFile: @unchecked Sendable, CustomStringConvertible {
+public final class OpenFile: Sendable, CustomStringConvertible {
     public let path: String
     let cdev: CharDevice
     let context: FileContext

@@ -22,7 +22,7 @@ public enum Protection: Sendable, Equatable {
 }
 
 /// The fence, or its absence.
-enum OperationsGuard: @unchecked Sendable {
+enum OperationsGuard: Sendable {
     case fenced(Revocable<any FileOperations>)
     case unfenced(any FileOperations, gone: GoneFlag)
     case unchecked(any FileOperations)

@@ -4,7 +4,7 @@ import Instrumentation
 /// drivers/base/test/platform-device-test.c, root-device-test.c, lib/kunit/kunit-test.c and
 /// drivers/gpu/drm/tests/drm_managed_test.c / drm_bridge_test.c (brief §6.1–§6.3).
 enum DriverCoreSuites {
-    final class Flag: @unchecked Sendable {
+    final class Flag: Sendable {
         private let value = Locked(0)
         func bump() { value.withLock { $0 += 1 } }
         var count: Int { value.withLock { $0 } }

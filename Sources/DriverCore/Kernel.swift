@@ -11,6 +11,7 @@ import Instrumentation
 /// internal lock that is never held across a driver callback; probe and remove run under the
 /// device's own ``Device/lock``. Matching is by index (see ``Bus``): adding a device or a
 /// driver costs time proportional to its candidates, not to the number of drivers or devices.
+// Sendable: `Registry` holds `BusIndex` objects, mutated only inside `registry.withLock`; every other field is a `Locked` or immutable.
 public final class Kernel: @unchecked Sendable {
     /// The one stream every lifetime-relevant event of this kernel goes through.
     public let events = EventStream()

@@ -17,6 +17,7 @@ import Glibc
 /// worker: ``replaceExited(_:)`` starts a new one. A worker stuck outside the model (found by the
 /// serializer's watchdog) makes the whole pool unusable: the explorer then abandons it and
 /// builds a new one (the stuck thread keeps the old pool alive and never touches the new one).
+// Sendable: `jobs`, `threads` and `shuttingDown` are guarded by `lock`; the batons are futex words, each written by one side at a time.
 final class ActorPool: @unchecked Sendable {
     let size: Int
     /// Baton `i` wakes worker `i`; baton `size` wakes the coordinator.

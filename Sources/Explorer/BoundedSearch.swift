@@ -46,6 +46,7 @@ struct BoundedSearch {
     }
 
     /// The work lists, one per preemption count, and the level being explored.
+    // Sendable: every field is read and written with `condition` locked.
     private final class Frontier: @unchecked Sendable {
         private let condition = NSCondition()
         private var buckets: [Int: PrefixStack] = [0: PrefixStack(holding: [])]

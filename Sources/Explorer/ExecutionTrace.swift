@@ -13,7 +13,7 @@ public struct ExecutionTrace: Sendable {
 }
 
 /// Stamps each event with the serializer's logical clock.
-final class TickRecorder: EventObserver, @unchecked Sendable {
+final class TickRecorder: EventObserver, Sendable {
     private let serializer: Serializer
     private let storage = Locked<[(LifetimeEvent, UInt64)]>([])
 

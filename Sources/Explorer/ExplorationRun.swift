@@ -4,6 +4,7 @@ import Instrumentation
 /// The shared state of one exploration, fed by one or more workers: the totals, and for each
 /// distinct failure (by its reasons) the best schedule found — fewest preemptions, then the
 /// shortest shrunk replay string — reproduced twice before it is kept.
+// Sendable: the results are guarded by `lock`, the progress state by `progressLock`.
 final class ExplorationRun: @unchecked Sendable {
     let explorer: Explorer
     let strategyCode: String

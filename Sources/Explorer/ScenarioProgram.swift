@@ -8,7 +8,7 @@ import Sanitizer
 import Scenarios
 
 /// The handles and `wait:` synchronisation of one explored execution.
-final class ExplorerEnvironment: StepEnvironment, @unchecked Sendable {
+final class ExplorerEnvironment: StepEnvironment, Sendable {
     let serializer: Serializer
     private let handles = Locked<[String: OpenFile]>([:])
 

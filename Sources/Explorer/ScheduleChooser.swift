@@ -13,6 +13,7 @@ struct Decision: Sendable, Equatable {
 /// Picks the next thread at each decision: first from a forced prefix (DFS, replay), then
 /// either at random (seeded) or by the non-preempting default (keep the current thread if it
 /// can run, else the lowest-numbered one). Used under the serializer's lock only.
+// Sendable: used under the serializer's state lock only, one decision at a time.
 final class ScheduleChooser: @unchecked Sendable {
     let prefix: [Int]
     /// A replay: the prefix must be followed exactly and cover every decision.

@@ -25,6 +25,7 @@ import Glibc
 /// livelock, replay divergence) makes every parked thread leave with `pthread_exit`, after
 /// undoing its controller attachment: nothing it held is released (the board is discarded),
 /// but no thread stays parked; the pool replaces those workers. Single use.
+// Sendable: its mutable state is guarded by the state lock; control passes between threads only through batons posted after that lock is released.
 final class Serializer: ExecutionController, @unchecked Sendable {
     /// Why an execution ended before every thread finished.
     enum Ending: Sendable, Equatable {

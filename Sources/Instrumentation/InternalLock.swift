@@ -9,6 +9,7 @@ import Glibc
 /// `pthread_mutex_t` rather than `Synchronization.Mutex` because the thread sanitizer does
 /// not see `Mutex`'s contended path and reports false races (swift-notes §2).
 /// Cost: ~8 ns uncontended lock+unlock. Never hold it across a callback.
+// Sendable: the pthread mutex is the synchronisation; the pointer to it never changes.
 public final class InternalLock: @unchecked Sendable {
     @usableFromInline let mutex: UnsafeMutablePointer<pthread_mutex_t>
 
@@ -40,7 +41,7 @@ public final class InternalLock: @unchecked Sendable {
 /// The value lives behind a pointer rather than in a stored `var`: the lock already
 /// guarantees exclusive access, and a class `var` would add Swift's dynamic exclusivity
 /// check (a thread-local access-set insert and remove, ~15 ns) to every access.
-public final class Locked<Value>: @unchecked Sendable {
+public final class Locked<Value> {
     @usableFromInline let lock = InternalLock()
     @usableFromInline let storage: UnsafeMutablePointer<Value>
 
@@ -61,3 +62,8 @@ public final class Locked<Value>: @unchecked Sendable {
         return try body(&storage.pointee)
     }
 }
+
+// Sendable: every access to `storage` goes through `withLock`, which holds `lock`, so the
+// value is never touched by two threads at once; and since the value may leave through
+// `withLock`'s result, it must itself be Sendable for the container to be.
+extension Locked: @unchecked Sendable where Value: Sendable {}

@@ -14,6 +14,7 @@ import Glibc
 ///
 /// Cost: uncontended lock+unlock ≈ a pthread mutex (~8 ns) plus one relaxed load per
 /// scheduling point and one per event when nobody observes. May block.
+// Sendable: the pthread mutex is the synchronisation and its pointer never changes; the owner is an atomic.
 public final class ModelLock: @unchecked Sendable {
     public let id = ObjectID.next()
     public let lockClass: String

@@ -11,6 +11,7 @@ import Glibc
 /// wake is reported as a lost wake-up instead of hanging.
 ///
 /// Cost: `wakeAll` is one condition broadcast; a waiter pays a pthread condition wait.
+// Sendable: the condition variable is only used with the caller's model lock held; its pointer never changes.
 public final class WaitQueue: @unchecked Sendable {
     public let id = ObjectID.next()
     public let name: String

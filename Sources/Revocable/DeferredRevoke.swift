@@ -38,6 +38,7 @@ extension Revocable {
 }
 
 /// One deferred revoke waiting for its grace period.
+// Sendable: `readers` is touched only by the grace-period thread after enqueue (the queue's mutex hands it over).
 final class DeferredRevoke<Resource>: PendingGracePeriod, @unchecked Sendable {
     // Only the grace-period thread touches these after enqueue.
     private let revocable: Revocable<Resource>

@@ -18,6 +18,7 @@ protocol PendingGracePeriod: AnyObject {
 /// One thread for the process, started on first use. It never waits for one revocable at the
 /// expense of another: every pending revoke is re-checked whenever any awaited reader leaves,
 /// and each completes as soon as its own readers are gone.
+// Sendable: `incoming`, `started` and `sleepingOnReaders` are guarded by `mutex`; `active` belongs to the grace-period thread alone.
 final class GracePeriodThread: @unchecked Sendable {
     static let shared = GracePeriodThread()
 

@@ -178,11 +178,12 @@ public final class Revocable<Resource> {
     }
 }
 
+// Sendable: `_resource` is written once, by the teardown, after the grace period that every reader's exit orders before it (see revoke); everything else is atomic or immutable.
 extension Revocable: @unchecked Sendable where Resource: Sendable {}
 
 /// The rarely used parts of a revocable, kept out of line.
 @usableFromInline
-final class RevocableExtras<Resource>: @unchecked Sendable {
+final class RevocableExtras<Resource>: Sendable {
     let name: String
     let events: EventStream?
     let teardown: (@Sendable (Resource) -> Void)?

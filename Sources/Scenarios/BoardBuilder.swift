@@ -9,7 +9,7 @@ import Subsystems
 /// Guarantee: ``build(_:kernel:)`` either builds the whole board or throws a
 /// ``BoardError`` naming what failed; nothing of a failed board is used. Thread-safe after
 /// build (USB device table under a lock).
-public final class ScenarioBoard: @unchecked Sendable {
+public final class ScenarioBoard: Sendable {
     /// The simulated hardware (platform and USB buses, `/dev`, gpiolib) the board is built on.
     public let sim: SimBoard
     /// The kernel the board lives in.

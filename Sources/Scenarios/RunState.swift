@@ -5,6 +5,7 @@ import Instrumentation
 /// The shared state of one run: labels reached, who is blocked where, open handles, and the
 /// watchdog's abort flag. One condition variable; every wait on it is bounded by the run's
 /// deadline, so nothing here can hang the runner.
+// Sendable: every mutable field is guarded by `condition`.
 final class RunState: StepEnvironment, @unchecked Sendable {
     private let condition = NSCondition()
     private var completed: [String: UInt64] = [:]
@@ -147,6 +148,7 @@ final class RunState: StepEnvironment, @unchecked Sendable {
 /// queue's sleep counts notifications from its scheduling point, taken while the waiter
 /// still holds the queue's lock: a wake-up between that point and the block is not missed.
 /// Used by one thread only (its actor's).
+// Sendable: used by its actor's thread only (`waitStart`); `state` is itself Sendable.
 final class ActorController: ExecutionController, @unchecked Sendable {
     let actor: String
     let state: RunState

@@ -13,7 +13,7 @@ import Subsystems
 ///           /dev/i2c-0 with an EEPROM at 0x50), spi-sim.0 (/dev/spidev0.0, 0.1, loopback)
 /// usb:      usb1-1 (a hub port) → interfaces 1-1:1.0 (serial), 1-1:1.1 (gpio)
 /// ```
-public final class SimBoard: @unchecked Sendable {
+public final class SimBoard: Sendable {
     public let kernel: Kernel
     public let platform: Bus
     public let usb: USBBus

@@ -5,7 +5,7 @@ import Instrumentation
 /// one child device per interface; each interface is bound separately by its class driver.
 /// `unplug` removes the whole subtree — interfaces first, then the device — while references
 /// held elsewhere keep the objects alive (usb_disconnect).
-public final class USBBus: @unchecked Sendable {
+public final class USBBus: Sendable {
     public let bus: Bus
     let kernel: Kernel
     /// Interfaces the USB core created, per device: the core owns their registration

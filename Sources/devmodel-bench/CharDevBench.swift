@@ -109,6 +109,7 @@ enum CharDevBench {
 }
 
 /// Hands a non-Sendable-checked reference to the pinned benchmark threads.
+// Sendable: the benchmark hands the value to pinned threads that only read it.
 struct UnsafeSendableBox<T>: @unchecked Sendable {
     let value: T
     init(_ value: T) { self.value = value }

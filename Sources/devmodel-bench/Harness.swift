@@ -78,6 +78,7 @@ struct Sample {
 }
 
 /// A pointer handed to pinned threads that each write their own element.
+// Sendable: each pinned thread writes only its own element of the pointed-to buffer.
 struct UnsafeSendable<T>: @unchecked Sendable {
     let pointer: UnsafeMutablePointer<T>
     init(_ pointer: UnsafeMutablePointer<T>) { self.pointer = pointer }

@@ -6,6 +6,8 @@ import Glibc
 #endif
 
 /// The simulated device the accesses read: one field, and a ~50 ns "GPIO toggle".
+// Sendable: `state` is scratch for the simulated register write: the benchmarks call `toggle` under
+// the primitive they measure, and in the unprotected baseline a lost update only changes a hash nobody reads.
 final class BenchChip: @unchecked Sendable {
     let value: Int
     var state: UInt64 = 1
@@ -35,6 +37,7 @@ final class MutexHolder: Sendable {
     init(_ chip: BenchChip) { mutex = Mutex(chip) }
 }
 
+// Sendable: the pthread rwlock is the synchronisation (it is the baseline being measured).
 final class RWLockHolder: @unchecked Sendable {
     let lock: UnsafeMutablePointer<pthread_rwlock_t>
     let chip: BenchChip

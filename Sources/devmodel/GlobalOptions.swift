@@ -54,6 +54,7 @@ enum Diagnostics {
     }
 
     /// Bootstrap guard and the chosen level; a class so the static can be a `let`.
+    // Sendable: every field is read and written with `lock` held.
     private final class Mutex: @unchecked Sendable {
         private let lock = NSLock()
         private var bootstrapped = false

@@ -58,7 +58,7 @@ struct GpioScriptError: Error, CustomStringConvertible {
 
 /// Plays a ``GpioEdgePlan`` on a thread. ``stop()`` ends it early (after the edge in progress)
 /// and waits for the thread; ``isDone`` tells the monitor no more edges will come.
-final class GpioEdgeSource: @unchecked Sendable {
+final class GpioEdgeSource: Sendable {
     private let state = Locked<(stopped: Bool, done: Bool)>((false, false))
     private let finished = DispatchSemaphore(value: 0)
 

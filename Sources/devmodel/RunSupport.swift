@@ -39,6 +39,7 @@ enum ProgressMode: String, ExpressibleByArgument, CaseIterable { case auto, alwa
 /// One progress line on stderr: redrawn in place on a terminal (done/total, failures,
 /// findings, rate, ETA), or a plain status line every 10 s when stderr is not a terminal.
 /// Calls must not overlap (the explorer serialises its progress callbacks).
+// Sendable: the explorer serialises its progress callbacks, so the counters are never updated concurrently.
 final class ProgressMeter: @unchecked Sendable {
     let total: Int
     let redraw: Bool
@@ -157,6 +158,7 @@ enum ColorMode: String, ExpressibleByArgument, CaseIterable {
 
 /// Ctrl-C during a long run: the first SIGINT only sets a flag (the running job finishes and
 /// the partial summary is printed); a second one ends the process at once.
+// Sendable: `source` is set once in `install()`, before the signal handler can run; `flag` is a `Locked`.
 final class Interrupt: @unchecked Sendable {
     private let flag = Locked(0)
     private var source: DispatchSourceSignal?

@@ -7,7 +7,7 @@ import Instrumentation
 /// held it. That file's close then drops a reference the new binding's file owns, the count
 /// reaches zero early, and the new file's next call uses freed memory. The fix (`cdev_alloc`
 /// per bind; ours by construction): a fresh object per binding.
-final class LegacyHidFunction: @unchecked Sendable {
+final class LegacyHidFunction: Sendable {
     private let count = Locked(0)
     private let state = Locked<ModelMemory<[UInt8]>?>(nil)
     let events: EventStream

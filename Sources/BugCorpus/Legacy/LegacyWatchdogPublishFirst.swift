@@ -11,9 +11,9 @@ import Instrumentation
 /// The struct device here is what `kzalloc` leaves before `device_initialize()`: a zeroed
 /// counter with an identity, reporting its gets and its initialisation on the event stream
 /// like a real ``Device`` does, so the sanitizer sees the order in which they happened.
-final class LegacyWatchdogPublishFirst: @unchecked Sendable {
+final class LegacyWatchdogPublishFirst: Sendable {
     /// `wd_data->dev`, embedded in the zeroed core data.
-    final class EmbeddedDevice: @unchecked Sendable {
+    final class EmbeddedDevice: Sendable {
         let id = ObjectID.next()
         let name: String
         let count = Locked(0)

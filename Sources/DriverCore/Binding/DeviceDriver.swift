@@ -81,7 +81,7 @@ public final class ClosureDriver: DeviceDriver {
 }
 
 /// A registered driver: the driver plus what the core keeps about it.
-final class DriverRecord: @unchecked Sendable {
+final class DriverRecord: Sendable {
     let driver: any DeviceDriver
     let bus: Bus
     /// Registration order: a device binds to the first matching driver registered.

@@ -25,7 +25,7 @@ public typealias DeviceRelease = @Sendable (Device) -> Void
 ///
 /// Thread safety: every method may be called from any thread. Cost: get/put are one atomic
 /// compare-and-swap plus an event check.
-public final class Device: @unchecked Sendable, CustomStringConvertible {
+public final class Device: Sendable, CustomStringConvertible {
     public let id = ObjectID.next()
     public let name: String
     public let kernel: Kernel

@@ -22,7 +22,7 @@ import Synchronization
 ///
 /// Cost: add is one lock and one array append; release-all is one lock and a reverse walk;
 /// lookups are O(n) newest-first, as in the kernel.
-public final class Devres: @unchecked Sendable {
+public final class Devres: Sendable {
     let kernel: Kernel
     let deviceID: ObjectID
     let deviceName: String
@@ -238,7 +238,7 @@ public final class Devres: @unchecked Sendable {
         }
     }
 
-    func append(_ entry: DevresEntry, payload: AnyObject?, release: (@Sendable () -> Void)?,
+    func append(_ entry: DevresEntry, payload: (any AnyObject & Sendable)?, release: (@Sendable () -> Void)?,
                 fault: FaultInjector.PointKind?) throws(DriverCoreError) {
         if let fault { try checkAdd(entry.name, fault: fault, site: entry.site) }
         nodes.withLock { $0.append(DevresNode(entry: entry, payload: payload, release: release)) }

@@ -57,7 +57,7 @@ public struct DevresEntry: Sendable, CustomStringConvertible {
 /// list node.
 struct DevresNode {
     var entry: DevresEntry
-    let payload: AnyObject?
+    let payload: (any AnyObject & Sendable)?
     let release: (@Sendable () -> Void)?
 
     var groupOpen: DevresGroupID? { if case .groupOpen(let g) = entry.kind { g } else { nil } }

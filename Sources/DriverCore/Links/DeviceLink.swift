@@ -34,7 +34,7 @@ public enum DeviceLinkState: String, Sendable, Codable {
 /// supplier is bound (it defers, "wait for supplier X"); unbinding the supplier first unbinds
 /// the consumer; deleting either device drops the link. Each link holds no device reference
 /// beyond the devices' own lifetimes: it is purged when either is deleted.
-public final class DeviceLink: @unchecked Sendable, CustomStringConvertible {
+public final class DeviceLink: Sendable, CustomStringConvertible {
     public let id = ObjectID.next()
     public let supplier: Device
     public let consumer: Device

@@ -13,7 +13,7 @@ import Instrumentation
 /// reported as a double free. Swift's ARC still owns the storage (the object is
 /// "quarantined", never reused), so a report can always name it.
 /// Cost: one internal lock per access.
-public final class ModelMemory<Value: Sendable>: @unchecked Sendable {
+public final class ModelMemory<Value: Sendable>: Sendable {
     public let id = ObjectID.next()
     public let name: String
     public let allocatedAt: CallSite

@@ -11,7 +11,7 @@ import Instrumentation
 /// Guarantees: each action runs exactly once — at the final put, or earlier through
 /// ``releaseAction(_:site:)``; release order is the exact reverse of registration; using this
 /// after the owner's release throws. Cost: one lock and one append per registration.
-public final class ObjectResources: @unchecked Sendable {
+public final class ObjectResources: Sendable {
     let kernel: Kernel
     let ownerID: ObjectID
     let ownerName: String

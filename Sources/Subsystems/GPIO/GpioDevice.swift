@@ -6,7 +6,7 @@ import Instrumentation
 /// `/dev/gpiochipN` (brief §2.5). It owns the line table (who requested what) and the
 /// character device; the driver's ``GpioChipOps`` is reached only through the device's fence.
 /// After the provider unbinds every call — from files or in-kernel descriptors — is ENODEV.
-public final class GpioDevice: @unchecked Sendable {
+public final class GpioDevice: Sendable {
     public let number: Int
     let lines: Locked<[String?]>   // consumer per line (object lifetime)
     let requests = Locked<[ObjectIdentifier: LineRequestState]>([:])
@@ -46,7 +46,7 @@ public final class GpioDevice: @unchecked Sendable {
 }
 
 /// The private data of a line-request file.
-final class LineRequestState: @unchecked Sendable {
+final class LineRequestState: Sendable {
     let offsets: [Int]
     let consumer: String
     let edgeDetection: Bool

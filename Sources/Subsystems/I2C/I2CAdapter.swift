@@ -11,7 +11,7 @@ import Instrumentation
 /// (an open i2c-dev file) is gone (brief P5). Here the driver owns only ``I2CAdapterOps``
 /// behind the fence; this object is freed by its own release, at the last close or put, so
 /// deleting an adapter never waits for user space.
-public final class I2CAdapter: @unchecked Sendable, CustomStringConvertible {
+public final class I2CAdapter: Sendable, CustomStringConvertible {
     /// The bus number (`adap->nr`), lowest free at registration.
     public let number: Int
     /// The character device: its ``CharDevice/device`` is the adapter's refcounted device.
@@ -37,7 +37,7 @@ public final class I2CAdapter: @unchecked Sendable, CustomStringConvertible {
 
 /// The addresses used by in-kernel clients on one adapter (object lifetime: the table belongs
 /// to the adapter object, never to the driver).
-final class I2CClientTable: @unchecked Sendable {
+final class I2CClientTable: Sendable {
     private let table = Locked<[UInt16: String]>([:])
 
     var addresses: [UInt16] { table.withLock { $0.keys.sorted() } }

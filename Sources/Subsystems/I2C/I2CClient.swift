@@ -10,7 +10,7 @@ import Instrumentation
 /// brief P3), so after the provider's unbind finished each call returns ENODEV and none reaches
 /// the driver. Cost per call: one fence access plus the bus lock. May block: on the bus lock,
 /// while another transfer on the same adapter runs. Thread-safe.
-public final class I2CClient: @unchecked Sendable, CustomStringConvertible {
+public final class I2CClient: Sendable, CustomStringConvertible {
     public let adapter: I2CAdapter
     public let address: UInt16
     public let name: String

@@ -4,7 +4,7 @@ import Instrumentation
 
 /// The private state of an open `/dev/i2c-N` file: the address selected with I2C_SLAVE
 /// (i2c-dev.c allocates an anonymous `i2c_client` per open for this).
-final class I2CDevFile: @unchecked Sendable {
+final class I2CDevFile: Sendable {
     let address = Locked<UInt16?>(nil)
 }
 

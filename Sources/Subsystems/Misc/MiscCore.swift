@@ -4,7 +4,7 @@ import Instrumentation
 
 /// A registered misc device (`struct miscdevice`): a name, the shared major and a minor, and
 /// the ``CharDevice`` behind `/dev/<name>`.
-public final class MiscDevice: @unchecked Sendable, CustomStringConvertible {
+public final class MiscDevice: Sendable, CustomStringConvertible {
     public let name: String
     public let minor: Int
     public let cdev: CharDevice

@@ -4,7 +4,7 @@ import Instrumentation
 
 /// The subsystem-owned, refcounted object behind one `/dev/spidevB.C` node: the device and
 /// cdev, plus the SPI settings (mode, speed) that belong to the device, not the driver.
-public final class Spidev: @unchecked Sendable, CustomStringConvertible {
+public final class Spidev: Sendable, CustomStringConvertible {
     public let busNumber: Int
     public let chipSelect: Int
     public let cdev: CharDevice
@@ -29,7 +29,7 @@ public final class Spidev: @unchecked Sendable, CustomStringConvertible {
 
 /// A registered SPI controller (`struct spi_controller` as the core sees it, bus number
 /// lowest-free) and its spidev nodes, one per chip select.
-public final class SPIController: @unchecked Sendable, CustomStringConvertible {
+public final class SPIController: Sendable, CustomStringConvertible {
     public let busNumber: Int
     public let spidevs: [Spidev]
     init(busNumber: Int, spidevs: [Spidev]) {

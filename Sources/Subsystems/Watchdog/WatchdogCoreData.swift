@@ -11,7 +11,7 @@ import Instrumentation
 /// cdev kobject, was fixed by `72139dfa2464`). It holds only core state (who has it open, the
 /// magic-close and keep-alive bits); the driver's `watchdog_device` is bound scope and is
 /// reached only through the node's fence.
-public final class WatchdogCoreData: @unchecked Sendable {
+public final class WatchdogCoreData: Sendable {
     /// The watchdog number (`watchdogN`).
     public let id: Int
     let status = Locked(Status())
