@@ -76,7 +76,7 @@ let package = Package(
         .testTarget(name: "SubsystemsTests", dependencies: ["Subsystems", "CharDev", "DriverCore", "Instrumentation", "SimHardware"]),
         .testTarget(name: "SimHardwareTests", dependencies: ["SimHardware", "DriverCore"]),
         .testTarget(name: "SanitizerTests", dependencies: ["Sanitizer", "DriverCore", "CharDev", "Subsystems", "Revocable", "Instrumentation"]),
-        .testTarget(name: "ExplorerTests", dependencies: ["Explorer", "Scenarios", "SimHardware", "Subsystems", "CharDev",
+        .testTarget(name: "ExplorerTests", dependencies: ["Explorer", "Scenarios", "Sanitizer", "SimHardware", "Subsystems", "CharDev",
                                                            "DriverCore", "Revocable", "Instrumentation"]),
         .testTarget(name: "ConformanceTests", dependencies: ["Conformance"]),
         .testTarget(name: "TortureTests", dependencies: ["Torture"]),

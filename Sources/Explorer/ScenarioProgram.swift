@@ -70,44 +70,41 @@ extension ExplorationProgram {
     }
 
     static func prepare(_ s: Scenario, plan: [ActorPlan], serializer: Serializer, setup: ExecutionSetup) -> PreparedExecution {
-        let kernel = Kernel()
-        kernel.testDriverRemove = setup.options.testDriverRemove
         let ticks = setup.tracing ? TickRecorder(serializer: serializer) : nil
-        if let ticks { kernel.events.attach(ticks) }
-        // Findings and what the expectations read; every event only when they match patterns.
-        let recorder = EventRecorder(keeping: s.expect.events.isEmpty
-            ? ScenarioRunner.findingKinds.union([.deviceInitialize, .deviceRelease]) : nil)
-        kernel.events.attach(recorder)
-        // The sanitizer is on in every execution, as in every run (issue 7).
-        let sanitizer = Sanitizer(attachingTo: kernel)
-        let board: ScenarioBoard
+        // What the expectations read; every event only when they match patterns.
+        let execution: ScenarioExecution
         do {
-            board = try ScenarioBoard.build(s.board, kernel: kernel)
+            execution = try ScenarioExecution(s, keeping: s.expect.events.isEmpty ? [.deviceInitialize, .deviceRelease] : nil) {
+                $0.testDriverRemove = setup.options.testDriverRemove
+                if let ticks { $0.events.attach(ticks) }
+            }
         } catch {
-            kernel.events.detach(recorder)
-            kernel.events.detach(sanitizer)
             let message = "setup: \(error.message)"
             return PreparedExecution(bodies: s.actors.map { _ in {} }) { _ in Verdict(failures: [message], outcome: "setup") }
         }
+        let kernel = execution.kernel
         let setupLines = setup.tracing ? TreeText.lines(kernel) : []
         // Counted from here: the fault falls inside the concurrent part.
         if let n = setup.options.failNth { kernel.faults.arm(failAt: n) }
         let traced = Locked<ExecutionTrace?>(nil)
-        let executor = StepExecutor(board: board, environment: ExplorerEnvironment(serializer: serializer))
+        let executor = StepExecutor(board: execution.board, environment: ExplorerEnvironment(serializer: serializer))
         // One list per actor, written by its own thread only.
         let outcomes = s.actors.map { _ in Locked<[StepOutcome]>([]) }
         let every = setup.options.everyStepPoint
         let bodies: [@Sendable () -> Void] = s.actors.indices.map { a in
-            { runActor(s.actors[a], plan: plan[a], everyStepPoint: every, executor: executor, serializer: serializer, outcomes: outcomes[a]) }
+            {
+                ScenarioExecution.runActor(s.actors[a], summaries: plan[a].summaries, executor: executor,
+                                           scheduler: SerializedScheduler(serializer: serializer, plan: plan[a], everyStepPoint: every),
+                                           outcomes: outcomes[a])
+            }
         }
         return PreparedExecution(bodies: bodies, verdict: { ending in
-            kernel.events.detach(recorder)
-            kernel.events.detach(sanitizer)
+            execution.detach()
             if let ticks { kernel.events.detach(ticks) }
             let injected = setup.options.failNth == nil ? nil : kernel.faults.disarm().injected
             let threads = serializer.actorsByThread
             let steps = outcomes.flatMap { $0.withLock { $0 } }
-            let all = recorder.events
+            let all = execution.recorder.events
             // Only what the evaluator reads: event records are the costliest part to build.
             let wanted: (LifetimeEvent) -> Bool = !s.expect.events.isEmpty ? { !$0.kind.rawValue.hasPrefix("lock.") }
                 : !s.expect.released.isEmpty ? { $0.kind == .deviceInitialize || $0.kind == .deviceRelease }
@@ -116,33 +113,26 @@ extension ExplorationProgram {
                 EventRecord(sequence: $0.sequence, timeNanoseconds: 0, kind: $0.kind.rawValue, object: $0.objectName,
                               detail: $0.detail, site: $0.site.description, actor: threads[$0.thread])
             }
-            // As in a run: the sanitizer's findings (leaks aside: the board is still registered)
-            // join the model's own.
-            var findingData = sanitizer.findings.map {
-                Finding(kind: $0.kind.rawValue, object: $0.objectName, detail: $0.message, site: $0.access.site.description)
-            } + all.filter { ScenarioRunner.findingKinds.contains($0.kind) }.map {
-                Finding(kind: $0.kind.rawValue, object: $0.objectName, detail: $0.detail, site: $0.site.description)
+            // As in a run: the findings counted and classified once (ScenarioExecution).
+            var hangs: [FindingRecord] = []
+            if case .hang(let why)? = ending {
+                hangs.append(FindingRecord(kind: .hang, object: s.actors.map(\.name).joined(separator: ","), detail: why, site: ""))
             }
+            var findingData = execution.findings(hangs: hangs)
             if injected != nil {
                 // fail-nth's contract: an error path leaks nothing. A reference still held at
                 // the end on an object that is not registered (a device whose add failed, one
                 // deleted but never released) is a leak; the registered board is not.
                 let registered = Set(kernel.devices.map(\.id))
-                findingData += sanitizer.leaks.filter {
+                findingData += execution.sanitizer.leaks.filter {
                     ($0.kind == .leakedReference || $0.kind == .releaseNeverRan) && !registered.contains($0.object)
-                }.map {
-                    Finding(kind: $0.kind.rawValue, object: $0.objectName, detail: $0.message, site: $0.access.site.description)
-                }
-            }
-            if case .hang(let why)? = ending {
-                findingData.append(Finding(kind: "hang", object: s.actors.map(\.name).joined(separator: ","),
-                                                       detail: why, site: ""))
+                }.map(FindingRecord.init)
             }
 
             var failures: [String] = []
             if let ending { failures.append(ending.summary) }
             if s.expect.findings == nil {
-                failures += findingData.filter { $0.kind != "hang" }.map { "finding \($0.kind) \($0.object): \($0.detail)" }
+                failures += findingData.filter { $0.kind != .hang }.map { "finding \($0.kind.rawValue) \($0.object): \($0.detail)" }
             }
             // A fault changes the story by design: only what must hold whatever fails is judged
             // (no hang, the findings, releases), not the steps' or the events' expectations.
@@ -187,31 +177,30 @@ extension ExplorationProgram {
             return Verdict(failures: failures, outcome: outcome, reached: reached, injectedFault: injected?.description)
         }, trace: { traced.withLock { $0 } })
     }
+}
 
-    /// Runs `actor`'s steps, with a scheduling point before each step that needs one
-    /// (``StepPoints``), or before every step.
-    static func runActor(_ actor: ActorSpec, plan: ActorPlan, everyStepPoint: Bool, executor: StepExecutor,
-                         serializer: Serializer, outcomes: Locked<[StepOutcome]>) {
-        for (index, step) in actor.steps.enumerated() {
-            var outcome = StepOutcome(actor: actor.name, index: index, label: step.label,
-                                      action: plan.summaries[index], startNanoseconds: serializer.clock)
-            outcomes.withLock { $0.append(outcome) }
-            if let after = step.after { _ = serializer.wait(for: .labelCompleted(after)) }
-            if everyStepPoint || plan.stepPoints[index] { Scheduling.point(.step(plan.pointNames[index])) }
-            serializer.beginStep(label: step.label)
-            outcome.startNanoseconds = serializer.clock
-            let effect = executor.perform(step) { serializer.markBlocked() }
-            outcome.blocked = serializer.endStep()
-            outcome.endNanoseconds = serializer.clock
-            outcome.finished = true
-            outcome.errno = effect.errno?.name
-            outcome.message = effect.message
-            outcome.returns = effect.returns
-            outcome.revents = effect.revents.map(ScenarioRunner.pollNames)
-            let finished = outcome
-            outcomes.withLock { $0[index] = finished }
-        }
+/// The explorer's half of running an actor's steps: `after:` waits are serialiser
+/// conditions, a scheduling point goes before each step that needs one (``StepPoints``), or
+/// before every step, and time is the serialiser's logical clock.
+struct SerializedScheduler: StepScheduler {
+    let serializer: Serializer
+    let plan: ActorPlan
+    let everyStepPoint: Bool
+
+    var now: UInt64 { serializer.clock }
+
+    func enter(_ step: StepSpec, actor: String, index: Int) -> Bool {
+        if let after = step.after { _ = serializer.wait(for: .labelCompleted(after)) }
+        if everyStepPoint || plan.stepPoints[index] { Scheduling.point(.step(plan.pointNames[index])) }
+        serializer.beginStep(label: step.label)
+        return true
     }
+
+    func perform(_ step: StepSpec, actor: String, executor: StepExecutor) -> StepEffect {
+        executor.perform(step) { serializer.markBlocked() }
+    }
+
+    func leave(_ step: StepSpec, actor: String) -> Bool { serializer.endStep() }
 }
 
 /// What each execution of a scenario's actor needs that depends on the scenario only.

@@ -39,6 +39,10 @@ public enum FindingKind: String, Sendable, Codable, CaseIterable {
     case fileAfterClose = "file-operation-after-close"
     /// Two lock classes taken in both orders (lockdep's "possible circular locking dependency").
     case lockOrderInversion = "lock-order-inversion"
+    /// An actor that never finished: a deadlock, a lost wake-up, an unbind waiting for user
+    /// space. Raised by whoever runs the actors (a run's deadline, the explorer's wait-for
+    /// graph), never by the sanitizer's event checks.
+    case hang = "hang"
 }
 
 /// Where and by whom something happened: one event, reduced to what a report prints.

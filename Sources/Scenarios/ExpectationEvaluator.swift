@@ -1,3 +1,4 @@
+import Sanitizer
 import DriverCore
 import Instrumentation
 
@@ -8,7 +9,7 @@ import Instrumentation
 /// outcomes. Cost: linear in steps plus events.
 public enum ExpectationEvaluator {
     /// Every expectation of `s` (per step, then global), in scenario order.
-    public static func evaluate(_ s: Scenario, steps: [StepOutcome], findings: [Finding],
+    public static func evaluate(_ s: Scenario, steps: [StepOutcome], findings: [FindingRecord],
                                 events: [EventRecord]) -> [ExpectationResult] {
         var out: [ExpectationResult] = []
         let outcomes = Dictionary(grouping: steps, by: \.actor)
@@ -27,7 +28,7 @@ public enum ExpectationEvaluator {
                 out += check(expect, outcome: o, name: name, labelled: labelled)
             }
         }
-        let hangs = findings.filter { $0.kind == "hang" }
+        let hangs = findings.filter { $0.kind == .hang }
         if s.expect.noHang {
             out.append(ExpectationResult(name: "no_hang", passed: hangs.isEmpty,
                                          detail: hangs.isEmpty ? "every actor finished"
@@ -37,7 +38,7 @@ public enum ExpectationEvaluator {
             let n = findings.count
             out.append(ExpectationResult(name: "findings: \(wanted)", passed: n == wanted,
                                          detail: n == wanted ? "\(n) findings"
-                                             : "\(n) findings: " + findings.map { "\($0.kind) \($0.object)" }.joined(separator: ", ")))
+                                             : "\(n) findings: " + findings.map { "\($0.kind.rawValue) \($0.object)" }.joined(separator: ", ")))
         }
         for name in s.expect.released {
             // Objects are told apart by their `device.initialize` … `device.release` pairs.

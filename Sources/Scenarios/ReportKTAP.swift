@@ -24,7 +24,7 @@ public enum ReportKTAP {
                 out.append("\(ind)\(e.passed ? "ok" : "not ok") \(i + 1) \(name)")
             }
             if let setup = run.setupError { out.append("# \(sanitize(setup))") }
-            for f in run.findings { out.append("# finding: \(f.kind) \(sanitize(f.object)): \(sanitize(f.detail))") }
+            for f in run.findings { out.append("# finding: \(f.kind.rawValue) \(sanitize(f.object)): \(sanitize(f.detail))") }
             out.append("\(run.ok ? "ok" : "not ok") \(n + 1) \(sanitize(run.scenario))")
         }
         let failed = runs.count { !$0.ok }

@@ -25,7 +25,7 @@ public enum ReportText {
         out += ["", "-- expectations"]
         out += r.expectations.map { "  \($0.passed ? "PASS" : "FAIL") \($0.name): \($0.detail)" }
         out += ["", "-- findings"]
-        out += r.findings.isEmpty ? ["  none"] : r.findings.map { "  \($0.kind) \($0.object): \($0.detail) (\($0.site))" }
+        out += r.findings.isEmpty ? ["  none"] : r.findings.map { "  \($0.kind.rawValue) \($0.object): \($0.detail) (\($0.site))" }
         out += ["", "\(r.passed) passed, \(r.failed) failed"]
         return out.joined(separator: "\n")
     }

@@ -1,3 +1,5 @@
+import Sanitizer
+
 /// What a run found: per-step outcomes, expectations with verdicts, findings, events and
 /// timing (integer nanoseconds since the actors were started). Codable for `--json`.
 public struct RunResult: Sendable, Codable {
@@ -9,7 +11,7 @@ public struct RunResult: Sendable, Codable {
     public var setupError: String?
     public var steps: [StepOutcome]
     public var expectations: [ExpectationResult]
-    public var findings: [Finding]
+    public var findings: [FindingRecord]
     public var events: [EventRecord]
     public var durationNanoseconds: UInt64
     /// The device tree when the step labelled by `snapshotAt` finished, if one was asked for.
@@ -50,18 +52,26 @@ public struct ExpectationResult: Sendable, Codable {
     public var detail: String
 }
 
-/// Something the model reports as a bug, whatever the expectations say.
-public struct Finding: Sendable, Codable {
-    public var kind: String
+/// Something the model reports as a bug, whatever the expectations say: a sanitizer
+/// ``Sanitizer/Finding`` or a hang, reduced to what a report prints. Codable for `--json`
+/// (the kind as its name, `use-after-free`).
+public struct FindingRecord: Sendable, Codable {
+    public var kind: FindingKind
     public var object: String
     public var detail: String
     public var site: String
 
-    public init(kind: String, object: String, detail: String, site: String) {
+    public init(kind: FindingKind, object: String, detail: String, site: String) {
         self.kind = kind
         self.object = object
         self.detail = detail
         self.site = site
+    }
+
+    /// The record of a sanitizer finding: its kind, object, one-line message and the bad access's site.
+    public init(_ finding: Finding) {
+        self.init(kind: finding.kind, object: finding.objectName, detail: finding.message,
+                  site: finding.access.site.description)
     }
 }
 
@@ -92,7 +102,7 @@ public struct EventRecord: Sendable, Codable {
 extension RunResult {
     /// A run assembled elsewhere (the explorer's trace of one schedule).
     public init(scenario: String, setup: [String], steps: [StepOutcome], expectations: [ExpectationResult],
-                findings: [Finding], events: [EventRecord], durationNanoseconds: UInt64) {
+                findings: [FindingRecord], events: [EventRecord], durationNanoseconds: UInt64) {
         self.scenario = scenario
         self.setup = setup
         self.steps = steps

@@ -2,7 +2,6 @@ import CharDev
 import DriverCore
 import Foundation
 import Instrumentation
-import Sanitizer
 
 /// Runs a scenario: builds its board on a fresh ``Kernel``, starts one real thread per actor,
 /// honours `after:` and `wait:`, and evaluates every expectation.
@@ -13,88 +12,72 @@ import Sanitizer
 /// that cannot be built runs no actor. Times are integer nanoseconds from the actors' start.
 /// Cost: one thread per actor; events are recorded in memory.
 public enum ScenarioRunner {
-    /// Event kinds that are bugs whatever the scenario expects.
-    public static let findingKinds: Set<EventKind> = [.refMisuse, .memoryUseAfterFree, .memoryDoubleFree,
-                                                      .devresWrongDevice, .revocableRevokeInsideAccess]
-
     /// Runs `scenario` once on a fresh kernel and returns everything it found. Blocks the
     /// caller for at most the scenario's timeout plus ~20 ms of grace per stuck actor.
     /// With `snapshotAt`, the device tree is captured the moment the step with that label
     /// finishes (`devmodel tree --at LABEL`).
     public static func run(_ scenario: Scenario, snapshotAt: String? = nil) -> RunResult {
         let origin = monotonicNanoseconds()
-        let kernel = Kernel()
-        let recorder = EventRecorder()
-        kernel.events.attach(recorder)
-        // The sanitizer is on in every run (issue 7): its findings join the run's.
-        let sanitizer = Sanitizer(attachingTo: kernel)
-        defer {
-            kernel.events.detach(recorder)
-            kernel.events.detach(sanitizer)
-        }
         var result = RunResult(scenario: scenario.name, setup: [], steps: [], expectations: [], findings: [],
                                events: [], durationNanoseconds: 0)
-        let board: ScenarioBoard
+        let execution: ScenarioExecution
         do {
-            board = try ScenarioBoard.build(scenario.board, kernel: kernel)
+            execution = try ScenarioExecution(scenario)
         } catch {
             result.setupError = error.message
             result.expectations = [ExpectationResult(name: "setup", passed: false, detail: error.message)]
             return result
         }
+        defer { execution.detach() }
+        let kernel = execution.kernel
         result.setup = TreeText.lines(kernel)
 
         let state = RunState(start: origin, timeout: scenario.timeoutNanoseconds)
-        let outcomes = Locked<[String: [StepOutcome]]>([:])
+        let outcomes = scenario.actors.map { _ in Locked<[StepOutcome]>([]) }
         let snapshot = Locked<[String]?>(nil)
+        let scheduler = ThreadedScheduler(state: state, board: execution.board, snapshotAt: snapshotAt, snapshot: snapshot)
+        let executor = StepExecutor(board: execution.board, environment: state)
         let done = scenario.actors.map { _ in DispatchSemaphore(value: 0) }
-        for (actor, finished) in zip(scenario.actors, done) {
+        for (a, actor) in scenario.actors.enumerated() {
             let thread = Thread {
                 state.threadActors.withLock { $0[currentThreadID()] = actor.name }
-                runActor(actor, board: board, state: state, outcomes: outcomes, snapshotAt: snapshotAt, snapshot: snapshot)
-                finished.signal()
+                ScenarioExecution.runActor(actor, executor: executor, scheduler: scheduler, outcomes: outcomes[a])
+                done[a].signal()
             }
             thread.name = "actor \(actor.name)"
             thread.start()
         }
-        var stuck: [String] = []
-        for (actor, finished) in zip(scenario.actors, done) {
+        var stuck: [Int] = []
+        for a in scenario.actors.indices {
             let left = state.deadline > monotonicNanoseconds() ? state.deadline - monotonicNanoseconds() : 0
-            if finished.wait(timeout: .now() + .nanoseconds(Int(min(left, UInt64(Int.max))))) == .timedOut {
-                stuck.append(actor.name)
+            if done[a].wait(timeout: .now() + .nanoseconds(Int(min(left, UInt64(Int.max))))) == .timedOut {
+                stuck.append(a)
             }
+        }
+        // Every actor still running at the deadline is a hang; then the actors waiting on
+        // the runner itself (wait:, after:, sleep) are stopped.
+        let hangs = stuck.map { a -> FindingRecord in
+            let where_ = outcomes[a].withLock { $0.last(where: { !$0.finished }) }
+            return FindingRecord(kind: .hang, object: scenario.actors[a].name,
+                                 detail: "still in \(where_.map { describe($0) } ?? "its steps") after \(Durations.render(scenario.timeoutNanoseconds))",
+                                 site: where_?.action ?? "")
         }
         if !stuck.isEmpty {
-            // Every actor still running at the deadline is a hang; then the actors waiting on
-            // the runner itself (wait:, after:, sleep) are stopped.
-            for actor in scenario.actors where stuck.contains(actor.name) {
-                let where_ = outcomes.withLock { $0[actor.name]?.last(where: { !$0.finished }) }
-                result.findings.append(Finding(kind: "hang", object: actor.name,
-                                               detail: "still in \(where_.map { describe($0) } ?? "its steps") after \(Durations.render(scenario.timeoutNanoseconds))",
-                                               site: where_?.action ?? ""))
-            }
             state.abort()
-            for (actor, finished) in zip(scenario.actors, done) where stuck.contains(actor.name) {
-                _ = finished.wait(timeout: .now() + .milliseconds(20))
-            }
+            for a in stuck { _ = done[a].wait(timeout: .now() + .milliseconds(20)) }
         }
         result.durationNanoseconds = state.now()
-        if !result.findings.isEmpty { rescue(kernel) }
+        if !hangs.isEmpty { rescue(kernel) }
 
         let threads = state.threadActors.withLock { $0 }
-        let all = recorder.events
-        let byActor = outcomes.withLock { $0 }
-        result.steps = scenario.actors.flatMap { byActor[$0.name] ?? [] }
+        result.steps = outcomes.flatMap { $0.withLock { $0 } }
         result.snapshot = snapshot.withLock { $0 }
-        result.events = all.filter { !$0.kind.rawValue.hasPrefix("lock.") }.map {
+        result.events = execution.recorder.events.filter { !$0.kind.rawValue.hasPrefix("lock.") }.map {
             EventRecord(sequence: $0.sequence, timeNanoseconds: $0.time >= state.start ? $0.time - state.start : 0,
                         kind: $0.kind.rawValue, object: $0.objectName, detail: $0.detail, site: $0.site.description,
                         actor: threads[$0.thread])
         }
-        // Leaks are not counted here: a scenario ends with its board still registered.
-        result.findings = sanitizer.findings.map {
-            Finding(kind: $0.kind.rawValue, object: $0.objectName, detail: $0.message, site: $0.access.site.description)
-        } + result.findings
+        result.findings = execution.findings(hangs: hangs)
         result.expectations = ExpectationEvaluator.evaluate(scenario, steps: result.steps, findings: result.findings,
                                                             events: result.events)
         return result
@@ -114,50 +97,40 @@ public enum ScenarioRunner {
     static func describe(_ o: StepOutcome) -> String {
         "step \(o.index + 1)\(o.label.map { " [\($0)]" } ?? "") \(o.action)"
     }
+}
 
-    static func runActor(_ actor: ActorSpec, board: ScenarioBoard, state: RunState,
-                         outcomes: Locked<[String: [StepOutcome]]>, snapshotAt: String? = nil,
-                         snapshot: Locked<[String]?>? = nil) {
-        let controller = ActorController(actor: actor.name, state: state)
-        let executor = StepExecutor(board: board, environment: state)
-        for (index, step) in actor.steps.enumerated() {
-            if state.aborted { return }
-            var outcome = StepOutcome(actor: actor.name, index: index, label: step.label, action: step.action.summary,
-                                      startNanoseconds: state.now())
-            outcomes.withLock { $0[actor.name, default: []].append(outcome) }
-            if let after = step.after, !state.waitCompleted(after) { return }
-            state.begin(actor: actor.name, index: index, label: step.label)
-            outcome.startNanoseconds = state.now()
-            let effect: StepEffect
-            if case .poll(_, let timeout?) = step.action, timeout > 0 {
-                effect = executor.perform(step) { state.markBlocked(actor: actor.name) }
-            } else {
-                effect = Scheduling.withController(controller) {
-                    executor.perform(step) { state.markBlocked(actor: actor.name) }
-                }
-            }
-            outcome.blocked = state.end(actor: actor.name, label: step.label)
-            outcome.endNanoseconds = state.now()
-            outcome.finished = true
-            outcome.errno = effect.errno?.name
-            outcome.message = effect.message
-            outcome.returns = effect.returns
-            outcome.revents = effect.revents.map(pollNames)
-            let finished = outcome
-            outcomes.withLock { $0[actor.name]![index] = finished }
-            if let snapshotAt, step.label == snapshotAt {
-                let tree = TreeText.lines(board.kernel, devres: true)
-                snapshot?.withLock { $0 = tree }
-            }
+/// Real threads in real time: `after:` waits on the run's state, a blocking step is seen by
+/// the actor's ``ActorController``, and the `--at` snapshot is taken when its step finishes.
+struct ThreadedScheduler: StepScheduler {
+    let state: RunState
+    let board: ScenarioBoard
+    let snapshotAt: String?
+    let snapshot: Locked<[String]?>
+
+    var now: UInt64 { state.now() }
+
+    func enter(_ step: StepSpec, actor: String, index: Int) -> Bool {
+        if state.aborted { return false }
+        if let after = step.after, !state.waitCompleted(after) { return false }
+        state.begin(actor: actor, index: index, label: step.label)
+        return true
+    }
+
+    func perform(_ step: StepSpec, actor: String, executor: StepExecutor) -> StepEffect {
+        // A timed poll sleeps in real time, outside the controller (it cannot block forever).
+        if case .poll(_, let timeout?) = step.action, timeout > 0 {
+            return executor.perform(step) { state.markBlocked(actor: actor) }
+        }
+        return Scheduling.withController(ActorController(actor: actor, state: state)) {
+            executor.perform(step) { state.markBlocked(actor: actor) }
         }
     }
 
-    /// The poll bits scenarios name, in the order reports print them.
-    static let pollBits: [(PollEvents, String)] = [(.in, "POLLIN"), (.pri, "POLLPRI"), (.out, "POLLOUT"),
-                                                   (.err, "POLLERR"), (.hup, "POLLHUP"), (.nval, "POLLNVAL")]
+    func leave(_ step: StepSpec, actor: String) -> Bool { state.end(actor: actor, label: step.label) }
 
-    /// `["POLLERR", "POLLHUP"]` for a set of poll bits (runs and explored executions alike).
-    public static func pollNames(_ bits: PollEvents) -> [String] {
-        pollBits.filter { bits.contains($0.0) }.map(\.1)
+    func finished(_ outcome: StepOutcome) {
+        guard let snapshotAt, outcome.label == snapshotAt else { return }
+        let tree = TreeText.lines(board.kernel, devres: true)
+        snapshot.withLock { $0 = tree }
     }
 }

@@ -9,7 +9,7 @@ enum RunLog {
         let log = Diagnostics.log
         log.info("\(r.scenario): \(r.passed) passed, \(r.failed) failed, \(r.findings.count) findings")
         if let setup = r.setupError { log.warning("\(r.scenario): the board could not be built: \(setup)") }
-        for f in r.findings { log.warning("\(r.scenario): finding \(f.kind) \(f.object): \(f.detail)") }
+        for f in r.findings { log.warning("\(r.scenario): finding \(f.kind.rawValue) \(f.object): \(f.detail)") }
         if log.logLevel <= .debug {
             for s in r.steps {
                 let outcome = s.errno ?? "ok"

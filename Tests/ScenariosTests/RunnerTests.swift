@@ -85,7 +85,7 @@ import Testing
         let start = ContinuousClock.now
         let r = ScenarioRunner.run(s)
         #expect(ContinuousClock.now - start < .seconds(2))
-        #expect(r.findings.contains { $0.kind == "hang" && $0.object == "reader" })
+        #expect(r.findings.contains { $0.kind == .hang && $0.object == "reader" })
         #expect(r.expectations.first { $0.name == "no_hang" }?.passed == false)
         #expect(r.expectations.first { $0.name == "findings: 0" }?.passed == false)
     }
@@ -99,7 +99,7 @@ import Testing
             }
         }
         let r = ScenarioRunner.run(s)
-        #expect(r.findings.map(\.kind) == ["hang"])
+        #expect(r.findings.map(\.kind) == [.hang])
         #expect(r.findings.first?.detail.contains("[forever] read req") == true)
         #expect(!r.ok)
     }

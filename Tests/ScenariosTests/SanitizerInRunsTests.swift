@@ -25,7 +25,7 @@ import Testing
     @Test func aFileOperationAfterCloseIsAFinding() throws {
         let scenario = try ScenarioParser.parse(Self.text, file: "inline.yaml")
         let result = ScenarioRunner.run(scenario)
-        #expect(result.findings.map(\.kind) == ["file-operation-after-close"], "\(result.findings)")
+        #expect(result.findings.map(\.kind) == [.fileAfterClose], "\(result.findings)")
         #expect(result.ok, "\(result.expectations.filter { !$0.passed })")
     }
 }
