@@ -9,6 +9,8 @@ extension EventKind {
     public static let deviceRelease = EventKind("device.release")
     public static let get = EventKind("ref.get")
     public static let put = EventKind("ref.put")
+    /// A use of a released object, refused. Detail: the refused operation alone (`get`,
+    /// `put`, `bind`, `devres.alloc`, …), so observers need not parse messages.
     public static let refMisuse = EventKind("ref.misuse")
 
     public static let devresAdd = EventKind("devres.add")

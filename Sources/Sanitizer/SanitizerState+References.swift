@@ -81,17 +81,17 @@ extension SanitizerState {
         if first { quarantined(event.object) }
     }
 
-    /// `ref.misuse`: the model refused a get, a put or another use of a released object.
+    /// `ref.misuse`: the model refused a get, a put or another use of a released object;
+    /// the event's detail is the refused operation.
     mutating func refMisuse(_ event: LifetimeEvent) {
-        let operation = Self.operation(in: event.detail)
         update(event) { _ in }
-        switch operation {
+        switch event.detail {
         case "get":
             report(.getAfterRelease, event, message: "get of \(event.objectName) after its reference count reached zero")
         case "put":
             report(.doublePut, event, message: "put of \(event.objectName) with no reference left (double put / underflow)")
         default:
-            report(.useAfterRelease, event, message: "\(operation) on \(event.objectName) after its release")
+            report(.useAfterRelease, event, message: "\(event.detail) on \(event.objectName) after its release")
         }
     }
 
@@ -101,14 +101,5 @@ extension SanitizerState {
         guard utf8.starts(with: "ref=".utf8) else { return nil }
         utf8 = utf8.dropFirst(4)
         return Int(Substring(utf8))
-    }
-
-    /// The operation named in a `ref.misuse` detail ("<site>: <operation> on device '…' after
-    /// its release"); the whole detail when it has another shape.
-    static func operation(in detail: String) -> String {
-        var text = Substring(detail)
-        if let colon = text.firstRange(of: ": ") { text = text[colon.upperBound...] }
-        if let on = text.firstRange(of: " on device '") { return String(text[..<on.lowerBound]) }
-        return detail
     }
 }

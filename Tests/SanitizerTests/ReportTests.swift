@@ -17,7 +17,7 @@ struct ReportTests {
         let text = finding.render()
         let lines = text.split(separator: "\n").map(String.init)
         #expect(lines[1] == "BUG: DriverModel: use-after-release in shape.0 (\(dev.id))")
-        #expect(lines.contains { $0.hasPrefix("ref.misuse at SanitizerTests/ReportTests.swift:") && $0.contains(" by thread ") })
+        #expect(lines.contains { $0.hasPrefix("ref.misuse read property 'x' at SanitizerTests/ReportTests.swift:") && $0.contains(" by thread ") })
         #expect(lines.contains("Allocated/acquired at:"))
         #expect(lines.contains("Released at:"))
         #expect(!text.contains("Reference history"))

@@ -166,7 +166,9 @@ public final class Device: Sendable, CustomStringConvertible {
 
     private func misuse(_ operation: String, site: CallSite) -> DriverCoreError {
         let error = DriverCoreError.useAfterRelease(device: name, operation: operation, site: site)
-        kernel.events.emit(.refMisuse, object: id, name: name, detail: error.description, site: site)
+        // The detail is the refused operation ("get", "put", "bind", …): observers classify
+        // by it, never by parsing the error's text.
+        kernel.events.emit(.refMisuse, object: id, name: name, detail: operation, site: site)
         return error
     }
 

@@ -218,7 +218,9 @@ public final class Devres: Sendable {
     func checkDeviceUsable(_ operation: String, site: CallSite) throws(DriverCoreError) {
         if ownerReleased.load(ordering: .acquiring) {
             let error = DriverCoreError.useAfterRelease(device: deviceName, operation: operation, site: site)
-            events.emit(.refMisuse, object: deviceID, name: deviceName, detail: error.description, site: site)
+            // The detail is the refused operation itself: observers classify by it, never by
+            // parsing the error's text.
+            events.emit(.refMisuse, object: deviceID, name: deviceName, detail: operation, site: site)
             throw error
         }
         if let probing = ProbeContext.current, probing != deviceID {
