@@ -36,6 +36,9 @@ let package = Package(
                                                  .product(name: "Yams", package: "Yams")]),
         // The logical-lifetime sanitizer: KASAN/lockdep-shaped reports from the event stream.
         .target(name: "Sanitizer", dependencies: ["DriverCore", "CharDev", "Revocable", "Instrumentation"]),
+        // Swift Testing helpers for the sanitizer (a finding becomes a test Issue): tests only,
+        // so the sanitizer and the CLI never link the test framework.
+        .target(name: "SanitizerTesting", dependencies: ["Sanitizer"]),
         // The deterministic interleaving explorer: actors serialised at the model's scheduling points.
         .target(name: "Explorer", dependencies: ["Scenarios", "Sanitizer", "SimHardware", "Subsystems", "CharDev", "DriverCore",
                                                 "Revocable", "Instrumentation", "CShim"]),
@@ -75,7 +78,7 @@ let package = Package(
         .testTarget(name: "CharDevTests", dependencies: ["CharDev", "DriverCore", "Revocable", "Instrumentation"]),
         .testTarget(name: "SubsystemsTests", dependencies: ["Subsystems", "CharDev", "DriverCore", "Instrumentation", "SimHardware"]),
         .testTarget(name: "SimHardwareTests", dependencies: ["SimHardware", "DriverCore"]),
-        .testTarget(name: "SanitizerTests", dependencies: ["Sanitizer", "DriverCore", "CharDev", "Subsystems", "Revocable", "Instrumentation"]),
+        .testTarget(name: "SanitizerTests", dependencies: ["Sanitizer", "SanitizerTesting", "DriverCore", "CharDev", "Subsystems", "Revocable", "Instrumentation"]),
         .testTarget(name: "ExplorerTests", dependencies: ["Explorer", "Scenarios", "Sanitizer", "SimHardware", "Subsystems", "CharDev",
                                                            "DriverCore", "Revocable", "Instrumentation"]),
         .testTarget(name: "ConformanceTests", dependencies: ["Conformance"]),

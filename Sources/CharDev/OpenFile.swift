@@ -28,7 +28,7 @@ public final class OpenFile: Sendable, CustomStringConvertible {
     public var description: String { path }
 
     /// The device object behind the file (for tools and tests).
-    public var characterDevice: CharDevice { cdev }
+    package var characterDevice: CharDevice { cdev }
 
     public var isClosed: Bool { users.load(ordering: .acquiring) & 1 != 0 }
 

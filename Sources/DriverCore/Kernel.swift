@@ -185,7 +185,7 @@ extension Kernel {
     /// Runs `devres_release_all` on a device outside any binding. For benchmarks and tools
     /// that measure the release path alone; returns the number of resources released.
     @discardableResult
-    public func benchmarkReleaseAll(_ device: Device) -> Int {
+    package func benchmarkReleaseAll(_ device: Device) -> Int {
         device.devres.releaseAll(site: .model)
     }
 }

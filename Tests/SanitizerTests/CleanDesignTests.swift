@@ -2,6 +2,7 @@ import CharDev
 import DriverCore
 import Instrumentation
 import Sanitizer
+import SanitizerTesting
 import Subsystems
 import Testing
 

@@ -3,6 +3,7 @@ import DriverCore
 import Foundation
 import Instrumentation
 import Sanitizer
+import SanitizerTesting
 import Subsystems
 import Testing
 

@@ -1,6 +1,7 @@
 import DriverCore
 import Instrumentation
 import Sanitizer
+import SanitizerTesting
 import Testing
 
 @Suite("reports, the Swift Testing helper, robustness")

@@ -1,3 +1,4 @@
+import Sanitizer
 import Testing
 
 extension Sanitizer {
