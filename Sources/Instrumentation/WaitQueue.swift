@@ -45,7 +45,7 @@ public final class WaitQueue: @unchecked Sendable {
     }
 
     /// Like `wait(until:holding:)` but gives up after `timeout` nanoseconds; returns whether the
-    /// condition became true. Timed waits are how the legacy patterns of brief P13 are
+    /// condition became true. Timed waits are how the legacy patterns of class P13 (Docs/bug-classes.md) are
     /// modelled; the real design never needs one.
     public func wait(until condition: () -> Bool, holding lock: ModelLock, timeoutNanoseconds: UInt64,
                      site: CallSite) -> Bool {

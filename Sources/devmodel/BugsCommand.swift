@@ -10,7 +10,7 @@ struct BugsCommand: ParsableCommand {
         subcommands: [List.self, Show.self, RunBugs.self])
 
     struct List: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "List the entries (and the rows of brief §5 still to write).")
+        static let configuration = CommandConfiguration(abstract: "List the entries, and the kernel fixes not written as entries yet (classes: Docs/bug-classes.md).")
         @OptionGroup var global: GlobalOptions
 
         func run() {

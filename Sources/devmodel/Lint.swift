@@ -9,7 +9,7 @@ struct Lint: ParsableCommand {
         discussion: """
         Reports memory allocated with devm_* (freed at unbind) that embeds or is reached from \
         an object user space can hold after unbind: a struct miscdevice or struct cdev embedded \
-        by value, reached by file operations or by the cdev's own release (brief P1/P2). \
+        by value, reached by file operations or by the cdev's own release (classes P1/P2 of Docs/bug-classes.md). \
         Diagnostics are compiler-style (file:line:col: warning: [devm-uaf] …) with note: lines \
         giving the evidence chain and a suggested fix. Suppress one with a comment on the line: \
         /* devmodel-lint: ignore devm-uaf -- reason */. Exit status 1 when anything is reported.

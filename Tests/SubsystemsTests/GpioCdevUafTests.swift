@@ -5,7 +5,7 @@ import DriverCore
 import Instrumentation
 @testable import Subsystems
 
-/// tools/testing/selftests/gpio/gpio-cdev-uaf (brief §6.5), as our own tests: open the chip
+/// tools/testing/selftests/gpio/gpio-cdev-uaf (`c7f92042d3f3`), as our own tests: open the chip
 /// (or a line request), remove the chip, then use the dangling file.
 @Suite("gpio-cdev-uaf") struct GpioCdevUafTests {
     @Test("chip fd: poll HUP|ERR, read ENODEV, ioctl ENODEV, close safe")
@@ -124,7 +124,7 @@ import Instrumentation
         #expect(f.useAfterFree.isEmpty)
     }
 
-    @Test("in-kernel consumer descriptor: ENODEV after the provider unbinds (brief P8)")
+    @Test("in-kernel consumer descriptor: ENODEV after the provider unbinds (class P8)")
     func consumerDescriptor() throws {
         let f = try GpioFixture()
         let desc = try f.gpio.getDescriptor(chip: "gpiochip0", offset: 2, consumer: "led-driver")

@@ -5,7 +5,7 @@ import DriverCore
 import Instrumentation
 @testable import Subsystems
 
-/// gpio-cdev-uaf (brief §6.5) for misc devices. misc.c fences only *open* against
+/// gpio-cdev-uaf (tools/testing/selftests/gpio) for misc devices. misc.c fences only *open* against
 /// misc_deregister (misc_mtx); here every fop is fenced per device, so all give ENODEV.
 @Suite("misc-cdev-uaf") struct MiscCdevUafTests {
     @Test("open → unbind → read/write/ioctl ENODEV, poll HUP|ERR, close safe, released once")

@@ -4,7 +4,7 @@ import DriverCore
 import Instrumentation
 @testable import Subsystems
 
-/// What the shared misc namespace guarantees, and what it does not (brief §2.6).
+/// What the shared misc namespace guarantees, and what it does not (drivers/char/misc.c).
 @Suite("misc namespace") struct MiscNamespaceTests {
     @Test("one major for all; lowest free dynamic minor; a busy static minor is refused")
     func minors() throws {

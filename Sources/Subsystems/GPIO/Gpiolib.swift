@@ -29,7 +29,7 @@ public final class Gpiolib: @unchecked Sendable {
             return gdev
         }
         do {
-            // Everything wired before the node is published (brief P10).
+            // Everything wired before the node is published (class P10 of Docs/bug-classes.md).
             let cdev = try CharDevice.prepare(name: gdev.name, parent: provider.device, namespace: namespace,
                                               operations: GpioCdevOps(chip: chip, gdev: gdev), fileID: fileID, line: line)
             gdev.attach(cdev)
@@ -79,7 +79,7 @@ public final class Gpiolib: @unchecked Sendable {
 
 /// An in-kernel consumer's line handle (`struct gpio_desc`): it holds a reference on the
 /// ``GpioDevice``, never on the driver; after the provider is gone its calls return ENODEV
-/// (brief P8, gpiolib since v6.9).
+/// (class P8; gpiolib since v6.9, `d83cee3d2bb1`).
 public final class GpioDescriptor: @unchecked Sendable {
     let gdev: GpioDevice
     public let offset: Int

@@ -6,7 +6,7 @@ import Instrumentation
 /// `/dev/i2c-N` node), instantiates in-kernel clients, and removes adapters when their
 /// providers unbind.
 ///
-/// The difference from drivers/i2c/i2c-core-base.c that matters (brief P5, §5 #6): the
+/// The difference from drivers/i2c/i2c-core-base.c that matters (class P5 of Docs/bug-classes.md): the
 /// kernel's `i2c_del_adapter()` ends with `wait_for_completion(&adap->dev_released)`, so an
 /// unbind blocks until user space closes `/dev/i2c-N`. Here removal is the CharDev protocol:
 /// unpublish, revoke (waits only for transfers in flight), wake, drop the registration
@@ -89,7 +89,7 @@ public final class I2CCore: @unchecked Sendable {
 
     /// `i2c_new_client_device` for an in-kernel consumer (another driver): a handle on the
     /// device at `address` on adapter `i2c-N`. It holds a reference on the adapter object,
-    /// never on its driver, and gets ENODEV once the adapter's provider is gone (brief P8).
+    /// never on its driver, and gets ENODEV once the adapter's provider is gone (class P8).
     ///
     /// - Throws: ENOENT if there is no adapter `number`; EINVAL for a non-7-bit address; EBUSY
     ///   if another client uses the address; ENODEV if the adapter is being removed.
