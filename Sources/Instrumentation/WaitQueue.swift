@@ -1,3 +1,4 @@
+import Synchronization
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -15,6 +16,14 @@ public final class WaitQueue: @unchecked Sendable {
     public let id = ObjectID.next()
     public let name: String
     private let condition: UnsafeMutablePointer<pthread_cond_t>
+    private let _sleepers = Atomic<Int>(0)
+
+    /// Threads asleep on this queue right now (outside an explorer), for tests that must act
+    /// only once a sleeper really sleeps: when it reads n, n threads have checked their
+    /// condition under the queue's lock and are inside the condition wait (or about to enter
+    /// it, still holding the lock, so a wake that needs the lock cannot be missed).
+    /// Cost: one atomic load; the sleep path pays two atomic adds. Thread-safe.
+    public var sleepers: Int { _sleepers.load(ordering: .acquiring) }
 
     public init(name: String) {
         self.name = name
@@ -73,6 +82,8 @@ public final class WaitQueue: @unchecked Sendable {
 
     private func sleep(holding lock: ModelLock, untilMonotonic deadline: UInt64? = nil) {
         lock.prepareToSleep()
+        _sleepers.add(1, ordering: .releasing)
+        defer { _sleepers.subtract(1, ordering: .releasing) }
         if let deadline {
             // pthread conditions default to CLOCK_REALTIME: convert the monotonic deadline.
             let remaining = deadline &- min(deadline, monotonicNanoseconds())
