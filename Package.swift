@@ -85,5 +85,7 @@ let package = Package(
         .testTarget(name: "PromelaExportTests", dependencies: ["PromelaExport", "Explorer", "Scenarios"]),
         .testTarget(name: "ScenariosTests", dependencies: ["Scenarios", "SimHardware", "CharDev", "DriverCore", "Instrumentation"], exclude: ["Golden"]),
         .testTarget(name: "DevmLintTests", dependencies: ["DevmLint"], resources: [.copy("Fixtures")]),
+        // The devmodel executable run as a process; fails (never skips) when it is not built.
+        .testTarget(name: "DevmodelCLITests"),
     ]
 )

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Instrumentation
 import Scenarios
+import Synchronization
 
 /// `--shard i/n`: a deterministic slice of a job list, for CI matrices and job arrays.
 struct Shard: ExpressibleByArgument, Sendable {
@@ -157,23 +158,31 @@ enum ColorMode: String, ExpressibleByArgument, CaseIterable {
 
 /// Ctrl-C during a long run: the first SIGINT only sets a flag (the running job finishes and
 /// the partial summary is printed); a second one ends the process at once.
-final class Interrupt: @unchecked Sendable {
-    private let flag = Locked(0)
-    private var source: DispatchSourceSignal?
-
-    var fired: Bool { flag.withLock { $0 } > 0 }
+///
+/// The handler is a plain `sigaction` handler, installed before `install()` returns: a
+/// SIGINT that arrives after that is never lost (a dispatch signal source registers later, on
+/// its own queue, and a signal in between was ignored), and SIGINT is unblocked on the calling
+/// thread, which runs the jobs. The handler does only async-signal-safe work:
+/// an atomic add, `write(2)` of a static message, `_exit`.
+struct Interrupt: Sendable {
+    var fired: Bool { interruptCount.load(ordering: .relaxed) > 0 }
 
     static func install() -> Interrupt {
-        let interrupt = Interrupt()
-        signal(SIGINT, SIG_IGN)
-        let source = DispatchSource.makeSignalSource(signal: SIGINT, queue: .global())
-        source.setEventHandler { [interrupt] in
-            let count = interrupt.flag.withLock { c -> Int in c += 1; return c }
-            if count > 1 { exit(130) }
-            FileHandle.standardError.write(Data("\ndevmodel: interrupted; finishing the running job (Ctrl-C again to stop now)\n".utf8))
+        _ = interruptCount.load(ordering: .relaxed)  // initialise the global outside the handler
+        signal(SIGINT) { _ in
+            if interruptCount.add(1, ordering: .relaxed).newValue > 1 { _exit(130) }
+            let message: StaticString = "\ndevmodel: interrupted; finishing the running job (Ctrl-C again to stop now)\n"
+            _ = write(2, message.utf8Start, message.utf8CodeUnitCount)
         }
-        source.resume()
-        interrupt.source = source
-        return interrupt
+        // A parent may have started us with SIGINT blocked (a test runner spawning from a
+        // dispatch thread does): unblock it on this thread, which runs the jobs.
+        var set = sigset_t()
+        sigemptyset(&set)
+        sigaddset(&set, SIGINT)
+        pthread_sigmask(SIG_UNBLOCK, &set, nil)
+        return Interrupt()
     }
 }
+
+/// SIGINTs received (see ``Interrupt``).
+private let interruptCount = Atomic<Int>(0)
