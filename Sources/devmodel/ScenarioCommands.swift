@@ -165,7 +165,7 @@ struct Run: ParsableCommand {
         let text: String
         switch format == .text && json ? .json : format {
         case .ktap: text = ReportKTAP.render(results)
-        case .svg: text = results.map(ReportSVG.timeline).joined(separator: "\n")
+        case .svg: text = ReportSVG.timelines(results)
         case .perfetto:
             guard let t = try? ReportPerfetto.render(results) else { throw ExitCode(ScenarioExit.internalError) }
             text = t + "\n"
