@@ -14,7 +14,8 @@ struct Explore: ParsableCommand {
         preemptions), exhaustive, random, pct. Every failure prints a replay string \
         dm1:<scenario-hash>:<strategy>:<choices> that --replay reproduces exactly; hangs are \
         explained as wait-for cycles or lost wake-ups. Exit status: 0 no failure, 1 failures, \
-        65 invalid scenario, 66 missing input.
+        3 no failure but the search stopped at the --executions cap before it was complete \
+        (pb and exhaustive: raise --executions), 65 invalid scenario, 66 missing input.
         """)
 
     @Argument(help: "A scenario file.")
@@ -28,7 +29,7 @@ struct Explore: ParsableCommand {
     @Option(name: .long, help: "Preemption bound for pb.")
     var bound: Int = 2
 
-    @Option(name: .long, help: "Executions for random and pct; a cap for the others.")
+    @Option(name: .long, help: "Executions for random and pct; a cap for exhaustive (and 100 times this for pb): hitting it exits 3.")
     var executions: Int = 1000
 
     @Option(name: .long, help: "Bug depth for pct.")
@@ -148,6 +149,13 @@ struct Explore: ParsableCommand {
         if let trace, let failure = result.failures.first, let t = try? explorer.replay(failure.replay, tracing: true).trace {
             try write(t, to: trace, name: s.name)
         }
+        if !result.failures.isEmpty { throw ExitCode(1) }
+        // An incomplete search proves nothing: neither "no failure" nor "NOT REACHED".
+        if !result.complete && strategy != .random && strategy != .pct {
+            ScenarioFiles.printError("devmodel: the search stopped at the cap of \(explorer.maxExecutions) executions before it "
+                + "was complete; raise --executions to finish it")
+            throw ExitCode(ExploreExit.capReached)
+        }
         if !result.passed { throw ExitCode(1) }
     }
 
@@ -166,4 +174,10 @@ struct Explore: ParsableCommand {
         try Output.write(t.tree, to: base + ".dot")
         FileHandle.standardError.write(Data("trace: \(base).{perfetto.json,svg,run.json,dot}\n".utf8))
     }
+}
+
+/// `devmodel explore`'s own exit status (the others are shared with `run`).
+enum ExploreExit {
+    /// The execution cap ended a preemption-bounded or exhaustive search before it was complete.
+    static let capReached: Int32 = 3
 }

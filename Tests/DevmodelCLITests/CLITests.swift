@@ -190,6 +190,17 @@ import Testing
     }
 
     /// A failing exploration as JSON and KTAP, and its failing schedule traced to a directory.
+    /// A capped search is not a verdict: exit 3 and a line saying so, not "no failure" or a
+    /// bare "NOT REACHED".
+    @Test func exploreThatHitsTheExecutionCapSaysSoWithExit3() throws {
+        let example = Self.example("gpio-blocked-reader-unbind.yaml")
+        let capped = try Self.run(["explore", "--strategy", "exhaustive", "--executions", "3", "--progress", "never", example])
+        #expect(capped.status == 3, "\(capped.out)\(capped.err)")
+        #expect(capped.err.contains("stopped at the cap of 3 executions"), "\(capped.err)")
+        let whole = try Self.run(["explore", "--strategy", "exhaustive", "--progress", "never", example])
+        #expect(whole.status == 0, "\(whole.out)\(whole.err)")
+    }
+
     @Test func exploreFormatsAndTraceTheFailingSchedule() throws {
         let file = try Self.temp("""
             schema: devmodel/scenario@1
