@@ -43,6 +43,8 @@ public struct TortureOptions: Sendable {
 /// The outcome: counts, the generation pipe, revoke (unbind) latency percentiles, failures,
 /// and the verdict.
 public struct TortureReport: Sendable, Codable {
+    /// Names the JSON document's format, like the CLI's other documents.
+    public var schema = "devmodel/torture@1"
     public var seconds: Double = 0
     public var operations: Int = 0
     /// Outcomes of reader rounds by errno name ("OK", "ENODEV", …).

@@ -54,7 +54,7 @@ struct BugsCommand: ParsableCommand {
         var ids: [String] = []
         @Flag(name: .long, help: "Every entry.")
         var all = false
-        @Flag(name: .long, help: "One JSON document.")
+        @Flag(name: .long, help: "One JSON document (schema devmodel/bugs@1: {schema, runs}).")
         var json = false
 
         @OptionGroup var global: GlobalOptions
@@ -69,7 +69,9 @@ struct BugsCommand: ParsableCommand {
             if json {
                 let encoder = JSONEncoder()
                 encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-                print(String(decoding: try encoder.encode(runs), as: UTF8.self))
+                // One object with a schema, like the CLI's other JSON documents.
+                struct Document: Encodable { var schema = "devmodel/bugs@1"; let runs: [BugRun] }
+                print(String(decoding: try encoder.encode(Document(runs: runs)), as: UTF8.self))
             } else {
                 print("| bug | class | found | by | preemptions | buggy: findings | fixed: findings | time |")
                 print("|---|---|---|---|---|---|---|---|")

@@ -201,6 +201,19 @@ import Testing
         #expect(whole.status == 0, "\(whole.out)\(whole.err)")
     }
 
+    /// Every JSON document names its format, as run, explore, conformance and faults do.
+    @Test(arguments: [
+        (["torture", "--duration", "1", "--threads", "1", "--json", "-q"], "devmodel/torture@1"),
+        (["bugs", "run", "--json", "ch341-devres-wrong-device"], "devmodel/bugs@1"),
+        (["lint", "--format", "json", "Tests/DevmLintTests/Fixtures"], "devmodel/lint@1"),
+    ])
+    func jsonDocumentsCarryASchema(_ args: [String], _ schema: String) throws {
+        let root = Self.examples.deletingLastPathComponent()
+        let r = try Self.run(args.map { $0.hasPrefix("Tests/") ? root.appendingPathComponent($0).path : $0 })
+        let doc = try JSONSerialization.jsonObject(with: Data(r.out.utf8)) as? [String: Any]
+        #expect(doc?["schema"] as? String == schema, "\(r.out.prefix(300))\(r.err)")
+    }
+
     @Test func exploreFormatsAndTraceTheFailingSchedule() throws {
         let file = try Self.temp("""
             schema: devmodel/scenario@1
