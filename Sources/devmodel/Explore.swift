@@ -26,13 +26,13 @@ struct Explore: ParsableCommand {
     @Option(name: .long, help: "pb, exhaustive, random or pct.")
     var strategy: StrategyName = .pb
 
-    @Option(name: .long, help: "Preemption bound for pb.")
+    @Option(name: .long, parsing: .unconditional, help: "Preemption bound for pb.")
     var bound: Int = 2
 
-    @Option(name: .long, help: "Executions for random and pct; a cap for exhaustive (and 100 times this for pb): hitting it exits 3.")
+    @Option(name: .long, parsing: .unconditional, help: "Executions for random and pct; a cap for exhaustive (and 100 times this for pb): hitting it exits 3.")
     var executions: Int = 1000
 
-    @Option(name: .long, help: "Bug depth for pct.")
+    @Option(name: .long, parsing: .unconditional, help: "Bug depth for pct.")
     var depth: Int = 2
 
     @Option(name: .long, help: "Replay one execution from its string instead of exploring.")
@@ -41,13 +41,13 @@ struct Explore: ParsableCommand {
     @Flag(name: .long, help: "Exhaustive without partial-order reduction: every schedule, also those that only reorder independent operations.")
     var noReduction = false
 
-    @Option(name: .long, help: "Exploring threads, each on its own CPU with its own actor threads (default: every CPU).")
+    @Option(name: .long, parsing: .unconditional, help: "Exploring threads, each on its own CPU with its own actor threads (default: every CPU).")
     var workers: Int?
 
     @Flag(name: .long, help: "Print the estimated number of schedules and the time they take (Knuth's estimator) first.")
     var estimate = false
 
-    @Option(name: .long, help: "Random walks for --estimate.")
+    @Option(name: .long, parsing: .unconditional, help: "Random walks for --estimate.")
     var probes = 1000
 
     @Flag(name: .long, help: "Make every final put a choice: release at once, or only after every actor finished (CONFIG_DEBUG_KOBJECT_RELEASE, systematic).")
@@ -76,7 +76,7 @@ struct Explore: ParsableCommand {
     @Flag(name: .long, help: "Explore once per injectable point reached while the actors run (fail-nth inside the concurrent part), until one is never reached. Replay strings end in :f<n>.")
     var faults = false
 
-    @Option(name: .long, help: "With --faults: at most this many fault indices.")
+    @Option(name: .long, parsing: .unconditional, help: "With --faults: at most this many fault indices.")
     var maxFaults = 64
 
     @Flag(name: .long, help: "Stop at the first failure.")
@@ -88,6 +88,15 @@ struct Explore: ParsableCommand {
     @OptionGroup var seedOption: SeedOption
 
     @OptionGroup var global: GlobalOptions
+
+    func validate() throws {
+        guard bound >= 0 else { throw ValidationError("--bound must not be negative, not \(bound)") }
+        guard executions >= 1 else { throw ValidationError("--executions must be at least 1, not \(executions)") }
+        guard depth >= 1 else { throw ValidationError("--depth must be at least 1, not \(depth)") }
+        if let workers, workers < 1 { throw ValidationError("--workers must be at least 1, not \(workers)") }
+        guard probes >= 1 else { throw ValidationError("--probes must be at least 1, not \(probes)") }
+        guard maxFaults >= 1 else { throw ValidationError("--max-faults must be at least 1, not \(maxFaults)") }
+    }
 
     func run() throws {
         let (loaded, exit) = ScenarioFiles.loadAll([scenario])
