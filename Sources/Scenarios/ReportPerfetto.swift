@@ -66,7 +66,7 @@ public enum ReportPerfetto {
             }
         }
         let data = try JSONSerialization.data(withJSONObject: ["traceEvents": events, "displayTimeUnit": "ns"],
-                                              options: [.sortedKeys])
+                                              options: [.sortedKeys, .withoutEscapingSlashes])
         return String(decoding: data, as: UTF8.self)
     }
 

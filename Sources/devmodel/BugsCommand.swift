@@ -68,7 +68,7 @@ struct BugsCommand: ParsableCommand {
             let runs = selected.map { $0.run() }
             if json {
                 let encoder = JSONEncoder()
-                encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+                encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
                 // One object with a schema, like the CLI's other JSON documents.
                 struct Document: Encodable { var schema = "devmodel/bugs@1"; let runs: [BugRun] }
                 print(String(decoding: try encoder.encode(Document(runs: runs)), as: UTF8.self))

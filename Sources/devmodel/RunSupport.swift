@@ -92,7 +92,12 @@ final class ProgressMeter: @unchecked Sendable {
 /// `devmodel merge RESULT.json…`: joins the --json results of several shards into one document.
 struct Merge: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Merge the JSON results of several 'run --json' invocations (e.g. shards) into one document.")
+        abstract: "Merge the JSON results of several 'run --json' invocations (e.g. shards) into one document.",
+        discussion: """
+        Exit status: 0 every run passed, 1 failures, 65 an input is not a devmodel/runs@1 \
+        document or repeats another input (the same shard twice), 66 missing input, 73 the -o \
+        file cannot be written.
+        """)
 
     @Argument(help: "JSON result files (schema devmodel/runs@1).")
     var files: [String]
@@ -111,11 +116,18 @@ struct Merge: ParsableCommand {
 
     func run() throws {
         var runs: [RunResult] = []
+        // The same shard twice would count its runs twice: refuse it, by path and by content.
+        var seen: [Data: String] = [:]
         for path in files {
             guard let data = FileManager.default.contents(atPath: path) else {
                 ScenarioFiles.printError("devmodel: \(path): no such file")
                 throw ExitCode(66)
             }
+            if let first = seen[data] {
+                ScenarioFiles.printError("devmodel: \(path): the same result as \(first); a shard given twice would count its runs twice")
+                throw ExitCode(65)
+            }
+            seen[data] = path
             guard let doc = try? JSONDecoder().decode(Document.self, from: data), doc.schema == "devmodel/runs@1" else {
                 ScenarioFiles.printError("devmodel: \(path): not a devmodel/runs@1 document")
                 throw ExitCode(65)

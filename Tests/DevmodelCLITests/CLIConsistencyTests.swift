@@ -31,3 +31,61 @@ import Testing
         #expect(!r.err.contains("Missing value"), "\(r.err)")
     }
 }
+
+/// Exit statuses: one meaning each, whatever the command.
+@Suite struct CLIExitStatusTests {
+    @Test(arguments: [["lint", "/nonexistent"], ["run", "/nonexistent.yaml"], ["check", "/nonexistent.yaml"],
+                      ["explore", "/nonexistent.yaml"], ["merge", "/nonexistent.json"]])
+    func aMissingInputIs66(_ args: [String]) throws {
+        let r = try CLITests.run(args)
+        #expect(r.status == 66, "\(r.err)")
+        #expect(r.err.contains("/nonexistent"), "\(r.err)")
+    }
+
+    @Test func aDirectoryGivenAsAScenarioSaysSo() throws {
+        let r = try CLITests.run(["run", CLITests.examples.path])
+        #expect(r.status == 66)
+        #expect(r.err.contains("is a directory, not a scenario file"), "\(r.err)")
+    }
+
+    @Test func anOutputIntoAMissingFolderIs73() throws {
+        let r = try CLITests.run(["run", "-o", "/nonexistent-folder/out.txt", CLITests.example("devres-order.yaml")])
+        #expect(r.status == 73, "\(r.err)")
+        #expect(r.err.contains("cannot write /nonexistent-folder/out.txt"), "\(r.err)")
+    }
+
+    @Test func mergeRefusesTheSameShardTwice() throws {
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("shard-\(UUID().uuidString).json")
+        defer { try? FileManager.default.removeItem(at: file) }
+        let run = try CLITests.run(["run", "--json", "-q", "-o", file.path, CLITests.example("devres-order.yaml")])
+        #expect(run.status == 0, "\(run.err)")
+        let r = try CLITests.run(["merge", file.path, file.path])
+        #expect(r.status == 65, "\(r.err)")
+        #expect(r.err.contains("given twice"), "\(r.err)")
+    }
+
+    @Test func conformanceFilterWithoutAMatchSaysWhy() throws {
+        let r = try CLITests.run(["conformance", "--filter", "no-such-suite"])
+        #expect(r.status == 4)
+        #expect(r.err.contains("no conformance case matches --filter 'no-such-suite'"), "\(r.err)")
+        let json = try CLITests.run(["conformance", "--format", "json", "--filter", "kunit_resource"])
+        #expect(json.status == 0, "\(json.err)")
+        #expect(json.out.contains("\"schema\" : \"devmodel/conformance@1\""), "\(json.out.prefix(200))")
+    }
+
+    @Test func theHelpAndTheReadmeListTheSameStatuses() throws {
+        let help = try CLITests.run(["--help"]).out
+        let readme = try String(contentsOf: CLITests.examples.deletingLastPathComponent().appendingPathComponent("README.md"),
+                                encoding: .utf8)
+        for status in [0, 1, 3, 4, 64, 65, 66, 70, 73, 124, 130] {
+            #expect(help.contains(" \(status)  "), "--help lacks \(status)")
+            #expect(readme.contains("| \(status) | "), "README lacks \(status)")
+        }
+    }
+
+    /// JSON output does not escape '/' (paths and ids stay readable and greppable).
+    @Test func jsonDoesNotEscapeSlashes() throws {
+        let r = try CLITests.run(["bugs", "run", "--json", "ch341-devres-wrong-device"])
+        #expect(!r.out.contains("\\/"), "\(r.out.prefix(400))")
+    }
+}
