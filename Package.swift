@@ -44,7 +44,7 @@ let package = Package(
                                                 "Revocable", "Instrumentation", "CShim"]),
         // A second model of the cdev lifetime protocol, in Promela, for a SPIN cross-check of the explorer.
         .target(name: "PromelaExport", dependencies: ["Scenarios"]),
-        // The peer test suites (brief §6) as runnable conformance cases, for `devmodel conformance`.
+        // The kernel test suites (KUnit, kselftest) as runnable conformance cases, for `devmodel conformance`.
         .target(name: "Conformance", dependencies: ["SimHardware", "Subsystems", "CharDev", "DriverCore", "Revocable",
                                                     "Instrumentation"]),
         // rcutorture-style stress on real threads, with negative controls.
@@ -88,5 +88,7 @@ let package = Package(
         .testTarget(name: "PromelaExportTests", dependencies: ["PromelaExport", "Explorer", "Scenarios"]),
         .testTarget(name: "ScenariosTests", dependencies: ["Scenarios", "SimHardware", "CharDev", "DriverCore", "Instrumentation"], exclude: ["Golden"]),
         .testTarget(name: "DevmLintTests", dependencies: ["DevmLint"], resources: [.copy("Fixtures")]),
+        // The devmodel executable run as a process; fails (never skips) when it is not built.
+        .testTarget(name: "DevmodelCLITests"),
     ]
 )

@@ -12,7 +12,7 @@ public struct BugVerdict: Sendable, Codable {
     public var preemptions: Int? = nil
 }
 
-/// A real lifetime bug of the kernel's history (brief §5), written in the model twice: the
+/// A real lifetime bug of the kernel's history (a commit or CVE, see Docs/bug-classes.md), written in the model twice: the
 /// pattern as the kernel had it (from the legacy, deliberately broken pieces in
 /// `Sources/BugCorpus/Legacy`, never used by the real subsystems) and the fixed design. It is
 /// caught when the buggy variant raises `expectedFinding` and the fixed one raises nothing.
@@ -21,7 +21,7 @@ public struct BugEntry: Sendable {
     /// Commit id or CVE.
     public let reference: String
     public let subsystem: String
-    /// Classes of brief §1 (P1–P16).
+    /// Lifetime bug classes P1–P16, as defined in Docs/bug-classes.md.
     public let classes: [String]
     /// The story, one paragraph.
     public let story: String

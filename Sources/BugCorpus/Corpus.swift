@@ -8,7 +8,7 @@ import SimHardware
 import Subsystems
 import Torture
 
-/// The corpus: entries written so far, and the rows of brief §5 not written yet (with why).
+/// The corpus: entries written so far, and the kernel fixes not written yet (with why); Docs/bug-classes.md lists both.
 public enum Corpus {
     public static let entries: [BugEntry] = [gpioUnchecked, checkThenUse, gpioIoctlMissed, gpioConsumerSRCU, i2cDelAdapter,
                                              ch341WrongDevice,
@@ -17,7 +17,7 @@ public enum Corpus {
                                              uioInfoAfterUnregister, cdevParentNotPinned, mediaDevnodeInDevres,
                                              watchdogPublishFirst, watchdogDriverOwned]
 
-    /// Rows of brief §5 without an entry yet, and what is missing to write them.
+    /// Kernel fixes (Docs/bug-classes.md) without an entry yet, and what is missing to write them.
     public static let pending: [(id: String, why: String)] = [
         ("49d200deaa68, 9fd4dcece43a", "debugfs private data / dead fops (P9/P6): the model has no debugfs or module unload yet"),
         ("CVE-2026-31723", "f_subset net_device outliving its parent (P8): the model has no net_device"),
@@ -58,7 +58,7 @@ public enum Corpus {
         return (board, sanitizer, d, device)
     }
 
-    /// §5 #1: every cdev syscall dereferenced the chip after unbind.
+    /// Every cdev syscall dereferenced the chip after unbind.
     static let gpioUnchecked = BugEntry(
         id: "gpio-cdev-null-deref", reference: "533aae7c94db", subsystem: "GPIO (gpiolib-cdev.c)", classes: ["P2", "P4"],
         story: """
@@ -103,7 +103,7 @@ public enum Corpus {
             }
         })
 
-    /// §5 #2/#5: the check and the use were separate steps.
+    /// The check and the use were separate steps.
     static let checkThenUse = BugEntry(
         id: "check-then-use", reference: "bdbbae241a04, a720416d9463", subsystem: "GPIO cdev, spidev", classes: ["P3"],
         story: """
@@ -133,7 +133,7 @@ public enum Corpus {
             }
         })
 
-    /// §5 #6: unbind waits for user space to close /dev/i2c-N.
+    /// Unbind waits for user space to close /dev/i2c-N.
     static let i2cDelAdapter = BugEntry(
         id: "i2c-del-adapter-waits", reference: "i2c-core-base.c (unfixed upstream)", subsystem: "I2C", classes: ["P5"],
         story: """
@@ -146,7 +146,7 @@ public enum Corpus {
         buggy: { timed { unbindWithFileOpen(legacy: true) } },
         fixed: { timed { unbindWithFileOpen(legacy: false) } })
 
-    /// §5 #17: devres on the USB device instead of the interface being bound.
+    /// Devres on the USB device instead of the interface being bound.
     static let ch341WrongDevice = BugEntry(
         id: "ch341-devres-wrong-device", reference: "abe572f630bc", subsystem: "SPI (spi-ch341.c), USB", classes: ["P12"],
         story: """
@@ -159,7 +159,7 @@ public enum Corpus {
         buggy: { timed { usbInterfaceRun(Ch341Driver(onParent: true), interface: "ch341") } },
         fixed: { timed { usbInterfaceRun(Ch341Driver(onParent: false), interface: "ch341") } })
 
-    /// §5 #14: devm memory behind a refcounted host still used by a URB completion.
+    /// Devm memory behind a refcounted host still used by a URB completion.
     static let vub300DevmHost = BugEntry(
         id: "vub300-devm-host", reference: "8f4d20a71022", subsystem: "MMC (vub300.c), USB", classes: ["P1", "P14"],
         story: """
@@ -172,7 +172,7 @@ public enum Corpus {
         buggy: { timed { vub300Run(legacy: true) } },
         fixed: { timed { vub300Run(legacy: false) } })
 
-    /// §5 #8: two refcounts owning one allocation.
+    /// Two refcounts owning one allocation.
     static let watchdogTwoRefcounts = BugEntry(
         id: "watchdog-two-refcounts", reference: "72139dfa2464", subsystem: "watchdog (watchdog_dev.c)", classes: ["P7"],
         story: """
@@ -185,7 +185,7 @@ public enum Corpus {
         buggy: { timed { watchdogRun(legacy: true) } },
         fixed: { timed { watchdogRun(legacy: false) } })
 
-    /// §5 #13: devres of a driverless device never released.
+    /// Devres of a driverless device never released.
     static let devresNotFlushedAtDel = BugEntry(
         id: "devres-not-flushed-at-del", reference: "699fb50d9903 (CVE-2023-53596)", subsystem: "driver core (core.c)",
         classes: ["P12", "leak"],
@@ -199,7 +199,7 @@ public enum Corpus {
         buggy: { timed { leakRun(legacy: true) } },
         fixed: { timed { leakRun(legacy: false) } })
 
-    /// §5 #30: a rebind re-initialises an object an open file still holds.
+    /// A rebind re-initialises an object an open file still holds.
     static let hidRebindReinit = BugEntry(
         id: "f_hid-rebind-cdev-init", reference: "CVE-2026-31606", subsystem: "USB gadget (f_hid.c)", classes: ["P11"],
         story: """

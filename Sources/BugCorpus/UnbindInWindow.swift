@@ -1,7 +1,7 @@
 import Foundation
 import Instrumentation
 
-/// A forced interleaving for check-then-use bugs (brief P3), without a scheduler: a call runs
+/// A forced interleaving for check-then-use bugs (class P3 of Docs/bug-classes.md), without a scheduler: a call runs
 /// on its own thread; when it reaches its window (between its check and its use, a hook the
 /// legacy code calls), an unbind starts on another thread and gets `grace` to finish before
 /// the call goes on. Code that keeps removal out of the window makes the unbind wait, so it

@@ -3,7 +3,8 @@ import Instrumentation
 import Revocable
 
 /// The one lifetime helper every subsystem uses: a character device whose open files outlive
-/// its driver, safely (brief §2.11, done generically).
+/// its driver, safely: the char-device teardown Laurent Pinchart proposed on the ksummit list (July 2021),
+/// done generically (the kernel's fs/char_dev.c leaves it to each subsystem).
 ///
 /// A `CharDevice` is the subsystem-owned object — the struct device and its cdev together, as
 /// `cdev_device_add` arranges — refcounted through ``device``: the registration holds one

@@ -4,9 +4,9 @@ import Instrumentation
 /// The `/dev` namespace of one kernel: node names published by registered character devices.
 ///
 /// Guarantees: a node is visible only after its device is fully initialised (publish is the
-/// last step of registration, brief P10) and invisible from the first step of unregistration;
+/// last step of registration, class P10 of Docs/bug-classes.md) and invisible from the first step of unregistration;
 /// `open` takes its reference on the device *inside* the namespace lock, so there is no
-/// lookup-then-get window in which an unregister could free what was found (brief P15).
+/// lookup-then-get window in which an unregister could free what was found (class P15).
 /// Cost: one lock and a dictionary lookup per open.
 public final class DevNamespace: Sendable {
     public let kernel: Kernel

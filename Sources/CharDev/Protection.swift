@@ -8,14 +8,14 @@ public enum Protection: Sendable, Equatable {
     /// The design: every call inside a ``Revocable`` fence; unregister waits for calls in
     /// flight. After it returns, no call can reach the driver.
     case revocable
-    /// **Broken on purpose** — the legacy pattern the kernel had before its fixes (brief P2/P3:
+    /// **Broken on purpose** — the legacy pattern the kernel had before its fixes (classes P2/P3 of Docs/bug-classes.md:
     /// "check then use", spidev before `a720416d9463`, gpiolib before `bdbbae241a04`): a call
     /// checks a "gone" flag and then uses the operations with nothing stopping unregister in
     /// between, and unregister waits for nobody. Exists so the proof tools and benchmarks can
     /// show what the fence buys (a negative control, like the kernel's `rcu_busted`). No real
     /// subsystem uses it.
     case legacyUnfenced
-    /// **Broken on purpose** — the older pattern still (brief P2, gpiolib before `533aae7c94db`):
+    /// **Broken on purpose** — the older pattern still (class P2, gpiolib before `533aae7c94db`):
     /// no check at all; every call reaches the operations even after unregister, whatever
     /// they point at. For the real-bug corpus only.
     case legacyUnchecked

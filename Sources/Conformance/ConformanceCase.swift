@@ -1,6 +1,6 @@
 import Instrumentation
 
-/// One conformance case: a behaviour a peer test suite checks (brief §6), written against the
+/// One conformance case: a behaviour a kernel test suite checks (KUnit, kselftest), written against the
 /// public API so that the CLI (`devmodel conformance`) and the tests run the very same code.
 public struct ConformanceCase: Sendable {
     /// The peer suite, named as the kernel names it (`platform-device-devm`).

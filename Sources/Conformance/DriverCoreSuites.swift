@@ -2,7 +2,7 @@ import DriverCore
 import Instrumentation
 
 /// drivers/base/test/platform-device-test.c, root-device-test.c, lib/kunit/kunit-test.c and
-/// drivers/gpu/drm/tests/drm_managed_test.c / drm_bridge_test.c (brief §6.1–§6.3).
+/// drivers/gpu/drm/tests/drm_managed_test.c / drm_bridge_test.c.
 enum DriverCoreSuites {
     final class Flag: Sendable {
         private let value = Locked(0)

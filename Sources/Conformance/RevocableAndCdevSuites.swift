@@ -6,8 +6,8 @@ import Revocable
 import SimHardware
 import Subsystems
 
-/// drivers/base/revocable_test.c (both versions, brief §6.4) and
-/// tools/testing/selftests/gpio/gpio-cdev-uaf (§6.5), plus the i2c-dev form of the latter.
+/// drivers/base/revocable_test.c (as merged in `62eb557580eb` and as in the v10/v11 series) and
+/// tools/testing/selftests/gpio/gpio-cdev-uaf (`c7f92042d3f3`), plus the i2c-dev form of the latter.
 enum RevocableAndCdevSuites {
     final class Res: Sendable { let value = 42 }
 

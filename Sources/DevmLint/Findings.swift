@@ -50,6 +50,8 @@ public struct Finding: Sendable, Codable, Hashable {
 
 /// The result of a lint run.
 public struct LintReport: Sendable, Codable {
+    /// Names the JSON document's format, like the CLI's other documents.
+    public var schema = "devmodel/lint@1"
     public var findings: [Finding]
     /// Findings silenced by a `devmodel-lint: ignore <rule> -- reason` comment.
     public var suppressed: Int

@@ -165,7 +165,7 @@ struct DeferredWork {
     var generation: UInt64 = 0
 }
 
-/// The device being probed on this thread, for the wrong-device devres check (brief P12).
+/// The device being probed on this thread, for the wrong-device devres check (class P12 of Docs/bug-classes.md).
 /// A C thread-local (probe runs synchronously on one thread), read on every devres add.
 enum ProbeContext {
     static var current: ObjectID? {

@@ -2,8 +2,15 @@ import Foundation
 import Instrumentation
 
 /// The shared state of one exploration, fed by one or more workers: the totals, and for each
-/// distinct failure (by its reasons) the best schedule found — fewest preemptions, then the
-/// shortest shrunk replay string — reproduced twice before it is kept.
+/// distinct failure (by its reasons) one schedule, shrunk and reproduced twice once the search
+/// is over (``shrinkFailures()``).
+///
+/// Which schedule: the first by a fixed order over the failing executions themselves — fewest
+/// preemptions, then the choices compared lexicographically — never the first one a worker
+/// happened to record. A complete exploration runs the same set of schedules with any number
+/// of workers, so the reported replay string is a function of the program and the options
+/// only. (Keeping the first recorded one made `…:a5b+` with two workers and `…:a6b+` with
+/// one.) Runs that stop early (first failure, execution cap) have no such guarantee.
 // Sendable: the results are guarded by `lock`, the progress state by `progressLock`.
 final class ExplorationRun: @unchecked Sendable {
     let explorer: Explorer
@@ -11,7 +18,8 @@ final class ExplorationRun: @unchecked Sendable {
     private let lock = NSLock()
     private var result = ExplorationResult(executions: 0, failures: [], failingExecutions: 0, outcomes: [:],
                                            complete: true, seconds: 0)
-    private var best: [[String]: ExplorationFailure] = [:]
+    /// Per failure: the minimal failing schedule so far, and its shrunk form once computed.
+    private var best: [[String]: (schedule: ScheduleKey, failure: ExplorationFailure?)] = [:]
     private var reached: Set<String> = []
     private var stopped = false
     private let start = monotonicNanoseconds()
@@ -45,7 +53,8 @@ final class ExplorationRun: @unchecked Sendable {
     /// Counts one execution and keeps its failure if it is new or better; returns false when
     /// the exploration must stop.
     func record(_ e: Execution, on worker: ExplorationWorker) -> Bool {
-        let preemptions = e.preemptions
+        let schedule = e.verdict.failures.isEmpty ? ScheduleKey(preemptions: 0, choices: [])
+            : ScheduleKey(preemptions: e.preemptions, choices: e.decisions.map(\.chosen))
         var count = 0
         let counted: Bool? = lock.withLock {
             // Another worker's execution ended the exploration while this one ran.
@@ -59,17 +68,13 @@ final class ExplorationRun: @unchecked Sendable {
             result.failingExecutions += 1
             result.failingOutcomes[e.verdict.outcome, default: 0] += 1
             if explorer.stopAtFirstFailure { stopped = true }
-            return best[e.verdict.failures].map { preemptions < $0.preemptions } ?? true
-        }
-        guard let worthShrinking = counted else { return false }
-        reportProgress(after: count)
-        if worthShrinking {
-            let failure = shrink(e, on: worker)
-            lock.withLock {
-                let key = e.verdict.failures
-                if best[key].map({ Self.better(failure, than: $0) }) ?? true { best[key] = failure }
+            if best[e.verdict.failures].map({ schedule < $0.schedule }) ?? true {
+                best[e.verdict.failures] = (schedule, nil)
             }
+            return true
         }
+        guard counted != nil else { return false }
+        reportProgress(after: count)
         return lock.withLock {
             if result.executions >= explorer.maxExecutions && !stopped {
                 result.complete = false
@@ -79,11 +84,23 @@ final class ExplorationRun: @unchecked Sendable {
         }
     }
 
+    /// Shrinks the schedule kept for each failure, on one worker of its own. Called once the
+    /// search is over, so that only the schedule finally kept is shrunk (shrinking runs up to
+    /// one execution per choice) and no worker's timing decides which one that is.
+    func shrinkFailures() {
+        let pending = lock.withLock { best.filter { $0.value.failure == nil }.map { ($0.key, $0.value.schedule) } }
+        guard !pending.isEmpty else { return }
+        let shrunk = explorer.onWorker { worker in
+            pending.map { key, schedule in (key, self.shrink(key, schedule, on: worker)) }
+        }
+        lock.withLock { for (key, failure) in shrunk { best[key]?.failure = failure } }
+    }
+
     /// The totals, with failures ordered by preemptions, then replay string.
     func finish() -> ExplorationResult {
         lock.withLock {
             var r = result
-            r.failures = best.values.sorted { Self.better($0, than: $1) }
+            r.failures = best.values.compactMap(\.failure).sorted { Self.better($0, than: $1) }
             r.unreached = explorer.program.reachable.filter { !reached.contains($0) }
             r.seconds = Double(monotonicNanoseconds() &- start) / 1e9
             return r
@@ -96,14 +113,14 @@ final class ExplorationRun: @unchecked Sendable {
 
     /// The shortest prefix of the failing schedule's choices that, followed by the default
     /// schedule, fails the same way; then replayed twice from its string.
-    private func shrink(_ e: Execution, on worker: ExplorationWorker) -> ExplorationFailure {
-        let choices = e.decisions.map(\.chosen)
+    private func shrink(_ failures: [String], _ schedule: ScheduleKey, on worker: ExplorationWorker) -> ExplorationFailure {
+        let choices = schedule.choices
         let fault = explorer.options.failNth
         var string = ReplayString(hash: explorer.program.hash, strategy: strategyCode, choices: choices, fault: fault)
-        var preemptions = e.preemptions
+        var preemptions = schedule.preemptions
         for length in 0..<choices.count {
             let attempt = worker.execute(ScheduleChooser(prefix: Array(choices[..<length])))
-            if attempt.verdict.failures == e.verdict.failures {
+            if attempt.verdict.failures == failures {
                 string = ReplayString(hash: explorer.program.hash, strategy: strategyCode,
                                       choices: Array(choices[..<length]), thenDefault: true, fault: fault)
                 preemptions = attempt.preemptions
@@ -111,7 +128,19 @@ final class ExplorationRun: @unchecked Sendable {
             }
         }
         let text = string.description
-        let twice = (0..<2).allSatisfy { _ in (try? explorer.replay(text, on: worker))?.verdict.failures == e.verdict.failures }
-        return ExplorationFailure(reasons: e.verdict.failures, replay: text, preemptions: preemptions, reproduced: twice)
+        let twice = (0..<2).allSatisfy { _ in (try? explorer.replay(text, on: worker))?.verdict.failures == failures }
+        return ExplorationFailure(reasons: failures, replay: text, preemptions: preemptions, reproduced: twice)
+    }
+}
+
+/// The fixed order in which failing schedules compete: fewer preemptions first, then the
+/// thread choices lexicographically (a proper prefix before its extensions).
+struct ScheduleKey: Comparable, Sendable {
+    let preemptions: Int
+    let choices: [Int]
+
+    static func < (a: Self, b: Self) -> Bool {
+        if a.preemptions != b.preemptions { return a.preemptions < b.preemptions }
+        return a.choices.lexicographicallyPrecedes(b.choices)
     }
 }

@@ -107,6 +107,7 @@ public struct Explorer: Sendable {
         case .preemptionBounded(let bound):
             BoundedSearch(bound: max(0, bound)).explore(self, run)
         }
+        run.shrinkFailures()
         return run.finish()
     }
 

@@ -1,3 +1,4 @@
+import Synchronization
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -16,6 +17,14 @@ public final class WaitQueue: @unchecked Sendable {
     public let id = ObjectID.next()
     public let name: String
     private let condition: UnsafeMutablePointer<pthread_cond_t>
+    private let _sleepers = Atomic<Int>(0)
+
+    /// Threads asleep on this queue right now (outside an explorer), for tests that must act
+    /// only once a sleeper really sleeps: when it reads n, n threads have checked their
+    /// condition under the queue's lock and are inside the condition wait (or about to enter
+    /// it, still holding the lock, so a wake that needs the lock cannot be missed).
+    /// Cost: one atomic load; the sleep path pays two atomic adds. Thread-safe.
+    public var sleepers: Int { _sleepers.load(ordering: .acquiring) }
 
     public init(name: String) {
         self.name = name
@@ -46,7 +55,7 @@ public final class WaitQueue: @unchecked Sendable {
     }
 
     /// Like `wait(until:holding:)` but gives up after `timeout` nanoseconds; returns whether the
-    /// condition became true. Timed waits are how the legacy patterns of brief P13 are
+    /// condition became true. Timed waits are how the legacy patterns of class P13 (Docs/bug-classes.md) are
     /// modelled; the real design never needs one.
     public func wait(until condition: () -> Bool, holding lock: ModelLock, timeoutNanoseconds: UInt64,
                      site: CallSite) -> Bool {
@@ -74,6 +83,8 @@ public final class WaitQueue: @unchecked Sendable {
 
     private func sleep(holding lock: ModelLock, untilMonotonic deadline: UInt64? = nil) {
         lock.prepareToSleep()
+        _sleepers.add(1, ordering: .releasing)
+        defer { _sleepers.subtract(1, ordering: .releasing) }
         if let deadline {
             // pthread conditions default to CLOCK_REALTIME: convert the monotonic deadline.
             let remaining = deadline &- min(deadline, monotonicNanoseconds())

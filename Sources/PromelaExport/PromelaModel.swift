@@ -4,7 +4,7 @@
 ///
 /// What is kept is only what decides a step's errno, a hang or a finding:
 /// - a device's *instance* is one registration (probe → unbind); a rebind makes a new one
-///   (brief P11: old files stay dead);
+///   (class P11 of Docs/bug-classes.md: old files stay dead);
 /// - `gone` (unregistration began: no new references), the node table (no new opens),
 ///   `revoked` and `inflight` (the fence: a call enters unless revoked; revoke waits until no
 ///   call is in flight, never for open files), `refs` (registration + one per open file;

@@ -8,7 +8,7 @@ public enum FindingKind: String, Sendable, Codable, CaseIterable {
     /// A read or write of logical memory (``DriverCore/ModelMemory``) after it was freed.
     case useAfterFree = "use-after-free"
     /// A read or write of devres memory freed because its binding ended (driver remove, failed
-    /// probe): the driver's bound lifetime was over (brief P2, P4).
+    /// probe): the driver's bound lifetime was over (classes P2, P4 of Docs/bug-classes.md).
     case useAfterUnbind = "use-after-unbind"
     /// A second free of the same logical memory.
     case doubleFree = "double-free"
@@ -17,19 +17,19 @@ public enum FindingKind: String, Sendable, Codable, CaseIterable {
     /// A get on an object whose count already reached zero.
     case getAfterRelease = "get-after-release"
     /// A get on an object before its initialisation: it was published (a node, a lookup
-    /// table) before it was ready (brief P10).
+    /// table) before it was ready (class P10).
     case useBeforeInit = "use-before-initialisation"
     /// A put that no recorded get (or initialisation) explains.
     case putNeverTaken = "put-of-reference-never-taken"
     /// An object never released by the end of the run, grouped by acquire site.
     case leakedReference = "leaked-reference"
-    /// The count reached zero but the release never ran (brief P7: a put that skips release).
+    /// The count reached zero but the release never ran (class P7: a put that skips release).
     case releaseNeverRan = "release-never-ran"
     /// Logical memory allocated and never freed by the end of the run.
     case leakedMemory = "leaked-memory"
     /// devres still registered on a device that was deleted.
     case devresLeftOnDeletedDevice = "devres-left-on-deleted-device"
-    /// devres registered on another device than the one being probed (brief P12).
+    /// devres registered on another device than the one being probed (class P12, spi-ch341 `abe572f630bc`).
     case devresWrongDevice = "devres-wrong-device"
     /// devres released in another order than the exact reverse of acquisition.
     case devresReleaseOrder = "devres-release-order"

@@ -14,6 +14,9 @@ public enum ReportPerfetto {
 
     public static func render(_ runs: [RunResult]) throws -> String {
         var events: [[String: Any]] = []
+        // Flow ids are global to the trace (the viewer joins an 's' to every 'f' with its id,
+        // across processes): counted over all scenarios, never restarted per scenario.
+        var flowID = 0
         for (pid, run) in runs.enumerated() {
             events.append(meta("process_name", pid: pid, tid: 0, name: run.scenario))
             var tids: [String: Int] = ["kernel": 0]
@@ -36,7 +39,6 @@ public enum ReportPerfetto {
                                "args": args])
             }
             var lastUnbind: (ts: UInt64, tid: Int, id: Int)?
-            var flowID = 0
             for e in run.events {
                 let t = tid(e.actor)
                 if instants.contains(e.kind) {
@@ -64,7 +66,7 @@ public enum ReportPerfetto {
             }
         }
         let data = try JSONSerialization.data(withJSONObject: ["traceEvents": events, "displayTimeUnit": "ns"],
-                                              options: [.sortedKeys])
+                                              options: [.sortedKeys, .withoutEscapingSlashes])
         return String(decoding: data, as: UTF8.self)
     }
 

@@ -8,14 +8,41 @@ public enum ReportSVG {
     /// 0, amber for an errno, red when it never finished, hatched when it blocked; markers
     /// for unbind/revoke/ENODEV/release on the lane of the thread that raised them; a time axis.
     public static func timeline(_ run: RunResult) -> String {
+        header + timelineElement(run, patternID: "blocked")
+    }
+
+    /// Several runs as one SVG document: the runs' timelines stacked top to bottom, each a
+    /// nested `<svg>` at its offset (one document, so XML tools and browsers accept it; two
+    /// documents back to back are not XML). One run gives exactly ``timeline(_:)``.
+    public static func timelines(_ runs: [RunResult]) -> String {
+        guard runs.count != 1 else { return timeline(runs[0]) }
+        let width = timelineWidth
+        let height = runs.reduce(0) { $0 + timelineHeight($1) }
+        var svg = header + "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"\(fmt(width))\" height=\"\(fmt(height))\" "
+            + "viewBox=\"0 0 \(fmt(width)) \(fmt(height))\" font-family=\"monospace\">\n"
+        var y = 0.0
+        for (i, run) in runs.enumerated() {
+            // Pattern ids must be unique in the document.
+            svg += timelineElement(run, patternID: "blocked-\(i)", y: y)
+            y += timelineHeight(run)
+        }
+        return svg + "</svg>\n"
+    }
+
+    static let timelineWidth = 150.0 + 900.0 + 30
+
+    static func timelineHeight(_ run: RunResult) -> Double { 40 + 34 * Double(orderedActors(run).count) + 50 }
+
+    /// One run's timeline as an `<svg>` element (no XML declaration), placed at `y`.
+    static func timelineElement(_ run: RunResult, patternID: String, y offset: Double? = nil) -> String {
         let actors = orderedActors(run)
         let lane = 34.0, left = 150.0, width = 900.0, top = 40.0
         let total = max(run.durationNanoseconds, run.steps.compactMap(\.endNanoseconds).max() ?? 1, 1)
         func x(_ ns: UInt64) -> Double { left + width * Double(ns) / Double(total) }
-        let height = top + lane * Double(actors.count) + 50
-        var svg = header(width: left + width + 30, height: height)
+        let height = timelineHeight(run)
+        var svg = element(width: timelineWidth, height: height, y: offset)
         svg += """
-        <defs><pattern id="blocked" width="6" height="6" patternUnits="userSpaceOnUse" patternTransform="rotate(45)">\
+        <defs><pattern id="\(patternID)" width="6" height="6" patternUnits="userSpaceOnUse" patternTransform="rotate(45)">\
         <rect width="3" height="6" fill="#ffffff" fill-opacity="0.45"/></pattern></defs>
         <text x="10" y="22" class="title">\(escape(run.scenario)) — \(run.passed) passed, \(run.failed) failed</text>
 
@@ -31,7 +58,7 @@ public enum ReportSVG {
                 let title = "\(step.label ?? step.action): \(step.errno ?? "OK")\(step.blocked ? " (blocked)" : "")"
                 svg += "<rect x=\"\(fmt(x(step.startNanoseconds)))\" y=\"\(fmt(y + 6))\" width=\"\(fmt(w))\" height=\"20\" fill=\"\(color)\"><title>\(escape(title))</title></rect>\n"
                 if step.blocked {
-                    svg += "<rect x=\"\(fmt(x(step.startNanoseconds)))\" y=\"\(fmt(y + 6))\" width=\"\(fmt(w))\" height=\"20\" fill=\"url(#blocked)\"/>\n"
+                    svg += "<rect x=\"\(fmt(x(step.startNanoseconds)))\" y=\"\(fmt(y + 6))\" width=\"\(fmt(w))\" height=\"20\" fill=\"url(#\(patternID))\"/>\n"
                 }
                 if w > 40 {
                     svg += "<text x=\"\(fmt(x(step.startNanoseconds) + 3))\" y=\"\(fmt(y + 20))\" class=\"step\">\(escape(String(title.prefix(Int(w / 6)))))</text>\n"
@@ -67,7 +94,7 @@ public enum ReportSVG {
         let links = kernel.links.map { "\($0.supplier.name) ⇢ \($0.consumer.name) [\($0.state.rawValue)]" }
         let rowHeight = 26.0
         let height = 50 + rowHeight * Double(rows.count + links.count) + 20
-        var svg = header(width: 760, height: height)
+        var svg = header + element(width: 760, height: height)
         svg += "<text x=\"10\" y=\"24\" class=\"title\">\(escape(name))</text>\n"
         for (i, row) in rows.enumerated() {
             let y = 40 + rowHeight * Double(i)
@@ -94,10 +121,11 @@ public enum ReportSVG {
         return seen
     }
 
-    static func header(width: Double, height: Double) -> String {
+    static let header = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+
+    static func element(width: Double, height: Double, y: Double? = nil) -> String {
         """
-        <?xml version="1.0" encoding="UTF-8"?>
-        <svg xmlns="http://www.w3.org/2000/svg" width="\(fmt(width))" height="\(fmt(height))" viewBox="0 0 \(fmt(width)) \(fmt(height))" font-family="monospace">
+        <svg xmlns="http://www.w3.org/2000/svg"\(y.map { " y=\"\(fmt($0))\"" } ?? "") width="\(fmt(width))" height="\(fmt(height))" viewBox="0 0 \(fmt(width)) \(fmt(height))" font-family="monospace">
         <style>.title{font-size:14px;font-weight:bold}.lane{font-size:13px}.step{font-size:11px}.tick,.legend{font-size:10px;fill:#555}.grid{stroke:#ddd}.axis{stroke:#888}.box{stroke:#bbb}.link{font-size:11px;fill:#555}</style>
         <rect width="100%" height="100%" fill="white"/>
 

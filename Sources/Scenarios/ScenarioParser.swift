@@ -1,3 +1,4 @@
+import Foundation
 import Yams
 
 /// Reads scenario files: YAML, or JSON (a subset of YAML, so one parser gives marks for both).
@@ -11,6 +12,14 @@ public enum ScenarioParser {
     /// Parses and validates `text`; `file` is used in diagnostics only.
     public static func parse(_ text: String, file: String) throws(ScenarioError) -> Scenario {
         let reader = NodeReader(file: file, text: text)
+        // A JSON document must be JSON: YAML's flow style (which the parser speaks) would also
+        // take a trailing comma, unquoted strings or comments.
+        if text.drop(while: \.isWhitespace).first == "{", let problem = jsonProblem(text) {
+            let idx = problem.location.line - 1
+            let line = idx >= 0 && idx < reader.lines.count ? String(reader.lines[idx]).trimmingTrailingWhitespace() : ""
+            throw ScenarioError([ScenarioDiagnostic(file: file, location: problem.location, message: problem.message,
+                                                    sourceLine: line)])
+        }
         let root: Node
         do {
             guard let composed = try Yams.compose(yaml: text) else {
@@ -50,6 +59,12 @@ public enum ScenarioParser {
                  .composer(_, let problem, let mark, _):
                 location = SourceLocation(line: mark.line, column: mark.column)
                 message = "syntax error: \(problem)"
+            case .reader(let problem, let offset, let value, let yaml):
+                // The offset counts characters of the text; the mark Yams prints is not ours.
+                if let offset, let at = yaml.index(yaml.startIndex, offsetBy: offset, limitedBy: yaml.endIndex) {
+                    location = position(of: at, in: yaml)
+                }
+                message = value == 0 ? "syntax error: a NUL byte is not allowed" : "syntax error: \(problem) (character \(value))"
             case .duplicatedKeysInMapping(let duplicates, let context):
                 location = SourceLocation(line: context.mark.line, column: context.mark.column)
                 message = "duplicate key \(duplicates.joined(separator: ", ")) in mapping"
@@ -60,6 +75,48 @@ public enum ScenarioParser {
         let idx = location.line - 1
         let line = idx >= 0 && idx < reader.lines.count ? String(reader.lines[idx]).trimmingTrailingWhitespace() : ""
         return ScenarioDiagnostic(file: reader.file, location: location, message: message, sourceLine: line)
+    }
+
+    /// 1-based line and column (in characters) of `index` in `text`.
+    static func position(of index: String.Index, in text: String) -> SourceLocation {
+        var line = 1, column = 1
+        for c in text[..<index] {
+            if c == "\n" { line += 1; column = 1 } else { column += 1 }
+        }
+        return SourceLocation(line: line, column: column)
+    }
+
+    /// Why `text`, which starts like a JSON document, is not JSON: a trailing comma (located),
+    /// or what the JSON parser says. Nil when it is JSON.
+    static func jsonProblem(_ text: String) -> (location: SourceLocation, message: String)? {
+        var inString = false, escaped = false
+        var lastComma: String.Index?
+        var i = text.startIndex
+        while i < text.endIndex {
+            let c = text[i]
+            if inString {
+                if escaped { escaped = false } else if c == "\\" { escaped = true } else if c == "\"" { inString = false }
+            } else if c == "\"" {
+                inString = true
+                lastComma = nil
+            } else if c == "," {
+                lastComma = i
+            } else if c == "}" || c == "]" {
+                if let comma = lastComma {
+                    return (position(of: comma, in: text), "a trailing comma before '\(c)' is not JSON")
+                }
+            } else if !c.isWhitespace {
+                lastComma = nil
+            }
+            i = text.index(after: i)
+        }
+        do {
+            _ = try JSONSerialization.jsonObject(with: Data(text.utf8))
+            return nil
+        } catch {
+            let detail = (error as NSError).userInfo[NSDebugDescriptionErrorKey] as? String ?? "\(error.localizedDescription)"
+            return (SourceLocation(line: 1, column: 1), "not valid JSON: \(detail)")
+        }
     }
 
     static func read(_ root: Node, _ r: NodeReader) -> Scenario? {

@@ -3,7 +3,7 @@ import Instrumentation
 import Revocable
 
 /// One binding's driver data of the torture device: its generation, in memory that only the
-/// data's own release frees (plain `kzalloc` behind a refcount, brief P1's correct design).
+/// data's own release frees (plain `kzalloc` behind a refcount, the fix of class P1 in Docs/bug-classes.md).
 final class GenerationState: Sendable {
     let generation: UInt64
     let memory: ModelMemory<UInt64>
@@ -17,7 +17,7 @@ final class GenerationState: Sendable {
 }
 
 /// The fence an in-kernel consumer reaches the driver data through (gpiolib's SRCU-protected
-/// chip pointer, brief §2.5). `revoke` must not return while an access that saw the data is
+/// chip pointer, drivers/gpio/gpiolib.c since `d83cee3d2bb1`). `revoke` must not return while an access that saw the data is
 /// still inside: that is what the generation check tests.
 protocol GenerationFence: AnyObject, Sendable {
     /// `body` gets the data, or nil once revoked.

@@ -175,10 +175,15 @@ public enum Torture {
             }
         }
         report.failures = summarize(failures, unlisted: ["unexpected-errno": unexpectedCount - firstUnexpected.count])
+        report.leaks = summarize(failures.filter { Self.leakKinds.contains($0.kind) })
         let kinds = Set(failures.map(\.kind))
         report.failureKinds = kinds.sorted()
         return report
     }
+
+    /// What the tear-down and the end-of-run leak check report: their KTAP test fails on them.
+    static let leakKinds: Set<String> = ["tear-down", FindingKind.leakedMemory.rawValue, FindingKind.leakedReference.rawValue,
+                                         FindingKind.releaseNeverRan.rawValue, FindingKind.devresLeftOnDeletedDevice.rawValue]
 
     /// A grouped finding names every object ("a, b, c, …"): the first three, then a count.
     static func shortNames(_ names: String) -> String {

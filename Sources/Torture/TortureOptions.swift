@@ -43,6 +43,8 @@ public struct TortureOptions: Sendable {
 /// The outcome: counts, the generation pipe, revoke (unbind) latency percentiles, failures,
 /// and the verdict.
 public struct TortureReport: Sendable, Codable {
+    /// Names the JSON document's format, like the CLI's other documents.
+    public var schema = "devmodel/torture@1"
     public var seconds: Double = 0
     public var operations: Int = 0
     /// Outcomes of reader rounds by errno name ("OK", "ENODEV", …).
@@ -66,8 +68,13 @@ public struct TortureReport: Sendable, Codable {
     /// True when the end-of-run leak check ran (the board was torn down after the threads
     /// returned; skipped after a hang).
     public var leakCheck = false
-    /// One line per failure (at most 20 of each source).
+    /// One line per failure: at most 3 of each kind (the first found), then a line counting
+    /// the rest of that kind.
     public var failures: [String] = []
+    /// The lines of ``failures`` the end-of-run leak check raised (leaked memory or
+    /// references, releases that never ran, tear-down problems), so that the KTAP leak test
+    /// can fail with them as its diagnostics.
+    public var leaks: [String] = []
     /// What failed, by kind: sanitizer finding kinds ("use-after-free", "release-never-ran",
     /// "leaked-memory", …), "generation", "unexpected-errno", "hang", "tear-down", and
     /// "options" or "board" when the run could not start.

@@ -10,7 +10,7 @@ struct BugsCommand: ParsableCommand {
         subcommands: [List.self, Show.self, RunBugs.self])
 
     struct List: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "List the entries (and the rows of brief §5 still to write).")
+        static let configuration = CommandConfiguration(abstract: "List the entries, and the kernel fixes not written as entries yet (classes: Docs/bug-classes.md).")
         @OptionGroup var global: GlobalOptions
 
         func run() {
@@ -54,7 +54,7 @@ struct BugsCommand: ParsableCommand {
         var ids: [String] = []
         @Flag(name: .long, help: "Every entry.")
         var all = false
-        @Flag(name: .long, help: "One JSON document.")
+        @Flag(name: .long, help: "One JSON document (schema devmodel/bugs@1: {schema, runs}).")
         var json = false
 
         @OptionGroup var global: GlobalOptions
@@ -68,8 +68,10 @@ struct BugsCommand: ParsableCommand {
             let runs = selected.map { $0.run() }
             if json {
                 let encoder = JSONEncoder()
-                encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-                print(String(decoding: try encoder.encode(runs), as: UTF8.self))
+                encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+                // One object with a schema, like the CLI's other JSON documents.
+                struct Document: Encodable { var schema = "devmodel/bugs@1"; let runs: [BugRun] }
+                print(String(decoding: try encoder.encode(Document(runs: runs)), as: UTF8.self))
             } else {
                 print("| bug | class | found | by | preemptions | buggy: findings | fixed: findings | time |")
                 print("|---|---|---|---|---|---|---|---|")

@@ -37,7 +37,7 @@ struct Demo: ParsableCommand {
         let report = try DemoStory.run(story)
         if json {
             let encoder = JSONEncoder()
-            encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+            encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
             print(String(decoding: try encoder.encode(report), as: UTF8.self))
         } else {
             print(DemoText.render(report))
@@ -126,7 +126,7 @@ enum DemoStory {
         report.finalRelease = recorder.events.filter { $0.sequence > afterUnplug && interesting.contains($0.kind) }.map(event)
     }
 
-    /// i2c-del-adapter (brief P5): /dev/i2c-0 is held open while its controller is unbound.
+    /// i2c-del-adapter (class P5, drivers/i2c/i2c-core-base.c): /dev/i2c-0 is held open while its controller is unbound.
     /// The kernel's i2c_del_adapter() would wait for the close; ours returns at once.
     static func i2cStory(_ board: SimBoard, _ recorder: EventRecorder, _ report: inout DemoReport) throws {
         guard let controller = board.kernel.device(named: "i2c-sim.0") else { throw ValidationError("no i2c-sim.0") }
@@ -244,7 +244,7 @@ enum DemoText {
         }
         if !r.i2cStory.isEmpty {
             out.append("")
-            out.append("== 6. /dev/i2c-0 is held open while its controller is unbound (brief P5)")
+            out.append("== 6. /dev/i2c-0 is held open while its controller is unbound (class P5)")
             for e in r.i2cStory { out.append("  [\(e.sequence)] " + line(e)) }
             out.append("  -> unbind took \(r.i2cUnbindMicroseconds) µs with the file open (i2c_del_adapter() would wait for the close); \(r.i2cResult)")
         }

@@ -26,10 +26,21 @@ struct DevModel: ParsableCommand {
           torture, faults, bugs      stress, fail-nth, the real-bug corpus
           lint                       devm-lifetime hazards in kernel C
 
-        EXIT STATUS
-          0 success, 1 failures or findings, 4 nothing selected, 64 usage,
-          65 invalid input, 66 missing input, 70 internal error,
-          124 deadline reached, 130 interrupted.
+        EXIT STATUS (the same for every subcommand)
+            0  success
+            1  failures or findings
+            3  explore: the search stopped at its execution cap, incomplete
+            4  nothing selected (an empty shard, a filter that matches nothing)
+           64  usage: a bad option or value
+           65  invalid input: not a valid scenario or result document, or the
+               same shard twice (merge)
+           66  missing input: no such file, a directory where a file belongs,
+               an unreadable file
+           70  internal error
+           73  an output (-o, --trace) cannot be written, e.g. its folder is
+               missing
+          124  deadline reached (run --deadline)
+          130  interrupted (Ctrl-C)
 
         EVERY SUBCOMMAND
           -q, --quiet                results only: no progress, no log messages

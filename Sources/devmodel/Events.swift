@@ -29,7 +29,7 @@ struct Events: ParsableCommand {
         guard exit == 0, let (_, s) = loaded.first else { throw ExitCode(exit == 0 ? 66 : exit) }
         let result = ScenarioRunner.run(s)
         let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         var known: [String: UEvent.Place] = [:]
         for event in result.events {
             let uevent = UEvent(event, known: &known)

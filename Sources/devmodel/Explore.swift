@@ -14,7 +14,8 @@ struct Explore: ParsableCommand {
         preemptions), exhaustive, random, pct. Every failure prints a replay string \
         dm1:<scenario-hash>:<strategy>:<choices> that --replay reproduces exactly; hangs are \
         explained as wait-for cycles or lost wake-ups. Exit status: 0 no failure, 1 failures, \
-        65 invalid scenario, 66 missing input.
+        3 no failure but the search stopped at the --executions cap before it was complete \
+        (pb and exhaustive: raise --executions), 65 invalid scenario, 66 missing input.
         """)
 
     @Argument(help: "A scenario file.")
@@ -25,13 +26,13 @@ struct Explore: ParsableCommand {
     @Option(name: .long, help: "pb, exhaustive, random or pct.")
     var strategy: StrategyName = .pb
 
-    @Option(name: .long, help: "Preemption bound for pb.")
+    @Option(name: .long, parsing: .unconditional, help: "Preemption bound for pb.")
     var bound: Int = 2
 
-    @Option(name: .long, help: "Executions for random and pct; a cap for the others.")
+    @Option(name: .long, parsing: .unconditional, help: "Executions for random and pct; a cap for exhaustive (and 100 times this for pb): hitting it exits 3.")
     var executions: Int = 1000
 
-    @Option(name: .long, help: "Bug depth for pct.")
+    @Option(name: .long, parsing: .unconditional, help: "Bug depth for pct.")
     var depth: Int = 2
 
     @Option(name: .long, help: "Replay one execution from its string instead of exploring.")
@@ -40,13 +41,13 @@ struct Explore: ParsableCommand {
     @Flag(name: .long, help: "Exhaustive without partial-order reduction: every schedule, also those that only reorder independent operations.")
     var noReduction = false
 
-    @Option(name: .long, help: "Exploring threads, each on its own CPU with its own actor threads (default: every CPU).")
+    @Option(name: .long, parsing: .unconditional, help: "Exploring threads, each on its own CPU with its own actor threads (default: every CPU).")
     var workers: Int?
 
     @Flag(name: .long, help: "Print the estimated number of schedules and the time they take (Knuth's estimator) first.")
     var estimate = false
 
-    @Option(name: .long, help: "Random walks for --estimate.")
+    @Option(name: .long, parsing: .unconditional, help: "Random walks for --estimate.")
     var probes = 1000
 
     @Flag(name: .long, help: "Make every final put a choice: release at once, or only after every actor finished (CONFIG_DEBUG_KOBJECT_RELEASE, systematic).")
@@ -75,7 +76,7 @@ struct Explore: ParsableCommand {
     @Flag(name: .long, help: "Explore once per injectable point reached while the actors run (fail-nth inside the concurrent part), until one is never reached. Replay strings end in :f<n>.")
     var faults = false
 
-    @Option(name: .long, help: "With --faults: at most this many fault indices.")
+    @Option(name: .long, parsing: .unconditional, help: "With --faults: at most this many fault indices.")
     var maxFaults = 64
 
     @Flag(name: .long, help: "Stop at the first failure.")
@@ -87,6 +88,15 @@ struct Explore: ParsableCommand {
     @OptionGroup var seedOption: SeedOption
 
     @OptionGroup var global: GlobalOptions
+
+    func validate() throws {
+        guard bound >= 0 else { throw ValidationError("--bound must not be negative, not \(bound)") }
+        guard executions >= 1 else { throw ValidationError("--executions must be at least 1, not \(executions)") }
+        guard depth >= 1 else { throw ValidationError("--depth must be at least 1, not \(depth)") }
+        if let workers, workers < 1 { throw ValidationError("--workers must be at least 1, not \(workers)") }
+        guard probes >= 1 else { throw ValidationError("--probes must be at least 1, not \(probes)") }
+        guard maxFaults >= 1 else { throw ValidationError("--max-faults must be at least 1, not \(maxFaults)") }
+    }
 
     func run() throws {
         let (loaded, exit) = ScenarioFiles.loadAll([scenario])
@@ -148,6 +158,13 @@ struct Explore: ParsableCommand {
         if let trace, let failure = result.failures.first, let t = try? explorer.replay(failure.replay, tracing: true).trace {
             try write(t, to: trace, name: s.name)
         }
+        if !result.failures.isEmpty { throw ExitCode(1) }
+        // An incomplete search proves nothing: neither "no failure" nor "NOT REACHED".
+        if !result.complete && strategy != .random && strategy != .pct {
+            ScenarioFiles.printError("devmodel: the search stopped at the cap of \(explorer.maxExecutions) executions before it "
+                + "was complete; raise --executions to finish it")
+            throw ExitCode(ExploreExit.capReached)
+        }
         if !result.passed { throw ExitCode(1) }
     }
 
@@ -166,4 +183,10 @@ struct Explore: ParsableCommand {
         try Output.write(t.tree, to: base + ".dot")
         FileHandle.standardError.write(Data("trace: \(base).{perfetto.json,svg,run.json,dot}\n".utf8))
     }
+}
+
+/// `devmodel explore`'s own exit status (the others are shared with `run`).
+enum ExploreExit {
+    /// The execution cap ended a preemption-bounded or exhaustive search before it was complete.
+    static let capReached: Int32 = 3
 }

@@ -30,7 +30,7 @@ struct FaultsCommand: ParsableCommand {
         if json {
             struct Document: Encodable { var schema = "devmodel/faults@1"; let sweeps: [SweepResult]; let testDriverRemove: [String] }
             let encoder = JSONEncoder()
-            encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+            encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
             print(String(decoding: try encoder.encode(Document(sweeps: results, testDriverRemove: tdr)), as: UTF8.self))
         } else {
             for r in results {

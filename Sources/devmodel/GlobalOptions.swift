@@ -82,6 +82,6 @@ enum Diagnostics {
 /// seed gives the same choices. Commands without such choices do not take it, so a seed is
 /// never silently ignored.
 struct SeedOption: ParsableArguments {
-    @Option(name: .long, help: "Seed of the pseudo-random choices; the same seed makes the same choices.")
+    @Option(name: .long, parsing: .unconditional, help: "Seed of the pseudo-random choices; the same seed makes the same choices.")
     var seed: UInt64 = 1
 }

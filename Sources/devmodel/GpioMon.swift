@@ -38,7 +38,7 @@ extension Gpio {
         var chip: String?
         @Option(name: [.customShort("e"), .long], help: "Edges to report: rising, falling or both.")
         var edges: EdgeSelection = .both
-        @Option(name: [.customShort("n"), .long], help: "Exit after this many events.")
+        @Option(name: [.customShort("n"), .long], parsing: .unconditional, help: "Exit after this many events.")
         var numEvents: Int?
         @Flag(name: .long, help: "Print line names without quotes.")
         var unquoted = false

@@ -9,10 +9,11 @@ struct Lint: ParsableCommand {
         discussion: """
         Reports memory allocated with devm_* (freed at unbind) that embeds or is reached from \
         an object user space can hold after unbind: a struct miscdevice or struct cdev embedded \
-        by value, reached by file operations or by the cdev's own release (brief P1/P2). \
+        by value, reached by file operations or by the cdev's own release (classes P1/P2 of Docs/bug-classes.md). \
         Diagnostics are compiler-style (file:line:col: warning: [devm-uaf] …) with note: lines \
         giving the evidence chain and a suggested fix. Suppress one with a comment on the line: \
-        /* devmodel-lint: ignore devm-uaf -- reason */. Exit status 1 when anything is reported.
+        /* devmodel-lint: ignore devm-uaf -- reason */. Exit status 0 nothing reported, 1 when anything \
+        is reported, 64 usage, 66 missing input.
         """)
 
     @Argument(help: "Files or directories to lint (e.g. a kernel tree's drivers/).")
@@ -36,12 +37,15 @@ struct Lint: ParsableCommand {
         guard OutputFormat(rawValue: format) != nil else {
             throw ValidationError("--format must be text, json or sarif, not '\(format)'")
         }
-        for path in paths where !FileManager.default.fileExists(atPath: path) {
-            throw ValidationError("no such file or directory: \(path)")
-        }
     }
 
     func run() throws {
+        // A missing input is 66 for every command (sysexits' EX_NOINPUT), not a usage error.
+        let missing = paths.filter { !FileManager.default.fileExists(atPath: $0) }
+        if !missing.isEmpty {
+            for path in missing { FileHandle.standardError.write(Data("devmodel: \(path): no such file or directory\n".utf8)) }
+            throw ExitCode(66)
+        }
         let output = OutputFormat(rawValue: format) ?? .text
         var options = LintOptions(treeRoot: root, explain: explain)
         options.parseAll = parseAll

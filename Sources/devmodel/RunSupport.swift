@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Instrumentation
 import Scenarios
+import Synchronization
 
 /// `--shard i/n`: a deterministic slice of a job list, for CI matrices and job arrays.
 struct Shard: ExpressibleByArgument, Sendable {
@@ -92,7 +93,12 @@ final class ProgressMeter: @unchecked Sendable {
 /// `devmodel merge RESULT.json…`: joins the --json results of several shards into one document.
 struct Merge: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Merge the JSON results of several 'run --json' invocations (e.g. shards) into one document.")
+        abstract: "Merge the JSON results of several 'run --json' invocations (e.g. shards) into one document.",
+        discussion: """
+        Exit status: 0 every run passed, 1 failures, 65 an input is not a devmodel/runs@1 \
+        document or repeats another input (the same shard twice), 66 missing input, 73 the -o \
+        file cannot be written.
+        """)
 
     @Argument(help: "JSON result files (schema devmodel/runs@1).")
     var files: [String]
@@ -111,11 +117,18 @@ struct Merge: ParsableCommand {
 
     func run() throws {
         var runs: [RunResult] = []
+        // The same shard twice would count its runs twice: refuse it, by path and by content.
+        var seen: [Data: String] = [:]
         for path in files {
             guard let data = FileManager.default.contents(atPath: path) else {
                 ScenarioFiles.printError("devmodel: \(path): no such file")
                 throw ExitCode(66)
             }
+            if let first = seen[data] {
+                ScenarioFiles.printError("devmodel: \(path): the same result as \(first); a shard given twice would count its runs twice")
+                throw ExitCode(65)
+            }
+            seen[data] = path
             guard let doc = try? JSONDecoder().decode(Document.self, from: data), doc.schema == "devmodel/runs@1" else {
                 ScenarioFiles.printError("devmodel: \(path): not a devmodel/runs@1 document")
                 throw ExitCode(65)
@@ -158,24 +171,31 @@ enum ColorMode: String, ExpressibleByArgument, CaseIterable {
 
 /// Ctrl-C during a long run: the first SIGINT only sets a flag (the running job finishes and
 /// the partial summary is printed); a second one ends the process at once.
-// Sendable: `source` is set once in `install()`, before the signal handler can run; `flag` is a `Locked`.
-final class Interrupt: @unchecked Sendable {
-    private let flag = Locked(0)
-    private var source: DispatchSourceSignal?
-
-    var fired: Bool { flag.withLock { $0 } > 0 }
+///
+/// The handler is a plain `sigaction` handler, installed before `install()` returns: a
+/// SIGINT that arrives after that is never lost (a dispatch signal source registers later, on
+/// its own queue, and a signal in between was ignored), and SIGINT is unblocked on the calling
+/// thread, which runs the jobs. The handler does only async-signal-safe work:
+/// an atomic add, `write(2)` of a static message, `_exit`.
+struct Interrupt: Sendable {
+    var fired: Bool { interruptCount.load(ordering: .relaxed) > 0 }
 
     static func install() -> Interrupt {
-        let interrupt = Interrupt()
-        signal(SIGINT, SIG_IGN)
-        let source = DispatchSource.makeSignalSource(signal: SIGINT, queue: .global())
-        source.setEventHandler { [interrupt] in
-            let count = interrupt.flag.withLock { c -> Int in c += 1; return c }
-            if count > 1 { exit(130) }
-            FileHandle.standardError.write(Data("\ndevmodel: interrupted; finishing the running job (Ctrl-C again to stop now)\n".utf8))
+        _ = interruptCount.load(ordering: .relaxed)  // initialise the global outside the handler
+        signal(SIGINT) { _ in
+            if interruptCount.add(1, ordering: .relaxed).newValue > 1 { _exit(130) }
+            let message: StaticString = "\ndevmodel: interrupted; finishing the running job (Ctrl-C again to stop now)\n"
+            _ = write(2, message.utf8Start, message.utf8CodeUnitCount)
         }
-        source.resume()
-        interrupt.source = source
-        return interrupt
+        // A parent may have started us with SIGINT blocked (a test runner spawning from a
+        // dispatch thread does): unblock it on this thread, which runs the jobs.
+        var set = sigset_t()
+        sigemptyset(&set)
+        sigaddset(&set, SIGINT)
+        pthread_sigmask(SIG_UNBLOCK, &set, nil)
+        return Interrupt()
     }
 }
+
+/// SIGINTs received (see ``Interrupt``).
+private let interruptCount = Atomic<Int>(0)

@@ -86,7 +86,7 @@ struct Run: ParsableCommand {
     @Option(name: .long, help: "Watchdog per scenario (e.g. 500ms, 5s), overriding the file's 'timeout'.")
     var timeout: String?
 
-    @Option(name: .long, help: "Run every scenario N times.")
+    @Option(name: .long, parsing: .unconditional, help: "Run every scenario N times.")
     var `repeat`: Int = 1
 
     @Option(name: .long, help: "Run only shard i of n (1-based, e.g. 2/4): job k goes to shard k mod n.")
@@ -98,7 +98,7 @@ struct Run: ParsableCommand {
     @Option(name: .long, help: "A deadline for the whole command (e.g. 30s): stop after the running job, report what ran, exit 124.")
     var deadline: String?
 
-    @Option(name: .long, help: "Skip the first N jobs (to resume an interrupted run).")
+    @Option(name: .long, parsing: .unconditional, help: "Skip the first N jobs (to resume an interrupted run).")
     var skip: Int = 0
 
     @Option(name: .long, help: "Colour the text report: auto (a terminal, unless NO_COLOR is set), always, never.")
@@ -111,6 +111,7 @@ struct Run: ParsableCommand {
 
     func validate() throws {
         guard `repeat` >= 1 else { throw ValidationError("--repeat must be at least 1") }
+        guard skip >= 0 else { throw ValidationError("--skip must not be negative, not \(skip)") }
     }
 
     func run() throws {
@@ -165,7 +166,7 @@ struct Run: ParsableCommand {
         let text: String
         switch format == .text && json ? .json : format {
         case .ktap: text = ReportKTAP.render(results)
-        case .svg: text = results.map(ReportSVG.timeline).joined(separator: "\n")
+        case .svg: text = ReportSVG.timelines(results)
         case .perfetto:
             guard let t = try? ReportPerfetto.render(results) else { throw ExitCode(ScenarioExit.internalError) }
             text = t + "\n"

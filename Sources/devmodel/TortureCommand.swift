@@ -23,23 +23,24 @@ struct TortureCommand: ParsableCommand {
         1 FAILURE.
         """)
 
-    @Option(name: .long, help: "How long to run, in seconds.")
-    var duration: Double = 5
+    @Option(name: .long, parsing: .unconditional, help: "How long to run: a duration (5s, 500ms; a bare number is seconds).")
+    var duration = SecondsArgument(seconds: 5)
 
-    @Option(name: .long, help: "Reader threads.")
+    @Option(name: .long, parsing: .unconditional, help: "Reader threads.")
     var threads: Int = 3
 
-    @Option(name: .long, help: "Writer threads.")
+    @Option(name: .long, parsing: .unconditional, help: "Writer threads.")
     var writers: Int = 1
 
-    @Option(name: .long, help: "Maximum random pause between an unbind and its rebind, in microseconds (0: none).")
-    var stutter: Int = 200
+    @Option(name: .long, parsing: .unconditional,
+            help: "Maximum random pause between an unbind and its rebind: a duration (200us; a bare number is microseconds; 0: none).")
+    var stutter = MicrosecondsArgument(microseconds: 200)
 
     @Option(name: .long, help: "Add a negative control (repeatable): fence, refcount or cdev.")
     var broken: [NegativeControl] = []
 
-    @Option(name: .long, help: "Seconds between stat lines.")
-    var statInterval: Double = 1
+    @Option(name: .long, parsing: .unconditional, help: "Time between stat lines: a duration (1s, 250ms; a bare number is seconds).")
+    var statInterval = SecondsArgument(seconds: 1)
 
     @Flag(name: .long, help: "Print the report as JSON (after the stat lines, which go to stderr). Same as --format json.")
     var json = false
@@ -54,20 +55,21 @@ struct TortureCommand: ParsableCommand {
     @OptionGroup var global: GlobalOptions
 
     func validate() throws {
-        guard duration > 0, threads >= 1, writers >= 1 else { throw ValidationError("duration, threads and writers must be positive") }
-        guard statInterval > 0 else { throw ValidationError("--stat-interval must be positive") }
-        guard stutter >= 0 else { throw ValidationError("--stutter must not be negative") }
+        guard duration.seconds > 0 else { throw ValidationError("--duration must be positive, e.g. 5s") }
+        guard threads >= 1 else { throw ValidationError("--threads must be at least 1, not \(threads)") }
+        guard writers >= 1 else { throw ValidationError("--writers must be at least 1, not \(writers)") }
+        guard statInterval.seconds > 0 else { throw ValidationError("--stat-interval must be positive, e.g. 1s") }
     }
 
     func run() throws {
         var options = TortureOptions()
-        options.seconds = duration
+        options.seconds = duration.seconds
         options.readers = threads
         options.writers = writers
         options.seed = seedOption.seed
-        options.stutterMicroseconds = stutter
+        options.stutterMicroseconds = stutter.microseconds
         options.broken = Set(broken)
-        options.statInterval = statInterval
+        options.statInterval = statInterval.seconds
         let quiet = Diagnostics.quiet
         let report = Torture.run(options) { line in
             // The per-second stat lines are progress: -q leaves only the report.
@@ -77,7 +79,7 @@ struct TortureCommand: ParsableCommand {
             print(report.ktap, terminator: "")
         } else if json || format == .json {
             let encoder = JSONEncoder()
-            encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+            encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
             print(String(decoding: try encoder.encode(report), as: UTF8.self))
         } else {
             let outcomes = report.outcomes.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ")

@@ -11,7 +11,6 @@ import Testing
         let run = entry.run()
         #expect(run.caught, "buggy variant raised \(run.buggy.findings): \(run.buggy.detail)")
         #expect(run.fixed.findings.isEmpty, "fixed variant raised \(run.fixed.findings): \(run.fixed.detail)")
-        #expect(run.buggy.seconds < 5.5)
     }
 
     @Test func idsAreUniqueAndWrittenRowsAreNoLongerPending() {

@@ -4,7 +4,7 @@ import CharDev
 import DriverCore
 import Instrumentation
 
-/// The generic helper's protocol (brief §2.11), with a minimal echo device: publish only when
+/// The generic helper's protocol (Laurent Pinchart's char-device teardown, ksummit list, July 2021), with a minimal echo device: publish only when
 /// initialised, fence every operation, unregister without waiting for user space.
 @Suite struct CharDeviceHelperTests {
     final class Echo: FileOperations {

@@ -4,7 +4,7 @@ import CharDev
 import DriverCore
 import Instrumentation
 
-/// The negative control: the same device with `.legacyUnfenced` (check-then-use, brief P3)
+/// The negative control: the same device with `.legacyUnfenced` (check-then-use, class P3 of Docs/bug-classes.md)
 /// lets a call in flight reach driver memory freed by unbind — detected as a use after free —
 /// while `.revocable` makes the unregister wait for it. If the fence were broken, the second
 /// test would fail the way the first one does.

@@ -2,7 +2,7 @@ import Testing
 import Instrumentation
 @testable import DriverCore
 
-/// The dd.c sequences of brief §2.2: probe failure releases devres without calling remove;
+/// The sequences of drivers/base/dd.c: probe failure releases devres without calling remove;
 /// unbind runs remove, then devres newest-first, then clears the driver; the object survives.
 @Suite struct BindUnbindOrderTests {
     func orderingDriver(_ t: TestKernel, failAt: String? = nil) -> ClosureDriver {

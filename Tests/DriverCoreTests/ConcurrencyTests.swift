@@ -59,3 +59,21 @@ import Instrumentation
         #expect(d.referenceCount == 0)
     }
 }
+
+/// The fixture's own box: a read-modify-write from several threads loses no update (it did
+/// when `+=` was a locked get followed by a locked set).
+@Suite struct BoxTests {
+    @Test func concurrentIncrementsAreAllCounted() {
+        let box = Box(0)
+        let group = DispatchGroup()
+        for _ in 0..<4 {
+            group.enter()
+            Thread {
+                for _ in 0..<20_000 { box.value += 1 }
+                group.leave()
+            }.start()
+        }
+        group.wait()
+        #expect(box.value == 80_000)
+    }
+}

@@ -56,7 +56,7 @@ import Revocable
         #expect(throws: DriverCoreError.self) { try r.access(foreign) }
     }
 
-    @Test func unbindWaitsForAReaderInsideAndOnlyForIt() async throws {
+    @Test func unbindWaitsForAReaderInsideAndOnlyForIt() throws {
         let t = TestKernel()
         let torn = Box(0)
         let (d, handle) = try setUp(t, torn: torn)
@@ -73,13 +73,18 @@ import Revocable
         reader.start()
         inside.wait()
         let unbound = Box(false)
-        let unbinder = Thread { try? t.kernel.unbind(d); unbound.value = true }
+        let unbinderDone = DispatchSemaphore(value: 0)
+        let unbinder = Thread { try? t.kernel.unbind(d); unbound.value = true; unbinderDone.signal() }
         unbinder.start()
-        try await Task.sleep(nanoseconds: 50_000_000)
+        // Once the revoke has begun it can only finish after the reader leaves, which it does
+        // not before `release`: from here "not unbound yet" holds whatever the timing.
+        while !r.isRevoked { usleep(100) }
         #expect(!unbound.value)  // held by the reader inside
         #expect(torn.value == 0)
         release.signal()
-        while !unbound.value { try await Task.sleep(nanoseconds: 1_000_000) }
+        // A hang guard only.
+        #expect(unbinderDone.wait(timeout: .now() + 60) == .success)
+        #expect(unbound.value)
         #expect(torn.value == 1)
     }
 

@@ -2,7 +2,7 @@ import Testing
 import Instrumentation
 @testable import DriverCore
 
-/// Ports of drivers/gpu/drm/tests/drm_managed_test.c and drm_bridge_test.c (brief §6.3):
+/// Ports of drivers/gpu/drm/tests/drm_managed_test.c and drm_bridge_test.c:
 /// object-lifetime resources run at the final put, never at unbind/unregister.
 @Suite("drm_managed") struct DrmManagedTests {
     @Test("drm_test_managed_release_action: release_action runs now and not again")

@@ -2,7 +2,7 @@ import Testing
 import Instrumentation
 @testable import DriverCore
 
-/// Ports of lib/kunit/kunit-test.c suite `kunit_resource` (brief §6.2), against devres,
+/// Ports of lib/kunit/kunit-test.c suite `kunit_resource`, against devres,
 /// which has the same contract.
 @Suite("kunit_resource") struct KUnitResourceTests {
     final class Res: @unchecked Sendable { let v: Int; init(_ v: Int) { self.v = v } }

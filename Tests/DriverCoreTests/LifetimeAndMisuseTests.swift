@@ -191,7 +191,7 @@ import Instrumentation
         let parent = t.device("usb1")
         try t.kernel.register(parent)
         try t.kernel.registerDriver(ClosureDriver(name: "iface") { (dev: borrowing BoundDevice) throws(ProbeError) in
-            // brief P12 (spi-ch341 abe572f630bc): resources tied to the USB device, not the interface
+            // class P12 (spi-ch341 abe572f630bc): resources tied to the USB device, not the interface
             do { try dev.device.parent!.devres.addAction(ActionKey("leak")) {} } catch { throw .failed(.ENOMEM, "") }
         }, on: t.bus)
         try t.kernel.register(t.device("iface", parent: parent))

@@ -3,7 +3,7 @@ import Instrumentation
 @testable import DriverCore
 
 /// Ports of drivers/base/test/platform-device-test.c (suite `platform-device-devm`) and
-/// root-device-test.c (brief §6.1): devres on unprobed and probed devices is flushed at
+/// root-device-test.c (drivers/base/test/): devres on unprobed and probed devices is flushed at
 /// unregister, not only at the final put (`699fb50d9903`).
 @Suite("platform-device-devm") struct PlatformDeviceDevmTests {
     @Test("devm action on an unprobed device runs at unregister")

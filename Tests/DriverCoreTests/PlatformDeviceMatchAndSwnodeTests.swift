@@ -3,7 +3,7 @@ import Instrumentation
 @testable import DriverCore
 
 /// drivers/base/test/platform-device-test.c, suites `platform-device-match` and
-/// `platform-device-swnode` (brief §6.1).
+/// `platform-device-swnode` (drivers/base/test/platform-device-test.c).
 @Suite("platform-device-match") struct PlatformDeviceMatchTests {
     @Test("find by a nil firmware node finds nothing instead of crashing")
     func findByNull() throws {

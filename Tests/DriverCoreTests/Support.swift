@@ -33,12 +33,20 @@ final class TestKernel: @unchecked Sendable {
 }
 
 /// A tiny Sendable box for values that closures capture.
+///
+/// Every access holds the lock, including a read-modify-write: `box.value += 1` and
+/// `box.value.append(x)` go through `_modify`, which keeps the lock for the whole in-place
+/// mutation (with a get and a set, two threads could both read 0 and both write 1).
 final class Box<T>: @unchecked Sendable {
     private let lock = InternalLock()
     private var _value: T
     init(_ v: T) { _value = v }
     var value: T {
         get { lock.withLock { _value } }
-        set { lock.withLock { _value = newValue } }
+        _modify {
+            lock.lock()
+            defer { lock.unlock() }
+            yield &_value
+        }
     }
 }

@@ -5,7 +5,7 @@ import Testing
 @testable import Explorer
 
 /// The explorer against a broken fixture and the real design: a character device without
-/// revocation (check, then use: brief P3) lets some schedule free the driver's memory between
+/// revocation (check, then use: class P3) lets some schedule free the driver's memory between
 /// a write's check and its use; with the Revocable fence no schedule does.
 @Suite struct BrokenCdevExplorerTests {
     final class Ops: FileOperations {

@@ -102,14 +102,13 @@ import Testing
     @Test func stopAtFirstFailureStopsWithTheFewestPreemptions() throws {
         var e = Explorer(program: HangTests.abba)
         e.stopAtFirstFailure = true
-        let start = ContinuousClock.now
         let r = e.explore(strategy: .preemptionBounded(maxPreemptions: 2))
-        let elapsed = ContinuousClock.now - start
         #expect(r.failingExecutions == 1)
         #expect(try #require(r.failures.first).preemptions == 1)
-        // The goal: a deadlock's cycle named in under 1 s.
-        #expect(elapsed < .seconds(1))
-        print("abba deadlock named after \(r.executions) executions in \(elapsed)")
+        // Stopping early is the point, counted in executions (time is the benchmarks' business).
+        e.stopAtFirstFailure = false
+        let all = e.explore(strategy: .preemptionBounded(maxPreemptions: 2))
+        #expect(r.executions < all.executions, "\(r.executions) of \(all.executions)")
     }
 }
 

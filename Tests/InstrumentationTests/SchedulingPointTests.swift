@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 @testable import Instrumentation
 
@@ -56,19 +57,26 @@ final class RecordingController: ExecutionController {
         #expect(lock.owner == nil)
     }
 
-    @Test func waitQueueWakesSleeper() async {
+    @Test func waitQueueWakesSleeper() {
         let lock = ModelLock(class: "test", name: "L")
         let queue = WaitQueue(name: "Q")
         let flag = Locked(false)
-        async let sleeper: Void = Task.detached {
+        let woke = DispatchSemaphore(value: 0)
+        // A thread, not a task: the sleeper blocks in a condition wait.
+        Thread {
             lock.withLock {
                 queue.wait(until: { flag.withLock { $0 } }, holding: lock)
             }
-        }.value
-        try? await Task.sleep(nanoseconds: 10_000_000)
+            woke.signal()
+        }.start()
+        // Wake only a sleeper that really sleeps: the point of the test is the wake-up.
+        while queue.sleepers == 0 { usleep(100) }
+        #expect(queue.sleepers == 1)
         lock.withLock { flag.withLock { $0 = true } }
         queue.wakeAll()
-        await sleeper
+        // A hang guard only.
+        #expect(woke.wait(timeout: .now() + 60) == .success)
+        #expect(queue.sleepers == 0)
         #expect(flag.withLock { $0 })
     }
 

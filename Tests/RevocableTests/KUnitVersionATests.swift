@@ -1,7 +1,7 @@
 import Testing
 import Revocable
 
-/// drivers/base/revocable_test.c as merged in January 2026 and reverted (brief §6.4, Version A),
+/// drivers/base/revocable_test.c as merged in January 2026 and reverted (`62eb557580eb`, Version A),
 /// ported to our API. The kernel's provider/consumer pair maps to one `Revocable` reference:
 /// ARC keeps the provider's memory alive for every handle, so the "consumer init" step cannot fail
 /// or dangle, and a revoked provider answers ENODEV.

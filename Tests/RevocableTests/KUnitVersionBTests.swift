@@ -2,7 +2,7 @@ import Dispatch
 import Testing
 import Revocable
 
-/// drivers/base/revocable_test.c in v10/v11 (May 2026, brief §6.4, Version B), ported.
+/// drivers/base/revocable_test.c in v10/v11 (May 2026 patches, Version B), ported.
 /// Kernel refcounts map to ARC: "refcount back to N" is checked as "the object is freed when
 /// the holders we expect are gone" (weak references), and "revoke drops the provider's reference
 /// to the resource" as "the resource is released at revoke although the revocable lives on".

@@ -51,4 +51,24 @@ import Testing
         #expect(flowEnds >= 1)  // the unbind woke the reader
         #expect(events.contains { ($0["name"] as? String)?.hasPrefix("revocable.revoke") == true })
     }
+
+    /// Two scenarios in one trace: each flow id starts once and every finish of an id stays
+    /// in the process of its start (ids restarted at 1 per scenario joined unrelated ones).
+    @Test func flowIdsAreUniqueAcrossTheScenariosOfATrace() throws {
+        let scenario = try ScenarioFile.load(Examples.directory.appendingPathComponent("gpio-blocked-reader-unbind.yaml").path)
+        let text = try ReportPerfetto.render([ScenarioRunner.run(scenario), ScenarioRunner.run(scenario)])
+        let root = try #require(try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any])
+        let events = try #require(root["traceEvents"] as? [[String: Any]])
+        var startPid: [Int: Int] = [:]
+        for e in events where e["ph"] as? String == "s" {
+            let id = try #require(e["id"] as? Int)
+            #expect(startPid[id] == nil, "flow id \(id) starts twice")
+            startPid[id] = e["pid"] as? Int
+        }
+        #expect(Set(startPid.values) == [0, 1], "both scenarios have flows")
+        for e in events where e["ph"] as? String == "f" {
+            let id = try #require(e["id"] as? Int)
+            #expect(startPid[id] == e["pid"] as? Int, "flow \(id) crosses scenarios")
+        }
+    }
 }

@@ -37,6 +37,19 @@ import Testing
         #expect(parsed.elements["circle", default: 0] >= 2)  // unbind and revoke at least
     }
 
+    /// `run --format svg` over two scenarios: one document (two back to back are not XML), a
+    /// nested timeline per run, pattern ids unique.
+    @Test func twoRunsMakeOneWellFormedDocument() throws {
+        let scenario = try ScenarioFile.load(Examples.directory.appendingPathComponent("gpio-blocked-reader-unbind.yaml").path)
+        let runs = [ScenarioRunner.run(scenario), ScenarioRunner.run(scenario)]
+        let svg = ReportSVG.timelines(runs)
+        let parsed = try parse(svg)
+        #expect(parsed.elements["svg"] == 3)  // the document and one per run
+        #expect(svg.components(separatedBy: "<?xml").count == 2)
+        #expect(svg.contains("id=\"blocked-0\"") && svg.contains("id=\"blocked-1\""))
+        #expect(ReportSVG.timelines([runs[0]]) == ReportSVG.timeline(runs[0]))
+    }
+
     @Test func treeIsWellFormedAndEscapesNames() throws {
         let scenario = try ScenarioFile.load(Examples.directory.appendingPathComponent("device-links.yaml").path)
         let board = try ScenarioBoard.build(scenario.board)

@@ -1,11 +1,11 @@
 import Testing
 import Foundation
-import CharDev
+@testable import CharDev
 import DriverCore
 import Instrumentation
 @testable import Subsystems
 
-/// tools/testing/selftests/gpio/gpio-cdev-uaf (brief §6.5), as our own tests: open the chip
+/// tools/testing/selftests/gpio/gpio-cdev-uaf (`c7f92042d3f3`), as our own tests: open the chip
 /// (or a line request), remove the chip, then use the dangling file.
 @Suite("gpio-cdev-uaf") struct GpioCdevUafTests {
     @Test("chip fd: poll HUP|ERR, read ENODEV, ioctl ENODEV, close safe")
@@ -40,26 +40,26 @@ import Instrumentation
     }
 
     @Test("a reader blocked before unbind wakes with ENODEV; unbind does not wait for it")
-    func blockedReaderWakes() async throws {
+    func blockedReaderWakes() throws {
         let f = try GpioFixture()
         let chip = try f.dev.open("gpiochip0")
         let req = try chip.ioctl(GpioGetLineRequest(offsets: [3], consumer: "mon", edgeDetection: true))
         let result = Locked<Result<[GpioEdgeEvent], FileError>?>(nil)
+        let finished = DispatchSemaphore(value: 0)
         let reader = Thread {
             let r: Result<[GpioEdgeEvent], FileError>
             do throws(FileError) { r = .success(try req.readEdgeEvents()) } catch { r = .failure(error) }
             result.withLock { $0 = r }
+            finished.signal()
         }
         reader.start()
-        // Let it block (it cannot finish: no edge will come).
-        try await Task.sleep(nanoseconds: 20_000_000)
+        // Unbind only once the reader sleeps on the chip's wait queue (no edge will come).
+        let queue = f.gdev.cdev.waiters
+        #expect(waitUntil { queue.sleepers == 1 }, "the reader never went to sleep")
         #expect(result.withLock { $0 } == nil)
         try f.kernel.unbind(f.controller)  // returns although the reader sleeps and files are open
-        var waited = 0
-        while result.withLock({ $0 }) == nil && waited < 5_000 {
-            try await Task.sleep(nanoseconds: 1_000_000)
-            waited += 1
-        }
+        // A hang guard only: the wake-up must come from the unbind, whatever the load.
+        #expect(finished.wait(timeout: .now() + 60) == .success, "the unbind did not wake the reader")
         guard case .failure(let e)? = result.withLock({ $0 }) else {
             Issue.record("blocked reader did not wake with an error")
             return
@@ -124,7 +124,7 @@ import Instrumentation
         #expect(f.useAfterFree.isEmpty)
     }
 
-    @Test("in-kernel consumer descriptor: ENODEV after the provider unbinds (brief P8)")
+    @Test("in-kernel consumer descriptor: ENODEV after the provider unbinds (class P8)")
     func consumerDescriptor() throws {
         let f = try GpioFixture()
         let desc = try f.gpio.getDescriptor(chip: "gpiochip0", offset: 2, consumer: "led-driver")

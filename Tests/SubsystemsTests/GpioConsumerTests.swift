@@ -4,7 +4,7 @@ import DriverCore
 import Instrumentation
 @testable import Subsystems
 
-/// A consumer driver holding a GPIO descriptor of another driver (brief P8), both ways:
+/// A consumer driver holding a GPIO descriptor of another driver (class P8 of Docs/bug-classes.md), both ways:
 /// without a link its handle turns ENODEV when the provider goes; with a device link the
 /// consumer is unbound first and drops the handle while the chip is still there.
 @Suite struct GpioConsumerTests {

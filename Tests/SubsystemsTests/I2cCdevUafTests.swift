@@ -5,7 +5,7 @@ import DriverCore
 import Instrumentation
 @testable import Subsystems
 
-/// The gpio-cdev-uaf cases (brief §6.5) for i2c-dev: open `/dev/i2c-0`, unbind the adapter's
+/// The gpio-cdev-uaf cases (tools/testing/selftests/gpio/gpio-cdev-uaf) for i2c-dev: open `/dev/i2c-0`, unbind the adapter's
 /// provider, keep using the dangling file.
 @Suite("i2c-dev-uaf") struct I2cCdevUafTests {
     @Test("i2c-dev works: I2C_SLAVE, write, read, I2C_RDWR, I2C_FUNCS")
@@ -41,7 +41,7 @@ import Instrumentation
         #expect(f.useAfterFree.isEmpty)
     }
 
-    /// Brief P5 / §5 #6: the kernel's i2c_del_adapter() blocks in
+    /// Class P5 (drivers/i2c/i2c-core-base.c): the kernel's i2c_del_adapter() blocks in
     /// wait_for_completion(&adap->dev_released) while /dev/i2c-N is open. Ours returns.
     @Test("deleting an adapter does not wait for user space to close /dev/i2c-N")
     func unbindDoesNotWaitForOpenFile() async throws {

@@ -4,7 +4,7 @@ import DriverCore
 import Instrumentation
 @testable import Subsystems
 
-/// Consumers across drivers (brief P8): another driver holds an I2C client on the adapter.
+/// Consumers across drivers (class P8): another driver holds an I2C client on the adapter.
 @Suite struct I2cConsumerTests {
     @Test("a client held by another driver gets ENODEV after the adapter's provider unbinds")
     func clientWithoutLink() throws {

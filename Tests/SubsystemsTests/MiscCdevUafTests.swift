@@ -1,11 +1,11 @@
 import Testing
 import Foundation
-import CharDev
+@testable import CharDev
 import DriverCore
 import Instrumentation
 @testable import Subsystems
 
-/// gpio-cdev-uaf (brief §6.5) for misc devices. misc.c fences only *open* against
+/// gpio-cdev-uaf (tools/testing/selftests/gpio) for misc devices. misc.c fences only *open* against
 /// misc_deregister (misc_mtx); here every fop is fenced per device, so all give ENODEV.
 @Suite("misc-cdev-uaf") struct MiscCdevUafTests {
     @Test("open → unbind → read/write/ioctl ENODEV, poll HUP|ERR, close safe, released once")
@@ -30,23 +30,23 @@ import Instrumentation
     }
 
     @Test("a reader blocked before unbind wakes with ENODEV")
-    func blockedReaderWakes() async throws {
+    func blockedReaderWakes() throws {
         let f = try MiscFixture()
         let file = try f.dev.open("ctl-a-misc")
+        let queue = try #require(f.device("ctl-a-misc")).cdev.waiters
         let result = Locked<FileError?>(nil)
+        let finished = DispatchSemaphore(value: 0)
         // A thread, not a task: a blocked read must not occupy a cooperative-pool thread.
         let reader = Thread {
             do throws(FileError) { _ = try file.read() } catch { result.withLock { $0 = error } }
+            finished.signal()
         }
         reader.start()
-        try await Task.sleep(nanoseconds: 10_000_000)
+        #expect(waitUntil { queue.sleepers == 1 }, "the reader never went to sleep")
         #expect(result.withLock { $0 } == nil)
         try f.kernel.unbind(f.controllers[0])
-        var waited = 0
-        while result.withLock({ $0 }) == nil && waited < 5_000 {
-            try await Task.sleep(nanoseconds: 1_000_000)
-            waited += 1
-        }
+        // A hang guard only: the wake-up must come from the unbind, whatever the load.
+        #expect(finished.wait(timeout: .now() + 60) == .success, "the unbind did not wake the reader")
         #expect(result.withLock { $0 }?.errno == .ENODEV)
         try file.close()
         #expect(f.useAfterFree.isEmpty)

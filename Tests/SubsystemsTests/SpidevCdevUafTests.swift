@@ -5,7 +5,7 @@ import DriverCore
 import Instrumentation
 @testable import Subsystems
 
-/// The gpio-cdev-uaf cases (brief §6.5) for spidev: open `/dev/spidev0.0`, unbind the
+/// The gpio-cdev-uaf cases (tools/testing/selftests/gpio/gpio-cdev-uaf) for spidev: open `/dev/spidev0.0`, unbind the
 /// controller's provider, keep using the dangling file.
 @Suite("spidev-uaf") struct SpidevCdevUafTests {
     @Test("spidev works: SPI_IOC_MESSAGE, mode and speed get/set, read, write")

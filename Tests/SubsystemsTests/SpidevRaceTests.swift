@@ -5,7 +5,7 @@ import DriverCore
 import Instrumentation
 @testable import Subsystems
 
-/// Brief §5 #5 (spidev `a720416d9463`): a spinlock held only for the `spidev->spi` NULL check
+/// spidev before `a720416d9463` (drivers/spi/spidev.c): a spinlock held only for the `spidev->spi` NULL check
 /// let the transfer run while the controller went away. Here the whole transfer is inside the
 /// fence, so the race cannot happen: threads transfer while another unbinds, and every call
 /// either completes (the unbind waited for it) or gets ENODEV without reaching the driver.

@@ -4,7 +4,7 @@ import DriverCore
 import Instrumentation
 @testable import Subsystems
 
-/// gpio-cdev-uaf (brief §6.5) for the watchdog node: unregister with the node open.
+/// gpio-cdev-uaf (tools/testing/selftests/gpio) for the watchdog node: unregister with the node open.
 @Suite("watchdog-cdev-uaf") struct WatchdogCdevUafTests {
     @Test("open → unbind → write/ioctl/read ENODEV, poll HUP|ERR, close safe, released once")
     func unbindWithNodeOpen() throws {

@@ -4,11 +4,12 @@ import DriverCore
 import Instrumentation
 @testable import Subsystems
 
-/// Registration order and its failure path: brief §5 #10 (publish before the struct device
-/// was initialised: systemd opened /dev/watchdog and crashed in get_device) and #11 (an error
-/// path after device initialisation must put, never free).
+/// Registration order and its failure path in drivers/watchdog/watchdog_dev.c: Krzysztof
+/// Sobota's fix (publish before the struct device was initialised: systemd opened
+/// /dev/watchdog and crashed in get_device) and Chen Jun's (an error path after device
+/// initialisation must put, never free), both on top of `72139dfa2464`.
 @Suite("watchdog registration") struct WatchdogRegistrationTests {
-    @Test("the nodes cannot be opened before everything is initialised (brief #10)")
+    @Test("the nodes cannot be opened before everything is initialised (class P10)")
     func noOpenBeforePublish() throws {
         let seen = Locked<[String]>([])
         let namespace = Locked<DevNamespace?>(nil)
@@ -35,7 +36,7 @@ import Instrumentation
         try file.close()
     }
 
-    @Test("the legacy node is taken: nothing stays registered, object released once (brief #11)")
+    @Test("the legacy node is taken: nothing stays registered, object released once (class P7)")
     func registrationFailureReleasesOnce() throws {
         let f = try WatchdogFixture(deferBind: true)
         // Another driver already owns /dev/watchdog (the kernel's "a legacy watchdog module

@@ -3,7 +3,8 @@ import Testing
 @testable import Torture
 
 /// Short torture runs: the real design succeeds (no finding, pipe only in bucket 0, nothing
-/// leaked after the tear-down); each negative control fails within the 10 s the issue allows,
+/// leaked after the tear-down); each negative control fails (how fast is measured by the
+/// benchmarks, not asserted here, so that load cannot fail a test),
 /// with the failure kind that names it — usually at the first stat line.
 @Suite(.serialized) struct TortureTests {
     @Test func realDesignSurvivesAShortRun() {
@@ -20,6 +21,8 @@ import Testing
         #expect(report.pipe.accesses > 0, "the generation check must have checked something")
         #expect(report.pipe.failures == 0)
         #expect(report.leakCheck)
+        #expect(report.leaks.isEmpty)
+        #expect(report.ktap.contains("\n    ok 3 board torn down, nothing leaked\n    ok 4 no other failure\n"), "\(report.ktap)")
         #expect(report.ktap.hasPrefix("KTAP version 1\n1..1\n    KTAP version 1\n    # Subtest: torture\n    1..4\n"))
         #expect(report.ktap.contains("\nok 1 torture\n# Totals: pass:1 fail:0 skip:0 total:1\n"))
     }
@@ -37,7 +40,6 @@ import Testing
     @Test func brokenFenceFailsTheGenerationCheck() {
         let report = Self.broken(.fence)
         #expect(!report.success)
-        #expect(report.seconds < 3.5)
         #expect(report.failureKinds.contains("generation"), "\(report.failures)")
         #expect(report.pipe.failures > 0)
         // KTAP: the pipe test fails, its diagnostic before it, and the suite fails.
@@ -48,16 +50,18 @@ import Testing
     @Test func brokenRefcountFailsAsAReleaseThatNeverRan() {
         let report = Self.broken(.refcount)
         #expect(!report.success)
-        #expect(report.seconds < 3.5)
         #expect(report.failureKinds.contains("release-never-ran"), "\(report.failures)")
         #expect(report.failureKinds.contains("leaked-memory"), "the data the release should free: \(report.failures)")
         #expect(report.pipe.failures == 0, "the fence is the real one")
+        // KTAP: the leak test fails with the leaks as its diagnostics (it said ok before).
+        #expect(report.ktap.contains("\n    not ok 3 board torn down, nothing leaked\n"), "\(report.ktap)")
+        #expect(report.ktap.contains("    # leaked-memory in "), "\(report.ktap)")
+        #expect(!report.leaks.isEmpty && report.leaks.allSatisfy(report.failures.contains))
     }
 
     @Test func brokenCdevFailsAsAUseOfFreedDriverMemory() {
         let report = Self.broken(.cdev)
         #expect(!report.success)
-        #expect(report.seconds < 3.5)
         #expect(report.failureKinds.contains { $0 == "use-after-free" || $0 == "use-after-unbind" }, "\(report.failures)")
     }
 

@@ -5,7 +5,7 @@ import Sanitizer
 import SimHardware
 
 extension Corpus {
-    /// §5 #18/#20: the core's file operations followed the driver's pointer after unregister.
+    /// The core's file operations followed the driver's pointer after unregister.
     static let uioInfoAfterUnregister = BugEntry(
         id: "uio-info-after-unregister", reference: "57c5f4df0a5a, 4e26195f240d", subsystem: "UIO (uio.c), TPM",
         classes: ["P2", "P4"],
@@ -47,7 +47,7 @@ extension Corpus {
         }
     }
 
-    /// §5 #36: a driver-owned, dynamically allocated watchdog_device under an open file.
+    /// A driver-owned, dynamically allocated watchdog_device under an open file.
     static let watchdogDriverOwned = BugEntry(
         id: "watchdog-driver-owned-device", reference: "e907df327252", subsystem: "watchdog (watchdog_dev.c)",
         classes: ["P1", "P4"],
@@ -71,7 +71,7 @@ extension Corpus {
                               before: { try ping($0) }, call: ping)
     }
 
-    /// §5 #21–24: a cdev that does not pin its parent.
+    /// A cdev that does not pin its parent.
     static let cdevParentNotPinned = BugEntry(
         id: "cdev-parent-not-pinned", reference: "ba0ef85, 0d5b7da, 4a215aa, 2f0157f", subsystem: "TPM, IIO, input, char_dev.c",
         classes: ["P7"],
@@ -86,7 +86,7 @@ extension Corpus {
         buggy: { timed { sanitized(checkingLeaks: true, detail: "open, unregister the chip, close") { try TpmCdevParent.run(pinParent: false, kernel: $0) } } },
         fixed: { timed { sanitized(checkingLeaks: true, detail: "open, unregister the chip, close") { try TpmCdevParent.run(pinParent: true, kernel: $0) } } })
 
-    /// §5 #25: the node's memory belonged to the driver.
+    /// The node's memory belonged to the driver.
     static let mediaDevnodeInDevres = BugEntry(
         id: "media-devnode-devres", reference: "5b28dde51d0c", subsystem: "media (media-devnode.c)", classes: ["P1", "P7"],
         story: """

@@ -4,7 +4,7 @@ import Sanitizer
 import SimHardware
 
 extension Corpus {
-    /// §5 #11: a failed cdev_device_add left the device reference of every watchdog but the first.
+    /// A failed cdev_device_add left the device reference of every watchdog but the first.
     static let watchdogCdevAddError = BugEntry(
         id: "watchdog-cdev-add-error-leak", reference: "Chen Jun's fix, Fixes: 72139dfa2464",
         subsystem: "watchdog (watchdog_dev.c)", classes: ["P7"],
@@ -33,7 +33,7 @@ extension Corpus {
         }
     }
 
-    /// §5 #16: the probe's error path freed state that an armed timer still used.
+    /// The probe's error path freed state that an armed timer still used.
     static let vub300ProbeFailure = BugEntry(
         id: "vub300-probe-error-path", reference: "vub300 probe-failure fix, 2026",
         subsystem: "MMC (vub300.c), USB", classes: ["P1"],

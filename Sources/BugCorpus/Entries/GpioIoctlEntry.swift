@@ -6,7 +6,7 @@ import Sanitizer
 import SimHardware
 
 extension Corpus {
-    /// §5 #3: the one entry point the check-then-use fix missed.
+    /// The one entry point the check-then-use fix missed.
     static let gpioIoctlMissed = BugEntry(
         id: "gpio-ioctl-unprotected", reference: "1d656bd259ed", subsystem: "GPIO (gpiolib-cdev.c)", classes: ["P3"],
         story: """
@@ -81,7 +81,7 @@ extension Corpus {
 }
 
 extension Corpus {
-    /// §5 #4: in-kernel consumers, left racing removal after the character device was fixed.
+    /// In-kernel consumers, left racing removal after the character device was fixed.
     static let gpioConsumerSRCU = BugEntry(
         id: "gpio-consumer-srcu", reference: "d83cee3d2bb1", subsystem: "GPIO (gpiolib.c)", classes: ["P4", "P8"],
         story: """

@@ -4,7 +4,7 @@ import Instrumentation
 import Sanitizer
 
 extension Corpus {
-    /// §5 #10: the node published before the object behind it was initialised.
+    /// The node published before the object behind it was initialised.
     static let watchdogPublishFirst = BugEntry(
         id: "watchdog-publish-before-init", reference: "Krzysztof Sobota's fix, Fixes: 72139dfa2464",
         subsystem: "watchdog (watchdog_dev.c)", classes: ["P10"],
@@ -13,7 +13,7 @@ extension Corpus {
         still registered the /dev/watchdog misc device for watchdog 0 before it initialised that \
         device. systemd opens /dev/watchdog as soon as it appears; an open landing between the two \
         took a reference on an uninitialised kobject and crashed in get_device(). The fix moves \
-        device_initialize() before the registration (brief P10: initialise fully, then publish). \
+        device_initialize() before the registration (class P10: initialise fully, then publish). \
         Here the registration and an open are two actors; the explorer needs no preemption (the \
         open simply runs once the node appeared, before the registration goes on) and the sanitizer \
         names it: a get sequenced before the object's initialisation. Ours: CharDevice.prepare initialises everything, publish \

@@ -1,7 +1,7 @@
 import DriverCore
 import Instrumentation
 
-/// The driver core before `699fb50d9903` (brief §5 #13, CVE-2023-53596): `device_del()` did not
+/// The driver core before `699fb50d9903` (drivers/base/core.c, CVE-2023-53596): `device_del()` did not
 /// release the devres of a device that never had a driver; that happened only in
 /// `device_release()`, which a devm action holding a device reference kept from ever running.
 /// The legacy variant emulates the old `device_unregister` (drop the caller's reference without

@@ -3,7 +3,7 @@ import DriverCore
 import Instrumentation
 import Revocable
 
-/// gpiolib's in-kernel consumer path before `d83cee3d2bb1` (brief §5 #4, P4/P8), as a legacy
+/// gpiolib's in-kernel consumer path before `d83cee3d2bb1` (classes P4/P8), as a legacy
 /// driver: `bdbbae241a04` had put the character device's syscalls under the GPIO device's
 /// semaphore, but a consumer's `gpiod_get_value()` still read `gdev->chip`, checked it and
 /// called into it with nothing keeping `gpiochip_remove()` out in between. `d83cee3d2bb1` (with

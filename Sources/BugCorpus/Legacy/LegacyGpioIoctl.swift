@@ -2,7 +2,7 @@ import CharDev
 import DriverCore
 import Instrumentation
 
-/// gpiolib's character device between `bdbbae241a04` and `1d656bd259ed` (brief §5 #3, P3),
+/// gpiolib's character device between `bdbbae241a04` and `1d656bd259ed` (class P3),
 /// as a legacy driver. `bdbbae241a04` made the syscalls take the GPIO device's semaphore for
 /// reading across their whole use of the chip, and `gpiochip_remove()` take it for writing
 /// before clearing the chip pointer; `gpio_ioctl()` was left out, so it still checked the

@@ -2,7 +2,7 @@ import CharDev
 import DriverCore
 import Instrumentation
 
-/// gpiolib's character device before `533aae7c94db` (brief §5 #1), as a legacy driver: the
+/// gpiolib's character device before `533aae7c94db` (drivers/gpio/gpiolib-cdev.c, class P2), as a legacy driver: the
 /// file operations reach the chip with no check at all (`Protection.legacyUnchecked`), and the
 /// chip's state is the driver's devres memory, freed at unbind. Teaching material only.
 final class LegacyGpioUncheckedDriver: DeviceDriver {

@@ -1,7 +1,7 @@
 import DriverCore
 import Instrumentation
 
-/// USB gadget f_hid before CVE-2026-31606 (brief §5 #30, P11): the function object (`struct
+/// USB gadget f_hid before CVE-2026-31606 (drivers/usb/gadget/function/f_hid.c, class P11): the function object (`struct
 /// f_hidg`, embedding its cdev) outlives unbind/rebind, and `bind()` ran `cdev_init` on it —
 /// resetting the cdev's reference count — while a file opened in the previous binding still
 /// held it. That file's close then drops a reference the new binding's file owns, the count

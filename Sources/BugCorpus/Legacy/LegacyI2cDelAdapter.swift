@@ -3,7 +3,7 @@ import DriverCore
 import Foundation
 import Instrumentation
 
-/// `i2c_del_adapter()` as the kernel still has it (brief §5 #6, P5): after unregistering the
+/// `i2c_del_adapter()` as the kernel still has it (drivers/i2c/i2c-core-base.c, class P5): after unregistering the
 /// adapter's device it waits for the device's release (`wait_for_completion(&adap->dev_released)`)
 /// because the driver frees the adapter right after. An open `/dev/i2c-N` holds the device, so
 /// the unbinding thread waits for user space. Teaching material only.

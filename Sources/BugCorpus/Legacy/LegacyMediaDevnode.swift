@@ -1,7 +1,7 @@
 import DriverCore
 import Instrumentation
 
-/// The media controller's device node before `5b28dde51d0c` (brief §5 #25, P1/P7), as a
+/// The media controller's device node before `5b28dde51d0c` (drivers/media/mc/media-devnode.c, classes P1/P7), as a
 /// legacy driver: `struct media_devnode`, with its cdev embedded, lived inside the driver's
 /// own memory — devres here — so unbinding the driver freed it while `/dev/media0` was still
 /// open; when the application exited, its close ran `cdev_put` on the freed memory. The fix

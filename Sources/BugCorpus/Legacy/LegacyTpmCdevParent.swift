@@ -1,7 +1,7 @@
 import DriverCore
 import Instrumentation
 
-/// tpm before `ba0ef85` (brief §5 #21, P7; the same shape in iio `0d5b7da` and input
+/// tpm before `ba0ef85` (drivers/char/tpm/, class P7; the same shape in iio `0d5b7da` and input
 /// `4a215aa`, fixed for every cdev by `2f0157f` "char_dev: pin parent kobject"): the chip —
 /// a struct device whose release frees `struct tpm_chip` — embedded its cdev, but the cdev
 /// held no reference on the chip's device. An open `/dev/tpm0` kept the cdev alive and

@@ -2,7 +2,7 @@ import CharDev
 import DriverCore
 import Instrumentation
 
-/// The UIO core before `57c5f4df0a5a` (brief §5 #18, P2/P4), as a legacy subsystem: the core's
+/// The UIO core before `57c5f4df0a5a` (drivers/uio/uio.c, classes P2/P4), as a legacy subsystem: the core's
 /// `struct uio_device` — refcounted, behind `/dev/uioN`, alive while a program holds it open —
 /// keeps `info`, a pointer to the driver's `struct uio_info`, and the file operations follow
 /// it with no check. The driver's `uio_info` is bound-scope memory (devres here), so after

@@ -2,7 +2,7 @@ import DriverCore
 import Instrumentation
 import SimHardware
 
-/// spi-ch341 before `abe572f630bc` (brief §5 #17, P12): the interface driver registered its
+/// spi-ch341 before `abe572f630bc` (drivers/spi/spi-ch341.c, class P12): the interface driver registered its
 /// resources on the *USB device* (the interface's parent) instead of the interface being
 /// bound, so unbinding the interface left them behind. `onParent: false` is the fix.
 final class Ch341Driver: DeviceDriver {
@@ -20,7 +20,7 @@ final class Ch341Driver: DeviceDriver {
     }
 }
 
-/// vub300 after its devm conversion (brief §5 #14, P1/P14): the host's private state was
+/// vub300 after its devm conversion (`8f4d20a71022`, classes P1/P14): the host's private state was
 /// devm memory, freed at disconnect, while the host itself is refcounted and a pending URB
 /// completion still holds it and touches the state afterwards. `legacy: false` is the fix:
 /// the state belongs to the host object (freed at its final put).

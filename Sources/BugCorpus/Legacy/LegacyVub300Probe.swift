@@ -1,9 +1,9 @@
 import DriverCore
 import Instrumentation
 
-/// vub300's probe after its devm conversion (brief §5 #16, P1; only the fix's subject, "mmc:
-/// vub300: fix use-after-free on probe failure", was read — the shape below is the one the
-/// brief names: a probe error path freeing memory still referenced). Probe allocates the
+/// vub300's probe after its devm conversion (drivers/mmc/host/vub300.c, class P1; only the fix's subject, "mmc:
+/// vub300: fix use-after-free on probe failure", was read — the shape below is the one that
+/// subject names: a probe error path freeing memory still referenced). Probe allocates the
 /// host state as devres memory, then arms a command timer (an URB completion) that holds the
 /// host and touches the state; when a later probe step fails, the failed probe's devres
 /// release frees the state while the timer is still armed, and when it fires it uses the

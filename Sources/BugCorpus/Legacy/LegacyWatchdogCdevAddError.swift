@@ -1,8 +1,8 @@
 import DriverCore
 import Instrumentation
 
-/// `watchdog_cdev_register()` after `72139dfa2464` and before Chen Jun's leak fix (brief §5
-/// #11, P7): the core data is allocated, `device_initialize()` sets up its struct device
+/// `watchdog_cdev_register()` after `72139dfa2464` and before Chen Jun's leak fix (class
+/// P7): the core data is allocated, `device_initialize()` sets up its struct device
 /// (reference 1, release frees the core data), then `cdev_device_add()` fails. The error path
 /// dropped that reference only for watchdog 0 (inside the branch that also undoes the
 /// `/dev/watchdog` misc device); for any other watchdog it returned with the reference held,

@@ -2,7 +2,7 @@ import CharDev
 import DriverCore
 import Instrumentation
 
-/// The watchdog core before `e907df327252` (brief §5 #36, P1/P4), as a legacy subsystem:
+/// The watchdog core before `e907df327252` (classes P1/P4), as a legacy subsystem:
 /// `/dev/watchdogN`'s file operations follow a pointer to the driver's `struct
 /// watchdog_device`, which a driver that allocates it dynamically keeps in bound-scope memory
 /// (devres here). Unbinding (sysfs, or the parent bus going away) frees it while a daemon

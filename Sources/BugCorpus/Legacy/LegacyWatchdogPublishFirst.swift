@@ -2,7 +2,7 @@ import DriverCore
 import Instrumentation
 
 /// `watchdog_cdev_register()` before Krzysztof Sobota's fix (2020, Fixes: `72139dfa2464`;
-/// brief §5 #10, P10): for watchdog 0 it registered the `/dev/watchdog` misc device first and
+/// drivers/watchdog/watchdog_dev.c, class P10): for watchdog 0 it registered the `/dev/watchdog` misc device first and
 /// only then ran `device_initialize()` on the core data's struct device. systemd opens
 /// `/dev/watchdog` the moment it appears; its `watchdog_open()` took a reference on a struct
 /// device whose kobject was not initialised yet and crashed in `get_device()`. The fix

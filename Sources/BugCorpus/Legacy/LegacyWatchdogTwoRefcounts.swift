@@ -1,7 +1,7 @@
 import DriverCore
 import Instrumentation
 
-/// watchdog_dev.c before `72139dfa2464` (brief §5 #8, P7): `watchdog_core_data` was owned by
+/// watchdog_dev.c before `72139dfa2464` (class P7): `watchdog_core_data` was owned by
 /// its own kref *and* by the cdev's kobject, each of which freed it when it reached zero. With
 /// `/dev/watchdog` open across unregister both frees happen. The fix (and `legacy: false`):
 /// one refcount, the struct device's, whose release frees the container once.

@@ -37,7 +37,7 @@ void dm_sched_set_current(void *controller);
 #ifndef DM_PROBE_CONTEXT_H
 #define DM_PROBE_CONTEXT_H
 /// The object id of the device being probed on this thread (0 when none): read on every
-/// devres registration to flag resources added to the wrong device (brief P12), so it must
+/// devres registration to flag resources added to the wrong device (class P12 of Docs/bug-classes.md), so it must
 /// cost a thread-local read, not a task-local lookup.
 extern __thread uint64_t dm_probe_context_value;
 static inline uint64_t dm_probe_context(void) { return dm_probe_context_value; }

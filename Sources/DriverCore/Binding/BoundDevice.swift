@@ -1,6 +1,6 @@
 import Instrumentation
 
-/// Proof that a device is bound (the Rust `Device<Bound>` idea, brief §2.10): a token that
+/// Proof that a device is bound (the Rust `Device<Bound>` idea, rust/kernel/device.rs): a token that
 /// exists only inside probe, remove and other bound callbacks, and that bound-only APIs
 /// require.
 ///

@@ -10,7 +10,7 @@ enum ProbeOutcome: Equatable {
 }
 
 /// The bind sequence of drivers/base/dd.c (`__device_attach`, `__driver_attach`,
-/// `really_probe`, `device_unbind_cleanup`), brief §2.2.
+/// `really_probe`, `device_unbind_cleanup`).
 extension Kernel {
     /// `bus_probe_device` / `device_attach`: tries matching drivers in registration order
     /// until one binds. A probe that fails or defers lets the next driver try (really_probe

@@ -6,7 +6,7 @@ import Synchronization
 /// subsystem or driver structure that embeds it), never just the device.
 public typealias DeviceRelease = @Sendable (Device) -> Void
 
-/// A device: an object with two lifetimes (brief §1, §2.1).
+/// A device: an object with two lifetimes (Docs/bug-classes.md; drivers/base/core.c).
 ///
 /// *Object lifetime*: an explicit logical reference count, separate from Swift's ARC.
 /// `init` is `device_initialize()` (one reference); ``get(site:)``/``put(site:)`` are

@@ -3,7 +3,7 @@ import Instrumentation
 /// A firmware node: a device-tree/ACPI node or a software node (drivers/base/swnode.c), i.e. a
 /// named set of properties a device can be described by.
 ///
-/// Ownership rule (brief §6.1, platform-device-swnode): the core destroys only what the core
+/// Ownership rule (drivers/base/test/platform-device-test.c, suite platform-device-swnode): the core destroys only what the core
 /// created. A software node the core registered for a device — from `properties`, or a
 /// `swnode` that was not yet registered — is unregistered at the device's release; a node the
 /// caller registered, or one used as the device's *primary* fwnode, is left alone.

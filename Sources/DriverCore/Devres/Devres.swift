@@ -18,7 +18,7 @@ import Synchronization
 /// Misuse — removing an action that is not registered, closing or releasing a group that
 /// does not exist, using devres of a released device — throws a typed error and changes
 /// nothing. Adding to a device other than the one this thread is probing raises a
-/// `devres.wrongDevice` warning (brief P12).
+/// `devres.wrongDevice` warning (class P12 of Docs/bug-classes.md).
 ///
 /// Cost: add is one lock and one array append; release-all is one lock and a reverse walk;
 /// lookups are O(n) newest-first, as in the kernel.

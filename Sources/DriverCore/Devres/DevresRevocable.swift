@@ -2,7 +2,7 @@ import Instrumentation
 import Revocable
 
 /// A resource of a bound device, revoked automatically when the device unbinds: the Rust
-/// `Devres<T>` idea (rust/kernel/devres.rs, brief §2.10) on top of ``Revocable``.
+/// `Devres<T>` idea (rust/kernel/devres.rs) on top of ``Revocable``.
 ///
 /// Created in probe with a ``BoundDevice`` proof. It registers a devres action, so the revoke
 /// happens at its place in the devres release order (newest first, after `remove()`): by the

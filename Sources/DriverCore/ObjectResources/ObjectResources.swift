@@ -1,12 +1,12 @@
 import Instrumentation
 
-/// Object-lifetime managed resources: DRM's drmm_ idea (drivers/gpu/drm/drm_managed.c,
-/// brief §2.4) for any refcounted object of the model.
+/// Object-lifetime managed resources: DRM's drmm_ idea (drivers/gpu/drm/drm_managed.c)
+/// for any refcounted object of the model.
 ///
 /// Actions and allocations registered here are tied to the *object's* reference count: they
 /// are released newest-first at the final put, never at unbind. This is where memory that
 /// user space can still reach after unbind belongs (the container of a cdev, a subsystem
-/// object), instead of devres — the fix for brief P1.
+/// object), instead of devres — the fix for class P1 of Docs/bug-classes.md.
 ///
 /// Guarantees: each action runs exactly once — at the final put, or earlier through
 /// ``releaseAction(_:site:)``; release order is the exact reverse of registration; using this

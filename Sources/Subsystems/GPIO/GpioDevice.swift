@@ -3,7 +3,7 @@ import DriverCore
 import Instrumentation
 
 /// gpiolib's `struct gpio_device`: the subsystem-owned, refcounted object behind
-/// `/dev/gpiochipN` (brief §2.5). It owns the line table (who requested what) and the
+/// `/dev/gpiochipN` (drivers/gpio/gpiolib.h, after the SRCU rework `d83cee3d2bb1`). It owns the line table (who requested what) and the
 /// character device; the driver's ``GpioChipOps`` is reached only through the device's fence.
 /// After the provider unbinds every call — from files or in-kernel descriptors — is ENODEV.
 public final class GpioDevice: Sendable {

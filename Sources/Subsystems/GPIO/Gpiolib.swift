@@ -90,7 +90,7 @@ public final class Gpiolib: Sendable {
 
 /// An in-kernel consumer's line handle (`struct gpio_desc`): it holds a reference on the
 /// ``GpioDevice``, never on the driver; after the provider is gone its calls return ENODEV
-/// (gpiolib since v6.9, `d83cee3d2bb1`).
+/// (class P8; gpiolib since v6.9, `d83cee3d2bb1`).
 public final class GpioDescriptor: Sendable {
     let gdev: GpioDevice
     public let offset: Int

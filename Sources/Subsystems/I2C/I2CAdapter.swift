@@ -8,7 +8,7 @@ import Instrumentation
 /// This is the decoupling that drivers/i2c/i2c-core-base.c asks for in its FIXME above
 /// `wait_for_completion(&adap->dev_released)` in `i2c_del_adapter()`: the kernel's
 /// `struct i2c_adapter` is driver memory, so deleting it must wait until the last reference
-/// (an open i2c-dev file) is gone (brief P5). Here the driver owns only ``I2CAdapterOps``
+/// (an open i2c-dev file) is gone (drivers/i2c/i2c-core-base.c, class P5). Here the driver owns only ``I2CAdapterOps``
 /// behind the fence; this object is freed by its own release, at the last close or put, so
 /// deleting an adapter never waits for user space.
 public final class I2CAdapter: Sendable, CustomStringConvertible {

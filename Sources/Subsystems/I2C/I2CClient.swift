@@ -7,7 +7,7 @@ import Instrumentation
 ///
 /// Guarantees: it references the ``I2CAdapter`` object, never the adapter's driver; every
 /// transfer runs entirely inside the adapter's fence (check and use are one critical section,
-/// brief P3), so after the provider's unbind finished each call returns ENODEV and none reaches
+/// class P3 of Docs/bug-classes.md), so after the provider's unbind finished each call returns ENODEV and none reaches
 /// the driver. Cost per call: one fence access plus the bus lock. May block: on the bus lock,
 /// while another transfer on the same adapter runs. Thread-safe.
 public final class I2CClient: Sendable, CustomStringConvertible {

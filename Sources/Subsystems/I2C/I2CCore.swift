@@ -6,7 +6,7 @@ import Instrumentation
 /// `/dev/i2c-N` node), instantiates in-kernel clients, and removes adapters when their
 /// providers unbind.
 ///
-/// The difference from drivers/i2c/i2c-core-base.c that matters (the hung unbind that Bartosz Golaszewski showed at FOSDEM 2023): the
+/// The difference from drivers/i2c/i2c-core-base.c that matters (class P5 of Docs/bug-classes.md): the
 /// kernel's `i2c_del_adapter()` ends with `wait_for_completion(&adap->dev_released)`, so an
 /// unbind blocks until user space closes `/dev/i2c-N`. Here removal is the CharDev protocol:
 /// unpublish, revoke (waits only for transfers in flight), wake, drop the registration

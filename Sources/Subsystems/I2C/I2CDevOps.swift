@@ -24,7 +24,7 @@ final class I2CAdapterBinding: FileOperations {
 
     /// `i2c_transfer`: validates, then calls the driver under the bus lock. Runs inside the
     /// fence (callers' duty), so the driver is bound for the whole call — check and use are one
-    /// critical section (brief P3).
+    /// critical section (class P3, spidev's `a720416d9463`).
     func transfer(_ messages: [I2CMessage]) throws(FileError) -> [I2CMessage] {
         try I2CMessage.validate(messages)
         return try busLock.withLock { (count: inout UInt64) throws(FileError) -> [I2CMessage] in

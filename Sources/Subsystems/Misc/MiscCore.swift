@@ -26,7 +26,7 @@ public final class MiscDevice: Sendable, CustomStringConvertible {
 /// What the kernel's shared namespace guarantees: `misc_open` looks the minor up and swaps in
 /// the device's fops under `misc_mtx`, so `misc_deregister` fences *open* only; every other
 /// fop on an already-open file runs unfenced, because all misc devices share one cdev and
-/// cdev-level revocation cannot work for misc (drivers/char/misc.c, `misc_open`). Here each misc device still gets
+/// cdev-level revocation cannot work for misc (drivers/char/misc.c: `misc_open()` runs under `misc_mtx`). Here each misc device still gets
 /// its own ``CharDevice`` fence, so the model guarantees more: after deregistration *every*
 /// fop returns ENODEV. What neither guarantees: a name or minor is not an identity — after a
 /// deregistration both are reused, and a fresh open resolves to whatever owns them now (old

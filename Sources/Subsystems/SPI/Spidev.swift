@@ -41,7 +41,7 @@ public final class SPIController: Sendable, CustomStringConvertible {
 
 /// The file operations of one spidev node on top of the controller's ops
 /// (drivers/spi/spidev.c). They run only inside the node's fence — the whole transfer, not
-/// just a check. That is what spidev needed `a720416d9463` for (brief §5 #5: the spinlock was
+/// just a check. That is what spidev needed `a720416d9463` for (the spinlock was
 /// held only for the `spidev->spi` NULL check, then the transfer ran unprotected); here the
 /// check-then-use gap does not exist, because there is no separate check: the fence access is
 /// the check and it lasts until the driver call returns, and unbind's revoke waits for it.

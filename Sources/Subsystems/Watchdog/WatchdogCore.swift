@@ -7,7 +7,7 @@ import Instrumentation
 /// unregisters it when the provider unbinds.
 ///
 /// Guarantees: the node is published only after the core object, the device and the driver
-/// state are all initialised (the `/dev/watchdog` open crash fixed on top of
+/// state are all initialised (class P10, the `/dev/watchdog` open crash fixed on top of
 /// `72139dfa2464`); after the provider's unbind no file operation reaches the driver and old
 /// files get ENODEV, while unbind never waits for user space to close (it waits only for calls
 /// in flight); the core object is released exactly once, after the last close (P7).
@@ -37,7 +37,7 @@ public final class WatchdogCore: Sendable {
     ///   ``DriverCoreError/registrationFailed(what:errno:reason:site:)`` with ENOMEM (fault
     ///   injection) or EEXIST (a node collision). On failure nothing stays registered and the
     ///   core object is released once (always through the device's put, never freed
-    ///   directly: the leak fixed in watchdog_dev.c's error path).
+    ///   directly: Chen Jun's fix on top of `72139dfa2464`).
     @discardableResult
     public func register(_ ops: any WatchdogOps, config: WatchdogConfig = WatchdogConfig(),
                          provider: borrowing BoundDevice,

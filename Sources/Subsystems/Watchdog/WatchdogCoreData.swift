@@ -7,7 +7,7 @@ import Instrumentation
 /// ``CharDevice``.
 ///
 /// Exactly one refcount owns it — the `CharDevice`'s device — and its release runs once,
-/// after unregistration and the last close (brief P7; the kernel's two-refcount bug, kref plus
+/// after unregistration and the last close (class P7 of Docs/bug-classes.md; the kernel's two-refcount bug, kref plus
 /// cdev kobject, was fixed by `72139dfa2464`). It holds only core state (who has it open, the
 /// magic-close and keep-alive bits); the driver's `watchdog_device` is bound scope and is
 /// reached only through the node's fence.

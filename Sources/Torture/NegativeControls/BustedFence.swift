@@ -3,7 +3,7 @@ import Instrumentation
 /// **Broken on purpose** — the negative control of `devmodel torture --broken fence` (the
 /// kernel ships `rcu_busted` for the same reason: a torture test that cannot fail proves
 /// nothing). A fence whose revoke closes the gate and returns at once, without waiting for
-/// the accesses already inside: the check-then-use of brief P3 at the level of the fence
+/// the accesses already inside: the check-then-use of class P3 (Docs/bug-classes.md) at the level of the fence
 /// itself. Under torture, an access that observed a generation is still inside when that
 /// generation's revoke completes; the generation check puts it in pipe bucket ≥ 1.
 ///

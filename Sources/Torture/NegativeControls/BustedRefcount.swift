@@ -3,7 +3,7 @@ import Instrumentation
 
 /// **Broken on purpose** — the negative control of `devmodel torture --broken refcount`: a
 /// reference count that announces its gets and puts like the driver core's (so the sanitizer
-/// tracks it) but whose final put skips the release (brief P7: a release that never runs, an
+/// tracks it) but whose final put skips the release (class P7 of Docs/bug-classes.md: a release that never runs, an
 /// empty or missing release function). The data it should free stays allocated forever.
 ///
 /// The sanitizer catches it as ``Sanitizer/FindingKind/releaseNeverRan`` — during the run,

@@ -1,9 +1,11 @@
 import Foundation
 import Testing
-@testable import Scenarios
 
 /// The `devmodel run/check/tree` commands, run as the built executable (it sits next to the
 /// test bundle). Exit codes: 0 ok, 1 failures, 65 invalid scenario, 66 missing input.
+///
+/// These tests fail, never skip, when the executable is missing: `swift build --build-tests`
+/// (or `swift build`) builds it next to the test bundle.
 @Suite struct CLITests {
     static var binary: URL? {
         let candidates = [URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent(),
@@ -12,11 +14,21 @@ import Testing
             .first { FileManager.default.isExecutableFile(atPath: $0.path) }
     }
 
+    struct MissingBinary: Error, CustomStringConvertible {
+        var description: String {
+            "the devmodel executable is not next to the test bundle; build it with 'swift build' before 'swift test --skip-build'"
+        }
+    }
+
+    /// The executable, or an error that fails the calling test.
+    static func executable() throws -> URL {
+        guard let binary else { throw MissingBinary() }
+        return binary
+    }
+
     static func run(_ args: [String]) throws -> (status: Int32, out: String, err: String) {
-        struct NotFound: Error {}
-        guard let executable = binary else { throw NotFound() }
         let p = Process()
-        p.executableURL = executable
+        p.executableURL = try executable()
         p.arguments = args
         let out = Pipe(), err = Pipe()
         p.standardOutput = out
@@ -28,7 +40,11 @@ import Testing
         return (p.terminationStatus, String(decoding: o, as: UTF8.self), String(decoding: e, as: UTF8.self))
     }
 
-    static func example(_ name: String) -> String { Examples.directory.appendingPathComponent(name).path }
+    /// The example scenarios under `Scenarios/` at the repository root.
+    static let examples = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+        .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("Scenarios")
+
+    static func example(_ name: String) -> String { examples.appendingPathComponent(name).path }
 
     static func temp(_ text: String) throws -> URL {
         let url = FileManager.default.temporaryDirectory.appendingPathComponent("cli-\(UUID().uuidString).yaml")
@@ -36,13 +52,13 @@ import Testing
         return url
     }
 
-    @Test(.enabled(if: binary != nil)) func runGreenIsExit0() throws {
+    @Test func runGreenIsExit0() throws {
         let r = try Self.run(["run", Self.example("devres-order.yaml")])
         #expect(r.status == 0, "\(r.err)")
         #expect(r.out.hasSuffix("5 passed, 0 failed\n"))
     }
 
-    @Test(.enabled(if: binary != nil)) func failingExpectationIsExit1() throws {
+    @Test func failingExpectationIsExit1() throws {
         var text = try String(contentsOfFile: Self.example("devres-order.yaml"), encoding: .utf8)
         text = text.replacingOccurrences(of: "expect: {errno: OK}", with: "expect: {errno: EBUSY}")
         let url = try Self.temp(text)
@@ -52,7 +68,7 @@ import Testing
         #expect(r.out.contains("FAIL admin[step 1] errno EBUSY: got OK"))
     }
 
-    @Test(.enabled(if: binary != nil)) func invalidIsExit65AndMissingIs66() throws {
+    @Test func invalidIsExit65AndMissingIs66() throws {
         let url = try Self.temp("schema: devmodel/scenario@1\nname: t\nactors:\n  a:\n    - unbind: nothing\n")
         defer { try? FileManager.default.removeItem(at: url) }
         let bad = try Self.run(["check", url.path])
@@ -63,7 +79,7 @@ import Testing
         #expect(try Self.run(["check", Self.example("deferred-probe.yaml")]).status == 0)
     }
 
-    @Test(.enabled(if: binary != nil)) func jsonIsOneDocument() throws {
+    @Test func jsonIsOneDocument() throws {
         let r = try Self.run(["run", "--json", Self.example("deferred-probe.yaml"), Self.example("devres-order.yaml")])
         #expect(r.status == 0)
         let doc = try #require(JSONSerialization.jsonObject(with: Data(r.out.utf8)) as? [String: Any])
@@ -71,13 +87,13 @@ import Testing
         #expect((doc["runs"] as? [Any])?.count == 2)
     }
 
-    @Test(.enabled(if: binary != nil)) func treeShowsTheBoard() throws {
+    @Test func treeShowsTheBoard() throws {
         let r = try Self.run(["tree", Self.example("device-links.yaml")])
         #expect(r.status == 0)
         #expect(r.out.hasSuffix("link clkctrl.0 -> display.0 [active]\n"))
     }
 
-    @Test(.enabled(if: binary != nil)) func eventsPrintsUdevadmShapedLines() throws {
+    @Test func eventsPrintsUdevadmShapedLines() throws {
         let r = try Self.run(["events", "--kernel-only", Self.example("usb-hot-unplug-file-open.yaml")])
         #expect(r.status == 0, "\(r.err)")
         let lines = r.out.split(separator: "\n").map(String.init)
@@ -90,7 +106,7 @@ import Testing
         #expect(try JSONSerialization.jsonObject(with: Data(first.utf8)) is [String: Any])
     }
 
-    @Test(.enabled(if: binary != nil)) func gpioAndI2cToolsOnTheBuiltInBoard() throws {
+    @Test func gpioAndI2cToolsOnTheBuiltInBoard() throws {
         let detect = try Self.run(["gpio", "detect"])
         #expect(detect.status == 0)
         #expect(detect.out == "gpiochip0 [gpio-sim.0] (8 lines)\n")
@@ -112,7 +128,7 @@ import Testing
         #expect(noBus.err.contains("ENOENT"))
     }
 
-    @Test(.enabled(if: binary != nil), arguments: ["gpio-unbind", "i2c-del-adapter", "hotplug", "deferred", "devres-order"])
+    @Test(arguments: ["gpio-unbind", "i2c-del-adapter", "hotplug", "deferred", "devres-order"])
     func demoStories(_ story: String) throws {
         let r = try Self.run(["demo", story])
         #expect(r.status == 0, "\(r.err)")
@@ -127,7 +143,7 @@ import Testing
         #expect(bad.status == 64)
     }
 
-    @Test(.enabled(if: binary != nil)) func shardsCoverEveryJobOnceAndMergeJoinsThem() throws {
+    @Test func shardsCoverEveryJobOnceAndMergeJoinsThem() throws {
         let files = [Self.example("devres-order.yaml"), Self.example("deferred-probe.yaml")]
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("shards-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
@@ -148,14 +164,14 @@ import Testing
         #expect(notJSON.status == 65)
     }
 
-    @Test(.enabled(if: binary != nil)) func colourOnlyWhenAskedOrOnATerminal() throws {
+    @Test func colourOnlyWhenAskedOrOnATerminal() throws {
         let plain = try Self.run(["run", "--no-events", Self.example("devres-order.yaml")])  // a pipe: no colour
         #expect(!plain.out.contains("\u{1B}["))
         let forced = try Self.run(["run", "--no-events", "--color", "always", Self.example("devres-order.yaml")])
         #expect(forced.out.contains("\u{1B}[32mPASS"))
     }
 
-    @Test(.enabled(if: binary != nil)) func treeAtALabelShowsTheMidScenarioState() throws {
+    @Test func treeAtALabelShowsTheMidScenarioState() throws {
         let r = try Self.run(["tree", "--at", "unbind", Self.example("gpio-blocked-reader-unbind.yaml")])
         #expect(r.status == 0, "\(r.err)")
         #expect(r.out.contains("gpio-sim.0 (platform) unbound"))
@@ -165,7 +181,7 @@ import Testing
         #expect(missing.status == 64)
     }
 
-    @Test(.enabled(if: binary != nil)) func exploreReportsExecutionsAndRejectsAForeignReplay() throws {
+    @Test func exploreReportsExecutionsAndRejectsAForeignReplay() throws {
         let r = try Self.run(["explore", "--bound", "1", Self.example("gpio-blocked-reader-unbind.yaml")])
         #expect(r.status == 0, "\(r.out)\(r.err)")
         #expect(r.out.contains("executions") && r.out.contains("0 failing"))
@@ -174,7 +190,31 @@ import Testing
     }
 
     /// A failing exploration as JSON and KTAP, and its failing schedule traced to a directory.
-    @Test(.enabled(if: binary != nil)) func exploreFormatsAndTraceTheFailingSchedule() throws {
+    /// A capped search is not a verdict: exit 3 and a line saying so, not "no failure" or a
+    /// bare "NOT REACHED".
+    @Test func exploreThatHitsTheExecutionCapSaysSoWithExit3() throws {
+        let example = Self.example("gpio-blocked-reader-unbind.yaml")
+        let capped = try Self.run(["explore", "--strategy", "exhaustive", "--executions", "3", "--progress", "never", example])
+        #expect(capped.status == 3, "\(capped.out)\(capped.err)")
+        #expect(capped.err.contains("stopped at the cap of 3 executions"), "\(capped.err)")
+        let whole = try Self.run(["explore", "--strategy", "exhaustive", "--progress", "never", example])
+        #expect(whole.status == 0, "\(whole.out)\(whole.err)")
+    }
+
+    /// Every JSON document names its format, as run, explore, conformance and faults do.
+    @Test(arguments: [
+        (["torture", "--duration", "1", "--threads", "1", "--json", "-q"], "devmodel/torture@1"),
+        (["bugs", "run", "--json", "ch341-devres-wrong-device"], "devmodel/bugs@1"),
+        (["lint", "--format", "json", "Tests/DevmLintTests/Fixtures"], "devmodel/lint@1"),
+    ])
+    func jsonDocumentsCarryASchema(_ args: [String], _ schema: String) throws {
+        let root = Self.examples.deletingLastPathComponent()
+        let r = try Self.run(args.map { $0.hasPrefix("Tests/") ? root.appendingPathComponent($0).path : $0 })
+        let doc = try JSONSerialization.jsonObject(with: Data(r.out.utf8)) as? [String: Any]
+        #expect(doc?["schema"] as? String == schema, "\(r.out.prefix(300))\(r.err)")
+    }
+
+    @Test func exploreFormatsAndTraceTheFailingSchedule() throws {
         let file = try Self.temp("""
             schema: devmodel/scenario@1
             name: open-vs-unbind
@@ -217,21 +257,28 @@ import Testing
         #expect(run.contains("\"errno\" : \"EN"))
     }
 
-    @Test(.enabled(if: binary != nil)) func deadlineIs124AndInterruptIs130WithAResumeHint() throws {
+    @Test func deadlineIs124AndInterruptIs130WithAResumeHint() throws {
         let late = try Self.run(["run", "--deadline", "1ns", Self.example("devres-order.yaml")])
         #expect(late.status == 124)
         #expect(late.err.contains("resume with --skip 0"))
-        guard let executable = Self.binary else { return }
         let p = Process()
-        p.executableURL = executable
-        p.arguments = ["run", "--repeat", "100000", "--progress", "never", Self.example("devres-order.yaml")]
+        p.executableURL = try Self.executable()
+        // -v logs "running <name>" before each job, once the SIGINT handler is installed: the
+        // readiness line to interrupt on.
+        p.arguments = ["run", "-v", "--repeat", "100000", "--progress", "never", Self.example("devres-order.yaml")]
         let err = Pipe()
         p.standardOutput = FileHandle.nullDevice
         p.standardError = err
         try p.run()
-        Thread.sleep(forTimeInterval: 0.5)
+        var seen = Data()
+        while !String(decoding: seen, as: UTF8.self).contains("running ") {
+            let chunk = err.fileHandleForReading.availableData
+            if chunk.isEmpty { break }  // the process ended first: the expectations below say so
+            seen.append(chunk)
+        }
         p.interrupt()
-        let text = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        seen.append(err.fileHandleForReading.readDataToEndOfFile())
+        let text = String(decoding: seen, as: UTF8.self)
         p.waitUntilExit()
         #expect(p.terminationStatus == 130)
         #expect(text.contains("interrupted after") && text.contains("resume with --skip"), "\(text)")

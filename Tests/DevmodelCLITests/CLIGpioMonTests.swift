@@ -3,10 +3,9 @@ import Testing
 
 /// `devmodel gpio mon`: libgpiod v2 gpiomon's event lines, driven by the simulated signal.
 @Suite struct CLIGpioMonTests {
-    static let enabled = CLITests.binary != nil
     static var line: Regex<(Substring, Substring, Substring)> { #/^\d+\.\d{9}\t(rising|falling)\t("[^"]+"|gpiochip\d+ \d+|[^"\t ]+)$/# }
 
-    @Test(.enabled(if: enabled)) func toggleWithAChipPrintsEveryEdgeInOrder() throws {
+    @Test func toggleWithAChipPrintsEveryEdgeInOrder() throws {
         let r = try CLITests.run(["gpio", "mon", "-c", "gpiochip0", "3", "7"])
         #expect(r.status == 0, "\(r.err)")
         #expect(r.out == """
@@ -18,14 +17,14 @@ import Testing
             """)
     }
 
-    @Test(.enabled(if: enabled)) func numEventsAndEdgeFilter() throws {
+    @Test func numEventsAndEdgeFilter() throws {
         let r = try CLITests.run(["gpio", "mon", "--num-events", "3", "-e", "falling", "--unquoted", "led0", "button"])
         #expect(r.status == 0, "\(r.err)")
         #expect(r.out.split(separator: "\n") == ["0.002000000\tfalling\tled0", "0.004000000\tfalling\tbutton",
                                                  "0.006000000\tfalling\tled0"])
     }
 
-    @Test(.enabled(if: enabled)) func randomDriveIsReproducibleFromItsSeed() throws {
+    @Test func randomDriveIsReproducibleFromItsSeed() throws {
         let args = ["gpio", "mon", "-c", "0", "--drive", "random", "-n", "6", "1", "2", "5"]
         let a = try CLITests.run(args + ["--seed", "7"])
         let b = try CLITests.run(args + ["--seed", "7"])
@@ -38,7 +37,7 @@ import Testing
         #expect(lines.allSatisfy { $0.wholeMatch(of: Self.line) != nil }, "\(lines)")
     }
 
-    @Test(.enabled(if: enabled)) func scriptOnAScenarioBoardNamesUnnamedLinesByChipAndOffset() throws {
+    @Test func scriptOnAScenarioBoardNamesUnnamedLinesByChipAndOffset() throws {
         let r = try CLITests.run(["gpio", "mon", "--scenario", CLITests.example("gpio-blocked-reader-unbind.yaml"),
                                   "-c", "/dev/gpiochip0", "--script", "5:rising,6:falling,5:falling", "5", "6"])
         #expect(r.status == 0, "\(r.err)")
@@ -46,7 +45,7 @@ import Testing
                                                  "0.003000000\tfalling\tgpiochip0 5"])
     }
 
-    @Test(.enabled(if: enabled), arguments: [
+    @Test(arguments: [
         (["3"], "offsets need -c CHIP"),
         (["-c", "gpiochip0", "12"], "offset 12 is out of range"),
         (["-c", "gpiochip9", "1"], "cannot find GPIO chip gpiochip9"),
@@ -67,7 +66,6 @@ import Testing
 /// `-q`, `-v` (repeatable) and `--seed`: the same flags on every subcommand; logs go to
 /// stderr at the chosen level, results to stdout whatever it is.
 @Suite struct CLIGlobalFlagTests {
-    static let enabled = CLITests.binary != nil
 
     /// Every leaf subcommand, as `devmodel --help` and the groups' helps list them.
     static func leafCommands() throws -> [[String]] {
@@ -86,7 +84,7 @@ import Testing
         return leaves
     }
 
-    @Test(.enabled(if: enabled)) func everySubcommandTakesQuietAndVerbose() throws {
+    @Test func everySubcommandTakesQuietAndVerbose() throws {
         let leaves = try Self.leafCommands()
         #expect(leaves.count >= 20, "\(leaves)")
         #expect(leaves.contains(["gpio", "mon"]))
@@ -96,7 +94,7 @@ import Testing
         }
     }
 
-    @Test(.enabled(if: enabled)) func seedOnlyWhereChoicesAreRandom() throws {
+    @Test func seedOnlyWhereChoicesAreRandom() throws {
         for path in [["explore"], ["torture"], ["gpio", "mon"]] {
             #expect(try CLITests.run(path + ["--help"]).out.contains("--seed <seed>"), "\(path)")
         }
@@ -105,7 +103,7 @@ import Testing
         #expect(tree.err.contains("Unknown option '--seed'"))
     }
 
-    @Test(.enabled(if: enabled)) func verbosityRaisesTheLogLevelOnStderrOnly() throws {
+    @Test func verbosityRaisesTheLogLevelOnStderrOnly() throws {
         let file = CLITests.example("devres-order.yaml")
         let runs = try ["", "-v", "-vv", "-vvv", "-q"].map { flag in
             try CLITests.run(["run", "--no-events", "--progress", "always"] + (flag.isEmpty ? [] : [flag]) + [file, file])
@@ -125,7 +123,7 @@ import Testing
         #expect(runs[0].err.contains("[2/2]"))
     }
 
-    @Test(.enabled(if: enabled)) func warningsShowByDefaultAndQuietSilencesThem() throws {
+    @Test func warningsShowByDefaultAndQuietSilencesThem() throws {
         // A negative control: the read never gets an edge, the watchdog finds the hang, and
         // the scenario expects exactly that finding, so the run passes with one warning.
         let text = """
@@ -157,7 +155,7 @@ import Testing
         #expect(quiet.out.contains("hang reader: still in step 3"))
     }
 
-    @Test(.enabled(if: enabled)) func quietAndVerboseTogetherIsUsage() throws {
+    @Test func quietAndVerboseTogetherIsUsage() throws {
         let r = try CLITests.run(["check", "-q", "-v", CLITests.example("devres-order.yaml")])
         #expect(r.status == 64)
         #expect(r.err.contains("cannot be combined"))

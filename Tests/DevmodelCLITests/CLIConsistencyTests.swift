@@ -1,0 +1,91 @@
+import Foundation
+import Testing
+
+/// The CLI behaves the same everywhere: durations with units, real messages for negative
+/// numbers, one exit status per kind of problem.
+@Suite struct CLIConsistencyTests {
+    @Test func torturedurationsTakeUnitsAndBareSecondsStillWork() throws {
+        let units = try CLITests.run(["torture", "--duration", "500ms", "--stat-interval", "250ms", "--stutter", "100us",
+                                      "--threads", "1", "-q"])
+        #expect(units.status == 0, "\(units.err)")
+        #expect(units.out.hasSuffix("SUCCESS\n"), "\(units.out)")
+        let bare = try CLITests.run(["torture", "--duration", "0.5", "--threads", "1", "-q"])
+        #expect(bare.status == 0, "\(bare.err)")
+        let bad = try CLITests.run(["torture", "--duration", "soon"])
+        #expect(bad.status == 64)
+        #expect(bad.err.contains("'soon' is invalid for '--duration"), "\(bad.err)")
+    }
+
+    @Test(arguments: [
+        (["torture", "--threads", "-1"], "--threads must be at least 1, not -1"),
+        (["torture", "--duration", "-2s"], "'-2s' is invalid for '--duration"),
+        (["explore", "--bound", "-1", "x.yaml"], "--bound must not be negative, not -1"),
+        (["explore", "--executions", "-5", "x.yaml"], "--executions must be at least 1, not -5"),
+        (["run", "--skip", "-1", "x.yaml"], "--skip must not be negative, not -1"),
+        (["gpio", "mon", "-n", "-3", "-c", "0", "1"], "--num-events must be at least 1"),
+    ])
+    func negativeNumbersGetARealMessage(_ args: [String], _ message: String) throws {
+        let r = try CLITests.run(args)
+        #expect(r.status == 64, "\(r.err)")
+        #expect(r.err.contains(message), "\(r.err)")
+        #expect(!r.err.contains("Missing value"), "\(r.err)")
+    }
+}
+
+/// Exit statuses: one meaning each, whatever the command.
+@Suite struct CLIExitStatusTests {
+    @Test(arguments: [["lint", "/nonexistent"], ["run", "/nonexistent.yaml"], ["check", "/nonexistent.yaml"],
+                      ["explore", "/nonexistent.yaml"], ["merge", "/nonexistent.json"]])
+    func aMissingInputIs66(_ args: [String]) throws {
+        let r = try CLITests.run(args)
+        #expect(r.status == 66, "\(r.err)")
+        #expect(r.err.contains("/nonexistent"), "\(r.err)")
+    }
+
+    @Test func aDirectoryGivenAsAScenarioSaysSo() throws {
+        let r = try CLITests.run(["run", CLITests.examples.path])
+        #expect(r.status == 66)
+        #expect(r.err.contains("is a directory, not a scenario file"), "\(r.err)")
+    }
+
+    @Test func anOutputIntoAMissingFolderIs73() throws {
+        let r = try CLITests.run(["run", "-o", "/nonexistent-folder/out.txt", CLITests.example("devres-order.yaml")])
+        #expect(r.status == 73, "\(r.err)")
+        #expect(r.err.contains("cannot write /nonexistent-folder/out.txt"), "\(r.err)")
+    }
+
+    @Test func mergeRefusesTheSameShardTwice() throws {
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("shard-\(UUID().uuidString).json")
+        defer { try? FileManager.default.removeItem(at: file) }
+        let run = try CLITests.run(["run", "--json", "-q", "-o", file.path, CLITests.example("devres-order.yaml")])
+        #expect(run.status == 0, "\(run.err)")
+        let r = try CLITests.run(["merge", file.path, file.path])
+        #expect(r.status == 65, "\(r.err)")
+        #expect(r.err.contains("given twice"), "\(r.err)")
+    }
+
+    @Test func conformanceFilterWithoutAMatchSaysWhy() throws {
+        let r = try CLITests.run(["conformance", "--filter", "no-such-suite"])
+        #expect(r.status == 4)
+        #expect(r.err.contains("no conformance case matches --filter 'no-such-suite'"), "\(r.err)")
+        let json = try CLITests.run(["conformance", "--format", "json", "--filter", "kunit_resource"])
+        #expect(json.status == 0, "\(json.err)")
+        #expect(json.out.contains("\"schema\" : \"devmodel/conformance@1\""), "\(json.out.prefix(200))")
+    }
+
+    @Test func theHelpAndTheReadmeListTheSameStatuses() throws {
+        let help = try CLITests.run(["--help"]).out
+        let readme = try String(contentsOf: CLITests.examples.deletingLastPathComponent().appendingPathComponent("README.md"),
+                                encoding: .utf8)
+        for status in [0, 1, 3, 4, 64, 65, 66, 70, 73, 124, 130] {
+            #expect(help.contains(" \(status)  "), "--help lacks \(status)")
+            #expect(readme.contains("| \(status) | "), "README lacks \(status)")
+        }
+    }
+
+    /// JSON output does not escape '/' (paths and ids stay readable and greppable).
+    @Test func jsonDoesNotEscapeSlashes() throws {
+        let r = try CLITests.run(["bugs", "run", "--json", "ch341-devres-wrong-device"])
+        #expect(!r.out.contains("\\/"), "\(r.out.prefix(400))")
+    }
+}
