@@ -52,6 +52,9 @@ let package = Package(
         // Real kernel lifetime bugs, each as the buggy pattern and the fixed design (teaching material).
         .target(name: "BugCorpus", dependencies: ["Explorer", "Torture", "SimHardware", "Subsystems", "CharDev", "DriverCore",
                                                  "Sanitizer", "Instrumentation"]),
+        // The model against Linux: plans for the in-kernel executor, step diffs, the KUnit table
+        // (Scripts/kernel/). Needs no kernel itself.
+        .target(name: "KernelCheck", dependencies: ["Scenarios"]),
         // `devmodel lint`: devm-lifetime hazards in kernel C. Depends on nothing.
         .target(name: "DevmLint"),
         // Standalone runner of the lint for the corpus script (Scripts/lint-corpus.sh).
@@ -60,7 +63,7 @@ let package = Package(
             name: "devmodel",
             dependencies: [
                 "DriverCore", "CharDev", "Subsystems", "SimHardware", "Scenarios", "Conformance", "Torture", "FaultSweep", "BugCorpus", "Explorer", "Instrumentation", "DevmLint",
-                "PromelaExport",
+                "PromelaExport", "KernelCheck",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]),
@@ -84,6 +87,7 @@ let package = Package(
         .testTarget(name: "BugCorpusTests", dependencies: ["BugCorpus"]),
         .testTarget(name: "PromelaExportTests", dependencies: ["PromelaExport", "Explorer", "Scenarios"]),
         .testTarget(name: "ScenariosTests", dependencies: ["Scenarios", "SimHardware", "CharDev", "DriverCore", "Instrumentation"], exclude: ["Golden"]),
+        .testTarget(name: "KernelCheckTests", dependencies: ["KernelCheck", "Scenarios", "Conformance"]),
         .testTarget(name: "DevmLintTests", dependencies: ["DevmLint"], resources: [.copy("Fixtures")]),
     ]
 )
