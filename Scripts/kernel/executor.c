@@ -25,6 +25,7 @@
 #include <linux/watchdog.h>
 #include <poll.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -550,6 +551,27 @@ static void *actor_main(void *arg) {
     return NULL;
 }
 
+static void on_interrupt(int sig) { (void)sig; }
+
+// After the deadline: a signal (no SA_RESTART) ends every interruptible sleep of the actors
+// still running, so that a sysfs write they hold up (an unbind waiting for them) can finish
+// and the board can be torn down for the next scenario of the same boot. The report is
+// written before this: those steps stay "unfinished".
+static void interrupt_stuck(void) {
+    struct sigaction sa = {.sa_handler = on_interrupt};
+    sigaction(SIGUSR1, &sa, NULL);
+    for (int round = 0; round < 100; round++) {
+        int all = 1;
+        for (int a = 0; a < nactors; a++) {
+            if (actors[a].done) continue;
+            all = 0;
+            if (actors[a].tid) syscall(SYS_tgkill, getpid(), actors[a].tid, SIGUSR1);
+        }
+        if (all) return;
+        usleep(10000);
+    }
+}
+
 // --- plan and report -----------------------------------------------------------------
 
 // Plan lines are tab separated: `scenario NAME`, `timeout NS`, `gpio_chip NAME LINES NAMES
@@ -667,6 +689,7 @@ int main(int argc, char **argv) {
     pthread_mutex_unlock(&lock);
     int all = 1;
     for (int a = 0; a < nactors; a++) all &= actors[a].done;
+    if (!all) interrupt_stuck();
     // Even under abandoned threads: the next scenario of the same boot needs gpio-sim.0 again,
     // and removing the device wakes whoever sleeps on it.
     teardown_chips();
