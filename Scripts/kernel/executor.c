@@ -84,6 +84,10 @@ static struct actor actors[MAX_ACTORS];
 static int nactors;
 static struct chip chips[MAX_CHIPS];
 static int nchips;
+// Board watchdogs: softdog stands in for them, and softdog has no device to bind or unbind
+// (drivers/watchdog/softdog.c registers its watchdog_device from module init, no parent).
+static char watchdogs[4][64];
+static int nwatchdogs;
 static char scenario[128];
 static char setup_error[512];
 static char setup_lines[16][256];
@@ -398,8 +402,17 @@ static int thread_sleeping(struct actor *a) {
     return paren && (paren[2] == 'S' || paren[2] == 'D');
 }
 
+static int is_watchdog(const char *device) {
+    for (int i = 0; i < nwatchdogs; i++) if (!strcmp(watchdogs[i], device)) return 1;
+    return 0;
+}
+
 static void perform(struct actor *self, struct step *s) {
     const char *act = s->action;
+    if ((!strcmp(act, "bind") || !strcmp(act, "unbind") || !strcmp(act, "driver_override")) && is_watchdog(s->args[0])) {
+        fail(s, ENOSYS, "skipped: softdog is not bound to a device, %s has nothing to act on", act);
+        return;
+    }
     struct rusage before, after;
     int fd;
     getrusage(RUSAGE_THREAD, &before);
@@ -596,6 +609,7 @@ static int load_plan(const char *path) {
             snprintf(c->hogs, sizeof c->hogs, "%s", fields[4]);
         } else if (!strcmp(fields[0], "watchdog") && n > 1) {
             snprintf(setup_lines[nsetup++], sizeof setup_lines[0], "%s: softdog (module parameters at boot)", fields[1]);
+            if (nwatchdogs < 4) snprintf(watchdogs[nwatchdogs++], sizeof watchdogs[0], "%s", fields[1]);
         } else if (!strcmp(fields[0], "unsupported") && n > 1) {
             snprintf(setup_error, sizeof setup_error, "board part not available on Linux here: %s", fields[1]);
         } else if (!strcmp(fields[0], "step") && n > 6) {

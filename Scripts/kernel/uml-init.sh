@@ -14,4 +14,7 @@ for plan in "$DM_RUN"/plans/*.plan; do
   echo "dm-init: $name exit $?"
 done
 echo "dm-init: done"
+# The kernel log, for reading a difference after the fact.
+dmesg >"$DM_RUN/out/dmesg.txt" 2>&1
+cat /proc/interrupts >"$DM_RUN/out/interrupts.txt" 2>&1
 exec "$DM_RUN"/executor --poweroff
