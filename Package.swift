@@ -87,7 +87,7 @@ let package = Package(
         .testTarget(name: "BugCorpusTests", dependencies: ["BugCorpus"]),
         .testTarget(name: "PromelaExportTests", dependencies: ["PromelaExport", "Explorer", "Scenarios"]),
         .testTarget(name: "ScenariosTests", dependencies: ["Scenarios", "SimHardware", "CharDev", "DriverCore", "Instrumentation"], exclude: ["Golden"]),
-        .testTarget(name: "KernelCheckTests", dependencies: ["KernelCheck", "Scenarios", "Conformance"]),
+        .testTarget(name: "KernelCheckTests", dependencies: ["KernelCheck", "Scenarios", "Conformance"], resources: [.copy("Fixtures")]),
         .testTarget(name: "DevmLintTests", dependencies: ["DevmLint"], resources: [.copy("Fixtures")]),
     ]
 )
