@@ -55,6 +55,9 @@ let package = Package(
         // Real kernel lifetime bugs, each as the buggy pattern and the fixed design (teaching material).
         .target(name: "BugCorpus", dependencies: ["Explorer", "Torture", "SimHardware", "Subsystems", "CharDev", "DriverCore",
                                                  "Sanitizer", "Instrumentation"]),
+        // The model against Linux: plans for the in-kernel executor, step diffs, the KUnit table
+        // (Scripts/kernel/). Needs no kernel itself.
+        .target(name: "KernelCheck", dependencies: ["Scenarios"]),
         // `devmodel lint`: devm-lifetime hazards in kernel C. Depends on nothing.
         .target(name: "DevmLint"),
         // Standalone runner of the lint for the corpus script (Scripts/lint-corpus.sh).
@@ -63,7 +66,7 @@ let package = Package(
             name: "devmodel",
             dependencies: [
                 "DriverCore", "CharDev", "Subsystems", "SimHardware", "Scenarios", "Conformance", "Torture", "FaultSweep", "BugCorpus", "Explorer", "Instrumentation", "DevmLint",
-                "PromelaExport",
+                "PromelaExport", "KernelCheck",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]),
@@ -87,6 +90,7 @@ let package = Package(
         .testTarget(name: "BugCorpusTests", dependencies: ["BugCorpus"]),
         .testTarget(name: "PromelaExportTests", dependencies: ["PromelaExport", "Explorer", "Scenarios"]),
         .testTarget(name: "ScenariosTests", dependencies: ["Scenarios", "SimHardware", "CharDev", "DriverCore", "Instrumentation"], exclude: ["Golden"]),
+        .testTarget(name: "KernelCheckTests", dependencies: ["KernelCheck", "Scenarios", "Conformance"], resources: [.copy("Fixtures")]),
         .testTarget(name: "DevmLintTests", dependencies: ["DevmLint"], resources: [.copy("Fixtures")]),
         // The devmodel executable run as a process; fails (never skips) when it is not built.
         .testTarget(name: "DevmodelCLITests"),

@@ -53,5 +53,5 @@ struct DevModel: ParsableCommand {
         FORCE_COLOR are honoured. Shell completion: devmodel --generate-completion-script bash|zsh|fish.
         """,
         version: "0.1.0",
-        subcommands: [Demo.self, Run.self, Check.self, Tree.self, Deferred.self, Lint.self, Events.self, Gpio.self, I2c.self, Merge.self, ConformanceCommand.self, TortureCommand.self, FaultsCommand.self, BugsCommand.self, Explore.self, PromelaCommand.self])
+        subcommands: [Demo.self, Run.self, Check.self, Tree.self, Deferred.self, Lint.self, Events.self, Gpio.self, I2c.self, Merge.self, ConformanceCommand.self, KernelCommand.self, TortureCommand.self, FaultsCommand.self, BugsCommand.self, Explore.self, PromelaCommand.self])
 }

@@ -1,0 +1,123 @@
+import Foundation
+import Scenarios
+
+/// The step-by-step comparison of the model's run of a scenario with Linux's run of the same
+/// file: errno, returned value, poll bits, and whether a read or poll slept (blocked, then
+/// woken).
+///
+/// Guarantee: every step either run names appears once, in the scenario's actor and step
+/// order. A step whose label the scenario lists under `reachable:` is racy by design: Linux
+/// agrees when its errno is one of the outcomes listed for that label. Cost: linear in the
+/// steps. Thread-safe: a pure function.
+public enum RunDiff {
+    /// How one step compares.
+    public enum Verdict: String, Sendable, Codable {
+        /// Same outcome on every compared field.
+        case same
+        /// A racy step whose outcomes differ, but Linux's is one the scenario declares reachable.
+        case reachable
+        /// Linux has no user-space call for the step; not compared.
+        case skipped
+        case differs
+    }
+
+    /// One step of the comparison.
+    public struct Row: Sendable, Codable, Equatable {
+        public var actor: String
+        public var index: Int
+        public var label: String?
+        public var action: String
+        public var model: String
+        public var kernel: String
+        public var verdict: Verdict
+        /// The fields that differ (`errno`, `returns`, `revents`, `blocked`, `finished`).
+        public var fields: [String]
+    }
+
+    /// Compares `model` with `kernel`; `scenario` supplies step order and `reachable:`.
+    public static func compare(_ scenario: Scenario, model: RunRecord, kernel: RunRecord) -> [Row] {
+        var rows: [Row] = []
+        for actor in scenario.actors {
+            for (index, spec) in actor.steps.enumerated() {
+                let m = model.steps.first { $0.actor == actor.name && $0.index == index }
+                let k = kernel.steps.first { $0.actor == actor.name && $0.index == index }
+                let action = spec.action.keyword
+                var row = Row(actor: actor.name, index: index, label: spec.label, action: action,
+                              model: m.map(render) ?? "not run", kernel: k.map(render) ?? "not run", verdict: .same, fields: [])
+                if let k, k.skipped {
+                    row.verdict = .skipped
+                } else if let m, let k {
+                    row.fields = differingFields(m, k)
+                    if !row.fields.isEmpty {
+                        let allowed = scenario.expect.reachable.filter { $0.label == spec.label }.map(\.errno)
+                        row.verdict = allowed.contains(k.errno ?? "OK") && allowed.contains(m.errno ?? "OK")
+                            && row.fields == ["errno"] ? .reachable : .differs
+                    }
+                } else if (m == nil) != (k == nil) {
+                    row.fields = ["finished"]
+                    row.verdict = .differs
+                }
+                rows.append(row)
+            }
+        }
+        return rows
+    }
+
+    /// The fields on which two outcomes of the same step differ. `blocked` is compared only for
+    /// `read` and `poll`, where sleeping is the behaviour under test; elsewhere a sleep is a
+    /// lock's contention and says nothing about the model.
+    public static func differingFields(_ m: StepRecord, _ k: StepRecord) -> [String] {
+        var fields: [String] = []
+        if m.errno != k.errno { fields.append("errno") }
+        if !sameValue(m.returns, k.returns) { fields.append("returns") }
+        if Set(m.revents ?? []) != Set(k.revents ?? []) { fields.append("revents") }
+        if ["read", "poll"].contains(m.keyword), m.blocked != k.blocked { fields.append("blocked") }
+        if m.finished != k.finished { fields.append("finished") }
+        return fields
+    }
+
+    static func sameValue(_ a: ScenarioValue?, _ b: ScenarioValue?) -> Bool {
+        switch (a, b) {
+        case (nil, nil), (nil, .null?), (.null?, nil): true
+        case (let a?, let b?): a.isSatisfied(by: b) && b.isSatisfied(by: a)
+        default: false
+        }
+    }
+
+    /// `ENODEV`, `OK 1`, `OK [POLLERR|POLLHUP] blocked`, `unfinished`.
+    public static func render(_ s: StepRecord) -> String {
+        guard s.finished else { return "unfinished" }
+        var parts = [s.errno ?? "OK"]
+        if let r = s.returns, r != .null { parts.append(r.description) }
+        if let e = s.revents { parts.append("[" + e.sorted().joined(separator: "|") + "]") }
+        if s.blocked { parts.append("blocked") }
+        return parts.joined(separator: " ")
+    }
+
+    /// A plain-text table, one line per step, then `N same, N reachable, N skipped, N differ`.
+    public static func table(_ rows: [Row], scenario: String) -> String {
+        var out = ["== \(scenario)"]
+        let header = ["step", "model", "linux", "verdict"]
+        var cells = rows.map { r in
+            ["\(r.actor)[\(r.index)] \(r.action)\(r.label.map { " (\($0))" } ?? "")", r.model, r.kernel,
+             r.verdict == .differs ? "DIFFERS: " + r.fields.joined(separator: ",") : r.verdict.rawValue]
+        }
+        cells.insert(header, at: 0)
+        let widths = (0..<header.count).map { c in cells.map { $0[c].count }.max() ?? 0 }
+        for row in cells {
+            out.append(row.enumerated().map { $0.element.padding(toLength: widths[$0.offset], withPad: " ", startingAt: 0) }
+                .joined(separator: "  ").trimmingTrailingSpaces())
+        }
+        let count = { (v: Verdict) in rows.count { $0.verdict == v } }
+        out.append("\(count(.same)) same, \(count(.reachable)) reachable, \(count(.skipped)) skipped, \(count(.differs)) differ")
+        return out.joined(separator: "\n") + "\n"
+    }
+}
+
+extension String {
+    func trimmingTrailingSpaces() -> String {
+        var s = self
+        while s.last == " " { s.removeLast() }
+        return s
+    }
+}

@@ -1,0 +1,30 @@
+import Foundation
+import Scenarios
+import Testing
+@testable import KernelCheck
+
+/// The diff on reports recorded from real runs (Scripts/kernel/run.sh scenarios on Linux
+/// 6.12.117 UML; the model's side from `devmodel run --format json`, events left out).
+@Suite struct RecordedRunTests {
+    static func rows(_ name: String) throws -> [RunDiff.Row] {
+        let dir = try #require(Bundle.module.url(forResource: "Fixtures", withExtension: nil))
+        let scenario = try ScenarioFile.load(dir.appendingPathComponent("\(name).yaml").path)
+        let model = try RunsRecord.decode(Data(contentsOf: dir.appendingPathComponent("\(name).model.json"))).runs[0]
+        let linux = try RunsRecord.decode(Data(contentsOf: dir.appendingPathComponent("\(name).linux.json"))).runs[0]
+        return RunDiff.compare(scenario, model: model, kernel: linux)
+    }
+
+    @Test func openUnbindAccessAgreesOnEveryStep() throws {
+        let rows = try Self.rows("gpio-open-unbind-access")
+        #expect(rows.count == 12)
+        #expect(rows.allSatisfy { $0.verdict == .same }, "\(rows.filter { $0.verdict != .same })")
+    }
+
+    @Test func rebindFindsTheChipNumberLinuxKeepsWhileAnOldFileIsOpen() throws {
+        // gpiodev_release frees the id (drivers/gpio/gpiolib.c), so the rebound chip is
+        // gpiochip1 on Linux and /dev/gpiochip0 is gone; the model reuses gpiochip0.
+        let differing = try Self.rows("gpio-rebind-old-handles").filter { $0.verdict == .differs }
+        #expect(differing.map { "\($0.actor)[\($0.index)]" } == ["old[2]", "old[3]", "old[5]"])
+        #expect(differing[0].model == "OK" && differing[0].kernel == "ENOENT")
+    }
+}
