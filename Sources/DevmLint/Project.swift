@@ -94,7 +94,7 @@ final class Project: Sendable {
         for f in fields where !f.name.isEmpty {
             let key = prefix.isEmpty ? f.name : prefix + "." + f.name
             if let n = f.nested { out.merge(flatten(n, prefix: key)) { a, _ in a } }
-            out[key] = f.value
+            out[key] = Array(f.value)
         }
         return out
     }
