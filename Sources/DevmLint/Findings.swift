@@ -59,8 +59,12 @@ public struct LintReport: Sendable, Codable {
     public var filesParsed: Int
     /// Inputs that could not be read or were skipped, one line each.
     public var diagnostics: [String]
+    /// Paths given to the run (including the tree root) that do not exist.
+    public var missingInputs: [String] = []
     public var seconds: Double
 
-    /// The process exit code rule: 1 when anything is reported, else 0.
-    public var exitCode: Int32 { findings.isEmpty ? 0 : 1 }
+    /// The process exit code rule: 66 (`EX_NOINPUT`, sysexits.h) when a given path or the
+    /// tree root does not exist, even though the rest was linted; else 1 when anything is
+    /// reported, else 0.
+    public var exitCode: Int32 { !missingInputs.isEmpty ? 66 : findings.isEmpty ? 0 : 1 }
 }

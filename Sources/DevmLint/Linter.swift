@@ -47,12 +47,21 @@ public struct Linter: Sendable {
     ])
 
     /// Lints every `.c`/`.h` file under `paths` (files or directories). Missing or
-    /// unreadable paths become diagnostics in the report, never a trap.
+    /// unreadable paths, a missing `treeRoot` and special files (FIFOs, sockets, device
+    /// nodes, directories named `*.c`) become diagnostics in the report, never a trap or a
+    /// hang; the other paths are still linted. Missing inputs set `exitCode` to 66.
     public func lint(paths: [String]) -> LintReport {
         let start = Date()
         var diagnostics: [String] = []
-        let files = SourceFiles.discover(paths, diagnostics: &diagnostics)
-        let root = options.treeRoot ?? paths.first.flatMap(Linter.findRoot)
+        var missing: [String] = []
+        var givenRoot = options.treeRoot
+        if let r = givenRoot, !SourceFiles.isDirectory(r) {
+            diagnostics.append("--root \(r): no such directory; include/ is guessed from the paths instead")
+            missing.append(r)
+            givenRoot = nil
+        }
+        let files = SourceFiles.discover(paths, diagnostics: &diagnostics, missing: &missing)
+        let root = givenRoot ?? paths.first.flatMap(Linter.findRoot)
         let t0 = Date()
         // Phase 1: which directories matter (parallel read + memmem).
         let hot = Mutex<Set<String>>([])
@@ -122,10 +131,10 @@ public struct Linter: Sendable {
             } else { kept.append(f) }
         }
         findings = kept.sorted { ($0.location.file, $0.location.line, $0.location.column, $0.rule.rawValue) < ($1.location.file, $1.location.line, $1.location.column, $1.rule.rawValue) }
-        for u in unreadable.withLock({ $0 }) { diagnostics.append("\(u): cannot read, skipped") }
+        for u in unreadable.withLock({ $0 }).sorted() { diagnostics.append("\(u): \(SourceFiles.whyUnreadable(u))") }
         if options.explain { diagnostics.append(contentsOf: analyzer.explanations.all.map { "ruled out: " + $0 }) }
         return LintReport(findings: findings, suppressed: suppressed, filesScanned: files.count, filesParsed: units.count,
-                          diagnostics: diagnostics, seconds: Date().timeIntervalSince(start))
+                          diagnostics: diagnostics, missingInputs: missing, seconds: Date().timeIntervalSince(start))
     }
 
     private func concurrent(_ n: Int, _ body: @Sendable (Int) -> Void) {

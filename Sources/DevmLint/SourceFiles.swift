@@ -9,13 +9,15 @@ import Darwin
 /// twice per run (prefilter, then parse) and Foundation's `Data` adds a copy per file.
 enum SourceFiles {
     /// Every `.c` and `.h` under `paths` (files are taken as given), sorted for determinism.
-    static func discover(_ paths: [String], diagnostics: inout [String]) -> [String] {
+    /// Paths that do not exist are appended to `missing` and skipped: the others still run.
+    static func discover(_ paths: [String], diagnostics: inout [String], missing: inout [String]) -> [String] {
         var out: [String] = []
         let fm = FileManager.default
         for p in paths {
             var isDir: ObjCBool = false
             guard fm.fileExists(atPath: p, isDirectory: &isDir) else {
                 diagnostics.append("\(p): no such file or directory")
+                missing.append(p)
                 continue
             }
             if !isDir.boolValue { out.append(p); continue }
@@ -31,7 +33,7 @@ enum SourceFiles {
 
     /// The file's bytes, or nil when it cannot be read (reported as a diagnostic, never fatal).
     static func read(_ path: String) -> [UInt8]? {
-        let fd = open(path, O_RDONLY)
+        let fd = openRegular(path)
         guard fd >= 0 else { return nil }
         defer { close(fd) }
         var st = stat()
@@ -56,7 +58,7 @@ enum SourceFiles {
     /// Reads `path` into `buf` (grown as needed, never shrunk) and returns the byte count:
     /// the prefilter reads every file once and must not allocate and zero a buffer each time.
     static func read(_ path: String, into buf: inout [UInt8]) -> Int? {
-        let fd = open(path, O_RDONLY)
+        let fd = openRegular(path)
         guard fd >= 0 else { return nil }
         defer { close(fd) }
         var st = stat()
@@ -73,6 +75,31 @@ enum SourceFiles {
             return true
         }
         return ok ? got : nil
+    }
+
+    /// A descriptor for `path` only when it is a regular file, else -1. O_NONBLOCK keeps a
+    /// FIFO named `*.c` from blocking the open until a writer appears; the check is on the
+    /// open descriptor, so a file swapped in after discovery is caught too.
+    private static func openRegular(_ path: String) -> Int32 {
+        let fd = open(path, O_RDONLY | O_NONBLOCK)
+        guard fd >= 0 else { return -1 }
+        var st = stat()
+        guard fstat(fd, &st) == 0, (st.st_mode & S_IFMT) == S_IFREG else { close(fd); return -1 }
+        return fd
+    }
+
+    /// Why `path` could not be read, for the diagnostic (only called on failure).
+    static func whyUnreadable(_ path: String) -> String {
+        var st = stat()
+        guard stat(path, &st) == 0 else { return "cannot read (\(String(cString: strerror(errno))))" }
+        switch st.st_mode & S_IFMT {
+        case S_IFREG: return "cannot read"
+        case S_IFIFO: return "not a regular file (a FIFO), skipped"
+        case S_IFDIR: return "a directory, not a source file; skipped"
+        case S_IFSOCK: return "not a regular file (a socket), skipped"
+        case S_IFCHR, S_IFBLK: return "not a regular file (a device node), skipped"
+        default: return "not a regular file, skipped"
+        }
     }
 
     static func contains(_ bytes: [UInt8], anyOf needles: [[UInt8]]) -> Bool {
@@ -119,4 +146,9 @@ enum SourceFiles {
     }
 
     static func exists(_ p: String) -> Bool { access(p, R_OK) == 0 }
+
+    static func isDirectory(_ p: String) -> Bool {
+        var st = stat()
+        return stat(p, &st) == 0 && (st.st_mode & S_IFMT) == S_IFDIR
+    }
 }
