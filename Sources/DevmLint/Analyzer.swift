@@ -9,7 +9,7 @@ struct Analyzer {
     func findings(for ui: Int) -> [Finding] {
         let unit = project.units[ui]
         guard unit.path.hasSuffix(".c") else { return [] }
-        var out: [Finding] = []
+        var out: [Finding] = nullAfterRemoveFindings(unit)
         var seen = Set<String>()
         for f in unit.functions {
             for alloc in DevmMemory.allocations(in: f, unit: unit, project: project) {

@@ -23,6 +23,9 @@ public enum RuleID: String, Sendable, Codable, CaseIterable {
     case devmUAF = "devm-uaf"
     /// A global pointer to devm memory that file operations use and nothing ever clears.
     case devmStaleGlobal = "devm-stale-global"
+    /// remove() clears a global or the driver data that a file operation dereferences
+    /// without testing it: a NULL dereference for any file opened before unbind.
+    case devmNullAfterRemove = "devm-null-after-remove"
     /// A suppression comment without the mandatory reason.
     case badSuppression = "lint-suppression"
 
@@ -30,9 +33,25 @@ public enum RuleID: String, Sendable, Codable, CaseIterable {
         switch self {
         case .devmUAF: "devm-allocated memory reachable by user space after unbind"
         case .devmStaleGlobal: "global pointer to devm memory never cleared on unbind"
+        case .devmNullAfterRemove: "pointer cleared by remove() and dereferenced untested by a file operation"
         case .badSuppression: "suppression comment without a reason"
         }
     }
+
+    /// How bad a finding is, as text diagnostics and SARIF `level` say it. Use after free
+    /// corrupts memory (error); a NULL dereference oopses the caller but corrupts nothing
+    /// (warning); a suppression without a reason is a policy breach (warning).
+    public var severity: Severity {
+        switch self {
+        case .devmUAF, .devmStaleGlobal: .error
+        case .devmNullAfterRemove, .badSuppression: .warning
+        }
+    }
+}
+
+/// A finding's severity; the raw values are SARIF 2.1.0 `level` values.
+public enum Severity: String, Sendable, Codable {
+    case error, warning, note
 }
 
 /// One reported hazard: where, which rule, the evidence chain, and a suggested fix.

@@ -15,12 +15,12 @@ public enum Renderer {
         }
     }
 
-    /// `file:line:col: warning: [rule] message` then `note:` lines and a `fix:` line, then
+    /// `file:line:col: error|warning: [rule] message` (the rule's severity) then `note:` lines and a `fix:` line, then
     /// the summary line with counts and time.
     public static func text(_ r: LintReport) -> String {
         var s = ""
         for f in r.findings {
-            s += "\(f.location.file):\(f.location.line):\(f.location.column): warning: [\(f.rule.rawValue)] \(f.message)\n"
+            s += "\(f.location.file):\(f.location.line):\(f.location.column): \(f.rule.severity.rawValue): [\(f.rule.rawValue)] \(f.message)\n"
             for n in f.notes {
                 if let l = n.location { s += "\(l.file):\(l.line):\(l.column): note: \(n.message)\n" } else { s += "note: \(n.message)\n" }
             }
@@ -80,7 +80,7 @@ public enum Renderer {
             Physical(artifactLocation: Artifact(uri: l.file), region: Region(startLine: l.line, startColumn: l.column))
         }
         let results = r.findings.map { f in
-            Result(ruleId: f.rule.rawValue, level: "warning", message: Message(text: f.message),
+            Result(ruleId: f.rule.rawValue, level: f.rule.severity.rawValue, message: Message(text: f.message),
                    locations: [Location(id: nil, physicalLocation: phys(f.location), message: nil)],
                    relatedLocations: f.notes.enumerated().map { i, n in
                        Location(id: i + 1, physicalLocation: n.location.map(phys), message: Message(text: n.message))

@@ -8,7 +8,7 @@ struct RendererTests {
         let r = try lintFixture("misc_basic")
         let s = Renderer.text(r)
         let lines = s.split(separator: "\n").map(String.init)
-        #expect(lines[0].range(of: #"^.+widget\.c:\d+:\d+: warning: \[devm-uaf\] "#, options: .regularExpression) != nil)
+        #expect(lines[0].range(of: #"^.+widget\.c:\d+:\d+: error: \[devm-uaf\] "#, options: .regularExpression) != nil)
         #expect(lines.dropFirst().contains { $0.contains(": note: ") })
         #expect(lines.contains { $0.contains("note: fix: ") })
         #expect(lines.last?.hasPrefix("devmodel-lint: 1 finding(s) (1 devm-uaf), 0 suppressed") == true)
