@@ -50,16 +50,17 @@ extension Analyzer {
             guard let rk = Analyzer.driverRemoveKeys.first(where: { flat[$0]?.last?.kind == .ident }),
                   let removeName = flat[rk]?.last?.text, let remove = byName[removeName] else { continue }
             let probe = Analyzer.driverProbeKeys.compactMap { flat[$0]?.last?.text }.first.flatMap { byName[$0] }
-            let clears = clearsReached(from: remove, byName, unit: unit)
-            guard !clears.isEmpty else { continue }
-            for (fopsName, fops) in unit.globals.sorted(by: { $0.key < $1.key }) where Analyzer.fopsTypes.contains(fops.type.name) {
-                guard let fi = fops.initializer else { continue }
-                let fields = Project.flatten(fi)
-                for (field, v) in fields.sorted(by: { $0.key < $1.key }) where field != "owner" {
-                    guard v.count == 1 || v.first?.text == "&", let name = v.last?.text, let fop = byName[name] else { continue }
-                    for c in clears {
-                        let key = "\(c.what)|\(fop.name)"
-                        guard !reported.contains(key) else { continue }
+            for c in clearsReached(from: remove, byName, unit: unit) {
+                // One finding per clear, naming every fop that dereferences it untested.
+                guard reported.insert("\(c.loc.line):\(c.loc.col)").inserted else { continue }
+                var uses: [(PointerUse, FunctionDef, String)] = []
+                var ownerSet = true
+                for (fopsName, fops) in unit.globals.sorted(by: { $0.key < $1.key }) where Analyzer.fopsTypes.contains(fops.type.name) {
+                    guard let fi = fops.initializer else { continue }
+                    let fields = Project.flatten(fi)
+                    var used = false
+                    for (field, v) in fields.sorted(by: { $0.key < $1.key }) where field != "owner" {
+                        guard v.count == 1 || v.first?.text == "&", let name = v.last?.text, let fop = byName[name] else { continue }
                         var seen = Set<String>()
                         guard let use = firstUse(of: c, in: fop, byName, depth: 0, seen: &seen) else { continue }
                         if !Set(c.locks).isDisjoint(with: use.locks) {
@@ -70,31 +71,40 @@ extension Analyzer {
                             if explain { explanations.add("\(unit.path): \(fop.name)() tests \(c.what) before use (a race remains without a common lock)") }
                             continue
                         }
-                        let unbind = probe.map { project.unbindPath(for: $0, unit: unit, fopsOwnerSet: fields["owner"] != nil) }
-                            ?? UnbindPath(possible: true, how: "'\(g.name)' can be unbound through sysfs", file: unit.path, loc: g.loc)
-                        guard unbind.possible else { continue }
-                        reported.insert(key)
-                        out.append(finding(c, use, fop: fop, field: field, fopsName: fopsName, unbind: unbind, unit: unit))
+                        uses.append((use, fop, "\(fopsName).\(field)"))
+                        used = true
                     }
+                    if used && fields["owner"] == nil { ownerSet = false }
                 }
+                guard !uses.isEmpty else { continue }
+                let unbind = probe.map { project.unbindPath(for: $0, unit: unit, fopsOwnerSet: ownerSet) }
+                    ?? UnbindPath(possible: true, how: "'\(g.name)' can be unbound through sysfs", file: unit.path, loc: g.loc)
+                guard unbind.possible else {
+                    if explain { explanations.add("\(unit.path): \(c.what) cleared in \(c.fn)(), but \(unbind.how)") }
+                    continue
+                }
+                out.append(finding(c, uses, unbind: unbind, unit: unit))
             }
         }
         return out
     }
 
-    private func finding(_ c: Clear, _ use: PointerUse, fop: FunctionDef, field: String, fopsName: String,
-                         unbind: UnbindPath, unit: FileUnit) -> Finding {
+    private func finding(_ c: Clear, _ uses: [(PointerUse, FunctionDef, String)], unbind: UnbindPath, unit: FileUnit) -> Finding {
         let at = { (file: String, l: Loc) in SourceLocation(file: file, line: l.line, column: l.col) }
-        let via = use.function.name == fop.name ? "" : " (through \(use.function.name)())"
+        var notes = [
+            Note(location: at(unit.path, c.loc), message: "\(c.what) is cleared here, in \(c.fn)(), reached from the driver's remove"),
+            Note(location: unbind.loc.map { at(unbind.file ?? unit.path, $0) }, message: unbind.how),
+        ]
+        for (use, fop, slot) in uses {
+            let via = use.function.name == fop.name ? "" : " (through \(use.function.name)())"
+            notes.append(Note(location: at(use.function.file, use.loc),
+                              message: "\(slot) = \(fop.name)()\(via) dereferences it with no NULL test; files opened before unbind still call it"))
+        }
+        let names = uses.map { "\($0.1.name)()" }
         return Finding(
             rule: .devmNullAfterRemove, location: at(unit.path, c.loc),
-            message: "\(c.fn)() clears \(c.what), which file operation \(fop.name)() dereferences without testing it: an open file oopses after unbind",
-            notes: [
-                Note(location: at(unit.path, c.loc), message: "\(c.what) is cleared here, in \(c.fn)(), reached from the driver's remove"),
-                Note(location: unbind.loc.map { at(unbind.file ?? unit.path, $0) }, message: unbind.how),
-                Note(location: at(use.function.file, use.loc),
-                     message: "\(fopsName).\(field) = \(fop.name)()\(via) dereferences it with no NULL test; files opened before unbind still reach it"),
-            ],
+            message: "\(c.fn)() clears \(c.what), which file operation\(names.count > 1 ? "s" : "") \(names.joined(separator: ", ")) dereference\(names.count > 1 ? "" : "s") without testing it: an open file can oops after unbind",
+            notes: notes,
             fix: "test the pointer in every file operation under a lock that remove() also holds while clearing it (return -ENODEV when NULL), or tie the data's lifetime to the open files (kref released from .release)")
     }
 
