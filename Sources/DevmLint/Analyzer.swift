@@ -14,6 +14,7 @@ struct Analyzer {
         for f in unit.functions {
             for alloc in DevmMemory.allocations(in: f, unit: unit, project: project) {
                 out.append(contentsOf: globalFindings(alloc, in: f, unit: unit))
+                out.append(contentsOf: v4l2Findings(alloc, in: f, unit: unit))
                 var objects: [UserObject] = []
                 if alloc.type.isStruct, alloc.type.name == "miscdevice" || alloc.type.name == "cdev" {
                     objects = [UserObject(kind: alloc.type.name == "cdev" ? .cdev : .miscdevice, path: [], chain: [],

@@ -26,6 +26,8 @@ public enum RuleID: String, Sendable, Codable, CaseIterable {
     /// remove() clears a global or the driver data that a file operation dereferences
     /// without testing it: a NULL dereference for any file opened before unbind.
     case devmNullAfterRemove = "devm-null-after-remove"
+    /// devm memory embeds a video_device or v4l2_device that open video nodes keep using.
+    case devmV4L2 = "devm-v4l2"
     /// A suppression comment without the mandatory reason.
     case badSuppression = "lint-suppression"
 
@@ -34,6 +36,7 @@ public enum RuleID: String, Sendable, Codable, CaseIterable {
         case .devmUAF: "devm-allocated memory reachable by user space after unbind"
         case .devmStaleGlobal: "global pointer to devm memory never cleared on unbind"
         case .devmNullAfterRemove: "pointer cleared by remove() and dereferenced untested by a file operation"
+        case .devmV4L2: "devm-allocated memory embeds a V4L2 object that outlives unbind"
         case .badSuppression: "suppression comment without a reason"
         }
     }
@@ -43,7 +46,7 @@ public enum RuleID: String, Sendable, Codable, CaseIterable {
     /// (warning); a suppression without a reason is a policy breach (warning).
     public var severity: Severity {
         switch self {
-        case .devmUAF, .devmStaleGlobal: .error
+        case .devmUAF, .devmStaleGlobal, .devmV4L2: .error
         case .devmNullAfterRemove, .badSuppression: .warning
         }
     }
