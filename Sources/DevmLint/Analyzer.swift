@@ -38,6 +38,24 @@ struct Analyzer {
         return project.units.filter { SourceFiles.dirname($0.path) == dir }
     }
 
+    /// Units outside `rel` holding the primitive registration that a function of `rel`
+    /// reaches through a registration wrapper (RegistrationIndex); the type-based match in
+    /// `designates` then decides whether that registration is of this object.
+    private func wrapperUnits(calledFrom rel: [FileUnit]) -> [FileUnit] {
+        let here = Set(rel.map(\.path))
+        var out: [Int] = []
+        var seen = Set<Int>()
+        for u in rel {
+            for g in u.functions {
+                for c in g.calls {
+                    guard let us = project.registrations.wrappers[c.name] else { continue }
+                    for ui in us.sorted() where !here.contains(project.units[ui].path) && seen.insert(ui).inserted { out.append(ui) }
+                }
+            }
+        }
+        return out.map { project.units[$0] }
+    }
+
     private func designates(_ toks: [Token], suffix: [String], _ obj: UserObject, in g: FunctionDef, _ u: FileUnit,
                             allocFn: FunctionDef) -> Bool {
         guard var p = ExprPath(toks) else { return false }
@@ -73,7 +91,7 @@ struct Analyzer {
     }
 
     private func evaluate(_ alloc: DevmMemory.Allocation, _ obj: UserObject, in f: FunctionDef, unit: FileUnit) -> [Finding]? {
-        let rel = related(unit)
+        let rel = related(unit) + wrapperUnits(calledFrom: related(unit))
         // 1. Registered? And with which fops?
         var registration: (String, Call, String)?
         var fopsName: String?

@@ -68,6 +68,8 @@ public struct Linter: Sendable {
         let hot = Mutex<Set<String>>([])
         let unreadable = Mutex<[String]>([])
         let useful = Mutex<[Bool]>(Array(repeating: false, count: files.count))
+        let includes = Mutex<[(Int, [String])]>([])
+        let hotHeaders = Mutex<Set<String>>([])
         let chunks = min(max(files.count, 1), options.workers * 8)
         DispatchQueue.concurrentPerform(iterations: chunks) { c in
             var buf = [UInt8](repeating: 0, count: 1 << 16)
@@ -80,13 +82,25 @@ public struct Linter: Sendable {
                     let d = SourceFiles.dirname(files[i])
                     hot.withLock { _ = $0.insert(d) }
                     useful.withLock { $0[i] = true }
+                    if files[i].hasSuffix(".h") { hotHeaders.withLock { _ = $0.insert(SourceFiles.normalize(files[i])) } }
                 } else if g & 2 != 0 {
                     useful.withLock { $0[i] = true }
+                    let inc = buf.withUnsafeBytes { SourceFiles.quotedIncludes(UnsafeRawBufferPointer(rebasing: $0[0..<n])) }
+                    if !inc.isEmpty { includes.withLock { $0.append((i, inc)) } }
                 }
             }
         }
-        let hotDirs = hot.withLock { $0 }
+        var hotDirs = hot.withLock { $0 }
         let keep = useful.withLock { $0 }
+        // A folder whose file includes a header of a hot folder (`#include "../fieldbus_dev.h"`)
+        // may embed that header's cdev/miscdevice and register it through the subsystem's
+        // wrapper: it matters too. The headers are those the prefilter flagged, so this
+        // costs no further read.
+        let headers = hotHeaders.withLock { $0 }
+        for (i, incs) in includes.withLock({ $0 }) {
+            let dir = SourceFiles.dirname(files[i])
+            if incs.contains(where: { headers.contains(SourceFiles.normalize(dir + "/" + $0)) }) { hotDirs.insert(dir) }
+        }
         let t1 = Date()
         let toParse = options.parseAll ? files
             : files.indices.filter { keep[$0] && hotDirs.contains(SourceFiles.dirname(files[$0])) }.map { files[$0] }

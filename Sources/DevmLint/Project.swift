@@ -24,6 +24,7 @@ final class Project: Sendable {
     let callers: [String: [FnRef]]
     let globals: [String: [Int]]
     let drivers: [String: [DriverInfo]]
+    let registrations: RegistrationIndex
     private let userObjectMemo = Mutex<[String: [UserObject]]>([:])
     private let structMemo = Mutex<[String: StructDef?]>([:])
 
@@ -85,6 +86,7 @@ final class Project: Sendable {
         self.callers = callers
         self.globals = globals
         self.drivers = drivers
+        self.registrations = RegistrationIndex(units: units, functions: functions, callers: callers)
     }
 
     /// Designated initializer fields flattened to dotted names: `.driver = { .name = … }`

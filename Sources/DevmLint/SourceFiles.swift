@@ -129,6 +129,37 @@ enum SourceFiles {
         }
     }
 
+    /// The targets of `#include "…"` lines in `hay` (quoted includes only: they are how a
+    /// driver reaches a subsystem header of its own tree, e.g. `"../fieldbus_dev.h"`).
+    static func quotedIncludes(_ hay: UnsafeRawBufferPointer) -> [String] {
+        guard let base = hay.baseAddress else { return [] }
+        let directive = Array("include".utf8)
+        var out: [String] = []
+        var off = 0
+        while off < hay.count, let hit = memchr(base + off, Int32(UInt8(ascii: "#")), hay.count - off) {
+            var i = base.distance(to: UnsafeRawPointer(hit)) + 1
+            off = i
+            while i < hay.count, base.load(fromByteOffset: i, as: UInt8.self) == UInt8(ascii: " ") { i += 1 }
+            guard i + directive.count < hay.count,
+                  memcmp(base + i, directive, directive.count) == 0 else { continue }
+            i += directive.count
+            while i < hay.count, [UInt8(ascii: " "), UInt8(ascii: "\t")].contains(base.load(fromByteOffset: i, as: UInt8.self)) { i += 1 }
+            guard i < hay.count, base.load(fromByteOffset: i, as: UInt8.self) == UInt8(ascii: "\"") else { continue }
+            let start = i + 1
+            var e = start
+            while e < hay.count, e - start < 256 {
+                let c = base.load(fromByteOffset: e, as: UInt8.self)
+                if c == UInt8(ascii: "\"") || c == UInt8(ascii: "\n") { break }
+                e += 1
+            }
+            if e < hay.count, base.load(fromByteOffset: e, as: UInt8.self) == UInt8(ascii: "\""), e > start {
+                out.append(String(decoding: UnsafeRawBufferPointer(rebasing: hay[start..<e]), as: UTF8.self))
+            }
+            off = e
+        }
+        return out
+    }
+
     static func dirname(_ p: String) -> String {
         guard let i = p.lastIndex(of: "/") else { return "." }
         return String(p[..<i])
