@@ -34,8 +34,7 @@ struct Analyzer {
 
     /// Units whose code may belong to the same driver: same directory.
     private func related(_ unit: FileUnit) -> [FileUnit] {
-        let dir = SourceFiles.dirname(unit.path)
-        return project.units.filter { SourceFiles.dirname($0.path) == dir }
+        project.sameFolder(unit)
     }
 
     /// Units outside `rel` holding the primitive registration that a function of `rel`
@@ -91,7 +90,8 @@ struct Analyzer {
     }
 
     private func evaluate(_ alloc: DevmMemory.Allocation, _ obj: UserObject, in f: FunctionDef, unit: FileUnit) -> [Finding]? {
-        let rel = related(unit) + wrapperUnits(calledFrom: related(unit))
+        let near = related(unit)
+        let rel = near + wrapperUnits(calledFrom: near)
         // 1. Registered? And with which fops?
         var registration: (String, Call, String)?
         var fopsName: String?

@@ -29,7 +29,7 @@ extension Analyzer {
         guard alloc.type.isStruct, let def = project.resolve(alloc.type, from: unit) else { return [] }
         let objs = embeddedV4L2(in: def, depth: 0)
         guard !objs.isEmpty else { return [] }
-        let rel = project.units.filter { SourceFiles.dirname($0.path) == SourceFiles.dirname(unit.path) }
+        let rel = project.sameFolder(unit)
         // Without a registered video node no file can hold the memory.
         var vreg: (Call, String)?
         for u in rel {
