@@ -83,6 +83,9 @@ public struct LintReport: Sendable, Codable {
     public var diagnostics: [String]
     /// Paths given to the run (including the tree root) that do not exist.
     public var missingInputs: [String] = []
+    /// The directory SARIF URIs are relative to: the kernel tree root when known, else the
+    /// working directory of the run.
+    public var baseDirectory: String?
     public var seconds: Double
 
     /// The process exit code rule: 66 (`EX_NOINPUT`, sysexits.h) when a given path or the

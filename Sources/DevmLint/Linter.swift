@@ -149,7 +149,8 @@ public struct Linter: Sendable {
         for u in unreadable.withLock({ $0 }).sorted() { diagnostics.append("\(u): \(SourceFiles.whyUnreadable(u))") }
         if options.explain { diagnostics.append(contentsOf: analyzer.explanations.all.map { "ruled out: " + $0 }) }
         return LintReport(findings: findings, suppressed: suppressed, filesScanned: files.count, filesParsed: units.count,
-                          diagnostics: diagnostics, missingInputs: missing, seconds: Date().timeIntervalSince(start))
+                          diagnostics: diagnostics, missingInputs: missing,
+                          baseDirectory: root ?? FileManager.default.currentDirectoryPath, seconds: Date().timeIntervalSince(start))
     }
 
     private func concurrent(_ n: Int, _ body: @Sendable (Int) -> Void) {
