@@ -27,8 +27,8 @@ public struct LintOptions: Sendable {
 ///
 /// Guarantee: never traps on malformed input; unreadable files become diagnostics.
 /// Findings are sorted by file, line and column, so output is deterministic.
-/// Cost: one memmem prefilter read of every file, then tokenize + parse of the directories
-/// that mention `miscdevice`/`cdev` (in parallel over files), then a cross-file pass
+/// Cost: one prefilter read of every file, then tokenize + parse of the files
+/// `ParseSelection` keeps (in parallel over files), then a cross-file pass
 /// per devm allocation (in parallel over files). Headers are parsed once per run.
 public struct Linter: Sendable {
     public let options: LintOptions
@@ -65,11 +65,8 @@ public struct Linter: Sendable {
         let root = givenRoot ?? paths.first.flatMap(Linter.findRoot)
         let t0 = Date()
         // Phase 1: which directories matter (parallel read + memmem).
-        let hot = Mutex<Set<String>>([])
         let unreadable = Mutex<[String]>([])
-        let useful = Mutex<[Bool]>(Array(repeating: false, count: files.count))
-        let includes = Mutex<[(Int, [String])]>([])
-        let hotHeaders = Mutex<Set<String>>([])
+        let scanned = Mutex<[ParseSelection.Scanned]>(files.map { ParseSelection.Scanned(path: $0, groups: 0, includes: []) })
         let chunks = min(max(files.count, 1), options.workers * 8)
         DispatchQueue.concurrentPerform(iterations: chunks) { c in
             var buf = [UInt8](repeating: 0, count: 1 << 16)
@@ -78,32 +75,14 @@ public struct Linter: Sendable {
                 defer { i += chunks }
                 guard let n = SourceFiles.read(files[i], into: &buf) else { unreadable.withLock { $0.append(files[i]) }; continue }
                 let g = buf.withUnsafeBytes { Linter.prefilter.groups(in: UnsafeRawBufferPointer(rebasing: $0[0..<n]), stopMask: 1) }
-                if g & 1 != 0 {
-                    let d = SourceFiles.dirname(files[i])
-                    hot.withLock { _ = $0.insert(d) }
-                    useful.withLock { $0[i] = true }
-                    if files[i].hasSuffix(".h") { hotHeaders.withLock { _ = $0.insert(SourceFiles.normalize(files[i])) } }
-                } else if g & 2 != 0 {
-                    useful.withLock { $0[i] = true }
-                    let inc = buf.withUnsafeBytes { SourceFiles.quotedIncludes(UnsafeRawBufferPointer(rebasing: $0[0..<n])) }
-                    if !inc.isEmpty { includes.withLock { $0.append((i, inc)) } }
-                }
+                guard g != 0 || files[i].hasSuffix(".h") else { continue }
+                let inc = buf.withUnsafeBytes { SourceFiles.quotedIncludes(UnsafeRawBufferPointer(rebasing: $0[0..<n])) }
+                let resolved = ParseSelection.resolve(inc, of: files[i])
+                scanned.withLock { $0[i].groups = g; $0[i].includes = resolved }
             }
         }
-        var hotDirs = hot.withLock { $0 }
-        let keep = useful.withLock { $0 }
-        // A folder whose file includes a header of a hot folder (`#include "../fieldbus_dev.h"`)
-        // may embed that header's cdev/miscdevice and register it through the subsystem's
-        // wrapper: it matters too. The headers are those the prefilter flagged, so this
-        // costs no further read.
-        let headers = hotHeaders.withLock { $0 }
-        for (i, incs) in includes.withLock({ $0 }) {
-            let dir = SourceFiles.dirname(files[i])
-            if incs.contains(where: { headers.contains(SourceFiles.normalize(dir + "/" + $0)) }) { hotDirs.insert(dir) }
-        }
         let t1 = Date()
-        let toParse = options.parseAll ? files
-            : files.indices.filter { keep[$0] && hotDirs.contains(SourceFiles.dirname(files[$0])) }.map { files[$0] }
+        let toParse = options.parseAll ? files : ParseSelection.select(scanned.withLock { $0 }).map { files[$0] }
         // Phase 2: parse (parallel).
         let slots = Mutex<[FileUnit?]>(Array(repeating: nil, count: toParse.count))
         concurrent(toParse.count) { i in
