@@ -40,11 +40,12 @@ public struct Linter: Sendable {
     static let needles: [[UInt8]] = ["miscdevice", "struct cdev", "struct\tcdev", "cdev_init", "cdev_add", "cdev_device_add"].map { Array($0.utf8) }
     /// Group 0: the directory matters; group 1: the file can hold a link of a chain.
     static let prefilter = MultiNeedle([
-        ("miscdevice", window: 2, group: 0), ("struct cdev", window: 7, group: 0), ("struct\tcdev", window: 7, group: 0),
-        ("cdev_init", window: 3, group: 0), ("cdev_add", window: 3, group: 0), ("cdev_device_add", window: 3, group: 0),
+        ("miscdevice", window: 2, group: 0), ("struct cdev", window: 5, group: 0), ("struct\tcdev", window: 5, group: 0),
+        ("cdev_init", window: 3, group: 0), ("cdev_add", window: 2, group: 0), ("cdev_device_add", window: 3, group: 0),
         ("video_register_device", window: 6, group: 0),
-        ("devm_", window: 1, group: 1), ("_driver", window: 0, group: 1), ("file_operations", window: 4, group: 1),
-        ("private_data", window: 6, group: 1), ("container_of", window: 8, group: 1),
+        // devm_k: every allocator DevmMemory knows (devm_kzalloc, devm_kcalloc, devm_kmemdup…).
+        ("devm_k", window: 0, group: 1), ("_driver", window: 0, group: 1), ("file_operations", window: 4, group: 1),
+        ("private_data", window: 6, group: 1), ("container_of", window: 6, group: 1),
     ])
 
     /// Lints every `.c`/`.h` file under `paths` (files or directories). Missing or

@@ -21,14 +21,35 @@ enum SourceFiles {
                 continue
             }
             if !isDir.boolValue { out.append(p); continue }
-            guard let e = fm.enumerator(atPath: p) else { continue }
-            while let rel = e.nextObject() as? String {
-                if rel.hasSuffix(".c") || rel.hasSuffix(".h") {
-                    out.append(p.hasSuffix("/") ? p + rel : p + "/" + rel)
-                }
-            }
+            walk(p.hasSuffix("/") && p.count > 1 ? String(p.dropLast()) : p, into: &out)
         }
         return out.sorted()
+    }
+
+    /// Depth-first readdir walk: FileManager's enumerator stats every entry and builds
+    /// NSStrings, a third of a second on drivers/. Symbolic links to folders are not
+    /// followed (no cycles); every entry named `*.c`/`*.h` is listed, whatever its type,
+    /// so that special files get their diagnostic when read.
+    private static func walk(_ dir: String, into out: inout [String]) {
+        var stack = [dir]
+        while let d = stack.popLast() {
+            guard let h = opendir(d) else { continue }
+            defer { closedir(h) }
+            while let e = readdir(h) {
+                let name = withUnsafeBytes(of: e.pointee.d_name) { raw in
+                    String(decoding: raw.prefix(while: { $0 != 0 }), as: UTF8.self)
+                }
+                if name == "." || name == ".." { continue }
+                let path = d + "/" + name
+                var type = e.pointee.d_type
+                if type == UInt8(DT_UNKNOWN) {
+                    var st = stat()
+                    if lstat(path, &st) == 0 { type = (st.st_mode & S_IFMT) == S_IFDIR ? UInt8(DT_DIR) : UInt8(DT_REG) }
+                }
+                if name.hasSuffix(".c") || name.hasSuffix(".h") { out.append(path) }
+                if type == UInt8(DT_DIR) { stack.append(path) }
+            }
+        }
     }
 
     /// The file's bytes, or nil when it cannot be read (reported as a diagnostic, never fatal).
