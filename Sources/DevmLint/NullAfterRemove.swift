@@ -59,7 +59,8 @@ extension Analyzer {
                     guard let fi = fops.initializer else { continue }
                     let fields = Project.flatten(fi)
                     var used = false
-                    for (field, v) in fields.sorted(by: { $0.key < $1.key }) where field != "owner" {
+                    // No open after unbind: misc_deregister()/cdev_del() come first in remove.
+                    for (field, v) in fields.sorted(by: { $0.key < $1.key }) where field != "owner" && field != "open" {
                         guard v.count == 1 || v.first?.text == "&", let name = v.last?.text, let fop = byName[name] else { continue }
                         var seen = Set<String>()
                         guard let use = firstUse(of: c, in: fop, byName, depth: 0, seen: &seen) else { continue }
@@ -195,6 +196,8 @@ extension Analyzer {
                 let prev = i > body.startIndex ? body[i - 1].text : ""
                 let next = i + 1 < body.endIndex ? body[i + 1].text : ""
                 let next2 = i + 2 < body.endIndex ? body[i + 2].text : ""
+                // `!p->initialized` tests a member, and dereferences p (cpwd_open()).
+                if next == "->" || next == "." || next == "[" { i += 1; continue }
                 if prev == "!" { return true }
                 if (next == "==" || next == "!=") && (next2 == "NULL" || next2 == "0") { return true }
                 if (prev == "==" || prev == "!=") && i >= body.startIndex + 2 && body[i - 2].text == "NULL" { return true }

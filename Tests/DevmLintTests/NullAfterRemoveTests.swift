@@ -43,3 +43,24 @@ struct NullAfterRemoveTests {
         #expect(RuleID.devmNullAfterRemove.severity == .warning)
     }
 }
+
+/// What counts as a NULL test of the pointer itself.
+@Suite("NULL tests")
+struct NullTestShapeTests {
+    func tested(_ body: String) -> Bool {
+        let u = parse("static int f(void) { struct s *p = g; \(body) }")
+        return Analyzer.tests(["p", "g"], in: u.functions[0].body)
+    }
+
+    @Test func memberTestsAreNotPointerTests() {
+        #expect(!tested("if (!p->initialized) return 0; return p->x;"))
+        #expect(!tested("return p->a && p->b;"))
+    }
+
+    @Test func pointerTestsAreSeen() {
+        #expect(tested("if (!p) return -ENODEV; return p->x;"))
+        #expect(tested("if (p == NULL) return -ENODEV; return p->x;"))
+        #expect(tested("if (unlikely(!g)) return -ENODEV; return g->x;"))
+        #expect(tested("return p ? p->x : 0;"))
+    }
+}
