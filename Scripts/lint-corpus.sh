@@ -1,86 +1,129 @@
 #!/usr/bin/env bash
-# Runs the devm-lifetime lint over drivers/ of Debian's linux-source-6.1 and -6.12,
-# times it, and (when coccinelle is installed) times a simple SmPL rule over the same
-# tree with -j 2 and prints the speed ratio. Kernel sources are unpacked OUTSIDE the repo
-# (default /work/corpus) and are never committed.
+# Runs the devm-lifetime lint over drivers/ of Debian's linux-source-6.1 and -6.12 (pinned
+# package versions), times it warm (CPU time and peak memory too), and, when coccinelle is
+# installed, times a simple SmPL rule over the same tree with -j 2 and prints both ratios.
 #
 # Usage: Scripts/lint-corpus.sh [--no-download] [--no-cocci] [--install-cocci] [6.1|6.12 ...]
-# Env:   CORPUS_DIR (default /work/corpus), SCRATCH (default .build-lint),
-#        COCCI_FULL=1 to also time spatch without its token prefilter (slow)
+# Env:   CORPUS_DIR   where kernel trees are unpacked (default: .corpus/ in this package,
+#                     git-ignored; kernel sources are never committed)
+#        SCRATCH      SwiftPM scratch path for the release build (default .build-lint)
+#        LINUX_SOURCE_6_1, LINUX_SOURCE_6_12   Debian package versions to download
+#                     (defaults below: the versions docs/lint-results.md was measured on)
+#        COCCI_FULL=1 also time spatch without its token prefilter (slow)
+#
+# Requires bash 3.2 or later. Downloading needs apt-get and dpkg-deb (Debian or Ubuntu);
+# elsewhere unpack the trees into $CORPUS_DIR/linux-source-<v> and pass --no-download.
+# Peak memory needs GNU time (`time -v`) or BSD time (`time -l`) at /usr/bin/time.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
-CORPUS_DIR="${CORPUS_DIR:-/work/corpus}"
+CORPUS_DIR="${CORPUS_DIR:-$ROOT/.corpus}"
 SCRATCH="${SCRATCH:-.build-lint}"
-DOWNLOAD=1; COCCI=1; INSTALL_COCCI=0; VERSIONS=()
+LINUX_SOURCE_6_1="${LINUX_SOURCE_6_1:-6.1.192-3}"
+LINUX_SOURCE_6_12="${LINUX_SOURCE_6_12:-6.12.117-1~deb12u1}"
+DOWNLOAD=1; COCCI=1; INSTALL_COCCI=0; VERSIONS=""
 for a in "$@"; do
   case "$a" in
     --no-download) DOWNLOAD=0 ;;
     --no-cocci) COCCI=0 ;;
     --install-cocci) INSTALL_COCCI=1 ;;
-    6.*) VERSIONS+=("$a") ;;
+    6.1|6.12) VERSIONS="$VERSIONS $a" ;;
     *) echo "unknown argument: $a" >&2; exit 2 ;;
   esac
 done
-[ ${#VERSIONS[@]} -eq 0 ] && VERSIONS=(6.1 6.12)
-case "$CORPUS_DIR" in "$ROOT"/*) echo "CORPUS_DIR must be outside the repository" >&2; exit 2 ;; esac
+[ -n "$VERSIONS" ] || VERSIONS="6.1 6.12"
+
+# A corpus inside the package must be git-ignored, or a `git add -A` would take a kernel.
+case "$CORPUS_DIR" in
+  "$ROOT"/*)
+    if command -v git >/dev/null && git -C "$ROOT" rev-parse >/dev/null 2>&1 \
+        && ! git -C "$ROOT" check-ignore -q "$CORPUS_DIR"; then
+      echo "CORPUS_DIR $CORPUS_DIR is inside the package but not git-ignored" >&2; exit 2
+    fi ;;
+esac
 mkdir -p "$CORPUS_DIR"
 
+pin() {  # $1 = 6.1 | 6.12
+  case "$1" in 6.1) echo "$LINUX_SOURCE_6_1" ;; 6.12) echo "$LINUX_SOURCE_6_12" ;; esac
+}
+
 fetch() {  # $1 = 6.1 | 6.12 ; leaves the tree at $CORPUS_DIR/linux-source-$1
-  local v="$1" dir="$CORPUS_DIR/linux-source-$1"
+  local v="$1" dir="$CORPUS_DIR/linux-source-$1" ver deb tarball
   [ -d "$dir/drivers" ] && return 0
   [ "$DOWNLOAD" = 1 ] || { echo "missing $dir and --no-download given" >&2; exit 1; }
+  ver="$(pin "$v")"
   ( cd "$CORPUS_DIR"
-    [ -f "$CORPUS_DIR/.apt-updated" ] || { apt-get update -qq; touch "$CORPUS_DIR/.apt-updated"; }
-    ls linux-source-"$v"_*.deb >/dev/null 2>&1 || apt-get download "linux-source-$v"
-    local deb; deb=$(ls linux-source-"$v"_*.deb | sort | tail -1)
+    deb="linux-source-${v}_${ver}_all.deb"
+    if [ ! -f "$deb" ]; then
+      apt-get download "linux-source-$v=$ver" || {
+        echo "apt does not serve linux-source-$v=$ver (run apt-get update, or set LINUX_SOURCE_${v/./_} to a version" \
+             "that \`apt-cache policy linux-source-$v\` lists, and record it beside the figures)" >&2
+        exit 1; }
+    fi
     rm -rf "pkg-$v"; mkdir "pkg-$v"; dpkg-deb -x "$deb" "pkg-$v"
-    local tarball; tarball=$(ls "pkg-$v"/usr/src/linux-source-"$v".tar.* | head -1)
-    tar -xaf "$tarball" -C "$CORPUS_DIR"
+    tarball="$(ls "pkg-$v"/usr/src/linux-source-"$v".tar.* | head -1)"
+    tar -xf "$tarball" -C "$CORPUS_DIR"
     rm -rf "pkg-$v" )
   [ -d "$dir/drivers" ] || { echo "unpacking linux-source-$v failed" >&2; exit 1; }
 }
 
+# measure OUT ERR CMD... : runs CMD with stdout to OUT and stderr to ERR, and sets
+# M_WALL, M_CPU (user+sys, seconds) and M_RSS (peak resident set, MB, or "?").
+TIME_STYLE=none
+if /usr/bin/time -v true >/dev/null 2>&1; then TIME_STYLE=gnu
+elif /usr/bin/time -l true >/dev/null 2>&1; then TIME_STYLE=bsd; fi
+measure() {
+  local out="$1" err="$2" tf="$CORPUS_DIR/.time.$$"; shift 2
+  local TIMEFORMAT='%R %U %S'
+  case "$TIME_STYLE" in
+    gnu) { time /usr/bin/time -v -o "$tf.rss" "$@" > "$out" 2> "$err" ; } 2> "$tf" || true
+         M_RSS=$(awk '/Maximum resident set size/ { printf "%.0f", $NF / 1024 }' "$tf.rss") ;;
+    bsd) { time /usr/bin/time -l "$@" > "$out" 2> "$err" ; } 2> "$tf" || true
+         M_RSS=$(awk '/maximum resident set size/ { printf "%.0f", $1 / 1048576 }' "$err") ;;
+    *)   { time "$@" > "$out" 2> "$err" ; } 2> "$tf" || true
+         M_RSS="?" ;;
+  esac
+  M_WALL=$(awk '{ print $1 }' "$tf")
+  M_CPU=$(awk '{ printf "%.2f", $2 + $3 }' "$tf")
+  rm -f "$tf" "$tf.rss"
+}
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b + 0 > 0 && a != "?" && b != "?") printf "%.2fx", a / b; else print "n/a" }'; }
+
 echo "== building devmodel-lint (release)"
 ( cd "$ROOT" && swift build -c release --scratch-path "$SCRATCH" --product devmodel-lint 2>&1 | tail -2 )
-LINT="$ROOT/$SCRATCH/release/devmodel-lint"
+case "$SCRATCH" in /*) LINT="$SCRATCH/release/devmodel-lint" ;; *) LINT="$ROOT/$SCRATCH/release/devmodel-lint" ;; esac
 
 if [ "$COCCI" = 1 ] && ! command -v spatch >/dev/null && [ "$INSTALL_COCCI" = 1 ]; then
   apt-get install -y -qq coccinelle >/dev/null
 fi
 
-for v in "${VERSIONS[@]}"; do
+for v in $VERSIONS; do
   fetch "$v"
   tree="$CORPUS_DIR/linux-source-$v"
-  nfiles=$(find "$tree/drivers" -name '*.c' | wc -l)
-  echo "== linux-source-$v: $nfiles .c files under drivers/"
+  nfiles=$(find "$tree/drivers" -name '*.c' | wc -l | tr -d ' ')
+  echo "== linux-source-$v ($(pin "$v")): $nfiles .c files under drivers/"
   out="$CORPUS_DIR/lint-$v"
-  start=$(date +%s.%N)
-  set +e
-  "$LINT" --root "$tree" --format text "$tree/drivers" > "$out.txt" 2> "$out.err"
-  rc=$?
-  set -e
-  end=$(date +%s.%N)
+  # One unmeasured run warms the page cache: the figures are for a warm tree.
+  "$LINT" --root "$tree" --format text "$tree/drivers" > /dev/null 2>&1 || true
+  measure "$out.txt" "$out.err" "$LINT" --root "$tree" --format text "$tree/drivers"
+  lint_wall=$M_WALL; lint_cpu=$M_CPU; lint_rss=$M_RSS
   "$LINT" --root "$tree" --format json "$tree/drivers" > "$out.json" 2>/dev/null || true
-  lint_s=$(echo "$end - $start" | bc)
   tail -1 "$out.txt"
-  echo "lint: ${lint_s}s wall, exit $rc, findings in $out.txt / $out.json"
+  echo "lint: ${lint_wall}s wall, ${lint_cpu}s CPU, ${lint_rss} MB peak; findings in $out.txt / $out.json"
   if [ "$COCCI" = 1 ] && command -v spatch >/dev/null; then
     # Default spatch first parses only the files that hold the rule's mandatory tokens
-    # (its "worth trying" prefilter); COCCI_FULL=1 also times it parsing every file,
-    # which is the work the lint does (it parses every file of a relevant directory).
-    modes=(default); [ "${COCCI_FULL:-0}" = 1 ] && modes+=(full)
-    for mode in "${modes[@]}"; do
-      extra=(); [ "$mode" = full ] && extra=(--disable-worth-trying-opt)
-      start=$(date +%s.%N)
-      # spatch -j leaves per-worker output folders in its working directory: keep them
-      # out of the repository.
-      ( cd "$CORPUS_DIR" && spatch -j 2 --very-quiet --no-includes "${extra[@]}" --sp-file "$ROOT/Scripts/devm-cdev.cocci" \
-        --dir "$tree/drivers" > "$out.cocci-$mode.txt" 2> "$out.cocci-$mode.err" ) || true
-      end=$(date +%s.%N)
-      cocci_s=$(echo "$end - $start" | bc)
-      echo "coccinelle ($mode) -j 2: ${cocci_s}s, $(grep -c 'registered as misc/cdev' "$out.cocci-$mode.txt" || true) matches"
-      echo "speed ratio coccinelle($mode)/lint: $(echo "scale=2; $cocci_s / $lint_s" | bc)x"
+    # (its "worth trying" prefilter); COCCI_FULL=1 also times it parsing every file.
+    modes="default"; [ "${COCCI_FULL:-0}" = 1 ] && modes="default full"
+    for mode in $modes; do
+      extra=""; [ "$mode" = full ] && extra="--disable-worth-trying-opt"
+      # spatch -j leaves per-worker output folders in its working directory: run it in
+      # the corpus folder. $extra is empty or one word, so it is left unquoted on purpose.
+      ( cd "$CORPUS_DIR" && measure "$out.cocci-$mode.txt" "$out.cocci-$mode.err" \
+          spatch -j 2 --very-quiet --no-includes $extra --sp-file "$ROOT/Scripts/devm-cdev.cocci" --dir "$tree/drivers"
+        echo "$M_WALL $M_CPU $M_RSS" > "$out.cocci-$mode.m" )
+      read -r c_wall c_cpu c_rss < "$out.cocci-$mode.m"
+      echo "coccinelle ($mode) -j 2: ${c_wall}s wall, ${c_cpu}s CPU, ${c_rss} MB peak, $(grep -c 'registered as misc/cdev' "$out.cocci-$mode.txt" || true) matches"
+      echo "ratio coccinelle($mode)/lint: time $(ratio "$c_wall" "$lint_wall") wall, $(ratio "$c_cpu" "$lint_cpu") CPU; peak memory $(ratio "$c_rss" "$lint_rss")"
     done
   fi
 done

@@ -9,11 +9,12 @@ struct Analyzer {
     func findings(for ui: Int) -> [Finding] {
         let unit = project.units[ui]
         guard unit.path.hasSuffix(".c") else { return [] }
-        var out: [Finding] = []
+        var out: [Finding] = nullAfterRemoveFindings(unit)
         var seen = Set<String>()
         for f in unit.functions {
             for alloc in DevmMemory.allocations(in: f, unit: unit, project: project) {
                 out.append(contentsOf: globalFindings(alloc, in: f, unit: unit))
+                out.append(contentsOf: v4l2Findings(alloc, in: f, unit: unit))
                 var objects: [UserObject] = []
                 if alloc.type.isStruct, alloc.type.name == "miscdevice" || alloc.type.name == "cdev" {
                     objects = [UserObject(kind: alloc.type.name == "cdev" ? .cdev : .miscdevice, path: [], chain: [],
@@ -33,8 +34,25 @@ struct Analyzer {
 
     /// Units whose code may belong to the same driver: same directory.
     private func related(_ unit: FileUnit) -> [FileUnit] {
-        let dir = SourceFiles.dirname(unit.path)
-        return project.units.filter { SourceFiles.dirname($0.path) == dir }
+        project.sameFolder(unit)
+    }
+
+    /// Units outside `rel` holding the primitive registration that a function of `rel`
+    /// reaches through a registration wrapper (RegistrationIndex); the type-based match in
+    /// `designates` then decides whether that registration is of this object.
+    private func wrapperUnits(calledFrom rel: [FileUnit]) -> [FileUnit] {
+        let here = Set(rel.map(\.path))
+        var out: [Int] = []
+        var seen = Set<Int>()
+        for u in rel {
+            for g in u.functions {
+                for c in g.calls {
+                    guard let us = project.registrations.wrappers[c.name] else { continue }
+                    for ui in us.sorted() where !here.contains(project.units[ui].path) && seen.insert(ui).inserted { out.append(ui) }
+                }
+            }
+        }
+        return out.map { project.units[$0] }
     }
 
     private func designates(_ toks: [Token], suffix: [String], _ obj: UserObject, in g: FunctionDef, _ u: FileUnit,
@@ -72,7 +90,8 @@ struct Analyzer {
     }
 
     private func evaluate(_ alloc: DevmMemory.Allocation, _ obj: UserObject, in f: FunctionDef, unit: FileUnit) -> [Finding]? {
-        let rel = related(unit)
+        let near = related(unit)
+        let rel = near + wrapperUnits(calledFrom: near)
         // 1. Registered? And with which fops?
         var registration: (String, Call, String)?
         var fopsName: String?

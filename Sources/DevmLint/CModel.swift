@@ -42,7 +42,9 @@ final class StructDef: Sendable {
 /// A designated (or positional, name "") initializer element.
 struct InitField: Sendable {
     var name: String
-    var value: [Token]
+    /// A slice of the file's token array: nested levels share it instead of each copying
+    /// the rest of the initializer.
+    var value: ArraySlice<Token>
     var nested: [InitField]?
     var loc: Loc
 }

@@ -23,6 +23,11 @@ public enum RuleID: String, Sendable, Codable, CaseIterable {
     case devmUAF = "devm-uaf"
     /// A global pointer to devm memory that file operations use and nothing ever clears.
     case devmStaleGlobal = "devm-stale-global"
+    /// remove() clears a global or the driver data that a file operation dereferences
+    /// without testing it: a NULL dereference for any file opened before unbind.
+    case devmNullAfterRemove = "devm-null-after-remove"
+    /// devm memory embeds a video_device or v4l2_device that open video nodes keep using.
+    case devmV4L2 = "devm-v4l2"
     /// A suppression comment without the mandatory reason.
     case badSuppression = "lint-suppression"
 
@@ -30,9 +35,26 @@ public enum RuleID: String, Sendable, Codable, CaseIterable {
         switch self {
         case .devmUAF: "devm-allocated memory reachable by user space after unbind"
         case .devmStaleGlobal: "global pointer to devm memory never cleared on unbind"
+        case .devmNullAfterRemove: "pointer cleared by remove() and dereferenced untested by a file operation"
+        case .devmV4L2: "devm-allocated memory embeds a V4L2 object that outlives unbind"
         case .badSuppression: "suppression comment without a reason"
         }
     }
+
+    /// How bad a finding is, as text diagnostics and SARIF `level` say it. Use after free
+    /// corrupts memory (error); a NULL dereference oopses the caller but corrupts nothing
+    /// (warning); a suppression without a reason is a policy breach (warning).
+    public var severity: Severity {
+        switch self {
+        case .devmUAF, .devmStaleGlobal, .devmV4L2: .error
+        case .devmNullAfterRemove, .badSuppression: .warning
+        }
+    }
+}
+
+/// A finding's severity; the raw values are SARIF 2.1.0 `level` values.
+public enum Severity: String, Sendable, Codable {
+    case error, warning, note
 }
 
 /// One reported hazard: where, which rule, the evidence chain, and a suggested fix.
@@ -61,8 +83,15 @@ public struct LintReport: Sendable, Codable {
     public var filesParsed: Int
     /// Inputs that could not be read or were skipped, one line each.
     public var diagnostics: [String]
+    /// Paths given to the run (including the tree root) that do not exist.
+    public var missingInputs: [String] = []
+    /// The directory SARIF URIs are relative to: the kernel tree root when known, else the
+    /// working directory of the run.
+    public var baseDirectory: String?
     public var seconds: Double
 
-    /// The process exit code rule: 1 when anything is reported, else 0.
-    public var exitCode: Int32 { findings.isEmpty ? 0 : 1 }
+    /// The process exit code rule: 66 (`EX_NOINPUT`, sysexits.h) when a given path or the
+    /// tree root does not exist, even though the rest was linted; else 1 when anything is
+    /// reported, else 0.
+    public var exitCode: Int32 { !missingInputs.isEmpty ? 66 : findings.isEmpty ? 0 : 1 }
 }

@@ -93,6 +93,8 @@ extension Analyzer {
                 let unbind = project.unbindPath(for: f, unit: unit, fopsOwnerSet: fields["owner"] != nil)
                 guard unbind.possible else { continue }
                 if clears.contains(where: { !Set($0.locks).isDisjoint(with: fopLocks) }) { continue }
+                // Cleared and used untested: the NULL dereference is devm-null-after-remove's.
+                if !clears.isEmpty, pattern.count == 1, !Analyzer.tests(Analyzer.holders(of: g, in: useFn), in: useFn.body) { continue }
                 let typeName = alloc.type.isStruct ? "struct \(alloc.type.name)" : alloc.type.name
                 let at = { (l: Loc) in SourceLocation(file: unit.path, line: l.line, column: l.col) }
                 var notes = [

@@ -27,37 +27,47 @@ public struct LintOptions: Sendable {
 ///
 /// Guarantee: never traps on malformed input; unreadable files become diagnostics.
 /// Findings are sorted by file, line and column, so output is deterministic.
-/// Cost: one memmem prefilter read of every file, then tokenize + parse of the directories
-/// that mention `miscdevice`/`cdev` (in parallel over files), then a cross-file pass
+/// Cost: one prefilter read of every file, then tokenize + parse of the files
+/// `ParseSelection` keeps (in parallel over files), then a cross-file pass
 /// per devm allocation (in parallel over files). Headers are parsed once per run.
 public struct Linter: Sendable {
     public let options: LintOptions
     public init(_ options: LintOptions = LintOptions()) { self.options = options }
 
     /// A directory matters when one of its files names a user-visible object or registers
-    /// one. Bare "cdev" would also match `rcdev` (reset controllers) and thermal cooling
+    /// one (a video node: `video_register_device`, which the devm-v4l2 rule needs). Bare "cdev" would also match `rcdev` (reset controllers) and thermal cooling
     /// `cdev`s, doubling the parsed set for nothing.
     static let needles: [[UInt8]] = ["miscdevice", "struct cdev", "struct\tcdev", "cdev_init", "cdev_add", "cdev_device_add"].map { Array($0.utf8) }
     /// Group 0: the directory matters; group 1: the file can hold a link of a chain.
     static let prefilter = MultiNeedle([
-        ("miscdevice", window: 2, group: 0), ("struct cdev", window: 7, group: 0), ("struct\tcdev", window: 7, group: 0),
-        ("cdev_init", window: 3, group: 0), ("cdev_add", window: 3, group: 0), ("cdev_device_add", window: 3, group: 0),
-        ("devm_", window: 1, group: 1), ("_driver", window: 0, group: 1), ("file_operations", window: 4, group: 1),
-        ("private_data", window: 6, group: 1), ("container_of", window: 8, group: 1),
+        ("miscdevice", window: 2, group: 0), ("struct cdev", window: 5, group: 0), ("struct\tcdev", window: 5, group: 0),
+        ("cdev_init", window: 3, group: 0), ("cdev_add", window: 2, group: 0), ("cdev_device_add", window: 3, group: 0),
+        ("video_register_device", window: 6, group: 0),
+        // devm_k: every allocator DevmMemory knows (devm_kzalloc, devm_kcalloc, devm_kmemdup…).
+        ("devm_k", window: 0, group: 1), ("_driver", window: 0, group: 1), ("file_operations", window: 4, group: 1),
+        ("private_data", window: 6, group: 1), ("container_of", window: 6, group: 1),
     ])
 
     /// Lints every `.c`/`.h` file under `paths` (files or directories). Missing or
-    /// unreadable paths become diagnostics in the report, never a trap.
+    /// unreadable paths, a missing `treeRoot` and special files (FIFOs, sockets, device
+    /// nodes, directories named `*.c`) become diagnostics in the report, never a trap or a
+    /// hang; the other paths are still linted. Missing inputs set `exitCode` to 66.
     public func lint(paths: [String]) -> LintReport {
         let start = Date()
         var diagnostics: [String] = []
-        let files = SourceFiles.discover(paths, diagnostics: &diagnostics)
-        let root = options.treeRoot ?? paths.first.flatMap(Linter.findRoot)
+        var missing: [String] = []
+        var givenRoot = options.treeRoot
+        if let r = givenRoot, !SourceFiles.isDirectory(r) {
+            diagnostics.append("--root \(r): no such directory; include/ is guessed from the paths instead")
+            missing.append(r)
+            givenRoot = nil
+        }
+        let files = SourceFiles.discover(paths, diagnostics: &diagnostics, missing: &missing)
+        let root = givenRoot ?? paths.first.flatMap(Linter.findRoot)
         let t0 = Date()
         // Phase 1: which directories matter (parallel read + memmem).
-        let hot = Mutex<Set<String>>([])
         let unreadable = Mutex<[String]>([])
-        let useful = Mutex<[Bool]>(Array(repeating: false, count: files.count))
+        let scanned = Mutex<[ParseSelection.Scanned]>(files.map { ParseSelection.Scanned(path: $0, groups: 0, includes: []) })
         let chunks = min(max(files.count, 1), options.workers * 8)
         DispatchQueue.concurrentPerform(iterations: chunks) { c in
             var buf = [UInt8](repeating: 0, count: 1 << 16)
@@ -66,20 +76,14 @@ public struct Linter: Sendable {
                 defer { i += chunks }
                 guard let n = SourceFiles.read(files[i], into: &buf) else { unreadable.withLock { $0.append(files[i]) }; continue }
                 let g = buf.withUnsafeBytes { Linter.prefilter.groups(in: UnsafeRawBufferPointer(rebasing: $0[0..<n]), stopMask: 1) }
-                if g & 1 != 0 {
-                    let d = SourceFiles.dirname(files[i])
-                    hot.withLock { _ = $0.insert(d) }
-                    useful.withLock { $0[i] = true }
-                } else if g & 2 != 0 {
-                    useful.withLock { $0[i] = true }
-                }
+                guard g != 0 || files[i].hasSuffix(".h") else { continue }
+                let inc = buf.withUnsafeBytes { SourceFiles.quotedIncludes(UnsafeRawBufferPointer(rebasing: $0[0..<n])) }
+                let resolved = ParseSelection.resolve(inc, of: files[i])
+                scanned.withLock { $0[i].groups = g; $0[i].includes = resolved }
             }
         }
-        let hotDirs = hot.withLock { $0 }
-        let keep = useful.withLock { $0 }
         let t1 = Date()
-        let toParse = options.parseAll ? files
-            : files.indices.filter { keep[$0] && hotDirs.contains(SourceFiles.dirname(files[$0])) }.map { files[$0] }
+        let toParse = options.parseAll ? files : ParseSelection.select(scanned.withLock { $0 }).map { files[$0] }
         // Phase 2: parse (parallel).
         let slots = Mutex<[FileUnit?]>(Array(repeating: nil, count: toParse.count))
         concurrent(toParse.count) { i in
@@ -122,10 +126,11 @@ public struct Linter: Sendable {
             } else { kept.append(f) }
         }
         findings = kept.sorted { ($0.location.file, $0.location.line, $0.location.column, $0.rule.rawValue) < ($1.location.file, $1.location.line, $1.location.column, $1.rule.rawValue) }
-        for u in unreadable.withLock({ $0 }) { diagnostics.append("\(u): cannot read, skipped") }
+        for u in unreadable.withLock({ $0 }).sorted() { diagnostics.append("\(u): \(SourceFiles.whyUnreadable(u))") }
         if options.explain { diagnostics.append(contentsOf: analyzer.explanations.all.map { "ruled out: " + $0 }) }
         return LintReport(findings: findings, suppressed: suppressed, filesScanned: files.count, filesParsed: units.count,
-                          diagnostics: diagnostics, seconds: Date().timeIntervalSince(start))
+                          diagnostics: diagnostics, missingInputs: missing,
+                          baseDirectory: root ?? FileManager.default.currentDirectoryPath, seconds: Date().timeIntervalSince(start))
     }
 
     private func concurrent(_ n: Int, _ body: @Sendable (Int) -> Void) {

@@ -1,30 +1,54 @@
+import Foundation
+
 /// One-pass search for several byte strings at once, for the prefilter that reads every
-/// file of the tree. Each needle is anchored on a distinctive 4-byte window (not its
-/// prefix: "struct", "de" and "_" start half of kernel C). Per byte: one unaligned 32-bit
-/// load, a multiplicative hash and a bit test; a hit is verified against the full needle.
+/// file of the tree. Each needle is anchored on `stride` consecutive distinctive 4-byte
+/// windows (not its prefix: "struct", "de" and "_" start half of kernel C), so probing
+/// only every `stride`-th byte still meets one of them in any occurrence. Per probe: one
+/// unaligned 32-bit load, a multiplicative hash and a bit test; a hit is verified against
+/// the needles of that hash bucket only.
 ///
-/// Cost: about one nanosecond per byte, independent of the number of needles.
+/// Cost: about a third of a nanosecond per byte, independent of the number of needles.
 struct MultiNeedle: Sendable {
     struct Needle: Sendable {
         var bytes: [UInt8]
-        var window: Int
         var group: Int
+    }
+    /// A needle's window: which needle, at which offset inside it, with which 4 bytes.
+    struct Window: Sendable {
+        var needle: Int
+        var offset: Int
         var key: UInt32
     }
+    static let stride = 3
     private var needles: [Needle] = []
     private var table = [UInt64](repeating: 0, count: 64)  // 4096 bits
+    /// Windows by hash bucket: `bucketStart[h]..<bucketStart[h + 1]` in `windows`.
+    private var bucketStart = [Int](repeating: 0, count: 4097)
+    private var windows: [Window] = []
 
     private static func hash(_ x: UInt32) -> Int { Int((x &* 0x9E37_79B1) >> 20) }
 
-    /// `needles[i].window` is the offset of the anchoring 4-byte window inside the needle.
+    /// `list[i].window` is the offset of the first of the needle's `stride` anchoring
+    /// windows; they must lie inside the needle.
     init(_ list: [(String, window: Int, group: Int)]) {
+        var all: [Window] = []
         for (s, w, g) in list {
             let b = Array(s.utf8)
-            precondition(b.count >= w + 4, "window must lie inside the needle")
-            let key = UInt32(b[w]) | UInt32(b[w + 1]) << 8 | UInt32(b[w + 2]) << 16 | UInt32(b[w + 3]) << 24
-            needles.append(Needle(bytes: b, window: w, group: g, key: key))
-            let h = MultiNeedle.hash(key)
-            table[h >> 6] |= 1 << UInt64(h & 63)
+            precondition(w >= 0 && b.count >= w + MultiNeedle.stride - 1 + 4, "windows must lie inside the needle")
+            for o in w..<(w + MultiNeedle.stride) {
+                let key = UInt32(b[o]) | UInt32(b[o + 1]) << 8 | UInt32(b[o + 2]) << 16 | UInt32(b[o + 3]) << 24
+                all.append(Window(needle: needles.count, offset: o, key: key))
+                let h = MultiNeedle.hash(key)
+                table[h >> 6] |= 1 << UInt64(h & 63)
+            }
+            needles.append(Needle(bytes: b, group: g))
+        }
+        all.sort { MultiNeedle.hash($0.key) < MultiNeedle.hash($1.key) }
+        windows = all
+        var k = 0
+        for h in 0...4096 {
+            while k < all.count && MultiNeedle.hash(all[k].key) < h { k += 1 }
+            bucketStart[h] = k
         }
     }
 
@@ -40,20 +64,20 @@ struct MultiNeedle: Sendable {
             let x = base.loadUnaligned(fromByteOffset: i, as: UInt32.self)
             let h = MultiNeedle.hash(x)
             if bits[h &>> 6] & (1 &<< UInt64(h & 63)) != 0 {
-                for nd in needles where nd.key == x && found & (1 << nd.group) == 0 {
-                    let start = i - nd.window
+                for wi in bucketStart[h]..<bucketStart[h + 1] {
+                    let w = windows[wi]
+                    let nd = needles[w.needle]
+                    guard w.key == x, found & (1 << nd.group) == 0 else { continue }
+                    let start = i - w.offset
                     guard start >= 0, start + nd.bytes.count <= n else { continue }
-                    var ok = true
-                    for k in 0..<nd.bytes.count where base.load(fromByteOffset: start + k, as: UInt8.self) != nd.bytes[k] {
-                        ok = false; break
-                    }
+                    let ok = nd.bytes.withUnsafeBytes { memcmp(base + start, $0.baseAddress!, nd.bytes.count) == 0 }
                     if ok {
                         found |= 1 << nd.group
                         if found & stopMask == stopMask { return found }
                     }
                 }
             }
-            i &+= 1
+            i &+= MultiNeedle.stride
         }
         return found
         }

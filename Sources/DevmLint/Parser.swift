@@ -3,10 +3,19 @@
 /// definition, after `=` an initializer) and skips everything else by brace matching, so
 /// unknown macros and attributes cost a skipped declaration, never a derailed file.
 ///
-/// Cost: linear in the number of tokens; each function body is scanned once.
+/// Cost: linear in the number of tokens, whatever the nesting depth: group ends come from
+/// one table built up front, and nested initializers and struct definitions are modelled
+/// only down to `maxNesting` levels (deeper ones are skipped or flattened, never recursed
+/// into), so hostile input cannot exhaust a worker thread's stack.
 struct Parser {
     let toks: [Token]
     let path: String
+    /// `ends[i]`: index of the token closing the group opened at `i` (or -1 when `i` opens
+    /// nothing or is never closed).
+    private let ends: [Int32]
+    /// Kernel initializers and struct definitions nest a handful of levels; the lint's rules
+    /// look at most a few levels down (drivers' `.driver = { … }`, fops).
+    static let maxNesting = 32
 
     static let qualifiers: Set<String> = [
         "const", "volatile", "static", "extern", "inline", "__inline", "__inline__", "register",
@@ -31,28 +40,34 @@ struct Parser {
         "__attribute__", "asm", "__asm__", "volatile", "__volatile__",
     ]
 
-    init(tokens: [Token], path: String) { self.toks = tokens; self.path = path }
+    init(tokens: [Token], path: String) {
+        self.toks = tokens; self.path = path
+        self.ends = Parser.groupEnds(tokens)
+    }
+
+    /// One stack pass. Brackets of any kind pair with the nearest open one, which is what a
+    /// depth count scanning forward from the opener finds, so malformed input keeps the
+    /// tolerant behaviour of a per-call scan at a fraction of its (quadratic) cost.
+    static func groupEnds(_ toks: [Token]) -> [Int32] {
+        var ends = [Int32](repeating: -1, count: toks.count)
+        var open: [Int32] = []
+        for (j, t) in toks.enumerated() where t.kind == .punct {
+            switch t.text {
+            case "(", "[", "{": open.append(Int32(j))
+            case ")", "]", "}": if let o = open.popLast() { ends[Int(o)] = Int32(j) }
+            default: break
+            }
+        }
+        return ends
+    }
 
     /// Index of the token closing the group opened at `i`; tolerant of imbalance (then
-    /// the end of the token array).
+    /// `limit - 1`, or the last token). O(1).
     func matching(_ i: Int, limit: Int? = nil) -> Int {
         let end = limit ?? toks.count
-        var depth = 0
-        var j = i
-        while j < end {
-            let t = toks[j]
-            if t.kind == .punct {
-                switch t.text {
-                case "(", "[", "{": depth += 1
-                case ")", "]", "}":
-                    depth -= 1
-                    if depth == 0 { return j }
-                default: break
-                }
-            }
-            j += 1
-        }
-        return end - 1
+        guard i >= 0, i < ends.count else { return end - 1 }
+        let e = Int(ends[i])
+        return e >= 0 && e < end ? e : end - 1
     }
 
     func isPunct(_ i: Int, _ s: String) -> Bool {
@@ -203,7 +218,7 @@ struct Parser {
 
     // MARK: struct members
 
-    private func members(_ from: Int, _ to: Int) -> [MemberDecl] {
+    private func members(_ from: Int, _ to: Int, depth: Int = 0) -> [MemberDecl] {
         var out: [MemberDecl] = []
         var ds = from
         var j = from
@@ -211,10 +226,15 @@ struct Parser {
             let t = toks[j]
             if t.kind == .punct {
                 if t.text == "(" || t.text == "[" { j = matching(j, limit: to) + 1; continue }
+                if t.text == "{" || t.text == "}", depth >= Parser.maxNesting {
+                    // Too deep to model: the braces are dropped, so the inner members
+                    // count as ours (as anonymous members do), in one linear pass.
+                    j += 1; ds = j; continue
+                }
                 if t.text == "{" {
                     // Inline nested struct/union.
                     let close = matching(j, limit: to)
-                    let inner = members(j + 1, close)
+                    let inner = members(j + 1, close, depth: depth + 1)
                     let end = min(skipToSemicolon(close + 1), to)
                     let trailing = Array(toks[(close + 1)..<max(close + 1, end - 1)])
                     var tag = ""
@@ -338,7 +358,7 @@ struct Parser {
 
     // MARK: initializers
 
-    private func initializer(_ from: Int, _ to: Int) -> [InitField] {
+    private func initializer(_ from: Int, _ to: Int, depth: Int = 0) -> [InitField] {
         var out: [InitField] = []
         var s = from
         var j = from
@@ -356,8 +376,9 @@ struct Parser {
             }
             guard k < e else { return }
             var nested: [InitField]? = nil
-            if isPunct(k, "{") { nested = initializer(k + 1, matching(k, limit: e)) }
-            out.append(InitField(name: name, value: Array(toks[k..<e]), nested: nested, loc: Loc(toks[s])))
+            // Deeper levels keep their tokens (`value`) but no structure.
+            if isPunct(k, "{"), depth < Parser.maxNesting { nested = initializer(k + 1, matching(k, limit: e), depth: depth + 1) }
+            out.append(InitField(name: name, value: toks[k..<e], nested: nested, loc: Loc(toks[s])))
         }
         while j < to {
             if toks[j].kind == .punct {

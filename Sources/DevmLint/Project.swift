@@ -24,6 +24,10 @@ final class Project: Sendable {
     let callers: [String: [FnRef]]
     let globals: [String: [Int]]
     let drivers: [String: [DriverInfo]]
+    let registrations: RegistrationIndex
+    /// Folder → indices of its units: "same folder" lookups run per allocation and must not
+    /// scan (and retain) every unit of the run.
+    let unitsByDir: [String: [Int]]
     private let userObjectMemo = Mutex<[String: [UserObject]]>([:])
     private let structMemo = Mutex<[String: StructDef?]>([:])
 
@@ -85,6 +89,10 @@ final class Project: Sendable {
         self.callers = callers
         self.globals = globals
         self.drivers = drivers
+        self.registrations = RegistrationIndex(units: units, functions: functions, callers: callers)
+        var byDir: [String: [Int]] = [:]
+        for (i, u) in units.enumerated() { byDir[SourceFiles.dirname(u.path), default: []].append(i) }
+        self.unitsByDir = byDir
     }
 
     /// Designated initializer fields flattened to dotted names: `.driver = { .name = … }`
@@ -94,7 +102,7 @@ final class Project: Sendable {
         for f in fields where !f.name.isEmpty {
             let key = prefix.isEmpty ? f.name : prefix + "." + f.name
             if let n = f.nested { out.merge(flatten(n, prefix: key)) { a, _ in a } }
-            out[key] = f.value
+            out[key] = Array(f.value)
         }
         return out
     }
@@ -135,6 +143,11 @@ final class Project: Sendable {
         "size_t", "bool", "dma_addr_t", "phys_addr_t", "resource_size_t", "uint8_t", "uint16_t",
         "uint32_t", "uint64_t", "unsigned", "float", "double", "atomic_t", "ssize_t", "loff_t",
     ]
+
+    /// The units in `unit`'s folder, in run order.
+    func sameFolder(_ unit: FileUnit) -> [FileUnit] {
+        (unitsByDir[SourceFiles.dirname(unit.path)] ?? []).map { units[$0] }
+    }
 
     func memoUserObjects(_ key: String, _ compute: () -> [UserObject]) -> [UserObject] {
         if let hit = userObjectMemo.withLock({ $0[key] }) { return hit }

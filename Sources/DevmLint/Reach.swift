@@ -158,6 +158,10 @@ extension Project {
             guard let c = cleared else { r.staleGlobals.append((t.text, reach)); continue }
             if !Set(c.locks).isDisjoint(with: fopLocks) {
                 r.safe.append("\(label): global \(t.text) is cleared under \(c.locks.joined(separator: ", ")), which the file operation also takes")
+            } else if !Analyzer.tests(Analyzer.holders(of: t.text, in: f), in: f.body) {
+                // Untested, the first use after the clear is a NULL dereference: that is
+                // devm-null-after-remove's finding, whatever the memory is.
+                r.safe.append("\(label): global \(t.text) is dereferenced untested after remove() clears it (devm-null-after-remove)")
             } else {
                 var rr = reach
                 rr.how = "global \(t.text) (cleared without a lock the file operation takes)"

@@ -15,19 +15,26 @@ public enum Renderer {
         }
     }
 
-    /// `file:line:col: warning: [rule] message` then `note:` lines and a `fix:` line, then
+    /// `file:line:col: error|warning: [rule] message` (the rule's severity) then `note:` lines and a `fix:` line, then
     /// the summary line with counts and time.
     public static func text(_ r: LintReport) -> String {
+        var s = findingsText(r)
+        for d in r.diagnostics { s += "devmodel-lint: \(d)\n" }
+        s += summary(r) + "\n"
+        return s
+    }
+
+    /// The findings alone, as ``text(_:)`` prints them: for a caller that sends the
+    /// diagnostics and the summary elsewhere (`devmodel lint` writes them to stderr).
+    public static func findingsText(_ r: LintReport) -> String {
         var s = ""
         for f in r.findings {
-            s += "\(f.location.file):\(f.location.line):\(f.location.column): warning: [\(f.rule.rawValue)] \(f.message)\n"
+            s += "\(f.location.file):\(f.location.line):\(f.location.column): \(f.rule.severity.rawValue): [\(f.rule.rawValue)] \(f.message)\n"
             for n in f.notes {
                 if let l = n.location { s += "\(l.file):\(l.line):\(l.column): note: \(n.message)\n" } else { s += "note: \(n.message)\n" }
             }
             s += "\(f.location.file):\(f.location.line):\(f.location.column): note: fix: \(f.fix)\n"
         }
-        for d in r.diagnostics { s += "devmodel-lint: \(d)\n" }
-        s += summary(r) + "\n"
         return s
     }
 
@@ -52,7 +59,12 @@ public enum Renderer {
         var runs: [Run]
         enum CodingKeys: String, CodingKey { case version, schema = "$schema", runs }
     }
-    struct Run: Encodable { var tool: Tool; var results: [Result] }
+    struct Run: Encodable {
+        var tool: Tool
+        var originalUriBaseIds: [String: BaseURI]?
+        var results: [Result]
+    }
+    struct BaseURI: Encodable { var uri: String }
     struct Tool: Encodable { var driver: Driver }
     struct Driver: Encodable { var name: String; var rules: [Rule] }
     struct Rule: Encodable { var id: String; var shortDescription: Message }
@@ -72,15 +84,31 @@ public enum Renderer {
         var message: Message?
     }
     struct Physical: Encodable { var artifactLocation: Artifact; var region: Region }
-    struct Artifact: Encodable { var uri: String }
+    struct Artifact: Encodable { var uri: String; var uriBaseId: String? }
     struct Region: Encodable { var startLine: Int; var startColumn: Int }
 
+    /// The `uriBaseId` naming the report's base directory (the kernel tree root).
+    public static let baseId = "SRCROOT"
+
+    /// SARIF 2.1.0. Artifact URIs are relative to `originalUriBaseIds.SRCROOT` (the report's
+    /// base directory) and percent-encoded, so a log moves with the tree; a file outside
+    /// the base gets an absolute `file://` URI.
     public static func sarif(_ r: LintReport) -> String {
+        let cwd = FileManager.default.currentDirectoryPath
+        let base = r.baseDirectory.map { SourceFiles.normalize($0.hasPrefix("/") ? $0 : cwd + "/" + $0) }
+        func artifact(_ file: String) -> Artifact {
+            let abs = SourceFiles.normalize(file.hasPrefix("/") ? file : cwd + "/" + file)
+            if let base, abs.hasPrefix(base == "/" ? "/" : base + "/") {
+                let rel = String(abs.dropFirst(base == "/" ? 1 : base.count + 1))
+                return Artifact(uri: percentEncoded(rel), uriBaseId: baseId)
+            }
+            return Artifact(uri: "file://" + percentEncoded(abs), uriBaseId: nil)
+        }
         func phys(_ l: SourceLocation) -> Physical {
-            Physical(artifactLocation: Artifact(uri: l.file), region: Region(startLine: l.line, startColumn: l.column))
+            Physical(artifactLocation: artifact(l.file), region: Region(startLine: l.line, startColumn: l.column))
         }
         let results = r.findings.map { f in
-            Result(ruleId: f.rule.rawValue, level: "warning", message: Message(text: f.message),
+            Result(ruleId: f.rule.rawValue, level: f.rule.severity.rawValue, message: Message(text: f.message),
                    locations: [Location(id: nil, physicalLocation: phys(f.location), message: nil)],
                    relatedLocations: f.notes.enumerated().map { i, n in
                        Location(id: i + 1, physicalLocation: n.location.map(phys), message: Message(text: n.message))
@@ -88,9 +116,27 @@ public enum Renderer {
                    fixes: nil)
         }
         let rules = RuleID.allCases.map { Rule(id: $0.rawValue, shortDescription: Message(text: $0.summary)) }
-        let log = SarifLog(runs: [Run(tool: Tool(driver: Driver(name: "devmodel-lint", rules: rules)), results: results)])
+        let bases = base.map { [baseId: BaseURI(uri: "file://" + percentEncoded($0.hasSuffix("/") ? $0 : $0 + "/"))] }
+        let log = SarifLog(runs: [Run(tool: Tool(driver: Driver(name: "devmodel-lint", rules: rules)),
+                                      originalUriBaseIds: bases, results: results)])
         let e = JSONEncoder()
         e.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         return (try? String(decoding: e.encode(log), as: UTF8.self)) ?? "{}"
+    }
+
+    /// RFC 3986 percent-encoding of a path: only unreserved characters and `/` stay
+    /// literal (a space, `%`, `#`, `?` or `:` in a file name must not change the URI's meaning).
+    static func percentEncoded(_ path: String) -> String {
+        var out = ""
+        for b in path.utf8 {
+            switch b {
+            case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "0")...UInt8(ascii: "9"),
+                 UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "_"), UInt8(ascii: "~"), UInt8(ascii: "/"):
+                out.append(Character(Unicode.Scalar(b)))
+            default:
+                out += String(format: "%%%02X", b)
+            }
+        }
+        return out
     }
 }

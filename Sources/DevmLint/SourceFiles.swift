@@ -9,29 +9,52 @@ import Darwin
 /// twice per run (prefilter, then parse) and Foundation's `Data` adds a copy per file.
 enum SourceFiles {
     /// Every `.c` and `.h` under `paths` (files are taken as given), sorted for determinism.
-    static func discover(_ paths: [String], diagnostics: inout [String]) -> [String] {
+    /// Paths that do not exist are appended to `missing` and skipped: the others still run.
+    static func discover(_ paths: [String], diagnostics: inout [String], missing: inout [String]) -> [String] {
         var out: [String] = []
         let fm = FileManager.default
         for p in paths {
             var isDir: ObjCBool = false
             guard fm.fileExists(atPath: p, isDirectory: &isDir) else {
                 diagnostics.append("\(p): no such file or directory")
+                missing.append(p)
                 continue
             }
             if !isDir.boolValue { out.append(p); continue }
-            guard let e = fm.enumerator(atPath: p) else { continue }
-            while let rel = e.nextObject() as? String {
-                if rel.hasSuffix(".c") || rel.hasSuffix(".h") {
-                    out.append(p.hasSuffix("/") ? p + rel : p + "/" + rel)
-                }
-            }
+            walk(p.hasSuffix("/") && p.count > 1 ? String(p.dropLast()) : p, into: &out)
         }
         return out.sorted()
     }
 
+    /// Depth-first readdir walk: FileManager's enumerator stats every entry and builds
+    /// NSStrings, a third of a second on drivers/. Symbolic links to folders are not
+    /// followed (no cycles); every entry named `*.c`/`*.h` is listed, whatever its type,
+    /// so that special files get their diagnostic when read.
+    private static func walk(_ dir: String, into out: inout [String]) {
+        var stack = [dir]
+        while let d = stack.popLast() {
+            guard let h = opendir(d) else { continue }
+            defer { closedir(h) }
+            while let e = readdir(h) {
+                let name = withUnsafeBytes(of: e.pointee.d_name) { raw in
+                    String(decoding: raw.prefix(while: { $0 != 0 }), as: UTF8.self)
+                }
+                if name == "." || name == ".." { continue }
+                let path = d + "/" + name
+                var type = e.pointee.d_type
+                if type == UInt8(DT_UNKNOWN) {
+                    var st = stat()
+                    if lstat(path, &st) == 0 { type = (st.st_mode & S_IFMT) == S_IFDIR ? UInt8(DT_DIR) : UInt8(DT_REG) }
+                }
+                if name.hasSuffix(".c") || name.hasSuffix(".h") { out.append(path) }
+                if type == UInt8(DT_DIR) { stack.append(path) }
+            }
+        }
+    }
+
     /// The file's bytes, or nil when it cannot be read (reported as a diagnostic, never fatal).
     static func read(_ path: String) -> [UInt8]? {
-        let fd = open(path, O_RDONLY)
+        let fd = openRegular(path)
         guard fd >= 0 else { return nil }
         defer { close(fd) }
         var st = stat()
@@ -56,7 +79,7 @@ enum SourceFiles {
     /// Reads `path` into `buf` (grown as needed, never shrunk) and returns the byte count:
     /// the prefilter reads every file once and must not allocate and zero a buffer each time.
     static func read(_ path: String, into buf: inout [UInt8]) -> Int? {
-        let fd = open(path, O_RDONLY)
+        let fd = openRegular(path)
         guard fd >= 0 else { return nil }
         defer { close(fd) }
         var st = stat()
@@ -73,6 +96,31 @@ enum SourceFiles {
             return true
         }
         return ok ? got : nil
+    }
+
+    /// A descriptor for `path` only when it is a regular file, else -1. O_NONBLOCK keeps a
+    /// FIFO named `*.c` from blocking the open until a writer appears; the check is on the
+    /// open descriptor, so a file swapped in after discovery is caught too.
+    private static func openRegular(_ path: String) -> Int32 {
+        let fd = open(path, O_RDONLY | O_NONBLOCK)
+        guard fd >= 0 else { return -1 }
+        var st = stat()
+        guard fstat(fd, &st) == 0, (st.st_mode & S_IFMT) == S_IFREG else { close(fd); return -1 }
+        return fd
+    }
+
+    /// Why `path` could not be read, for the diagnostic (only called on failure).
+    static func whyUnreadable(_ path: String) -> String {
+        var st = stat()
+        guard stat(path, &st) == 0 else { return "cannot read (\(String(cString: strerror(errno))))" }
+        switch st.st_mode & S_IFMT {
+        case S_IFREG: return "cannot read"
+        case S_IFIFO: return "not a regular file (a FIFO), skipped"
+        case S_IFDIR: return "a directory, not a source file; skipped"
+        case S_IFSOCK: return "not a regular file (a socket), skipped"
+        case S_IFCHR, S_IFBLK: return "not a regular file (a device node), skipped"
+        default: return "not a regular file, skipped"
+        }
     }
 
     static func contains(_ bytes: [UInt8], anyOf needles: [[UInt8]]) -> Bool {
@@ -102,6 +150,37 @@ enum SourceFiles {
         }
     }
 
+    /// The targets of `#include "…"` lines in `hay` (quoted includes only: they are how a
+    /// driver reaches a subsystem header of its own tree, e.g. `"../fieldbus_dev.h"`).
+    static func quotedIncludes(_ hay: UnsafeRawBufferPointer) -> [String] {
+        guard let base = hay.baseAddress else { return [] }
+        let directive = Array("include".utf8)
+        var out: [String] = []
+        var off = 0
+        while off < hay.count, let hit = memchr(base + off, Int32(UInt8(ascii: "#")), hay.count - off) {
+            var i = base.distance(to: UnsafeRawPointer(hit)) + 1
+            off = i
+            while i < hay.count, base.load(fromByteOffset: i, as: UInt8.self) == UInt8(ascii: " ") { i += 1 }
+            guard i + directive.count < hay.count,
+                  memcmp(base + i, directive, directive.count) == 0 else { continue }
+            i += directive.count
+            while i < hay.count, [UInt8(ascii: " "), UInt8(ascii: "\t")].contains(base.load(fromByteOffset: i, as: UInt8.self)) { i += 1 }
+            guard i < hay.count, base.load(fromByteOffset: i, as: UInt8.self) == UInt8(ascii: "\"") else { continue }
+            let start = i + 1
+            var e = start
+            while e < hay.count, e - start < 256 {
+                let c = base.load(fromByteOffset: e, as: UInt8.self)
+                if c == UInt8(ascii: "\"") || c == UInt8(ascii: "\n") { break }
+                e += 1
+            }
+            if e < hay.count, base.load(fromByteOffset: e, as: UInt8.self) == UInt8(ascii: "\""), e > start {
+                out.append(String(decoding: UnsafeRawBufferPointer(rebasing: hay[start..<e]), as: UTF8.self))
+            }
+            off = e
+        }
+        return out
+    }
+
     static func dirname(_ p: String) -> String {
         guard let i = p.lastIndex(of: "/") else { return "." }
         return String(p[..<i])
@@ -119,4 +198,9 @@ enum SourceFiles {
     }
 
     static func exists(_ p: String) -> Bool { access(p, R_OK) == 0 }
+
+    static func isDirectory(_ p: String) -> Bool {
+        var st = stat()
+        return stat(p, &st) == 0 && (st.st_mode & S_IFMT) == S_IFDIR
+    }
 }

@@ -2,7 +2,7 @@ import ArgumentParser
 import DevmLint
 import Foundation
 
-/// `devmodel lint`: devm-lifetime hazards in kernel C (issue 9).
+/// `devmodel lint`: devm-lifetime hazards in kernel C (issues 9 and 18).
 struct Lint: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Find devm-allocated memory that user space can still reach after unbind, in kernel C.",
@@ -13,7 +13,7 @@ struct Lint: ParsableCommand {
         Diagnostics are compiler-style (file:line:col: warning: [devm-uaf] …) with note: lines \
         giving the evidence chain and a suggested fix. Suppress one with a comment on the line: \
         /* devmodel-lint: ignore devm-uaf -- reason */. Exit status 0 nothing reported, 1 when anything \
-        is reported, 64 usage, 66 missing input.
+        is reported, 64 usage, 66 when a path or --root does not exist (the other paths are still linted).
         """)
 
     @Argument(help: "Files or directories to lint (e.g. a kernel tree's drivers/).")
@@ -37,21 +37,21 @@ struct Lint: ParsableCommand {
         guard OutputFormat(rawValue: format) != nil else {
             throw ValidationError("--format must be text, json or sarif, not '\(format)'")
         }
+        // Missing paths are not rejected here: the linter reports them, lints the rest and
+        // exits 66, so one stale path in a CI list does not hide the others' findings.
     }
 
     func run() throws {
-        // A missing input is 66 for every command (sysexits' EX_NOINPUT), not a usage error.
-        let missing = paths.filter { !FileManager.default.fileExists(atPath: $0) }
-        if !missing.isEmpty {
-            for path in missing { FileHandle.standardError.write(Data("devmodel: \(path): no such file or directory\n".utf8)) }
-            throw ExitCode(66)
-        }
+        // A missing input is 66 for every command (sysexits' EX_NOINPUT); the linter says so
+        // for each missing path and still lints the rest.
         let output = OutputFormat(rawValue: format) ?? .text
         var options = LintOptions(treeRoot: root, explain: explain)
         options.parseAll = parseAll
         let report = Linter(options).lint(paths: paths)
-        print(Renderer.render(report, as: output), terminator: output == .text ? "" : "\n")
-        if output != .text { FileHandle.standardError.write(Data((Renderer.summary(report) + "\n").utf8)) }
+        // Findings on stdout; what went wrong with the inputs and the summary on stderr.
+        if output == .text { print(Renderer.findingsText(report), terminator: "") } else { print(Renderer.render(report, as: output)) }
+        let diagnostics = report.diagnostics.map { "devmodel: lint: \($0)\n" }.joined()
+        FileHandle.standardError.write(Data((diagnostics + Renderer.summary(report) + "\n").utf8))
         if report.exitCode != 0 { throw ExitCode(report.exitCode) }
     }
 }

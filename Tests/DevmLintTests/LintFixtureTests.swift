@@ -171,6 +171,7 @@ struct SuppressionTests {
         let r = Linter().lint(paths: ["/nonexistent/devm-lint-test"])
         #expect(r.findings.isEmpty)
         #expect(r.diagnostics.count == 1)
+        #expect(r.exitCode == 66)
     }
 }
 

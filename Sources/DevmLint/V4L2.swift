@@ -1,0 +1,101 @@
+/// `devm-v4l2`: devm memory that embeds, by value, a V4L2 object whose lifetime follows
+/// open files rather than the driver (the case raised at LPC 2022, "the harmful
+/// side-effects of devres").
+///
+/// - `struct video_device`: `v4l2_open()` takes a reference on `vdev->dev`; the last close
+///   after unbind drops it and `v4l2_device_release()` (drivers/media/v4l2-core/v4l2-dev.c)
+///   touches `vdev` and calls `vdev->release(vdev)` on memory devres already freed.
+/// - `struct v4l2_device`: `__video_register_device()` takes `v4l2_device_get()` on it, and
+///   the same `v4l2_device_release()` reads `v4l2_dev->mdev` and `v4l2_dev->release` at the
+///   last close, so even a separately allocated video_device reaches the devm memory.
+///
+/// Judged safe and not reported (each subsystem's own release rules, Linux 6.12):
+/// `media_device` (the devnode is allocated apart and `media_device_close()` touches
+/// nothing), `i2c_adapter` (`i2c_del_adapter()` waits for the last reference),
+/// `watchdog_device` (the core's `watchdog_core_data` is refcounted and cleared under
+/// its lock), `input_dev` and `rtc_device` (never embedded; the core allocates them).
+extension Analyzer {
+    static let v4l2Objects: Set<String> = ["video_device", "v4l2_device"]
+    static let videoRegister: Set<String> = ["video_register_device", "__video_register_device", "video_register_device_no_warn"]
+
+    struct EmbeddedV4L2 {
+        var kind: String
+        var path: [String]
+        var file: String
+        var loc: Loc
+    }
+
+    func v4l2Findings(_ alloc: DevmMemory.Allocation, in f: FunctionDef, unit: FileUnit) -> [Finding] {
+        guard alloc.type.isStruct, let def = project.resolve(alloc.type, from: unit) else { return [] }
+        let objs = embeddedV4L2(in: def, depth: 0)
+        guard !objs.isEmpty else { return [] }
+        let rel = project.sameFolder(unit)
+        // Without a registered video node no file can hold the memory.
+        var vreg: (Call, String)?
+        for u in rel {
+            for g in u.functions {
+                if let c = g.calls.first(where: { Analyzer.videoRegister.contains($0.name) }) { vreg = (c, u.path); break }
+            }
+            if vreg != nil { break }
+        }
+        let typeName = "struct \(alloc.type.name)"
+        let here = "\(unit.path):\(alloc.loc.line): \(typeName)"
+        guard let (reg, regFile) = vreg else {
+            if explain { explanations.add("\(here): embeds \(objs[0].kind) but no video_register_device() near it") }
+            return []
+        }
+        // v4l2 file operations conventionally set .owner, and video_register_device() makes
+        // it the cdev's owner: with bind attributes suppressed on a non-hotplug bus, the
+        // module stays while a file is open.
+        let unbind = project.unbindPath(for: f, unit: unit, fopsOwnerSet: true)
+        guard unbind.possible else {
+            if explain { explanations.add("\(here): cannot be unbound: \(unbind.how)") }
+            return []
+        }
+        let at = { (file: String, l: Loc) in SourceLocation(file: file, line: l.line, column: l.col) }
+        let vdev = objs.first { $0.kind == "video_device" }
+        let main = vdev ?? objs[0]
+        var notes = [
+            Note(location: at(unit.path, alloc.loc),
+                 message: "\(typeName) is allocated with \(alloc.call)(\(alloc.device), …) in \(f.name)(); devres frees it right after remove() when the device is unbound"),
+        ]
+        for o in objs {
+            notes.append(Note(location: at(o.file, o.loc), message: "struct \(o.kind) is embedded by value at \(typeName).\(o.path.joined(separator: "."))"))
+        }
+        notes.append(Note(location: at(regFile, reg.loc), message: "a video node is registered with \(reg.name)(\(reg.args.first?.joined ?? "")) here"))
+        notes.append(Note(location: unbind.loc.map { at(unbind.file ?? unit.path, $0) }, message: unbind.how))
+        if vdev != nil {
+            notes.append(Note(location: nil, message: "an open video node holds a reference on the video_device's struct device; its last close after unbind runs v4l2_device_release() (drivers/media/v4l2-core/v4l2-dev.c) and vdev->release() on freed memory"))
+        } else {
+            notes.append(Note(location: nil, message: "video_register_device() takes v4l2_device_get() on it; the last close after unbind runs v4l2_device_release() (drivers/media/v4l2-core/v4l2-dev.c), which reads v4l2_dev->mdev and v4l2_dev->release in freed memory"))
+        }
+        return [Finding(
+            rule: .devmV4L2, location: at(unit.path, alloc.loc),
+            message: "\(typeName) allocated with \(alloc.call)() embeds a struct \(main.kind) (\(typeName).\(main.path.joined(separator: "."))) that open video nodes keep using after unbind",
+            notes: notes,
+            fix: "allocate \(typeName) with kzalloc() and free it from the v4l2_device (or video_device) release callback, which runs after the last close; or allocate the video_device apart with video_device_alloc() and keep the v4l2_device out of devm memory")]
+    }
+
+    /// By-value video_device / v4l2_device members of `def`, through by-value member
+    /// structs (arrays included), resolved from the file that defines each level.
+    private func embeddedV4L2(in def: StructDef, depth: Int) -> [EmbeddedV4L2] {
+        guard depth < 4 else { return [] }
+        var out: [EmbeddedV4L2] = []
+        let home = project.index.resolver.unit(def.file)
+        for m in def.members where m.type.pointer == 0 {
+            if m.type.isStruct, Analyzer.v4l2Objects.contains(m.type.name) {
+                out.append(EmbeddedV4L2(kind: m.type.name, path: [m.name], file: def.file, loc: m.loc))
+                continue
+            }
+            guard m.type.isStruct || m.nested != nil else { continue }
+            let inner: StructDef?
+            if let n = m.nested { inner = n } else if let home { inner = project.resolve(m.type, from: home) } else { inner = nil }
+            guard let inner, inner.id != def.id else { continue }
+            for var o in embeddedV4L2(in: inner, depth: depth + 1) {
+                o.path.insert(m.name, at: 0)
+                out.append(o)
+            }
+        }
+        return out
+    }
+}

@@ -1,0 +1,43 @@
+/* The video_device is allocated apart and freed by video_device_release(); the devm
+ * struct only points at it. */
+#include <linux/platform_device.h>
+#include <media/v4l2-device.h>
+#include <media/v4l2-dev.h>
+
+struct cam {
+	void __iomem *regs;
+	struct video_device *vdev;
+};
+
+static const struct v4l2_file_operations cam_fops = {
+	.owner = THIS_MODULE,
+	.open = v4l2_fh_open,
+	.release = v4l2_fh_release,
+	.unlocked_ioctl = video_ioctl2,
+};
+
+static struct v4l2_device *cam_v4l2;
+
+static int cam_probe(struct platform_device *pdev)
+{
+	struct cam *cam;
+
+	cam = devm_kzalloc(&pdev->dev, sizeof(*cam), GFP_KERNEL);
+	if (!cam)
+		return -ENOMEM;
+	cam->vdev = video_device_alloc();
+	if (!cam->vdev)
+		return -ENOMEM;
+	cam->vdev->v4l2_dev = cam_v4l2;
+	cam->vdev->fops = &cam_fops;
+	cam->vdev->release = video_device_release;
+	return video_register_device(cam->vdev, VFL_TYPE_VIDEO, -1);
+}
+
+static struct platform_driver cam_driver = {
+	.probe = cam_probe,
+	.driver = {
+		.name = "cam",
+	},
+};
+module_platform_driver(cam_driver);

@@ -1,0 +1,26 @@
+import Testing
+@testable import DevmLint
+
+/// The prefilter probes every `MultiNeedle.stride`-th byte: a needle must be found at
+/// every alignment, including flush against either end of the buffer.
+@Suite("multi-needle stride")
+struct MultiNeedleTests {
+    func groups(_ s: String) -> Int {
+        Array(s.utf8).withUnsafeBytes { Linter.prefilter.groups(in: $0, stopMask: 3) }
+    }
+
+    @Test(arguments: ["devm_k", "cdev_add", "miscdevice", "struct cdev", "container_of", "video_register_device"])
+    func foundAtEveryAlignment(_ needle: String) {
+        let group = ["devm_k", "container_of"].contains(needle) ? 2 : 1
+        for pad in 0..<(2 * MultiNeedle.stride + 1) {
+            let lead = String(repeating: "x", count: pad)
+            #expect(groups(lead + needle) & group == group, "\(needle) after \(pad) bytes, at the end")
+            #expect(groups(lead + needle + " ;") & group == group, "\(needle) after \(pad) bytes")
+        }
+    }
+
+    @Test func nearMissesAreNotFound() {
+        #expect(groups("devm_request_irq(dev, irq, h, 0, name, p);") == 0)
+        #expect(groups("cdev_ad cdev-add struct  cdev") == 0)
+    }
+}
