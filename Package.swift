@@ -27,37 +27,37 @@ let package = Package(
         // Device nodes and open files that outlive drivers: the one lifetime helper.
         .target(name: "CharDev", dependencies: ["DriverCore", "Revocable", "Instrumentation"]),
         // GPIO, I2C (+ i2c-dev), SPI (+ spidev), watchdog, misc: thin, all on CharDev's helper.
-        .target(name: "Subsystems", dependencies: ["CharDev", "DriverCore", "Revocable", "Instrumentation"]),
+        .target(name: "Subsystems", dependencies: ["Instrumentation", "DriverCore", "CharDev"]),
         // A user of the core like any real driver: simulated boards, buses and drivers.
-        .target(name: "SimHardware", dependencies: ["DriverCore", "Subsystems", "CharDev"]),
-        // One scenario model (files, result builder, runner) for tests, the CLI and the explorer.
-        .target(name: "Scenarios", dependencies: ["SimHardware", "Subsystems", "CharDev", "DriverCore", "Instrumentation",
-                                                 "Sanitizer",
-                                                 .product(name: "Yams", package: "Yams")]),
+        .target(name: "SimHardware", dependencies: ["Instrumentation", "DriverCore", "CharDev", "Subsystems"]),
+        // Scenario files: the types, the YAML/JSON reader with located errors, the schema.
+        .target(name: "ScenarioModel", dependencies: ["SimHardware", "Instrumentation", .product(name: "Yams", package: "Yams")]),
+        // The one pipeline that runs a scenario (board, steps, findings) for run, explore and the rest.
+        .target(name: "ScenarioExecution", dependencies: ["ScenarioModel", "SimHardware", "Subsystems", "CharDev", "DriverCore",
+                                                         "Instrumentation", "Sanitizer"]),
+        // Reports of runs: text, JSON, KTAP, Perfetto, SVG.
+        .target(name: "ScenarioReports", dependencies: ["ScenarioExecution", "ScenarioModel", "DriverCore", "Instrumentation"]),
         // The logical-lifetime sanitizer: KASAN/lockdep-shaped reports from the event stream.
         .target(name: "Sanitizer", dependencies: ["DriverCore", "CharDev", "Revocable", "Instrumentation"]),
         // Swift Testing helpers for the sanitizer (a finding becomes a test Issue): tests only,
         // so the sanitizer and the CLI never link the test framework.
         .target(name: "SanitizerTesting", dependencies: ["Sanitizer"]),
         // The deterministic interleaving explorer: actors serialised at the model's scheduling points.
-        .target(name: "Explorer", dependencies: ["Scenarios", "Sanitizer", "SimHardware", "Subsystems", "CharDev", "DriverCore",
-                                                "Revocable", "Instrumentation", "CShim"]),
+        .target(name: "Explorer", dependencies: ["CShim", "Instrumentation", "DriverCore", "CharDev", "ScenarioModel", "ScenarioExecution", "Sanitizer"]),
         // A second model of the cdev lifetime protocol, in Promela, for a SPIN cross-check of the explorer.
-        .target(name: "PromelaExport", dependencies: ["Scenarios"]),
+        .target(name: "PromelaExport", dependencies: ["ScenarioModel"]),
         // The kernel test suites (KUnit, kselftest) as runnable conformance cases, for `devmodel conformance`.
         .target(name: "Conformance", dependencies: ["SimHardware", "Subsystems", "CharDev", "DriverCore", "Revocable",
                                                     "Instrumentation"]),
         // rcutorture-style stress on real threads, with negative controls.
-        .target(name: "Torture", dependencies: ["SimHardware", "Subsystems", "CharDev", "DriverCore", "Sanitizer",
-                                               "Instrumentation"]),
+        .target(name: "Torture", dependencies: ["Instrumentation", "Revocable", "DriverCore", "CharDev", "Subsystems", "SimHardware", "Sanitizer"]),
         // fail-nth over every probe of the simulated board.
         .target(name: "FaultSweep", dependencies: ["SimHardware", "DriverCore", "Sanitizer", "Instrumentation"]),
         // Real kernel lifetime bugs, each as the buggy pattern and the fixed design (teaching material).
-        .target(name: "BugCorpus", dependencies: ["Explorer", "Torture", "SimHardware", "Subsystems", "CharDev", "DriverCore",
-                                                 "Sanitizer", "Instrumentation"]),
+        .target(name: "BugCorpus", dependencies: ["Instrumentation", "Revocable", "DriverCore", "CharDev", "Subsystems", "SimHardware", "Sanitizer", "Explorer", "Torture"]),
         // The model against Linux: plans for the in-kernel executor, step diffs, the KUnit table
         // (Scripts/kernel/). Needs no kernel itself.
-        .target(name: "KernelCheck", dependencies: ["Scenarios"]),
+        .target(name: "KernelCheck", dependencies: ["ScenarioModel"]),
         // `devmodel lint`: devm-lifetime hazards in kernel C. Depends on nothing.
         .target(name: "DevmLint"),
         // Standalone runner of the lint for the corpus script (Scripts/lint-corpus.sh).
@@ -65,7 +65,7 @@ let package = Package(
         .executableTarget(
             name: "devmodel",
             dependencies: [
-                "DriverCore", "CharDev", "Subsystems", "SimHardware", "Scenarios", "Conformance", "Torture", "FaultSweep", "BugCorpus", "Explorer", "Instrumentation", "DevmLint",
+                "DriverCore", "CharDev", "Subsystems", "SimHardware", "ScenarioModel", "ScenarioExecution", "ScenarioReports", "Conformance", "Torture", "FaultSweep", "BugCorpus", "Explorer", "Instrumentation", "DevmLint",
                 "PromelaExport", "KernelCheck",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
@@ -73,24 +73,22 @@ let package = Package(
         // Benchmarks with ratios against baselines measured in the same run (`swift run -c release devmodel-bench`).
         .executableTarget(
             name: "devmodel-bench",
-            dependencies: ["DriverCore", "Revocable", "CharDev", "Subsystems", "SimHardware", "Sanitizer", "Instrumentation", "CShim",
-                           "Explorer", "Scenarios"]),
+            dependencies: ["CShim", "Instrumentation", "Revocable", "DriverCore", "CharDev", "Subsystems", "SimHardware", "ScenarioModel", "Sanitizer", "Explorer"]),
         .testTarget(name: "InstrumentationTests", dependencies: ["Instrumentation"]),
-        .testTarget(name: "RevocableTests", dependencies: ["Revocable", "Instrumentation"]),
-        .testTarget(name: "DriverCoreTests", dependencies: ["DriverCore", "Instrumentation"]),
-        .testTarget(name: "CharDevTests", dependencies: ["CharDev", "DriverCore", "Revocable", "Instrumentation"]),
+        .testTarget(name: "RevocableTests", dependencies: ["CShim", "Instrumentation", "Revocable"]),
+        .testTarget(name: "DriverCoreTests", dependencies: ["Instrumentation", "Revocable", "DriverCore"]),
+        .testTarget(name: "CharDevTests", dependencies: ["Instrumentation", "DriverCore", "CharDev"]),
         .testTarget(name: "SubsystemsTests", dependencies: ["Subsystems", "CharDev", "DriverCore", "Instrumentation", "SimHardware"]),
-        .testTarget(name: "SimHardwareTests", dependencies: ["SimHardware", "DriverCore"]),
+        .testTarget(name: "SimHardwareTests", dependencies: ["Instrumentation", "DriverCore", "CharDev", "Subsystems", "SimHardware"]),
         .testTarget(name: "SanitizerTests", dependencies: ["Sanitizer", "SanitizerTesting", "DriverCore", "CharDev", "Subsystems", "Revocable", "Instrumentation"]),
-        .testTarget(name: "ExplorerTests", dependencies: ["Explorer", "Scenarios", "Sanitizer", "SimHardware", "Subsystems", "CharDev",
-                                                           "DriverCore", "Revocable", "Instrumentation"]),
+        .testTarget(name: "ExplorerTests", dependencies: ["Instrumentation", "Revocable", "DriverCore", "CharDev", "Subsystems", "SimHardware", "ScenarioModel", "ScenarioExecution", "Sanitizer", "Explorer"]),
         .testTarget(name: "ConformanceTests", dependencies: ["Conformance"]),
-        .testTarget(name: "TortureTests", dependencies: ["Torture"]),
+        .testTarget(name: "TortureTests", dependencies: ["Instrumentation", "DriverCore", "SimHardware", "Torture"]),
         .testTarget(name: "FaultSweepTests", dependencies: ["FaultSweep"]),
-        .testTarget(name: "BugCorpusTests", dependencies: ["BugCorpus"]),
-        .testTarget(name: "PromelaExportTests", dependencies: ["PromelaExport", "Explorer", "Scenarios"]),
-        .testTarget(name: "ScenariosTests", dependencies: ["Scenarios", "SimHardware", "CharDev", "DriverCore", "Instrumentation"], exclude: ["Golden"]),
-        .testTarget(name: "KernelCheckTests", dependencies: ["KernelCheck", "Scenarios", "Conformance"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "BugCorpusTests", dependencies: ["Instrumentation", "BugCorpus"]),
+        .testTarget(name: "PromelaExportTests", dependencies: ["ScenarioModel", "Explorer", "PromelaExport"]),
+        .testTarget(name: "ScenariosTests", dependencies: ["Instrumentation", "DriverCore", "CharDev", "ScenarioModel", "ScenarioExecution", "ScenarioReports"], exclude: ["Golden"]),
+        .testTarget(name: "KernelCheckTests", dependencies: ["ScenarioModel", "Conformance", "KernelCheck"], resources: [.copy("Fixtures")]),
         .testTarget(name: "DevmLintTests", dependencies: ["DevmLint"], resources: [.copy("Fixtures")]),
         // The devmodel executable run as a process; fails (never skips) when it is not built.
         .testTarget(name: "DevmodelCLITests"),

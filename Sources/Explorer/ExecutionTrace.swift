@@ -1,5 +1,6 @@
 import Instrumentation
-import Scenarios
+import ScenarioExecution
+import ScenarioModel
 
 /// One schedule of a scenario recorded in full, for the run reports: the failing schedule of
 /// an exploration as a Perfetto trace, an SVG timeline, KTAP or JSON, and its device tree

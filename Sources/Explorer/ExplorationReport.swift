@@ -1,6 +1,6 @@
 import Foundation
 import Instrumentation
-import Scenarios
+import ScenarioModel
 
 /// An exploration rendered for machines: one JSON document (`devmodel/explore@1`) or KTAP.
 public enum ExplorationReport {

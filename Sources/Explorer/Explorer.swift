@@ -1,7 +1,7 @@
 import CShim
 import Foundation
 import Instrumentation
-import Scenarios
+import ScenarioModel
 
 /// The deterministic interleaving explorer: runs a program's actors on real threads one at a
 /// time, choosing at every scheduling point of the model's primitives (and before every

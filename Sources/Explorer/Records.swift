@@ -1,4 +1,5 @@
-import Scenarios
+import ScenarioExecution
+import ScenarioModel
 
 /// Helpers that turn one explored execution into the records the expectation evaluator reads.
 enum Records {

@@ -1,4 +1,4 @@
-import Scenarios
+import ScenarioModel
 
 /// A stable hash of a scenario's canonical content, for replay strings.
 ///

@@ -5,7 +5,8 @@ import Glibc
 import DriverCore
 import Instrumentation
 import Sanitizer
-import Scenarios
+import ScenarioExecution
+import ScenarioModel
 
 /// The handles and `wait:` synchronisation of one explored execution.
 final class ExplorerEnvironment: StepEnvironment, Sendable {
@@ -72,9 +73,9 @@ extension ExplorationProgram {
     static func prepare(_ s: Scenario, plan: [ActorPlan], serializer: Serializer, setup: ExecutionSetup) -> PreparedExecution {
         let ticks = setup.tracing ? TickRecorder(serializer: serializer) : nil
         // What the expectations read; every event only when they match patterns.
-        let execution: ScenarioExecution
+        let execution: ExecutionContext
         do {
-            execution = try ScenarioExecution(s, keeping: s.expect.events.isEmpty ? [.deviceInitialize, .deviceRelease] : nil) {
+            execution = try ExecutionContext(s, keeping: s.expect.events.isEmpty ? [.deviceInitialize, .deviceRelease] : nil) {
                 $0.testDriverRemove = setup.options.testDriverRemove
                 if let ticks { $0.events.attach(ticks) }
             }
@@ -93,7 +94,7 @@ extension ExplorationProgram {
         let every = setup.options.everyStepPoint
         let bodies: [@Sendable () -> Void] = s.actors.indices.map { a in
             {
-                ScenarioExecution.runActor(s.actors[a], summaries: plan[a].summaries, executor: executor,
+                ExecutionContext.runActor(s.actors[a], summaries: plan[a].summaries, executor: executor,
                                            scheduler: SerializedScheduler(serializer: serializer, plan: plan[a], everyStepPoint: every),
                                            outcomes: outcomes[a])
             }
@@ -113,7 +114,7 @@ extension ExplorationProgram {
                 EventRecord(sequence: $0.sequence, timeNanoseconds: 0, kind: $0.kind.rawValue, object: $0.objectName,
                               detail: $0.detail, site: $0.site.description, actor: threads[$0.thread])
             }
-            // As in a run: the findings counted and classified once (ScenarioExecution).
+            // As in a run: the findings counted and classified once (ExecutionContext).
             var hangs: [FindingRecord] = []
             if case .hang(let why)? = ending {
                 hangs.append(FindingRecord(kind: .hang, object: s.actors.map(\.name).joined(separator: ","), detail: why, site: ""))

@@ -1,4 +1,4 @@
-import Scenarios
+import ScenarioModel
 
 /// Which scenario steps announce a scheduling point of their own before they start.
 ///

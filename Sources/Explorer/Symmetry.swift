@@ -1,5 +1,5 @@
 import Foundation
-import Scenarios
+import ScenarioModel
 
 /// Identical actors, explored once: when two actors run the same steps on handles of their
 /// own, a schedule in which the second starts before the first is the mirror image of one in

@@ -1,4 +1,4 @@
-import Scenarios
+import ScenarioModel
 
 /// A scenario turned into the line format the in-kernel executor (Scripts/kernel/executor.c)
 /// reads: the same parsed ``Scenario`` the model runs, so both sides execute the same steps.

@@ -1,5 +1,5 @@
 import Foundation
-import Scenarios
+import ScenarioModel
 
 /// The step-by-step comparison of the model's run of a scenario with Linux's run of the same
 /// file: errno, returned value, poll bits, and whether a read or poll slept (blocked, then

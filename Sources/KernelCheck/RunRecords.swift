@@ -1,5 +1,5 @@
 import Foundation
-import Scenarios
+import ScenarioModel
 
 /// The parts of a `devmodel/runs@1` document a step-by-step comparison needs, decoded
 /// leniently so that the model's report (`devmodel run --format json`) and the in-kernel

@@ -1,4 +1,4 @@
-import Scenarios
+import ScenarioModel
 
 /// Writes a scenario as a Promela model for SPIN, so the explorer's verdict and its set of
 /// final outcomes can be checked against a second, independent model checker (issue 7).

@@ -1,4 +1,4 @@
-import Scenarios
+import ScenarioModel
 
 /// The Promela text of a checked ``Plan``: globals, one process per actor, the observer.
 extension Plan {

@@ -2,7 +2,7 @@ import CShim
 import Explorer
 import Foundation
 import Instrumentation
-import Scenarios
+import ScenarioModel
 
 /// The explorer's goals (issue 7) on its canonical scenario — opener: open, ioctl ×2, close;
 /// admin: unbind, rebind; reader: open, read, poll, close — from Scenarios/: every schedule

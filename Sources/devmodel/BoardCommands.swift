@@ -1,6 +1,8 @@
 import ArgumentParser
 import Foundation
-import Scenarios
+import ScenarioExecution
+import ScenarioModel
+import ScenarioReports
 
 /// `devmodel tree SCENARIO`: the scenario's board after setup, before any actor runs.
 struct Tree: ParsableCommand {

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
-import Scenarios
+import ScenarioExecution
+import ScenarioModel
 import SimHardware
 
 /// Where the gpio/i2c tools look: the built-in board, or a scenario's board after setup.

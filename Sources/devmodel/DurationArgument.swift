@@ -1,5 +1,5 @@
 import ArgumentParser
-import Scenarios
+import ScenarioModel
 
 /// A duration on the command line: `5s`, `500ms`, `250us`, `10ns`, as everywhere else in the
 /// CLI and in scenario files, or a bare number in the option's own unit (what these options

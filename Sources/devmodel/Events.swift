@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
-import Scenarios
+import ScenarioExecution
+import ScenarioModel
 
 /// `devmodel events SCENARIO`: the run's event stream, shaped like `udevadm monitor`.
 struct Events: ParsableCommand {

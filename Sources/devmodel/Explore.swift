@@ -1,7 +1,8 @@
 import ArgumentParser
 import Explorer
 import Foundation
-import Scenarios
+import ScenarioModel
+import ScenarioReports
 
 /// `devmodel explore SCENARIO`: the deterministic interleaving explorer.
 struct Explore: ParsableCommand {

@@ -1,7 +1,7 @@
 import ArgumentParser
 import CharDev
 import Foundation
-import Scenarios
+import ScenarioModel
 import SimHardware
 import Subsystems
 

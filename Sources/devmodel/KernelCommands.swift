@@ -1,7 +1,7 @@
 import ArgumentParser
 import Foundation
 import KernelCheck
-import Scenarios
+import ScenarioModel
 
 /// `devmodel kernel …`: the pieces Scripts/kernel/run.sh puts together to check the model
 /// against a real Linux kernel (User-Mode Linux). None of them needs a kernel itself.

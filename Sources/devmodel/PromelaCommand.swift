@@ -1,6 +1,6 @@
 import ArgumentParser
 import PromelaExport
-import Scenarios
+import ScenarioModel
 
 /// `devmodel promela SCENARIO`: the scenario as a Promela model, for SPIN.
 struct PromelaCommand: ParsableCommand {

@@ -1,5 +1,6 @@
 import Logging
-import Scenarios
+import ScenarioExecution
+import ScenarioModel
 
 /// What `run` tells the log about each scenario it ran, by level: info the verdict, debug
 /// every step's outcome, trace every model event. Results themselves go to stdout whatever

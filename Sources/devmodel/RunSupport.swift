@@ -1,7 +1,9 @@
 import ArgumentParser
 import Foundation
 import Instrumentation
-import Scenarios
+import ScenarioExecution
+import ScenarioModel
+import ScenarioReports
 import Synchronization
 
 /// `--shard i/n`: a deterministic slice of a job list, for CI matrices and job arrays.

@@ -1,6 +1,8 @@
 import ArgumentParser
 import Foundation
-import Scenarios
+import ScenarioExecution
+import ScenarioModel
+import ScenarioReports
 
 /// Exit codes of the scenario commands (sysexits where one fits).
 enum ScenarioExit {

@@ -1,6 +1,6 @@
 import Foundation
 import Instrumentation
-import Scenarios
+import ScenarioModel
 import Testing
 @testable import Explorer
 

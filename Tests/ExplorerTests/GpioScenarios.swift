@@ -1,4 +1,4 @@
-import Scenarios
+import ScenarioModel
 
 /// Small scenarios on gpio-sim chips of 4 lines, written as YAML the way users write them.
 enum GpioScenarios {

@@ -1,7 +1,7 @@
 import Dispatch
 import Instrumentation
 import Revocable
-import Scenarios
+import ScenarioModel
 import Testing
 @testable import Explorer
 

@@ -1,5 +1,5 @@
 import Instrumentation
-import Scenarios
+import ScenarioModel
 import Testing
 @testable import Explorer
 

@@ -2,7 +2,7 @@ import CharDev
 import DriverCore
 import Instrumentation
 import Sanitizer
-import Scenarios
+import ScenarioModel
 import SimHardware
 import Subsystems
 import Testing

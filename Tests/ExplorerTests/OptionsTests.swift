@@ -1,7 +1,7 @@
 import DriverCore
 import Instrumentation
 import Sanitizer
-import Scenarios
+import ScenarioModel
 import Testing
 @testable import Explorer
 

@@ -1,12 +1,13 @@
 import DriverCore
 import Foundation
 import Sanitizer
-import Scenarios
+import ScenarioExecution
+import ScenarioModel
 import Testing
 @testable import Explorer
 
 /// `devmodel run` and `devmodel explore` execute a scenario through one pipeline
-/// (`ScenarioExecution`): the same board, the same step loop, findings counted and
+/// (`ExecutionContext`): the same board, the same step loop, findings counted and
 /// classified once. These tests fail if either grows its own rule again.
 @Suite struct RunAndExploreAgreeTests {
     /// The findings of the explorer's default schedule, recorded in full.
@@ -67,7 +68,7 @@ import Testing
           idle:
             - sleep: 1ms
         """, file: "inline.yaml")
-        let execution = try ScenarioExecution(s)
+        let execution = try ExecutionContext(s)
         let device = Device(kernel: execution.kernel, name: "obj") { _ in }
         try device.put()
         #expect(throws: DriverCoreError.self) { try device.put() }

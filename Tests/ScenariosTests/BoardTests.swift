@@ -1,5 +1,6 @@
 import Testing
-@testable import Scenarios
+@testable import ScenarioExecution
+@testable import ScenarioModel
 
 /// The board builder: what a board spec becomes on a fresh kernel.
 @Suite struct BoardTests {

@@ -1,5 +1,6 @@
 import Testing
-@testable import Scenarios
+@testable import ScenarioExecution
+@testable import ScenarioModel
 
 /// SPI controllers, watchdogs and misc devices on a scenario board: the nodes they publish,
 /// the drivers that bind them, and steps on those nodes (result-builder form, so the model's

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
-@testable import Scenarios
+@testable import ScenarioExecution
+@testable import ScenarioModel
 
 /// The example scenarios under `Scenarios/` at the repository root.
 enum Examples {

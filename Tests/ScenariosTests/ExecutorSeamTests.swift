@@ -2,7 +2,8 @@ import CharDev
 import DriverCore
 import Instrumentation
 import Testing
-@testable import Scenarios
+@testable import ScenarioExecution
+@testable import ScenarioModel
 
 /// The pieces an explorer reuses without the threaded runner: the board builder, the step
 /// executor with its own environment, and the evaluator over outcomes.
@@ -30,7 +31,7 @@ import Testing
                 clock += 1
                 steps.append(StepOutcome(actor: actor.name, index: i, label: step.label, action: step.action.summary,
                                          errno: effect.errno?.name, message: effect.message, returns: effect.returns,
-                                         revents: effect.revents.map(ScenarioExecution.pollNames), blocked: false,
+                                         revents: effect.revents.map(ExecutionContext.pollNames), blocked: false,
                                          startNanoseconds: clock, endNanoseconds: clock, finished: true))
             }
         }

@@ -1,7 +1,7 @@
 import Foundation
 import Instrumentation
 import Testing
-@testable import Scenarios
+@testable import ScenarioModel
 
 /// Broken variants of every example — truncated anywhere, a byte replaced, lines swapped —
 /// must never crash the parser: each either parses to a valid scenario or fails with

@@ -1,6 +1,8 @@
 import Foundation
 import Testing
-@testable import Scenarios
+@testable import ScenarioExecution
+@testable import ScenarioModel
+@testable import ScenarioReports
 
 /// Golden files for the deterministic renderings (tree text/DOT/SVG, KTAP of a run): the
 /// output must match `Golden/<name>` byte for byte. Regenerate after an intended change with

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
-@testable import Scenarios
+@testable import ScenarioExecution
+@testable import ScenarioModel
 
 /// The DOT tree through Graphviz's own `dot -Tsvg`, where Graphviz is installed; skipped
 /// (not failed) elsewhere.

@@ -1,6 +1,6 @@
 import Foundation
 import Testing
-@testable import Scenarios
+@testable import ScenarioModel
 
 /// A validator for the subset of JSON Schema (2020-12) that `Schemas/scenario-v1.schema.json`
 /// uses: type, const, enum, properties, required, additionalProperties, items, minItems,

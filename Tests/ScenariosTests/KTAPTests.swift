@@ -1,5 +1,7 @@
 import Testing
-@testable import Scenarios
+@testable import ScenarioExecution
+@testable import ScenarioModel
+@testable import ScenarioReports
 
 /// The KTAP output follows ktap.rst's grammar: version line, plan, one result line per test
 /// with a unique name at its level, diagnostics before `not ok`, nested suites indented.

@@ -1,5 +1,5 @@
 import Testing
-@testable import Scenarios
+@testable import ScenarioModel
 
 /// Bad SPI, watchdog and misc entries and their ioctls: each gives a located error at the
 /// offending key or value, and never a scenario (nor a crash).

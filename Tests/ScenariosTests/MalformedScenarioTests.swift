@@ -1,5 +1,5 @@
 import Testing
-@testable import Scenarios
+@testable import ScenarioModel
 
 /// Bad scenario files: each must give a located error (file:line:col) naming the problem,
 /// and never a scenario.

@@ -1,6 +1,8 @@
 import Foundation
 import Testing
-@testable import Scenarios
+@testable import ScenarioExecution
+@testable import ScenarioModel
+@testable import ScenarioReports
 
 /// No offline validator exists for the Trace Event Format, so this checks its structure: every
 /// event has the fields its phase requires, B/E-less complete slices have non-negative

@@ -3,7 +3,9 @@ import Foundation
 import FoundationXML
 #endif
 import Testing
-@testable import Scenarios
+@testable import ScenarioExecution
+@testable import ScenarioModel
+@testable import ScenarioReports
 
 /// The SVG renderings are well-formed XML with one lane per actor and a bar per step.
 @Suite struct ReportSVGTests {

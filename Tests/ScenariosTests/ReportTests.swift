@@ -1,6 +1,8 @@
 import Foundation
 import Testing
-@testable import Scenarios
+@testable import ScenarioExecution
+@testable import ScenarioModel
+@testable import ScenarioReports
 
 @Suite struct ReportTests {
     static func run() throws -> RunResult {

@@ -1,5 +1,7 @@
 import Testing
-@testable import Scenarios
+@testable import ScenarioExecution
+@testable import ScenarioModel
+@testable import ScenarioReports
 
 /// The runner reports what happened: failing expectations fail, hangs are findings, and the
 /// builder form runs like a file.

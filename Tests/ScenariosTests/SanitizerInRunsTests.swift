@@ -1,5 +1,6 @@
 import Testing
-@testable import Scenarios
+@testable import ScenarioExecution
+@testable import ScenarioModel
 
 /// The sanitizer is on in every run: a lifetime bug in a scenario is a finding even when
 /// every step's own expectation holds.

@@ -1,6 +1,6 @@
 import Foundation
 import Testing
-@testable import Scenarios
+@testable import ScenarioModel
 
 @Suite struct ScenarioFileTests {
     /// The exit code loading `path` maps to; nil if it loaded.

@@ -1,5 +1,5 @@
 import Testing
-@testable import Scenarios
+@testable import ScenarioModel
 
 @Suite struct ScenarioSchemaTests {
     @Test func schemaIdentifier() { #expect(ScenarioSchema.current == "devmodel/scenario@1") }

@@ -1,3 +1,5 @@
+import ScenarioExecution
+import ScenarioModel
 import Instrumentation
 
 /// KTAP version 1 (the kernel's Documentation/dev-tools/ktap.rst) for one or more runs: a

@@ -1,3 +1,4 @@
+import ScenarioModel
 import CharDev
 import SimHardware
 import Subsystems

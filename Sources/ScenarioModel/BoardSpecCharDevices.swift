@@ -59,6 +59,10 @@ public struct WatchdogSpec: Sendable, Equatable {
 /// when opened non-blocking), `poll` reports POLLIN when bytes are queued, and the `fionread`
 /// ioctl returns how many are. The buffer is the driver's devres memory.
 public struct MiscDeviceSpec: Sendable, Equatable {
+    /// The minors a scenario may request (`minor:`); the board hands out dynamic minors above
+    /// them (misc.c keeps dynamic minors out of the static range too; 255 is MISC_DYNAMIC_MINOR).
+    public static let staticMinors = 0...127
+
     /// The platform device's name ("misc-sim.0").
     public var name: String
     /// The node's name under /dev (`struct miscdevice`'s `name`).

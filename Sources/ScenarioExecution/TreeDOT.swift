@@ -1,3 +1,4 @@
+import ScenarioModel
 import DriverCore
 
 /// The device tree as Graphviz DOT: parent → child solid, supplier → consumer dashed and

@@ -1,3 +1,4 @@
+import ScenarioModel
 import CharDev
 import DriverCore
 import Instrumentation
@@ -6,7 +7,7 @@ import Sanitizer
 /// How a scheduler runs the steps of one actor: what `devmodel run` (real threads, real
 /// time) and `devmodel explore` (serialised threads, logical time) do differently. Everything
 /// else — building the board, recording each step's outcome, counting and classifying the
-/// findings — is ``ScenarioExecution``'s, once, for both.
+/// findings — is ``ExecutionContext``'s, once, for both.
 public protocol StepScheduler: Sendable {
     /// The time a step starts or ends at: nanoseconds since the actors started, or a tick.
     var now: UInt64 { get }
@@ -37,7 +38,7 @@ extension StepScheduler {
 ///
 /// Cost: what the board costs to build, one recorder, one sanitizer. Not thread-safe to set
 /// up; the actors' loops run concurrently (each writes its own outcome list).
-public final class ScenarioExecution: Sendable {
+public final class ExecutionContext: Sendable {
     public let kernel: Kernel
     public let recorder: EventRecorder
     public let sanitizer: Sanitizer
@@ -102,12 +103,8 @@ public final class ScenarioExecution: Sendable {
         }
     }
 
-    /// The poll bits scenarios name, in the order reports print them.
-    static let pollBits: [(PollEvents, String)] = [(.in, "POLLIN"), (.pri, "POLLPRI"), (.out, "POLLOUT"),
-                                                   (.err, "POLLERR"), (.hup, "POLLHUP"), (.nval, "POLLNVAL")]
-
     /// `["POLLERR", "POLLHUP"]` for a set of poll bits (runs and explored executions alike).
     public static func pollNames(_ bits: PollEvents) -> [String] {
-        pollBits.filter { bits.contains($0.0) }.map(\.1)
+        PollBitNames.all.filter { bits.contains(PollEvents(rawValue: $0.bit)) }.map(\.name)
     }
 }

@@ -1,3 +1,4 @@
+import ScenarioModel
 import CharDev
 import DriverCore
 import Instrumentation
@@ -33,12 +34,8 @@ public final class ScenarioBoard: Sendable {
         self.sim = sim
         self.spec = spec
         watchdog = WatchdogCore(namespace: sim.dev)
-        misc = MiscCore(namespace: sim.dev, dynamicMinors: Self.staticMiscMinors.upperBound + 1..<255)
+        misc = MiscCore(namespace: sim.dev, dynamicMinors: MiscDeviceSpec.staticMinors.upperBound + 1..<255)
     }
-
-    /// Minors a board's misc device may ask for; dynamic ones come from above this range
-    /// (misc.c keeps dynamic minors out of the static range too; 255 is MISC_DYNAMIC_MINOR).
-    public static let staticMiscMinors = 0...127
 
     /// Builds `spec` on `kernel`: drivers, gpio chips, I2C adapters, SPI controllers,
     /// watchdogs, misc devices, platform devices, USB devices, links.

@@ -49,9 +49,9 @@ extension BoardReader {
         }
         var spec = MiscDeviceSpec(name: name, node: devName, location: r.location(node))
         if let n = f["minor"], let minor = r.int(n, "minor") {
-            // Static minors below the board's dynamic range (ScenarioBoard.staticMiscMinors),
+            // Static minors below the board's dynamic range (MiscDeviceSpec.staticMinors),
             // so a static request never collides with a dynamically allocated one.
-            let range = ScenarioBoard.staticMiscMinors
+            let range = MiscDeviceSpec.staticMinors
             if !range.contains(minor) {
                 r.error(n, "minor must be between \(range.lowerBound) and \(range.upperBound), found \(minor)")
             }

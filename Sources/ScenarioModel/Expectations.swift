@@ -114,7 +114,7 @@ public struct EventPattern: Sendable, Equatable, CustomStringConvertible {
 
     public var description: String { [kind, object, detail].compactMap { $0 }.joined(separator: " ") }
 
-    func matches(kind k: String, object o: String, detail d: String) -> Bool {
+    package func matches(kind k: String, object o: String, detail d: String) -> Bool {
         k == kind && (object == nil || object == o) && (detail == nil || d.contains(detail!))
     }
 }
@@ -172,4 +172,11 @@ public enum ScenarioValue: Sendable, Equatable, CustomStringConvertible, Codable
         case .map(let v): try c.encode(v)
         }
     }
+}
+
+/// The poll bits scenarios name (`revents: [POLLERR, POLLHUP]`), with their values from
+/// `<poll.h>`, in the order reports print them: the one table the reader and every executor use.
+public enum PollBitNames {
+    public static let all: [(bit: UInt16, name: String)] = [(0x001, "POLLIN"), (0x002, "POLLPRI"), (0x004, "POLLOUT"),
+                                                           (0x008, "POLLERR"), (0x010, "POLLHUP"), (0x020, "POLLNVAL")]
 }

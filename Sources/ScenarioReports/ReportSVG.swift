@@ -1,3 +1,5 @@
+import ScenarioExecution
+import ScenarioModel
 import DriverCore
 import Foundation
 

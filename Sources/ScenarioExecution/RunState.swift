@@ -1,3 +1,4 @@
+import ScenarioModel
 import CharDev
 import Foundation
 import Instrumentation

@@ -1,3 +1,4 @@
+import ScenarioModel
 import Sanitizer
 
 /// What a run found: per-step outcomes, expectations with verdicts, findings, events and

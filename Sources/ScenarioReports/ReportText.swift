@@ -1,3 +1,5 @@
+import ScenarioExecution
+import ScenarioModel
 /// The text rendering of a run: sections setup, steps, events, expectations, findings, and a
 /// closing `N passed, N failed` line. Deterministic apart from times (integer ns).
 public enum ReportText {

@@ -3,7 +3,7 @@ import Yams
 
 /// Reads `expect:` blocks, per step and global.
 enum ExpectReader {
-    static let pollNames = ScenarioExecution.pollBits.map(\.1)
+    static let pollNames = PollBitNames.all.map(\.name)
 
     static func readStep(_ node: Node, _ r: NodeReader) -> StepExpectation {
         var e = StepExpectation()

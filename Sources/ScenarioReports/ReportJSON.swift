@@ -1,3 +1,5 @@
+import ScenarioExecution
+import ScenarioModel
 import Foundation
 
 /// The `--json` rendering of one or more runs: one document with a `schema` field

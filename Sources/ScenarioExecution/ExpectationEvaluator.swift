@@ -1,3 +1,4 @@
+import ScenarioModel
 import Sanitizer
 import DriverCore
 import Instrumentation

@@ -1,3 +1,4 @@
+import ScenarioModel
 import CharDev
 import DriverCore
 import Foundation
@@ -20,9 +21,9 @@ public enum ScenarioRunner {
         let origin = monotonicNanoseconds()
         var result = RunResult(scenario: scenario.name, setup: [], steps: [], expectations: [], findings: [],
                                events: [], durationNanoseconds: 0)
-        let execution: ScenarioExecution
+        let execution: ExecutionContext
         do {
-            execution = try ScenarioExecution(scenario)
+            execution = try ExecutionContext(scenario)
         } catch {
             result.setupError = error.message
             result.expectations = [ExpectationResult(name: "setup", passed: false, detail: error.message)]
@@ -41,7 +42,7 @@ public enum ScenarioRunner {
         for (a, actor) in scenario.actors.enumerated() {
             let thread = Thread {
                 state.threadActors.withLock { $0[currentThreadID()] = actor.name }
-                ScenarioExecution.runActor(actor, executor: executor, scheduler: scheduler, outcomes: outcomes[a])
+                ExecutionContext.runActor(actor, executor: executor, scheduler: scheduler, outcomes: outcomes[a])
                 done[a].signal()
             }
             thread.name = "actor \(actor.name)"

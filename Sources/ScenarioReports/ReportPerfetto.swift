@@ -1,3 +1,5 @@
+import ScenarioExecution
+import ScenarioModel
 import Foundation
 
 /// A run as a Chrome/Perfetto trace (the JSON "Trace Event Format" that ui.perfetto.dev and

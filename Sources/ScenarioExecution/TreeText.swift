@@ -1,3 +1,4 @@
+import ScenarioModel
 import DriverCore
 
 /// The device tree as text lines: `name (bus) state driver=X refs=N devres=[…]`, children
