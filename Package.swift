@@ -90,6 +90,8 @@ let package = Package(
         .testTarget(name: "ScenariosTests", dependencies: ["Instrumentation", "DriverCore", "CharDev", "ScenarioModel", "ScenarioExecution", "ScenarioReports"], exclude: ["Golden"]),
         .testTarget(name: "KernelCheckTests", dependencies: ["ScenarioModel", "Conformance", "KernelCheck"], resources: [.copy("Fixtures")]),
         .testTarget(name: "DevmLintTests", dependencies: ["DevmLint"], resources: [.copy("Fixtures")]),
+        // Package.swift against the imports and Docs/architecture.md (reads files only).
+        .testTarget(name: "ArchitectureTests"),
         // The devmodel executable run as a process; fails (never skips) when it is not built.
         .testTarget(name: "DevmodelCLITests"),
     ]
