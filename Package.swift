@@ -42,8 +42,11 @@ let package = Package(
         // Swift Testing helpers for the sanitizer (a finding becomes a test Issue): tests only,
         // so the sanitizer and the CLI never link the test framework.
         .target(name: "SanitizerTesting", dependencies: ["Sanitizer"]),
-        // The deterministic interleaving explorer: actors serialised at the model's scheduling points.
-        .target(name: "Explorer", dependencies: ["CShim", "Instrumentation", "DriverCore", "CharDev", "ScenarioModel", "ScenarioExecution", "Sanitizer"]),
+        // The deterministic interleaving explorer's engine: actors serialised at scheduling points,
+        // bounded search, replay strings. Knows no devices and no scenarios.
+        .target(name: "ExplorerEngine", dependencies: ["CShim", "Instrumentation"]),
+        // The explorer's scenario adapter: a scenario as an exploration program.
+        .target(name: "Explorer", dependencies: ["Instrumentation", "DriverCore", "CharDev", "ScenarioModel", "ScenarioExecution", "Sanitizer", "ExplorerEngine"]),
         // A second model of the cdev lifetime protocol, in Promela, for a SPIN cross-check of the explorer.
         .target(name: "PromelaExport", dependencies: ["ScenarioModel"]),
         // The kernel test suites (KUnit, kselftest) as runnable conformance cases, for `devmodel conformance`.
@@ -54,7 +57,7 @@ let package = Package(
         // fail-nth over every probe of the simulated board.
         .target(name: "FaultSweep", dependencies: ["SimHardware", "DriverCore", "Sanitizer", "Instrumentation"]),
         // Real kernel lifetime bugs, each as the buggy pattern and the fixed design (teaching material).
-        .target(name: "BugCorpus", dependencies: ["Instrumentation", "Revocable", "DriverCore", "CharDev", "Subsystems", "SimHardware", "Sanitizer", "Explorer", "Torture"]),
+        .target(name: "BugCorpus", dependencies: ["Instrumentation", "Revocable", "DriverCore", "CharDev", "Subsystems", "SimHardware", "Sanitizer", "Torture", "ExplorerEngine"]),
         // The model against Linux: plans for the in-kernel executor, step diffs, the KUnit table
         // (Scripts/kernel/). Needs no kernel itself.
         .target(name: "KernelCheck", dependencies: ["ScenarioModel"]),
@@ -65,7 +68,7 @@ let package = Package(
         .executableTarget(
             name: "devmodel",
             dependencies: [
-                "DriverCore", "CharDev", "Subsystems", "SimHardware", "ScenarioModel", "ScenarioExecution", "ScenarioReports", "Conformance", "Torture", "FaultSweep", "BugCorpus", "Explorer", "Instrumentation", "DevmLint",
+                "DriverCore", "CharDev", "Subsystems", "SimHardware", "ScenarioModel", "ScenarioExecution", "ScenarioReports", "Conformance", "Torture", "FaultSweep", "BugCorpus", "ExplorerEngine", "Explorer", "Instrumentation", "DevmLint",
                 "PromelaExport", "KernelCheck",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
@@ -73,7 +76,7 @@ let package = Package(
         // Benchmarks with ratios against baselines measured in the same run (`swift run -c release devmodel-bench`).
         .executableTarget(
             name: "devmodel-bench",
-            dependencies: ["CShim", "Instrumentation", "Revocable", "DriverCore", "CharDev", "Subsystems", "SimHardware", "ScenarioModel", "Sanitizer", "Explorer"]),
+            dependencies: ["CShim", "Instrumentation", "Revocable", "DriverCore", "CharDev", "Subsystems", "SimHardware", "ScenarioModel", "Sanitizer", "ExplorerEngine", "Explorer"]),
         .testTarget(name: "InstrumentationTests", dependencies: ["Instrumentation"]),
         .testTarget(name: "RevocableTests", dependencies: ["CShim", "Instrumentation", "Revocable"]),
         .testTarget(name: "DriverCoreTests", dependencies: ["Instrumentation", "Revocable", "DriverCore"]),
@@ -81,12 +84,12 @@ let package = Package(
         .testTarget(name: "SubsystemsTests", dependencies: ["Subsystems", "CharDev", "DriverCore", "Instrumentation", "SimHardware"]),
         .testTarget(name: "SimHardwareTests", dependencies: ["Instrumentation", "DriverCore", "CharDev", "Subsystems", "SimHardware"]),
         .testTarget(name: "SanitizerTests", dependencies: ["Sanitizer", "SanitizerTesting", "DriverCore", "CharDev", "Subsystems", "Revocable", "Instrumentation"]),
-        .testTarget(name: "ExplorerTests", dependencies: ["Instrumentation", "Revocable", "DriverCore", "CharDev", "Subsystems", "SimHardware", "ScenarioModel", "ScenarioExecution", "Sanitizer", "Explorer"]),
+        .testTarget(name: "ExplorerTests", dependencies: ["Instrumentation", "Revocable", "DriverCore", "CharDev", "Subsystems", "SimHardware", "ScenarioModel", "ScenarioExecution", "Sanitizer", "ExplorerEngine", "Explorer"]),
         .testTarget(name: "ConformanceTests", dependencies: ["Conformance"]),
         .testTarget(name: "TortureTests", dependencies: ["Instrumentation", "DriverCore", "SimHardware", "Torture"]),
         .testTarget(name: "FaultSweepTests", dependencies: ["FaultSweep"]),
         .testTarget(name: "BugCorpusTests", dependencies: ["Instrumentation", "BugCorpus"]),
-        .testTarget(name: "PromelaExportTests", dependencies: ["ScenarioModel", "Explorer", "PromelaExport"]),
+        .testTarget(name: "PromelaExportTests", dependencies: ["ScenarioModel", "ExplorerEngine", "Explorer", "PromelaExport"]),
         .testTarget(name: "ScenariosTests", dependencies: ["Instrumentation", "DriverCore", "CharDev", "ScenarioModel", "ScenarioExecution", "ScenarioReports"], exclude: ["Golden"]),
         .testTarget(name: "KernelCheckTests", dependencies: ["ScenarioModel", "Conformance", "KernelCheck"], resources: [.copy("Fixtures")]),
         .testTarget(name: "DevmLintTests", dependencies: ["DevmLint"], resources: [.copy("Fixtures")]),

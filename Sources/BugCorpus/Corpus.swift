@@ -1,6 +1,6 @@
 import CharDev
 import DriverCore
-import Explorer
+import ExplorerEngine
 import Foundation
 import Instrumentation
 import Sanitizer

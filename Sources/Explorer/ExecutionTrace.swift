@@ -1,3 +1,4 @@
+import ExplorerEngine
 import Instrumentation
 import ScenarioExecution
 import ScenarioModel

@@ -1,3 +1,4 @@
+import ExplorerEngine
 import ScenarioExecution
 import ScenarioModel
 

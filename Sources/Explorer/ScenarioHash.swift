@@ -1,3 +1,4 @@
+import ExplorerEngine
 import ScenarioModel
 
 /// A stable hash of a scenario's canonical content, for replay strings.
@@ -16,16 +17,8 @@ public enum ScenarioHash {
         return of(text: text)
     }
 
-    /// FNV-1a 64 of `text`'s UTF-8 bytes, 16 lowercase hex digits.
-    public static func of(text: String) -> String {
-        var h: UInt64 = 0xcbf2_9ce4_8422_2325
-        for b in text.utf8 {
-            h ^= UInt64(b)
-            h = h &* 0x0000_0100_0000_01B3
-        }
-        let hex = String(h, radix: 16)
-        return String(repeating: "0", count: 16 - hex.count) + hex
-    }
+    /// FNV-1a 64 of `text`'s UTF-8 bytes, 16 lowercase hex digits (``ContentHash``).
+    public static func of(text: String) -> String { ContentHash.of(text: text) }
 
     static func canonical(_ value: Any, into out: inout String) {
         let mirror = Mirror(reflecting: value)

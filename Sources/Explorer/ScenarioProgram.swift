@@ -1,3 +1,4 @@
+import ExplorerEngine
 import CharDev
 #if canImport(Glibc)
 import Glibc

@@ -1,3 +1,4 @@
+import ExplorerEngine
 import ScenarioModel
 
 /// Which scenario steps announce a scheduling point of their own before they start.

@@ -1,3 +1,4 @@
+import ExplorerEngine
 import Foundation
 import ScenarioModel
 

@@ -1,4 +1,5 @@
 import CShim
+import ExplorerEngine
 import Explorer
 import Foundation
 import Instrumentation

@@ -1,4 +1,5 @@
 import ArgumentParser
+import ExplorerEngine
 import Explorer
 import Foundation
 import ScenarioModel
@@ -128,7 +129,7 @@ struct Explore: ParsableCommand {
             }
             print("replay \(outcome.replay)")
             print(outcome.verdict.failures.isEmpty ? "no failure" : outcome.verdict.failures.map { "FAIL \($0)" }.joined(separator: "\n"))
-            if let trace, let t = outcome.trace { try write(t, to: trace, name: s.name) }
+            if let trace, let t = outcome.scenarioTrace { try write(t, to: trace, name: s.name) }
             if !outcome.verdict.failures.isEmpty { throw ExitCode(1) }
             return
         }
@@ -156,7 +157,7 @@ struct Explore: ParsableCommand {
         case .json: try Output.write(try ExplorationReport.json(result, scenario: s.name, strategy: chosen), to: output)
         case .ktap: try Output.write(ExplorationReport.ktap(result, scenario: s.name), to: output)
         }
-        if let trace, let failure = result.failures.first, let t = try? explorer.replay(failure.replay, tracing: true).trace {
+        if let trace, let failure = result.failures.first, let t = try? explorer.replay(failure.replay, tracing: true).scenarioTrace {
             try write(t, to: trace, name: s.name)
         }
         if !result.failures.isEmpty { throw ExitCode(1) }

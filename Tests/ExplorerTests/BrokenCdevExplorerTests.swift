@@ -2,7 +2,7 @@ import CharDev
 import DriverCore
 import Instrumentation
 import Testing
-@testable import Explorer
+@testable import ExplorerEngine
 
 /// The explorer against a broken fixture and the real design: a character device without
 /// revocation (check, then use: class P3) lets some schedule free the driver's memory between

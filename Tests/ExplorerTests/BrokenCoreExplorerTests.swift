@@ -3,7 +3,7 @@ import Instrumentation
 import Revocable
 import Sanitizer
 import Testing
-@testable import Explorer
+@testable import ExplorerEngine
 
 /// Deliberately broken copies of the core's primitives, each explored beside the real one:
 /// the explorer must find a schedule where the sanitizer reports the right kind, and the real

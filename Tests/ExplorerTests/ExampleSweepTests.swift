@@ -2,6 +2,7 @@ import Foundation
 import Instrumentation
 import ScenarioModel
 import Testing
+@testable import ExplorerEngine
 @testable import Explorer
 
 /// Example scenarios whose actors really race (blocking reads and polls, unplug, busy

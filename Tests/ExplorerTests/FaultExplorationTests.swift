@@ -1,6 +1,7 @@
 import Foundation
 import ScenarioModel
 import Testing
+@testable import ExplorerEngine
 @testable import Explorer
 
 /// fail-nth inside the concurrent part of a scenario, with the fault in the replay string.

@@ -3,6 +3,7 @@ import Instrumentation
 import Revocable
 import ScenarioModel
 import Testing
+@testable import ExplorerEngine
 @testable import Explorer
 
 /// Hangs built with the Swift API: named wait-for cycles and lost wake-ups.

@@ -1,6 +1,7 @@
 import Instrumentation
 import ScenarioModel
 import Testing
+@testable import ExplorerEngine
 @testable import Explorer
 
 /// Schedule counts that can be computed by hand.

@@ -1,6 +1,7 @@
 import Foundation
 import ScenarioModel
 import Testing
+@testable import ExplorerEngine
 @testable import Explorer
 
 /// Threads started when first chosen make exactly the schedules that threads run to their

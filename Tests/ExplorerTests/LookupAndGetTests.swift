@@ -6,6 +6,7 @@ import ScenarioModel
 import SimHardware
 import Subsystems
 import Testing
+@testable import ExplorerEngine
 @testable import Explorer
 
 /// The rule "lookup and get are one step": a consumer that finds an object in a subsystem's

@@ -3,6 +3,7 @@ import Instrumentation
 import Sanitizer
 import ScenarioModel
 import Testing
+@testable import ExplorerEngine
 @testable import Explorer
 
 /// Kernel debug modes the explorer applies to every execution.

@@ -2,6 +2,7 @@ import Foundation
 import Instrumentation
 import ScenarioModel
 import Testing
+@testable import ExplorerEngine
 @testable import Explorer
 
 /// Order-dependent outcomes, failures with replay strings, and the GPIO canonical scenario.

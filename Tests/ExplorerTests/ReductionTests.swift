@@ -1,6 +1,7 @@
 import Instrumentation
 import ScenarioModel
 import Testing
+@testable import ExplorerEngine
 @testable import Explorer
 
 /// Dynamic partial-order reduction: known answers, and the same outcomes as the full space.

@@ -1,5 +1,5 @@
 import Testing
-@testable import Explorer
+@testable import ExplorerEngine
 
 @Suite struct ReplayFormatTests {
     @Test func version() { #expect(ReplayFormat.version == "dm1") }

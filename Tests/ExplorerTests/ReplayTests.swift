@@ -1,5 +1,6 @@
 import ScenarioModel
 import Testing
+@testable import ExplorerEngine
 @testable import Explorer
 
 /// Replay strings from every strategy reproduce their execution; bad ones are refused or

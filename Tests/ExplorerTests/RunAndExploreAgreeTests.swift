@@ -4,6 +4,7 @@ import Sanitizer
 import ScenarioExecution
 import ScenarioModel
 import Testing
+@testable import ExplorerEngine
 @testable import Explorer
 
 /// `devmodel run` and `devmodel explore` execute a scenario through one pipeline
@@ -15,7 +16,7 @@ import Testing
         let explorer = Explorer(scenario: s)
         let string = ReplayString(hash: explorer.program.hash, strategy: "pb2", choices: [], thenDefault: true)
         let outcome = try explorer.replay(string.description, tracing: true)
-        return try #require(outcome.trace).run.findings.map(\.kind)
+        return try #require(outcome.scenarioTrace).run.findings.map(\.kind)
     }
 
     @Test func everyExampleFindsTheSameUnderRunAndExplore() throws {

@@ -1,5 +1,6 @@
 import ScenarioModel
 import Testing
+@testable import ExplorerEngine
 @testable import Explorer
 
 @Suite struct ScenarioHashTests {

@@ -1,6 +1,7 @@
 import Foundation
 import ScenarioModel
 import Testing
+@testable import ExplorerEngine
 @testable import Explorer
 
 /// The step points the explorer leaves out (file operations on an actor's own handles) only

@@ -1,6 +1,7 @@
 import Foundation
 import ScenarioModel
 import Testing
+@testable import ExplorerEngine
 @testable import Explorer
 
 /// A complete exploration reports the same failures, with the same replay strings, whatever

@@ -1,6 +1,7 @@
 import Foundation
 import ScenarioModel
 import Testing
+@testable import ExplorerEngine
 @testable import Explorer
 @testable import PromelaExport
 

@@ -1,6 +1,6 @@
 import CharDev
 import DriverCore
-import Explorer
+import ExplorerEngine
 import Instrumentation
 import Sanitizer
 import SimHardware

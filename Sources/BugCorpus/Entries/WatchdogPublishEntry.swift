@@ -1,5 +1,5 @@
 import DriverCore
-import Explorer
+import ExplorerEngine
 import Instrumentation
 import Sanitizer
 

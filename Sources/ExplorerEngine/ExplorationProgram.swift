@@ -3,37 +3,54 @@
 public struct ExplorationProgram: Sendable {
     /// Shown in reports.
     public let name: String
-    /// Identifies the program's content in replay strings (see ``ScenarioHash``).
+    /// Identifies the program's content in replay strings (see ``ContentHash``).
     public let hash: String
     /// One thread per actor, in this order (thread 0 is `a` in replay strings).
     public let actorNames: [String]
     /// Coverage assertions (`LABEL → ERRNO`): some execution must report each in its
     /// ``Verdict/reached``, or the exploration fails.
     public var reachable: [String] = []
-    /// Interchangeable actors (see ``Symmetry``): thread indices, two or more per class.
-    var symmetry: [[Int]] = []
+    /// Interchangeable actors (a scenario's `Symmetry`): thread indices, two or more per class.
+    package var symmetry: [[Int]] = []
     /// Every actor's first yield is a scheduling point reached through its own code only, so
     /// threads may start when first chosen (see ``Serializer``): the same schedules, fewer
     /// thread switches.
-    var startsLazily = false
+    package var startsLazily = false
     let prepare: @Sendable (Serializer, ExecutionSetup) -> PreparedExecution
+
+    /// A program whose every execution `prepare` builds afresh (for an adapter such as the
+    /// scenario one).
+    package init(name: String, hash: String, actorNames: [String],
+                 prepare: @escaping @Sendable (Serializer, ExecutionSetup) -> PreparedExecution) {
+        self.name = name
+        self.hash = hash
+        self.actorNames = actorNames
+        self.prepare = prepare
+    }
 }
 
 /// What a program's world is built for: the kernel debug modes, and whether the execution is
-/// recorded in full (``ExecutionTrace``).
-struct ExecutionSetup: Sendable {
-    var options: ExplorationOptions
-    var tracing = false
+/// recorded in full (a scenario's `ExecutionTrace`).
+package struct ExecutionSetup: Sendable {
+    package var options: ExplorationOptions
+    package var tracing = false
 }
 
 /// One execution's fresh world.
-struct PreparedExecution: Sendable {
+package struct PreparedExecution: Sendable {
     /// One per actor, run on the actor's thread with the serializer installed.
     var bodies: [@Sendable () -> Void]
     /// Called after every thread has left.
     var verdict: @Sendable (_ ending: Serializer.Ending?) -> Verdict
     /// After the verdict, when tracing: the execution recorded in full (scenarios only).
-    var trace: @Sendable () -> ExecutionTrace? = { nil }
+    var trace: @Sendable () -> (any Sendable)? = { nil }
+
+    package init(bodies: [@Sendable () -> Void], verdict: @escaping @Sendable (_ ending: Serializer.Ending?) -> Verdict,
+                 trace: @escaping @Sendable () -> (any Sendable)? = { nil }) {
+        self.bodies = bodies
+        self.verdict = verdict
+        self.trace = trace
+    }
 }
 
 /// What one execution showed: its failures (empty when it passed) and a short signature of
@@ -77,7 +94,7 @@ extension ExplorationProgram {
     /// Its hash is the hash of `name` and the actor names: change `name` when the code changes.
     public static func custom(name: String, actors: [String],
                               make: @escaping @Sendable () -> CustomExecution) -> ExplorationProgram {
-        ExplorationProgram(name: name, hash: ScenarioHash.of(text: "custom\u{0}\(name)\u{0}\(actors.joined(separator: "\u{0}"))"),
+        ExplorationProgram(name: name, hash: ContentHash.of(text: "custom\u{0}\(name)\u{0}\(actors.joined(separator: "\u{0}"))"),
                            actorNames: actors) { _, _ in
             let world = make()
             var bodies = world.actors
@@ -101,7 +118,7 @@ extension Serializer.Ending {
         }
     }
 
-    var summary: String {
+    package var summary: String {
         switch self {
         case .hang(let s): "hang: \(s)"
         case .livelock(let s): "livelock: \(s)"

@@ -83,5 +83,5 @@ public struct ReplayOutcome: Sendable {
     /// The replay string of what actually ran (equal to the input unless it diverged).
     public var replay: String
     /// The execution recorded in full, when asked for (scenarios only).
-    public var trace: ExecutionTrace?
+    public var trace: (any Sendable)?
 }

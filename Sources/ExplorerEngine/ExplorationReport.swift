@@ -1,6 +1,5 @@
 import Foundation
 import Instrumentation
-import ScenarioModel
 
 /// An exploration rendered for machines: one JSON document (`devmodel/explore@1`) or KTAP.
 public enum ExplorationReport {

@@ -1,7 +1,6 @@
 import CShim
 import Foundation
 import Instrumentation
-import ScenarioModel
 
 /// The deterministic interleaving explorer: runs a program's actors on real threads one at a
 /// time, choosing at every scheduling point of the model's primitives (and before every
@@ -44,8 +43,6 @@ public struct Explorer: Sendable {
 
     /// Explores `program` (for example ``ExplorationProgram/custom(name:actors:make:)``).
     public init(program: ExplorationProgram) { self.program = program }
-    /// Explores a scenario (see ``ExplorationProgram/scenario(_:)``).
-    public init(scenario: Scenario) { program = .scenario(scenario) }
 
     /// Exploring threads for the strategies that split their work (preemption bounding,
     /// unreduced exhaustive, random, PCT), each with its own actor pool on its own CPU. The

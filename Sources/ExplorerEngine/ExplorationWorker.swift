@@ -91,7 +91,7 @@ struct Execution: Sendable {
     var decisions: [Decision]
     var transitions: [Transition]
     var verdict: Verdict
-    var trace: ExecutionTrace?
+    var trace: (any Sendable)?
 
     var preemptions: Int { decisions.count { $0.isPreemption } }
 }

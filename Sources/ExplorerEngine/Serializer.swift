@@ -26,16 +26,16 @@ import Glibc
 /// undoing its controller attachment: nothing it held is released (the board is discarded),
 /// but no thread stays parked; the pool replaces those workers. Single use.
 // Sendable: its mutable state is guarded by the state lock; control passes between threads only through batons posted after that lock is released.
-final class Serializer: ExecutionController, @unchecked Sendable {
+package final class Serializer: ExecutionController, @unchecked Sendable {
     /// Why an execution ended before every thread finished.
-    enum Ending: Sendable, Equatable {
+    package enum Ending: Sendable, Equatable {
         case hang(String)
         case livelock(String)
         case diverged(String)
     }
 
     /// A scenario-level condition a thread waits for (not a model primitive).
-    enum Condition: Sendable {
+    package enum Condition: Sendable {
         case labelCompleted(String)
         /// True once `actor` blocked in `label`, false if `label` finished without blocking.
         case labelBlocked(actor: String, label: String)
@@ -114,10 +114,10 @@ final class Serializer: ExecutionController, @unchecked Sendable {
     private var deferred: [@Sendable () -> Void] = []
     private(set) var ending: Ending?
     /// Logical time: one tick per scheduling point.
-    private(set) var clock: UInt64 = 0
+    package var clock: UInt64 = 0
 
     /// ``clock``, read under the lock (from threads other than the running one).
-    var currentTick: UInt64 {
+    package var currentTick: UInt64 {
         lock()
         defer { unlock() }
         return clock
@@ -249,7 +249,7 @@ final class Serializer: ExecutionController, @unchecked Sendable {
         unlock()
     }
 
-    func schedulingPoint(_ operation: SchedulingOperation, site: CallSite) {
+    package func schedulingPoint(_ operation: SchedulingOperation, site: CallSite) {
         lock()
         let i = me()
         clock &+= 1
@@ -267,7 +267,7 @@ final class Serializer: ExecutionController, @unchecked Sendable {
         unlock()
     }
 
-    func block(on target: WaitTarget, site: CallSite) {
+    package func block(on target: WaitTarget, site: CallSite) {
         lock()
         let i = me()
         if case .waitQueue(let q, _) = target, slots[i].pendingWait == q {
@@ -287,7 +287,7 @@ final class Serializer: ExecutionController, @unchecked Sendable {
         unlock()
     }
 
-    func notify(_ target: WaitTarget) {
+    package func notify(_ target: WaitTarget) {
         lock()
         for i in slots.indices {
             if case .blocked(let t, false) = slots[i].status, Self.same(t, target) {
@@ -298,7 +298,7 @@ final class Serializer: ExecutionController, @unchecked Sendable {
         unlock()
     }
 
-    func touched(_ object: ObjectID) {
+    package func touched(_ object: ObjectID) {
         guard recordsTransitions else { return }
         lock()
         if let i = tidOf.firstIndex(of: currentThreadID()), let t = slots[i].transition, !transitions[t].accesses.contains(.write(object)) {
@@ -308,7 +308,7 @@ final class Serializer: ExecutionController, @unchecked Sendable {
     }
 
     /// With delayed releases, a choice: 0 runs the release now, 1 after every thread finished.
-    func deferRelease(of object: ObjectID, name: String, _ release: @escaping @Sendable () -> Void) -> Bool {
+    package func deferRelease(of object: ObjectID, name: String, _ release: @escaping @Sendable () -> Void) -> Bool {
         guard delaysReleases else { return false }
         lock()
         defer { unlock() }
@@ -336,7 +336,7 @@ final class Serializer: ExecutionController, @unchecked Sendable {
     }
 
     /// Parks the calling thread until `condition` is decided; returns its answer.
-    func wait(for condition: Condition) -> Bool {
+    package func wait(for condition: Condition) -> Bool {
         lock()
         defer { unlock() }
         let i = me()
@@ -348,7 +348,7 @@ final class Serializer: ExecutionController, @unchecked Sendable {
     }
 
     /// The calling thread starts a step (with its label, for `wait:`).
-    func beginStep(label: String?) {
+    package func beginStep(label: String?) {
         lock()
         let i = me()
         slots[i].label = label
@@ -357,7 +357,7 @@ final class Serializer: ExecutionController, @unchecked Sendable {
     }
 
     /// The calling thread's step ended; returns whether it blocked.
-    func endStep() -> Bool {
+    package func endStep() -> Bool {
         lock()
         defer { unlock() }
         let i = me()
@@ -370,14 +370,14 @@ final class Serializer: ExecutionController, @unchecked Sendable {
     }
 
     /// The calling thread's step is about to sleep without a declared wait (a timed poll).
-    func markBlocked() {
+    package func markBlocked() {
         lock()
         markBlockedLocked(me())
         unlock()
     }
 
     /// The actor names of the registered threads, by thread id (for event records).
-    var actorsByThread: [UInt64: String] {
+    package var actorsByThread: [UInt64: String] {
         lock()
         defer { unlock() }
         return threadNames
