@@ -14,7 +14,8 @@ public enum RunDiff {
     public enum Verdict: String, Sendable, Codable {
         /// Same outcome on every compared field.
         case same
-        /// A racy step whose outcomes differ, but Linux's is one the scenario declares reachable.
+        /// A racy step whose outcomes differ, but Linux's is one the scenario declares reachable
+    /// or one another run of the model produced.
         case reachable
         /// Linux has no user-space call for the step; not compared.
         case skipped
@@ -36,13 +37,21 @@ public enum RunDiff {
 
     /// Compares `model` with `kernel`; `scenario` supplies step order and `reachable:`.
     public static func compare(_ scenario: Scenario, model: RunRecord, kernel: RunRecord) -> [Row] {
+        compare(scenario, models: [model], kernel: kernel)
+    }
+
+    /// Compares Linux's run with several runs of the model (`devmodel run --repeat N`): the
+    /// first model run is the one shown; a step whose outcome differs from it but equals the
+    /// outcome of another model run is `reachable` (the two took different schedules, and the
+    /// model can take Linux's).
+    public static func compare(_ scenario: Scenario, models: [RunRecord], kernel: RunRecord) -> [Row] {
         var rows: [Row] = []
         for actor in scenario.actors {
             for (index, spec) in actor.steps.enumerated() {
-                let m = model.steps.first { $0.actor == actor.name && $0.index == index }
+                let ms = models.map { run in run.steps.first { $0.actor == actor.name && $0.index == index } }
+                let m = ms.first ?? nil
                 let k = kernel.steps.first { $0.actor == actor.name && $0.index == index }
-                let action = spec.action.keyword
-                var row = Row(actor: actor.name, index: index, label: spec.label, action: action,
+                var row = Row(actor: actor.name, index: index, label: spec.label, action: spec.action.keyword,
                               model: m.map(render) ?? "not run", kernel: k.map(render) ?? "not run", verdict: .same, fields: [])
                 if let k, k.skipped {
                     row.verdict = .skipped
@@ -50,8 +59,9 @@ public enum RunDiff {
                     row.fields = differingFields(m, k)
                     if !row.fields.isEmpty {
                         let allowed = scenario.expect.reachable.filter { $0.label == spec.label }.map(\.errno)
-                        row.verdict = allowed.contains(k.errno ?? "OK") && allowed.contains(m.errno ?? "OK")
-                            && row.fields == ["errno"] ? .reachable : .differs
+                        let declared = allowed.contains(k.errno ?? "OK") && allowed.contains(m.errno ?? "OK") && row.fields == ["errno"]
+                        let seen = ms.dropFirst().contains { other in other.map { differingFields($0, k).isEmpty } ?? false }
+                        row.verdict = declared || seen ? .reachable : .differs
                     }
                 } else if (m == nil) != (k == nil) {
                     row.fields = ["finished"]

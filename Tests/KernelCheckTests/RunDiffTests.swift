@@ -108,3 +108,16 @@ import Testing
         #expect(text.contains("DIFFERS: revents"))
     }
 }
+
+@Suite struct RunDiffSeveralModelRunsTests {
+    @Test func aLinuxOutcomeAnotherModelRunProducedIsReachable() {
+        let s = Scenario(name: "two", actors: [ActorSpec(name: "a", steps: [StepSpec(.open(path: "gpiochip0", nonblocking: false))])])
+        let first = RunRecord(scenario: "two", steps: [StepRecord(actor: "a", index: 0, action: "open gpiochip0", errno: "ENODEV")])
+        let second = RunRecord(scenario: "two", steps: [StepRecord(actor: "a", index: 0, action: "open gpiochip0")])
+        let linux = RunRecord(scenario: "two", steps: [StepRecord(actor: "a", index: 0, action: "open")])
+        #expect(RunDiff.compare(s, models: [first], kernel: linux)[0].verdict == .differs)
+        let row = RunDiff.compare(s, models: [first, second], kernel: linux)[0]
+        #expect(row.verdict == .reachable)
+        #expect(row.model == "ENODEV")
+    }
+}
