@@ -66,7 +66,7 @@ kunit)
       --timeout 300 ) >"$K/linux.ktap" 2>&1 || true
   end=$(date +%s.%N)
   echo "KUnit boot and run: $(echo "$end - $start" | bc) s" >&2
-  ( cd "$SRC" && python3 tools/testing/kunit/kunit.py parse "$K/linux.ktap" ) | grep -E "Testing complete|FAILED|PASSED.*(devm|resource|drm)" >&2 || true
+  ( cd "$SRC" && python3 tools/testing/kunit/kunit.py parse "$K/linux.ktap" ) | grep -E "Testing complete|FAILED|\] =+ \[PASSED\] (platform-device-devm|root-device-devm|kunit-resource-test|drm_managed) " >&2 || true
   "$DEVMODEL" conformance >"$K/ours.ktap" || true
   "$DEVMODEL" kernel kunit-table --ours "$K/ours.ktap" --linux "$K/linux.ktap"
   ;;
