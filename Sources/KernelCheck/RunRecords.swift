@@ -4,7 +4,8 @@ import Scenarios
 /// The parts of a `devmodel/runs@1` document a step-by-step comparison needs, decoded
 /// leniently so that the model's report (`devmodel run --format json`) and the in-kernel
 /// executor's report (Scripts/kernel/executor.c) read the same way even as either grows
-/// fields. Value types; decoding costs one pass over the document.
+/// fields. Value types, safe to share across threads; decoding costs one pass over the
+/// document and throws on malformed JSON, never crashes.
 public struct RunsRecord: Sendable, Decodable {
     public var runs: [RunRecord]
 

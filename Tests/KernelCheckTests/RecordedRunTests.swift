@@ -27,4 +27,15 @@ import Testing
         #expect(differing.map { "\($0.actor)[\($0.index)]" } == ["old[2]", "old[3]", "old[5]"])
         #expect(differing[0].model == "OK" && differing[0].kernel == "ENOENT")
     }
+
+    @Test func aBlockedReaderHoldsTheUnbindOnLinuxButNotInTheModel() throws {
+        // linereq_read sleeps inside the chip's SRCU read section and only for queued events
+        // (drivers/gpio/gpiolib-cdev.c); gpiochip_remove's synchronize_srcu waits for it.
+        let rows = try Self.rows("gpio-blocked-reader-unbind")
+        let read = try #require(rows.first { $0.label == "blocked-read" })
+        let unbind = try #require(rows.first { $0.label == "unbind" })
+        #expect(read.model == "ENODEV blocked" && read.kernel == "unfinished")
+        #expect(unbind.model == "OK" && unbind.kernel == "unfinished")
+        #expect(rows.first { $0.action == "wait" }?.verdict == .same)
+    }
 }
