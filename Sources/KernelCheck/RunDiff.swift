@@ -94,9 +94,13 @@ public enum RunDiff {
         }
     }
 
-    /// `ENODEV`, `OK 1`, `OK [POLLERR|POLLHUP] blocked`, `unfinished`.
+    /// `ENODEV`, `OK 1`, `OK [POLLERR|POLLHUP] blocked`, `unfinished`, or for a step that
+    /// ended only once the actors were interrupted `unfinished (EINTR at 2001 ms, after the deadline)`.
     public static func render(_ s: StepRecord) -> String {
-        guard s.finished else { return "unfinished" }
+        guard s.finished else {
+            guard let late = s.late else { return "unfinished" }
+            return "unfinished (\(late.errno) at \(late.endNanoseconds / 1_000_000) ms, after the deadline)"
+        }
         var parts = [s.errno ?? "OK"]
         if let r = s.returns, r != .null { parts.append(r.description) }
         if let e = s.revents { parts.append("[" + e.sorted().joined(separator: "|") + "]") }
