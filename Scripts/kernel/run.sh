@@ -11,11 +11,12 @@ ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
 KERNEL_CACHE="${KERNEL_CACHE:-$ROOT/.kernel-cache}"
 export KERNEL_CACHE
 mode="${1:-}"; shift || true
+case "$mode" in scenarios|kunit) ;; *) sed -n '2,8p' "$0" >&2; exit 2 ;; esac
 
 LINUX="$("$ROOT/Scripts/kernel/build.sh")"
 SRC="$(ls -d "$KERNEL_CACHE"/linux-source-* | grep -v '\.deb$' | head -1)"
 if [ -z "${DEVMODEL:-}" ]; then
-  ( cd "$ROOT" && swift build --product devmodel 2>&1 | grep -E "error|warning: |Compiling|Build complete" | tail -3 ) >&2
+  ( cd "$ROOT" && swift build --product devmodel 2>&1 | tail -3 ) >&2
   DEVMODEL="$(cd "$ROOT" && swift build --show-bin-path)/devmodel"
 fi
 
@@ -46,14 +47,20 @@ scenarios)
   grep "dm-init" "$RUN/console.log" >&2 || { tail -20 "$RUN/console.log" >&2; exit 1; }
   echo "boot + ${#files[@]} scenarios + poweroff: $(echo "$end - $start" | bc) s" >&2
   status=0
+  summary=("| scenario | steps | same | schedule | skipped | differ |" "| --- | --- | --- | --- | --- | --- |")
   for f in "${files[@]}"; do
     name="$(basename "${f%.*}")"
     if [ -f "$RUN/out/$name.json" ]; then
-      "$DEVMODEL" kernel diff "$f" --model "$RUN/model/$name.json" --linux "$RUN/out/$name.json" || status=1
+      "$DEVMODEL" kernel diff "$f" --model "$RUN/model/$name.json" --linux "$RUN/out/$name.json" >"$RUN/$name.diff" || status=1
+      cat "$RUN/$name.diff"
+      # The table's last line: "N same, N reachable, N skipped, N differ".
+      read -r same _ reach _ skip _ differ _ < <(tail -1 "$RUN/$name.diff" | tr -d ',')
+      summary+=("| $name | $((same + reach + skip + differ)) | $same | $reach | $skip | $differ |")
     else
       echo "== $name: no report from the kernel (see $RUN/console.log)"; status=1
     fi
   done
+  echo; printf '%s\n' "${summary[@]}"
   exit $status
   ;;
 kunit)
