@@ -5,11 +5,15 @@ import Instrumentation
 /// gpiolib: registers GPIO chips (each a ``GpioDevice`` with a `/dev/gpiochipN` node),
 /// hands out descriptors to in-kernel consumers, and removes chips when providers unbind.
 ///
-/// Chip numbers are allocated lowest-free, like the kernel's IDA: a rebind usually gets the
-/// same `gpiochipN` name back — as a *new* object; files opened on the old one stay dead.
+/// Chip numbers are allocated lowest-free, like the kernel's IDA, and a number is freed only
+/// when its `GpioDevice` is released (gpiodev_release in drivers/gpio/gpiolib.c), not when
+/// the chip is removed: a rebind gets the same `gpiochipN` back only if no file or descriptor
+/// still holds the old object, and the next number otherwise (as Linux 6.12 does).
 public final class Gpiolib: @unchecked Sendable {
     public let namespace: DevNamespace
     private let chips = Locked<[Int: GpioDevice]>([:])
+    /// Numbers of removed chips whose object is still held (open files, descriptors).
+    private let held = Locked<Set<Int>>([])
 
     public init(namespace: DevNamespace) { self.namespace = namespace }
 
@@ -23,15 +27,20 @@ public final class Gpiolib: @unchecked Sendable {
                         fileID: StaticString = #fileID, line: UInt = #line) throws(DriverCoreError) -> GpioDevice {
         let site = CallSite(fileID: fileID, line: line)
         let gdev = chips.withLock { c -> GpioDevice in
-            let number = (0...).first { c[$0] == nil }!
+            // Read under the table's lock: removeChip reserves a number before it leaves the
+            // table, so a number is always in one of the two.
+            let taken = held.withLock { $0 }
+            let number = (0...).first { c[$0] == nil && !taken.contains($0) }!
             let gdev = GpioDevice(number: number, lineCount: chip.lineCount)
             c[number] = gdev
             return gdev
         }
         do {
             // Everything wired before the node is published (brief P10).
+            let number = gdev.number
             let cdev = try CharDevice.prepare(name: gdev.name, parent: provider.device, namespace: namespace,
-                                              operations: GpioCdevOps(chip: chip, gdev: gdev), fileID: fileID, line: line)
+                                              operations: GpioCdevOps(chip: chip, gdev: gdev), fileID: fileID, line: line,
+                                              release: { [held] in held.withLock { _ = $0.remove(number) } })
             gdev.attach(cdev)
             gdev.irqHandler.withLock { $0 = chip }
             try cdev.publish(fileID: fileID, line: line)
@@ -53,6 +62,9 @@ public final class Gpiolib: @unchecked Sendable {
             namespace.kernel.events.emit(.warning, object: gdev.cdev.device.id, name: gdev.name,
                                          detail: "REMOVING GPIOCHIP WITH GPIOS STILL REQUESTED", site: site)
         }
+        // Reserved before the chip leaves the table, so no registration can take the number in
+        // between; the object's release (possibly during unregister below) frees it.
+        held.withLock { _ = $0.insert(gdev.number) }
         chips.withLock { c in if c[gdev.number] === gdev { c[gdev.number] = nil } }
         gdev.irqHandler.withLock { $0 = nil }  // free_irq
         gdev.cdev.unregister(fileID: site.fileID, line: site.line)
