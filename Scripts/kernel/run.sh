@@ -47,15 +47,16 @@ scenarios)
   grep "dm-init" "$RUN/console.log" >&2 || { tail -20 "$RUN/console.log" >&2; exit 1; }
   echo "boot + ${#files[@]} scenarios + poweroff: $(echo "$end - $start" | bc) s" >&2
   status=0
-  summary=("| scenario | steps | same | schedule | skipped | differ |" "| --- | --- | --- | --- | --- | --- |")
+  summary=("| scenario | steps | same | schedule | skipped | after a skipped step | differ |" "| --- | --- | --- | --- | --- | --- | --- |")
   for f in "${files[@]}"; do
     name="$(basename "${f%.*}")"
     if [ -f "$RUN/out/$name.json" ]; then
       "$DEVMODEL" kernel diff "$f" --model "$RUN/model/$name.json" --linux "$RUN/out/$name.json" >"$RUN/$name.diff" || status=1
       cat "$RUN/$name.diff"
-      # The table's last line: "N same, N reachable, N skipped, N differ".
-      read -r same _ reach _ skip _ differ _ < <(tail -1 "$RUN/$name.diff" | tr -d ',')
-      summary+=("| $name | $((same + reach + skip + differ)) | $same | $reach | $skip | $differ |")
+      # The table's last line: "N same, N reachable, N skipped, N differ[, N after a skipped step]".
+      read -r same _ reach _ skip _ differ _ after _ < <(tail -1 "$RUN/$name.diff" | tr -d ',')
+      after="${after:-0}"
+      summary+=("| $name | $((same + reach + skip + differ + after)) | $same | $reach | $skip | $after | $differ |")
     else
       echo "== $name: no report from the kernel (see $RUN/console.log)"; status=1
     fi

@@ -19,6 +19,9 @@ public enum RunDiff {
         case reachable
         /// Linux has no user-space call for the step; not compared.
         case skipped
+        /// Differs, but the actor had waited (`after:`) for a step Linux skipped: its state
+        /// past that point is not the model's (a watchdog that was never unbound).
+        case afterSkipped = "after-skipped"
         case differs
     }
 
@@ -46,8 +49,11 @@ public enum RunDiff {
     /// model can take Linux's).
     public static func compare(_ scenario: Scenario, models: [RunRecord], kernel: RunRecord) -> [Row] {
         var rows: [Row] = []
+        let skippedLabels = Set(kernel.steps.filter(\.skipped).compactMap(\.label))
         for actor in scenario.actors {
+            var afterSkipped = false
             for (index, spec) in actor.steps.enumerated() {
+                if let after = spec.after, skippedLabels.contains(after) { afterSkipped = true }
                 let ms = models.map { run in run.steps.first { $0.actor == actor.name && $0.index == index } }
                 let m = ms.first ?? nil
                 let k = kernel.steps.first { $0.actor == actor.name && $0.index == index }
@@ -61,11 +67,11 @@ public enum RunDiff {
                         let allowed = scenario.expect.reachable.filter { $0.label == spec.label }.map(\.errno)
                         let declared = allowed.contains(k.errno ?? "OK") && allowed.contains(m.errno ?? "OK") && row.fields == ["errno"]
                         let seen = ms.dropFirst().contains { other in other.map { differingFields($0, k).isEmpty } ?? false }
-                        row.verdict = declared || seen ? .reachable : .differs
+                        row.verdict = declared || seen ? .reachable : afterSkipped ? .afterSkipped : .differs
                     }
                 } else if (m == nil) != (k == nil) {
                     row.fields = ["finished"]
-                    row.verdict = .differs
+                    row.verdict = afterSkipped ? .afterSkipped : .differs
                 }
                 rows.append(row)
             }
@@ -108,13 +114,15 @@ public enum RunDiff {
         return parts.joined(separator: " ")
     }
 
-    /// A plain-text table, one line per step, then `N same, N reachable, N skipped, N differ`.
+    /// A plain-text table, one line per step, then `N same, N reachable, N skipped, N differ`
+    /// (and `, N after a skipped step` when there are any).
     public static func table(_ rows: [Row], scenario: String) -> String {
         var out = ["== \(scenario)"]
         let header = ["step", "model", "linux", "verdict"]
         var cells = rows.map { r in
             ["\(r.actor)[\(r.index)] \(r.action)\(r.label.map { " (\($0))" } ?? "")", r.model, r.kernel,
-             r.verdict == .differs ? "DIFFERS: " + r.fields.joined(separator: ",") : r.verdict.rawValue]
+             r.verdict == .differs ? "DIFFERS: " + r.fields.joined(separator: ",")
+                : r.verdict == .afterSkipped ? "after a skipped step: " + r.fields.joined(separator: ",") : r.verdict.rawValue]
         }
         cells.insert(header, at: 0)
         let widths = (0..<header.count).map { c in cells.map { $0[c].count }.max() ?? 0 }
@@ -123,7 +131,8 @@ public enum RunDiff {
                 .joined(separator: "  ").trimmingTrailingSpaces())
         }
         let count = { (v: Verdict) in rows.count { $0.verdict == v } }
-        out.append("\(count(.same)) same, \(count(.reachable)) reachable, \(count(.skipped)) skipped, \(count(.differs)) differ")
+        let tail = count(.afterSkipped) > 0 ? ", \(count(.afterSkipped)) after a skipped step" : ""
+        out.append("\(count(.same)) same, \(count(.reachable)) reachable, \(count(.skipped)) skipped, \(count(.differs)) differ\(tail)")
         return out.joined(separator: "\n") + "\n"
     }
 }
