@@ -632,7 +632,11 @@ static int load_plan(const char *path) {
     return 0;
 }
 
-static void write_report(const char *path, uint64_t duration) {
+// Steps are reported as they stood at `cutoff` (ns since the start): one that started later
+// is left out, one still running then is unfinished. A step that only ended after the
+// actors were interrupted carries how it ended as "late" {errno, endNanoseconds}, which
+// shows what had held it (a read ending EINTR, then the unbind it held up returning).
+static void write_report(const char *path, uint64_t duration, uint64_t cutoff) {
     FILE *f = fopen(path, "w");
     if (!f) { perror(path); return; }
     fprintf(f, "{\"schema\":\"devmodel/runs@1\",\"passed\":0,\"failed\":0,\"runs\":[{\"schema\":\"devmodel/run@1\",\"scenario\":");
@@ -646,7 +650,8 @@ static void write_report(const char *path, uint64_t duration) {
     for (int a = 0; a < nactors; a++) {
         for (int i = 0; i < actors[a].nsteps; i++) {
             struct step *s = &actors[a].steps[i];
-            if (!s->started) continue;
+            if (!s->started || s->start_ns > cutoff) continue;
+            int on_time = s->finished && s->end_ns <= cutoff;
             fprintf(f, "%s{\"actor\":", first ? "" : ",");
             first = 0;
             json_string(f, actors[a].name);
@@ -654,13 +659,19 @@ static void write_report(const char *path, uint64_t duration) {
             if (*s->label) { fprintf(f, ",\"label\":"); json_string(f, s->label); }
             fprintf(f, ",\"action\":");
             json_string(f, s->action);
-            if (*s->err) { fprintf(f, ",\"errno\":"); json_string(f, s->err); }
-            if (*s->message) { fprintf(f, ",\"message\":"); json_string(f, s->message); }
-            if (*s->returns) fprintf(f, ",\"returns\":%s", s->returns);
-            if (*s->revents) fprintf(f, ",\"revents\":%s", s->revents);
-            fprintf(f, ",\"blocked\":%s,\"finished\":%s,\"startNanoseconds\":%llu", s->blocked ? "true" : "false",
-                    s->finished ? "true" : "false", (unsigned long long)s->start_ns);
-            if (s->finished) fprintf(f, ",\"endNanoseconds\":%llu", (unsigned long long)s->end_ns);
+            if (on_time) {
+                if (*s->err) { fprintf(f, ",\"errno\":"); json_string(f, s->err); }
+                if (*s->message) { fprintf(f, ",\"message\":"); json_string(f, s->message); }
+                if (*s->returns) fprintf(f, ",\"returns\":%s", s->returns);
+                if (*s->revents) fprintf(f, ",\"revents\":%s", s->revents);
+            } else if (s->finished) {
+                fprintf(f, ",\"late\":{\"errno\":");
+                json_string(f, *s->err ? s->err : "OK");
+                fprintf(f, ",\"endNanoseconds\":%llu}", (unsigned long long)s->end_ns);
+            }
+            fprintf(f, ",\"blocked\":%s,\"finished\":%s,\"startNanoseconds\":%llu", on_time && s->blocked ? "true" : "false",
+                    on_time ? "true" : "false", (unsigned long long)s->start_ns);
+            if (on_time) fprintf(f, ",\"endNanoseconds\":%llu", (unsigned long long)s->end_ns);
             fprintf(f, "}");
         }
     }
@@ -698,12 +709,12 @@ int main(int argc, char **argv) {
         pthread_mutex_unlock(&lock);
     }
     uint64_t duration = now_ns() - t0;
-    pthread_mutex_lock(&lock);
-    write_report(argv[2], duration);
-    pthread_mutex_unlock(&lock);
     int all = 1;
     for (int a = 0; a < nactors; a++) all &= actors[a].done;
     if (!all) interrupt_stuck();
+    pthread_mutex_lock(&lock);
+    write_report(argv[2], duration, duration);
+    pthread_mutex_unlock(&lock);
     // Even under abandoned threads: the next scenario of the same boot needs gpio-sim.0 again,
     // and removing the device wakes whoever sleeps on it.
     teardown_chips();

@@ -34,6 +34,10 @@ public final class SubsystemRegistry<Object: AnyObject & Sendable>: Sendable {
     /// The errno when `numbers` is exhausted: ENOSPC (an IDA's) unless the subsystem says
     /// otherwise (misc_register answers EBUSY).
     let whenFull: Errno
+    /// False when the subsystem frees a number only at its object's release
+    /// (``freeNumber(_:)`` from the release callback), as gpiolib does in `gpiodev_release`:
+    /// a removed chip still held by a file keeps its number, and a rebind takes the next one.
+    let freesNumberAtRemoval: Bool
     /// The table lock (`core_lock`, `misc_mtx`, `gpio_devices_lock`): lookups and removals.
     let lock: ModelLock
     private let slots = Locked<[Int: Slot]>([:])
@@ -44,10 +48,12 @@ public final class SubsystemRegistry<Object: AnyObject & Sendable>: Sendable {
         case registered(Object)
     }
 
-    public init(kind: String, numbers: Range<Int> = 0..<Int.max, whenFull: Errno = .ENOSPC, events: EventStream) {
+    public init(kind: String, numbers: Range<Int> = 0..<Int.max, whenFull: Errno = .ENOSPC,
+                freesNumberAtRemoval: Bool = true, events: EventStream) {
         self.kind = kind
         self.numbers = numbers
         self.whenFull = whenFull
+        self.freesNumberAtRemoval = freesNumberAtRemoval
         lock = ModelLock(class: "registry", name: "\(kind) table", events: events)
     }
 
@@ -147,9 +153,14 @@ public final class SubsystemRegistry<Object: AnyObject & Sendable>: Sendable {
         }
         guard let number else { return false }
         teardown()
-        release(number)
+        if freesNumberAtRemoval { release(number) }
         return true
     }
+
+    /// Frees a removed object's number, for a registry that keeps numbers until release
+    /// (`freesNumberAtRemoval: false`): call it from the object's release callback. A number
+    /// still registered is left alone.
+    public func freeNumber(_ number: Int) { release(number) }
 
     private func reserve(_ requested: Int?) throws(FileError) -> Int {
         try slots.withLock { (s: inout [Int: Slot]) throws(FileError) -> Int in

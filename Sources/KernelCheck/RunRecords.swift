@@ -4,7 +4,8 @@ import ScenarioModel
 /// The parts of a `devmodel/runs@1` document a step-by-step comparison needs, decoded
 /// leniently so that the model's report (`devmodel run --format json`) and the in-kernel
 /// executor's report (Scripts/kernel/executor.c) read the same way even as either grows
-/// fields. Value types; decoding costs one pass over the document.
+/// fields. Value types, safe to share across threads; decoding costs one pass over the
+/// document and throws on malformed JSON, never crashes.
 public struct RunsRecord: Sendable, Decodable {
     public var runs: [RunRecord]
 
@@ -35,6 +36,15 @@ public struct StepRecord: Sendable, Decodable, Equatable {
     public var revents: [String]?
     public var blocked: Bool
     public var finished: Bool
+    /// How a step still running at the deadline ended once the executor interrupted the
+    /// actors (Linux side only): what had been holding it up.
+    public var late: Late?
+
+    /// The end of a step that finished only after the deadline.
+    public struct Late: Sendable, Decodable, Equatable {
+        public var errno: String
+        public var endNanoseconds: UInt64
+    }
 
     public init(actor: String, index: Int, label: String? = nil, action: String, errno: String? = nil,
                 message: String? = nil, returns: ScenarioValue? = nil, revents: [String]? = nil, blocked: Bool = false,

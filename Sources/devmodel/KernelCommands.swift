@@ -45,7 +45,7 @@ struct KernelCommand: ParsableCommand {
         @Argument(help: "The scenario file both runs came from.")
         var scenario: String
 
-        @Option(name: .long, help: "The model's report.")
+        @Option(name: .long, help: "The model's report (several runs of the scenario, from --repeat, widen what counts as reachable).")
         var model: String
 
         @Option(name: .long, help: "Linux's report.")
@@ -55,10 +55,10 @@ struct KernelCommand: ParsableCommand {
 
         func run() throws {
             let s = try KernelCommand.load(scenario)
-            let m = try KernelCommand.run(in: model, named: s.name)
-            let k = try KernelCommand.run(in: linux, named: s.name)
+            let m = try KernelCommand.runs(in: model, named: s.name)
+            let k = try KernelCommand.runs(in: linux, named: s.name)[0]
             if let e = k.setupError { print("linux: board not built: \(e)") }
-            let rows = RunDiff.compare(s, model: m, kernel: k)
+            let rows = RunDiff.compare(s, models: m, kernel: k)
             print(RunDiff.table(rows, scenario: s.name), terminator: "")
             if k.setupError != nil || rows.contains(where: { $0.verdict == .differs }) { throw ExitCode(1) }
         }
@@ -101,14 +101,15 @@ struct KernelCommand: ParsableCommand {
         return String(decoding: data, as: UTF8.self)
     }
 
-    static func run(in path: String, named name: String) throws -> RunRecord {
+    static func runs(in path: String, named name: String) throws -> [RunRecord] {
         do {
             let doc = try RunsRecord.decode(Data(try text(path).utf8))
-            guard let run = doc.runs.first(where: { $0.scenario == name }) else {
+            let runs = doc.runs.filter { $0.scenario == name }
+            guard !runs.isEmpty else {
                 ScenarioFiles.printError("devmodel: \(path): no run of scenario '\(name)'")
                 throw ExitCode(65)
             }
-            return run
+            return runs
         } catch let e as ExitCode {
             throw e
         } catch {

@@ -108,3 +108,52 @@ import Testing
         #expect(text.contains("DIFFERS: revents"))
     }
 }
+
+@Suite struct RunDiffSeveralModelRunsTests {
+    @Test func aLinuxOutcomeAnotherModelRunProducedIsReachable() {
+        let s = Scenario(name: "two", actors: [ActorSpec(name: "a", steps: [StepSpec(.open(path: "gpiochip0", nonblocking: false))])])
+        let first = RunRecord(scenario: "two", steps: [StepRecord(actor: "a", index: 0, action: "open gpiochip0", errno: "ENODEV")])
+        let second = RunRecord(scenario: "two", steps: [StepRecord(actor: "a", index: 0, action: "open gpiochip0")])
+        let linux = RunRecord(scenario: "two", steps: [StepRecord(actor: "a", index: 0, action: "open")])
+        #expect(RunDiff.compare(s, models: [first], kernel: linux)[0].verdict == .differs)
+        let row = RunDiff.compare(s, models: [first, second], kernel: linux)[0]
+        #expect(row.verdict == .reachable)
+        #expect(row.model == "ENODEV")
+    }
+}
+
+@Suite struct RunDiffAfterSkippedTests {
+    @Test func stepsThatWaitedForASkippedStepAreSetApart() throws {
+        let s = try ScenarioParser.parse("""
+        schema: devmodel/scenario@1
+        name: wd
+        board:
+          watchdogs:
+            - {name: wdt.0, timeout: 30}
+        actors:
+          daemon:
+            - open: /dev/watchdog0
+              as: wdt
+            - ioctl: {file: wdt, request: wdioc_keepalive}
+              after: unbind
+            - close: wdt
+          admin:
+            - unbind: wdt.0
+              label: unbind
+        """, file: "wd.yaml")
+        let model = RunRecord(scenario: "wd", steps: [
+            StepRecord(actor: "daemon", index: 0, action: "open /dev/watchdog0"),
+            StepRecord(actor: "daemon", index: 1, action: "ioctl wdt WDIOC_KEEPALIVE", errno: "ENODEV"),
+            StepRecord(actor: "daemon", index: 2, action: "close wdt"),
+            StepRecord(actor: "admin", index: 0, label: "unbind", action: "unbind wdt.0")])
+        let linux = RunRecord(scenario: "wd", steps: [
+            StepRecord(actor: "daemon", index: 0, action: "open"),
+            StepRecord(actor: "daemon", index: 1, action: "ioctl"),
+            StepRecord(actor: "daemon", index: 2, action: "close"),
+            StepRecord(actor: "admin", index: 0, label: "unbind", action: "unbind", errno: "ENOSYS",
+                       message: "skipped: softdog is not bound to a device, unbind has nothing to act on")])
+        let rows = RunDiff.compare(s, model: model, kernel: linux)
+        #expect(rows.map(\.verdict) == [.same, .afterSkipped, .same, .skipped])
+        #expect(RunDiff.table(rows, scenario: "wd").hasSuffix("2 same, 0 reachable, 1 skipped, 0 differ, 1 after a skipped step\n"))
+    }
+}

@@ -116,12 +116,26 @@ import Instrumentation
         let old = try f.dev.open("gpiochip0")
         try f.kernel.unbind(f.controller)
         try f.kernel.bind(f.controller, to: "test-gpio")
-        let new = try f.dev.open("gpiochip0")
+        // The old file holds gpiochip0's object, and with it its number (Linux frees the id
+        // in gpiodev_release, drivers/gpio/gpiolib.c): the rebound chip is gpiochip1.
+        #expect(throws: FileError(.ENOENT, "")) { try f.dev.open("gpiochip0") }
+        let new = try f.dev.open("gpiochip1")
         #expect(try new.ioctl(GpioGetChipInfo()).label == "test-chip")
         #expect(throws: FileError(.ENODEV, "")) { try old.ioctl(GpioGetChipInfo()) }
         #expect(old.characterDevice !== new.characterDevice)
         try old.close(); try new.close()
         #expect(f.useAfterFree.isEmpty)
+    }
+
+    @Test("rebind with no file left on the old chip: its number comes back")
+    func rebindReusesAFreedNumber() throws {
+        let f = try GpioFixture()
+        try f.dev.open("gpiochip0").close()
+        try f.kernel.unbind(f.controller)
+        try f.kernel.bind(f.controller, to: "test-gpio")
+        let new = try f.dev.open("gpiochip0")
+        #expect(try new.ioctl(GpioGetChipInfo()).label == "test-chip")
+        try new.close()
     }
 
     @Test("in-kernel consumer descriptor: ENODEV after the provider unbinds (class P8)")

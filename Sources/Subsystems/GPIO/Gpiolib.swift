@@ -5,8 +5,10 @@ import Instrumentation
 /// gpiolib: registers GPIO chips (each a ``GpioDevice`` with a `/dev/gpiochipN` node),
 /// hands out descriptors to in-kernel consumers, and removes chips when providers unbind.
 ///
-/// Chip numbers are allocated lowest-free, like the kernel's IDA: a rebind usually gets the
-/// same `gpiochipN` name back — as a *new* object; files opened on the old one stay dead.
+/// Chip numbers are allocated lowest-free, like the kernel's IDA, and a number is freed only
+/// when its `GpioDevice` is released (gpiodev_release in drivers/gpio/gpiolib.c), not when
+/// the chip is removed: a rebind gets the same `gpiochipN` back only if no file or descriptor
+/// still holds the old object, and the next number otherwise (as Linux 6.12 does).
 public final class Gpiolib: Sendable {
     public let namespace: DevNamespace
     /// `gpio_devices` and its lock, with the chip-number IDA.
@@ -14,7 +16,10 @@ public final class Gpiolib: Sendable {
 
     public init(namespace: DevNamespace) {
         self.namespace = namespace
-        registry = SubsystemRegistry(kind: "gpio chip", events: namespace.kernel.events)
+        // A number is freed when its gpio_device is released (gpiodev_release in
+        // drivers/gpio/gpiolib.c), not at gpiochip_remove: with an old file still open, a
+        // rebind gets the next number, as Linux 6.12 does (checked on a UML kernel).
+        registry = SubsystemRegistry(kind: "gpio chip", freesNumberAtRemoval: false, events: namespace.kernel.events)
     }
 
     public var devices: [GpioDevice] { registry.objects }
@@ -32,11 +37,12 @@ public final class Gpiolib: Sendable {
                         fileID: StaticString = #fileID, line: UInt = #line) throws(DriverCoreError) -> GpioDevice {
         let parent = provider.device
         return try registry.register(provider: provider, action: "gpiochip_remove", fileID: fileID, line: line,
-                                     make: { [namespace] (number) throws(FileError) in
+                                     make: { [namespace, registry] (number) throws(FileError) in
             let gdev = GpioDevice(number: number, lineCount: chip.lineCount)
             // Everything wired before the node is published.
             let cdev = try CharDevice.prepare(name: gdev.name, parent: parent, namespace: namespace,
-                                              operations: GpioCdevOps(chip: chip, gdev: gdev), fileID: fileID, line: line)
+                                              operations: GpioCdevOps(chip: chip, gdev: gdev), fileID: fileID, line: line,
+                                              release: { registry.freeNumber(number) })
             gdev.attach(cdev)
             gdev.irqHandler.withLock { $0 = chip }
             return (gdev, [cdev])
