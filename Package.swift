@@ -48,7 +48,7 @@ let package = Package(
         // The explorer's scenario adapter: a scenario as an exploration program.
         .target(name: "Explorer", dependencies: ["Instrumentation", "DriverCore", "CharDev", "ScenarioModel", "ScenarioExecution", "Sanitizer", "ExplorerEngine"]),
         // A second model of the cdev lifetime protocol, in Promela, for a SPIN cross-check of the explorer.
-        .target(name: "PromelaExport", dependencies: ["ScenarioModel"]),
+        .target(name: "PromelaExport", dependencies: ["SimHardware", "ScenarioModel"]),
         // The kernel test suites (KUnit, kselftest) as runnable conformance cases, for `devmodel conformance`.
         .target(name: "Conformance", dependencies: ["SimHardware", "Subsystems", "CharDev", "DriverCore", "Revocable",
                                                     "Instrumentation"]),
@@ -90,7 +90,7 @@ let package = Package(
         .testTarget(name: "FaultSweepTests", dependencies: ["FaultSweep"]),
         .testTarget(name: "BugCorpusTests", dependencies: ["Instrumentation", "BugCorpus"]),
         .testTarget(name: "PromelaExportTests", dependencies: ["ScenarioModel", "ExplorerEngine", "Explorer", "PromelaExport"]),
-        .testTarget(name: "ScenariosTests", dependencies: ["Instrumentation", "DriverCore", "CharDev", "ScenarioModel", "ScenarioExecution", "ScenarioReports"], exclude: ["Golden"]),
+        .testTarget(name: "ScenariosTests", dependencies: ["Instrumentation", "DriverCore", "CharDev", "SimHardware", "ScenarioModel", "ScenarioExecution", "ScenarioReports"], exclude: ["Golden"]),
         .testTarget(name: "KernelCheckTests", dependencies: ["ScenarioModel", "Conformance", "KernelCheck"], resources: [.copy("Fixtures")]),
         .testTarget(name: "DevmLintTests", dependencies: ["DevmLint"], resources: [.copy("Fixtures")]),
         // Package.swift against the imports and Docs/architecture.md (reads files only).

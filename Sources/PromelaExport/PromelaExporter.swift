@@ -1,3 +1,4 @@
+import SimHardware
 import ScenarioModel
 
 /// Writes a scenario as a Promela model for SPIN, so the explorer's verdict and its set of

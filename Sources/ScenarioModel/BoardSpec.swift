@@ -95,17 +95,6 @@ public struct I2CAdapterSpec: Sendable, Equatable {
     }
 }
 
-/// The drivers every scenario board has.
-public enum BuiltinDrivers {
-    public static let gpioSim = "gpio-sim"
-    public static let usb = "usb"
-    public static let i2cEeprom = "i2c-eeprom"
-    public static let spiLoopback = "spi-loopback"
-    public static let softdog = SoftdogDriver.driverName
-    public static let miscPipe = MiscPipeDriver.driverName
-    public static let names = [gpioSim, usb, i2cEeprom, spiLoopback, softdog, miscPipe]
-}
-
 /// A gpio-sim style chip (`configfs` gpio-sim: a bank with `num_lines` and line names).
 public struct GpioChipSpec: Sendable, Equatable {
     /// The platform device's name ("gpio-sim.0").

@@ -17,7 +17,7 @@ public struct SPIControllerSpec: Sendable, Equatable {
     /// The controller's `max_speed_hz`; `SPI_IOC_WR_MAX_SPEED_HZ` above it is EINVAL.
     public var maxSpeedHz: Int
     public var location: SourceLocation?
-    public static let defaultMaxSpeedHz = 10_000_000
+    public static let defaultMaxSpeedHz = Int(SPILoopbackDriver.defaultMaxSpeedHz)
 
     public init(name: String, chipSelects: Int = 1, maxSpeedHz: Int = SPIControllerSpec.defaultMaxSpeedHz,
                 location: SourceLocation? = nil) {

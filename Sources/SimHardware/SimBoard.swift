@@ -103,32 +103,11 @@ public final class GpioSimDriver: DeviceDriver {
             try device.step("request irq")
             try device.devres.addAction(ActionKey("free_irq")) {}
             try device.step("gpiochip_add")
-            return try gpiolib.addChip(SimGpioChip(label: device.device.name, values: values), provider: device)
+            return try gpiolib.addChip(try SimGpioChip(label: device.device.name, lineNames: Self.lineNames, values: values, on: device),
+                                       provider: device)
         }
         try ProbeError.mapping { try device.setDriverData(gdev) }
     }
-}
-
-/// The chip ops of gpio-sim: values live in the driver's devres memory.
-final class SimGpioChip: GpioChipOps {
-    let label: String
-    let lineNames = GpioSimDriver.lineNames
-    let values: ModelMemory<[Bool]>
-
-    init(label: String, values: ModelMemory<[Bool]>) {
-        self.label = label
-        self.values = values
-    }
-
-    func getValue(_ offset: Int) throws(FileError) -> Bool {
-        do { return try values.get()[offset] } catch { throw FileError(.EIO, error.description) }
-    }
-
-    func setValue(_ offset: Int, _ value: Bool) throws(FileError) {
-        do { try values.write { $0[offset] = value } } catch { throw FileError(.EIO, error.description) }
-    }
-
-    func setDirection(_ offset: Int, output: Bool) throws(FileError) {}
 }
 
 /// An I2C controller that needs the `vdd` supply: defers until a regulator provides it, then

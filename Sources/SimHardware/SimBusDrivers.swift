@@ -51,25 +51,6 @@ public final class SimEepromAdapter: I2CAdapterOps {
     }
 }
 
-/// A loopback SPI controller (MOSI wired to MISO) with two chip selects; its state is devres
-/// memory, like any driver's.
-final class SimLoopbackSPI: SPIControllerOps {
-    let chipSelects = 2
-    let maxSpeedHz: UInt32 = 10_000_000
-    let transfers: ModelMemory<Int>
-
-    init(transfers: ModelMemory<Int>) { self.transfers = transfers }
-
-    func setup(chipSelect: Int, _ settings: SPISettings) throws(FileError) {
-        guard settings.speedHz <= maxSpeedHz else { throw FileError(.EINVAL, "\(settings.speedHz) Hz is too fast") }
-    }
-
-    func transfer(chipSelect: Int, _ settings: SPISettings, _ transfers: [SPITransfer]) throws(FileError) -> [[UInt8]] {
-        do { try self.transfers.write { $0 += 1 } } catch { throw FileError(.EIO, "\(error)") }
-        return transfers.map { $0.tx ?? [UInt8](repeating: 0, count: $0.length) }
-    }
-}
-
 /// The SPI controller driver of the board.
 public final class SpiSimDriver: DeviceDriver {
     public let name = "spi-sim"
@@ -86,7 +67,7 @@ public final class SpiSimDriver: DeviceDriver {
             try device.step("request irq")
             try device.devres.addAction(ActionKey("free_irq")) {}
             try device.step("spi_register_controller")
-            try spi.addController(SimLoopbackSPI(transfers: counter), provider: device)
+            try spi.addController(LoopbackSPIOps(chipSelects: 2, maxSpeedHz: 10_000_000, messages: counter), provider: device)
         }
     }
 }

@@ -1,3 +1,4 @@
+import SimHardware
 import Testing
 @testable import ScenarioExecution
 @testable import ScenarioModel
