@@ -31,12 +31,18 @@ extension Analyzer {
         guard !objs.isEmpty else { return [] }
         let rel = project.sameFolder(unit)
         // Without a registered video node no file can hold the memory.
+        // Evidence: the registration of this very member when one names it
+        // (`video_register_device(&video->video, …)`), else the folder's first.
         var vreg: (Call, String)?
+        let memberNames = Set(objs.compactMap(\.path.last))
         for u in rel {
             for g in u.functions {
-                if let c = g.calls.first(where: { Analyzer.videoRegister.contains($0.name) }) { vreg = (c, u.path); break }
+                for c in g.calls where Analyzer.videoRegister.contains(c.name) {
+                    let names = c.args.first.map { memberNames.contains($0.last(where: { $0.kind == .ident })?.text ?? "") } ?? false
+                    if vreg == nil || names { vreg = (c, u.path) }
+                    if names { break }
+                }
             }
-            if vreg != nil { break }
         }
         let typeName = "struct \(alloc.type.name)"
         let here = "\(unit.path):\(alloc.loc.line): \(typeName)"
