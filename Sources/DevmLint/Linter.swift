@@ -35,9 +35,12 @@ public struct Linter: Sendable {
     public init(_ options: LintOptions = LintOptions()) { self.options = options }
 
     /// What makes an `include/` header worth parsing (IncludeResolver): it names a
-    /// user-visible object. Bare "cdev" would also match `rcdev` (reset controllers) and
-    /// thermal cooling `cdev`s, doubling the parsed set for nothing.
-    static let needles: [[UInt8]] = ["miscdevice", "struct cdev", "struct\tcdev", "cdev_init", "cdev_add", "cdev_device_add"].map { Array($0.utf8) }
+    /// user-visible object, or a V4L2 object a struct can embed
+    /// (include/media/drv-intf/tea575x.h embeds a `struct video_device`). Bare "cdev" would
+    /// also match `rcdev` (reset controllers) and thermal cooling `cdev`s, doubling the
+    /// parsed set for nothing.
+    static let needles: [[UInt8]] = ["miscdevice", "struct cdev", "struct\tcdev", "cdev_init", "cdev_add", "cdev_device_add",
+                                     "struct video_device", "struct v4l2_device"].map { Array($0.utf8) }
     /// Group 0: the file names or registers a user-visible object (a video node too, for
     /// devm-v4l2); group 1: the file can hold a link of a chain. `ParseSelection` decides
     /// from these which files are parsed.
