@@ -38,7 +38,10 @@ extension Analyzer {
         for u in rel {
             for g in u.functions {
                 for c in g.calls where Analyzer.videoRegister.contains(c.name) {
-                    let names = c.args.first.map { memberNames.contains($0.last(where: { $0.kind == .ident })?.text ?? "") } ?? false
+                    // `vfd = &fimc->ve.vdev; video_register_device(vfd, …)`: look through one alias.
+                    var arg = c.args.first ?? []
+                    if arg.count == 1, let a = g.assigns.last(where: { $0.lhs.count == 1 && $0.lhs[0].text == arg[0].text }) { arg = a.rhs }
+                    let names = memberNames.contains(arg.last(where: { $0.kind == .ident })?.text ?? "")
                     if vreg == nil || names { vreg = (c, u.path) }
                     if names { break }
                 }
