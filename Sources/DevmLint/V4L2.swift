@@ -53,10 +53,12 @@ extension Analyzer {
             if explain { explanations.add("\(here): embeds \(objs[0].kind) but no video_register_device() near it") }
             return []
         }
-        // v4l2 file operations conventionally set .owner, and video_register_device() makes
-        // it the cdev's owner: with bind attributes suppressed on a non-hotplug bus, the
-        // module stays while a file is open.
-        let unbind = project.unbindPath(for: f, unit: unit, fopsOwnerSet: true)
+        // video_register_device() makes the v4l2 fops' .owner the cdev's owner: with it, and
+        // bind attributes suppressed on a non-hotplug bus, the module stays while a file is
+        // open. Without it the module can go, and remove() with it.
+        let v4l2Fops = rel.flatMap { u in u.globals.values.filter { $0.type.name == "v4l2_file_operations" && $0.initializer != nil } }
+        let ownerSet = v4l2Fops.allSatisfy { g in g.initializer.map { Project.flatten($0)["owner"] != nil } ?? false }
+        let unbind = project.unbindPath(for: f, unit: unit, fopsOwnerSet: ownerSet)
         guard unbind.possible else {
             if explain { explanations.add("\(here): cannot be unbound: \(unbind.how)") }
             return []
