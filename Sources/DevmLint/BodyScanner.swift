@@ -7,6 +7,11 @@ struct BodyScanner {
     let parser: Parser
     let from: Int
     let to: Int
+    /// Kernel calls nest a few levels and their interesting arguments (`&priv->misc`,
+    /// `sizeof(*p)`) are short; these bounds only matter for hostile input.
+    static let maxArgDepth = 32
+    static let maxArgTokens = 256
+    static let maxRhsTokens = 128
 
     static let lockCalls: Set<String> = [
         "mutex_lock", "mutex_lock_interruptible", "mutex_lock_killable", "mutex_lock_nested",
@@ -37,14 +42,18 @@ struct BodyScanner {
         var held: [String] = []
         var j = from
         var stmtStart = from
+        var parens = 0
         while j < to {
             let t = toks[j]
             if t.kind == .punct {
                 switch t.text {
+                case "(": parens += 1
+                case ")": parens -= 1
                 case ";", "{", "}":
                     stmtStart = j + 1
                 case "=":
-                    assignment(at: j, &f, held)
+                    // As for calls: deeper than real code nests, nothing is recorded.
+                    if parens < BodyScanner.maxArgDepth { assignment(at: j, &f, held) }
                 default: break
                 }
                 j += 1; continue
@@ -88,12 +97,14 @@ struct BodyScanner {
             // Calls.
             if j + 1 < to, parser.isPunct(j + 1, "("), !Parser.keywordsNotCalls.contains(t.text) {
                 let close = parser.matching(j + 1, limit: to)
-                var args = parser.splitArgs(j + 1, close)
+                // Calls nested deeper than real code goes keep their name only, so that
+                // hostile nesting stays linear; arguments are capped for the same reason.
+                var args = parens < BodyScanner.maxArgDepth ? parser.splitArgs(j + 1, close, maxTokens: BodyScanner.maxArgTokens) : []
                 var name = t.text
                 // guard(mutex)(&lock) / scoped_guard(mutex, &lock)
                 if name == "guard", close + 1 < to, parser.isPunct(close + 1, "(") {
                     let c2 = parser.matching(close + 1, limit: to)
-                    args = parser.splitArgs(close + 1, c2)
+                    args = parser.splitArgs(close + 1, c2, maxTokens: BodyScanner.maxArgTokens)
                     name = "guard"
                     if let a = args.first { held.append(BodyScanner.lockName(a)); f.locksTaken.insert(BodyScanner.lockName(a)) }
                 } else if name == "scoped_guard", args.count >= 2 {
@@ -128,7 +139,9 @@ struct BodyScanner {
         }
         var e = eq + 1
         depth = 0
-        while e < to {
+        // Bounded: `a = (b = (c = …))` would otherwise rescan and copy the rest per `=`.
+        let end = min(to, eq + 1 + BodyScanner.maxRhsTokens)
+        while e < end {
             let t = toks[e]
             if t.kind == .punct {
                 if t.text == "(" || t.text == "[" || t.text == "{" { depth += 1 }

@@ -34,11 +34,16 @@ public struct Linter: Sendable {
     public let options: LintOptions
     public init(_ options: LintOptions = LintOptions()) { self.options = options }
 
-    /// A directory matters when one of its files names a user-visible object or registers
-    /// one (a video node: `video_register_device`, which the devm-v4l2 rule needs). Bare "cdev" would also match `rcdev` (reset controllers) and thermal cooling
-    /// `cdev`s, doubling the parsed set for nothing.
-    static let needles: [[UInt8]] = ["miscdevice", "struct cdev", "struct\tcdev", "cdev_init", "cdev_add", "cdev_device_add"].map { Array($0.utf8) }
-    /// Group 0: the directory matters; group 1: the file can hold a link of a chain.
+    /// What makes an `include/` header worth parsing (IncludeResolver): it names a
+    /// user-visible object, or a V4L2 object a struct can embed
+    /// (include/media/drv-intf/tea575x.h embeds a `struct video_device`). Bare "cdev" would
+    /// also match `rcdev` (reset controllers) and thermal cooling `cdev`s, doubling the
+    /// parsed set for nothing.
+    static let needles: [[UInt8]] = ["miscdevice", "struct cdev", "struct\tcdev", "cdev_init", "cdev_add", "cdev_device_add",
+                                     "struct video_device", "struct v4l2_device"].map { Array($0.utf8) }
+    /// Group 0: the file names or registers a user-visible object (a video node too, for
+    /// devm-v4l2); group 1: the file can hold a link of a chain. `ParseSelection` decides
+    /// from these which files are parsed.
     static let prefilter = MultiNeedle([
         ("miscdevice", window: 2, group: 0), ("struct cdev", window: 5, group: 0), ("struct\tcdev", window: 5, group: 0),
         ("cdev_init", window: 3, group: 0), ("cdev_add", window: 2, group: 0), ("cdev_device_add", window: 3, group: 0),
@@ -65,7 +70,7 @@ public struct Linter: Sendable {
         let files = SourceFiles.discover(paths, diagnostics: &diagnostics, missing: &missing)
         let root = givenRoot ?? paths.first.flatMap(Linter.findRoot)
         let t0 = Date()
-        // Phase 1: which directories matter (parallel read + memmem).
+        // Phase 1: which files matter (parallel read + multi-needle search + quoted includes).
         let unreadable = Mutex<[String]>([])
         let scanned = Mutex<[ParseSelection.Scanned]>(files.map { ParseSelection.Scanned(path: $0, groups: 0, includes: []) })
         let chunks = min(max(files.count, 1), options.workers * 8)

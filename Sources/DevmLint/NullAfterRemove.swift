@@ -41,51 +41,68 @@ extension Analyzer {
     func nullAfterRemoveFindings(_ unit: FileUnit) -> [Finding] {
         var byName: [String: FunctionDef] = [:]
         for f in unit.functions { byName[f.name] = f }
-        // Drivers defined here, with their remove and probe.
+        // Drivers of this folder, with their remove and probe. A remove() in another file
+        // of the folder reaches this file through its non-static functions
+        // (foo-core.c's remove calling foo_chardev_remove() in foo-chardev.c).
         var out: [Finding] = []
         var reported = Set<String>()
-        for (_, g) in unit.globals.sorted(by: { $0.key < $1.key }) {
-            guard let ini = g.initializer else { continue }
-            let flat = Project.flatten(ini)
-            guard let rk = Analyzer.driverRemoveKeys.first(where: { flat[$0]?.last?.kind == .ident }),
-                  let removeName = flat[rk]?.last?.text, let remove = byName[removeName] else { continue }
-            let probe = Analyzer.driverProbeKeys.compactMap { flat[$0]?.last?.text }.first.flatMap { byName[$0] }
-            for c in clearsReached(from: remove, byName, unit: unit) {
-                // One finding per clear, naming every fop that dereferences it untested.
-                guard reported.insert("\(c.loc.line):\(c.loc.col)").inserted else { continue }
-                var uses: [(PointerUse, FunctionDef, String)] = []
-                var ownerSet = true
-                for (fopsName, fops) in unit.globals.sorted(by: { $0.key < $1.key }) where Analyzer.fopsTypes.contains(fops.type.name) {
-                    guard let fi = fops.initializer else { continue }
-                    let fields = Project.flatten(fi)
-                    var used = false
-                    // No open after unbind: misc_deregister()/cdev_del() come first in remove.
-                    for (field, v) in fields.sorted(by: { $0.key < $1.key }) where field != "owner" && field != "open" {
-                        guard v.count == 1 || v.first?.text == "&", let name = v.last?.text, let fop = byName[name] else { continue }
-                        var seen = Set<String>()
-                        guard let use = firstUse(of: c, in: fop, byName, depth: 0, seen: &seen) else { continue }
-                        if !Set(c.locks).isDisjoint(with: use.locks) {
-                            if explain { explanations.add("\(unit.path): \(c.what) is cleared in \(c.fn)() under a lock \(fop.name)() takes") }
-                            continue
-                        }
-                        if use.tested {
-                            if explain { explanations.add("\(unit.path): \(fop.name)() tests \(c.what) before use (a race remains without a common lock)") }
-                            continue
-                        }
-                        uses.append((use, fop, "\(fopsName).\(field)"))
-                        used = true
-                    }
-                    if used && fields["owner"] == nil { ownerSet = false }
+        for du in project.sameFolder(unit) {
+            var duByName: [String: FunctionDef] = [:]
+            for f in du.functions { duByName[f.name] = f }
+            for (_, g) in du.globals.sorted(by: { $0.key < $1.key }) {
+                guard let ini = g.initializer else { continue }
+                let flat = Project.flatten(ini)
+                guard let rk = Analyzer.driverRemoveKeys.first(where: { flat[$0]?.last?.kind == .ident }),
+                      let removeName = flat[rk]?.last?.text, let remove = duByName[removeName] else { continue }
+                let probe = Analyzer.driverProbeKeys.compactMap { flat[$0]?.last?.text }.first.flatMap { duByName[$0] }
+                let entries = du.path == unit.path ? [remove]
+                    : remove.calls.compactMap { c in byName[c.name].flatMap { $0.isStatic ? nil : $0 } }
+                for entry in entries {
+                    out += nullFindings(from: entry, driver: g, driverUnit: du, probe: probe, unit: unit, byName, reported: &reported)
                 }
-                guard !uses.isEmpty else { continue }
-                let unbind = probe.map { project.unbindPath(for: $0, unit: unit, fopsOwnerSet: ownerSet) }
-                    ?? UnbindPath(possible: true, how: "'\(g.name)' can be unbound through sysfs", file: unit.path, loc: g.loc)
-                guard unbind.possible else {
-                    if explain { explanations.add("\(unit.path): \(c.what) cleared in \(c.fn)(), but \(unbind.how)") }
-                    continue
-                }
-                out.append(finding(c, uses, unbind: unbind, unit: unit))
             }
+        }
+        return out
+    }
+
+    private func nullFindings(from remove: FunctionDef, driver g: GlobalVar, driverUnit du: FileUnit, probe: FunctionDef?,
+                              unit: FileUnit, _ byName: [String: FunctionDef], reported: inout Set<String>) -> [Finding] {
+        var out: [Finding] = []
+        for c in clearsReached(from: remove, byName, unit: unit) {
+            // One finding per clear, naming every fop that dereferences it untested.
+            guard reported.insert("\(c.loc.line):\(c.loc.col)").inserted else { continue }
+            var uses: [(PointerUse, FunctionDef, String)] = []
+            var ownerSet = true
+            for (fopsName, fops) in unit.globals.sorted(by: { $0.key < $1.key }) where Analyzer.fopsTypes.contains(fops.type.name) {
+                guard let fi = fops.initializer else { continue }
+                let fields = Project.flatten(fi)
+                var used = false
+                // No open after unbind: misc_deregister()/cdev_del() come first in remove.
+                for (field, v) in fields.sorted(by: { $0.key < $1.key }) where field != "owner" && field != "open" {
+                    guard v.count == 1 || v.first?.text == "&", let name = v.last?.text, let fop = byName[name] else { continue }
+                    var seen = Set<String>()
+                    guard let use = firstUse(of: c, in: fop, byName, depth: 0, seen: &seen) else { continue }
+                    if !Set(c.locks).isDisjoint(with: use.locks) {
+                        if explain { explanations.add("\(unit.path): \(c.what) is cleared in \(c.fn)() under a lock \(fop.name)() takes") }
+                        continue
+                    }
+                    if use.tested {
+                        if explain { explanations.add("\(unit.path): \(fop.name)() tests \(c.what) before use (a race remains without a common lock)") }
+                        continue
+                    }
+                    uses.append((use, fop, "\(fopsName).\(field)"))
+                    used = true
+                }
+                if used && fields["owner"] == nil { ownerSet = false }
+            }
+            guard !uses.isEmpty else { continue }
+            let unbind = probe.map { project.unbindPath(for: $0, unit: du, fopsOwnerSet: ownerSet) }
+                ?? UnbindPath(possible: true, how: "'\(g.name)' can be unbound through sysfs", file: du.path, loc: g.loc)
+            guard unbind.possible else {
+                if explain { explanations.add("\(unit.path): \(c.what) cleared in \(c.fn)(), but \(unbind.how)") }
+                continue
+            }
+            out.append(finding(c, uses, unbind: unbind, unit: unit))
         }
         return out
     }

@@ -394,21 +394,25 @@ struct Parser {
         return out
     }
 
-    func splitArgs(_ open: Int, _ close: Int) -> [[Token]] {
+    /// Arguments of the group `open`…`close`, split on top-level commas. Each argument
+    /// keeps at most `maxTokens` tokens: a call's arguments are copied, and nested calls
+    /// would otherwise copy the same tokens once per level.
+    func splitArgs(_ open: Int, _ close: Int, maxTokens: Int = Int.max) -> [[Token]] {
         var out: [[Token]] = []
         var s = open + 1
         var j = open + 1
+        func arg(_ e: Int) -> [Token] { Array(toks[s..<min(e, s + min(maxTokens, e - s))]) }
         while j < close {
             if toks[j].kind == .punct {
                 switch toks[j].text {
                 case "(", "[", "{": j = matching(j, limit: close) + 1; continue
-                case ",": out.append(Array(toks[s..<j])); j += 1; s = j; continue
+                case ",": out.append(arg(j)); j += 1; s = j; continue
                 default: break
                 }
             }
             j += 1
         }
-        if s < close { out.append(Array(toks[s..<close])) }
+        if s < close { out.append(arg(close)) }
         return out
     }
 

@@ -9,11 +9,21 @@ enum TokenKind: UInt8, Sendable {
 /// One token. `text` is kept for identifiers and punctuators only (literals keep their
 /// quotes but are never interpreted); short identifiers fit Swift's inline small-string
 /// storage, so this costs no heap allocation in the common case.
+///
+/// Laid out in 24 bytes (text, line, a 16-bit column, kind) instead of 32: the parsed
+/// files of drivers/ hold about ten million tokens at once.
 struct Token: Sendable {
-    var kind: TokenKind
     var text: String
     var line: Int32
-    var col: Int32
+    private var col16: UInt16
+    var kind: TokenKind
+
+    /// Columns past 65,535 (generated tables) are reported as 65,535.
+    var col: Int32 { Int32(col16) }
+
+    init(kind: TokenKind, text: String, line: Int32, col: Int32) {
+        self.text = text; self.line = line; self.col16 = UInt16(clamping: col); self.kind = kind
+    }
 }
 
 /// A preprocessor `#include`.

@@ -31,12 +31,21 @@ extension Analyzer {
         guard !objs.isEmpty else { return [] }
         let rel = project.sameFolder(unit)
         // Without a registered video node no file can hold the memory.
+        // Evidence: the registration of this very member when one names it
+        // (`video_register_device(&video->video, …)`), else the folder's first.
         var vreg: (Call, String)?
+        let memberNames = Set(objs.compactMap(\.path.last))
         for u in rel {
             for g in u.functions {
-                if let c = g.calls.first(where: { Analyzer.videoRegister.contains($0.name) }) { vreg = (c, u.path); break }
+                for c in g.calls where Analyzer.videoRegister.contains(c.name) {
+                    // `vfd = &fimc->ve.vdev; video_register_device(vfd, …)`: look through one alias.
+                    var arg = c.args.first ?? []
+                    if arg.count == 1, let a = g.assigns.last(where: { $0.lhs.count == 1 && $0.lhs[0].text == arg[0].text }) { arg = a.rhs }
+                    let names = memberNames.contains(arg.last(where: { $0.kind == .ident })?.text ?? "")
+                    if vreg == nil || names { vreg = (c, u.path) }
+                    if names { break }
+                }
             }
-            if vreg != nil { break }
         }
         let typeName = "struct \(alloc.type.name)"
         let here = "\(unit.path):\(alloc.loc.line): \(typeName)"
@@ -44,10 +53,12 @@ extension Analyzer {
             if explain { explanations.add("\(here): embeds \(objs[0].kind) but no video_register_device() near it") }
             return []
         }
-        // v4l2 file operations conventionally set .owner, and video_register_device() makes
-        // it the cdev's owner: with bind attributes suppressed on a non-hotplug bus, the
-        // module stays while a file is open.
-        let unbind = project.unbindPath(for: f, unit: unit, fopsOwnerSet: true)
+        // video_register_device() makes the v4l2 fops' .owner the cdev's owner: with it, and
+        // bind attributes suppressed on a non-hotplug bus, the module stays while a file is
+        // open. Without it the module can go, and remove() with it.
+        let v4l2Fops = rel.flatMap { u in u.globals.values.filter { $0.type.name == "v4l2_file_operations" && $0.initializer != nil } }
+        let ownerSet = v4l2Fops.allSatisfy { g in g.initializer.map { Project.flatten($0)["owner"] != nil } ?? false }
+        let unbind = project.unbindPath(for: f, unit: unit, fopsOwnerSet: ownerSet)
         guard unbind.possible else {
             if explain { explanations.add("\(here): cannot be unbound: \(unbind.how)") }
             return []

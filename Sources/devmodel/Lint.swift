@@ -9,8 +9,11 @@ struct Lint: ParsableCommand {
         discussion: """
         Reports memory allocated with devm_* (freed at unbind) that embeds or is reached from \
         an object user space can hold after unbind: a struct miscdevice or struct cdev embedded \
-        by value, reached by file operations or by the cdev's own release (classes P1/P2 of Docs/bug-classes.md). \
-        Diagnostics are compiler-style (file:line:col: warning: [devm-uaf] …) with note: lines \
+        by value, reached by file operations or by the cdev's own release (devm-uaf; classes P1/P2 of Docs/bug-classes.md), a \
+        video_device or v4l2_device of a registered video node (devm-v4l2), a global never \
+        cleared (devm-stale-global); and pointers remove() clears that file operations \
+        dereference untested (devm-null-after-remove). \
+        Diagnostics are compiler-style (file:line:col: error: [devm-uaf] …) with note: lines \
         giving the evidence chain and a suggested fix. Suppress one with a comment on the line: \
         /* devmodel-lint: ignore devm-uaf -- reason */. Exit status 0 nothing reported, 1 when anything \
         is reported, 64 usage, 66 when a path or --root does not exist (the other paths are still linted).

@@ -21,6 +21,14 @@ struct NullAfterRemoveTests {
         #expect(r.findings[0].notes.contains { $0.message.contains("through meter_value()") })
     }
 
+    @Test func removeInAnotherFileClearingThroughAnExportedHelper() throws {
+        let r = try lintFixture("null_multi_file")
+        #expect(rules(r) == ["devm-null-after-remove"])
+        let f = try #require(r.findings.first)
+        #expect(f.location.file.hasSuffix("pad/pad-chardev.c"))
+        #expect(f.notes.contains { $0.location?.file.hasSuffix("pad/pad-core.c") == true && $0.message.contains("can be unbound") })
+    }
+
     @Test func devmEmbeddedWithAnUntestedGlobalIsNullAfterRemoveNotUAF() throws {
         #expect(rules(try lintFixture("null_devm_global")) == ["devm-null-after-remove"])
     }

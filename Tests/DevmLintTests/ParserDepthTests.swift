@@ -61,3 +61,32 @@ struct ParserDepthTests {
         #expect(Parser.groupEnds(toks) == [3, 2, -1, -1, 5, -1])
     }
 }
+
+/// Nesting inside function bodies: calls, parentheses, blocks and assignments.
+@Suite("nesting depth in function bodies")
+struct BodyDepthTests {
+    static let depth = 200_000
+
+    @Test func deeplyNestedCallsKeepEveryCallAndBoundedArguments() throws {
+        let n = BodyDepthTests.depth
+        let u = parse("static int f(void) { return " + String(repeating: "g(", count: n) + "0" + String(repeating: ")", count: n)
+                      + "; }\nstatic int after(void) { return misc_register(&m); }\n")
+        let f = try #require(u.functions.first)
+        #expect(f.calls.count == n)
+        #expect(f.calls.allSatisfy { $0.name == "g" })
+        #expect(f.calls.allSatisfy { $0.args.allSatisfy { $0.count <= BodyScanner.maxArgTokens } })
+        #expect(f.calls[n - 1].args.isEmpty)
+        #expect(u.functions.last?.calls.first?.args.first?.joined == "&m")
+    }
+
+    @Test func deeplyNestedAssignmentsAndBlocks() throws {
+        let n = BodyDepthTests.depth
+        let u = parse("static void f(void) { " + String(repeating: "{ a = (", count: n) + "1" + String(repeating: "); }", count: n)
+                      + " }\nstatic int after(void) { return 1; }\n")
+        let f = try #require(u.functions.first)
+        // Assignments nested deeper than real code are not recorded.
+        #expect(f.assigns.count == BodyScanner.maxArgDepth)
+        #expect(f.assigns.allSatisfy { $0.rhs.count <= BodyScanner.maxRhsTokens })
+        #expect(u.functions.map(\.name) == ["f", "after"])
+    }
+}

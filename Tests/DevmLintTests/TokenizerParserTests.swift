@@ -121,3 +121,12 @@ struct PrefilterTests {
         #expect(groups("cdev") == 0)
     }
 }
+
+@Suite("token layout")
+struct TokenLayoutTests {
+    @Test func tokenIs24BytesAndColumnsClamp() {
+        #expect(MemoryLayout<Token>.stride == 24)
+        #expect(Token(kind: .ident, text: "x", line: 1, col: 70_000).col == 65_535)
+        #expect(Token(kind: .punct, text: "{", line: 3, col: 17).col == 17)
+    }
+}

@@ -38,4 +38,19 @@ struct V4L2Tests {
     @Test func suppressedBindAttributesOnANonHotplugBusIsNotReported() throws {
         #expect(try lintFixture("v4l2_suppress").findings.isEmpty)
     }
+
+    @Test func suppressedBindAttributesWithoutFopsOwnerStillAllowModuleUnload() throws {
+        let r = try lintFixture("v4l2_suppress_noowner")
+        #expect(rules(r) == ["devm-v4l2"])
+        #expect(r.findings[0].notes.contains { $0.message.contains("module can be unloaded") })
+    }
+}
+
+@Suite("V4L2 evidence")
+struct V4L2EvidenceTests {
+    @Test func theRegistrationOfTheEmbeddedMemberIsCitedThroughALocalAlias() throws {
+        let r = try lintFixture("v4l2_alias")
+        #expect(rules(r) == ["devm-v4l2"])
+        #expect(r.findings[0].notes.contains { $0.location?.file.hasSuffix("cam/cam.c") == true && $0.message.contains("video_register_device(vfd)") })
+    }
 }
