@@ -89,3 +89,47 @@ import Testing
         #expect(!r.out.contains("\\/"), "\(r.out.prefix(400))")
     }
 }
+
+/// The kernel tools' shapes, as their users type them.
+@Suite struct CLIToolShapeTests {
+    @Test func i2cdetectTakesDashY() throws {
+        let r = try CLITests.run(["i2c", "detect", "-y", "0"])
+        #expect(r.status == 0, "\(r.err)")
+        #expect(r.out.hasPrefix("     0  1  2  3"), "\(r.out)")
+    }
+
+    @Test func gpioGetTakesLineNamesAndOffsets() throws {
+        let names = try CLITests.run(["gpio", "get", "led0", "button"])
+        #expect(names.status == 0, "\(names.err)")
+        #expect(names.out == "\"led0\"=inactive \"button\"=inactive\n")
+        let offsets = try CLITests.run(["gpio", "get", "0", "2"])
+        #expect(offsets.out == "\"0\"=inactive \"2\"=inactive\n")
+    }
+
+    /// A problem found in run() prints the usage of the subcommand that ran.
+    @Test func aValidationErrorPrintsTheSubcommandsUsage() throws {
+        let r = try CLITests.run(["gpio", "get", "no-such-line"])
+        #expect(r.status == 64)
+        #expect(r.err.contains("Error: cannot find line 'no-such-line'"), "\(r.err)")
+        #expect(r.err.contains("Usage: devmodel gpio get "), "\(r.err)")
+        #expect(r.err.contains("See 'devmodel gpio get --help'"), "\(r.err)")
+    }
+
+    @Test func gpioinfoPrintsUnnamedAsLibgpiodDoes() throws {
+        let r = try CLITests.run(["gpio", "info", "--scenario", CLITests.example("calls-race-unbind.yaml")])
+        #expect(r.status == 0, "\(r.err)")
+        #expect(r.out.contains("\tline   0:\tunnamed         \tinput"), "\(r.out)")
+        #expect(!r.out.contains("\"\""), "\(r.out)")
+    }
+
+    @Test func lintQuietPrintsOnlyFindings() throws {
+        let fixture = CLITests.examples.deletingLastPathComponent().appendingPathComponent("Tests/DevmLintTests/Fixtures/cdev_plain").path
+        let r = try CLITests.run(["lint", "-q", fixture])
+        #expect(r.status == 1)
+        let lines = r.out.split(separator: "\n")
+        #expect(!lines.isEmpty && lines.allSatisfy { $0.contains(": warning: ") || $0.contains(": note: ") }, "\(r.out)")
+        #expect(r.err.isEmpty, "\(r.err)")
+        let json = try CLITests.run(["lint", "-q", "--format", "json", fixture])
+        #expect(json.err.isEmpty, "\(json.err)")
+    }
+}
