@@ -2,13 +2,13 @@ import DriverCore
 import Instrumentation
 import Synchronization
 
-/// The logical-lifetime sanitizer: an ``Instrumentation/EventObserver`` that turns a
+/// The logical-lifetime sanitizer: an `EventObserver` (Instrumentation) that turns a
 /// kernel's event stream into KASAN- and lockdep-shaped ``Finding``s.
 ///
 /// Attach it before the objects it should watch are created
 /// (`Sanitizer(attachingTo: kernel)`), run the scenario, then read ``findings`` (bugs seen so
 /// far) or ``finish()`` (those plus the end-of-run leak checks), or call
-/// ``expectNoFindings(checkingLeaks:sourceLocation:)`` from a Swift test.
+/// ``expectNoFindings(checkingLeaks:history:sourceLocation:)`` from a Swift test.
 ///
 /// What it tracks: every logical reference as a token with its acquire site (per object,
 /// from `device.initialize`, `ref.get`, `ref.put`); each object's state live → bound →
