@@ -16,6 +16,20 @@ import Testing
         #expect(bad.err.contains("'soon' is invalid for '--duration"), "\(bad.err)")
     }
 
+    /// One way to choose a format: every command that prints JSON takes `--format json`.
+    @Test(arguments: [
+        (["bugs", "run", "--format", "json", "ch341-devres-wrong-device"], "devmodel/bugs@1"),
+        (["demo", "--format", "json", "devres-order"], "devmodel/demo@1"),
+        (["faults", "--format", "json", "--device", "gpio-sim.0"], "devmodel/faults@1"),
+        (["conformance", "--format", "json", "--filter", "kunit_resource"], "devmodel/conformance@1"),
+        (["run", "--format", "json", "-q", CLITests.example("devres-order.yaml")], "devmodel/runs@1"),
+    ])
+    func formatJSONEverywhere(_ args: [String], _ schema: String) throws {
+        let r = try CLITests.run(args)
+        let doc = try JSONSerialization.jsonObject(with: Data(r.out.utf8)) as? [String: Any]
+        #expect(doc?["schema"] as? String == schema, "\(r.out.prefix(300))\(r.err)")
+    }
+
     @Test(arguments: [
         (["torture", "--threads", "-1"], "--threads must be at least 1, not -1"),
         (["torture", "--duration", "-2s"], "'-2s' is invalid for '--duration"),
