@@ -49,7 +49,8 @@ import Testing
 /// Exit statuses: one meaning each, whatever the command.
 @Suite struct CLIExitStatusTests {
     @Test(arguments: [["lint", "/nonexistent"], ["run", "/nonexistent.yaml"], ["check", "/nonexistent.yaml"],
-                      ["explore", "/nonexistent.yaml"], ["merge", "/nonexistent.json"]])
+                      ["explore", "/nonexistent.yaml"], ["merge", "/nonexistent.json"], ["tree", "/nonexistent.yaml"],
+                      ["events", "/nonexistent.yaml"], ["gpio", "info", "--scenario", "/nonexistent.yaml"]])
     func aMissingInputIs66(_ args: [String]) throws {
         let r = try CLITests.run(args)
         #expect(r.status == 66, "\(r.err)")
