@@ -37,7 +37,7 @@ import Synchronization
 /// put delivered before the get that explains it can be misreported as
 /// ``FindingKind/putNeverTaken``.
 public final class Sanitizer: EventObserver {
-    // A pthread-based lock, not `Mutex`: TSan cannot see `Mutex`'s contended path (swift-notes §2).
+    // A pthread-based lock, not `Mutex`: TSan cannot see `Mutex`'s contended path and reports false races.
     private let state: Locked<SanitizerState>
 
     /// History entries kept per object before the oldest half is dropped.
