@@ -5,11 +5,11 @@ import Testing
 /// numbers, one exit status per kind of problem.
 @Suite struct CLIConsistencyTests {
     @Test func torturedurationsTakeUnitsAndBareSecondsStillWork() throws {
-        let units = try CLITests.run(["torture", "--duration", "500ms", "--stat-interval", "250ms", "--stutter", "100us",
+        let units = try CLITests.run(["torture", "--duration", "200ms", "--stat-interval", "100ms", "--stutter", "100us",
                                       "--threads", "1", "-q"])
         #expect(units.status == 0, "\(units.err)")
         #expect(units.out.hasSuffix("SUCCESS\n"), "\(units.out)")
-        let bare = try CLITests.run(["torture", "--duration", "0.5", "--threads", "1", "-q"])
+        let bare = try CLITests.run(["torture", "--duration", "0.2", "--threads", "1", "-q"])
         #expect(bare.status == 0, "\(bare.err)")
         let bad = try CLITests.run(["torture", "--duration", "soon"])
         #expect(bad.status == 64)
