@@ -16,9 +16,8 @@ public enum Renderer {
     }
 
     /// `file:line:col: warning: [rule] message` then `note:` lines and a `fix:` line, then
-    /// (unless `findingsOnly`, for `-q`) the skipped inputs and the summary line with counts
-    /// and time.
-    public static func text(_ r: LintReport, findingsOnly: Bool = false) -> String {
+    /// the summary line with counts and time.
+    public static func text(_ r: LintReport) -> String {
         var s = ""
         for f in r.findings {
             s += "\(f.location.file):\(f.location.line):\(f.location.column): warning: [\(f.rule.rawValue)] \(f.message)\n"
@@ -27,7 +26,6 @@ public enum Renderer {
             }
             s += "\(f.location.file):\(f.location.line):\(f.location.column): note: fix: \(f.fix)\n"
         }
-        if findingsOnly { return s }
         for d in r.diagnostics { s += "devmodel-lint: \(d)\n" }
         s += summary(r) + "\n"
         return s

@@ -8,7 +8,7 @@ import Synchronization
 /// Attach it before the objects it should watch are created
 /// (`Sanitizer(attachingTo: kernel)`), run the scenario, then read ``findings`` (bugs seen so
 /// far) or ``finish()`` (those plus the end-of-run leak checks), or call
-/// ``expectNoFindings(checkingLeaks:history:sourceLocation:)`` from a Swift test.
+/// `expectNoFindings(checkingLeaks:sourceLocation:)` (module SanitizerTesting) from a Swift test.
 ///
 /// What it tracks: every logical reference as a token with its acquire site (per object,
 /// from `device.initialize`, `ref.get`, `ref.put`); each object's state live → bound →

@@ -50,11 +50,8 @@ struct Lint: ParsableCommand {
         var options = LintOptions(treeRoot: root, explain: explain)
         options.parseAll = parseAll
         let report = Linter(options).lint(paths: paths)
-        // -q: nothing but the findings (no summary line, no skipped-input notes).
-        let quiet = Diagnostics.quiet
-        let text = output == .text ? Renderer.text(report, findingsOnly: quiet) : Renderer.render(report, as: output)
-        print(text, terminator: output == .text ? "" : "\n")
-        if output != .text && !quiet { FileHandle.standardError.write(Data((Renderer.summary(report) + "\n").utf8)) }
+        print(Renderer.render(report, as: output), terminator: output == .text ? "" : "\n")
+        if output != .text { FileHandle.standardError.write(Data((Renderer.summary(report) + "\n").utf8)) }
         if report.exitCode != 0 { throw ExitCode(report.exitCode) }
     }
 }

@@ -136,15 +136,4 @@ import Testing
         #expect(r.out.contains("\tline   0:\tunnamed         \tinput"), "\(r.out)")
         #expect(!r.out.contains("\"\""), "\(r.out)")
     }
-
-    @Test func lintQuietPrintsOnlyFindings() throws {
-        let fixture = CLITests.examples.deletingLastPathComponent().appendingPathComponent("Tests/DevmLintTests/Fixtures/cdev_plain").path
-        let r = try CLITests.run(["lint", "-q", fixture])
-        #expect(r.status == 1)
-        let lines = r.out.split(separator: "\n")
-        #expect(!lines.isEmpty && lines.allSatisfy { $0.contains(": warning: ") || $0.contains(": note: ") }, "\(r.out)")
-        #expect(r.err.isEmpty, "\(r.err)")
-        let json = try CLITests.run(["lint", "-q", "--format", "json", fixture])
-        #expect(json.err.isEmpty, "\(json.err)")
-    }
 }
