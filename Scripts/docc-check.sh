@@ -8,10 +8,12 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-# CharDev, Subsystems, Scenarios and Explorer still have warnings in files being rewritten
-# (CharDevice.swift, MiscCore.swift, ScenarioRunner.swift, ScenarioProgram.swift): add them
-# once those are clean.
-MODULES="${MODULES:-Instrumentation Revocable DriverCore SimHardware Sanitizer Torture FaultSweep BugCorpus Conformance DevmLint PromelaExport}"
+# Not yet listed, for warnings in files being rewritten elsewhere: CharDev (CharDevice.swift,
+# SubsystemRegistry.swift), Subsystems (MiscCore.swift and the registration docs), Explorer
+# (ScenarioProgram.swift), ScenarioExecution (ExecutionContext, RunResult, ScenarioRunner)
+# and KernelCheck. Add each once its module is clean. A listed module this tree does not have
+# (before or after a module split) is reported and skipped.
+MODULES="${MODULES:-Instrumentation Revocable DriverCore SimHardware Sanitizer SanitizerTesting ScenarioModel ScenarioReports Torture FaultSweep BugCorpus Conformance DevmLint PromelaExport}"
 [ $# -gt 0 ] && MODULES="$*"
 
 swift package dump-symbol-graph --minimum-access-level public >/dev/null
@@ -20,6 +22,10 @@ work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 failed=0
 for m in $MODULES; do
+  if [ ! -f "$graphs/$m.symbols.json" ]; then
+    echo "docc: $m is not a module of this tree, skipped"
+    continue
+  fi
   rm -rf "$work/sg" "$work/out"
   mkdir -p "$work/sg"
   cp "$graphs/$m.symbols.json" "$work/sg/"
