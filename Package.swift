@@ -16,7 +16,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
     ],
     targets: [
-        // Thread-local slots, membarrier, gettid: what Swift cannot spell on Linux (swift-notes §6).
+        // Thread-local slots, membarrier, gettid: what Swift cannot spell on Linux.
         .target(name: "CShim"),
         // The hooks every later tool uses: event stream, scheduling points, model locks.
         .target(name: "Instrumentation", dependencies: ["CShim"]),

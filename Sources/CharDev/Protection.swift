@@ -5,7 +5,7 @@ import Synchronization
 /// How a character device protects its driver's operations from calls that outlive the
 /// driver.
 public enum Protection: Sendable, Equatable {
-    /// The design: every call inside a ``Revocable`` fence; unregister waits for calls in
+    /// The design: every call inside a `Revocable` fence; unregister waits for calls in
     /// flight. After it returns, no call can reach the driver.
     case revocable
     /// **Broken on purpose** — the legacy pattern the kernel had before its fixes (classes P2/P3 of Docs/bug-classes.md:

@@ -14,7 +14,7 @@ public struct ExplorationOptions: Sendable, Equatable {
     /// registration) reached after the board is built, i.e. while the actors run: a fault
     /// inside the concurrent part of a scenario. Written `:f<n>` in replay strings.
     public var failNth: Int?
-    /// Identical actors explored once (see ``Symmetry``): among actors with the same steps on
+    /// Identical actors explored once (see `Symmetry`): among actors with the same steps on
     /// handles of their own, the lowest-numbered starts first. Off (`all-orders` in replay
     /// strings) for known-answer counts; never used by the reduced exhaustive search, whose
     /// backtracking assumes every order.

@@ -78,7 +78,7 @@ public struct Verdict: Sendable, Equatable {
 /// check run after all of them finished (not called when the execution hung).
 public struct CustomExecution: Sendable {
     /// One body per actor name, in order (missing ones do nothing, extra ones are ignored).
-    /// A body may call ``Instrumentation/Scheduling/point(_:site:)`` for choices of its own.
+    /// A body may call `Scheduling.point(_:site:)` (Instrumentation) for choices of its own.
     public var actors: [@Sendable () -> Void]
     /// Judges the finished execution.
     public var check: @Sendable () -> Verdict

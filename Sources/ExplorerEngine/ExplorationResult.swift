@@ -61,7 +61,7 @@ public struct ExplorationProgress: Sendable {
 public struct ExplorationFailure: Sendable, Equatable {
     /// The failed expectations, findings, or the hang / livelock explanation.
     public var reasons: [String]
-    /// `dm1:…`: pass it to ``Explorer/replay(_:)`` or `devmodel explore --replay`.
+    /// `dm1:…`: pass it to ``Explorer/replay(_:tracing:)`` or `devmodel explore --replay`.
     public var replay: String
     /// Preemptions in the failing schedule (with preemption bounding, the fewest possible
     /// for the first failure).

@@ -59,6 +59,14 @@ final class ExplorationRun: @unchecked Sendable {
         let counted: Bool? = lock.withLock {
             // Another worker's execution ended the exploration while this one ran.
             if stopped { return nil }
+            // An execution beyond the cap: the search had more to run, so it is incomplete.
+            // (Judged here, not when the cap-th execution is counted: a search whose last
+            // schedule is the cap-th one is complete.)
+            if result.executions >= explorer.maxExecutions {
+                result.complete = false
+                stopped = true
+                return nil
+            }
             result.executions += 1
             count = result.executions
             result.outcomes[e.verdict.outcome, default: 0] += 1
@@ -75,13 +83,7 @@ final class ExplorationRun: @unchecked Sendable {
         }
         guard counted != nil else { return false }
         reportProgress(after: count)
-        return lock.withLock {
-            if result.executions >= explorer.maxExecutions && !stopped {
-                result.complete = false
-                stopped = true
-            }
-            return !stopped
-        }
+        return lock.withLock { !stopped }
     }
 
     /// Shrinks the schedule kept for each failure, on one worker of its own. Called once the

@@ -23,7 +23,9 @@ public struct Explorer: Sendable {
     public let program: ExplorationProgram
     /// Scheduling decisions without a step finishing before an execution is a livelock.
     public var progressBudget = 10_000
-    /// An exploration stops (``ExplorationResult/complete`` false) after this many executions.
+    /// An exploration stops after this many executions; ``ExplorationResult/complete`` is
+    /// false when it had more to run (one more execution is started to find out, and not
+    /// counted).
     public var maxExecutions = 100_000
     /// Watchdog per execution: a thread blocked outside the model's primitives this long ends
     /// the execution as a hang (see ``ExplorationFailure``).

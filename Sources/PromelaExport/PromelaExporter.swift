@@ -4,7 +4,7 @@ import ScenarioModel
 /// Writes a scenario as a Promela model for SPIN, so the explorer's verdict and its set of
 /// final outcomes can be checked against a second, independent model checker (issue 7).
 ///
-/// The translation covers the subset whose semantics ``PromelaModel`` restates: a board of at
+/// The translation covers the subset whose semantics `PromelaModel` restates: a board of at
 /// most one gpio-sim chip and any misc pipes; `open`, `close`, `ioctl` (chip_info, line_info,
 /// fionread), `read`, `write` (misc pipes), `poll` with no timeout, and `unbind` / `bind` of a
 /// board device by the one actor that owns its binding; step expectations on `errno` only.

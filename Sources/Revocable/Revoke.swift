@@ -159,7 +159,7 @@ extension Revocable {
 
 // The caller's own line by default: a `CallSite()` default argument would record this file.
 extension Revocable {
-    /// ``revoke(site:)`` recording the caller's line.
+    /// `revoke(site:)` (the throwing one) recording the caller's line.
     @discardableResult
     public func revoke(fileID: StaticString = #fileID, line: UInt = #line) throws(RevocableError) -> RevokeOutcome {
         try revoke(site: CallSite(fileID: fileID, line: line))

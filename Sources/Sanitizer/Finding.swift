@@ -5,7 +5,7 @@ public enum FindingKind: String, Sendable, Codable, CaseIterable {
     /// Any use of an object after its final put (a `ref.misuse` other than get/put, or any
     /// event on a released object).
     case useAfterRelease = "use-after-release"
-    /// A read or write of logical memory (``DriverCore/ModelMemory``) after it was freed.
+    /// A read or write of logical memory (`ModelMemory`) after it was freed.
     case useAfterFree = "use-after-free"
     /// A read or write of devres memory freed because its binding ended (driver remove, failed
     /// probe): the driver's bound lifetime was over (classes P2, P4 of Docs/bug-classes.md).

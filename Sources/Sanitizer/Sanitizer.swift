@@ -2,7 +2,7 @@ import DriverCore
 import Instrumentation
 import Synchronization
 
-/// The logical-lifetime sanitizer: an ``Instrumentation/EventObserver`` that turns a
+/// The logical-lifetime sanitizer: an `EventObserver` (Instrumentation) that turns a
 /// kernel's event stream into KASAN- and lockdep-shaped ``Finding``s.
 ///
 /// Attach it before the objects it should watch are created
@@ -37,7 +37,7 @@ import Synchronization
 /// put delivered before the get that explains it can be misreported as
 /// ``FindingKind/putNeverTaken``.
 public final class Sanitizer: EventObserver {
-    // A pthread-based lock, not `Mutex`: TSan cannot see `Mutex`'s contended path (swift-notes §2).
+    // A pthread-based lock, not `Mutex`: TSan cannot see `Mutex`'s contended path and reports false races.
     private let state: Locked<SanitizerState>
 
     /// History entries kept per object before the oldest half is dropped.

@@ -5,7 +5,7 @@ import Instrumentation
 import SimHardware
 import Subsystems
 
-/// A scenario's board, built on a fresh ``Kernel``: the objects steps act on.
+/// A scenario's board, built on a fresh `Kernel`: the objects steps act on.
 ///
 /// Guarantee: ``build(_:kernel:)`` either builds the whole board or throws a
 /// ``BoardError`` naming what failed; nothing of a failed board is used. Thread-safe after

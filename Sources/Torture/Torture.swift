@@ -10,7 +10,7 @@ import SimHardware
 ///
 /// A failure is: a sanitizer finding (a call that reached freed driver memory, a reference
 /// misused…); an access that observed a driver-data generation whose revoke had completed
-/// (the pipe histogram beyond bucket 0, ``GenerationLedger``); an errno other than the ones a
+/// (the pipe histogram beyond bucket 0, `GenerationLedger`); an errno other than the ones a
 /// vanished device may give; a thread that does not come back; and, at the end, once the
 /// board is torn down, anything leaked or a count that reached zero without its release
 /// (already suspected at the stat lines, when it stays so for two intervals).

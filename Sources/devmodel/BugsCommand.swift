@@ -54,8 +54,11 @@ struct BugsCommand: ParsableCommand {
         var ids: [String] = []
         @Flag(name: .long, help: "Every entry.")
         var all = false
-        @Flag(name: .long, help: "One JSON document (schema devmodel/bugs@1: {schema, runs}).")
+        @Flag(name: .long, help: "One JSON document (schema devmodel/bugs@1: {schema, runs}). Same as --format json.")
         var json = false
+
+        @Option(name: .long, help: "Output format: text or json (as for the other commands).")
+        var format: TextOrJSON = .text
 
         @OptionGroup var global: GlobalOptions
 
@@ -66,7 +69,7 @@ struct BugsCommand: ParsableCommand {
             }
             let selected = all || ids.isEmpty ? Corpus.entries : Corpus.entries.filter { ids.contains($0.id) }
             let runs = selected.map { $0.run() }
-            if json {
+            if json || format == .json {
                 let encoder = JSONEncoder()
                 encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
                 // One object with a schema, like the CLI's other JSON documents.

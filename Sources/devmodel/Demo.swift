@@ -28,14 +28,17 @@ struct Demo: ParsableCommand {
     @Argument(help: "One story: all, gpio-unbind, i2c-del-adapter, hotplug, deferred, devres-order.")
     var story: Story = .all
 
-    @Flag(name: .long, help: "Print one JSON document instead of text.")
+    @Flag(name: .long, help: "Print one JSON document instead of text. Same as --format json.")
     var json = false
+
+    @Option(name: .long, help: "Output format: text or json (as for the other commands).")
+    var format: TextOrJSON = .text
 
     @OptionGroup var global: GlobalOptions
 
     func run() throws {
         let report = try DemoStory.run(story)
-        if json {
+        if json || format == .json {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
             print(String(decoding: try encoder.encode(report), as: UTF8.self))

@@ -17,8 +17,11 @@ struct Events: ParsableCommand {
     @Argument(help: "A scenario file.")
     var scenario: String
 
-    @Flag(name: .long, help: "JSON Lines: one event per line.")
+    @Flag(name: .long, help: "JSON Lines: one event per line. Same as --format json.")
     var json = false
+
+    @Option(name: .long, help: "Output format: text or json (as for the other commands).")
+    var format: TextOrJSON = .text
 
     @Flag(name: .long, help: "Only the udevadm-style device events (add, remove, bind, unbind).")
     var kernelOnly = false
@@ -35,7 +38,7 @@ struct Events: ParsableCommand {
         for event in result.events {
             let uevent = UEvent(event, known: &known)
             if kernelOnly && uevent == nil { continue }
-            if json {
+            if json || format == .json {
                 guard let data = try? encoder.encode(event) else { throw ExitCode(ScenarioExit.internalError) }
                 print(String(decoding: data, as: UTF8.self))
             } else if let uevent {

@@ -17,8 +17,11 @@ struct FaultsCommand: ParsableCommand {
     @Option(name: .long, help: "Only the driver bound to this device (e.g. gpio-sim.0).")
     var device: String?
 
-    @Flag(name: .long, help: "One JSON document.")
+    @Flag(name: .long, help: "One JSON document. Same as --format json.")
     var json = false
+
+    @Option(name: .long, help: "Output format: text or json (as for the other commands).")
+    var format: TextOrJSON = .text
 
     @OptionGroup var global: GlobalOptions
 
@@ -27,7 +30,7 @@ struct FaultsCommand: ParsableCommand {
         guard !targets.isEmpty else { throw ValidationError("no board device named \(device ?? "")") }
         let results = targets.map { FaultSweep.sweep(device: $0.0, driver: $0.1) }
         let tdr = device == nil ? FaultSweep.testDriverRemove() : []
-        if json {
+        if json || format == .json {
             struct Document: Encodable { var schema = "devmodel/faults@1"; let sweeps: [SweepResult]; let testDriverRemove: [String] }
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]

@@ -85,3 +85,7 @@ struct SeedOption: ParsableArguments {
     @Option(name: .long, parsing: .unconditional, help: "Seed of the pseudo-random choices; the same seed makes the same choices.")
     var seed: UInt64 = 1
 }
+
+/// `--format text|json` for the commands that have only these two (their `--json` flag stays
+/// as the same thing): one way to choose a format everywhere.
+enum TextOrJSON: String, ExpressibleByArgument, CaseIterable { case text, json }

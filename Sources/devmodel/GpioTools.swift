@@ -45,7 +45,8 @@ struct Gpio: ParsableCommand {
                 print("\(info.name) - \(info.lines) lines:")
                 for offset in 0..<info.lines {
                     let line = try GpioTool.call { () throws(FileError) in try file.ioctl(GpioGetLineInfo(offset: offset)) }
-                    let quoted = "\"\(line.name)\"".padding(toLength: 16, withPad: " ", startingAt: 0)
+                    // libgpiod's gpioinfo prints a line without a name as a bare `unnamed`.
+                    let quoted = (line.name.isEmpty ? "unnamed" : "\"\(line.name)\"").padding(toLength: 16, withPad: " ", startingAt: 0)
                     let consumer = line.consumer.map { " consumer=\"\($0)\"" } ?? ""
                     print("\tline \(String(offset).leftPadded(3)):\t\(quoted)\t\(line.output ? "output" : "input")\(consumer)")
                 }
@@ -56,21 +57,24 @@ struct Gpio: ParsableCommand {
     struct Get: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Read line values (gpioget).")
         @OptionGroup var source: BoardSource
-        @Option(name: [.customShort("c"), .long], help: "The chip (e.g. gpiochip0).")
-        var chip: String = "gpiochip0"
+        @Option(name: [.customShort("c"), .long], help: "The chip (e.g. gpiochip0; default: offsets are on gpiochip0, names are looked up on every chip).")
+        var chip: String?
         @Flag(name: .long, help: "Print 0/1 instead of active/inactive.")
         var numeric = false
-        @Argument(help: "Line offsets.")
-        var lines: [Int]
+        @Argument(help: "Lines: names (as gpioget takes them) or offsets.")
+        var lines: [String]
 
         @OptionGroup var global: GlobalOptions
 
         func run() throws {
             let board = try source.board()
-            let file = try GpioTool.open(board, chip)
+            // Offsets alone keep meaning gpiochip0, as before names were accepted.
+            let chip = self.chip ?? (lines.allSatisfy { Int($0) != nil } ? "gpiochip0" : nil)
+            let target = try GpioLineResolver(board: board).resolve(lines, chip: chip)
+            let file = try GpioTool.open(board, target.chip)
             defer { try? file.close() }
             let request = try GpioTool.call { () throws(FileError) in
-                try file.ioctl(GpioGetLineRequest(offsets: lines, consumer: "gpioget"))
+                try file.ioctl(GpioGetLineRequest(offsets: target.offsets, consumer: "gpioget"))
             }
             defer { try? request.close() }
             let values = try GpioTool.call { () throws(FileError) in try request.ioctl(GpioLineGetValues()) }

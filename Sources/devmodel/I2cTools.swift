@@ -14,6 +14,9 @@ struct I2c: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Scan an I2C bus (i2cdetect -y N): '--' no answer, hex address where a device ACKs, 'UU' in use.")
         @OptionGroup var source: BoardSource
+        // i2cdetect users type -y out of habit; there is no confirmation prompt to skip here.
+        @Flag(name: .customShort("y"), help: "Accepted as i2cdetect takes it (no confirmation prompt is ever shown).")
+        var yes = false
         @Argument(help: "The bus number (the N of /dev/i2c-N).")
         var bus: Int
 

@@ -32,7 +32,8 @@ import Instrumentation
         let ops = SlowOps(memory: memory)
         let cdev = try CharDevice.register(name: "slow0", parent: nil, namespace: ns, operations: ops, protection: protection)
         let file = try ns.open("slow0")
-        let writer = Thread { _ = try? file.write([1]) }
+        let written = DispatchSemaphore(value: 0)
+        let writer = Thread { _ = try? file.write([1]); written.signal() }
         writer.start()
         ops.entered.wait()
         let unregistered = DispatchSemaphore(value: 0)
@@ -48,8 +49,9 @@ import Instrumentation
         let returnedWhileCallInFlight = unregistered.wait(timeout: patience) == .success
         ops.proceed.signal()
         if !returnedWhileCallInFlight { unregistered.wait() }
+        // The write's own use of the driver memory is what is counted: wait for it, not a while.
+        written.wait()
         while !file.isClosed { try? file.close() }
-        Thread.sleep(forTimeInterval: 0.01)
         return (recorder.events.count, !returnedWhileCallInFlight)
     }
 

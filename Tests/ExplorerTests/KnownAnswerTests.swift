@@ -98,6 +98,12 @@ import Testing
         let r = e.explore(strategy: .exhaustive(reduction: false))
         #expect(r.executions == 5)
         #expect(!r.complete)
+        // A cap equal to the size of the space is not hit: the search is complete.
+        e.maxExecutions = Int.max
+        let all = e.explore(strategy: .exhaustive(reduction: false)).executions
+        e.maxExecutions = all
+        let exact = e.explore(strategy: .exhaustive(reduction: false))
+        #expect(exact.executions == all && exact.complete)
     }
 
     @Test func stopAtFirstFailureStopsWithTheFewestPreemptions() throws {

@@ -92,8 +92,9 @@ struct ConcurrencyTests {
         let inside = DispatchSemaphore(value: 0), release = DispatchSemaphore(value: 0)
         let reader = TestThread { rev.withAccess { _ in inside.signal(); release.wait() } }
         #expect(inside.waitOrTimeout())
+        // Once the revoke has begun it cannot tear down before the reader leaves.
         let releaser = TestThread {
-            usleep(20_000)
+            while !rev.isRevoked { sched_yield() }
             #expect(probe.teardowns.load(ordering: .sequentiallyConsistent) == 0)
             release.signal()
         }

@@ -29,7 +29,12 @@ struct SchedulingHookTests {
         let inside = DispatchSemaphore(value: 0), release = DispatchSemaphore(value: 0)
         let reader = TestThread { rev.withAccess { _ in inside.signal(); release.wait() } }
         #expect(inside.waitOrTimeout())
-        let releaser = TestThread { usleep(20_000); release.signal() }
+        // Release the reader once the revoke has declared its wait for it (not after a while:
+        // a release before the revoke reached its wait would leave nothing to declare).
+        let releaser = TestThread {
+            while !controller.log.withLock({ $0.contains("block readers of fence fence0") }) { sched_yield() }
+            release.signal()
+        }
         let outcome = Scheduling.withController(controller) { () -> RevokeOutcome? in
             #expect(rev.withAccess { $0 != nil })
             return try? rev.revoke()

@@ -24,8 +24,10 @@ import Testing
         #expect(ledger.pipe.failures == 2 && ledger.pipe.accesses == 4)
     }
 
-    /// A reader enters, observes the generation and waits inside until told; meanwhile another
-    /// thread revokes and records the revoke as completed. Returns the reader's bucket.
+    /// A reader enters, observes the generation and stays inside until the revoke has either
+    /// completed (a fence that does not wait for readers) or is waiting for it (one that
+    /// does: the revoker's controller sees it block on the fence's readers). Returns the
+    /// reader's bucket. No timing: each outcome follows from what the fence does.
     static func readerInsideDuringRevoke(_ makeFence: (GenerationState) -> any GenerationFence) -> Int {
         let kernel = Kernel()
         let ledger = GenerationLedger()
@@ -35,22 +37,43 @@ import Testing
                                     reference: DeviceGenerationRefcount(kernel: kernel, name: "data") { try? memory.free() })
         let fence = makeFence(state)
         let inside = DispatchSemaphore(value: 0)
+        let progress = DispatchSemaphore(value: 0)
         let bucket = Locked(-1)
         let done = DispatchSemaphore(value: 0)
         Thread {
             fence.withAccess { s in
                 inside.signal()
-                // Long enough for a revoke that does not wait to complete; a real one waits.
-                usleep(100_000)
+                progress.wait()
                 bucket.withLock { $0 = ledger.record(observed: s?.generation ?? 0) }
             }
             done.signal()
         }.start()
         inside.wait()
-        fence.revoke()
+        Scheduling.withController(RevokeWatcher(waiting: progress)) { fence.revoke() }
         ledger.revokeCompleted(g)
+        progress.signal()
         done.wait()
         return bucket.withLock { $0 }
+    }
+
+    /// Installed on the revoking thread: says (once) when the revoke waits for readers, and
+    /// lets it poll until they leave.
+    final class RevokeWatcher: ExecutionController, @unchecked Sendable {
+        let waiting: DispatchSemaphore
+        private let said = Locked(false)
+        init(waiting: DispatchSemaphore) { self.waiting = waiting }
+        func schedulingPoint(_ operation: SchedulingOperation, site: CallSite) {}
+        func block(on target: WaitTarget, site: CallSite) {
+            guard case .fenceReaders = target else { sched_yield(); return }
+            let first = said.withLock { s -> Bool in
+                defer { s = true }
+                return !s
+            }
+            if first { waiting.signal() }
+            sched_yield()
+            sched_yield()
+        }
+        func notify(_ target: WaitTarget) {}
     }
 
     @Test func theRealFenceWaitsForTheReaderInside() {

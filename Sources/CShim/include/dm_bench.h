@@ -1,5 +1,5 @@
 // Helpers for the benchmark harness that Swift on Linux cannot spell: CPU affinity needs
-// _GNU_SOURCE (swift-notes §6).
+// _GNU_SOURCE.
 #ifndef DM_BENCH_H
 #define DM_BENCH_H
 

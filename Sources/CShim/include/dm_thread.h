@@ -1,6 +1,6 @@
 // Thread identity and per-thread slots that Swift on Linux cannot spell itself:
 // Swift has no thread-local storage of its own, and pthread_getspecific costs ~3.5 ns
-// where a C __thread read through an inline function costs ~0.6 ns (swift-notes §5).
+// where a C __thread read through an inline function costs ~0.6 ns.
 #ifndef DM_THREAD_H
 #define DM_THREAD_H
 

@@ -9,7 +9,7 @@ public typealias DeviceRelease = @Sendable (Device) -> Void
 /// A device: an object with two lifetimes (Docs/bug-classes.md; drivers/base/core.c).
 ///
 /// *Object lifetime*: an explicit logical reference count, separate from Swift's ARC.
-/// `init` is `device_initialize()` (one reference); ``get(site:)``/``put(site:)`` are
+/// `init` is `device_initialize()` (one reference); ``get(fileID:line:)``/``put(fileID:line:)`` are
 /// `get_device()`/`put_device()`; the mandatory release callback runs exactly once at the
 /// final put and frees the outermost container. After that the device is *released*: every
 /// use through the model API (get, put, devres, bind, properties) throws
@@ -57,7 +57,7 @@ public final class Device: Sendable, CustomStringConvertible {
     let core: Locked<DeviceCore>
 
     /// `device_initialize()`: the device starts with one reference, owned by the caller.
-    /// `release` may be nil only to model broken legacy code: ``Kernel/add(_:site:)`` refuses it.
+    /// `release` may be nil only to model broken legacy code: ``Kernel/add(_:fileID:line:)`` refuses it.
     public init(kernel: Kernel, name: String, bus: Bus? = nil, parent: Device? = nil,
                 matchName: String? = nil, matchIDs: [String] = [], properties: [String: String] = [:],
                 firmware: FirmwareDescription = .none,

@@ -95,7 +95,7 @@ public final class Devres: Sendable {
                    release: action, fault: .devresAction)
     }
 
-    /// `devm_add_action_or_reset`: as ``addAction(_:site:_:)``, but if registration fails
+    /// `devm_add_action_or_reset`: as ``addAction(_:fileID:line:_:)``, but if registration fails
     /// the action runs at once before the error is returned, so the caller's resource is
     /// never leaked.
     public func addActionOrReset(_ key: ActionKey, fileID: StaticString = #fileID, line: UInt = #line,

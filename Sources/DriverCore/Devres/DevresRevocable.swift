@@ -2,7 +2,7 @@ import Instrumentation
 import Revocable
 
 /// A resource of a bound device, revoked automatically when the device unbinds: the Rust
-/// `Devres<T>` idea (rust/kernel/devres.rs) on top of ``Revocable``.
+/// `Devres<T>` idea (rust/kernel/devres.rs) on top of `Revocable`.
 ///
 /// Created in probe with a ``BoundDevice`` proof. It registers a devres action, so the revoke
 /// happens at its place in the devres release order (newest first, after `remove()`): by the
@@ -16,7 +16,7 @@ import Revocable
 /// - ``withAccess(_:)`` and friends from anywhere else (a file operation, another driver's
 ///   consumer handle): through the revocation fence; `nil` / ENODEV once revoked.
 ///
-/// Cost: one ``Revocable`` (64 bytes) plus one devres node. Thread-safe.
+/// Cost: one `Revocable` (64 bytes) plus one devres node. Thread-safe.
 public final class DevresRevocable<Resource: Sendable>: Sendable {
     public let revocable: Revocable<Resource>
     let deviceID: ObjectID
@@ -70,7 +70,7 @@ public final class DevresRevocable<Resource: Sendable>: Sendable {
         try revocable.withAccess(body)
     }
 
-    /// Through the fence; throws ``RevocableError/revoked`` (ENODEV) once the device unbound.
+    /// Through the fence; throws `RevocableError.revoked` (ENODEV) once the device unbound.
     @inlinable
     public func withAccessOrENODEV<R>(_ body: (Resource) throws(RevocableError) -> R) throws(RevocableError) -> R {
         try revocable.withAccessOrENODEV(body)

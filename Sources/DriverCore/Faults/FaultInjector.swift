@@ -7,10 +7,11 @@ import Synchronization
 /// the probe has then been exercised exactly once.
 ///
 /// Injectable points: every devres allocation and action registration, devres groups,
-/// object-resource registrations, every probe step marked with ``BoundDevice/step(_:site:)``,
+/// object-resource registrations, every probe step marked with ``BoundDevice/step(_:fileID:line:)``,
 /// and points declared by higher layers (bus operations, cdev registration).
 ///
-/// Cost when disarmed: one relaxed atomic load per point.
+/// Cost when disarmed: one acquiring atomic load per point (it pairs with `arm`'s releasing
+/// store).
 public final class FaultInjector: Sendable {
     public enum PointKind: String, Sendable, CaseIterable, Codable {
         case devresAlloc, devresAction, objectAction, probeStep, busOperation, cdevRegistration

@@ -9,7 +9,7 @@ import Instrumentation
 /// object), instead of devres — the fix for class P1 of Docs/bug-classes.md.
 ///
 /// Guarantees: each action runs exactly once — at the final put, or earlier through
-/// ``releaseAction(_:site:)``; release order is the exact reverse of registration; using this
+/// ``releaseAction(_:fileID:line:)``; release order is the exact reverse of registration; using this
 /// after the owner's release throws. Cost: one lock and one append per registration.
 public final class ObjectResources: Sendable {
     let kernel: Kernel

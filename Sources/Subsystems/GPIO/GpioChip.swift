@@ -13,7 +13,7 @@ public protocol GpioChipOps: AnyObject, Sendable {
     func setDirection(_ offset: Int, output: Bool) throws(FileError)
     /// The driver's interrupt handler for an edge on `offset`. It runs outside the chip's
     /// fence, as a hard IRQ handler does until `free_irq`, so whatever it touches must be
-    /// protected by the driver itself (Rust's `Devres`: ``DriverCore/DevresRevocable``).
+    /// protected by the driver itself (Rust's `Devres`: `DevresRevocable` in DriverCore).
     /// Returns false for a spurious interrupt: nothing is delivered.
     func interrupt(_ offset: Int, rising: Bool) -> Bool
 }

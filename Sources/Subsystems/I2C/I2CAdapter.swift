@@ -14,7 +14,7 @@ import Instrumentation
 public final class I2CAdapter: Sendable, CustomStringConvertible {
     /// The bus number (`adap->nr`), lowest free at registration.
     public let number: Int
-    /// The character device: its ``CharDevice/device`` is the adapter's refcounted device.
+    /// The character device: its `device` is the adapter's refcounted device.
     public let cdev: CharDevice
     let clients: I2CClientTable
 

@@ -4,7 +4,7 @@ import Instrumentation
 
 /// The watchdog core's own object behind `/dev/watchdogN` (`struct watchdog_core_data` in
 /// drivers/watchdog/watchdog_dev.c): object lifetime, the container of the node's
-/// ``CharDevice``.
+/// `CharDevice`.
 ///
 /// Exactly one refcount owns it — the `CharDevice`'s device — and its release runs once,
 /// after unregistration and the last close (class P7 of Docs/bug-classes.md; the kernel's two-refcount bug, kref plus
