@@ -227,11 +227,24 @@ public final class CharDevice: Sendable, CustomStringConvertible {
     var generation: UInt64 { state.withLock { $0.generation } }
     var isGone: Bool { state.withLock { $0.gone } }
 
+    /// True once no new call reaches the operations: the fence is closed (its revoke has
+    /// begun), or, for the legacy protections, the device is marked gone.
+    var isClosedToCalls: Bool {
+        switch fence {
+        case .fenced(let revocable): revocable.isRevoked
+        case .unfenced(_, let gone): gone.isSet
+        case .unchecked: isGone
+        }
+    }
+
     /// Sleeps (outside the fence) until `notify`, unregistration, or `deadline`.
     /// Returns false on timeout.
     func sleep(since generation: UInt64, deadline: UInt64?, site: CallSite) -> Bool {
         lock.withLock(site: site) {
-            let condition = { self.state.withLock { $0.gone || $0.generation != generation } }
+            // Woken for good only once no new call can reach the driver (the fence is closed),
+            // not as soon as unregistration began: a sleeper that returned ENODEV earlier could
+            // call in again and still get through, and ENODEV must be final.
+            let condition = { self.isClosedToCalls || self.state.withLock { $0.generation != generation } }
             if let deadline {
                 let now = monotonicNanoseconds()
                 guard now < deadline else { return condition() }

@@ -51,13 +51,12 @@ public final class OpenFile: Sendable, CustomStringConvertible {
                 if let data { return data }
                 if context.nonblocking { throw FileError(.EAGAIN, "read on \(path): no data") }
                 _ = cdev.sleep(since: generation, deadline: nil, site: site)
-                // Woken because the device is going away: done, even if the fence is not
-                // closed yet — calling in again would find no data and sleep zero time, a
-                // busy loop until the unbind reaches revoke (gpiolib-cdev returns -ENODEV
-                // the same way once its wait sees the chip gone). Found by the SPIN
-                // cross-check's scenario: the explorer reported it (a livelock then, a busy wait
-                // since its scheduler is fair).
-                if cdev.isGone { throw cdev.noDevice("read", context, site: site) }
+                // Woken because the device went away: the fence is closed (the sleep waits for
+                // that, not for the start of unregistration), so this ENODEV is final — every
+                // later call gets it too. Calling in again instead would find the fence closed
+                // anyway. (Returning at the first sight of "gone", before the fence closed, let a
+                // later call still reach the driver; found under load by the runner's tests.)
+                if cdev.isClosedToCalls { throw cdev.noDevice("read", context, site: site) }
             }
         }
     }
@@ -104,7 +103,7 @@ public final class OpenFile: Sendable, CustomStringConvertible {
                 let wanted = ready.intersection(events.union([.err, .hup]))
                 if !wanted.isEmpty || timeout == 0 { return wanted }
                 if !cdev.sleep(since: generation, deadline: deadline, site: site) { return [] }
-                if cdev.isGone { return [.hup, .err] }  // as in read: no busy loop before revoke
+                if cdev.isClosedToCalls { return [.hup, .err] }  // as in read: final once the fence is closed
             }
         }
         return result ?? .nval
