@@ -12,7 +12,7 @@ import Instrumentation
 /// a devres action on the provider arranges the removal at unbind. Any failure unwinds what
 /// was done, in reverse, and rethrows with its errno intact (EBUSY, EEXIST, ENOMEM, ENOSPC).
 ///
-/// **Lookup and get are one step** (``lookup(_:where:_:)``): a lookup runs its body under
+/// **Lookup and get are one step** (``lookup(_:where:fileID:line:_:)``): a lookup runs its body under
 /// the table lock, and removal takes the object out of the table under the same lock
 /// *before* the registration reference is dropped. So a body that takes a reference on
 /// what it found can never race the final put — the lookup-then-get window in which C code
@@ -24,7 +24,7 @@ import Instrumentation
 /// reference), then the number is free again — never while the old nodes are still visible.
 ///
 /// Cost: one model lock per lookup, registration and removal; O(n) number allocation.
-/// Thread-safe. The table lock is a ``ModelLock``, so the interleaving explorer can preempt a
+/// Thread-safe. The table lock is a `ModelLock`, so the interleaving explorer can preempt a
 /// lookup racing a removal at the lock, and only there.
 public final class SubsystemRegistry<Object: AnyObject & Sendable>: Sendable {
     /// What the table holds, for reports (`i2c adapter`, `misc minor`).
@@ -58,7 +58,7 @@ public final class SubsystemRegistry<Object: AnyObject & Sendable>: Sendable {
     }
 
     /// The registered objects, by number. A snapshot: take no reference on what it returns
-    /// without going through ``lookup(_:where:_:)``.
+    /// without going through ``lookup(_:where:fileID:line:_:)``.
     public var objects: [Object] {
         slots.withLock { s in
             s.keys.sorted().compactMap { if case .registered(let o) = s[$0] { o } else { nil } }
@@ -75,6 +75,10 @@ public final class SubsystemRegistry<Object: AnyObject & Sendable>: Sendable {
     ///
     /// - Parameters:
     ///   - number: the object's number, or nil to search with `predicate`.
+    ///   - predicate: what the object must satisfy (the first match in number order wins).
+    ///   - fileID: the caller's file, for the lock's events.
+    ///   - line: the caller's line.
+    ///   - body: runs on the object found, under the table lock; take the reference here.
     /// - Throws: ENOENT if nothing matches; whatever `body` throws.
     /// - May block: on the table lock only. `body` must not block or take the lock again.
     public func lookup<R>(_ number: Int?, where predicate: (Object) -> Bool = { _ in true },
@@ -98,15 +102,18 @@ public final class SubsystemRegistry<Object: AnyObject & Sendable>: Sendable {
     /// at the provider's unbind.
     ///
     /// - Parameters:
-    ///   - number: a number to claim (EBUSY if taken or negative; it may lie outside
+    ///   - requested: a number to claim (EBUSY if taken or negative; it may lie outside
     ///     ``numbers``, as misc's static minors lie outside its dynamic range), or nil for the
     ///     lowest free one in ``numbers``.
+    ///   - provider: the bound device registering; its devres gets the removal action.
     ///   - action: the devres action's name (`i2c_del_adapter`), as the kernel's function.
+    ///   - fileID: the caller's file, for events and errors.
+    ///   - line: the caller's line.
     ///   - make: builds the object for a number and returns it with its character devices,
-    ///     prepared and not yet published (``CharDevice/prepare(name:parent:namespace:operations:protection:fileID:line:release:)``).
+    ///     prepared and not yet published (`CharDevice.prepare`).
     ///   - remove: the subsystem's teardown, run by the devres action through
     ///     ``remove(_:fileID:line:teardown:)``.
-    /// - Throws: ``DriverCoreError/registrationFailed(what:errno:reason:site:)`` carrying
+    /// - Throws: `DriverCoreError.registrationFailed` carrying
     ///   the errno of what failed. Nothing stays registered then; prepared devices are
     ///   unregistered (and released once, through their put).
     /// - Cost: one lock round trip to reserve, one to enter the table, the publishes.

@@ -8,7 +8,7 @@ import Subsystems
 
 /// gpio-sim with a configurable bank: `ngpios` and `gpio-line-names` come from the device's
 /// properties (as gpio-sim's configfs does). Line values live in devres memory; the chip is
-/// registered with gpiolib (`devm_gpiochip_add_data`) and its ``GpioDevice`` is the driver data.
+/// registered with gpiolib (`devm_gpiochip_add_data`) and its `GpioDevice` is the driver data.
 public final class ConfigurableGpioSimDriver: DeviceDriver {
     public let name = BuiltinDrivers.gpioSim
     public let idTable = ["gpio-sim"]

@@ -30,7 +30,7 @@ public final class Gpiolib: Sendable {
     /// `devm_gpiochip_add_data`: registers `chip` for the bound `provider`; removed
     /// automatically when the provider unbinds (devres), at its place in the release order.
     ///
-    /// - Throws: ``DriverCoreError/registrationFailed(what:errno:reason:site:)`` with the
+    /// - Throws: `DriverCoreError.registrationFailed` with the
     ///   errno of what failed; nothing stays registered then.
     @discardableResult
     public func addChip(_ chip: any GpioChipOps, provider: borrowing BoundDevice,

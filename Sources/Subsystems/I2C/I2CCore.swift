@@ -38,7 +38,7 @@ public final class I2CCore: Sendable {
     ///
     /// - Returns: the subsystem-owned adapter object (it outlives the provider while files or
     ///   clients reference it).
-    /// - Throws: ``DriverCoreError/registrationFailed(what:errno:reason:site:)`` with the
+    /// - Throws: `DriverCoreError.registrationFailed` with the
     ///   errno of what failed (EEXIST for a taken node, ENOMEM for an injected failure);
     ///   nothing stays registered then.
     /// - Cost: one device add, one node publish. May block on the table and devfs locks only.

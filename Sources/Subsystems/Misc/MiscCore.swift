@@ -57,7 +57,7 @@ public final class MiscCore: Sendable {
     /// (or earlier by ``deregister(_:fileID:line:)``). `operations` are the driver's fops —
     /// bound scope, reached only inside the device's fence. The node is published last.
     ///
-    /// May block: no. - Throws: ``DriverCoreError/registrationFailed(what:errno:reason:site:)``
+    /// May block: no. - Throws: `DriverCoreError.registrationFailed`
     /// with EBUSY if `minor` is taken or no dynamic minor is free, EEXIST if the name is
     /// (nothing stays registered then).
     @discardableResult

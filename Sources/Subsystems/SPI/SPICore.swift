@@ -29,7 +29,7 @@ public final class SPICore: Sendable {
     /// creates one spidev node per chip select (all wired before any is published) and
     /// arranges through a devres action that they are removed at the provider's unbind.
     ///
-    /// - Throws: ``DriverCoreError/registrationFailed(what:errno:reason:site:)`` with the
+    /// - Throws: `DriverCoreError.registrationFailed` with the
     ///   errno of what failed (EINVAL for a controller with no chip selects); nothing stays
     ///   registered then.
     /// - Cost: one device add and publish per chip select. May block on the table and devfs

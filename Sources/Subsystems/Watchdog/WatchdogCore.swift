@@ -34,7 +34,7 @@ public final class WatchdogCore: Sendable {
     ///
     /// May block: no. Cost: two device adds and one or two node publishes.
     /// - Throws: EINVAL for an inconsistent `config`;
-    ///   ``DriverCoreError/registrationFailed(what:errno:reason:site:)`` with ENOMEM (fault
+    ///   `DriverCoreError.registrationFailed` with ENOMEM (fault
     ///   injection) or EEXIST (a node collision). On failure nothing stays registered and the
     ///   core object is released once (always through the device's put, never freed
     ///   directly: Chen Jun's fix on top of `72139dfa2464`).
