@@ -78,7 +78,7 @@ import Revocable
         unbinder.start()
         // Once the revoke has begun it can only finish after the reader leaves, which it does
         // not before `release`: from here "not unbound yet" holds whatever the timing.
-        while !r.isRevoked { usleep(100) }
+        while !r.isRevoked { sched_yield() }  // waits on the fence's own state
         #expect(!unbound.value)  // held by the reader inside
         #expect(torn.value == 0)
         release.signal()

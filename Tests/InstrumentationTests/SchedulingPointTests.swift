@@ -70,7 +70,7 @@ final class RecordingController: ExecutionController {
             woke.signal()
         }.start()
         // Wake only a sleeper that really sleeps: the point of the test is the wake-up.
-        while queue.sleepers == 0 { usleep(100) }
+        while queue.sleepers == 0 { sched_yield() }  // waits on the queue's own state
         #expect(queue.sleepers == 1)
         lock.withLock { flag.withLock { $0 = true } }
         queue.wakeAll()
