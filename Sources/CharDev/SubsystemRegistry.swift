@@ -134,7 +134,10 @@ public final class SubsystemRegistry<Object: AnyObject & Sendable>: Sendable {
             // Out of the table first (as in a removal), then the nodes, then the number.
             lock.withLock(site: site) { slots.withLock { $0[number] = .reserved } }
             for node in built?.nodes.reversed() ?? [] { node.unregister(fileID: fileID, line: line) }
-            release(number)
+            // A registry that frees numbers at release leaves a built object's number to its
+            // release callback (freeing it here too could free a number another registration
+            // has reserved since).
+            if freesNumberAtRemoval || built == nil { release(number) }
             throw failure(action, error, site)
         }
         let object = built!.object
