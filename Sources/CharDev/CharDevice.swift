@@ -115,6 +115,10 @@ public final class CharDevice: Sendable, CustomStringConvertible {
     /// Files currently open on this device (node and anonymous files).
     public var openFileCount: Int { state.withLock { $0.openFiles } }
 
+    /// Threads asleep in a blocking read or poll on this device right now: for tools that
+    /// must wait until a reader sleeps (the demo), instead of guessing with a timer.
+    package var sleepers: Int { waiters.sleepers }
+
     /// True once the object was released (after unregister and the last close).
     public var isReleased: Bool { containerFreed.withLock { $0 != nil } }
 

@@ -160,6 +160,7 @@ enum DemoStory {
         let chip = try board.dev.open("/dev/gpiochip0")
         let request = try chip.ioctl(GpioGetLineRequest(offsets: [3], consumer: "gpiomon", edgeDetection: true))
         let outcome = Locked<String?>(nil)
+        let finished = DispatchSemaphore(value: 0)
         let program = Thread {
             do throws(FileError) {
                 let events = try request.readEdgeEvents()
@@ -167,14 +168,15 @@ enum DemoStory {
             } catch {
                 outcome.withLock { $0 = "read returned \(error.errno.name)" }
             }
+            finished.signal()
         }
         program.start()
-        // Give the program time to fall asleep in read (the outcome is ENODEV either way).
-        Thread.sleep(forTimeInterval: 0.02)
+        // Unbind once the program sleeps in read: the model's own state, not a timer.
+        while chip.characterDevice.sleepers == 0 { sched_yield() }
         let start = monotonicNanoseconds()
         try board.kernel.unbind(controller)
         report.gpioUnbindMicroseconds = (monotonicNanoseconds() - start) / 1_000
-        while outcome.withLock({ $0 }) == nil { Thread.sleep(forTimeInterval: 0.001) }
+        finished.wait()
         report.gpioReaderResult = outcome.withLock { $0 } ?? ""
         try request.close()
         try chip.close()
