@@ -53,8 +53,10 @@ struct Lint: ParsableCommand {
         let report = Linter(options).lint(paths: paths)
         // Findings on stdout; what went wrong with the inputs and the summary on stderr.
         if output == .text { print(Renderer.findingsText(report), terminator: "") } else { print(Renderer.render(report, as: output)) }
+        // -q: nothing but findings (problems with the inputs still said, on stderr).
         let diagnostics = report.diagnostics.map { "devmodel: lint: \($0)\n" }.joined()
-        FileHandle.standardError.write(Data((diagnostics + Renderer.summary(report) + "\n").utf8))
+        let summary = global.quiet ? "" : Renderer.summary(report) + "\n"
+        FileHandle.standardError.write(Data((diagnostics + summary).utf8))
         if report.exitCode != 0 { throw ExitCode(report.exitCode) }
     }
 }

@@ -216,6 +216,19 @@ import Testing
         #expect(doc?["schema"] as? String == schema, "\(r.out.prefix(300))\(r.err)")
     }
 
+    /// `lint -q` prints nothing but findings: each on stdout, no summary on stderr.
+    @Test func lintQuietPrintsOnlyFindings() throws {
+        let fixtures = Self.examples.deletingLastPathComponent().appendingPathComponent("Tests/DevmLintTests/Fixtures/cdev_plain")
+        let loud = try Self.run(["lint", fixtures.path])
+        let quiet = try Self.run(["lint", "-q", fixtures.path])
+        #expect(loud.status == 1 && quiet.status == 1, "\(loud.err)")
+        #expect(loud.err.contains("finding(s)"))
+        #expect(quiet.err.isEmpty, "\(quiet.err)")
+        #expect(quiet.out == loud.out)
+        #expect(quiet.out.split(separator: "\n").allSatisfy { $0.contains(": error: [") || $0.contains(": warning: [") || $0.contains(": note: ") },
+                "\(quiet.out)")
+    }
+
     @Test func exploreFormatsAndTraceTheFailingSchedule() throws {
         let file = try Self.temp("""
             schema: devmodel/scenario@1
