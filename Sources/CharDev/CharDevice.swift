@@ -9,7 +9,7 @@ import Revocable
 /// A `CharDevice` is the subsystem-owned object — the struct device and its cdev together, as
 /// `cdev_device_add` arranges — refcounted through ``device``: the registration holds one
 /// reference, every open file one more, and the device's release runs only after the last
-/// close. The driver's side (``FileOperations``) sits behind a ``Revocable`` fence.
+/// close. The driver's side (``FileOperations``) sits behind a `Revocable` fence.
 ///
 /// **Register** initialises everything, then publishes the node (never before, P10).
 /// **Each file operation** enters the fence and reaches the operations only inside it.
@@ -42,10 +42,18 @@ public final class CharDevice: Sendable, CustomStringConvertible {
 
     public var description: String { name }
 
-    /// Registers and publishes a character device (``prepare`` then ``publish``).
+    /// Registers and publishes a character device
+    /// (``prepare(name:parent:namespace:operations:protection:fileID:line:release:)`` then
+    /// ``publish(fileID:line:)``).
     ///
     /// - Parameters:
+    ///   - name: the node name (`gpiochip0` becomes `/dev/gpiochip0`).
     ///   - parent: the bound device that provides it (its driver's data backs `operations`).
+    ///   - namespace: the `/dev` it is published in.
+    ///   - operations: the driver's file operations, reached only inside the fence.
+    ///   - protection: the fence (``Protection/revocable``), or a legacy pattern for negative controls.
+    ///   - fileID: the caller's file, for events and errors.
+    ///   - line: the caller's line.
     ///   - release: runs at the object's final put (after the last close), to free the
     ///     subsystem's container.
     /// - Throws: EEXIST if the node name is taken (nothing is left registered).

@@ -17,7 +17,7 @@ public enum ScenarioHash {
         return of(text: text)
     }
 
-    /// FNV-1a 64 of `text`'s UTF-8 bytes, 16 lowercase hex digits (``ContentHash``).
+    /// FNV-1a 64 of `text`'s UTF-8 bytes, 16 lowercase hex digits (`ContentHash`).
     public static func of(text: String) -> String { ContentHash.of(text: text) }
 
     static func canonical(_ value: Any, into out: inout String) {

@@ -15,7 +15,7 @@ public enum ReplayFormat {
 /// `ex`: exhaustive) and does
 /// not affect the replay. Parsing never crashes: malformed text is a ``ReplayError``.
 public struct ReplayString: Sendable, Equatable, CustomStringConvertible {
-    /// The ``ScenarioHash`` of the program it was made for.
+    /// The `ScenarioHash` of the program it was made for.
     public var hash: String
     /// What found it (informational).
     public var strategy: String

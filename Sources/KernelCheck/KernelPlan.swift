@@ -1,7 +1,7 @@
 import ScenarioModel
 
 /// A scenario turned into the line format the in-kernel executor (Scripts/kernel/executor.c)
-/// reads: the same parsed ``Scenario`` the model runs, so both sides execute the same steps.
+/// reads: the same parsed `Scenario` the model runs, so both sides execute the same steps.
 ///
 /// Format, one record per line, fields separated by tabs (no field holds a tab or newline):
 /// `scenario NAME`, `timeout NS`, `gpio_chip NAME LINES NAMES HOGS`, `watchdog NAME TIMEOUT

@@ -27,12 +27,12 @@ extension StepScheduler {
     public func finished(_ outcome: StepOutcome) {}
 }
 
-/// One execution of a scenario, whoever schedules it: a fresh ``Kernel`` with an event
+/// One execution of a scenario, whoever schedules it: a fresh `Kernel` with an event
 /// recorder and the sanitizer attached, the board built on it, the actors' step loop and the
 /// one way findings are counted.
 ///
-/// Findings are classified once, by the ``Sanitizer`` (every `ref.misuse`, use after free,
-/// wrong-device devres … event becomes exactly one ``FindingKind``), plus the hangs the
+/// Findings are classified once, by the `Sanitizer` (every `ref.misuse`, use after free,
+/// wrong-device devres … event becomes exactly one `FindingKind`), plus the hangs the
 /// scheduler observed: a scenario with one double put reports one finding under `run` and
 /// under `explore`. Leaks are not counted: a scenario ends with its board still registered.
 ///
@@ -47,6 +47,7 @@ public final class ExecutionContext: Sendable {
     /// Builds the board of `scenario` on a fresh kernel.
     ///
     /// - Parameters:
+    ///   - scenario: the scenario whose board is built.
     ///   - keeping: the event kinds the recorder keeps (nil: all).
     ///   - configure: runs on the kernel before anything is attached or built.
     /// - Throws: the board's ``ScenarioBoard/BoardError`` when it cannot be built; nothing is left

@@ -54,7 +54,7 @@ public struct ExpectationResult: Sendable, Codable {
 }
 
 /// Something the model reports as a bug, whatever the expectations say: a sanitizer
-/// ``Sanitizer/Finding`` or a hang, reduced to what a report prints. Codable for `--json`
+/// `Sanitizer/Finding` or a hang, reduced to what a report prints. Codable for `--json`
 /// (the kind as its name, `use-after-free`).
 public struct FindingRecord: Sendable, Codable {
     public var kind: FindingKind

@@ -4,7 +4,7 @@ import DriverCore
 import Foundation
 import Instrumentation
 
-/// Runs a scenario: builds its board on a fresh ``Kernel``, starts one real thread per actor,
+/// Runs a scenario: builds its board on a fresh `Kernel`, starts one real thread per actor,
 /// honours `after:` and `wait:`, and evaluates every expectation.
 ///
 /// Guarantees: returns within the scenario's timeout plus a short grace period, whatever the

@@ -13,6 +13,7 @@ import Testing
     struct Target {
         var name: String
         var isTest: Bool
+        var isExecutable = false
         var dependencies: Set<String>
     }
 
@@ -39,7 +40,8 @@ import Testing
                     }
                     deps.formUnion(quotedWords(in: rest))
                 }
-                out.append(Target(name: name, isTest: opener == ".testTarget(", dependencies: deps))
+                out.append(Target(name: name, isTest: opener == ".testTarget(", isExecutable: opener == ".executableTarget(",
+                                  dependencies: deps))
             }
         }
         return out
@@ -135,5 +137,15 @@ import Testing
                 #expect(theirs < own, "\(target.name) (layer \(own)) uses \(dep) (layer \(theirs))")
             }
         }
+    }
+
+    /// Every Swift library module's DocC is built with warnings as errors in CI
+    /// (Scripts/docc-check.sh): a new module cannot be left out by accident.
+    @Test func theDocCCheckCoversEveryLibraryModule() throws {
+        let script = try String(contentsOf: Self.root.appendingPathComponent("Scripts/docc-check.sh"), encoding: .utf8)
+        let line = try #require(script.split(separator: "\n").first { $0.hasPrefix("MODULES=") })
+        let listed = Set(line.split(whereSeparator: { " \"{}:-".contains($0) }).map(String.init).filter { $0 != "MODULES=$" && $0 != "MODULES" })
+        let libraries = Set(try Self.targets().filter { !$0.isTest && !$0.isExecutable && $0.name != "CShim" }.map(\.name))
+        #expect(libraries.subtracting(listed).isEmpty, "not checked: \(libraries.subtracting(listed).sorted())")
     }
 }

@@ -3,7 +3,7 @@ import DriverCore
 import Instrumentation
 
 /// A registered misc device (`struct miscdevice`): a name, the shared major and a minor, and
-/// the ``CharDevice`` behind `/dev/<name>`.
+/// the `CharDevice` behind `/dev/<name>`.
 public final class MiscDevice: Sendable, CustomStringConvertible {
     public let name: String
     public let minor: Int
@@ -27,12 +27,12 @@ public final class MiscDevice: Sendable, CustomStringConvertible {
 /// the device's fops under `misc_mtx`, so `misc_deregister` fences *open* only; every other
 /// fop on an already-open file runs unfenced, because all misc devices share one cdev and
 /// cdev-level revocation cannot work for misc (drivers/char/misc.c: `misc_open()` runs under `misc_mtx`). Here each misc device still gets
-/// its own ``CharDevice`` fence, so the model guarantees more: after deregistration *every*
+/// its own `CharDevice` fence, so the model guarantees more: after deregistration *every*
 /// fop returns ENODEV. What neither guarantees: a name or minor is not an identity — after a
 /// deregistration both are reused, and a fresh open resolves to whatever owns them now (old
 /// files stay bound to their old object).
 ///
-/// Thread-safe. Cost: one lock per register/deregister; opens cost what ``DevNamespace`` costs.
+/// Thread-safe. Cost: one lock per register/deregister; opens cost what `DevNamespace` costs.
 public final class MiscCore: Sendable {
     /// MISC_MAJOR.
     public static let major = 10
