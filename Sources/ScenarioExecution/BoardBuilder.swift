@@ -43,7 +43,7 @@ public final class ScenarioBoard: Sendable {
         do {
             let sim = try SimBoard(kernel: kernel)
             let board = ScenarioBoard(sim: sim, spec: spec)
-            try kernel.registerDriver(ConfigurableGpioSimDriver(gpiolib: sim.gpio), on: sim.platform)
+            try kernel.registerDriver(GpioSimDriver(gpiolib: sim.gpio), on: sim.platform)
             try kernel.registerDriver(ScenarioUSBDriver(board: sim), on: sim.usb.bus)
             for d in spec.drivers {
                 try kernel.registerDriver(ScenarioPlatformDriver(spec: d, supplies: board.supplies), on: sim.platform)

@@ -6,10 +6,12 @@ import Subsystems
 // The built-in drivers of scenario boards (BuiltinDrivers), each configured by its device's
 // properties the way configfs or firmware would configure the real one.
 
-/// gpio-sim with a configurable bank: `ngpios` and `gpio-line-names` come from the device's
-/// properties (as gpio-sim's configfs does). Line values live in devres memory; the chip is
-/// registered with gpiolib (`devm_gpiochip_add_data`) and its `GpioDevice` is the driver data.
-public final class ConfigurableGpioSimDriver: DeviceDriver {
+/// gpio-sim, the one simulated GPIO controller driver (the demo board's and every scenario
+/// board's): `ngpios`, `gpio-line-names` and `gpio-hogs` come from the device's properties (as
+/// gpio-sim's configfs gives them). Line values live in devres memory, then a clock and an IRQ
+/// action, then the chip registered with gpiolib (`devm_gpiochip_add_data`) whose `GpioDevice`
+/// is the driver data — each step a fault-injection point.
+public final class GpioSimDriver: DeviceDriver {
     public let name = BuiltinDrivers.gpioSim
     public let idTable = ["gpio-sim"]
     let gpiolib: Gpiolib
@@ -23,8 +25,13 @@ public final class ConfigurableGpioSimDriver: DeviceDriver {
         names += Array(repeating: "", count: max(0, count - names.count))
         let lineNames = names
         let gdev = try ProbeError.mapping { () throws -> GpioDevice in
+            try device.step("map registers")
             let values = try device.devres.alloc([Bool](repeating: false, count: count), name: "devm_kzalloc(chip)")
+            try device.step("enable clock")
+            try device.devres.addAction(ActionKey("clk_disable_unprepare")) {}
+            try device.step("request irq")
             try device.devres.addAction(ActionKey("free_irq")) {}
+            try device.step("gpiochip_add")
             return try gpiolib.addChip(try SimGpioChip(label: device.device.name, lineNames: lineNames, values: values,
                                                             on: device),
                                        provider: device)

@@ -22,6 +22,8 @@ public final class SimBoard: Sendable {
     public let gpio: Gpiolib
     public let i2c: I2CCore
     public let spi: SPICore
+    /// The demo board's gpio-sim lines.
+    public static let gpioLineNames = ["led0", "led1", "button", "irq-in", "reset", "sda", "scl", "spare"]
     /// Named providers (regulators) that consumers look up in probe, like regulator_get.
     public let providers = Locked<[String: String]>([:])
 
@@ -54,7 +56,9 @@ public final class SimBoard: Sendable {
         try kernel.registerDriver(USBGenericDriver(usb: usb), on: usb.bus)
         try kernel.registerDriver(USBInterfaceDriver(name: "usb-serial", interfaceClass: "serial"), on: usb.bus)
         try kernel.registerDriver(USBInterfaceDriver(name: "usb-gpio", interfaceClass: "gpio"), on: usb.bus)
-        try kernel.register(platformDevice("gpio-sim.0", compatible: ["gpio-sim"]))
+        try kernel.register(platformDevice("gpio-sim.0", compatible: ["gpio-sim"],
+                                           properties: ["ngpios": "\(Self.gpioLineNames.count)",
+                                                        "gpio-line-names": Self.gpioLineNames.joined(separator: ",")]))
         try kernel.register(platformDevice("i2c-sim.0", compatible: ["i2c-sim"]))
         try kernel.register(platformDevice("regulator-fixed.0", compatible: ["regulator-fixed"]))
         try kernel.register(platformDevice("spi-sim.0", compatible: ["spi-sim"]))
@@ -79,34 +83,6 @@ final class RegulatorFixedDriver: DeviceDriver {
         } catch {
             throw .failed(error.errno, error.message)
         }
-    }
-}
-
-/// A gpio-sim style controller: line values in devres memory (freed at unbind, so any access
-/// after it would be a detected use after free), a clock action, an IRQ action, and a chip
-/// registered with gpiolib (removed by devres at unbind, before the memory goes).
-public final class GpioSimDriver: DeviceDriver {
-    public let name = "gpio-sim"
-    public let idTable = ["gpio-sim"]
-    let gpiolib: Gpiolib
-    public static let lineNames = ["led0", "led1", "button", "irq-in", "reset", "sda", "scl", "spare"]
-
-    public init(gpiolib: Gpiolib) { self.gpiolib = gpiolib }
-
-    public func probe(_ device: borrowing BoundDevice) throws(ProbeError) {
-        let gdev = try ProbeError.mapping { () throws -> GpioDevice in
-            try device.step("map registers")
-            let values = try device.devres.alloc([Bool](repeating: false, count: Self.lineNames.count),
-                                                 name: "devm_kzalloc(chip)")
-            try device.step("enable clock")
-            try device.devres.addAction(ActionKey("clk_disable_unprepare")) {}
-            try device.step("request irq")
-            try device.devres.addAction(ActionKey("free_irq")) {}
-            try device.step("gpiochip_add")
-            return try gpiolib.addChip(try SimGpioChip(label: device.device.name, lineNames: Self.lineNames, values: values, on: device),
-                                       provider: device)
-        }
-        try ProbeError.mapping { try device.setDriverData(gdev) }
     }
 }
 
