@@ -148,4 +148,26 @@ import Testing
         let libraries = Set(try Self.targets().filter { !$0.isTest && !$0.isExecutable && $0.name != "CShim" }.map(\.name))
         #expect(libraries.subtracting(listed).isEmpty, "not checked: \(libraries.subtracting(listed).sorted())")
     }
+
+    /// No merge left its conflict markers behind (a `.gitignore` and a Docs page once kept them).
+    @Test func noFileKeepsMergeConflictMarkers() throws {
+        var offenders: [String] = []
+        let roots = ["Sources", "Tests", "Docs", "Scenarios", "Scripts", "README.md", "Package.swift", ".gitignore", ".ci"]
+        for root in roots {
+            let url = Self.root.appendingPathComponent(root)
+            var files: [URL] = [url]
+            if let walk = FileManager.default.enumerator(at: url, includingPropertiesForKeys: nil) {
+                files = walk.compactMap { $0 as? URL }
+            }
+            for file in files where !file.path.contains("/Fixtures/") && !file.hasDirectoryPath {
+                guard let text = try? String(contentsOf: file, encoding: .utf8) else { continue }
+                for line in text.split(separator: "\n", omittingEmptySubsequences: false)
+                where line.hasPrefix("<<<<<<< ") || line.hasPrefix(">>>>>>> ") {
+                    offenders.append(file.path)
+                    break
+                }
+            }
+        }
+        #expect(offenders.isEmpty, "conflict markers in \(offenders)")
+    }
 }
