@@ -155,10 +155,13 @@ import Testing
         let roots = ["Sources", "Tests", "Docs", "Scenarios", "Scripts", "README.md", "Package.swift", ".gitignore", ".ci"]
         for root in roots {
             let url = Self.root.appendingPathComponent(root)
-            var files: [URL] = [url]
-            if let walk = FileManager.default.enumerator(at: url, includingPropertiesForKeys: nil) {
-                files = walk.compactMap { $0 as? URL }
-            }
+            var isDirectory: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory) else { continue }
+            // A folder is walked; a file (.gitignore, README.md) is read itself — an enumerator
+            // on a file yields nothing, which once let .gitignore go unchecked.
+            let files = isDirectory.boolValue
+                ? (FileManager.default.enumerator(at: url, includingPropertiesForKeys: nil)?.compactMap { $0 as? URL } ?? [])
+                : [url]
             for file in files where !file.path.contains("/Fixtures/") && !file.hasDirectoryPath {
                 guard let text = try? String(contentsOf: file, encoding: .utf8) else { continue }
                 for line in text.split(separator: "\n", omittingEmptySubsequences: false)
