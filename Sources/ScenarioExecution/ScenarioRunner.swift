@@ -36,12 +36,13 @@ public enum ScenarioRunner {
         let state = RunState(start: origin, timeout: scenario.timeoutNanoseconds)
         let outcomes = scenario.actors.map { _ in Locked<[StepOutcome]>([]) }
         let snapshot = Locked<[String]?>(nil)
-        let scheduler = ThreadedScheduler(state: state, board: execution.board, snapshotAt: snapshotAt, snapshot: snapshot)
         let executor = StepExecutor(board: execution.board, environment: state)
         let done = scenario.actors.map { _ in DispatchSemaphore(value: 0) }
         for (a, actor) in scenario.actors.enumerated() {
             let thread = Thread {
                 state.threadActors.withLock { $0[currentThreadID()] = actor.name }
+                let scheduler = ThreadedScheduler(state: state, controller: ActorController(actor: actor.name, state: state),
+                                                  board: execution.board, snapshotAt: snapshotAt, snapshot: snapshot)
                 ExecutionContext.runActor(actor, executor: executor, scheduler: scheduler, outcomes: outcomes[a])
                 done[a].signal()
             }
@@ -100,10 +101,13 @@ public enum ScenarioRunner {
     }
 }
 
-/// Real threads in real time: `after:` waits on the run's state, a blocking step is seen by
-/// the actor's ``ActorController``, and the `--at` snapshot is taken when its step finishes.
+/// Real threads in real time, one per actor: `after:` waits on the run's state, a blocking
+/// step is seen by the actor's ``ActorController``, and the `--at` snapshot is taken when its
+/// step finishes.
 struct ThreadedScheduler: StepScheduler {
     let state: RunState
+    /// The actor's own controller, made once for all its steps (as the runner did before).
+    let controller: ActorController
     let board: ScenarioBoard
     let snapshotAt: String?
     let snapshot: Locked<[String]?>
@@ -122,7 +126,7 @@ struct ThreadedScheduler: StepScheduler {
         if case .poll(_, let timeout?) = step.action, timeout > 0 {
             return executor.perform(step) { state.markBlocked(actor: actor) }
         }
-        return Scheduling.withController(ActorController(actor: actor, state: state)) {
+        return Scheduling.withController(controller) {
             executor.perform(step) { state.markBlocked(actor: actor) }
         }
     }
