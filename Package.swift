@@ -31,7 +31,7 @@ let package = Package(
         // A user of the core like any real driver: simulated boards, buses and drivers.
         .target(name: "SimHardware", dependencies: ["Instrumentation", "DriverCore", "CharDev", "Subsystems"]),
         // Scenario files: the types, the YAML/JSON reader with located errors, the schema.
-        .target(name: "ScenarioModel", dependencies: ["SimHardware", "Instrumentation", .product(name: "Yams", package: "Yams")]),
+        .target(name: "ScenarioModel", dependencies: ["Instrumentation", "CharDev", "SimHardware", .product(name: "Yams", package: "Yams")]),
         // The one pipeline that runs a scenario (board, steps, findings) for run, explore and the rest.
         .target(name: "ScenarioExecution", dependencies: ["ScenarioModel", "SimHardware", "Subsystems", "CharDev", "DriverCore",
                                                          "Instrumentation", "Sanitizer"]),

@@ -31,12 +31,15 @@ public struct PollEvents: OptionSet, Sendable, Hashable, CustomStringConvertible
     public static let hup = PollEvents(rawValue: 0x010)
     public static let nval = PollEvents(rawValue: 0x020)
 
-    public var description: String {
-        let names: [(PollEvents, String)] = [(.in, "POLLIN"), (.pri, "POLLPRI"), (.out, "POLLOUT"),
-                                             (.err, "POLLERR"), (.hup, "POLLHUP"), (.nval, "POLLNVAL")]
-        let set = names.filter { contains($0.0) }.map(\.1)
-        return set.isEmpty ? "0" : set.joined(separator: "|")
-    }
+    /// Each bit with its `<poll.h>` name, in the order reports print them: the one table of
+    /// poll-bit names (scenario files, reports and this description all read it).
+    public static let named: [(bit: PollEvents, name: String)] = [(.in, "POLLIN"), (.pri, "POLLPRI"), (.out, "POLLOUT"),
+                                                                  (.err, "POLLERR"), (.hup, "POLLHUP"), (.nval, "POLLNVAL")]
+
+    /// The names of the set bits (`["POLLERR", "POLLHUP"]`).
+    public var names: [String] { Self.named.filter { contains($0.bit) }.map(\.name) }
+
+    public var description: String { names.isEmpty ? "0" : names.joined(separator: "|") }
 }
 
 /// A typed ioctl request: its reply type is known at the call site, so user code gets a typed

@@ -97,15 +97,10 @@ public final class ExecutionContext: Sendable {
             outcome.errno = effect.errno?.name
             outcome.message = effect.message
             outcome.returns = effect.returns
-            outcome.revents = effect.revents.map(pollNames)
+            outcome.revents = effect.revents?.names
             let finished = outcome
             outcomes.withLock { $0[index] = finished }
             scheduler.finished(finished)
         }
-    }
-
-    /// `["POLLERR", "POLLHUP"]` for a set of poll bits (runs and explored executions alike).
-    public static func pollNames(_ bits: PollEvents) -> [String] {
-        PollBitNames.all.filter { bits.contains(PollEvents(rawValue: $0.bit)) }.map(\.name)
     }
 }

@@ -1,9 +1,10 @@
+import CharDev
 import Instrumentation
 import Yams
 
 /// Reads `expect:` blocks, per step and global.
 enum ExpectReader {
-    static let pollNames = PollBitNames.all.map(\.name)
+    static let pollNames = PollEvents.named.map(\.name)
 
     static func readStep(_ node: Node, _ r: NodeReader) -> StepExpectation {
         var e = StepExpectation()

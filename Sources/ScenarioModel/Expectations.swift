@@ -173,10 +173,3 @@ public enum ScenarioValue: Sendable, Equatable, CustomStringConvertible, Codable
         }
     }
 }
-
-/// The poll bits scenarios name (`revents: [POLLERR, POLLHUP]`), with their values from
-/// `<poll.h>`, in the order reports print them: the one table the reader and every executor use.
-public enum PollBitNames {
-    public static let all: [(bit: UInt16, name: String)] = [(0x001, "POLLIN"), (0x002, "POLLPRI"), (0x004, "POLLOUT"),
-                                                           (0x008, "POLLERR"), (0x010, "POLLHUP"), (0x020, "POLLNVAL")]
-}

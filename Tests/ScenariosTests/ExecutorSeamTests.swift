@@ -31,7 +31,7 @@ import Testing
                 clock += 1
                 steps.append(StepOutcome(actor: actor.name, index: i, label: step.label, action: step.action.summary,
                                          errno: effect.errno?.name, message: effect.message, returns: effect.returns,
-                                         revents: effect.revents.map(ExecutionContext.pollNames), blocked: false,
+                                         revents: effect.revents?.names, blocked: false,
                                          startNanoseconds: clock, endNanoseconds: clock, finished: true))
             }
         }
