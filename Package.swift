@@ -31,9 +31,11 @@ let package = Package(
         // A user of the core like any real driver: simulated boards, buses and drivers.
         .target(name: "SimHardware", dependencies: ["Instrumentation", "DriverCore", "CharDev", "Subsystems"]),
         // Scenario files: the types, the YAML/JSON reader with located errors, the schema.
-        .target(name: "ScenarioModel", dependencies: ["Instrumentation", "CharDev", "SimHardware", .product(name: "Yams", package: "Yams")]),
+        .target(name: "DriverDescription", dependencies: ["Instrumentation", "DriverCore", "CharDev", "Revocable"]),
+
+        .target(name: "ScenarioModel", dependencies: ["Instrumentation", "CharDev", "SimHardware", "DriverDescription", .product(name: "Yams", package: "Yams")]),
         // The one pipeline that runs a scenario (board, steps, findings) for run, explore and the rest.
-        .target(name: "ScenarioExecution", dependencies: ["ScenarioModel", "SimHardware", "Subsystems", "CharDev", "DriverCore",
+        .target(name: "ScenarioExecution", dependencies: ["ScenarioModel", "DriverDescription", "SimHardware", "Subsystems", "CharDev", "DriverCore",
                                                          "Instrumentation", "Sanitizer"]),
         // Reports of runs: text, JSON, KTAP, Perfetto, SVG.
         .target(name: "ScenarioReports", dependencies: ["ScenarioExecution", "ScenarioModel", "DriverCore", "Instrumentation"]),

@@ -29,6 +29,8 @@ extension EventKind {
     public static let memoryFree = EventKind("memory.free")
     public static let memoryUseAfterFree = EventKind("memory.useAfterFree")
     public static let memoryDoubleFree = EventKind("memory.doubleFree")
+    /// A NULL pointer followed (a described driver reading a pointer that remove() cleared).
+    public static let memoryNullDereference = EventKind("memory.nullDereference")
 
     public static let probeStart = EventKind("probe.start")
     public static let probeResult = EventKind("probe.result")

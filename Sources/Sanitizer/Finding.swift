@@ -12,6 +12,9 @@ public enum FindingKind: String, Sendable, Codable, CaseIterable {
     case useAfterUnbind = "use-after-unbind"
     /// A second free of the same logical memory.
     case doubleFree = "double-free"
+    /// A NULL pointer followed: a pointer cleared by remove() (or never set) used by a file
+    /// operation — an oops in the kernel.
+    case nullDereference = "null-pointer-dereference"
     /// A put with no reference left: the count would go below zero.
     case doublePut = "double-put"
     /// A get on an object whose count already reached zero.

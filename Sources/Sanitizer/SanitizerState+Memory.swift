@@ -32,6 +32,10 @@ extension SanitizerState {
     /// `memory.useAfterFree` / `memory.doubleFree`, raised by the model itself.
     mutating func memoryMisuse(_ event: LifetimeEvent) {
         update(event) { _ in }
+        if event.kind == .memoryNullDereference {
+            report(.nullDereference, event, message: event.detail)
+            return
+        }
         if event.kind == .memoryDoubleFree {
             report(.doubleFree, event, message: event.detail)
             return

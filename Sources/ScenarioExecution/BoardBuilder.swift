@@ -1,5 +1,6 @@
 import ScenarioModel
 import CharDev
+import DriverDescription
 import DriverCore
 import Instrumentation
 import SimHardware
@@ -21,6 +22,8 @@ public final class ScenarioBoard: Sendable {
     public let watchdog: WatchdogCore
     /// The misc-device layer of the board's `/dev`.
     public let misc: MiscCore
+    /// The drivers the scenario describes, and everything they made (nil in v1 scenarios).
+    public let described: DescribedWorld?
     let supplies = Locked<[String: String]>([:])
     private let usbDevices = Locked<[String: Device]>([:])
 
@@ -30,24 +33,33 @@ public final class ScenarioBoard: Sendable {
         public var description: String { message }
     }
 
-    init(sim: SimBoard, spec: BoardSpec) {
+    init(sim: SimBoard, spec: BoardSpec, described: DriverDescription) {
         self.sim = sim
         self.spec = spec
+        self.described = described.isEmpty ? nil : DescribedWorld(described, kernel: sim.kernel, namespace: sim.dev)
         watchdog = WatchdogCore(namespace: sim.dev)
         misc = MiscCore(namespace: sim.dev, dynamicMinors: MiscDeviceSpec.staticMinors.upperBound + 1..<255)
     }
 
-    /// Builds `spec` on `kernel`: drivers, gpio chips, I2C adapters, SPI controllers,
-    /// watchdogs, misc devices, platform devices, USB devices, links.
-    public static func build(_ spec: BoardSpec, kernel: Kernel = Kernel()) throws(BoardError) -> ScenarioBoard {
+    /// Builds a scenario's board with the drivers it describes.
+    public static func build(_ scenario: Scenario, kernel: Kernel = Kernel()) throws(BoardError) -> ScenarioBoard {
+        try build(scenario.board, described: scenario.described, kernel: kernel)
+    }
+
+    /// Builds `spec` on `kernel`: drivers (built-in, scripted, then described), gpio chips,
+    /// I2C adapters, SPI controllers, watchdogs, misc devices, platform devices, USB devices,
+    /// links.
+    public static func build(_ spec: BoardSpec, described: DriverDescription = DriverDescription(),
+                             kernel: Kernel = Kernel()) throws(BoardError) -> ScenarioBoard {
         do {
             let sim = try SimBoard(kernel: kernel)
-            let board = ScenarioBoard(sim: sim, spec: spec)
+            let board = ScenarioBoard(sim: sim, spec: spec, described: described)
             try kernel.registerDriver(GpioSimDriver(gpiolib: sim.gpio), on: sim.platform)
             try kernel.registerDriver(ScenarioUSBDriver(board: sim), on: sim.usb.bus)
             for d in spec.drivers {
                 try kernel.registerDriver(ScenarioPlatformDriver(spec: d, supplies: board.supplies), on: sim.platform)
             }
+            for d in board.described?.drivers ?? [] { try kernel.registerDriver(d, on: sim.platform) }
             for chip in spec.gpioChips {
                 let names = chip.lineNames.joined(separator: ",")
                 let hogs = chip.hogs.map { "\($0.offset)=\($0.name)" }.joined(separator: ",")

@@ -1,5 +1,6 @@
 import ScenarioModel
 import CharDev
+import DriverDescription
 import DriverCore
 import Instrumentation
 import Sanitizer
@@ -60,7 +61,7 @@ public final class ExecutionContext: Sendable {
         kernel.events.attach(recorder)
         sanitizer = Sanitizer(attachingTo: kernel)
         do {
-            board = try ScenarioBoard.build(scenario.board, kernel: kernel)
+            board = try ScenarioBoard.build(scenario, kernel: kernel)
         } catch {
             kernel.events.detach(recorder)
             kernel.events.detach(sanitizer)
@@ -90,7 +91,10 @@ public final class ExecutionContext: Sendable {
             outcomes.withLock { $0.append(outcome) }
             guard scheduler.enter(step, actor: actor.name, index: index) else { return }
             outcome.startNanoseconds = scheduler.now
-            let effect = scheduler.perform(step, actor: actor.name, executor: executor)
+            // Described drivers name the actor in their trails.
+            let effect = DescribedContext.$actor.withValue("\(actor.name) step \(index + 1) (\(outcome.action))") {
+                scheduler.perform(step, actor: actor.name, executor: executor)
+            }
             outcome.blocked = scheduler.leave(step, actor: actor.name)
             outcome.endNanoseconds = scheduler.now
             outcome.finished = true

@@ -41,6 +41,13 @@ public enum ExpectationEvaluator {
                                          detail: n == wanted ? "\(n) findings"
                                              : "\(n) findings: " + findings.map { "\($0.kind.rawValue) \($0.object)" }.joined(separator: ", ")))
         }
+        if !s.expect.findingKinds.isEmpty {
+            let found = Set(findings.map(\.kind.rawValue))
+            let wanted = Set(s.expect.findingKinds)
+            out.append(ExpectationResult(name: "finding_kinds: \(s.expect.findingKinds.joined(separator: ", "))",
+                                         passed: found == wanted,
+                                         detail: "found: \(found.sorted().joined(separator: ", "))"))
+        }
         for name in s.expect.released {
             // Objects are told apart by their `device.initialize` … `device.release` pairs.
             let created = events.filter { $0.kind == EventKind.deviceInitialize.rawValue && $0.object == name }.count

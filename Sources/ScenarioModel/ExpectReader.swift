@@ -34,10 +34,18 @@ enum ExpectReader {
 
     static func readGlobal(_ node: Node, _ r: NodeReader) -> GlobalExpectations {
         var g = GlobalExpectations()
-        guard let f = r.mapping(node, "expect", allowed: ["no_hang", "findings", "released", "events", "reachable"]) else { return g }
+        guard let f = r.mapping(node, "expect", allowed: ["no_hang", "findings", "finding_kinds", "released", "events", "reachable"]) else { return g }
         if let n = f["no_hang"], let v = r.bool(n, "no_hang") { g.noHang = v }
         if let n = f["findings"] {
             if n.null != nil { g.findings = nil } else if let v = r.int(n, "findings") { g.findings = v }
+        }
+        if let n = f["finding_kinds"] {
+            g.findingKinds = r.strings(n, "finding_kinds") ?? []
+            for k in g.findingKinds where !FindingKinds.names.contains(k) {
+                r.error(n, "unknown finding kind '\(k)'; expected one of: \(FindingKinds.names.joined(separator: ", "))")
+            }
+            // Naming the kinds a run must find implies the run has findings.
+            if f["findings"] == nil { g.findings = nil }
         }
         if let n = f["released"] { g.released = r.strings(n, "released") ?? [] }
         if let n = f["events"] {

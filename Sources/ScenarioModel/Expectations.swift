@@ -40,6 +40,9 @@ public struct GlobalExpectations: Sendable, Equatable {
     public var noHang: Bool
     /// The exact number of findings (ref misuse, use after free, warnings, hangs); nil: any.
     public var findings: Int?
+    /// The finding kinds a run must report (each at least once) and the only ones it may:
+    /// what a scenario of a buggy design states it demonstrates. Empty: not checked.
+    public var findingKinds: [String] = []
     /// Devices whose object must have been released by the end of the run.
     public var released: [String]
     /// Events that must occur in this order (others may come between).

@@ -1,5 +1,7 @@
+import DriverDescription
+
 /// A scenario: a simulated board, actors that run concurrently against it, and what must
-/// hold. The one model that files (YAML/JSON), the Swift result builder, the runner, the CLI
+/// hold; since `devmodel/scenario@2` also drivers it describes itself. The one model that files (YAML/JSON), the Swift result builder, the runner, the CLI
 /// and the explorer share.
 ///
 /// Value type; building one costs nothing at run time. A scenario that came from a file has
@@ -13,6 +15,8 @@ public struct Scenario: Sendable, Equatable {
     public var expect: GlobalExpectations
     /// Watchdog on the whole run, nanoseconds: a run still going after this is a hang finding.
     public var timeoutNanoseconds: UInt64
+    /// Drivers the scenario describes (`objects:`, `fops:`, `drivers:` …); empty in v1 files.
+    public var described = DriverDescription()
 
     public init(name: String, description: String = "", board: BoardSpec = BoardSpec(), actors: [ActorSpec] = [],
                 expect: GlobalExpectations = GlobalExpectations(), timeoutNanoseconds: UInt64 = 2_000_000_000) {
@@ -23,6 +27,13 @@ public struct Scenario: Sendable, Equatable {
         self.expect = expect
         self.timeoutNanoseconds = timeoutNanoseconds
     }
+}
+
+extension Scenario {
+    /// Device nodes the scenario's drivers publish: the board's, then the described drivers'.
+    public var nodeNames: [String] { board.nodeNames + described.nodeNames }
+    /// Drivers a `bind` or `driver_override` may name.
+    public var driverNames: Set<String> { board.driverNames.union(described.drivers.map(\.name)) }
 }
 
 /// A position in a scenario file (1-based), kept on the parts the validator may complain about.

@@ -8,6 +8,7 @@ import Yams
 /// Cost: linear in the file.
 public enum ScenarioParser {
     static let topKeys = ["schema", "name", "description", "board", "actors", "expect", "timeout"]
+        + DescriptionReader.sections
 
     /// Parses and validates `text`; `file` is used in diagnostics only.
     public static func parse(_ text: String, file: String) throws(ScenarioError) -> Scenario {
@@ -125,8 +126,9 @@ public enum ScenarioParser {
             r.error(root, "missing 'schema: \(ScenarioSchema.current)' line")
             return nil
         }
-        if let schema = r.string(schemaNode, "schema"), schema != ScenarioSchema.current {
-            r.error(schemaNode, "unsupported schema '\(schema)'; expected '\(ScenarioSchema.current)'")
+        let schema = r.string(schemaNode, "schema")
+        if let schema, !ScenarioSchema.supported.contains(schema) {
+            r.error(schemaNode, "unsupported schema '\(schema)'; expected one of: \(ScenarioSchema.supported.joined(separator: ", "))")
         }
         var scenario = Scenario(name: "")
         if let n = top["name"] { scenario.name = r.string(n, "name") ?? "" } else { r.error(root, "missing 'name'") }
@@ -144,6 +146,11 @@ public enum ScenarioParser {
             r.error(root, "missing 'actors'")
         }
         if let e = top["expect"] { scenario.expect = ExpectReader.readGlobal(e, r) }
+        if schema == ScenarioSchema.v1 {
+            for key in DescriptionReader.sections { if let k = top.keyNode(key) { r.error(k, "'\(key)' describes drivers: it needs 'schema: \(ScenarioSchema.v2)'") } }
+        } else {
+            scenario.described = DescriptionReader.read(top, r)
+        }
         return scenario
     }
 }

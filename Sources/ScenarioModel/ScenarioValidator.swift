@@ -13,7 +13,7 @@ public enum ScenarioValidator {
             out.append(ScenarioDiagnostic(file: file, location: l, message: message, sourceLine: text))
         }
         let kinds = s.board.deviceKinds
-        let drivers = s.board.driverNames
+        let drivers = s.driverNames
         let ports = Set(s.board.usbDevices.map(\.port))
 
         // Board.
@@ -28,8 +28,13 @@ public enum ScenarioValidator {
         for l in s.board.links {
             for name in [l.supplier, l.consumer] where kinds[name] == nil { error(l.location, "unknown device '\(name)' in link") }
         }
-        for name in s.expect.released where kinds[name] == nil && !s.board.nodeNames.contains(name) {
+        for name in s.expect.released where kinds[name] == nil && !s.nodeNames.contains(name) {
             error(nil, "unknown device '\(name)' in expect.released")
+        }
+
+        // Described drivers.
+        for p in s.described.problems {
+            error(p.location.map { SourceLocation(line: $0.line, column: $0.column) }, p.message)
         }
 
         // Labels and handles.
@@ -59,14 +64,14 @@ public enum ScenarioValidator {
                     error(loc, "\(step.action.keyword) needs 'as:' to name the handle it returns")
                 }
                 switch step.action {
-                case .gpiodGet(let chip, _, _) where !s.board.nodeNames.contains(chip):
-                    error(loc, "unknown GPIO chip '\(chip)'; the board has: \(s.board.nodeNames.joined(separator: ", "))")
-                case .i2cNewClient(let adapter, _, _) where !s.board.nodeNames.contains("i2c-\(adapter)"):
+                case .gpiodGet(let chip, _, _) where !s.nodeNames.contains(chip):
+                    error(loc, "unknown GPIO chip '\(chip)'; the board has: \(s.nodeNames.joined(separator: ", "))")
+                case .i2cNewClient(let adapter, _, _) where !s.nodeNames.contains("i2c-\(adapter)"):
                     error(loc, "unknown I2C adapter i2c-\(adapter)")
                 case .open(let path, _):
                     let node = DevPath.nodeName(path)
-                    if !s.board.nodeNames.contains(node) {
-                        error(loc, "unknown device node '\(path)'; the board has: \(s.board.nodeNames.joined(separator: ", "))")
+                    if !s.nodeNames.contains(node) {
+                        error(loc, "unknown device node '\(path)'; the board has: \(s.nodeNames.joined(separator: ", "))")
                     }
                 case .bind(_, let drv), .driverOverride(_, .some(let drv)):
                     if !drivers.contains(drv) { error(loc, "unknown driver '\(drv)'") }

@@ -44,7 +44,7 @@ struct Tree: ParsableCommand {
             return
         }
         do {
-            let board = try ScenarioBoard.build(s.board)
+            let board = try ScenarioBoard.build(s)
             switch format {
             case .text: print(TreeText.lines(board.kernel, devres: true).joined(separator: "\n"))
             case .dot: print(TreeDOT.render(board.kernel, name: s.name), terminator: "")
@@ -72,7 +72,7 @@ struct Deferred: ParsableCommand {
         let (loaded, exit) = ScenarioFiles.loadAll([scenario])
         guard exit == 0, let s = loaded.first?.1 else { throw ExitCode(exit) }
         do {
-            let board = try ScenarioBoard.build(s.board)
+            let board = try ScenarioBoard.build(s)
             print(board.kernel.devicesDeferredText, terminator: "")
         } catch {
             ScenarioFiles.printError("devmodel: \(scenario): \(error.message)")

@@ -20,7 +20,7 @@ struct BoardSource: ParsableArguments {
         guard exit == 0, let s = loaded.first?.1 else { throw ExitCode(exit) }
         do {
             Diagnostics.log.debug("building the board of \(scenario)")
-            return try ScenarioBoard.build(s.board).sim
+            return try ScenarioBoard.build(s).sim
         } catch {
             ScenarioFiles.printError("devmodel: \(scenario): \(error.message)")
             throw ExitCode(ScenarioExit.internalError)

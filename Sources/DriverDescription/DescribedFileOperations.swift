@@ -1,0 +1,86 @@
+import CharDev
+import DriverCore
+import Instrumentation
+
+/// The file operations of a described `fops` table, as CharDev calls them.
+///
+/// For a cdev registered without the fence, open takes a reference on the cdev
+/// (`chrdev_open`'s `cdev_get`) and the file's release drops it after the driver's `release`
+/// (`__fput`'s `cdev_put`): both touch the memory the cdev is embedded in. For a miscdevice,
+/// open points `private_data` at it, as `misc_open` does, and nothing pins it.
+final class DescribedFileOperations: FileOperations {
+    let world: DescribedWorld
+    let fops: FileOperationsSpec
+    let cdev: Reference?
+    let misc: Reference?
+    let parent: Device?
+
+    init(world: DescribedWorld, fops: FileOperationsSpec, cdev: Reference?, misc: Reference?, parent: Device?) {
+        self.world = world
+        self.fops = fops
+        self.cdev = cdev
+        self.misc = misc
+        self.parent = parent
+    }
+
+    private var holdsCdev: Bool { cdev != nil && fops.protection == .none }
+
+    private func frame(_ operation: String, _ file: FileContext) -> Frame {
+        var locals: [String: Value] = [:]
+        if let cdev { locals["inode"] = .reference(cdev) }
+        return Frame(context: "\(DescribedContext.current) → \(fops.name).\(operation)", device: parent, file: file, locals: locals)
+    }
+
+    private func run(_ operation: String, _ file: FileContext) throws(FileError) {
+        var f = frame(operation, file)
+        do {
+            try Interpreter(world: world).run(fops.operations[operation] ?? [], &f)
+        } catch {
+            throw FileError(error.errno, error.description)
+        }
+    }
+
+    func open(_ file: FileContext) throws(FileError) -> (any Sendable)? {
+        if let misc { file.privateData = Value.reference(misc) }
+        if let cdev, holdsCdev {
+            let f = frame("open", file)
+            let who = Provenance(path: "\(f.context) → cdev_get", location: fops.location,
+                                 index: world.log.append(actor: DescribedContext.current, what: "chrdev_open → cdev_get"))
+            do {
+                try Interpreter(world: world).refGet((cdev, .cdev), who: who)
+            } catch {
+                throw FileError(error.errno, error.description)
+            }
+        }
+        try run("open", file)
+        return file.privateData
+    }
+
+    func read(_ file: FileContext, maxBytes: Int) throws(FileError) -> [UInt8]? {
+        try run("read", file)
+        return []
+    }
+
+    func write(_ file: FileContext, _ data: [UInt8]) throws(FileError) -> Int {
+        try run("write", file)
+        return data.count
+    }
+
+    func ioctl(_ file: FileContext, _ request: any IoctlRequest) throws(FileError) -> any Sendable {
+        try run("ioctl", file)
+        return 0
+    }
+
+    func poll(_ file: FileContext) -> PollEvents {
+        (try? run("poll", file)).map { [.in, .out] } ?? [.err]
+    }
+
+    func release(_ file: FileContext) {
+        try? run("release", file)
+        guard let cdev, holdsCdev else { return }
+        let f = frame("release", file)
+        let who = Provenance(path: "\(f.context) → cdev_put", location: fops.location,
+                             index: world.log.append(actor: DescribedContext.current, what: "__fput → cdev_put"))
+        try? Interpreter(world: world).refPut((cdev, .cdev), f, who: who)
+    }
+}

@@ -1,0 +1,76 @@
+import CharDev
+import DriverCore
+import Instrumentation
+
+/// The described drivers of one kernel, and everything they created: their structs, the
+/// nodes they registered, their drivers' data. One per execution (a scenario run, one
+/// explored schedule), so nothing leaks from one execution into the next.
+///
+/// Thread-safe: actors call into it concurrently, as user space calls into a kernel.
+public final class DescribedWorld: Sendable {
+    public let description: DriverDescription
+    public let kernel: Kernel
+    public let namespace: DevNamespace
+    /// Every described step run, in order: the trails' "in between".
+    public let log = OperationLog()
+    /// File-scope variables, as one static struct that is never freed.
+    let globals: DescribedObject
+    let globalsType: ObjectType
+    private let counters = Locked<[String: Int]>([:])
+    private let registrations = Locked<[String: CharDevice]>([:])
+    private let fopsOfCdev = Locked<[String: String]>([:])
+    private let drvdata = Locked<[ObjectID: Value]>([:])
+    /// Allocations freed at the release of a refcounted member (`drmm_kzalloc`), by member.
+    private let managed = Locked<[String: [DescribedObject]]>([:])
+
+    public init(_ description: DriverDescription, kernel: Kernel, namespace: DevNamespace) {
+        self.description = description
+        self.kernel = kernel
+        self.namespace = namespace
+        globalsType = ObjectType(name: "<globals>", allocation: .static,
+                                 members: description.globals.sorted { $0.key < $1.key }.map { Member(name: $0.key, kind: $0.value) })
+        globals = DescribedObject(type: globalsType.name, allocation: .static, name: "globals",
+                                  allocatedBy: Provenance(path: "kernel: module load", location: nil, index: log.append(actor: "kernel", what: "module load")),
+                                  events: kernel.events, log: log)
+    }
+
+    /// The drivers to register on a bus.
+    public var drivers: [DescribedDeviceDriver] { description.drivers.map { DescribedDeviceDriver(spec: $0, world: self) } }
+
+    /// The node a described driver registered, if it is registered now.
+    public func characterDevice(node: String) -> CharDevice? { registrations.withLock { $0[node] } }
+
+    /// "foo_priv#2": a fresh instance name.
+    func instanceName(_ type: String) -> String {
+        let n = counters.withLock { c in
+            c[type, default: 0] += 1
+            return c[type]!
+        }
+        return "\(type)#\(n)"
+    }
+
+    /// The type of the struct a reference points into (following embedded members), or nil
+    /// when it points at a member that is not a struct.
+    func type(of reference: Reference) -> ObjectType? {
+        var type = reference.object === globals ? globalsType : description.types[reference.object.type]
+        for m in reference.path {
+            guard case .embedded(let inner)? = type?.member(m)?.kind else { return nil }
+            type = description.types[inner]
+        }
+        return type
+    }
+
+    func register(_ cdev: CharDevice, key: String) { registrations.withLock { $0[key] = cdev } }
+    func unregister(key: String) -> CharDevice? { registrations.withLock { $0.removeValue(forKey: key) } }
+    func setFops(_ fops: String, for key: String) { fopsOfCdev.withLock { $0[key] = fops } }
+    func fops(for key: String) -> String? { fopsOfCdev.withLock { $0[key] } }
+    func setDrvdata(_ value: Value?, device: Device) { drvdata.withLock { $0[device.id] = value } }
+    func getDrvdata(_ device: Device) -> Value { drvdata.withLock { $0[device.id] } ?? .null }
+    func manage(_ object: DescribedObject, by member: String) { managed.withLock { $0[member, default: []].append(object) } }
+    func takeManaged(by member: String) -> [DescribedObject] { managed.withLock { $0.removeValue(forKey: member) } ?? [] }
+}
+
+/// A unique key for a member of an allocation (registrations, managed allocations).
+extension Reference {
+    var memberKey: String { "\(object.id.raw):\(key)" }
+}

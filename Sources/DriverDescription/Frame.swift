@@ -1,0 +1,31 @@
+import CharDev
+import DriverCore
+
+/// The state of one running described function: its locals, who runs it (for trails), the
+/// device it is bound to (for devres and drvdata) and, in a file operation, the file.
+struct Frame {
+    var locals: [String: Value]
+    /// "user step 2 (read f) → foo_fops.read".
+    let context: String
+    let device: Device?
+    let file: FileContext?
+
+    init(context: String, device: Device?, file: FileContext? = nil, locals: [String: Value] = [:]) {
+        self.context = context
+        self.device = device
+        self.file = file
+        self.locals = locals
+    }
+
+    /// The frame of a callee: same device and file, fresh locals.
+    func calling(_ function: String, argument: Value?) -> Frame {
+        Frame(context: "\(context) → \(function)", device: device, file: file,
+              locals: argument.map { ["self": $0] } ?? [:])
+    }
+}
+
+/// A place a path names: a value held in a local (or computed), or a member of a struct.
+enum Place {
+    case value(Value)
+    case member(Reference, MemberKind)
+}

@@ -1,0 +1,81 @@
+import CharDev
+import DriverCore
+import Instrumentation
+
+/// Character devices (`cdev_init`, `cdev_device_add`/`_del`, `misc_register`/`_deregister`)
+/// and devres actions.
+///
+/// A node is published through CharDev (the one registration path of `/dev`); what a file's
+/// calls reach is decided by the fops' protection: `none` calls the described operations
+/// directly for as long as the file is open (fs/char_dev.c), `fence` puts them behind the
+/// device's revocation fence (CharDev's helper).
+extension Interpreter {
+    func cdevInit(_ member: (Reference, MemberKind), fops: String, who: Provenance) throws(DescribedError) {
+        let (r, kind) = member
+        guard kind == .cdev else { throw .invalid("cdev_init: \(r) is a \(kind), not a cdev") }
+        try refInit(member, who: who)
+        world.setFops(fops, for: r.memberKey)
+    }
+
+    func cdevDeviceAdd(cdev: MemberPath, device: MemberPath, node: String, _ frame: inout Frame, who: Provenance) throws(DescribedError) {
+        let c = try member(cdev, &frame, who: who)
+        let d = try member(device, &frame, who: who)
+        guard c.1 == .cdev, case .device = d.1 else { throw .invalid("cdev_device_add needs a cdev and a device") }
+        guard let fops = world.fops(for: c.0.memberKey) else { throw .invalid("cdev_device_add: \(cdev) was not cdev_init'ed") }
+        // cdev_add: the cdev's kobject holds its parent, the device, until the cdev's release.
+        try refGet(d, who: who)
+        try c.0.object.access("cdev_add \(c.0.key)", by: who) { s throws(DescribedError) in
+            s.values[c.0.key + "#parent"] = .reference(d.0)
+        }
+        try publish(node: node, fops: fops, key: c.0.memberKey, cdev: c.0, misc: nil, frame)
+    }
+
+    func cdevDeviceDel(cdev: MemberPath, device: MemberPath, _ frame: inout Frame, who: Provenance) throws(DescribedError) {
+        let c = try member(cdev, &frame, who: who)
+        _ = try member(device, &frame, who: who)
+        // device_del and cdev_del: no new opens; open files keep their cdev reference.
+        world.unregister(key: c.0.memberKey)?.unregister()
+        try refPut(c, frame, who: who)
+    }
+
+    func miscRegister(_ member: (Reference, MemberKind), node: String, fops: String, _ frame: Frame, who: Provenance) throws(DescribedError) {
+        let (r, kind) = member
+        guard kind == .miscdevice else { throw .invalid("misc_register: \(r) is a \(kind), not a miscdevice") }
+        // misc_register links the miscdevice into the misc list: a write to its memory.
+        try r.object.access("misc_register \(r.key)", by: who) { _ throws(DescribedError) in }
+        try publish(node: node, fops: fops, key: r.memberKey, cdev: nil, misc: r, frame)
+    }
+
+    func miscDeregister(_ member: (Reference, MemberKind), who: Provenance) throws(DescribedError) {
+        let (r, _) = member
+        try r.object.access("misc_deregister \(r.key)", by: who) { _ throws(DescribedError) in }
+        world.unregister(key: r.memberKey)?.unregister()
+    }
+
+    private func publish(node: String, fops: String, key: String, cdev: Reference?, misc: Reference?, _ frame: Frame) throws(DescribedError) {
+        guard let spec = world.description.fops[fops] else { throw .invalid("no fops \(fops)") }
+        let operations = DescribedFileOperations(world: world, fops: spec, cdev: cdev, misc: misc, parent: frame.device)
+        do {
+            let registered = try CharDevice.register(name: node, parent: frame.device, namespace: world.namespace,
+                                                     operations: operations,
+                                                     protection: spec.protection == .fence ? .revocable : .legacyUnchecked)
+            world.register(registered, key: key)
+        } catch {
+            throw .errno(error.errno, "registering /dev/\(node): \(error.message)")
+        }
+    }
+
+    func devmAddAction(_ function: String, argument: Value?, _ frame: Frame) throws(DescribedError) {
+        guard let device = frame.device else { throw .invalid("devm_add_action with no bound device") }
+        let world = self.world
+        do {
+            try device.devres.addAction(ActionKey("\(function)")) {
+                var callee = Frame(context: "\(DescribedContext.current): unbind \(device.name) → devres action \(function)",
+                                   device: device, locals: argument.map { ["self": $0] } ?? [:])
+                try? Interpreter(world: world).run(world.description.functions[function] ?? [], &callee)
+            }
+        } catch {
+            throw .errno(.ENOMEM, "devm_add_action(\(function)) failed: \(error)")
+        }
+    }
+}

@@ -1,0 +1,118 @@
+import CharDev
+import DriverCore
+import Instrumentation
+
+/// Runs described steps against the world: the one place their meaning is defined. Each step
+/// is logged (for trails); memory is reached only through ``DescribedObject/access(_:by:point:_:)``,
+/// so every use after free is caught where it happens.
+struct Interpreter {
+    let world: DescribedWorld
+
+    /// Runs `steps` in order; the first failing step ends the list with its error.
+    func run(_ steps: [Step], _ frame: inout Frame) throws(DescribedError) {
+        for step in steps { try run(step, &frame) }
+    }
+
+    func provenance(_ step: Step, _ frame: Frame) -> Provenance {
+        let what = "\(step.operation.name)\(Self.argument(step.operation).map { " \($0)" } ?? "")"
+        let actor = DescribedContext.current
+        let path = "\(frame.context) → \(what)"
+        return Provenance(path: path, location: step.location, index: world.log.append(actor: actor, what: path))
+    }
+
+    func run(_ step: Step, _ frame: inout Frame) throws(DescribedError) {
+        let who = provenance(step, frame)
+        switch step.operation {
+        case .alloc(let type, let name, let managedBy):
+            frame.locals[name] = .reference(Reference(try allocate(type, managedBy: managedBy, &frame, who: who)))
+        case .kfree(let path):
+            try kfree(path, &frame, who: who)
+        case .refInit(let p):
+            try refInit(try member(p, &frame, who: who), who: who)
+        case .refGet(let p):
+            try refGet(try member(p, &frame, who: who), who: who)
+        case .refPut(let p):
+            try refPut(try member(p, &frame, who: who), frame, who: who)
+        case .initWaitQueue(let p), .mutexInit(let p):
+            try reinitialise(try member(p, &frame, who: who), who: who)
+        case .cdevInit(let p, let fops):
+            try cdevInit(try member(p, &frame, who: who), fops: fops, who: who)
+        case .cdevDeviceAdd(let cdev, let device, let node):
+            try cdevDeviceAdd(cdev: cdev, device: device, node: node, &frame, who: who)
+        case .cdevDeviceDel(let cdev, let device):
+            try cdevDeviceDel(cdev: cdev, device: device, &frame, who: who)
+        case .miscRegister(let p, let node, let fops):
+            try miscRegister(try member(p, &frame, who: who), node: node, fops: fops, frame, who: who)
+        case .miscDeregister(let p):
+            try miscDeregister(try member(p, &frame, who: who), who: who)
+        case .devmAddAction(let function, let argument):
+            try devmAddAction(function, argument: try argument.map { p throws(DescribedError) in try value(p, &frame, who: who) }, frame)
+        case .setDrvdata(let p):
+            guard let device = frame.device else { throw .invalid("set_drvdata outside a probe") }
+            world.setDrvdata(try value(p, &frame, who: who), device: device)
+        case .getDrvdata(let name):
+            guard let device = frame.device else { throw .invalid("get_drvdata with no device") }
+            frame.locals[name] = world.getDrvdata(device)
+        case .tableInsert(let table, let key, let v):
+            try tableInsert(try member(table, &frame, who: who), key: key, value: try value(v, &frame, who: who), who: who)
+        case .tableRemove(let table, let key):
+            try tableRemove(try member(table, &frame, who: who), key: key, who: who)
+        case .tableLookup(let table, let key, let name, let locked, let get):
+            frame.locals[name] = try tableLookup(try member(table, &frame, who: who), key: key, locked: locked, get: get, who: who)
+        case .read(let p, let name):
+            let v = try load(try place(p, &frame, who: who), who: who)
+            if let name { frame.locals[name] = v }
+        case .write(let p, let v):
+            let new = try evaluate(v, &frame, who: who)
+            try store(try member(p, &frame, who: who), new, who: who)
+        case .wakeUp(let p):
+            try wakeUp(try member(p, &frame, who: who), who: who)
+        case .waitEvent(let p, let until, let timeout):
+            try waitEvent(try member(p, &frame, who: who), until: try place(until, &frame, who: who), timeout: timeout, who: who)
+        case .mutexLock(let p):
+            try mutex(try member(p, &frame, who: who), who: who).lock(site: .model)
+        case .mutexUnlock(let p):
+            try mutex(try member(p, &frame, who: who), who: who).unlock(site: .model)
+        case .privateData(let name):
+            guard let file = frame.file else { throw .invalid("private_data outside a file operation") }
+            frame.locals[name] = file.privateData(as: Value.self) ?? .null
+        case .setPrivateData(let p):
+            guard let file = frame.file else { throw .invalid("set_private_data outside a file operation") }
+            file.privateData = try value(p, &frame, who: who)
+        case .containerOf(let from, let type, let name):
+            frame.locals[name] = try containerOf(try value(from, &frame, who: who), type: type)
+        case .check(let p, let errno):
+            if try load(try place(p, &frame, who: who), who: who).isZero {
+                throw .errno(Errno(name: errno) ?? .EINVAL, "check \(p) failed at \(step.location.map(\.description) ?? "?")")
+            }
+        case .fail(let errno):
+            throw .errno(Errno(name: errno) ?? .EINVAL, "returns \(errno)")
+        case .call(let function, let argument):
+            var callee = frame.calling(function, argument: try argument.map { p throws(DescribedError) in try value(p, &frame, who: who) })
+            try run(world.description.functions[function] ?? [], &callee)
+        case .revocableAccess(let p, let steps):
+            try revocableAccess(try member(p, &frame, who: who), steps: steps, &frame, who: who)
+        case .revoke(let p):
+            try revoke(try member(p, &frame, who: who), who: who)
+        }
+    }
+
+    /// The step's main argument, for logs and trails.
+    static func argument(_ op: Operation) -> String? {
+        switch op {
+        case .alloc(let t, let n, _): "\(t) as \(n)"
+        case .kfree(let p), .refInit(let p), .refGet(let p), .refPut(let p), .initWaitQueue(let p), .mutexInit(let p),
+             .cdevInit(let p, _), .miscRegister(let p, _, _), .miscDeregister(let p), .setDrvdata(let p),
+             .read(let p, _), .write(let p, _), .wakeUp(let p), .waitEvent(let p, _, _), .mutexLock(let p),
+             .mutexUnlock(let p), .setPrivateData(let p), .check(let p, _), .revocableAccess(let p, _), .revoke(let p):
+            p.description
+        case .cdevDeviceAdd(let c, _, let node): "\(c) as /dev/\(node)"
+        case .cdevDeviceDel(let c, _): c.description
+        case .devmAddAction(let f, _), .call(let f, _): f
+        case .getDrvdata(let n), .privateData(let n): n
+        case .tableInsert(let t, let k, _), .tableRemove(let t, let k), .tableLookup(let t, let k, _, _, _): "\(t)[\(k)]"
+        case .containerOf(let f, let t, _): "\(f) in \(t)"
+        case .fail(let e): e
+        }
+    }
+}

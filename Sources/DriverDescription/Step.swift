@@ -1,0 +1,141 @@
+/// One step of a described probe, remove, file operation or function, with where it is
+/// written (for errors and trails).
+public struct Step: Sendable, Equatable {
+    public var operation: Operation
+    public var location: DescriptionLocation?
+    public init(_ operation: Operation, location: DescriptionLocation? = nil) {
+        self.operation = operation
+        self.location = location
+    }
+}
+
+/// A place in memory: a local (`priv`), a global (`@foo_dev`) or `self`, then members.
+/// Going through a pointer member reads it (touching the memory that holds it); going
+/// through an embedded member does not leave the struct's memory.
+public struct MemberPath: Sendable, Equatable, Hashable, CustomStringConvertible {
+    public var root: String
+    public var members: [String]
+    public init(root: String, members: [String] = []) {
+        self.root = root
+        self.members = members
+    }
+    /// Parses `priv.cdev`, `@foo_dev.lock`; nil when a component is empty.
+    public init?(parsing text: String) {
+        let parts = text.split(separator: ".", omittingEmptySubsequences: false).map(String.init)
+        guard let first = parts.first, !parts.contains(where: \.isEmpty) else { return nil }
+        root = first
+        members = Array(parts.dropFirst())
+    }
+    public var isGlobal: Bool { root.hasPrefix("@") }
+    public var description: String { ([root] + members).joined(separator: ".") }
+}
+
+/// A value a step writes: an integer, NULL, or what a path points at.
+public enum StepValue: Sendable, Equatable, CustomStringConvertible {
+    case integer(Int)
+    case null
+    case reference(MemberPath)
+    public var description: String {
+        switch self {
+        case .integer(let i): "\(i)"
+        case .null: "NULL"
+        case .reference(let p): p.description
+        }
+    }
+}
+
+/// What a step does, named after the kernel function it stands for.
+public indirect enum Operation: Sendable, Equatable {
+    // Memory
+    /// `kzalloc`/`devm_kzalloc`/`drmm_kzalloc` of a struct type, bound to a local.
+    /// `managedBy` is the refcounted member whose release frees a `drmm` allocation.
+    case alloc(type: String, as: String, managedBy: MemberPath?)
+    case kfree(MemberPath)
+    // Refcounts (`kref_*`, `device_initialize`, `get_device`, `put_device`)
+    case refInit(MemberPath)
+    case refGet(MemberPath)
+    case refPut(MemberPath)
+    // Initialisation
+    case initWaitQueue(MemberPath)
+    case mutexInit(MemberPath)
+    case cdevInit(MemberPath, fops: String)
+    // Registration
+    case cdevDeviceAdd(cdev: MemberPath, device: MemberPath, node: String)
+    case cdevDeviceDel(cdev: MemberPath, device: MemberPath)
+    case miscRegister(MemberPath, node: String, fops: String)
+    case miscDeregister(MemberPath)
+    // devres
+    case devmAddAction(function: String, argument: MemberPath?)
+    // drvdata
+    case setDrvdata(MemberPath)
+    case getDrvdata(as: String)
+    // Tables (IDR)
+    case tableInsert(table: MemberPath, key: Int, value: MemberPath)
+    case tableRemove(table: MemberPath, key: Int)
+    /// `idr_find`, then (if `get` names a refcounted member of the result) a get on it:
+    /// under the table's lock when `locked`, or after dropping it (lookup-then-get, P15).
+    case tableLookup(table: MemberPath, key: Int, as: String, locked: Bool, get: String?)
+    // Data
+    case read(MemberPath, as: String?)
+    case write(MemberPath, StepValue)
+    // Waits and locks
+    case wakeUp(MemberPath)
+    /// `wait_event(wq, cond)`: sleeps until `until` is non-zero; with a timeout
+    /// (`wait_event_timeout`) gives up after it (nanoseconds).
+    case waitEvent(MemberPath, until: MemberPath, timeoutNanoseconds: UInt64?)
+    case mutexLock(MemberPath)
+    case mutexUnlock(MemberPath)
+    // File operations' access paths
+    /// `x = file->private_data`.
+    case privateData(as: String)
+    case setPrivateData(MemberPath)
+    /// `y = container_of(x, type, member)`: `from` must be an embedded member of a `type`.
+    case containerOf(from: MemberPath, type: String, as: String)
+    // Control
+    /// `if (!x) return -errno;`.
+    case check(MemberPath, errno: String)
+    case fail(errno: String)
+    case call(function: String, argument: MemberPath?)
+    /// Driver-held revocation (`Revocable`): the steps run inside the fence; once revoked
+    /// they are skipped and the operation fails with ENODEV.
+    case revocableAccess(MemberPath, steps: [Step])
+    case revoke(MemberPath)
+
+    /// The kernel function the step stands for, as written in files.
+    public var name: String {
+        switch self {
+        case .alloc: "alloc"
+        case .kfree: "kfree"
+        case .refInit: "kref_init"
+        case .refGet: "kref_get"
+        case .refPut: "kref_put"
+        case .initWaitQueue: "init_waitqueue_head"
+        case .mutexInit: "mutex_init"
+        case .cdevInit: "cdev_init"
+        case .cdevDeviceAdd: "cdev_device_add"
+        case .cdevDeviceDel: "cdev_device_del"
+        case .miscRegister: "misc_register"
+        case .miscDeregister: "misc_deregister"
+        case .devmAddAction: "devm_add_action"
+        case .setDrvdata: "set_drvdata"
+        case .getDrvdata: "get_drvdata"
+        case .tableInsert: "idr_alloc"
+        case .tableRemove: "idr_remove"
+        case .tableLookup: "idr_find"
+        case .read: "read"
+        case .write: "write"
+        case .wakeUp: "wake_up"
+        case .waitEvent: "wait_event"
+        case .mutexLock: "mutex_lock"
+        case .mutexUnlock: "mutex_unlock"
+        case .privateData: "private_data"
+        case .setPrivateData: "set_private_data"
+        case .containerOf: "container_of"
+        case .check: "check"
+        case .fail: "return"
+        case .call: "call"
+        case .revocableAccess: "revocable_access"
+        case .revoke: "revoke"
+        }
+    }
+}
