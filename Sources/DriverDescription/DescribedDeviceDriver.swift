@@ -22,7 +22,7 @@ public final class DescribedDeviceDriver: DeviceDriver {
         var frame = Frame(context: "\(DescribedContext.current): probe \(device.device.name) → \(spec.name).probe",
                           device: device.device)
         do {
-            try Interpreter(world: world).run(spec.probe, &frame)
+            try Interpreter(world: world).runFunction(spec.probe, &frame)
         } catch {
             world.setDrvdata(nil, device: device.device)
             throw .failed(error.errno, error.description)
@@ -33,7 +33,7 @@ public final class DescribedDeviceDriver: DeviceDriver {
         var frame = Frame(context: "\(DescribedContext.current): unbind \(device.device.name) → \(spec.name).remove",
                           device: device.device)
         do {
-            try Interpreter(world: world).run(spec.remove, &frame)
+            try Interpreter(world: world).runFunction(spec.remove, &frame)
         } catch {
             world.kernel.events.emit(.warning, object: device.device.id, name: device.device.name,
                                      detail: "\(spec.name).remove: \(error)", site: .model)

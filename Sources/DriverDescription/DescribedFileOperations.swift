@@ -34,7 +34,7 @@ final class DescribedFileOperations: FileOperations {
     private func run(_ operation: String, _ file: FileContext) throws(FileError) {
         var f = frame(operation, file)
         do {
-            try Interpreter(world: world).run(fops.operations[operation] ?? [], &f)
+            try Interpreter(world: world).runFunction(fops.operations[operation] ?? [], &f)
         } catch {
             throw FileError(error.errno, error.description)
         }

@@ -109,7 +109,7 @@ extension DriverDescription {
         case .alloc(_, let n, let m): ([m], n)
         case .kfree(let p), .refInit(let p), .refGet(let p), .refPut(let p), .initWaitQueue(let p), .mutexInit(let p),
              .cdevInit(let p, _), .miscRegister(let p, _, _), .miscDeregister(let p), .setDrvdata(let p), .wakeUp(let p),
-             .mutexLock(let p), .mutexUnlock(let p), .setPrivateData(let p), .check(let p, _), .revoke(let p),
+             .mutexLock(let p), .mutexUnlock(let p), .guardLock(let p), .setPrivateData(let p), .check(let p, _), .revoke(let p),
              .revocableAccess(let p, _):
             ([p], nil)
         case .cdevDeviceAdd(let c, let d, _), .cdevDeviceDel(let c, let d): ([c, d], nil)

@@ -1,5 +1,6 @@
 import CharDev
 import DriverCore
+import Instrumentation
 
 /// The state of one running described function: its locals, who runs it (for trails), the
 /// device it is bound to (for devres and drvdata) and, in a file operation, the file.
@@ -9,6 +10,8 @@ struct Frame {
     let context: String
     let device: Device?
     let file: FileContext?
+    /// Locks taken with `guard`, released when the function returns.
+    var guards: [ModelLock] = []
 
     init(context: String, device: Device?, file: FileContext? = nil, locals: [String: Value] = [:]) {
         self.context = context

@@ -55,7 +55,7 @@ extension Interpreter {
         }
         if let release = kind.release {
             var callee = frame.calling(release, argument: .reference(Reference(r.object, path: Array(r.path.dropLast()))))
-            try run(world.description.functions[release] ?? [], &callee)
+            try runFunction(world.description.functions[release] ?? [], &callee)
         }
     }
 

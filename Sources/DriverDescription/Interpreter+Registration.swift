@@ -72,7 +72,7 @@ extension Interpreter {
             try device.devres.addAction(ActionKey("\(function)")) {
                 var callee = Frame(context: "\(DescribedContext.current): unbind \(device.name) → devres action \(function)",
                                    device: device, locals: argument.map { ["self": $0] } ?? [:])
-                try? Interpreter(world: world).run(world.description.functions[function] ?? [], &callee)
+                try? Interpreter(world: world).runFunction(world.description.functions[function] ?? [], &callee)
             }
         } catch {
             throw .errno(.ENOMEM, "devm_add_action(\(function)) failed: \(error)")

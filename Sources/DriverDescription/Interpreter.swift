@@ -13,6 +13,16 @@ struct Interpreter {
         for step in steps { try run(step, &frame) }
     }
 
+    /// Runs a whole function (a probe, a file operation, a callback): its steps, then the
+    /// release of every lock it took with `guard`, newest first, however it returned.
+    func runFunction(_ steps: [Step], _ frame: inout Frame) throws(DescribedError) {
+        defer {
+            for lock in frame.guards.reversed() { lock.unlock(site: .model) }
+            frame.guards = []
+        }
+        try run(steps, &frame)
+    }
+
     func provenance(_ step: Step, _ frame: Frame) -> Provenance {
         let what = "\(step.operation.name)\(Self.argument(step.operation).map { " \($0)" } ?? "")"
         let actor = DescribedContext.current
@@ -73,6 +83,10 @@ struct Interpreter {
             try mutex(try member(p, &frame, who: who), who: who).lock(site: .model)
         case .mutexUnlock(let p):
             try mutex(try member(p, &frame, who: who), who: who).unlock(site: .model)
+        case .guardLock(let p):
+            let lock = try mutex(try member(p, &frame, who: who), who: who)
+            lock.lock(site: .model)
+            frame.guards.append(lock)
         case .privateData(let name):
             guard let file = frame.file else { throw .invalid("private_data outside a file operation") }
             frame.locals[name] = file.privateData(as: Value.self) ?? .null
@@ -89,7 +103,7 @@ struct Interpreter {
             throw .errno(Errno(name: errno) ?? .EINVAL, "returns \(errno)")
         case .call(let function, let argument):
             var callee = frame.calling(function, argument: try argument.map { p throws(DescribedError) in try value(p, &frame, who: who) })
-            try run(world.description.functions[function] ?? [], &callee)
+            try runFunction(world.description.functions[function] ?? [], &callee)
         case .revocableAccess(let p, let steps):
             try revocableAccess(try member(p, &frame, who: who), steps: steps, &frame, who: who)
         case .revoke(let p):
@@ -104,7 +118,7 @@ struct Interpreter {
         case .kfree(let p), .refInit(let p), .refGet(let p), .refPut(let p), .initWaitQueue(let p), .mutexInit(let p),
              .cdevInit(let p, _), .miscRegister(let p, _, _), .miscDeregister(let p), .setDrvdata(let p),
              .read(let p, _), .write(let p, _), .wakeUp(let p), .waitEvent(let p, _, _), .mutexLock(let p),
-             .mutexUnlock(let p), .setPrivateData(let p), .check(let p, _), .revocableAccess(let p, _), .revoke(let p):
+             .mutexUnlock(let p), .guardLock(let p), .setPrivateData(let p), .check(let p, _), .revocableAccess(let p, _), .revoke(let p):
             p.description
         case .cdevDeviceAdd(let c, _, let node): "\(c) as /dev/\(node)"
         case .cdevDeviceDel(let c, _): c.description

@@ -85,6 +85,9 @@ public indirect enum Operation: Sendable, Equatable {
     case waitEvent(MemberPath, until: MemberPath, timeoutNanoseconds: UInt64?)
     case mutexLock(MemberPath)
     case mutexUnlock(MemberPath)
+    /// `guard(mutex)(&x)` (include/linux/cleanup.h): locked now, unlocked when the function
+    /// returns, whichever way it returns.
+    case guardLock(MemberPath)
     // File operations' access paths
     /// `x = file->private_data`.
     case privateData(as: String)
@@ -128,6 +131,7 @@ public indirect enum Operation: Sendable, Equatable {
         case .waitEvent: "wait_event"
         case .mutexLock: "mutex_lock"
         case .mutexUnlock: "mutex_unlock"
+        case .guardLock: "guard"
         case .privateData: "private_data"
         case .setPrivateData: "set_private_data"
         case .containerOf: "container_of"

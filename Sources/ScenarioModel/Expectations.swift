@@ -40,8 +40,9 @@ public struct GlobalExpectations: Sendable, Equatable {
     public var noHang: Bool
     /// The exact number of findings (ref misuse, use after free, warnings, hangs); nil: any.
     public var findings: Int?
-    /// The finding kinds a run must report (each at least once) and the only ones it may:
-    /// what a scenario of a buggy design states it demonstrates. Empty: not checked.
+    /// The finding kinds a scenario of a buggy design demonstrates: a run may report only
+    /// these (a race may not show in one run), and `devmodel explore` must find each in some
+    /// schedule (checked by the class-pair tests and `bugs run`). Empty: not checked.
     public var findingKinds: [String] = []
     /// Devices whose object must have been released by the end of the run.
     public var released: [String]

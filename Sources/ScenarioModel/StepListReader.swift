@@ -15,7 +15,7 @@ enum StepListReader {
     static let pathKeywords: [String: @Sendable (MemberPath) -> Operation] = refcountKeywords.merging([
         "kfree": Operation.kfree, "init_waitqueue_head": Operation.initWaitQueue, "mutex_init": Operation.mutexInit,
         "misc_deregister": Operation.miscDeregister, "set_drvdata": Operation.setDrvdata, "wake_up": Operation.wakeUp,
-        "mutex_lock": Operation.mutexLock, "mutex_unlock": Operation.mutexUnlock, "set_private_data": Operation.setPrivateData,
+        "mutex_lock": Operation.mutexLock, "guard": Operation.guardLock, "mutex_unlock": Operation.mutexUnlock, "set_private_data": Operation.setPrivateData,
         "revoke": Operation.revoke,
     ]) { a, _ in a }
     static let otherKeywords = ["alloc", "cdev_init", "cdev_device_add", "cdev_device_del", "misc_register",
