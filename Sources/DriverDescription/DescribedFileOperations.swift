@@ -44,8 +44,7 @@ final class DescribedFileOperations: FileOperations {
         if let misc { file.privateData = Value.reference(misc) }
         if let cdev, holdsCdev {
             let f = frame("open", file)
-            let who = Provenance(path: "\(f.context) → cdev_get", location: fops.location,
-                                 index: world.log.append(actor: DescribedContext.current, what: "chrdev_open → cdev_get"))
+            let who = Provenance("\(f.context) → chrdev_open → cdev_get", location: fops.location, log: world.log)
             do {
                 try Interpreter(world: world).refGet((cdev, .cdev), who: who)
             } catch {
@@ -79,8 +78,7 @@ final class DescribedFileOperations: FileOperations {
         try? run("release", file)
         guard let cdev, holdsCdev else { return }
         let f = frame("release", file)
-        let who = Provenance(path: "\(f.context) → cdev_put", location: fops.location,
-                             index: world.log.append(actor: DescribedContext.current, what: "__fput → cdev_put"))
+        let who = Provenance("\(f.context) → __fput → cdev_put", location: fops.location, log: world.log)
         try? Interpreter(world: world).refPut((cdev, .cdev), f, who: who)
     }
 }

@@ -98,8 +98,7 @@ public final class DescribedObject: Sendable, CustomStringConvertible {
                      "  allocated by: \(allocatedBy)",
                      "  freed by:     \(freed)",
                      "  accessed by:  \(who)"]
-        let actor = who.path.split(separator: ":").first.map(String.init) ?? ""
-        let between = log.between(freed.index, who.index, otherThan: actor)
+        let between = log.between(freed.index, who.index, otherThan: who.actor)
         if !between.isEmpty {
             lines.append("  in between (other actors): " + between.suffix(6).map(\.description).joined(separator: "; "))
         }

@@ -94,8 +94,9 @@ extension Interpreter {
             let world = self.world
             do {
                 try device.devres.addAction(ActionKey("devm_kzalloc \(object.name)")) {
-                    let by = Provenance(path: "\(DescribedContext.current): unbind \(device.name) → devres release",
-                                        location: nil, index: world.log.append(actor: DescribedContext.current, what: "devres frees \(object.name)"))
+                    // Located at the devm_kzalloc that asked for it: the line to change.
+                    let by = Provenance("\(DescribedContext.current) → devres_release_all(\(device.name)) → free \(object.name), devm_kzalloc'd",
+                                        location: who.location, log: world.log)
                     try? object.free(by: by, byDevres: true)
                 }
             } catch {

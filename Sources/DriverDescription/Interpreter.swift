@@ -25,9 +25,7 @@ struct Interpreter {
 
     func provenance(_ step: Step, _ frame: Frame) -> Provenance {
         let what = "\(step.operation.name)\(Self.argument(step.operation).map { " \($0)" } ?? "")"
-        let actor = DescribedContext.current
-        let path = "\(frame.context) → \(what)"
-        return Provenance(path: path, location: step.location, index: world.log.append(actor: actor, what: path))
+        return Provenance("\(frame.context) → \(what)", location: step.location, log: world.log)
     }
 
     func run(_ step: Step, _ frame: inout Frame) throws(DescribedError) {
