@@ -23,11 +23,11 @@ extension Interpreter {
             case .member(let r, .embedded): base = r
             case .member(let r, .pointer):
                 guard case .reference(let target) = try load(current, who: who) else {
-                    throw nullDereference("\(path): \(r) is NULL", who: who)
+                    throw nullDereference("\(path): \(r) is NULL", in: r.object, who: who)
                 }
                 base = target
             case .value(let v):
-                throw v.isZero ? nullDereference("\(path): '\(path.root)' is NULL", who: who)
+                throw v.isZero ? nullDereference("\(path): '\(path.root)' is NULL", in: world.globals, who: who)
                     : .invalid("\(path): '\(path.root)' is not a pointer to a struct")
             case .member(let r, let kind):
                 throw .invalid("\(path): \(r) is a \(kind), not a struct")
@@ -140,8 +140,8 @@ extension Interpreter {
     }
 
     /// A NULL dereference: an oops in the kernel, a finding here.
-    func nullDereference(_ message: String, who: Provenance) -> DescribedError {
-        world.kernel.events.emit(.memoryNullDereference, object: world.globals.id, name: "NULL",
+    func nullDereference(_ message: String, in object: DescribedObject, who: Provenance) -> DescribedError {
+        world.kernel.events.emit(.memoryNullDereference, object: object.id, name: object.name,
                                  detail: "NULL pointer dereference: \(message)\n  by: \(who)", site: .model)
         return .errno(.EFAULT, "NULL pointer dereference: \(message)")
     }
