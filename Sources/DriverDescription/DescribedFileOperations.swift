@@ -51,7 +51,15 @@ final class DescribedFileOperations: FileOperations {
                 throw FileError(error.errno, error.description)
             }
         }
-        try run("open", file)
+        if let misc {
+            try world.miscLock.withLock(site: .model) { () throws(FileError) in
+                // misc_open finds the miscdevice in the list or fails: a deregistered one is gone.
+                guard world.isRegistered(key: misc.memberKey) else { throw FileError(.ENODEV, "\(misc) was deregistered") }
+                try run("open", file)
+            }
+        } else {
+            try run("open", file)
+        }
         return file.privateData
     }
 

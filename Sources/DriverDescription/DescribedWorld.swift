@@ -16,6 +16,9 @@ public final class DescribedWorld: Sendable {
     /// File-scope variables, as one static struct that is never freed.
     let globals: DescribedObject
     let globalsType: ObjectType
+    /// drivers/char/misc.c's `misc_mtx`: misc_open runs the driver's open under it and
+    /// misc_deregister takes it, so an open never overlaps the deregistration.
+    let miscLock: ModelLock
     private let counters = Locked<[String: Int]>([:])
     private let registrations = Locked<[String: CharDevice]>([:])
     private let fopsOfCdev = Locked<[String: String]>([:])
@@ -27,6 +30,7 @@ public final class DescribedWorld: Sendable {
         self.description = description
         self.kernel = kernel
         self.namespace = namespace
+        miscLock = ModelLock(class: "misc_mtx", name: "misc_mtx", events: kernel.events)
         globalsType = ObjectType(name: "<globals>", allocation: .static,
                                  members: description.globals.sorted { $0.key < $1.key }.map { Member(name: $0.key, kind: $0.value) })
         globals = DescribedObject(type: globalsType.name, allocation: .static, name: "globals",
@@ -61,6 +65,7 @@ public final class DescribedWorld: Sendable {
     }
 
     func register(_ cdev: CharDevice, key: String) { registrations.withLock { $0[key] = cdev } }
+    func isRegistered(key: String) -> Bool { registrations.withLock { $0[key] != nil } }
     func unregister(key: String) -> CharDevice? { registrations.withLock { $0.removeValue(forKey: key) } }
     func setFops(_ fops: String, for key: String) { fopsOfCdev.withLock { $0[key] = fops } }
     func fops(for key: String) -> String? { fopsOfCdev.withLock { $0[key] } }

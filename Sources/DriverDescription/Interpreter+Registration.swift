@@ -48,8 +48,14 @@ extension Interpreter {
 
     func miscDeregister(_ member: (Reference, MemberKind), who: Provenance) throws(DescribedError) {
         let (r, _) = member
-        try r.object.access("misc_deregister \(r.key)", by: who) { _ throws(DescribedError) in }
-        world.unregister(key: r.memberKey)?.unregister()
+        // Under misc_mtx, the miscdevice leaves the list opens search; the node goes after,
+        // outside it (the model's device removal takes device locks, which misc_mtx must not
+        // nest: the kernel's device_destroy takes none of them).
+        let cdev = try world.miscLock.withLock(site: .model) { () throws(DescribedError) -> CharDevice? in
+            try r.object.access("misc_deregister \(r.key)", by: who) { _ throws(DescribedError) in }
+            return world.unregister(key: r.memberKey)
+        }
+        cdev?.unregister()
     }
 
     private func publish(node: String, fops: String, key: String, cdev: Reference?, misc: Reference?, _ frame: Frame) throws(DescribedError) {
