@@ -73,14 +73,23 @@ extension DriverDescription {
 
     private func check(_ steps: [Step], locals start: Set<String>, in list: String) -> [Problem] {
         var locals = start
+        // The struct type of a local, where a step says it (alloc, container_of).
+        var typeOf: [String: String] = [:]
         var out: [Problem] = []
         func problem(_ s: Step, _ message: String) { out.append(Problem(location: s.location, message: "\(list): \(message)")) }
         func use(_ p: MemberPath?, _ s: Step) {
             guard let p else { return }
             if p.isGlobal {
-                if globals[String(p.root.dropFirst())] == nil { problem(s, "no global '\(p.root)'") }
+                let name = String(p.root.dropFirst())
+                if let kind = globals[name] {
+                    if let m = memberProblem(p, from: kind) { problem(s, m) }
+                } else {
+                    problem(s, "no global '\(p.root)'")
+                }
             } else if !locals.contains(p.root) {
                 problem(s, "'\(p.root)' is used before it is set (locals here: \(locals.sorted().joined(separator: ", ")))")
+            } else if let t = typeOf[p.root], let m = memberProblem(p, from: .embedded(t)) {
+                problem(s, m)
             }
         }
         for s in steps {
@@ -99,8 +108,32 @@ extension DriverDescription {
                 break
             }
             if let sets { locals.insert(sets) }
+            switch s.operation {
+            case .alloc(let type, let name, _), .containerOf(_, let type, let name): typeOf[name] = type
+            default: if let sets { typeOf[sets] = nil }
+            }
         }
         return out
+    }
+
+    /// Why `path`'s members do not exist, starting from a value of `kind`; nil when they do or
+    /// when a pointer of unknown type leaves the rest to the run.
+    func memberProblem(_ path: MemberPath, from kind: MemberKind) -> String? {
+        var kind = kind
+        for m in path.members {
+            let typeName: String
+            switch kind {
+            case .embedded(let t), .pointer(let t?): typeName = t
+            case .pointer(nil): return nil
+            default: return "\(path): '\(m)' follows a \(kind), not a struct"
+            }
+            guard let type = types[typeName] else { return nil }
+            guard let member = type.member(m) else {
+                return "\(path): struct \(typeName) has no member '\(m)' (it has: \(type.members.map(\.name).joined(separator: ", ")))"
+            }
+            kind = member.kind
+        }
+        return nil
     }
 
     /// The paths a step reads and the local it sets.

@@ -72,6 +72,9 @@ struct Plan {
             + b.spiControllers.map(\.location) + b.watchdogs.map(\.location) + b.drivers.map(\.location)
             + b.devices.map(\.location) + b.links.map(\.location)
         if let first = others.first { refuse("the board may only have gpio_chips and misc_devices", at: first) }
+        if let described = scenario.firstDescribedDriver {
+            refuse("described drivers (objects, fops, drivers) are not in the Promela subset; use devmodel explore", at: described)
+        }
         if !scenario.expect.events.isEmpty || !scenario.expect.released.isEmpty {
             refuse("expect.events and expect.released are not modelled", at: nil)
         }

@@ -32,6 +32,13 @@ public struct Scenario: Sendable, Equatable {
 extension Scenario {
     /// Device nodes the scenario's drivers publish: the board's, then the described drivers'.
     public var nodeNames: [String] { board.nodeNames + described.nodeNames }
+    /// Where the first described driver is, when the scenario describes any (for tools that
+    /// cannot take described drivers to say so, located).
+    public var firstDescribedDriver: SourceLocation? {
+        guard !described.isEmpty else { return nil }
+        let l = (described.drivers.first?.location ?? described.types.values.first?.location)
+        return l.map { SourceLocation(line: $0.line, column: $0.column) } ?? SourceLocation(line: 1, column: 1)
+    }
     /// Drivers a `bind` or `driver_override` may name.
     public var driverNames: Set<String> { board.driverNames.union(described.drivers.map(\.name)) }
 }

@@ -88,6 +88,15 @@ import Testing
                 - bind: {device: gpio-sim.0, driver: gpio-sim}
             """)
         #expect(twoBinders.contains("bound and unbound by two actors"))
+
+        let described = Self.refusal("""
+            schema: devmodel/scenario@2
+            name: t
+            drivers:
+              foo: {}
+            actors: {}
+            """)
+        #expect(described.contains("t.yaml:4:3: error: cannot export to Promela: described drivers"), "\(described)")
     }
 
     /// The cross-check itself, when SPIN and a C compiler are installed (the CI machine has

@@ -104,7 +104,7 @@ struct MiniSchemaValidator {
     /// The validator is not vacuous: it rejects what the parser rejects structurally.
     @Test(arguments: [
         "schema: devmodel/scenario@1\nname: t\nactors: {}\nextra: 1\n",
-        "schema: devmodel/scenario@2\nname: t\nactors: {}\n",
+        "schema: devmodel/scenario@3\nname: t\nactors: {}\n",
         "schema: devmodel/scenario@1\nname: t\nactors:\n  a:\n    - unbind: x\n      sleep: 1ms\n",
         "schema: devmodel/scenario@1\nname: t\nactors:\n  a:\n    - sleep: soon\n",
         "schema: devmodel/scenario@1\nname: t\nboard:\n  gpio_chips:\n    - {name: c, num_lines: eight}\nactors: {}\n",
@@ -119,5 +119,42 @@ struct MiniSchemaValidator {
         let value = try #require(ScenarioParser.documentValue(text))
         #expect(try !Self.validator().validate(value).isEmpty)
         #expect(throws: ScenarioError.self) { try ScenarioParser.parse(text, file: "x.yaml") }
+    }
+}
+
+/// `Schemas/scenario-v2.schema.json`: every v1 example and every described-driver pair
+/// conforms; described drivers the reader rejects structurally, the schema rejects too.
+@Suite struct JSONSchemaV2Tests {
+    static func validator() throws -> MiniSchemaValidator {
+        let url = Examples.directory.deletingLastPathComponent().appendingPathComponent("Schemas/scenario-v2.schema.json")
+        let data = try Data(contentsOf: url)
+        return MiniSchemaValidator(root: try #require(JSONSerialization.jsonObject(with: data) as? [String: Any]))
+    }
+
+    @Test func everyExampleAndClassPairConforms() throws {
+        let v = try Self.validator()
+        for url in Examples.files + ClassFiles.all {
+            let value = try #require(ScenarioParser.documentValue(try String(contentsOf: url, encoding: .utf8)))
+            let errors = v.validate(value)
+            #expect(errors.isEmpty, "\(url.lastPathComponent): \(errors)")
+        }
+    }
+
+    static let head = "schema: devmodel/scenario@2\nname: t\nactors: {}\n"
+
+    @Test(arguments: [
+        head + "objects:\n  foo: {alloc: vmalloc}\n",
+        head + "objects:\n  foo: {members: {x: float}}\n",
+        head + "functions:\n  f:\n    - kmalloc: x\n",
+        head + "functions:\n  f:\n    - {kfree: self, kref_put: self.r}\n",
+        head + "functions:\n  f:\n    - kfree: self..x\n",
+        head + "fops:\n  f: {protection: rcu}\n",
+        head + "fops:\n  f: {mmap: []}\n",
+        head + "drivers:\n  d: {probe: [{cdev_device_add: {cdev: p.c}}]}\n",
+        head + "expect: {finding_kinds: [use-after-lunch]}\n",
+    ])
+    func rejectsBadDescriptions(_ text: String) throws {
+        let value = try #require(ScenarioParser.documentValue(text))
+        #expect(try !Self.validator().validate(value).isEmpty)
     }
 }

@@ -23,7 +23,7 @@ import Testing
     }
 
     static let cases: [Case] = [
-        Case(name: "missing schema", text: "name: t\nactors: {}\n", line: 1, column: 1, message: "missing 'schema: devmodel/scenario@1'"),
+        Case(name: "missing schema", text: "name: t\nactors: {}\n", line: 1, column: 1, message: "missing 'schema: devmodel/scenario@2'"),
         Case(name: "wrong schema", text: "schema: devmodel/scenario@9\nname: t\nactors: {}\n", line: 1, column: 9,
              message: "unsupported schema 'devmodel/scenario@9'"),
         Case(name: "unknown top-level key", text: header + "actors: {}\ncolour: red\n", line: 4, column: 1,
