@@ -10,12 +10,13 @@ import Torture
 
 /// The corpus: entries written so far, and the kernel fixes not written yet (with why); Docs/bug-classes.md lists both.
 public enum Corpus {
-    public static let entries: [BugEntry] = [gpioUnchecked, checkThenUse, gpioIoctlMissed, gpioConsumerSRCU, i2cDelAdapter,
-                                             ch341WrongDevice,
-                                             vub300DevmHost, vub300ProbeFailure, watchdogTwoRefcounts,
+    /// The entries written in Swift: what the driver-description language cannot state yet
+    /// (a fault in a probe's error path, devres on another device, timers, a USB interface,
+    /// the core's own internals). The rest are files under `Scenarios/bugs/` (``CorpusFiles``).
+    public static let entries: [BugEntry] = [gpioUnchecked, gpioIoctlMissed, ch341WrongDevice,
+                                             vub300DevmHost, vub300ProbeFailure,
                                              watchdogCdevAddError, devresNotFlushedAtDel, hidRebindReinit,
-                                             uioInfoAfterUnregister, cdevParentNotPinned, mediaDevnodeInDevres,
-                                             watchdogPublishFirst, watchdogDriverOwned]
+                                             cdevParentNotPinned, watchdogDriverOwned]
 
     /// Kernel fixes (Docs/bug-classes.md) without an entry yet, and what is missing to write them.
     public static let pending: [(id: String, why: String)] = [
@@ -103,49 +104,6 @@ public enum Corpus {
             }
         })
 
-    /// The check and the use were separate steps.
-    static let checkThenUse = BugEntry(
-        id: "check-then-use", reference: "bdbbae241a04, a720416d9463", subsystem: "GPIO cdev, spidev", classes: ["P3"],
-        story: """
-        The file operation checked "still registered" under a lock, dropped the lock and then used \
-        the driver; an unbind in between freed what it used. Fix: hold the protection across the whole \
-        use (rwsem, mutex, SRCU); ours: the whole operation is one fence access. Found by torture: \
-        readers race unbind/rebind on real threads.
-        """,
-        tool: "torture", expectedFinding: "use-after-unbind",
-        buggy: {
-            timed {
-                var options = TortureOptions()
-                options.seconds = 5
-                options.statInterval = 0.25
-                options.broken = [.cdev]
-                let report = Torture.run(options)
-                return (report.failureKinds, "\(report.operations) rounds, \(report.unbinds) unbinds")
-            }
-        },
-        fixed: {
-            timed {
-                var options = TortureOptions()
-                options.seconds = 1
-                let report = Torture.run(options)
-                let first = report.failures.first.map { "; first failure: \($0)" } ?? ""
-                return (report.failureKinds, "\(report.operations) rounds, \(report.unbinds) unbinds\(first)")
-            }
-        })
-
-    /// Unbind waits for user space to close /dev/i2c-N.
-    static let i2cDelAdapter = BugEntry(
-        id: "i2c-del-adapter-waits", reference: "i2c-core-base.c (unfixed upstream)", subsystem: "I2C", classes: ["P5"],
-        story: """
-        i2c_del_adapter() waits for the adapter device's release because drivers free the adapter \
-        right after it; an open /dev/i2c-N holds that device, so unbinding the controller hangs until \
-        user space closes. Ours: the subsystem owns the object, unregister revokes and returns; the \
-        last close releases. Found by a watchdog on the unbind.
-        """,
-        tool: "watchdog", expectedFinding: "hang",
-        buggy: { timed { unbindWithFileOpen(legacy: true) } },
-        fixed: { timed { unbindWithFileOpen(legacy: false) } })
-
     /// Devres on the USB device instead of the interface being bound.
     static let ch341WrongDevice = BugEntry(
         id: "ch341-devres-wrong-device", reference: "abe572f630bc", subsystem: "SPI (spi-ch341.c), USB", classes: ["P12"],
@@ -171,19 +129,6 @@ public enum Corpus {
         tool: "sanitizer", expectedFinding: "use-after-unbind",
         buggy: { timed { vub300Run(legacy: true) } },
         fixed: { timed { vub300Run(legacy: false) } })
-
-    /// Two refcounts owning one allocation.
-    static let watchdogTwoRefcounts = BugEntry(
-        id: "watchdog-two-refcounts", reference: "72139dfa2464", subsystem: "watchdog (watchdog_dev.c)", classes: ["P7"],
-        story: """
-        watchdog_core_data had its own kref and was also pinned by the cdev's kobject; unregistering \
-        with /dev/watchdog open dropped the kref to zero and freed it, and the last close freed it \
-        again through the cdev. Fix: embed a struct device and use cdev_device_add, so exactly one \
-        refcount owns the allocation and its release frees it.
-        """,
-        tool: "sanitizer", expectedFinding: "double-free",
-        buggy: { timed { watchdogRun(legacy: true) } },
-        fixed: { timed { watchdogRun(legacy: false) } })
 
     /// Devres of a driverless device never released.
     static let devresNotFlushedAtDel = BugEntry(
@@ -239,12 +184,6 @@ public enum Corpus {
         }
     }
 
-    static func watchdogRun(legacy: Bool) -> (findings: [String], detail: String) {
-        sanitized(detail: "open across unregister, then close") { kernel in
-            try WatchdogCoreData.run(legacy: legacy, kernel: kernel)
-        }
-    }
-
     static func usbInterfaceRun(_ driver: some DeviceDriver, interface cls: String) -> (findings: [String], detail: String) {
         do {
             let board = try SimBoard()
@@ -274,35 +213,6 @@ public enum Corpus {
             try board.usb.unplug(usb)   // disconnect while the URB is in flight
             driver.completeURB()        // ...and then it completes
             return (sanitizer.findings.map(\.kind.rawValue), "URB completed after disconnect")
-        } catch {
-            return (["setup"], "\(error)")
-        }
-    }
-
-    static func unbindWithFileOpen(legacy: Bool) -> (findings: [String], detail: String) {
-        do {
-            let board = try SimBoard()
-            let device: Device
-            let node: String
-            if legacy {
-                try board.kernel.registerDriver(LegacyI2cDriver(namespace: board.dev), on: board.platform)
-                device = board.platformDevice("legacy-i2c.0", compatible: ["legacy-i2c"])
-                try board.kernel.register(device)
-                node = "/dev/legacy-i2c-0"
-            } else {
-                try board.populate()
-                guard let d = board.kernel.device(named: "i2c-sim.0") else { return (["setup"], "no i2c-sim.0") }
-                device = d
-                node = "/dev/i2c-0"
-            }
-            let file = try board.dev.open(node)
-            let done = DispatchSemaphore(value: 0)
-            Thread { try? board.kernel.unbind(device); done.signal() }.start()
-            let returned = done.wait(timeout: .now() + .milliseconds(500)) == .success
-            try? file.close()  // what lets the legacy unbind finish
-            if !returned { done.wait() }
-            return (returned ? [] : ["hang"], returned ? "unbind returned with \(node) open"
-                                                      : "unbind still waiting after 500 ms for \(node) to be closed")
         } catch {
             return (["setup"], "\(error)")
         }

@@ -17,6 +17,8 @@ public struct Scenario: Sendable, Equatable {
     public var timeoutNanoseconds: UInt64
     /// Drivers the scenario describes (`objects:`, `fops:`, `drivers:` …); empty in v1 files.
     public var described = DriverDescription()
+    /// The real kernel bug the scenario reproduces (`bug:`), for corpus entries.
+    public var bug: BugReference?
 
     public init(name: String, description: String = "", board: BoardSpec = BoardSpec(), actors: [ActorSpec] = [],
                 expect: GlobalExpectations = GlobalExpectations(), timeoutNanoseconds: UInt64 = 2_000_000_000) {
@@ -41,6 +43,21 @@ extension Scenario {
     }
     /// Drivers a `bind` or `driver_override` may name.
     public var driverNames: Set<String> { board.driverNames.union(described.drivers.map(\.name)) }
+}
+
+/// The kernel bug a corpus scenario stands for: what `devmodel bugs` lists.
+public struct BugReference: Sendable, Equatable {
+    /// Commit ids, a CVE, or a description of the fix.
+    public var reference: String
+    /// Subsystem and file ("media (media-devnode.c)").
+    public var subsystem: String
+    /// Bug classes of Docs/bug-classes.md ("P1").
+    public var classes: [String]
+    public init(reference: String, subsystem: String, classes: [String]) {
+        self.reference = reference
+        self.subsystem = subsystem
+        self.classes = classes
+    }
 }
 
 /// A position in a scenario file (1-based), kept on the parts the validator may complain about.

@@ -8,7 +8,7 @@ import Yams
 /// Cost: linear in the file.
 public enum ScenarioParser {
     static let topKeys = ["schema", "name", "description", "board", "actors", "expect", "timeout"]
-        + DescriptionReader.sections
+        + DescriptionReader.sections + ["bug"]
 
     /// Parses and validates `text`; `file` is used in diagnostics only.
     public static func parse(_ text: String, file: String) throws(ScenarioError) -> Scenario {
@@ -120,6 +120,20 @@ public enum ScenarioParser {
         }
     }
 
+    static func bugReference(_ node: Node, _ r: NodeReader) -> BugReference? {
+        guard let f = r.mapping(node, "bug", allowed: ["reference", "subsystem", "classes"]),
+              let reference = f["reference"].flatMap({ r.string($0, "reference") }) else {
+            r.error(node, "bug needs 'reference' (a commit id or CVE)")
+            return nil
+        }
+        let classes = f["classes"].flatMap { r.strings($0, "classes") } ?? []
+        for c in classes where c.wholeMatch(of: /P([1-9]|1[0-6])/) == nil {
+            r.error(f["classes"] ?? node, "unknown bug class '\(c)'; classes are P1…P16 (Docs/bug-classes.md)")
+        }
+        return BugReference(reference: reference, subsystem: f["subsystem"].flatMap { r.string($0, "subsystem") } ?? "",
+                            classes: classes)
+    }
+
     static func read(_ root: Node, _ r: NodeReader) -> Scenario? {
         guard let top = r.mapping(root, "the scenario", allowed: topKeys) else { return nil }
         guard let schemaNode = top["schema"] else {
@@ -147,9 +161,10 @@ public enum ScenarioParser {
         }
         if let e = top["expect"] { scenario.expect = ExpectReader.readGlobal(e, r) }
         if schema == ScenarioSchema.v1 {
-            for key in DescriptionReader.sections { if let k = top.keyNode(key) { r.error(k, "'\(key)' describes drivers: it needs 'schema: \(ScenarioSchema.v2)'") } }
+            for key in DescriptionReader.sections + ["bug"] { if let k = top.keyNode(key) { r.error(k, "'\(key)' describes drivers: it needs 'schema: \(ScenarioSchema.v2)'") } }
         } else {
             scenario.described = DescriptionReader.read(top, r)
+            if let b = top["bug"] { scenario.bug = bugReference(b, r) }
         }
         return scenario
     }

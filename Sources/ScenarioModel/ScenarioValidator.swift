@@ -33,6 +33,12 @@ public enum ScenarioValidator {
         }
 
         // Described drivers.
+        var describedNames = Set<String>()
+        for d in s.described.drivers {
+            let at = d.location.map { SourceLocation(line: $0.line, column: $0.column) }
+            if s.board.driverNames.contains(d.name) { error(at, "driver '\(d.name)' is already a driver of the board (built-in or under board.drivers)") }
+            if !describedNames.insert(d.name).inserted { error(at, "driver '\(d.name)' is described twice") }
+        }
         for p in s.described.problems {
             error(p.location.map { SourceLocation(line: $0.line, column: $0.column) }, p.message)
         }

@@ -2,6 +2,21 @@ import ArgumentParser
 import BugCorpus
 import Foundation
 
+/// Where the corpus's file entries are.
+struct CorpusOptions: ParsableArguments {
+    @Option(name: .long, help: "The directory of the file entries (<id>.buggy.yaml, <id>.fixed.yaml).")
+    var dir: String = CorpusFiles.defaultDirectory
+
+    /// The Swift entries, then the file entries of `dir` (none when it does not exist).
+    func entries() throws -> [BugEntry] {
+        do {
+            return Corpus.entries + (try CorpusFiles.entries(in: dir))
+        } catch {
+            throw ValidationError(error.description)
+        }
+    }
+}
+
 /// `devmodel bugs list|show|run`: the real-bug corpus.
 struct BugsCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -11,10 +26,11 @@ struct BugsCommand: ParsableCommand {
 
     struct List: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "List the entries, and the kernel fixes not written as entries yet (classes: Docs/bug-classes.md).")
+        @OptionGroup var corpus: CorpusOptions
         @OptionGroup var global: GlobalOptions
 
-        func run() {
-            for e in Corpus.entries {
+        func run() throws {
+            for e in try corpus.entries() {
                 print("\(e.id.padding(toLength: max(26, e.id.count + 1), withPad: " ", startingAt: 0)) \(e.classes.joined(separator: ",").padding(toLength: 8, withPad: " ", startingAt: 0)) \(e.reference) — \(e.subsystem)")
             }
             for p in Corpus.pending { print("(not yet) \(p.id): \(p.why)") }
@@ -25,6 +41,7 @@ struct BugsCommand: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Show one entry: reference, classes, story, tool, expected finding.")
         @Argument(help: "An entry id (see 'bugs list').")
         var id: String
+        @OptionGroup var corpus: CorpusOptions
         @OptionGroup var global: GlobalOptions
 
         func run() throws {
@@ -37,7 +54,7 @@ struct BugsCommand: ParsableCommand {
                 print("\(p.id): not written yet — \(p.why)")
                 return
             }
-            guard let e = Corpus.entries.first(where: { $0.id == id }) else {
+            guard let e = try corpus.entries().first(where: { $0.id == id }) else {
                 throw ValidationError("no entry '\(id)'; see 'devmodel bugs list'")
             }
             print("\(e.id) (\(e.reference)) — \(e.subsystem), classes \(e.classes.joined(separator: ", "))")
@@ -60,14 +77,16 @@ struct BugsCommand: ParsableCommand {
         @Option(name: .long, help: "Output format: text or json (as for the other commands).")
         var format: TextOrJSON = .text
 
+        @OptionGroup var corpus: CorpusOptions
         @OptionGroup var global: GlobalOptions
 
         func run() throws {
-            let unknown = ids.filter { id in !Corpus.entries.contains { $0.id == id } }
+            let entries = try corpus.entries()
+            let unknown = ids.filter { id in !entries.contains { $0.id == id } }
             guard unknown.isEmpty else {
                 throw ValidationError("no entry \(unknown.map { "'\($0)'" }.joined(separator: ", ")); see 'devmodel bugs list'")
             }
-            let selected = all || ids.isEmpty ? Corpus.entries : Corpus.entries.filter { ids.contains($0.id) }
+            let selected = all || ids.isEmpty ? entries : entries.filter { ids.contains($0.id) }
             let runs = selected.map { $0.run() }
             if json || format == .json {
                 let encoder = JSONEncoder()

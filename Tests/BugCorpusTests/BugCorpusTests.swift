@@ -13,10 +13,37 @@ import Testing
         #expect(run.fixed.findings.isEmpty, "fixed variant raised \(run.fixed.findings): \(run.fixed.detail)")
     }
 
+    static let bugsDirectory = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().appendingPathComponent("Scenarios/bugs").path
+
+    static var fileEntries: [BugEntry] { (try? CorpusFiles.entries(in: bugsDirectory)) ?? [] }
+
+    /// The entries written as files under Scenarios/bugs: each found by the explorer with the
+    /// kinds its buggy file names, each fixed file explored clean.
+    @Test(arguments: fileEntries.map(\.id))
+    func fileEntryIsCaughtAndFixed(_ id: String) throws {
+        let entry = try #require(Self.fileEntries.first { $0.id == id })
+        let run = entry.run()
+        #expect(run.caught, "buggy variant raised \(run.buggy.findings): \(run.buggy.detail)")
+        #expect(run.fixed.findings.isEmpty, "fixed variant raised \(run.fixed.findings): \(run.fixed.detail)")
+    }
+
+    @Test func theFilesLoadAndAPairWithoutItsFixedHalfIsAnError() throws {
+        #expect(try CorpusFiles.entries(in: Self.bugsDirectory).count >= 7)
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("corpus-\(UInt32.random(in: 0...UInt32.max))")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        try FileManager.default.copyItem(atPath: Self.bugsDirectory + "/check-then-use.buggy.yaml",
+                                         toPath: dir.appendingPathComponent("lonely.buggy.yaml").path)
+        #expect(throws: CorpusFiles.LoadError.self) { try CorpusFiles.entries(in: dir.path) }
+        #expect(try CorpusFiles.entries(in: dir.appendingPathComponent("absent").path).isEmpty)
+    }
+
     @Test func idsAreUniqueAndWrittenRowsAreNoLongerPending() {
-        let ids = Corpus.entries.map(\.id)
+        let all = Corpus.entries + Self.fileEntries
+        let ids = all.map(\.id)
         #expect(Set(ids).count == ids.count)
-        let references = Corpus.entries.map(\.reference).joined(separator: " ")
+        let references = all.map(\.reference).joined(separator: " ")
         for row in Corpus.pending {
             #expect(!row.why.isEmpty)
             #expect(!references.contains(row.id), "\(row.id) has an entry and is still listed as pending")

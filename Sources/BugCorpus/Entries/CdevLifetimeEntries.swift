@@ -5,27 +5,6 @@ import Sanitizer
 import SimHardware
 
 extension Corpus {
-    /// The core's file operations followed the driver's pointer after unregister.
-    static let uioInfoAfterUnregister = BugEntry(
-        id: "uio-info-after-unregister", reference: "57c5f4df0a5a, 4e26195f240d", subsystem: "UIO (uio.c), TPM",
-        classes: ["P2", "P4"],
-        story: """
-        The UIO core's uio_device outlives the driver (an open /dev/uioN holds it) but its file \
-        operations kept following idev->info into the driver's memory, which unregistering at unbind \
-        had freed. 57c5f4df0a5a added info_lock, NULLs info under it at unregister and has every file \
-        operation check it under the lock; tpm's 4e26195f240d did the same for chip->ops with an rwsem \
-        and tpm_try_get_ops(). Ours: the driver side sits behind the CharDevice fence.
-        """,
-        tool: "sanitizer", expectedFinding: "use-after-unbind",
-        buggy: { timed { uioRun(fixed: false) } },
-        fixed: { timed { uioRun(fixed: true) } })
-
-    static func uioRun(fixed: Bool) -> (findings: [String], detail: String) {
-        openUnbindCall({ LegacyUioDriver(namespace: $0, fixed: fixed) }, node: "/dev/uio0", what: "read") { file throws(FileError) in
-            _ = try file.read(maxBytes: 4)
-        }
-    }
-
     /// A legacy driver (id table entry = its name) bound on a fresh board: its node opened,
     /// `before` on the file, an unbind, `call` on the old file, close, unregister. Returns the
     /// sanitizer's findings (leaks included) and what the call returned.
@@ -86,31 +65,4 @@ extension Corpus {
         buggy: { timed { sanitized(checkingLeaks: true, detail: "open, unregister the chip, close") { try TpmCdevParent.run(pinParent: false, kernel: $0) } } },
         fixed: { timed { sanitized(checkingLeaks: true, detail: "open, unregister the chip, close") { try TpmCdevParent.run(pinParent: true, kernel: $0) } } })
 
-    /// The node's memory belonged to the driver.
-    static let mediaDevnodeInDevres = BugEntry(
-        id: "media-devnode-devres", reference: "5b28dde51d0c", subsystem: "media (media-devnode.c)", classes: ["P1", "P7"],
-        story: """
-        The media controller's media_devnode, with its cdev embedded, lived in memory the driver \
-        owned, so unbinding the driver freed it while /dev/media0 was open; when the application \
-        exited, the close ran cdev_put on freed memory. 5b28dde51d0c allocates the devnode on its own \
-        and frees it from the cdev's release, after the last close. Ours: the node is a \
-        subsystem-owned CharDevice whose release runs after the last close.
-        """,
-        tool: "sanitizer", expectedFinding: "use-after-unbind",
-        buggy: { timed { mediaRun(devnodeInDevres: true) } },
-        fixed: { timed { mediaRun(devnodeInDevres: false) } })
-
-    static func mediaRun(devnodeInDevres: Bool) -> (findings: [String], detail: String) {
-        do {
-            let (board, sanitizer, driver, device) = try legacyBoard { _ in LegacyMediaDriver(devnodeInDevres: devnodeInDevres) }
-            guard let node = driver.node.withLock({ $0 }) else { return (["setup"], "no media node registered") }
-            node.get()                          // open("/dev/media0")
-            try board.kernel.unbind(device)     // the driver goes; the program keeps the file
-            node.put()                          // the application exits: close
-            try board.kernel.unregister(device)
-            return (Array(Set(sanitizer.finish().map(\.kind.rawValue))).sorted(), "open, unbind, close")
-        } catch {
-            return (["setup"], "\(error)")
-        }
-    }
 }

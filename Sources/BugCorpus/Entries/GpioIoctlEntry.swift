@@ -79,38 +79,3 @@ extension Corpus {
         return (kinds.sorted(), lines.joined(separator: "; "))
     }
 }
-
-extension Corpus {
-    /// In-kernel consumers, left racing removal after the character device was fixed.
-    static let gpioConsumerSRCU = BugEntry(
-        id: "gpio-consumer-srcu", reference: "d83cee3d2bb1", subsystem: "GPIO (gpiolib.c)", classes: ["P4", "P8"],
-        story: """
-        After bdbbae241a04 the character device's syscalls were safe against gpiochip_remove(), but \
-        in-kernel consumers were not: gpiod_get_value() checked desc->gdev->chip and called into it \
-        with nothing keeping removal out in between, so a consumer could use a chip whose driver had \
-        already unbound and freed its state. d83cee3d2bb1 and 23 sibling patches put the chip pointer \
-        under SRCU: a read section around every use, removal clearing the pointer and waiting for the \
-        readers, -ENODEV after it. Here an unbind is forced into the consumer's window: the old path \
-        reads the freed registers, the SRCU path makes the unbind wait. Ours: descriptors and files go \
-        through the one fence of the chip's character device (gpio-consumer-unbind.yaml explores it).
-        """,
-        tool: "sanitizer", expectedFinding: "use-after-unbind",
-        buggy: { timed { gpioConsumerRun(srcu: false) } },
-        fixed: { timed { gpioConsumerRun(srcu: true) } })
-
-    /// A consumer holds a descriptor; an unbind is forced into its `gpiod_get_value()`.
-    static func gpioConsumerRun(srcu: Bool) -> (findings: [String], detail: String) {
-        do {
-            let (board, sanitizer, driver, device) = try legacyBoard { _ in LegacyGpioConsumerDriver(srcu: srcu) }
-            guard let desc = driver.descriptor() else { return (["setup"], "the chip did not bind") }
-            let kernel = board.kernel
-            let outcome = UnbindInWindow.run(hook: driver.window, call: { _ = try? desc.getValue() },
-                                             unbind: { try? kernel.unbind(device) })
-            let after = (try? desc.getValue()).map { "value \($0)" } ?? "ENODEV"
-            let found = sanitizer.findings.map(\.kind.rawValue)
-            return (Array(Set(found)).sorted(), "\(outcome.rawValue); after the unbind: \(after)")
-        } catch {
-            return (["setup"], "\(error)")
-        }
-    }
-}
