@@ -34,7 +34,7 @@ extension DriverDescription {
     public var nodeNames: [String] {
         drivers.flatMap { Self.flatten($0.probe) }.compactMap { s -> String? in
             switch s.operation {
-            case .cdevDeviceAdd(_, _, let node), .miscRegister(_, let node, _): node
+            case .cdevDeviceAdd(_, _, let node), .miscRegister(_, let node, _), .cdevAdd(_, let node): node
             default: nil
             }
         }
@@ -141,7 +141,7 @@ extension DriverDescription {
         switch op {
         case .alloc(_, let n, let m): ([m], n)
         case .kfree(let p), .refInit(let p), .refGet(let p), .refPut(let p), .initWaitQueue(let p), .mutexInit(let p),
-             .cdevInit(let p, _), .miscRegister(let p, _, _), .miscDeregister(let p), .setDrvdata(let p), .wakeUp(let p),
+             .cdevInit(let p, _), .miscRegister(let p, _, _), .miscDeregister(let p), .cdevAdd(let p, _), .cdevDel(let p), .setDrvdata(let p), .wakeUp(let p),
              .mutexLock(let p), .mutexUnlock(let p), .guardLock(let p), .setPrivateData(let p), .check(let p, _), .revoke(let p),
              .revocableAccess(let p, _):
             ([p], nil)

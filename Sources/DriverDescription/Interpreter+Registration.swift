@@ -38,6 +38,18 @@ extension Interpreter {
         try refPut(c, frame, who: who)
     }
 
+    func cdevAdd(_ c: (Reference, MemberKind), node: String, _ frame: Frame, who: Provenance) throws(DescribedError) {
+        guard c.1 == .cdev else { throw .invalid("cdev_add: \(c.0) is a \(c.1), not a cdev") }
+        guard let fops = world.fops(for: c.0.memberKey) else { throw .invalid("cdev_add: \(c.0) was not cdev_init'ed") }
+        try c.0.object.access("cdev_add \(c.0.key)", by: who) { _ throws(DescribedError) in }
+        try publish(node: node, fops: fops, key: c.0.memberKey, cdev: c.0, misc: nil, frame)
+    }
+
+    func cdevDel(_ c: (Reference, MemberKind), _ frame: Frame, who: Provenance) throws(DescribedError) {
+        world.unregister(key: c.0.memberKey)?.unregister()
+        try refPut(c, frame, who: who)
+    }
+
     func miscRegister(_ member: (Reference, MemberKind), node: String, fops: String, _ frame: Frame, who: Provenance) throws(DescribedError) {
         let (r, kind) = member
         guard kind == .miscdevice else { throw .invalid("misc_register: \(r) is a \(kind), not a miscdevice") }

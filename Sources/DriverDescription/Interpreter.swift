@@ -49,6 +49,10 @@ struct Interpreter {
             try cdevDeviceAdd(cdev: cdev, device: device, node: node, &frame, who: who)
         case .cdevDeviceDel(let cdev, let device):
             try cdevDeviceDel(cdev: cdev, device: device, &frame, who: who)
+        case .cdevAdd(let p, let node):
+            try cdevAdd(try member(p, &frame, who: who), node: node, frame, who: who)
+        case .cdevDel(let p):
+            try cdevDel(try member(p, &frame, who: who), frame, who: who)
         case .miscRegister(let p, let node, let fops):
             try miscRegister(try member(p, &frame, who: who), node: node, fops: fops, frame, who: who)
         case .miscDeregister(let p):
@@ -119,7 +123,8 @@ struct Interpreter {
              .mutexUnlock(let p), .guardLock(let p), .setPrivateData(let p), .check(let p, _), .revocableAccess(let p, _), .revoke(let p):
             p.description
         case .cdevDeviceAdd(let c, _, let node): "\(c) as /dev/\(node)"
-        case .cdevDeviceDel(let c, _): c.description
+        case .cdevDeviceDel(let c, _), .cdevDel(let c): c.description
+        case .cdevAdd(let c, let node): "\(c) as /dev/\(node)"
         case .devmAddAction(let f, _), .call(let f, _): f
         case .getDrvdata(let n), .privateData(let n): n
         case .tableInsert(let t, let k, _), .tableRemove(let t, let k), .tableLookup(let t, let k, _, _, _): "\(t)[\(k)]"

@@ -62,6 +62,10 @@ public indirect enum Operation: Sendable, Equatable {
     // Registration
     case cdevDeviceAdd(cdev: MemberPath, device: MemberPath, node: String)
     case cdevDeviceDel(cdev: MemberPath, device: MemberPath)
+    /// `cdev_add` alone: the cdev holds no reference on any device (nothing pins the struct
+    /// it is embedded in, unless the driver calls `cdev_set_parent`).
+    case cdevAdd(MemberPath, node: String)
+    case cdevDel(MemberPath)
     case miscRegister(MemberPath, node: String, fops: String)
     case miscDeregister(MemberPath)
     // devres
@@ -117,6 +121,8 @@ public indirect enum Operation: Sendable, Equatable {
         case .cdevInit: "cdev_init"
         case .cdevDeviceAdd: "cdev_device_add"
         case .cdevDeviceDel: "cdev_device_del"
+        case .cdevAdd: "cdev_add"
+        case .cdevDel: "cdev_del"
         case .miscRegister: "misc_register"
         case .miscDeregister: "misc_deregister"
         case .devmAddAction: "devm_add_action"

@@ -14,11 +14,11 @@ enum StepListReader {
     ]
     static let pathKeywords: [String: @Sendable (MemberPath) -> Operation] = refcountKeywords.merging([
         "kfree": Operation.kfree, "init_waitqueue_head": Operation.initWaitQueue, "mutex_init": Operation.mutexInit,
-        "misc_deregister": Operation.miscDeregister, "set_drvdata": Operation.setDrvdata, "wake_up": Operation.wakeUp,
+        "misc_deregister": Operation.miscDeregister, "cdev_del": Operation.cdevDel, "set_drvdata": Operation.setDrvdata, "wake_up": Operation.wakeUp,
         "mutex_lock": Operation.mutexLock, "guard": Operation.guardLock, "mutex_unlock": Operation.mutexUnlock, "set_private_data": Operation.setPrivateData,
         "revoke": Operation.revoke,
     ]) { a, _ in a }
-    static let otherKeywords = ["alloc", "cdev_init", "cdev_device_add", "cdev_device_del", "misc_register",
+    static let otherKeywords = ["alloc", "cdev_init", "cdev_add", "cdev_device_add", "cdev_device_del", "misc_register",
                                 "devm_add_action", "get_drvdata", "idr_alloc", "idr_remove", "idr_find", "read", "write",
                                 "wait_event", "private_data", "container_of", "check", "return", "call", "revocable_access"]
     static var keywords: [String] { (pathKeywords.keys.sorted() + otherKeywords).sorted() }
@@ -100,6 +100,11 @@ enum StepListReader {
             if keyword == "cdev_device_del" { return .cdevDeviceDel(cdev: c, device: d) }
             guard let node = required(f, "node", keyword, a, r).flatMap({ r.string($0, "node") }) else { return nil }
             return .cdevDeviceAdd(cdev: c, device: d, node: node)
+        case "cdev_add":
+            let f = fields(["cdev", "node"])
+            guard let c = required(f, "cdev", keyword, a, r).flatMap({ path($0, "cdev", r) }),
+                  let node = required(f, "node", keyword, a, r).flatMap({ r.string($0, "node") }) else { return nil }
+            return .cdevAdd(c, node: node)
         case "misc_register":
             let f = fields(["misc", "node", "fops"])
             guard let m = required(f, "misc", keyword, a, r).flatMap({ path($0, "misc", r) }),

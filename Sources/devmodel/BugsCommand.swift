@@ -62,6 +62,7 @@ struct BugsCommand: ParsableCommand {
             print(e.story)
             print("")
             print("found by: \(e.tool); the buggy variant must raise '\(e.expectedFinding)', the fixed one nothing")
+            if let why = Corpus.whyNotAFile[e.id] { print("written in Swift, not as a scenario file, because: \(why)") }
         }
     }
 

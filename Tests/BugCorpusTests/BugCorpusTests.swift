@@ -39,6 +39,11 @@ import Testing
         #expect(try CorpusFiles.entries(in: dir.appendingPathComponent("absent").path).isEmpty)
     }
 
+    /// A Swift entry says what the language lacks to be a file; a file entry needs no reason.
+    @Test func everySwiftEntrySaysWhyItIsNotAFile() {
+        #expect(Set(Corpus.whyNotAFile.keys) == Set(Corpus.entries.map(\.id)))
+    }
+
     @Test func idsAreUniqueAndWrittenRowsAreNoLongerPending() {
         let all = Corpus.entries + Self.fileEntries
         let ids = all.map(\.id)
