@@ -19,7 +19,7 @@ public final class DescribedDeviceDriver: DeviceDriver {
     }
 
     public func probe(_ device: borrowing BoundDevice) throws(ProbeError) {
-        var frame = Frame(context: "\(DescribedContext.current): probe \(device.device.name) → \(spec.name).probe",
+        var frame = Frame(context: CallPath("really_probe(\(device.device.name)) → \(spec.name).probe"),
                           device: device.device)
         do {
             try Interpreter(world: world).runFunction(spec.probe, &frame)
@@ -30,7 +30,7 @@ public final class DescribedDeviceDriver: DeviceDriver {
     }
 
     public func remove(_ device: borrowing BoundDevice) {
-        var frame = Frame(context: "\(DescribedContext.current): unbind \(device.device.name) → \(spec.name).remove",
+        var frame = Frame(context: CallPath("device_release_driver(\(device.device.name)) → \(spec.name).remove"),
                           device: device.device)
         do {
             try Interpreter(world: world).runFunction(spec.remove, &frame)

@@ -28,7 +28,7 @@ final class DescribedFileOperations: FileOperations {
     private func frame(_ operation: String, _ file: FileContext) -> Frame {
         var locals: [String: Value] = [:]
         if let cdev { locals["inode"] = .reference(cdev) }
-        return Frame(context: "\(DescribedContext.current) → \(fops.name).\(operation)", device: parent, file: file, locals: locals)
+        return Frame(context: CallPath("\(fops.name).\(operation)"), device: parent, file: file, locals: locals)
     }
 
     private func run(_ operation: String, _ file: FileContext) throws(FileError) {
@@ -44,7 +44,7 @@ final class DescribedFileOperations: FileOperations {
         if let misc { file.privateData = Value.reference(misc) }
         if let cdev, holdsCdev {
             let f = frame("open", file)
-            let who = Provenance("\(f.context) → chrdev_open → cdev_get", location: fops.location, log: world.log)
+            let who = Provenance(f.context.calling("chrdev_open → cdev_get"), nil, location: fops.location, log: world.log)
             do {
                 try Interpreter(world: world).refGet((cdev, .cdev), who: who)
             } catch {
@@ -86,7 +86,7 @@ final class DescribedFileOperations: FileOperations {
         try? run("release", file)
         guard let cdev, holdsCdev else { return }
         let f = frame("release", file)
-        let who = Provenance("\(f.context) → __fput → cdev_put", location: fops.location, log: world.log)
+        let who = Provenance(f.context.calling("__fput → cdev_put"), nil, location: fops.location, log: world.log)
         try? Interpreter(world: world).refPut((cdev, .cdev), f, who: who)
     }
 }

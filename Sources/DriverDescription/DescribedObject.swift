@@ -98,9 +98,9 @@ public final class DescribedObject: Sendable, CustomStringConvertible {
                      "  allocated by: \(allocatedBy)",
                      "  freed by:     \(freed)",
                      "  accessed by:  \(who)"]
-        let between = log.between(freed.index, who.index, otherThan: who.actor)
+        let between = log.between(freed.index, who.index, otherThan: who)
         if !between.isEmpty {
-            lines.append("  in between (other actors): " + between.suffix(6).map(\.description).joined(separator: "; "))
+            lines.append("  in between (other actors): " + between.suffix(6).map(\.path).joined(separator: "; "))
         }
         return lines.joined(separator: "\n")
     }

@@ -34,7 +34,7 @@ public final class DescribedWorld: Sendable {
         globalsType = ObjectType(name: "<globals>", allocation: .static,
                                  members: description.globals.sorted { $0.key < $1.key }.map { Member(name: $0.key, kind: $0.value) })
         globals = DescribedObject(type: globalsType.name, allocation: .static, name: "globals",
-                                  allocatedBy: Provenance("kernel: module load", location: nil, log: log),
+                                  allocatedBy: Provenance(CallPath(": module load"), nil, location: nil, log: log),
                                   events: kernel.events, log: log)
     }
 

@@ -6,14 +6,14 @@ import Instrumentation
 /// device it is bound to (for devres and drvdata) and, in a file operation, the file.
 struct Frame {
     var locals: [String: Value]
-    /// "user step 2 (read f) → foo_fops.read".
-    let context: String
+    /// The functions it runs in (" → foo_fops.read"), after the actor's step.
+    let context: CallPath
     let device: Device?
     let file: FileContext?
     /// Locks taken with `guard`, released when the function returns.
     var guards: [ModelLock] = []
 
-    init(context: String, device: Device?, file: FileContext? = nil, locals: [String: Value] = [:]) {
+    init(context: CallPath, device: Device?, file: FileContext? = nil, locals: [String: Value] = [:]) {
         self.context = context
         self.device = device
         self.file = file
@@ -22,7 +22,7 @@ struct Frame {
 
     /// The frame of a callee: same device and file, fresh locals.
     func calling(_ function: String, argument: Value?) -> Frame {
-        Frame(context: "\(context) → \(function)", device: device, file: file,
+        Frame(context: context.calling(function), device: device, file: file,
               locals: argument.map { ["self": $0] } ?? [:])
     }
 }

@@ -95,7 +95,7 @@ extension Interpreter {
             do {
                 try device.devres.addAction(ActionKey("devm_kzalloc \(object.name)")) {
                     // Located at the devm_kzalloc that asked for it: the line to change.
-                    let by = Provenance("\(DescribedContext.current) → devres_release_all(\(device.name)) → free \(object.name), devm_kzalloc'd",
+                    let by = Provenance(CallPath("devres_release_all(\(device.name)) → free \(object.name), devm_kzalloc'd"), nil,
                                         location: who.location, log: world.log)
                     try? object.free(by: by, byDevres: true)
                 }

@@ -54,7 +54,9 @@ extension Interpreter {
             try refPut((p, parentKind), frame, who: who)
         }
         if let release = kind.release {
-            var callee = frame.calling(release, argument: .reference(Reference(r.object, path: Array(r.path.dropLast()))))
+            // The trail of whatever the release frees names the put that caused it.
+            var callee = frame.calling("last put of \(r) → \(release)",
+                                       argument: .reference(Reference(r.object, path: Array(r.path.dropLast()))))
             try runFunction(world.description.functions[release] ?? [], &callee)
         }
     }

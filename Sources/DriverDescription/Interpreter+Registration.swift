@@ -88,7 +88,7 @@ extension Interpreter {
         let world = self.world
         do {
             try device.devres.addAction(ActionKey("\(function)")) {
-                var callee = Frame(context: "\(DescribedContext.current): unbind \(device.name) → devres action \(function)",
+                var callee = Frame(context: CallPath("devres_release_all(\(device.name)) → \(function)"),
                                    device: device, locals: argument.map { ["self": $0] } ?? [:])
                 try? Interpreter(world: world).runFunction(world.description.functions[function] ?? [], &callee)
             }

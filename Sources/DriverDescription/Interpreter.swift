@@ -24,8 +24,7 @@ struct Interpreter {
     }
 
     func provenance(_ step: Step, _ frame: Frame) -> Provenance {
-        let what = "\(step.operation.name)\(Self.argument(step.operation).map { " \($0)" } ?? "")"
-        return Provenance("\(frame.context) → \(what)", location: step.location, log: world.log)
+        Provenance(frame.context, step.operation, location: step.location, log: world.log)
     }
 
     func run(_ step: Step, _ frame: inout Frame) throws(DescribedError) {

@@ -92,7 +92,7 @@ public final class ExecutionContext: Sendable {
             guard scheduler.enter(step, actor: actor.name, index: index) else { return }
             outcome.startNanoseconds = scheduler.now
             // Described drivers name the actor in their trails.
-            let effect = DescribedContext.$actor.withValue("\(actor.name) step \(index + 1) (\(outcome.action))") {
+            let effect = DescribedContext.$step.withValue(DescribedContext.ActorStep(actor: actor.name, index: index, action: outcome.action)) {
                 scheduler.perform(step, actor: actor.name, executor: executor)
             }
             outcome.blocked = scheduler.leave(step, actor: actor.name)

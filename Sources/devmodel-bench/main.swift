@@ -11,6 +11,7 @@ let suites: [(name: String, run: () -> BenchReport)] = [
     ("chardev", CharDevBench.run),
     ("sanitizer", SanitizerBench.run),
     ("explorer", ExplorerBench.run),
+    ("described", DescribedBench.run),
     ("profile-devres", CoreBench.profileDevres),
 ]
 
