@@ -12,6 +12,9 @@ extension EventKind {
     /// A use of a released object, refused. Detail: the refused operation alone (`get`,
     /// `put`, `bind`, `devres.alloc`, …), so observers need not parse messages.
     public static let refMisuse = EventKind("ref.misuse")
+    /// A put by a holder that took no reference (lib/ref_tracker.c's report), raised where
+    /// references are attributed to holders (described drivers).
+    public static let refUnheldPut = EventKind("ref.unheldPut")
 
     public static let devresAdd = EventKind("devres.add")
     public static let devresRelease = EventKind("devres.release")

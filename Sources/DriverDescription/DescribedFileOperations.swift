@@ -46,7 +46,7 @@ final class DescribedFileOperations: FileOperations {
             let f = frame("open", file)
             let who = Provenance(f.context.calling("chrdev_open → cdev_get"), nil, location: fops.location, log: world.log)
             do {
-                try Interpreter(world: world).refGet((cdev, .cdev), who: who)
+                try Interpreter(world: world).refGet((cdev, .cdev), holder: f.holder, who: who)
             } catch {
                 throw FileError(error.errno, error.description)
             }
@@ -87,6 +87,6 @@ final class DescribedFileOperations: FileOperations {
         guard let cdev, holdsCdev else { return }
         let f = frame("release", file)
         let who = Provenance(f.context.calling("__fput → cdev_put"), nil, location: fops.location, log: world.log)
-        try? Interpreter(world: world).refPut((cdev, .cdev), f, who: who)
+        try? Interpreter(world: world).refPut((cdev, .cdev), f, holder: f.holder, who: who)
     }
 }

@@ -25,6 +25,10 @@ public final class DescribedObject: Sendable, CustomStringConvertible {
     struct State {
         var values: [String: Value] = [:]
         var counts: [String: Int] = [:]
+        /// Per refcounted member: references by holder key (unattributed ones under "").
+        var holders: [String: [String: Int]] = [:]
+        /// What each holder key is called in reports.
+        var holderNames: [String: String] = [:]
         var memberIDs: [String: ObjectID] = [:]
         var locks: [String: ModelLock] = [:]
         var queues: [String: (lock: ModelLock, queue: WaitQueue)] = [:]

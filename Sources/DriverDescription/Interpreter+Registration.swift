@@ -13,7 +13,7 @@ extension Interpreter {
     func cdevInit(_ member: (Reference, MemberKind), fops: String, who: Provenance) throws(DescribedError) {
         let (r, kind) = member
         guard kind == .cdev else { throw .invalid("cdev_init: \(r) is a \(kind), not a cdev") }
-        try refInit(member, who: who)
+        try refInit(member, holder: .cdev(r), who: who)
         world.setFops(fops, for: r.memberKey)
     }
 
@@ -23,7 +23,7 @@ extension Interpreter {
         guard c.1 == .cdev, case .device = d.1 else { throw .invalid("cdev_device_add needs a cdev and a device") }
         guard let fops = world.fops(for: c.0.memberKey) else { throw .invalid("cdev_device_add: \(cdev) was not cdev_init'ed") }
         // cdev_add: the cdev's kobject holds its parent, the device, until the cdev's release.
-        try refGet(d, who: who)
+        try refGet(d, holder: .cdev(c.0), who: who)
         try c.0.object.access("cdev_add \(c.0.key)", by: who) { s throws(DescribedError) in
             s.values[c.0.key + "#parent"] = .reference(d.0)
         }
@@ -35,7 +35,7 @@ extension Interpreter {
         _ = try member(device, &frame, who: who)
         // device_del and cdev_del: no new opens; open files keep their cdev reference.
         world.unregister(key: c.0.memberKey)?.unregister()
-        try refPut(c, frame, who: who)
+        try refPut(c, frame, holder: .cdev(c.0), who: who)
     }
 
     func cdevAdd(_ c: (Reference, MemberKind), node: String, _ frame: Frame, who: Provenance) throws(DescribedError) {
@@ -47,7 +47,7 @@ extension Interpreter {
 
     func cdevDel(_ c: (Reference, MemberKind), _ frame: Frame, who: Provenance) throws(DescribedError) {
         world.unregister(key: c.0.memberKey)?.unregister()
-        try refPut(c, frame, who: who)
+        try refPut(c, frame, holder: .cdev(c.0), who: who)
     }
 
     func miscRegister(_ member: (Reference, MemberKind), node: String, fops: String, _ frame: Frame, who: Provenance) throws(DescribedError) {

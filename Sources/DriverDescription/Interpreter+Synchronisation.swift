@@ -109,7 +109,8 @@ extension Interpreter {
 
     /// `idr_find` and, when `get` names a refcounted member of what was found, a get on it:
     /// inside the table's lock (`locked`), or after releasing it — the window of P15.
-    func tableLookup(_ member: (Reference, MemberKind), key: Int, locked: Bool, get: String?, who: Provenance) throws(DescribedError) -> Value {
+    func tableLookup(_ member: (Reference, MemberKind), key: Int, locked: Bool, get: String?, holder: Holder?,
+                     who: Provenance) throws(DescribedError) -> Value {
         let r = try table(member)
         let l = try mutex(member, who: who)
         let find = { () throws(DescribedError) -> Value in
@@ -120,7 +121,7 @@ extension Interpreter {
             guard let type = world.type(of: target), let kind = type.member(get)?.kind else {
                 throw .invalid("idr_find: no member '\(get)' in what \(r) holds")
             }
-            try refGet((Reference(target.object, path: target.path + [get]), kind), who: who)
+            try refGet((Reference(target.object, path: target.path + [get]), kind), holder: holder, who: who)
         }
         let found: Value
         if locked {

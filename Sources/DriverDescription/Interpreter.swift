@@ -35,11 +35,11 @@ struct Interpreter {
         case .kfree(let path):
             try kfree(path, &frame, who: who)
         case .refInit(let p):
-            try refInit(try member(p, &frame, who: who), who: who)
+            try refInit(try member(p, &frame, who: who), holder: frame.holder, who: who)
         case .refGet(let p):
-            try refGet(try member(p, &frame, who: who), who: who)
+            try refGet(try member(p, &frame, who: who), holder: frame.holder, who: who)
         case .refPut(let p):
-            try refPut(try member(p, &frame, who: who), frame, who: who)
+            try refPut(try member(p, &frame, who: who), frame, holder: frame.holder, who: who)
         case .initWaitQueue(let p), .mutexInit(let p):
             try reinitialise(try member(p, &frame, who: who), who: who)
         case .cdevInit(let p, let fops):
@@ -69,7 +69,8 @@ struct Interpreter {
         case .tableRemove(let table, let key):
             try tableRemove(try member(table, &frame, who: who), key: key, who: who)
         case .tableLookup(let table, let key, let name, let locked, let get):
-            frame.locals[name] = try tableLookup(try member(table, &frame, who: who), key: key, locked: locked, get: get, who: who)
+            frame.locals[name] = try tableLookup(try member(table, &frame, who: who), key: key, locked: locked, get: get,
+                                                 holder: frame.holder, who: who)
         case .read(let p, let name):
             let v = try load(try place(p, &frame, who: who), who: who)
             if let name { frame.locals[name] = v }

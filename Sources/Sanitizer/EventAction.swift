@@ -21,7 +21,7 @@ enum EventAction {
     static let table = EventKindMap<EventAction>([
         .lockAcquire: .lockAcquire, .lockRelease: .lockRelease,
         .refMisuse: .refMisuse,
-        .memoryUseAfterFree: .memoryMisuse, .memoryDoubleFree: .memoryMisuse, .memoryNullDereference: .memoryMisuse,
+        .memoryUseAfterFree: .memoryMisuse, .memoryDoubleFree: .memoryMisuse, .memoryNullDereference: .memoryMisuse, .refUnheldPut: .memoryMisuse,
         .devresWrongDevice: .devresWrongDevice,
         .revocableRevokeInsideAccess: .revokeInsideAccess,
         .fileAfterClose: .fileAfterClose,

@@ -29,11 +29,16 @@ extension SanitizerState {
         if first { quarantined(event.object) }
     }
 
-    /// `memory.useAfterFree` / `memory.doubleFree`, raised by the model itself.
+    /// `memory.useAfterFree` / `memory.doubleFree` / `memory.nullDereference`, and
+    /// `ref.unheldPut`: misuse the model itself detected and described.
     mutating func memoryMisuse(_ event: LifetimeEvent) {
         update(event) { _ in }
         if event.kind == .memoryNullDereference {
             report(.nullDereference, event, message: event.detail)
+            return
+        }
+        if event.kind == .refUnheldPut {
+            report(.putNeverTaken, event, message: event.detail)
             return
         }
         if event.kind == .memoryDoubleFree {
