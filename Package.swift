@@ -92,7 +92,7 @@ let package = Package(
         .testTarget(name: "FaultSweepTests", dependencies: ["FaultSweep"]),
         .testTarget(name: "BugCorpusTests", dependencies: ["Instrumentation", "BugCorpus"]),
         .testTarget(name: "PromelaExportTests", dependencies: ["ScenarioModel", "ExplorerEngine", "Explorer", "PromelaExport"]),
-        .testTarget(name: "ScenariosTests", dependencies: ["Instrumentation", "DriverCore", "CharDev", "SimHardware", "ScenarioModel", "ScenarioExecution", "ScenarioReports"], exclude: ["Golden"]),
+        .testTarget(name: "ScenariosTests", dependencies: ["Instrumentation", "DriverCore", "CharDev", "SimHardware", "ScenarioModel", "ScenarioExecution", "ScenarioReports", "Sanitizer"], exclude: ["Golden"]),
         .testTarget(name: "KernelCheckTests", dependencies: ["ScenarioModel", "Conformance", "KernelCheck"], resources: [.copy("Fixtures")]),
         .testTarget(name: "DevmLintTests", dependencies: ["DevmLint"], resources: [.copy("Fixtures")]),
         // Package.swift against the imports and Docs/architecture.md (reads files only).

@@ -3,7 +3,7 @@ import DriverCore
 import Instrumentation
 
 /// Runs described steps against the world: the one place their meaning is defined. Each step
-/// is logged (for trails); memory is reached only through ``DescribedObject/access(_:by:point:_:)``,
+/// is logged (for trails); memory is reached only through `DescribedObject.access`,
 /// so every use after free is caught where it happens.
 struct Interpreter {
     let world: DescribedWorld
@@ -58,6 +58,11 @@ struct Interpreter {
             try miscDeregister(try member(p, &frame, who: who), who: who)
         case .devmAddAction(let function, let argument):
             try devmAddAction(function, argument: try argument.map { p throws(DescribedError) in try value(p, &frame, who: who) }, frame)
+        case .requestIRQ(let line, let handler, let argument, let managed):
+            try requestIRQ(line: line, handler: handler, argument: try argument.map { p throws(DescribedError) in try value(p, &frame, who: who) },
+                           managed: managed, frame)
+        case .freeIRQ(let line):
+            try world.freeIRQ(line: line)
         case .setDrvdata(let p):
             guard let device = frame.device else { throw .invalid("set_drvdata outside a probe") }
             world.setDrvdata(try value(p, &frame, who: who), device: device)
@@ -126,6 +131,8 @@ struct Interpreter {
         case .cdevDeviceDel(let c, _), .cdevDel(let c): c.description
         case .cdevAdd(let c, let node): "\(c) as /dev/\(node)"
         case .devmAddAction(let f, _), .call(let f, _): f
+        case .requestIRQ(let line, let h, _, _): "\(line) → \(h)"
+        case .freeIRQ(let line): "\(line)"
         case .getDrvdata(let n), .privateData(let n): n
         case .tableInsert(let t, let k, _), .tableRemove(let t, let k), .tableLookup(let t, let k, _, _, _): "\(t)[\(k)]"
         case .containerOf(let f, let t, _): "\(f) in \(t)"

@@ -70,6 +70,12 @@ public indirect enum Operation: Sendable, Equatable {
     case miscDeregister(MemberPath)
     // devres
     case devmAddAction(function: String, argument: MemberPath?)
+    // Interrupts
+    /// `request_irq(line, handler, …, arg)`; `devm_request_irq` when `managed` (freed by
+    /// devres at unbind, in its place in the LIFO order).
+    case requestIRQ(line: Int, handler: String, argument: MemberPath?, managed: Bool)
+    /// `free_irq(line)`: waits for a handler running on it (`synchronize_irq`), then none runs.
+    case freeIRQ(line: Int)
     // drvdata
     case setDrvdata(MemberPath)
     case getDrvdata(as: String)
@@ -126,6 +132,8 @@ public indirect enum Operation: Sendable, Equatable {
         case .miscRegister: "misc_register"
         case .miscDeregister: "misc_deregister"
         case .devmAddAction: "devm_add_action"
+        case .requestIRQ(_, _, _, let managed): managed ? "devm_request_irq" : "request_irq"
+        case .freeIRQ: "free_irq"
         case .setDrvdata: "set_drvdata"
         case .getDrvdata: "get_drvdata"
         case .tableInsert: "idr_alloc"

@@ -25,7 +25,8 @@ public enum KernelPlan {
         for (kind, present) in [("usb_devices", !board.usbDevices.isEmpty), ("i2c_adapters", !board.i2cAdapters.isEmpty),
                                 ("spi_controllers", !board.spiControllers.isEmpty), ("misc_devices", !board.miscDevices.isEmpty),
                                 ("drivers", !board.drivers.isEmpty), ("devices", !board.devices.isEmpty),
-                                ("links", !board.links.isEmpty)] where present {
+                                ("links", !board.links.isEmpty),
+                                ("described_drivers", scenario.firstDescribedDriver != nil)] where present {
             lines.append(["unsupported", kind])
         }
         for actor in scenario.actors {
@@ -61,7 +62,7 @@ public enum KernelPlan {
         case .edge(let chip, let offset, let rising): [field(chip), "\(offset)", rising ? "rising" : "falling"]
         case .wait(let actor, let label): [field(actor), field(label)]
         case .unplug(let port), .replug(let port): [field(port)]
-        case .gpiodGet, .gpiodSetValue, .gpiodGetValue, .gpiodPut, .i2cNewClient, .i2cRead, .i2cClientPut: []
+        case .gpiodGet, .gpiodSetValue, .gpiodGetValue, .gpiodPut, .i2cNewClient, .i2cRead, .i2cClientPut, .irq: []
         }
     }
 

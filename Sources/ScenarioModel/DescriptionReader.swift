@@ -3,7 +3,7 @@ import Yams
 
 /// Reads the driver-description sections of a `devmodel/scenario@2` file: `objects:`,
 /// `globals:`, `functions:`, `fops:` and `drivers:`. Every problem is a located diagnostic;
-/// names are checked by ``DescriptionChecker`` once everything is read.
+/// names are checked by `DriverDescription.problems` (through the validator) once everything is read.
 enum DescriptionReader {
     static let sections = ["objects", "globals", "functions", "fops", "drivers"]
 

@@ -42,6 +42,9 @@ public enum StepAction: Sendable, Equatable {
     case i2cRead(client: String, count: Int)
     /// `i2c_unregister_device()`.
     case i2cClientPut(client: String)
+    /// The hardware raises interrupt line `line`: the handler a described driver requested
+    /// on it runs (nothing happens on a line nobody requested).
+    case irq(line: Int)
 
     /// The keyword of the action in scenario files.
     public var keyword: String {
@@ -68,6 +71,7 @@ public enum StepAction: Sendable, Equatable {
         case .i2cNewClient: "i2c_new_client"
         case .i2cRead: "i2c_read"
         case .i2cClientPut: "i2c_client_put"
+        case .irq: "irq"
         }
     }
 
@@ -75,7 +79,7 @@ public enum StepAction: Sendable, Equatable {
     public static let keywords = ["open", "request_lines", "read", "poll", "ioctl", "write", "close", "sleep", "bind",
                                   "unbind", "unplug", "replug", "driver_override", "edge", "wait",
                                   "gpiod_get", "gpiod_set_value", "gpiod_get_value", "gpiod_put",
-                                  "i2c_new_client", "i2c_read", "i2c_client_put"]
+                                  "i2c_new_client", "i2c_read", "i2c_client_put", "irq"]
 
     /// Steps whose result is an in-kernel consumer handle (named with `as:`).
     public var definesConsumer: Bool {
@@ -153,6 +157,7 @@ public enum StepAction: Sendable, Equatable {
         case .i2cNewClient(let a, let addr, let n): "i2c_new_client i2c-\(a) 0x\(String(addr, radix: 16)) \(n)"
         case .i2cRead(let c, let n): "i2c_read \(c) \(n) bytes"
         case .i2cClientPut(let c): "i2c_client_put \(c)"
+        case .irq(let line): "irq \(line)"
         }
     }
 }

@@ -18,7 +18,7 @@ enum StepListReader {
         "mutex_lock": Operation.mutexLock, "guard": Operation.guardLock, "mutex_unlock": Operation.mutexUnlock, "set_private_data": Operation.setPrivateData,
         "revoke": Operation.revoke,
     ]) { a, _ in a }
-    static let otherKeywords = ["alloc", "cdev_init", "cdev_add", "cdev_device_add", "cdev_device_del", "misc_register",
+    static let otherKeywords = ["request_irq", "devm_request_irq", "free_irq", "alloc", "cdev_init", "cdev_add", "cdev_device_add", "cdev_device_del", "misc_register",
                                 "devm_add_action", "get_drvdata", "idr_alloc", "idr_remove", "idr_find", "read", "write",
                                 "wait_event", "private_data", "container_of", "check", "return", "call", "revocable_access"]
     static var keywords: [String] { (pathKeywords.keys.sorted() + otherKeywords).sorted() }
@@ -113,6 +113,13 @@ enum StepListReader {
             return .miscRegister(m, node: node, fops: fops)
         case "devm_add_action":
             return r.string(a, keyword).map { .devmAddAction(function: $0, argument: arg) }
+        case "request_irq", "devm_request_irq":
+            let f = fields(["line", "handler"])
+            guard let line = required(f, "line", keyword, a, r).flatMap({ r.int($0, "line") }),
+                  let handler = required(f, "handler", keyword, a, r).flatMap({ r.string($0, "handler") }) else { return nil }
+            return .requestIRQ(line: line, handler: handler, argument: arg, managed: keyword == "devm_request_irq")
+        case "free_irq":
+            return r.int(a, keyword).map { .freeIRQ(line: $0) }
         case "call":
             return r.string(a, keyword).map { .call(function: $0, argument: arg) }
         case "get_drvdata", "private_data":

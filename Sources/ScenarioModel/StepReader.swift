@@ -93,6 +93,13 @@ enum StepReader {
             return r.string(arg, "unplug").map { .unplug(port: $0) }
         case "replug":
             return r.string(arg, "replug").map { .replug(port: $0) }
+        case "irq":
+            guard let line = r.int(arg, "irq") else { return nil }
+            guard (0...1023).contains(line) else {
+                r.error(arg, "irq line must be between 0 and 1023, found \(line)")
+                return nil
+            }
+            return .irq(line: line)
         case "driver_override":
             guard let f = r.mapping(arg, "driver_override", allowed: ["device", "driver"]),
                   let d = need(f, "device", "driver_override", r).flatMap({ r.string($0, "device") })

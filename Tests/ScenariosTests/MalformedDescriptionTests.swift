@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import ScenarioModel
+import Sanitizer
 
 /// Bad driver descriptions (`devmodel/scenario@2`): each a located error naming the problem,
 /// never a scenario, never a crash.
@@ -72,5 +73,13 @@ enum ClassFiles {
         let dir = Examples.directory.appendingPathComponent("classes")
         let names = (try? FileManager.default.contentsOfDirectory(atPath: dir.path)) ?? []
         return names.filter { $0.hasSuffix(".yaml") }.sorted().map { dir.appendingPathComponent($0) }
+    }
+}
+
+/// The finding kinds a scenario may name are the sanitizer's (the two modules sit side by
+/// side, so ScenarioModel keeps its own list).
+@Suite struct FindingKindNamesTests {
+    @Test func theScenarioListIsTheSanitizers() {
+        #expect(Set(FindingKinds.names) == Set(FindingKind.allCases.map(\.rawValue)))
     }
 }
