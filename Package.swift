@@ -53,7 +53,7 @@ let package = Package(
         .target(name: "Conformance", dependencies: ["SimHardware", "Subsystems", "CharDev", "DriverCore", "Revocable",
                                                     "Instrumentation"]),
         // rcutorture-style stress on real threads, with negative controls.
-        .target(name: "Torture", dependencies: ["Instrumentation", "Revocable", "DriverCore", "CharDev", "Subsystems", "SimHardware", "Sanitizer"]),
+        .target(name: "Torture", dependencies: ["Instrumentation", "Revocable", "DriverCore", "CharDev", "Subsystems", "SimHardware", "Sanitizer", "ScenarioModel", "ScenarioExecution"]),
         // fail-nth over every probe of the simulated board.
         .target(name: "FaultSweep", dependencies: ["SimHardware", "DriverCore", "Sanitizer", "Instrumentation"]),
         // Real kernel lifetime bugs, each as the buggy pattern and the fixed design (teaching material).

@@ -1,0 +1,31 @@
+import ArgumentParser
+import Foundation
+import Torture
+
+extension TortureCommand {
+    /// `devmodel torture --scenario FILE`: the scenario's actors, iteration after iteration.
+    func runScenario(_ path: String) throws {
+        let (loaded, exit) = ScenarioFiles.loadAll([path])
+        guard exit == 0, let scenario = loaded.first?.1 else { throw ExitCode(exit) }
+        var options = ScenarioTortureOptions()
+        options.seconds = duration.seconds
+        options.iterations = iterations
+        options.seed = seedOption.seed
+        options.stutterMicroseconds = stutter.microseconds
+        options.statInterval = statInterval.seconds
+        let quiet = Diagnostics.quiet
+        let report = ScenarioTorture.run(scenario, options: options) { line in
+            if !quiet { FileHandle.standardError.write(Data((line + "\n").utf8)) }
+        }
+        if format == .ktap {
+            print(report.ktap, terminator: "")
+        } else if json || format == .json {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+            print(String(decoding: try encoder.encode(report), as: UTF8.self))
+        } else {
+            for line in report.lines { print(line) }
+        }
+        if !report.success { throw ExitCode(1) }
+    }
+}
