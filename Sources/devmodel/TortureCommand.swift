@@ -88,18 +88,8 @@ struct TortureCommand: ParsableCommand {
         options.stutterMicroseconds = stutter.microseconds
         options.broken = Set(broken)
         options.statInterval = statInterval.seconds
-        let quiet = Diagnostics.quiet
-        let report = Torture.run(options) { line in
-            // The per-second stat lines are progress: -q leaves only the report.
-            if !quiet { FileHandle.standardError.write(Data((line + "\n").utf8)) }
-        }
-        if format == .ktap {
-            print(report.ktap, terminator: "")
-        } else if json || format == .json {
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-            print(String(decoding: try encoder.encode(report), as: UTF8.self))
-        } else {
+        let report = Torture.run(options, stat: Self.statLine)
+        if try !printMachineReadable(report, ktap: report.ktap) {
             let outcomes = report.outcomes.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ")
             print(String(format: "torture: %.1f s, %d reader rounds (%@), %d unbinds (%d through driver_override), %d USB replugs",
                          report.seconds, report.operations, outcomes, report.unbinds, report.overrides, report.replugs))
@@ -113,6 +103,27 @@ struct TortureCommand: ParsableCommand {
             print(report.success ? "SUCCESS" : "FAILURE")
         }
         if !report.success { throw ExitCode(1) }
+    }
+}
+
+extension TortureCommand {
+    /// Where stat lines go: stderr, as progress (-q leaves only the report).
+    static let statLine: @Sendable (String) -> Void = { line in
+        if !Diagnostics.quiet { FileHandle.standardError.write(Data((line + "\n").utf8)) }
+    }
+
+    /// Prints `report` as KTAP or JSON if one was asked for; false when the text is wanted.
+    func printMachineReadable(_ report: some Encodable, ktap: @autoclosure () -> String) throws -> Bool {
+        if format == .ktap {
+            print(ktap(), terminator: "")
+        } else if json || format == .json {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+            print(String(decoding: try encoder.encode(report), as: UTF8.self))
+        } else {
+            return false
+        }
+        return true
     }
 }
 

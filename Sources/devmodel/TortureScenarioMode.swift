@@ -13,17 +13,8 @@ extension TortureCommand {
         options.seed = seedOption.seed
         options.stutterMicroseconds = stutter.microseconds
         options.statInterval = statInterval.seconds
-        let quiet = Diagnostics.quiet
-        let report = ScenarioTorture.run(scenario, options: options) { line in
-            if !quiet { FileHandle.standardError.write(Data((line + "\n").utf8)) }
-        }
-        if format == .ktap {
-            print(report.ktap, terminator: "")
-        } else if json || format == .json {
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-            print(String(decoding: try encoder.encode(report), as: UTF8.self))
-        } else {
+        let report = ScenarioTorture.run(scenario, options: options, stat: Self.statLine)
+        if try !printMachineReadable(report, ktap: report.ktap) {
             for line in report.lines { print(line) }
         }
         if !report.success { throw ExitCode(1) }

@@ -35,27 +35,19 @@ import Testing
         #expect(r.out.hasSuffix("SUCCESS\n"), "\(r.out)")
     }
 
-    /// A step that must succeed in every iteration and cannot: FAILURE, exit 1.
+    /// A step whose stated outcome never happens (an unbind of a bound device succeeds): FAILURE, exit 1.
     @Test func anInadmissibleOutcomeIsExit1() throws {
         let file = try CLITests.temp("""
             schema: devmodel/scenario@1
-            name: late-open
-            board:
-              gpio_chips:
-                - {name: gpio-sim.0, num_lines: 4}
+            name: wrong-expectation
+            board: {gpio_chips: [{name: gpio-sim.0, num_lines: 4}]}
             actors:
-              admin:
-                - unbind: gpio-sim.0
-                  label: gone
-              user:
-                - open: /dev/gpiochip0
-                  after: gone
-                  expect: {errno: OK}
+              admin: [{unbind: gpio-sim.0, expect: {errno: EBUSY}}]
             """)
         defer { try? FileManager.default.removeItem(at: file) }
         let r = try CLITests.run(["torture", "--scenario", file.path, "--iterations", "3", "-q"])
         #expect(r.status == 1, "\(r.out)\(r.err)")
-        #expect(r.out.contains("torture: FAIL unexpected user[step 1] → "), "\(r.out)")
+        #expect(r.out.contains("torture: FAIL unexpected admin[step 1] → OK ×3, first in iteration 1"), "\(r.out)")
     }
 
     @Test(arguments: [
