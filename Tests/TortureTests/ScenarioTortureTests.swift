@@ -75,6 +75,34 @@ import Testing
         #expect(report.lines.last == "FAILURE")
     }
 
+    /// A reader that sleeps for an edge nobody sends: every iteration is a hang at the
+    /// scenario's timeout (the watchdog), reported once per iteration with where it stuck.
+    @Test func aHangIsAFindingOfEveryIteration() throws {
+        let s = try ScenarioParser.parse("""
+            schema: devmodel/scenario@1
+            name: sleeps-forever
+            timeout: 50ms
+            board:
+              gpio_chips:
+                - {name: gpio-sim.0, num_lines: 4}
+            actors:
+              reader:
+                - open: /dev/gpiochip0
+                  as: chip
+                - request_lines: {file: chip, offsets: [1], consumer: reader, edges: true}
+                  as: req
+                - read: req
+                  label: forever
+            """, file: "sleeps-forever.yaml")
+        let report = ScenarioTorture.run(s, options: Self.options(iterations: 2))
+        #expect(!report.success)
+        let hang = try #require(report.findings.first { $0.kind == "hang" })
+        #expect(hang.count == 2 && hang.firstIteration == 1, "\(report.lines)")
+        #expect(hang.firstExample.contains("[forever]"), "\(hang.firstExample)")
+        #expect(report.outcomes.first?.counts == ["unfinished": 2])
+        #expect(report.unexpected.isEmpty)
+    }
+
     @Test func stepsAfterAnEarlierFailureAreCountedApart() {
         var tally = ScenarioTortureTally(AdmissibleOutcomes(Scenario(name: "t", actors: [
             ActorSpec(name: "a", steps: [StepSpec(.close(file: "f")), StepSpec(.close(file: "g"), label: "second",
