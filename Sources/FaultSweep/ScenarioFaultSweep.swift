@@ -8,11 +8,11 @@ import ScenarioModel
 /// fail-nth over a scenario (`devmodel faults --scenario FILE`): fail the 1st, 2nd, …
 /// injectable point (devres allocations and actions, object resources, registrations, marked
 /// probe steps) reached while building the scenario's board and running its actors, until a
-/// run completes without consuming the fault. Each run is a fresh ``ExecutionContext`` with
+/// run completes without consuming the fault. Each run is a fresh `ExecutionContext` with
 /// the injector armed before the board is built, the actors run on real threads by the
 /// runner's loop (`ScenarioRunner.runActors`), so a described driver is swept like a built-in one.
 ///
-/// After each run (``ScenarioRunCheck``): no hang; every present device bound, or unbound with
+/// After each run: no hang; every present device bound, or unbound with
 /// its devres empty; no sanitizer finding (double release, devres out of LIFO order, use after
 /// free…); every device the fault-free board had bound binds again (a clean rebind); then,
 /// with open files closed as a process exit would, the board torn down and nothing leaked.

@@ -18,7 +18,7 @@ public struct ScenarioSweepResult: Sendable, Codable {
     public let scenario: String
     /// The fault-free run's injectable points, in order (board first, then the actors').
     public let points: [String]
-    /// How many of ``points`` the board build reached.
+    /// How many of ``ScenarioSweepResult/points`` the board build reached.
     public let boardPoints: Int
     /// One per fault injected.
     public let runs: [ScenarioSweepRun]

@@ -33,6 +33,7 @@ public struct ActorRun: Sendable {
     public var hangs: [FindingRecord]
     /// The origin step and event times count from (``ThreadedRunOptions/origin``).
     public var start: UInt64
+    /// From ``ActorRun/start`` until every actor finished or the watchdog gave up on them.
     public var durationNanoseconds: UInt64
     /// Which actor each thread ran (by thread id), to attribute events.
     public var threadActors: [UInt64: String]

@@ -4,7 +4,7 @@ import ScenarioExecution
 import ScenarioModel
 
 /// rcutorture for a scenario file: runs the scenario's actors concurrently on real threads
-/// again and again, each iteration on a fresh ``ExecutionContext`` (a new kernel, board and
+/// again and again, each iteration on a fresh `ExecutionContext` (a new kernel, board and
 /// sanitizer, so iterations are independent), with random stutter between steps in every
 /// other iteration; `after:` and `wait:` keep their meaning.
 ///

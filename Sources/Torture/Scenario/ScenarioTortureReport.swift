@@ -21,8 +21,11 @@ public struct ScenarioTortureOptions: Sendable {
 public struct ScenarioTortureReport: Sendable, Codable {
     /// Names the JSON document's format, like the CLI's other documents.
     public var schema = "devmodel/torture-scenario@1"
+    /// The scenario's name.
     public var scenario: String
+    /// Wall-clock length of the run.
     public var seconds: Double = 0
+    /// Iterations run to the end (each a fresh board and every actor's steps).
     public var iterations: Int = 0
     public var iterationsPerSecond: Double { seconds > 0 ? Double(iterations) / seconds : 0 }
     /// Per step shown, in scenario order: how often each errno ("OK" for success,
@@ -36,6 +39,7 @@ public struct ScenarioTortureReport: Sendable, Codable {
     public var reachableNotSeen: [String] = []
     /// Set when the board could not be built (nothing ran).
     public var setupError: String?
+    /// True when iterations ran and none had a finding, a hang or an inadmissible outcome.
     public var success: Bool {
         setupError == nil && iterations > 0 && findings.isEmpty && unexpected.isEmpty
     }
