@@ -42,8 +42,12 @@ public enum ScenarioFaultSweep {
             }
             runs.append(run)
         }
+        // A point without its run-specific "#n " prefix.
+        let identity = { (point: String) in String(point.drop { $0 != " " }.dropFirst()) }
+        let failed = Set(runs.map { identity($0.point) })
         return ScenarioSweepResult(scenario: scenario.name, points: reference.points,
                                    boardPoints: reference.boardPoints, runs: runs, faultFreeProblems: reference.problems,
+                                   neverFailed: reference.points.filter { !failed.contains(identity($0)) },
                                    truncated: truncated, seconds: Date().timeIntervalSince(start))
     }
 }

@@ -25,6 +25,11 @@ public struct ScenarioSweepResult: Sendable, Codable {
     /// Problems of the fault-free run itself (the same checks, no fault): a scenario that
     /// fails them without a fault says nothing about its error paths.
     public let faultFreeProblems: [String]
+    /// Points of the fault-free run that no run failed (by kind, name, device and site):
+    /// possible when racing actors reach their points in another order from run to run, or
+    /// name them otherwise (a rebound chip is gpiochip1 while an old file holds gpiochip0).
+    /// Informational; empty for a board, whose build is sequential.
+    public let neverFailed: [String]
     /// True when the sweep stopped at its limit of injected faults before a run consumed none.
     public let truncated: Bool
     public let seconds: Double

@@ -24,6 +24,10 @@ extension FaultsCommand {
                 print("  fail #\(run.failAt) [\(run.phase)] \(point)\(board) → "
                       + (run.problems.isEmpty ? "clean unwind" : run.problems.joined(separator: "; ")))
             }
+            if !result.neverFailed.isEmpty {
+                print("  \(result.neverFailed.count) point(s) of the fault-free run never failed (racing actors reached them in another order, or named them otherwise):")
+                for p in result.neverFailed { print("    \(p)") }
+            }
             if result.truncated { print("  stopped at the limit of \(result.runs.count) faults before a run consumed none") }
             print(result.ok ? "SUCCESS" : "FAILURE")
         }
