@@ -55,9 +55,9 @@ let package = Package(
         .target(name: "Conformance", dependencies: ["SimHardware", "Subsystems", "CharDev", "DriverCore", "Revocable",
                                                     "Instrumentation"]),
         // rcutorture-style stress on real threads, with negative controls.
-        .target(name: "Torture", dependencies: ["Instrumentation", "Revocable", "DriverCore", "CharDev", "Subsystems", "SimHardware", "Sanitizer"]),
+        .target(name: "Torture", dependencies: ["Instrumentation", "Revocable", "DriverCore", "CharDev", "Subsystems", "SimHardware", "Sanitizer", "ScenarioModel", "ScenarioExecution"]),
         // fail-nth over every probe of the simulated board.
-        .target(name: "FaultSweep", dependencies: ["SimHardware", "DriverCore", "Sanitizer", "Instrumentation"]),
+        .target(name: "FaultSweep", dependencies: ["SimHardware", "DriverCore", "Sanitizer", "Instrumentation", "ScenarioModel", "ScenarioExecution"]),
         // Real kernel lifetime bugs, each as the buggy pattern and the fixed design (teaching material).
         .target(name: "BugCorpus", dependencies: ["ScenarioModel", "Explorer", "Instrumentation", "Revocable", "DriverCore", "CharDev", "Subsystems", "SimHardware", "Sanitizer", "Torture", "ExplorerEngine"]),
         // The model against Linux: plans for the in-kernel executor, step diffs, the KUnit table
@@ -88,8 +88,8 @@ let package = Package(
         .testTarget(name: "SanitizerTests", dependencies: ["Sanitizer", "SanitizerTesting", "DriverCore", "CharDev", "Subsystems", "Revocable", "Instrumentation"]),
         .testTarget(name: "ExplorerTests", dependencies: ["Instrumentation", "Revocable", "DriverCore", "CharDev", "Subsystems", "SimHardware", "ScenarioModel", "ScenarioExecution", "Sanitizer", "ExplorerEngine", "Explorer"]),
         .testTarget(name: "ConformanceTests", dependencies: ["Conformance"]),
-        .testTarget(name: "TortureTests", dependencies: ["Instrumentation", "DriverCore", "SimHardware", "Torture"]),
-        .testTarget(name: "FaultSweepTests", dependencies: ["FaultSweep"]),
+        .testTarget(name: "TortureTests", dependencies: ["Instrumentation", "DriverCore", "SimHardware", "ScenarioModel", "ScenarioExecution", "Torture"]),
+        .testTarget(name: "FaultSweepTests", dependencies: ["Instrumentation", "DriverCore", "ScenarioModel", "ScenarioExecution", "FaultSweep"]),
         .testTarget(name: "BugCorpusTests", dependencies: ["Instrumentation", "BugCorpus"]),
         .testTarget(name: "PromelaExportTests", dependencies: ["ScenarioModel", "ExplorerEngine", "Explorer", "PromelaExport"]),
         .testTarget(name: "ScenariosTests", dependencies: ["Instrumentation", "DriverCore", "CharDev", "SimHardware", "ScenarioModel", "ScenarioExecution", "ScenarioReports", "Sanitizer"], exclude: ["Golden"]),

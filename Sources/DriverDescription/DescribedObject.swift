@@ -44,7 +44,11 @@ public final class DescribedObject: Sendable, CustomStringConvertible {
         self.allocatedBy = allocatedBy
         self.events = events
         self.log = log
-        events.emit(.memoryAlloc, object: id, name: name, detail: "\(allocation.rawValue) by \(allocatedBy)", site: .model)
+        // Static memory is not allocated and never freed: not the sanitizer's business (its
+        // leak check would count it).
+        if allocation != .static {
+            events.emit(.memoryAlloc, object: id, name: name, detail: "\(allocation.rawValue) by \(allocatedBy)", site: .model)
+        }
     }
 
     public var description: String { name }
@@ -73,9 +77,11 @@ public final class DescribedObject: Sendable, CustomStringConvertible {
     /// marks a free done by devres at unbind, so the sanitizer ties it to that teardown.
     func free(by who: Provenance, byDevres: Bool) throws(DescribedError) {
         Scheduling.touch(id)
+        var live: [(ObjectID, String)] = []
         let previous: Provenance? = state.withLock { s in
             if let f = s.freedBy { return f }
             s.freedBy = who
+            live = s.counts.filter { $0.value > 0 }.compactMap { k, _ in s.memberIDs[k].map { ($0, k) } }
             return nil
         }
         if let previous {
@@ -87,6 +93,10 @@ public final class DescribedObject: Sendable, CustomStringConvertible {
         // teardown that ran it; an explicit kfree is the user's.
         events.emit(.memoryFree, object: id, name: name, detail: "freed by \(who)",
                     site: byDevres ? .model : CallSite(fileID: "described", line: UInt(who.location?.line ?? 0)))
+        // The refcounts embedded in it end with the memory (an error path frees a struct whose
+        // cdev was initialised, never added); a later get or put is a use after free, caught
+        // by the access check.
+        for (member, key) in live { events.emit(.deviceRelease, object: member, name: "\(name).\(key)", site: .model) }
     }
 
     /// The object id of a member (for its refcount's events), made on first use.

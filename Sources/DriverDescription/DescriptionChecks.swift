@@ -100,12 +100,17 @@ extension DriverDescription {
                 if types[type] == nil { problem(s, "no struct type '\(type)'") }
             case .cdevInit(_, let f), .miscRegister(_, _, let f):
                 if fops[f] == nil { problem(s, "no fops '\(f)'") }
-            case .devmAddAction(let f, _), .call(let f, _), .requestIRQ(_, let f, _, _):
+            case .devmAddAction(let f, _, _), .call(let f, _), .requestIRQ(_, let f, _, _):
                 if functions[f] == nil { problem(s, "no function '\(f)'") }
             case .revocableAccess(_, let inner):
                 out += check(inner, locals: locals, in: list)
             default:
                 break
+            }
+            if !s.unwind.isEmpty {
+                var after = locals
+                if let sets { after.insert(sets) }
+                out += check(s.unwind, locals: after, in: "\(list) (unwind)")
             }
             if let sets { locals.insert(sets) }
             switch s.operation {
@@ -146,7 +151,7 @@ extension DriverDescription {
              .revocableAccess(let p, _):
             ([p], nil)
         case .cdevDeviceAdd(let c, let d, _), .cdevDeviceDel(let c, let d): ([c, d], nil)
-        case .devmAddAction(_, let a), .call(_, let a), .requestIRQ(_, _, let a, _): ([a], nil)
+        case .devmAddAction(_, let a, _), .call(_, let a), .requestIRQ(_, _, let a, _): ([a], nil)
         case .freeIRQ: ([], nil)
         case .getDrvdata(let n), .privateData(let n): ([], n)
         case .tableInsert(let t, _, let v): ([t, v], nil)

@@ -22,12 +22,13 @@ extension Interpreter {
         let d = try member(device, &frame, who: who)
         guard c.1 == .cdev, case .device = d.1 else { throw .invalid("cdev_device_add needs a cdev and a device") }
         guard let fops = world.fops(for: c.0.memberKey) else { throw .invalid("cdev_device_add: \(cdev) was not cdev_init'ed") }
-        // cdev_add: the cdev's kobject holds its parent, the device, until the cdev's release.
+        try publish(node: node, fops: fops, key: c.0.memberKey, cdev: c.0, misc: nil, frame)
+        // Once added (cdev_add's kobject_get after kobj_map; a failed add takes nothing): the
+        // cdev's kobject holds its parent, the device, until the cdev's release.
         try refGet(d, holder: .cdev(c.0), who: who)
         try c.0.object.access("cdev_add \(c.0.key)", by: who) { s throws(DescribedError) in
             s.values[c.0.key + "#parent"] = .reference(d.0)
         }
-        try publish(node: node, fops: fops, key: c.0.memberKey, cdev: c.0, misc: nil, frame)
     }
 
     func cdevDeviceDel(cdev: MemberPath, device: MemberPath, _ frame: inout Frame, who: Provenance) throws(DescribedError) {
@@ -83,16 +84,18 @@ extension Interpreter {
         }
     }
 
-    func devmAddAction(_ function: String, argument: Value?, _ frame: Frame) throws(DescribedError) {
+    func devmAddAction(_ function: String, argument: Value?, orReset: Bool, _ frame: Frame) throws(DescribedError) {
         guard let device = frame.device else { throw .invalid("devm_add_action with no bound device") }
         let world = self.world
+        let action: @Sendable () -> Void = {
+            var callee = Frame(context: CallPath("devres_release_all(\(device.name)) → \(function)"),
+                               device: device, locals: argument.map { ["self": $0] } ?? [:])
+            try? Interpreter(world: world).runFunction(world.description.functions[function] ?? [], &callee)
+        }
         do {
-            try device.devres.addAction(ActionKey("\(function)")) {
-                var callee = Frame(context: CallPath("devres_release_all(\(device.name)) → \(function)"),
-                                   device: device, locals: argument.map { ["self": $0] } ?? [:])
-                try? Interpreter(world: world).runFunction(world.description.functions[function] ?? [], &callee)
-            }
+            try device.devres.addAction(ActionKey("\(function)"), action)
         } catch {
+            if orReset { action() }
             throw .errno(.ENOMEM, "devm_add_action(\(function)) failed: \(error)")
         }
     }

@@ -8,9 +8,20 @@ import Instrumentation
 struct Interpreter {
     let world: DescribedWorld
 
-    /// Runs `steps` in order; the first failing step ends the list with its error.
+    /// Runs `steps` in order; the first failing step ends the list with its error, after
+    /// the `unwind:` steps of the steps before it ran, newest first (their own errors are
+    /// ignored, as an error path's are).
     func run(_ steps: [Step], _ frame: inout Frame) throws(DescribedError) {
-        for step in steps { try run(step, &frame) }
+        for (i, step) in steps.enumerated() {
+            do throws(DescribedError) {
+                try run(step, &frame)
+            } catch {
+                for done in steps[..<i].reversed() where !done.unwind.isEmpty {
+                    for undo in done.unwind { try? run(undo, &frame) }
+                }
+                throw error
+            }
+        }
     }
 
     /// Runs a whole function (a probe, a file operation, a callback): its steps, then the
@@ -56,8 +67,9 @@ struct Interpreter {
             try miscRegister(try member(p, &frame, who: who), node: node, fops: fops, frame, who: who)
         case .miscDeregister(let p):
             try miscDeregister(try member(p, &frame, who: who), who: who)
-        case .devmAddAction(let function, let argument):
-            try devmAddAction(function, argument: try argument.map { p throws(DescribedError) in try value(p, &frame, who: who) }, frame)
+        case .devmAddAction(let function, let argument, let orReset):
+            try devmAddAction(function, argument: try argument.map { p throws(DescribedError) in try value(p, &frame, who: who) },
+                              orReset: orReset, frame)
         case .requestIRQ(let line, let handler, let argument, let managed):
             try requestIRQ(line: line, handler: handler, argument: try argument.map { p throws(DescribedError) in try value(p, &frame, who: who) },
                            managed: managed, frame)
@@ -130,7 +142,7 @@ struct Interpreter {
         case .cdevDeviceAdd(let c, _, let node): "\(c) as /dev/\(node)"
         case .cdevDeviceDel(let c, _), .cdevDel(let c): c.description
         case .cdevAdd(let c, let node): "\(c) as /dev/\(node)"
-        case .devmAddAction(let f, _), .call(let f, _): f
+        case .devmAddAction(let f, _, _), .call(let f, _): f
         case .requestIRQ(let line, let h, _, _): "\(line) → \(h)"
         case .freeIRQ(let line): "\(line)"
         case .getDrvdata(let n), .privateData(let n): n

@@ -2,9 +2,13 @@
 /// written (for errors and trails).
 public struct Step: Sendable, Equatable {
     public var operation: Operation
+    /// What undoes this step when a later step of the same list fails: the kernel's
+    /// `goto err_…` ladder, written next to what it undoes. Run newest first.
+    public var unwind: [Step]
     public var location: DescriptionLocation?
-    public init(_ operation: Operation, location: DescriptionLocation? = nil) {
+    public init(_ operation: Operation, unwind: [Step] = [], location: DescriptionLocation? = nil) {
         self.operation = operation
+        self.unwind = unwind
         self.location = location
     }
 }
@@ -69,7 +73,9 @@ public indirect enum Operation: Sendable, Equatable {
     case miscRegister(MemberPath, node: String, fops: String)
     case miscDeregister(MemberPath)
     // devres
-    case devmAddAction(function: String, argument: MemberPath?)
+    /// `devm_add_action`; with `orReset`, `devm_add_action_or_reset`: if registering fails,
+    /// the action runs at once.
+    case devmAddAction(function: String, argument: MemberPath?, orReset: Bool)
     // Interrupts
     /// `request_irq(line, handler, …, arg)`; `devm_request_irq` when `managed` (freed by
     /// devres at unbind, in its place in the LIFO order).
@@ -131,7 +137,7 @@ public indirect enum Operation: Sendable, Equatable {
         case .cdevDel: "cdev_del"
         case .miscRegister: "misc_register"
         case .miscDeregister: "misc_deregister"
-        case .devmAddAction: "devm_add_action"
+        case .devmAddAction(_, _, let orReset): orReset ? "devm_add_action_or_reset" : "devm_add_action"
         case .requestIRQ(_, _, _, let managed): managed ? "devm_request_irq" : "request_irq"
         case .freeIRQ: "free_irq"
         case .setDrvdata: "set_drvdata"

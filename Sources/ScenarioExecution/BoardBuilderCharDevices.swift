@@ -36,9 +36,24 @@ extension ScenarioBoard {
     /// builder reports (a board whose nodes are missing would fail every step confusingly).
     private func register(_ name: String, id: String, _ properties: [String: String]) throws {
         let device = Device(kernel: kernel, name: name, bus: sim.platform, matchIDs: [id], properties: properties) { _ in }
-        try kernel.register(device)
+        try registerOrPut(device)
         guard device.state == .bound else {
             throw BoardError(message: "\(name): the built-in \(id) driver did not bind (state \(device.state))")
+        }
+    }
+}
+
+extension ScenarioBoard {
+    /// `device_register()` and, when it fails, the `put_device()` its caller owes: the device's
+    /// initial reference is the caller's to drop even though the add failed (the contract
+    /// documented at `device_register()` in drivers/base/core.c). Without it every failed
+    /// registration leaked the device, as `devmodel faults --scenario` showed.
+    func registerOrPut(_ device: Device, fileID: StaticString = #fileID, line: UInt = #line) throws(DriverCoreError) {
+        do {
+            try kernel.register(device, fileID: fileID, line: line)
+        } catch {
+            try? device.put(fileID: fileID, line: line)
+            throw error
         }
     }
 }

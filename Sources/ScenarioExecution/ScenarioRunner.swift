@@ -33,53 +33,16 @@ public enum ScenarioRunner {
         let kernel = execution.kernel
         result.setup = TreeText.lines(kernel)
 
-        let state = RunState(start: origin, timeout: scenario.timeoutNanoseconds)
-        let outcomes = scenario.actors.map { _ in Locked<[StepOutcome]>([]) }
-        let snapshot = Locked<[String]?>(nil)
-        let executor = StepExecutor(board: execution.board, environment: state)
-        let done = scenario.actors.map { _ in DispatchSemaphore(value: 0) }
-        for (a, actor) in scenario.actors.enumerated() {
-            let thread = Thread {
-                state.threadActors.withLock { $0[currentThreadID()] = actor.name }
-                let scheduler = ThreadedScheduler(state: state, controller: ActorController(actor: actor.name, state: state),
-                                                  board: execution.board, snapshotAt: snapshotAt, snapshot: snapshot)
-                ExecutionContext.runActor(actor, executor: executor, scheduler: scheduler, outcomes: outcomes[a])
-                done[a].signal()
-            }
-            thread.name = "actor \(actor.name)"
-            thread.start()
-        }
-        var stuck: [Int] = []
-        for a in scenario.actors.indices {
-            let left = state.deadline > monotonicNanoseconds() ? state.deadline - monotonicNanoseconds() : 0
-            if done[a].wait(timeout: .now() + .nanoseconds(Int(min(left, UInt64(Int.max))))) == .timedOut {
-                stuck.append(a)
-            }
-        }
-        // Every actor still running at the deadline is a hang; then the actors waiting on
-        // the runner itself (wait:, after:, sleep) are stopped.
-        let hangs = stuck.map { a -> FindingRecord in
-            let where_ = outcomes[a].withLock { $0.last(where: { !$0.finished }) }
-            return FindingRecord(kind: .hang, object: scenario.actors[a].name,
-                                 detail: "still in \(where_.map { describe($0) } ?? "its steps") after \(Durations.render(scenario.timeoutNanoseconds))",
-                                 site: where_?.action ?? "")
-        }
-        if !stuck.isEmpty {
-            state.abort()
-            for a in stuck { _ = done[a].wait(timeout: .now() + .milliseconds(20)) }
-        }
-        result.durationNanoseconds = state.now()
-        if !hangs.isEmpty { rescue(kernel) }
-
-        let threads = state.threadActors.withLock { $0 }
-        result.steps = outcomes.flatMap { $0.withLock { $0 } }
-        result.snapshot = snapshot.withLock { $0 }
+        let run = runActors(scenario, on: execution, options: ThreadedRunOptions(snapshotAt: snapshotAt, origin: origin))
+        result.durationNanoseconds = run.durationNanoseconds
+        result.steps = run.steps
+        result.snapshot = run.snapshot
         result.events = execution.recorder.events.filter { !$0.kind.rawValue.hasPrefix("lock.") }.map {
-            EventRecord(sequence: $0.sequence, timeNanoseconds: $0.time >= state.start ? $0.time - state.start : 0,
+            EventRecord(sequence: $0.sequence, timeNanoseconds: $0.time >= run.start ? $0.time - run.start : 0,
                         kind: $0.kind.rawValue, object: $0.objectName, detail: $0.detail, site: $0.site.description,
-                        actor: threads[$0.thread])
+                        actor: run.threadActors[$0.thread])
         }
-        result.findings = execution.findings(hangs: hangs)
+        result.findings = execution.findings(hangs: run.hangs)
         result.expectations = ExpectationEvaluator.evaluate(scenario, steps: result.steps, findings: result.findings,
                                                             events: result.events)
         return result
@@ -111,12 +74,15 @@ struct ThreadedScheduler: StepScheduler {
     let board: ScenarioBoard
     let snapshotAt: String?
     let snapshot: Locked<[String]?>
+    /// Torture's random pause before each step (nil: none).
+    var stutter: Stutter? = nil
 
     var now: UInt64 { state.now() }
 
     func enter(_ step: StepSpec, actor: String, index: Int) -> Bool {
         if state.aborted { return false }
         if let after = step.after, !state.waitCompleted(after) { return false }
+        if let stutter { state.sleep(nanoseconds: stutter.next()) }
         state.begin(actor: actor, index: index, label: step.label)
         return true
     }

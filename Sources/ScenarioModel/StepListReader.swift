@@ -5,7 +5,7 @@ import Yams
 /// Reads the steps of a described probe, remove, file operation or function: each a mapping
 /// with one kernel-function keyword and its modifiers (`as:`, `arg:`, `errno:`, `drm:`).
 enum StepListReader {
-    static let modifiers = ["as", "arg", "errno", "drm"]
+    static let modifiers = ["as", "arg", "errno", "drm", "unwind"]
     /// Keywords that mean the same operation.
     static let refcountKeywords: [String: @Sendable (MemberPath) -> Operation] = [
         "kref_init": Operation.refInit, "device_initialize": Operation.refInit,
@@ -18,7 +18,7 @@ enum StepListReader {
         "mutex_lock": Operation.mutexLock, "guard": Operation.guardLock, "mutex_unlock": Operation.mutexUnlock, "set_private_data": Operation.setPrivateData,
         "revoke": Operation.revoke,
     ]) { a, _ in a }
-    static let otherKeywords = ["request_irq", "devm_request_irq", "free_irq", "alloc", "cdev_init", "cdev_add", "cdev_device_add", "cdev_device_del", "misc_register",
+    static let otherKeywords = ["devm_add_action_or_reset", "request_irq", "devm_request_irq", "free_irq", "alloc", "cdev_init", "cdev_add", "cdev_device_add", "cdev_device_del", "misc_register",
                                 "devm_add_action", "get_drvdata", "idr_alloc", "idr_remove", "idr_find", "read", "write",
                                 "wait_event", "private_data", "container_of", "check", "return", "call", "revocable_access"]
     static var keywords: [String] { (pathKeywords.keys.sorted() + otherKeywords).sorted() }
@@ -38,7 +38,8 @@ enum StepListReader {
             return nil
         }
         guard let op = operation(keyword, argument, f, r) else { return nil }
-        return Step(op, location: DescriptionReader.location(node, r))
+        let unwind = f["unwind"].map { steps($0, "unwind", r) } ?? []
+        return Step(op, unwind: unwind, location: DescriptionReader.location(node, r))
     }
 
     static func path(_ node: Node, _ what: String, _ r: NodeReader) -> MemberPath? {
@@ -111,8 +112,8 @@ enum StepListReader {
                   let node = required(f, "node", keyword, a, r).flatMap({ r.string($0, "node") }),
                   let fops = required(f, "fops", keyword, a, r).flatMap({ r.string($0, "fops") }) else { return nil }
             return .miscRegister(m, node: node, fops: fops)
-        case "devm_add_action":
-            return r.string(a, keyword).map { .devmAddAction(function: $0, argument: arg) }
+        case "devm_add_action", "devm_add_action_or_reset":
+            return r.string(a, keyword).map { .devmAddAction(function: $0, argument: arg, orReset: keyword == "devm_add_action_or_reset") }
         case "request_irq", "devm_request_irq":
             let f = fields(["line", "handler"])
             guard let line = required(f, "line", keyword, a, r).flatMap({ r.int($0, "line") }),

@@ -56,3 +56,14 @@ import Testing
         #expect(explored.failures.isEmpty, "\(explored.failures.first.map { "\($0.reasons) \($0.replay)" } ?? "")")
     }
 }
+
+extension ClassPairTests {
+    /// Scenarios/README.md promises each example file is under 60 lines: short enough to read
+    /// in one screen and copy.
+    @Test func everyExampleIsUnderSixtyLines() throws {
+        for name in try FileManager.default.contentsOfDirectory(atPath: Self.directory.path) where name.hasSuffix(".yaml") {
+            let text = try String(contentsOf: Self.directory.appendingPathComponent(name), encoding: .utf8)
+            #expect(text.split(separator: "\n", omittingEmptySubsequences: false).count <= 60, "\(name)")
+        }
+    }
+}
