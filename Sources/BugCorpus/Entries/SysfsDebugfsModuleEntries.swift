@@ -24,7 +24,7 @@ extension Corpus {
 
     static func debugfsDataRun(fixed: Bool) -> (findings: [String], detail: String) {
         do {
-            let (board, sanitizer, driver, device) = try legacyBoard { LegacyDebugfsDriver(kernel: $0.kernel, fixed: fixed) }
+            let (board, sanitizer, driver, device) = try legacyBoard { LegacyDebugfsDriver(debugfs: $0.debugfs, fixed: fixed) }
             var result = "OK"
             if fixed {
                 let file = try driver.debugfs.open("legacy-debugfs/state")

@@ -13,9 +13,9 @@ final class LegacyDebugfsDriver: DeviceDriver {
     let legacy = LegacyDebugfs()
     private let entry = Locked<(DebugfsEntry?, LegacyDebugfs.Dentry?)>((nil, nil))
 
-    init(kernel: Kernel, fixed: Bool) {
+    init(debugfs: Debugfs, fixed: Bool) {
         self.fixed = fixed
-        debugfs = Debugfs(kernel: kernel)
+        self.debugfs = debugfs
     }
 
     /// The file's operations: they read the private data (`file->private_data`).

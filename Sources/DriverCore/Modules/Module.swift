@@ -117,12 +117,16 @@ public final class Module: Sendable, CustomStringConvertible {
     }
 
     /// Runs `body` as code of this module (a file operation, a callback): the module's text is
-    /// read first, so running code of an unloaded module is reported as a use after free and
-    /// throws, instead of running.
-    public func execute<R, E: Error>(_ what: String, fileID: StaticString = #fileID, line: UInt = #line,
-                                     _ body: () throws(E) -> R) throws -> R {
+    /// read first, so running code of an unloaded module is reported as a use after free
+    /// (`memory.useAfterFree` on `module <name> text`) and throws, instead of running.
+    ///
+    /// A scheduling point precedes the entry (the explorer may run an unload right before it).
+    /// - Throws: ``DriverCoreError/useAfterFree(memory:operation:freedAt:site:)`` once unloaded.
+    public func execute<R>(_ what: String, fileID: StaticString = #fileID, line: UInt = #line,
+                           _ body: () -> R) throws(DriverCoreError) -> R {
+        Scheduling.point(.call(id, name: "\(what) in module \(name)"), site: CallSite(fileID: fileID, line: line))
         _ = try text.get(fileID: fileID, line: line)
-        return try body()
+        return body()
     }
 
     /// `try_release_module_ref()`: drops the base reference; if others remain, puts it back

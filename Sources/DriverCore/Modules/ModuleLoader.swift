@@ -59,6 +59,9 @@ extension Kernel {
         guard module.state == .live else { throw refuse(.EBUSY, "module is \(module.state)") }
         guard let exit = exitEntry ?? nil else { throw refuse(.EBUSY, "module has no exit function") }
         // try_stop_module: drop the base reference; anything left means someone holds it.
+        // A scheduling point on the module: the explorer may run an open's try_module_get
+        // on either side of it.
+        Scheduling.point(.refPut(module.id, name: "module \(name) base"), site: site)
         module.unloading.store(true, ordering: .releasing)
         let free = module.releaseBase()
         module.unloading.store(false, ordering: .releasing)
