@@ -31,6 +31,9 @@ import Testing
             try? kernel.registerBus(bus)
             let group = AttributeGroup(attributes: [DeviceAttribute("level", store: { dev, text throws(SysfsError) in
                 guard let state = try? dev.driverData(as: ModelMemory<Int>.self) else { throw SysfsError(.ENODEV, "unbound") }
+                // The driver works between finding its data and using it (an unbind could
+                // run here if nothing kept it out).
+                Scheduling.point(.step("store works"))
                 _ = try? state.write { $0 = text.count }
                 return text.count
             })])
@@ -126,8 +129,8 @@ import Testing
     }
 
     /// A program opens, reads and closes the node of a module while root unloads it (the exit
-    /// unregisters the node). `owner: false`: fops without `.owner` on an unfenced file (the
-    /// kernel's f_op).
+    /// unregisters the node). The file is unfenced (the kernel's bare `f_op`), so only the
+    /// module reference keeps the code there; `owner: false`: fops without `.owner`.
     static func moduleProgram(owner: Bool) -> ExplorationProgram {
         .custom(name: "open-rmmod-\(owner)", actors: ["user", "root"]) {
             let kernel = Kernel()
@@ -137,7 +140,7 @@ import Testing
             guard let module = try? kernel.loadModule("m", exit: { node.withLock { $0?.unregister() } }),
                   let cdev = try? CharDevice.register(name: "m0", parent: nil, namespace: ns,
                                                       operations: ModuleOps(module: module, pins: owner),
-                                                      protection: owner ? .revocable : .legacyUnchecked)
+                                                      protection: .legacyUnchecked)
             else { return CustomExecution(actors: [], check: { Verdict(failures: ["setup"], outcome: "setup") }) }
             node.withLock { $0 = cdev }
             return CustomExecution(actors: [
