@@ -7,7 +7,7 @@ import Instrumentation
 /// nothing keeping `debugfs_remove()` out — it unlinks and returns — and an open that found
 /// the dentry before the removal calls `fops_get()` on operations whose module may have been
 /// unloaded since (reading `->owner` out of the module's freed memory). The fixed design is
-/// CharDev's ``Debugfs``. Teaching material only.
+/// CharDev's `Debugfs`. Teaching material only.
 final class LegacyDebugfs: Sendable {
     /// The dentry: the driver's data and operations, and the module whose memory holds them.
     final class Dentry: Sendable {

@@ -7,7 +7,7 @@ import Instrumentation
 /// series; C drivers were fixed the same way one by one): `chrdev_open`'s `fops_get()` pins
 /// nothing, `delete_module` succeeds with the node open, and the file's next call runs code
 /// the unload freed. `fixed: true` sets the owner. The kernel's file has no fence around
-/// `f_op` (``Protection/legacyUnchecked``). Teaching material only.
+/// `f_op` (`Protection.legacyUnchecked`). Teaching material only.
 final class LegacyOwnerlessOps: FileOperations {
     let module: Module
     let fixed: Bool

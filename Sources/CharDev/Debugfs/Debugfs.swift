@@ -13,7 +13,7 @@ import Instrumentation
 /// gone since); a read or write through a file still open gets EIO; close is always safe
 /// (the driver's `release` still runs, its module pinned since open, as `full_proxy_release`).
 ///
-/// The proxy is a ``Revocable`` per file (the kernel's `active_users` count and its
+/// The proxy is a `Revocable` per file (the kernel's `active_users` count and its
 /// completion), so the explorer interleaves calls and removals at its fence.
 ///
 /// Cost: one model lock per create, remove and open; one fence access per call. Thread-safe.
@@ -70,7 +70,7 @@ public final class Debugfs: Sendable {
         return entry
     }
 
-    /// `open(2)` of a path: ``lookup(_:fileID:line:)`` then ``open(_:fileID:line:)-(DebugfsEntry,_,_)``.
+    /// `open(2)` of a path: ``lookup(_:fileID:line:)`` then the open of a dentry.
     public func open(_ path: String, fileID: StaticString = #fileID, line: UInt = #line) throws(FileError) -> DebugfsFile {
         try open(lookup(path, fileID: fileID, line: line), fileID: fileID, line: line)
     }

@@ -52,7 +52,7 @@ public final class Module: Sendable, CustomStringConvertible {
     /// every holder's writes before it frees the text (the kref rule).
     private let refcount = Atomic<Int>(1)
     private let _state = Atomic<UInt8>(State.coming.rawValue)
-    /// True while `delete_module` looks for holders (``releaseBase()``).
+    /// True while `delete_module` looks for holders (`releaseBase()`).
     let unloading = Atomic<Bool>(false)
 
     init(name: String, events: EventStream, site: CallSite) {

@@ -8,6 +8,8 @@ extension Kernel {
     ///
     /// - Parameters:
     ///   - name: unique among loaded modules (EEXIST otherwise, as `add_unformed_module`).
+    ///   - fileID: the caller's file, for events and errors.
+    ///   - line: the caller's line.
     ///   - initialize: the module's init function (registers its drivers, devices, files).
     ///   - exit: the module's exit function, run by ``deleteModule(_:fileID:line:)`` once no
     ///     reference is held; nil makes the module unloadable (`EBUSY`), as in the kernel.
