@@ -17,6 +17,18 @@ import Testing
 
     static func kinds(_ r: ExplorationResult) -> Set<String> { Set(r.failures.flatMap(\.reasons)) }
 
+    /// The design (`program(false)`) explores clean in more than one schedule; the negative
+    /// control (`program(true)`) fails with exactly `expected`, reproducibly.
+    static func expectCleanAndCaught(_ program: (Bool) -> ExplorationProgram, _ strategy: ExplorationStrategy,
+                                     expected: String) {
+        let fixed = Explorer(program: program(false)).explore(strategy: strategy)
+        #expect(fixed.failures.isEmpty, "\(fixed.report)")
+        #expect(fixed.executions > 1)
+        let control = Explorer(program: program(true)).explore(strategy: strategy)
+        #expect(kinds(control) == ["sanitizer: \(expected)"], "\(control.report)")
+        #expect(control.failures.allSatisfy { $0.reproduced })
+    }
+
     // MARK: sysfs store vs unbind
 
     /// A store that writes the driver's devres state. `wrongOrder`: the driver makes the group
@@ -63,12 +75,7 @@ import Testing
 
     @Test(arguments: BrokenCdevExplorerTests.strategies)
     func aStoreNeverOutlivesItsDriversData(_ strategy: ExplorationStrategy) {
-        let fixed = Explorer(program: Self.storeProgram(wrongOrder: false)).explore(strategy: strategy)
-        #expect(fixed.failures.isEmpty, "\(fixed.report)")
-        #expect(fixed.executions > 1)
-        let control = Explorer(program: Self.storeProgram(wrongOrder: true)).explore(strategy: strategy)
-        #expect(Self.kinds(control) == ["sanitizer: use-after-unbind"], "\(control.report)")
-        #expect(control.failures.allSatisfy { $0.reproduced })
+        Self.expectCleanAndCaught({ Self.storeProgram(wrongOrder: $0) }, strategy, expected: "use-after-unbind")
     }
 
     // MARK: debugfs read vs remove
@@ -106,11 +113,7 @@ import Testing
 
     @Test(arguments: BrokenCdevExplorerTests.strategies)
     func debugfsRemovalWaitsForTheReadInFlight(_ strategy: ExplorationStrategy) {
-        let fixed = Explorer(program: Self.debugfsProgram(freeFirst: false)).explore(strategy: strategy)
-        #expect(fixed.failures.isEmpty, "\(fixed.report)")
-        #expect(fixed.executions > 1)
-        let control = Explorer(program: Self.debugfsProgram(freeFirst: true)).explore(strategy: strategy)
-        #expect(Self.kinds(control) == ["sanitizer: use-after-free"], "\(control.report)")
+        Self.expectCleanAndCaught({ Self.debugfsProgram(freeFirst: $0) }, strategy, expected: "use-after-free")
     }
 
     // MARK: open vs delete_module
@@ -159,10 +162,6 @@ import Testing
 
     @Test(arguments: BrokenCdevExplorerTests.strategies)
     func anOwnedModuleIsNeverUnloadedUnderAnOpenFile(_ strategy: ExplorationStrategy) {
-        let fixed = Explorer(program: Self.moduleProgram(owner: true)).explore(strategy: strategy)
-        #expect(fixed.failures.isEmpty, "\(fixed.report)")
-        #expect(fixed.executions > 1)
-        let control = Explorer(program: Self.moduleProgram(owner: false)).explore(strategy: strategy)
-        #expect(Self.kinds(control) == ["sanitizer: use-after-free"], "\(control.report)")
+        Self.expectCleanAndCaught({ Self.moduleProgram(owner: !$0) }, strategy, expected: "use-after-free")
     }
 }
