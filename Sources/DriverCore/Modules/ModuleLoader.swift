@@ -50,28 +50,36 @@ extension Kernel {
     /// - Throws: ENOENT (no such module), EWOULDBLOCK, EBUSY. Nothing changes on a throw.
     public func deleteModule(_ name: String, fileID: StaticString = #fileID, line: UInt = #line) throws(DriverCoreError) {
         let site = CallSite(fileID: fileID, line: line)
-        let found = modules.withLock { t -> (Module, (@Sendable () -> Void)??)? in
-            t.byName[name].map { ($0, t.exits[name]) }
-        }
-        guard let (module, exitEntry) = found else { throw DriverCoreError.unknown(kind: "module", name: name, site: site) }
-        let refuse = { (errno: Errno, reason: String) -> DriverCoreError in
-            self.events.emit(.moduleUnloadRefused, object: module.id, name: name, detail: errno.name, site: site)
-            return DriverCoreError.moduleBusy(module: name, errno: errno, reason: reason, site: site)
-        }
-        guard module.state == .live else { throw refuse(.EBUSY, "module is \(module.state)") }
-        guard let exit = exitEntry ?? nil else { throw refuse(.EBUSY, "module has no exit function") }
-        // try_stop_module: drop the base reference; anything left means someone holds it.
-        // A scheduling point on the module: the explorer may run an open's try_module_get
-        // on either side of it.
+        guard let module = self.module(named: name) else { throw DriverCoreError.unknown(kind: "module", name: name, site: site) }
+        // A scheduling point on the module: the explorer may run an open's try_module_get on
+        // either side of the unload's attempt.
         Scheduling.point(.refPut(module.id, name: "module \(name) base"), site: site)
-        module.unloading.store(true, ordering: .releasing)
-        let free = module.releaseBase()
-        module.unloading.store(false, ordering: .releasing)
-        guard free else { throw refuse(.EWOULDBLOCK, "\(module.referenceCount) reference(s) held") }
-        module.setState(.going)
-        events.emit(.moduleGoing, object: module.id, name: name, site: site)
-        exit()
-        self.free(module, site: site)
+        // Under the table lock, as delete_module holds module_mutex: two unloads of one module
+        // are serialised, and only one of them can find it live.
+        let verdict = modules.withLock { t -> Result<@Sendable () -> Void, DriverCoreError> in
+            let refuse = { (errno: Errno, reason: String) in
+                Result<@Sendable () -> Void, DriverCoreError>.failure(.moduleBusy(module: name, errno: errno, reason: reason, site: site))
+            }
+            guard t.byName[name] === module else { return .failure(.unknown(kind: "module", name: name, site: site)) }
+            guard module.state == .live else { return refuse(.EBUSY, "module is \(module.state)") }
+            guard let exit = t.exits[name] ?? nil else { return refuse(.EBUSY, "module has no exit function") }
+            // try_stop_module: drop the base reference; anything left means someone holds it.
+            module.unloading.store(true, ordering: .releasing)
+            let free = module.releaseBase()
+            module.unloading.store(false, ordering: .releasing)
+            guard free else { return refuse(.EWOULDBLOCK, "\(module.referenceCount) reference(s) held") }
+            module.setState(.going)
+            return .success(exit)
+        }
+        switch verdict {
+        case .failure(let error):
+            events.emit(.moduleUnloadRefused, object: module.id, name: name, detail: error.errno.name, site: site)
+            throw error
+        case .success(let exit):
+            events.emit(.moduleGoing, object: module.id, name: name, site: site)
+            exit()
+            free(module, site: site)
+        }
     }
 
     /// `free_module`: out of the table, the text freed.
