@@ -165,3 +165,30 @@ import Testing
         Self.expectCleanAndCaught({ Self.moduleProgram(owner: !$0) }, strategy, expected: "use-after-free")
     }
 }
+
+extension SysfsDebugfsModuleExplorerTests {
+    /// Two `rmmod`s and a `try_module_get` race: the exit runs exactly once, the loser gets
+    /// EBUSY or ENOENT (or EWOULDBLOCK while the holder holds), a holder that got in blocks the
+    /// unload until its put, and nothing is reported.
+    @Test func concurrentUnloadsRunTheExitOnce() {
+        let program = ExplorationProgram.custom(name: "rmmod-rmmod-get", actors: ["root1", "root2", "user"]) {
+            let kernel = Kernel()
+            let sanitizer = Sanitizer(attachingTo: kernel)
+            let exits = Locked(0)
+            guard let module = try? kernel.loadModule("m", exit: { exits.withLock { $0 += 1 } }) else {
+                return CustomExecution(actors: [], check: { Verdict(failures: ["setup"], outcome: "setup") })
+            }
+            let rmmod: @Sendable () -> Void = { try? kernel.deleteModule("m") }
+            return CustomExecution(actors: [rmmod, rmmod, { if module.tryGet() { module.put() } }], check: {
+                if kernel.module(named: "m") != nil { try? kernel.deleteModule("m") }
+                var v = Self.verdict(sanitizer)
+                let n = exits.withLock { $0 }
+                if n != 1 { v.failures.append("exit ran \(n) times") }
+                return v
+            })
+        }
+        let r = Explorer(program: program).explore(strategy: .preemptionBounded(maxPreemptions: 2))
+        #expect(r.failures.isEmpty, "\(r.report)")
+        #expect(r.executions > 1)
+    }
+}
