@@ -14,15 +14,14 @@ public enum Corpus {
     /// (a fault in a probe's error path, devres on another device, timers, a USB interface,
     /// the core's own internals). The rest are files under `Scenarios/bugs/` (``CorpusFiles``).
     public static let entries: [BugEntry] = [gpioIoctlMissed, ch341WrongDevice, vub300DevmHost, vub300ProbeFailure,
-                                             watchdogCdevAddError, devresNotFlushedAtDel]
+                                             watchdogCdevAddError, devresNotFlushedAtDel,
+                                             debugfsPrivateData, debugfsDeadFops, moduleFopsWithoutOwner, imsPcuResetRace]
 
     /// Kernel fixes (Docs/bug-classes.md) without an entry yet, and what is missing to write them.
     public static let pending: [(id: String, why: String)] = [
-        ("49d200deaa68, 9fd4dcece43a", "debugfs private data / dead fops (P9/P6): the model has no debugfs or module unload yet"),
         ("CVE-2026-31723", "f_subset net_device outliving its parent (P8): the model has no net_device"),
         ("cd00ed5187bf", "vc4 HDMI without drm_dev_enter (P2/P4): the model has no DRM device"),
         ("8ee3fde047 revert", "serdev registration at tty-port destruction (P10/P16): the model has no tty layer"),
-        ("ims-pcu reset_device", "sysfs callback vs device state (P9): the model has no sysfs attributes"),
         ("a525a3ddeaca", "devres freed in device_release (infra, the other half of 699fb50d9903): covered by the real core's tests"),
     ]
 
@@ -35,6 +34,10 @@ public enum Corpus {
         "vub300-probe-error-path": "a fail-nth sweep over a probe that arms a timer: the language has no timers",
         "watchdog-cdev-add-error-leak": "a leak on an error path: scenario findings do not count leaks (the board stays registered)",
         "devres-not-flushed-at-del": "the driver core's own device_del (infrastructure), not a driver's design",
+        "debugfs-private-data-after-remove": "debugfs files: the language has no debugfs_create_file yet",
+        "debugfs-dead-fops-at-open": "debugfs files and module unload: the language has neither yet",
+        "module-fops-without-owner": "a module owner and its unload: the language has no modules yet",
+        "ims-pcu-reset-device-race": "sysfs attributes: the language has no attribute groups yet",
     ]
 
     /// Every schedule of `program` with ≤ 2 preemptions, up to the first failure: its reasons

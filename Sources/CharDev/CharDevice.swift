@@ -30,6 +30,8 @@ public final class CharDevice: Sendable, CustomStringConvertible {
     /// Protects `state` for sleepers; a model lock so the explorer sees wake-up races.
     let lock: ModelLock
     let waiters: WaitQueue
+    /// The operations' module (`fops->owner`), pinned by every open file.
+    let owner: Module?
     private let state = Locked(State())
     private let containerFreed = Locked<CallSite?>(nil)
 
@@ -108,6 +110,7 @@ public final class CharDevice: Sendable, CustomStringConvertible {
         self.namespace = namespace
         let kernel = namespace.kernel
         fence = OperationsGuard(operations, protection: protection, name: name, events: kernel.events)
+        owner = operations.owner
         lock = ModelLock(class: "cdev", name: "\(name).lock", events: kernel.events)
         waiters = WaitQueue(name: "\(name).wait")
         let freed = containerFreed
@@ -194,12 +197,19 @@ public final class CharDevice: Sendable, CustomStringConvertible {
     func openFile(path: String, nonblocking: Bool, privateData: (any Sendable)?, referenceHeld: Bool,
                   site: CallSite, callOpen: Bool = true) throws(FileError) -> OpenFile {
         let context = FileContext(node: path, nonblocking: nonblocking, privateData: privateData)
+        // fops_get: pin the operations' module for as long as the file is open. A node's open
+        // fails with ENXIO (chrdev_open), an anonymous file's with ENOENT (anon_inode_getfile).
+        if let owner, !owner.tryGet(fileID: site.fileID, line: site.line) {
+            dropReference(site: site)
+            throw FileError(callOpen ? .ENXIO : .ENOENT, "open of \(path): module \(owner.name) is \(owner.state)")
+        }
         do {
             if callOpen {
                 let data = try call("open", context, site: site) { (ops, ctx) throws(FileError) in try ops.open(ctx) }
                 if let data { context.privateData = data }
             }
         } catch {
+            owner?.put(fileID: site.fileID, line: site.line)
             dropReference(site: site)
             throw error
         }
@@ -277,6 +287,8 @@ public final class CharDevice: Sendable, CustomStringConvertible {
         }
         state.withLock { $0.openFiles -= 1 }
         namespace.kernel.events.emit(.fileClose, object: device.id, name: name, detail: context.node, site: site)
+        // fops_put (__fput): the module may go once its last file is closed.
+        owner?.put(fileID: site.fileID, line: site.line)
         dropReference(site: site)
     }
 }

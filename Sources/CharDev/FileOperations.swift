@@ -10,6 +10,11 @@ import Instrumentation
 /// Implementations must not block waiting for data: return `nil` from `read` and let the helper
 /// sleep (outside the fence, so an unbind never waits for a sleeping reader).
 public protocol FileOperations: AnyObject, Sendable {
+    /// `fops->owner`: the module whose code these operations are. Opening a file takes a
+    /// reference on it (`fops_get`, fs/char_dev.c `chrdev_open`; ENXIO once the module is
+    /// going) and the last close drops it, so the module cannot be unloaded while a file is
+    /// open. Nil: built into the kernel, nothing to pin.
+    var owner: Module? { get }
     /// A file is being opened (the node or an anonymous file): return its private state.
     func open(_ file: FileContext) throws(FileError) -> (any Sendable)?
     /// Up to `maxBytes`, or `nil` when nothing is available yet (the helper then sleeps or
@@ -25,6 +30,7 @@ public protocol FileOperations: AnyObject, Sendable {
 }
 
 extension FileOperations {
+    public var owner: Module? { nil }
     public func open(_ file: FileContext) throws(FileError) -> (any Sendable)? { nil }
     public func read(_ file: FileContext, maxBytes: Int) throws(FileError) -> [UInt8]? {
         throw FileError(.EINVAL, "read not supported by \(file.node)")
@@ -46,7 +52,7 @@ public final class FileContext: Sendable {
     public let nonblocking: Bool
     private let state = Locked<(any Sendable)?>(nil)
 
-    init(node: String, nonblocking: Bool, privateData: (any Sendable)?) {
+    package init(node: String, nonblocking: Bool, privateData: (any Sendable)?) {
         self.node = node
         self.nonblocking = nonblocking
         state.withLock { $0 = privateData }

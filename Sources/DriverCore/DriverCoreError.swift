@@ -42,6 +42,9 @@ public enum DriverCoreError: Error, Sendable, Equatable, CustomStringConvertible
     /// A subsystem registration (`misc_register`, `i2c_add_adapter`, …) failed; `errno` is
     /// what failed inside it (EBUSY, EEXIST, ENOMEM, ENOSPC), as the kernel function returns.
     case registrationFailed(what: String, errno: Errno, reason: String, site: CallSite)
+    /// `delete_module` refused: EWOULDBLOCK while references are held, EBUSY when the module
+    /// is not live or cannot be unloaded.
+    case moduleBusy(module: String, errno: Errno, reason: String, site: CallSite)
 
     public var errno: Errno {
         switch self {
@@ -52,7 +55,7 @@ public enum DriverCoreError: Error, Sendable, Equatable, CustomStringConvertible
         case .unknown, .resourceNotFound, .groupNotFound: .ENOENT
         case .bindAttributesSuppressed: .EPERM
         case .noMatch: .ENODEV
-        case .probeFailed(_, _, let e, _), .registrationFailed(_, let e, _, _): e
+        case .probeFailed(_, _, let e, _), .registrationFailed(_, let e, _, _), .moduleBusy(_, let e, _, _): e
         case .outOfMemory: .ENOMEM
         }
     }
@@ -65,7 +68,8 @@ public enum DriverCoreError: Error, Sendable, Equatable, CustomStringConvertible
              let .bindAttributesSuppressed(_, s), let .noMatch(_, _, s), let .resourceNotFound(_, _, s),
              let .groupNotFound(_, _, s), let .resourceExists(_, _, s), let .outOfMemory(_, _, s),
              let .staleBinding(_, _, s), let .useAfterFree(_, _, _, s), let .doubleFree(_, _, s),
-             let .linkCycle(_, _, s), let .invalidArgument(_, s), let .registrationFailed(_, _, _, s):
+             let .linkCycle(_, _, s), let .invalidArgument(_, s), let .registrationFailed(_, _, _, s),
+             let .moduleBusy(_, _, _, s):
             s
         case .probeFailed: nil
         }
@@ -97,6 +101,7 @@ public enum DriverCoreError: Error, Sendable, Equatable, CustomStringConvertible
         case let .linkCycle(sup, con, _): "link \(sup) -> \(con) would create a dependency cycle"
         case let .invalidArgument(m, _): "\(m)"
         case let .registrationFailed(w, e, r, _): "\(w) failed with \(e): \(r)"
+        case let .moduleBusy(m, e, r, _): "delete_module(\(m)) failed with \(e): \(r)"
         }
     }
 }

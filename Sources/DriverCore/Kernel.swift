@@ -21,6 +21,10 @@ public final class Kernel: @unchecked Sendable {
     private let settings = Locked(Settings())
     private let warningLog = Locked<[Warning]>([])
     let softwareNodes = Locked<[ObjectID: FirmwareNode]>([:])
+    /// Loaded modules (kernel/module/main.c's `modules` list).
+    let modules = Locked(ModuleTable())
+    /// The sysfs attribute files of this kernel's devices (fs/sysfs, fs/kernfs).
+    public let sysfs: Sysfs
 
     /// A WARN or dev_err the kernel would have printed.
     public struct Warning: Sendable, CustomStringConvertible {
@@ -37,6 +41,7 @@ public final class Kernel: @unchecked Sendable {
 
     public init() {
         faults = FaultInjector(events: events)
+        sysfs = Sysfs(events: events)
     }
 
     /// `CONFIG_DEBUG_TEST_DRIVER_REMOVE`: after every successful probe, run the full remove
@@ -53,6 +58,8 @@ public final class Kernel: @unchecked Sendable {
     public func discard() {
         registry.withLock { $0 = Registry() }
         softwareNodes.withLock { $0 = [:] }
+        modules.withLock { $0 = ModuleTable() }
+        sysfs.discard()
     }
 
     /// Every warning so far, oldest first.

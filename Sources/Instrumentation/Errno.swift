@@ -12,6 +12,8 @@ public struct Errno: RawRepresentable, Hashable, Sendable, CustomStringConvertib
     public static let ENXIO = Errno(rawValue: 6)
     public static let EBADF = Errno(rawValue: 9)
     public static let EAGAIN = Errno(rawValue: 11)
+    /// The same number as EAGAIN (asm-generic/errno.h); `delete_module` returns it by this name.
+    public static let EWOULDBLOCK = Errno(rawValue: 11)
     public static let ENOMEM = Errno(rawValue: 12)
     public static let EFAULT = Errno(rawValue: 14)
     public static let EBUSY = Errno(rawValue: 16)

@@ -37,5 +37,14 @@ enum EventAction {
         .cdevRegister: .historyOnly, .cdevUnregister: .historyOnly,
         .revocableRevoke: .historyOnly, .revocableTeardown: .historyOnly,
         .fileNoDevice: .historyOnly, .warning: .historyOnly,
+        // Modules, sysfs and debugfs: history only. Their misuses arrive as kinds classified
+        // above: a module put with no reference is a `ref.misuse` (double put), code run after
+        // an unload reads freed text (`memory.useAfterFree`), a removal from inside its own
+        // callback is a revoke inside an access.
+        .moduleLoad: .historyOnly, .moduleGet: .historyOnly, .modulePut: .historyOnly,
+        .moduleGetRefused: .historyOnly, .moduleUnloadRefused: .historyOnly, .moduleGoing: .historyOnly,
+        .moduleFree: .historyOnly,
+        .sysfsAdd: .historyOnly, .sysfsRemove: .historyOnly, .sysfsNoDevice: .historyOnly,
+        .debugfsCreate: .historyOnly, .debugfsRemove: .historyOnly, .debugfsRemoved: .historyOnly,
     ])
 }

@@ -19,6 +19,8 @@ public final class SimBoard: Sendable {
     public let usb: USBBus
     /// `/dev`.
     public let dev: DevNamespace
+    /// `/sys/kernel/debug`: the board's debugfs, for drivers' debug files.
+    public let debugfs: Debugfs
     public let gpio: Gpiolib
     public let i2c: I2CCore
     public let spi: SPICore
@@ -32,6 +34,7 @@ public final class SimBoard: Sendable {
         platform = Bus(name: "platform")
         try kernel.registerBus(platform)
         dev = DevNamespace(kernel: kernel)
+        debugfs = Debugfs(kernel: kernel)
         gpio = Gpiolib(namespace: dev)
         i2c = I2CCore(namespace: dev)
         spi = SPICore(namespace: dev)

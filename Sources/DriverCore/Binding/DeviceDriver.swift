@@ -39,6 +39,9 @@ public protocol DeviceDriver: AnyObject, Sendable {
     var idTable: [String] { get }
     /// `suppress_bind_attrs`: no manual bind/unbind through sysfs.
     var suppressBindAttributes: Bool { get }
+    /// `dev_groups`: attribute groups the core creates on the device after a successful probe
+    /// and removes before `remove()`, draining their callbacks (drivers/base/dd.c).
+    var deviceGroups: [AttributeGroup] { get }
     func probe(_ device: borrowing BoundDevice) throws(ProbeError)
     func remove(_ device: borrowing BoundDevice)
     func shutdown(_ device: Device)
@@ -47,6 +50,7 @@ public protocol DeviceDriver: AnyObject, Sendable {
 extension DeviceDriver {
     public var idTable: [String] { [] }
     public var suppressBindAttributes: Bool { false }
+    public var deviceGroups: [AttributeGroup] { [] }
     public func remove(_ device: borrowing BoundDevice) {}
     public func shutdown(_ device: Device) {}
 }
@@ -59,17 +63,20 @@ public final class ClosureDriver: DeviceDriver {
     public let name: String
     public let idTable: [String]
     public let suppressBindAttributes: Bool
+    public let deviceGroups: [AttributeGroup]
     private let onProbe: Probe
     private let onRemove: Remove
     private let onShutdown: @Sendable (Device) -> Void
 
     public init(name: String, idTable: [String] = [], suppressBindAttributes: Bool = false,
+                deviceGroups: [AttributeGroup] = [],
                 probe: @escaping Probe = { _ throws(ProbeError) in },
                 remove: @escaping Remove = { _ in },
                 shutdown: @escaping @Sendable (Device) -> Void = { _ in }) {
         self.name = name
         self.idTable = idTable
         self.suppressBindAttributes = suppressBindAttributes
+        self.deviceGroups = deviceGroups
         self.onProbe = probe
         self.onRemove = remove
         self.onShutdown = shutdown

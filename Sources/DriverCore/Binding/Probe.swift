@@ -106,6 +106,15 @@ extension Kernel {
                 } else {
                     try record.driver.probe(proof)
                 }
+                // really_probe: the driver's dev_groups appear only once probe succeeded; if
+                // they cannot be created the driver is removed again (dev_groups_failed).
+                do throws(SysfsError) {
+                    try sysfs.addGroups(record.driver.deviceGroups, on: device, fileID: site.fileID, line: site.line)
+                } catch {
+                    warn(deviceID: device.id, deviceName: device.name, "device_add_groups() failed: \(error)", site: site)
+                    callRemove(proof, record)
+                    return .failed(error.errno, "device_add_groups() failed: \(error.message)")
+                }
                 return nil
             } catch {
                 return error
@@ -137,13 +146,20 @@ extension Kernel {
             return c.epoch
         }
         events.emit(.removeStart, object: device.id, name: device.name, detail: record.driver.name, site: site)
-        let proof = BoundDevice(device: device, epoch: epoch)
+        // __device_release_driver: the dev_groups go (their callbacks in flight drained)
+        // before remove() frees what they use.
+        sysfs.removeGroups(record.driver.deviceGroups, from: device, fileID: site.fileID, line: site.line)
+        callRemove(BoundDevice(device: device, epoch: epoch), record)
+        unbindCleanup(device, newState: .unbound, site: site)
+    }
+
+    /// `device_remove`: the bus's remove, or the driver's.
+    private func callRemove(_ proof: borrowing BoundDevice, _ record: DriverRecord) {
         if let busRemove = record.bus.remove {
             busRemove(proof, record.driver)
         } else {
             record.driver.remove(proof)
         }
-        unbindCleanup(device, newState: .unbound, site: site)
     }
 
     /// `device_unbind_cleanup`: devres newest-first, then driver and driver data cleared and

@@ -101,6 +101,8 @@ extension Kernel {
             if let bus = device.bus { r.buses[bus.name]?.unindex(device, override: device.driverOverride) }
         }
         device.parent?.core.withLock { $0.children.removeAll { $0 == device.id } }
+        // kobject_del: the device's directory goes, with the attribute files still in it.
+        sysfs.removeAll(of: device, site: site)
         events.emit(.deviceDel, object: device.id, name: device.name, site: site)
         device.devres.releaseAll(site: site)
     }
