@@ -21,6 +21,7 @@ public final class DescribedDeviceDriver: DeviceDriver {
     public func probe(_ device: borrowing BoundDevice) throws(ProbeError) {
         var frame = Frame(context: CallPath("really_probe(\(device.device.name)) → \(spec.name).probe"),
                           device: device.device)
+        frame.module = world.module(named: spec.module)
         do {
             try Interpreter(world: world).runFunction(spec.probe, &frame)
         } catch {
@@ -32,6 +33,7 @@ public final class DescribedDeviceDriver: DeviceDriver {
     public func remove(_ device: borrowing BoundDevice) {
         var frame = Frame(context: CallPath("device_release_driver(\(device.device.name)) → \(spec.name).remove"),
                           device: device.device)
+        frame.module = world.module(named: spec.module)
         do {
             try Interpreter(world: world).runFunction(spec.remove, &frame)
         } catch {

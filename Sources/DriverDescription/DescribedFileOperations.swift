@@ -14,14 +14,20 @@ final class DescribedFileOperations: FileOperations {
     let cdev: Reference?
     let misc: Reference?
     let parent: Device?
+    /// The module whose code these operations are (the registering driver's), if any.
+    let module: Module?
 
-    init(world: DescribedWorld, fops: FileOperationsSpec, cdev: Reference?, misc: Reference?, parent: Device?) {
+    init(world: DescribedWorld, fops: FileOperationsSpec, cdev: Reference?, misc: Reference?, parent: Device?, module: Module?) {
         self.world = world
         self.fops = fops
         self.cdev = cdev
         self.misc = misc
         self.parent = parent
+        self.module = module
     }
+
+    /// `fops->owner`: set only when the description says `owner: true`.
+    var owner: Module? { fops.owner ? module : nil }
 
     private var holdsCdev: Bool { cdev != nil && fops.protection == .none }
 
@@ -33,10 +39,26 @@ final class DescribedFileOperations: FileOperations {
 
     private func run(_ operation: String, _ file: FileContext) throws(FileError) {
         var f = frame(operation, file)
+        f.module = module
+        let steps = fops.operations[operation] ?? []
         do {
-            try Interpreter(world: world).runFunction(fops.operations[operation] ?? [], &f)
-        } catch {
+            // The operations are the module's code: running them after it was unloaded is a
+            // use after free of its text (reported by the module), not a run of the steps.
+            if let module {
+                let result = try module.execute("\(fops.name).\(operation)") { () -> DescribedError? in
+                    do throws(DescribedError) { try Interpreter(world: world).runFunction(steps, &f) } catch { return error }
+                    return nil
+                }
+                if let result { throw result }
+            } else {
+                try Interpreter(world: world).runFunction(steps, &f)
+            }
+        } catch let error as DescribedError {
             throw FileError(error.errno, error.description)
+        } catch let error as DriverCoreError {
+            throw FileError(error.errno, error.description)
+        } catch {
+            throw FileError(.EIO, "\(error)")
         }
     }
 

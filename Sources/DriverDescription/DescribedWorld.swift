@@ -40,8 +40,30 @@ public final class DescribedWorld: Sendable {
                                   events: kernel.events, log: log)
     }
 
-    /// The drivers to register on a bus.
-    public var drivers: [DescribedDeviceDriver] { description.drivers.map { DescribedDeviceDriver(spec: $0, world: self) } }
+    /// The loaded modules of the described drivers, by name.
+    let modules = Locked<[String: Module]>([:])
+
+    func module(named name: String?) -> Module? { name.flatMap { n in modules.withLock { $0[n] } } }
+
+    /// Registers the described drivers on `bus`: built-in ones directly, the others by
+    /// loading their module, whose init registers them and whose exit unregisters them.
+    public func registerDrivers(on bus: Bus) throws(DriverCoreError) {
+        let drivers = description.drivers.map { DescribedDeviceDriver(spec: $0, world: self) }
+        var order: [String] = []
+        for d in drivers {
+            if let m = d.spec.module { if !order.contains(m) { order.append(m) } } else { try kernel.registerDriver(d, on: bus) }
+        }
+        for name in order {
+            let members = drivers.filter { $0.spec.module == name }
+            let kernel = self.kernel
+            let module = try kernel.loadModule(name, initialize: { () throws(DriverCoreError) in
+                for d in members { try kernel.registerDriver(d, on: bus) }
+            }, exit: {
+                for d in members.reversed() { try? kernel.unregisterDriver(d, on: bus) }
+            })
+            modules.withLock { $0[name] = module }
+        }
+    }
 
     /// The node a described driver registered, if it is registered now.
     public func characterDevice(node: String) -> CharDevice? { registrations.withLock { $0[node] } }

@@ -137,6 +137,9 @@ public struct FileOperationsSpec: Sendable, Equatable {
     public var operations: [String: [Step]]
     /// What stands between a system call and these steps.
     public var protection: FopsProtection
+    /// `.owner = THIS_MODULE`: every open file pins the module of the driver that registers
+    /// these operations (fs/char_dev.c `fops_get`), so it cannot be unloaded under a file.
+    public var owner = false
     public var location: DescriptionLocation?
 
     public static let operationNames = ["open", "read", "write", "ioctl", "poll", "release"]
@@ -166,14 +169,19 @@ public struct DescribedDriverSpec: Sendable, Equatable {
     public var compatible: [String]
     public var probe: [Step]
     public var remove: [Step]
+    /// The module the driver is built as (`module_platform_driver`): loaded with the board,
+    /// unloaded by an actor's `delete_module` step, whose exit unregisters the driver. Nil:
+    /// built in.
+    public var module: String?
     public var location: DescriptionLocation?
 
     public init(name: String, compatible: [String] = [], probe: [Step] = [], remove: [Step] = [],
-                location: DescriptionLocation? = nil) {
+                module: String? = nil, location: DescriptionLocation? = nil) {
         self.name = name
         self.compatible = compatible
         self.probe = probe
         self.remove = remove
+        self.module = module
         self.location = location
     }
 }

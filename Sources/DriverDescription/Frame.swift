@@ -16,6 +16,8 @@ struct Frame {
     /// file in a file operation, the binding in probe, remove and devm actions; nil in a
     /// release callback, which may drop a reference anyone took.
     var holder: Holder?
+    /// The module of the driver whose code this is (nil: built in).
+    var module: Module?
 
     init(context: CallPath, device: Device?, file: FileContext? = nil, locals: [String: Value] = [:]) {
         self.context = context
@@ -35,6 +37,7 @@ struct Frame {
         var callee = Frame(context: context.calling(function), device: device, file: file,
                            locals: argument.map { ["self": $0] } ?? [:])
         callee.holder = attributed ? holder : nil
+        callee.module = module
         return callee
     }
 }

@@ -73,7 +73,8 @@ extension Interpreter {
 
     private func publish(node: String, fops: String, key: String, cdev: Reference?, misc: Reference?, _ frame: Frame) throws(DescribedError) {
         guard let spec = world.description.fops[fops] else { throw .invalid("no fops \(fops)") }
-        let operations = DescribedFileOperations(world: world, fops: spec, cdev: cdev, misc: misc, parent: frame.device)
+        let operations = DescribedFileOperations(world: world, fops: spec, cdev: cdev, misc: misc, parent: frame.device,
+                                                 module: frame.module)
         do {
             let registered = try CharDevice.register(name: node, parent: frame.device, namespace: world.namespace,
                                                      operations: operations,

@@ -59,7 +59,7 @@ public final class ScenarioBoard: Sendable {
             for d in spec.drivers {
                 try kernel.registerDriver(ScenarioPlatformDriver(spec: d, supplies: board.supplies), on: sim.platform)
             }
-            for d in board.described?.drivers ?? [] { try kernel.registerDriver(d, on: sim.platform) }
+            try board.described?.registerDrivers(on: sim.platform)
             for chip in spec.gpioChips {
                 let names = chip.lineNames.joined(separator: ",")
                 let hogs = chip.hogs.map { "\($0.offset)=\($0.name)" }.joined(separator: ",")

@@ -142,6 +142,8 @@ public struct StepExecutor: Sendable {
             let d = try device(chip)
             guard let gdev = try d.driverData(as: GpioDevice.self) else { throw FileError.noDevice(chip) }
             gdev.reportEdge(offset: offset, rising: rising)
+        case .deleteModule(let name):
+            try board.kernel.deleteModule(name)
         case .irq(let line):
             board.described?.raise(line: line)
         case .wait(let other, let label):

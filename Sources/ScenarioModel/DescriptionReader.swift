@@ -87,13 +87,14 @@ enum DescriptionReader {
     }
 
     static func fops(_ name: String, _ node: Node, _ r: NodeReader, at keyNode: Node) -> FileOperationsSpec? {
-        guard let f = r.mapping(node, "fops \(name)", allowed: FileOperationsSpec.operationNames + ["protection"]) else { return nil }
+        guard let f = r.mapping(node, "fops \(name)", allowed: FileOperationsSpec.operationNames + ["protection", "owner"]) else { return nil }
         var spec = FileOperationsSpec(name: name, operations: [:], location: location(keyNode, r))
         if let p = f["protection"], let s = r.string(p, "protection") {
             if let k = FopsProtection(rawValue: s) { spec.protection = k } else {
                 r.error(p, "unknown protection '\(s)'; expected one of: \(FopsProtection.allCases.map(\.rawValue).joined(separator: ", "))")
             }
         }
+        if let o = f["owner"], let v = r.bool(o, "owner") { spec.owner = v }
         for op in FileOperationsSpec.operationNames {
             if let n = f[op] { spec.operations[op] = StepListReader.steps(n, "\(name).\(op)", r) }
         }
@@ -101,9 +102,10 @@ enum DescriptionReader {
     }
 
     static func driver(_ name: String, _ node: Node, _ r: NodeReader, at keyNode: Node) -> DescribedDriverSpec? {
-        guard let f = r.mapping(node, "driver \(name)", allowed: ["compatible", "probe", "remove"]) else { return nil }
+        guard let f = r.mapping(node, "driver \(name)", allowed: ["compatible", "probe", "remove", "module"]) else { return nil }
         var spec = DescribedDriverSpec(name: name, location: location(keyNode, r))
         spec.compatible = f["compatible"].flatMap { r.strings($0, "compatible") } ?? []
+        spec.module = f["module"].flatMap { r.string($0, "module") }
         if let p = f["probe"] { spec.probe = StepListReader.steps(p, "\(name).probe", r) }
         if let p = f["remove"] { spec.remove = StepListReader.steps(p, "\(name).remove", r) }
         return spec

@@ -74,6 +74,8 @@ public enum ScenarioValidator {
                     error(loc, "unknown GPIO chip '\(chip)'; the board has: \(s.nodeNames.joined(separator: ", "))")
                 case .i2cNewClient(let adapter, _, _) where !s.nodeNames.contains("i2c-\(adapter)"):
                     error(loc, "unknown I2C adapter i2c-\(adapter)")
+                case .deleteModule(let name) where !s.described.drivers.contains(where: { $0.module == name }):
+                    error(loc, "unknown module '\(name)'; a described driver names its module with 'module:'")
                 case .open(let path, _):
                     let node = DevPath.nodeName(path)
                     if !s.nodeNames.contains(node) {

@@ -45,6 +45,9 @@ public enum StepAction: Sendable, Equatable {
     /// The hardware raises interrupt line `line`: the handler a described driver requested
     /// on it runs (nothing happens on a line nobody requested).
     case irq(line: Int)
+    /// `delete_module(2)` (`rmmod`) of a described driver's module: its exit unregisters the
+    /// driver; refused with EWOULDBLOCK while something holds the module.
+    case deleteModule(name: String)
 
     /// The keyword of the action in scenario files.
     public var keyword: String {
@@ -72,6 +75,7 @@ public enum StepAction: Sendable, Equatable {
         case .i2cRead: "i2c_read"
         case .i2cClientPut: "i2c_client_put"
         case .irq: "irq"
+        case .deleteModule: "delete_module"
         }
     }
 
@@ -79,7 +83,7 @@ public enum StepAction: Sendable, Equatable {
     public static let keywords = ["open", "request_lines", "read", "poll", "ioctl", "write", "close", "sleep", "bind",
                                   "unbind", "unplug", "replug", "driver_override", "edge", "wait",
                                   "gpiod_get", "gpiod_set_value", "gpiod_get_value", "gpiod_put",
-                                  "i2c_new_client", "i2c_read", "i2c_client_put", "irq"]
+                                  "i2c_new_client", "i2c_read", "i2c_client_put", "irq", "delete_module"]
 
     /// Steps whose result is an in-kernel consumer handle (named with `as:`).
     public var definesConsumer: Bool {
@@ -158,6 +162,7 @@ public enum StepAction: Sendable, Equatable {
         case .i2cRead(let c, let n): "i2c_read \(c) \(n) bytes"
         case .i2cClientPut(let c): "i2c_client_put \(c)"
         case .irq(let line): "irq \(line)"
+        case .deleteModule(let name): "delete_module \(name)"
         }
     }
 }

@@ -93,6 +93,8 @@ enum StepReader {
             return r.string(arg, "unplug").map { .unplug(port: $0) }
         case "replug":
             return r.string(arg, "replug").map { .replug(port: $0) }
+        case "delete_module":
+            return r.string(arg, "delete_module").map { .deleteModule(name: $0) }
         case "irq":
             guard let line = r.int(arg, "irq") else { return nil }
             guard (0...1023).contains(line) else {

@@ -41,6 +41,9 @@ extension Kernel {
     /// The loaded module of that name, if any.
     public func module(named name: String) -> Module? { modules.withLock { $0.byName[name] } }
 
+    /// The names of the loaded modules, sorted (what a tear-down unloads).
+    public var loadedModules: [String] { modules.withLock { $0.byName.keys.sorted() } }
+
     /// `delete_module(2)` without `O_TRUNC` (no forced unload): refuses with `EWOULDBLOCK`
     /// while any reference is held (an open file of its file operations, a `try_module_get`),
     /// with `EBUSY` if it is not live or has no exit function; otherwise marks it going
