@@ -59,7 +59,7 @@ let package = Package(
         // fail-nth over every probe of the simulated board.
         .target(name: "FaultSweep", dependencies: ["SimHardware", "DriverCore", "Sanitizer", "Instrumentation", "ScenarioModel", "ScenarioExecution"]),
         // Real kernel lifetime bugs, each as the buggy pattern and the fixed design (teaching material).
-        .target(name: "BugCorpus", dependencies: ["ScenarioModel", "Explorer", "Instrumentation", "Revocable", "DriverCore", "CharDev", "Subsystems", "SimHardware", "Sanitizer", "Torture", "ExplorerEngine"]),
+        .target(name: "BugCorpus", dependencies: ["ScenarioModel", "Explorer", "Instrumentation", "DriverCore", "CharDev", "Subsystems", "SimHardware", "Sanitizer", "Torture", "ExplorerEngine"]),
         // The model against Linux: plans for the in-kernel executor, step diffs, the KUnit table
         // (Scripts/kernel/). Needs no kernel itself.
         .target(name: "KernelCheck", dependencies: ["ScenarioModel"]),

@@ -19,11 +19,8 @@ public final class DescribedDeviceDriver: DeviceDriver {
     }
 
     public func probe(_ device: borrowing BoundDevice) throws(ProbeError) {
-        var frame = Frame(context: CallPath("really_probe(\(device.device.name)) → \(spec.name).probe"),
-                          device: device.device)
-        frame.module = world.module(named: spec.module)
         do {
-            try Interpreter(world: world).runFunction(spec.probe, &frame)
+            try run(spec.probe, "really_probe", "probe", on: device.device)
         } catch {
             world.setDrvdata(nil, device: device.device)
             throw .failed(error.errno, error.description)
@@ -31,16 +28,21 @@ public final class DescribedDeviceDriver: DeviceDriver {
     }
 
     public func remove(_ device: borrowing BoundDevice) {
-        var frame = Frame(context: CallPath("device_release_driver(\(device.device.name)) → \(spec.name).remove"),
-                          device: device.device)
-        frame.module = world.module(named: spec.module)
         do {
-            try Interpreter(world: world).runFunction(spec.remove, &frame)
+            try run(spec.remove, "device_release_driver", "remove", on: device.device)
         } catch {
             world.kernel.events.emit(.warning, object: device.device.id, name: device.device.name,
                                      detail: "\(spec.name).remove: \(error)", site: .model)
         }
         // device_unbind_cleanup() clears drvdata after remove and devres.
         world.setDrvdata(nil, device: device.device)
+    }
+
+    /// Runs one of the driver's functions as the core calls it (`caller(device) → name.what`),
+    /// as the code of the driver's module.
+    private func run(_ steps: [Step], _ caller: String, _ what: String, on device: Device) throws(DescribedError) {
+        var frame = Frame(context: CallPath("\(caller)(\(device.name)) → \(spec.name).\(what)"), device: device)
+        frame.module = world.module(named: spec.module)
+        try Interpreter(world: world).runFunction(steps, &frame)
     }
 }
