@@ -34,6 +34,9 @@ done
 [ -n "$VERSIONS" ] || VERSIONS="6.1 6.12"
 
 # A corpus inside the package must be git-ignored, or a `git add -A` would take a kernel.
+# The folder is made first: a pattern with a trailing slash (`/.corpus/`) matches only a
+# directory, so git cannot tell that a path which does not exist yet is ignored.
+mkdir -p "$CORPUS_DIR"
 case "$CORPUS_DIR" in
   "$ROOT"/*)
     if command -v git >/dev/null && git -C "$ROOT" rev-parse >/dev/null 2>&1 \
@@ -41,7 +44,6 @@ case "$CORPUS_DIR" in
       echo "CORPUS_DIR $CORPUS_DIR is inside the package but not git-ignored" >&2; exit 2
     fi ;;
 esac
-mkdir -p "$CORPUS_DIR"
 
 pin() {  # $1 = 6.1 | 6.12
   case "$1" in 6.1) echo "$LINUX_SOURCE_6_1" ;; 6.12) echo "$LINUX_SOURCE_6_12" ;; esac
