@@ -88,6 +88,7 @@ public struct Linter: Sendable {
             }
         }
         let t1 = Date()
+        let rss1 = Linter.peakMB()
         let toParse = options.parseAll ? files : ParseSelection.select(scanned.withLock { $0 }).map { files[$0] }
         // Phase 2: parse (parallel).
         let slots = Mutex<[FileUnit?]>(Array(repeating: nil, count: toParse.count))
@@ -97,6 +98,7 @@ public struct Linter: Sendable {
         }
         let units = slots.withLock { $0.compactMap { $0 } }
         let t2 = Date()
+        let rss2 = Linter.peakMB()
         let resolver = IncludeResolver(treeRoot: root)
         resolver.seed(units)
         let project = Project(units: units, resolver: resolver)
@@ -110,8 +112,9 @@ public struct Linter: Sendable {
         var findings = results.withLock { $0.flatMap { $0 } }
         if ProcessInfo.processInfo.environment["DEVM_LINT_TIMING"] != nil {
             let t3 = Date()
-            diagnostics.append(String(format: "timing: discovery %.2f s, prefilter %.2f s, parse %.2f s, analysis %.2f s",
-                                      t0.timeIntervalSince(start), t1.timeIntervalSince(t0), t2.timeIntervalSince(t1), t3.timeIntervalSince(t2)))
+            diagnostics.append(String(format: "timing: discovery %.2f s, prefilter %.2f s, parse %.2f s, analysis %.2f s; peak RSS %d MB after prefilter, %d MB after parse, %d MB after analysis",
+                                      t0.timeIntervalSince(start), t1.timeIntervalSince(t0), t2.timeIntervalSince(t1), t3.timeIntervalSince(t2),
+                                      rss1, rss2, Linter.peakMB()))
         }
         // Suppressions.
         var suppressed = 0
@@ -145,6 +148,18 @@ public struct Linter: Sendable {
             var i = c
             while i < n { body(i); i += chunks }
         }
+    }
+
+    /// Peak resident set size of this process so far, in MB (the timing line's memory figures).
+    static func peakMB() -> Int {
+        var u = rusage()
+        #if canImport(Darwin)
+        guard getrusage(RUSAGE_SELF, &u) == 0 else { return 0 }
+        return Int(u.ru_maxrss) >> 20  // bytes on Darwin
+        #else
+        guard getrusage(RUSAGE_SELF.rawValue, &u) == 0 else { return 0 }
+        return Int(u.ru_maxrss) >> 10  // kilobytes on Linux
+        #endif
     }
 
     /// Nearest ancestor with `include/linux` (the kernel tree root).
