@@ -418,9 +418,12 @@ struct Parser {
 
     // MARK: functions
 
+    /// A stand-in declarator name, so that `declarator` reads a function's return type.
+    private static let returnName = Token(kind: .ident, text: "__ret", line: 0, col: 0)
+
     private func function(_ ds: Int, _ po: Int, _ bi: Int, _ close: Int) -> FunctionDef {
         let name = toks[po - 1].text
-        let (_, ret) = Parser.declarator(Array(toks[ds..<(po - 1)]) + [Token(kind: .ident, text: "__ret", line: 0, col: 0)])
+        let (_, ret) = Parser.declarator(Array(toks[ds..<(po - 1)]) + [Parser.returnName])
         let pc = matching(po, limit: bi)
         var params: [(name: String, type: TypeRef)] = []
         var locals: [String: TypeRef] = [:]

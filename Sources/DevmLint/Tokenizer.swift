@@ -6,14 +6,14 @@ enum TokenKind: UInt8, Sendable {
     case ident, number, string, char, punct
 }
 
-/// One token. `text` is kept for identifiers and punctuators only (literals keep their
-/// quotes but are never interpreted); short identifiers fit Swift's inline small-string
-/// storage, so this costs no heap allocation in the common case.
+/// One token: its spelling's id in `TokenTexts` (literals keep their quotes but are never
+/// interpreted; long ones and numbers are not spelled out), its position and kind.
 ///
-/// Laid out in 24 bytes (text, line, a 16-bit column, kind) instead of 32: the parsed
-/// files of drivers/ hold about ten million tokens at once.
+/// Laid out in 12 bytes (a 32-bit spelling id, line, a 16-bit column, kind) instead of the
+/// 24 a `String` needed: the parsed files of drivers/ hold about seven million tokens at
+/// once, and a spelling longer than 15 bytes was a heap string per occurrence.
 struct Token: Sendable {
-    var text: String
+    var id: UInt32
     var line: Int32
     private var col16: UInt16
     var kind: TokenKind
@@ -21,8 +21,15 @@ struct Token: Sendable {
     /// Columns past 65,535 (generated tables) are reported as 65,535.
     var col: Int32 { Int32(col16) }
 
+    /// The spelling (a lock-free table load; see `TokenTexts`).
+    var text: String { TokenTexts.shared.text(id) }
+
     init(kind: TokenKind, text: String, line: Int32, col: Int32) {
-        self.text = text; self.line = line; self.col16 = UInt16(clamping: col); self.kind = kind
+        self.init(kind: kind, id: TokenTexts.shared.intern(text), line: line, col: col)
+    }
+
+    init(kind: TokenKind, id: UInt32, line: Int32, col: Int32) {
+        self.id = id; self.line = line; self.col16 = UInt16(clamping: col); self.kind = kind
     }
 }
 
@@ -62,14 +69,34 @@ struct TokenizedFile: Sendable {
 /// dropped entirely) so that the two arms of an `#ifdef` never duplicate a function header
 /// and unbalance braces — the usual derailment of naive C scanners.
 ///
-/// Cost: one linear pass over the bytes; allocates one `Token` per token.
+/// Cost: one linear pass over the bytes; a `String` per distinct spelling (`Spellings`),
+/// none per token, and one lock at the end to intern the file's spellings.
 struct Tokenizer {
     private let b: [UInt8]
 
     init(bytes: [UInt8]) { self.b = bytes }
 
     func run() -> TokenizedFile {
-        b.withUnsafeBufferPointer { scan($0) }
+        var sp = Spellings()
+        var out = b.withUnsafeBufferPointer { scan($0, &sp) }
+        // Tokens and macro bodies carry local ids until here.
+        let global = sp.globalIDs()
+        out.tokens = Tokenizer.remap(out.tokens, global)
+        for k in out.macros.indices { out.macros[k].body = Tokenizer.remap(out.macros[k].body, global) }
+        return out
+    }
+
+    /// `toks` with global ids, in an array of exactly their count: the reserve made while
+    /// scanning is a guess, and bodies keep the whole array alive.
+    private static func remap(_ toks: [Token], _ global: [UInt32]) -> [Token] {
+        [Token](unsafeUninitializedCapacity: toks.count) { buf, n in
+            for (k, t) in toks.enumerated() {
+                var g = t
+                g.id = global[Int(t.id)]
+                (buf.baseAddress! + k).initialize(to: g)
+            }
+            n = toks.count
+        }
     }
 
     private static func isIdentStart(_ c: UInt8) -> Bool {
@@ -79,7 +106,7 @@ struct Tokenizer {
         isIdentStart(c) || (c >= 48 && c <= 57)
     }
 
-    private func scan(_ p: UnsafeBufferPointer<UInt8>) -> TokenizedFile {
+    private func scan(_ p: UnsafeBufferPointer<UInt8>, _ sp: inout Spellings) -> TokenizedFile {
         var out = TokenizedFile(tokens: [], includes: [], macros: [], suppressions: [])
         out.tokens.reserveCapacity(p.count / 5)
         let n = p.count
@@ -145,7 +172,7 @@ struct Tokenizer {
                     }
                     logical.append(p[i]); i += 1
                 }
-                directive(logical, dline, &out, &condStack, &skipping)
+                directive(logical, dline, &out, &condStack, &skipping, &sp)
                 continue
             }
             atLineStart = false
@@ -158,7 +185,7 @@ struct Tokenizer {
                     let w = text(s, i)
                     if w == "L" || w == "u" || w == "U" || w == "u8" { continue }
                 }
-                if !skipping { out.tokens.append(Token(kind: .ident, text: text(s, i), line: line, col: col)) }
+                if !skipping { out.tokens.append(Token(kind: .ident, id: sp.id(p, s, i), line: line, col: col)) }
                 continue
             }
             if c >= 48 && c <= 57 || (c == 46 && i + 1 < n && p[i + 1] >= 48 && p[i + 1] <= 57) {
@@ -171,7 +198,7 @@ struct Tokenizer {
                     }
                     break
                 }
-                if !skipping { out.tokens.append(Token(kind: .number, text: "", line: line, col: col)) }
+                if !skipping { out.tokens.append(Token(kind: .number, id: sp.id(""), line: line, col: col)) }
                 continue
             }
             if c == 34 || c == 39 {
@@ -189,8 +216,8 @@ struct Tokenizer {
                 if i < n && p[i] == q { i += 1 }
                 if !skipping {
                     // Short string literals are kept: `.name = "foo"` is evidence text.
-                    let t = i - s <= 64 ? text(s, i) : "\"…\""
-                    out.tokens.append(Token(kind: q == 34 ? .string : .char, text: t, line: line, col: col))
+                    let t = i - s <= 64 ? sp.id(p, s, i) : sp.id("\"…\"")
+                    out.tokens.append(Token(kind: q == 34 ? .string : .char, id: t, line: line, col: col))
                 }
                 continue
             }
@@ -210,7 +237,7 @@ struct Tokenizer {
                 default: break
                 }
             }
-            if !skipping { out.tokens.append(Token(kind: .punct, text: text(i, i + len), line: line, col: col)) }
+            if !skipping { out.tokens.append(Token(kind: .punct, id: sp.id(p, i, i + len), line: line, col: col)) }
             i += len
         }
         return out
@@ -249,7 +276,7 @@ struct Tokenizer {
     }
 
     private func directive(_ raw: [UInt8], _ line: Int, _ out: inout TokenizedFile,
-                           _ stack: inout [(skipping: Bool, outer: Bool)], _ skipping: inout Bool) {
+                           _ stack: inout [(skipping: Bool, outer: Bool)], _ skipping: inout Bool, _ sp: inout Spellings) {
         let s = String(decoding: raw, as: UTF8.self)
         var body = s.dropFirst().drop(while: { $0 == " " || $0 == "\t" })
         let kw = String(body.prefix(while: { $0.isLetter }))
@@ -299,7 +326,8 @@ struct Tokenizer {
             // Object-like macros (register offsets, constants: most of them) are never
             // followed; only function-like ones can hide a container_of.
             guard functionLike else { return }
-            let toks = Tokenizer(bytes: Array(rest.utf8)).run().tokens.map { t -> Token in
+            let bodyBytes = Array(rest.utf8)
+            let toks = bodyBytes.withUnsafeBufferPointer { Tokenizer(bytes: []).scan($0, &sp) }.tokens.map { t -> Token in
                 var t = t; t.line = Int32(line); return t
             }
             out.macros.append(MacroDef(name: name, params: params, body: toks, line: line))
