@@ -119,6 +119,8 @@ struct BodyScanner {
             }
             j += 1
         }
+        f.calls = f.calls.trimmed()
+        f.assigns = f.assigns.trimmed()
     }
 
     private func assignment(at eq: Int, _ f: inout FunctionDef, _ held: [String]) {

@@ -102,6 +102,7 @@ struct Parser {
                 i += 1
             }
         }
+        unit.functions = unit.functions.trimmed()
         return unit
     }
 
@@ -391,7 +392,7 @@ struct Parser {
             j += 1
         }
         flush(to)
-        return out
+        return out.trimmed()
     }
 
     /// Arguments of the group `open`…`close`, split on top-level commas. Each argument
@@ -413,7 +414,7 @@ struct Parser {
             j += 1
         }
         if s < close { out.append(arg(close)) }
-        return out
+        return out.trimmed()
     }
 
     // MARK: functions

@@ -24,8 +24,9 @@ final class TokenTexts: @unchecked Sendable {
 
     private static let chunkShift = 14
     private static let chunkSize = 1 << chunkShift
-    /// 2^14 chunks of 2^14 slots: 268 million spellings, far beyond any source tree.
-    private static let maxChunks = 1 << 14
+    /// 2^10 chunks of 2^14 slots: 16 million spellings, the 24 bits a `Token` keeps (a
+    /// whole kernel tree has a few hundred thousand).
+    private static let maxChunks = 1 << 10
 
     private struct State {
         var ids: [String: UInt32] = [:]
