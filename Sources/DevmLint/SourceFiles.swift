@@ -188,6 +188,9 @@ enum SourceFiles {
 
     /// `a/b/../c` → `a/c`, `./` removed; include paths are joined textually.
     static func normalize(_ p: String) -> String {
+        // Most paths (every discovered file, most include targets) are already normal: one
+        // byte scan instead of splitting into substrings (7% of a drivers/ run).
+        if isNormal(p) { return p }
         var parts: [Substring] = []
         for c in p.split(separator: "/", omittingEmptySubsequences: true) {
             if c == "." { continue }
@@ -195,6 +198,29 @@ enum SourceFiles {
             parts.append(c)
         }
         return (p.hasPrefix("/") ? "/" : "") + parts.joined(separator: "/")
+    }
+
+    /// No empty, `.` or `..` component and no trailing `/` (a lone "/" is normal).
+    private static func isNormal(_ p: String) -> Bool {
+        var p = p
+        return p.withUTF8 { b -> Bool in
+            let n = b.count
+            guard n > 0 else { return true }
+            if n > 1 && b[n - 1] == UInt8(ascii: "/") { return false }
+            var start = 0  // start of the current component
+            var i = 0
+            while i <= n {
+                if i == n || b[i] == UInt8(ascii: "/") {
+                    let len = i - start
+                    if len == 0 && i > 0 && i < n { return false }  // "//" (a leading "/" is fine)
+                    if len == 1 && b[start] == UInt8(ascii: ".") { return false }
+                    if len == 2 && b[start] == UInt8(ascii: ".") && b[start + 1] == UInt8(ascii: ".") { return false }
+                    start = i + 1
+                }
+                i += 1
+            }
+            return true
+        }
     }
 
     static func exists(_ p: String) -> Bool { access(p, R_OK) == 0 }

@@ -5,7 +5,7 @@ import Foundation
 /// batch at the end (`globalIDs`). Kernel C repeats a few thousand spellings per file, so
 /// this turns a `String` per token into a `String` per distinct spelling.
 ///
-/// Cost: an FNV-1a hash and one `memcmp` per token; the table doubles at half load.
+/// Cost: an FNV-1a hash (`TokenTexts.hash`) and one `memcmp` per token; the table doubles at half load.
 struct Spellings {
     private var table = [Int32](repeating: -1, count: 1024)
     /// Local id k's bytes are `arena[offsets[k]..<offsets[k + 1]]`.
@@ -19,17 +19,9 @@ struct Spellings {
         texts.reserveCapacity(1024)
     }
 
-    @inline(__always)
-    private static func hash(_ p: UnsafeBufferPointer<UInt8>, _ s: Int, _ e: Int) -> UInt32 {
-        var h: UInt32 = 2_166_136_261
-        var k = s
-        while k < e { h = (h ^ UInt32(p[k])) &* 16_777_619; k += 1 }
-        return h
-    }
-
     /// The local id of the bytes `p[s..<e]`.
     mutating func id(_ p: UnsafeBufferPointer<UInt8>, _ s: Int, _ e: Int) -> UInt32 {
-        let h = Spellings.hash(p, s, e)
+        let h = TokenTexts.hash(p, s, e)
         let mask = table.count - 1
         var slot = Int(h) & mask
         let len = e - s
@@ -71,5 +63,5 @@ struct Spellings {
     }
 
     /// Global ids (`TokenTexts.shared`) of the local ids, indexed by local id.
-    func globalIDs() -> [UInt32] { TokenTexts.shared.intern(texts) }
+    func globalIDs() -> [UInt32] { TokenTexts.shared.intern(texts, hashes: hashes) }
 }

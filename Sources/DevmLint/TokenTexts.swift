@@ -28,8 +28,11 @@ final class TokenTexts: @unchecked Sendable {
     /// whole kernel tree has a few hundred thousand).
     private static let maxChunks = 1 << 10
 
+    /// Open addressing keyed by the FNV-1a hash `Spellings` already computed: Swift's
+    /// seeded String hashing of every file's spellings was 7% of a drivers/ run.
     private struct State {
-        var ids: [String: UInt32] = [:]
+        /// 0: empty; else the hash in the high half and id + 1 in the low half.
+        var slots = [UInt64](repeating: 0, count: 1 << 16)
         var count = 0
     }
     private let state = Mutex(State())
@@ -47,18 +50,38 @@ final class TokenTexts: @unchecked Sendable {
         chunks[Int(id) >> TokenTexts.chunkShift].unsafelyUnwrapped[Int(id) & (TokenTexts.chunkSize - 1)]
     }
 
+    /// FNV-1a over `b[s..<e]`: the hash both tables use.
+    @inline(__always)
+    static func hash(_ b: UnsafeBufferPointer<UInt8>, _ s: Int, _ e: Int) -> UInt32 {
+        var h: UInt32 = 2_166_136_261
+        var k = s
+        while k < e { h = (h ^ UInt32(b[k])) &* 16_777_619; k += 1 }
+        return h
+    }
+
     /// The id of `s`, adding it when new.
     func intern(_ s: String) -> UInt32 {
-        state.withLock { add(s, &$0) }
+        var t = s
+        let h = t.withUTF8 { TokenTexts.hash($0, 0, $0.count) }
+        return state.withLock { add(s, h, &$0) }
     }
 
-    /// The ids of `texts`, in order, under one lock.
-    func intern(_ texts: [String]) -> [UInt32] {
-        state.withLock { st in texts.map { add($0, &st) } }
+    /// The ids of `texts` (whose hashes are `hashes`), in order, under one lock.
+    func intern(_ texts: [String], hashes: [UInt32]) -> [UInt32] {
+        state.withLock { st in texts.indices.map { add(texts[$0], hashes[$0], &st) } }
     }
 
-    private func add(_ s: String, _ st: inout State) -> UInt32 {
-        if let id = st.ids[s] { return id }
+    private func add(_ s: String, _ h: UInt32, _ st: inout State) -> UInt32 {
+        var mask = st.slots.count - 1
+        var slot = Int(h) & mask
+        while st.slots[slot] != 0 {
+            let v = st.slots[slot]
+            if UInt32(truncatingIfNeeded: v >> 32) == h {
+                let id = UInt32(truncatingIfNeeded: v) - 1
+                if text(id) == s { return id }
+            }
+            slot = (slot + 1) & mask
+        }
         let id = st.count
         let c = id >> TokenTexts.chunkShift
         // Past the last chunk the spelling is lost, not the run: it reads as the empty
@@ -71,7 +94,17 @@ final class TokenTexts: @unchecked Sendable {
         }
         chunks[c].unsafelyUnwrapped[id & (TokenTexts.chunkSize - 1)] = s
         st.count += 1
-        st.ids[s] = UInt32(id)
+        st.slots[slot] = UInt64(h) << 32 | UInt64(id + 1)
+        if st.count * 2 > st.slots.count {
+            var grown = [UInt64](repeating: 0, count: st.slots.count * 2)
+            mask = grown.count - 1
+            for v in st.slots where v != 0 {
+                var k = Int(v >> 32) & mask
+                while grown[k] != 0 { k = (k + 1) & mask }
+                grown[k] = v
+            }
+            st.slots = grown
+        }
         return UInt32(id)
     }
 }
