@@ -79,14 +79,17 @@ public struct Linter: Sendable {
         let scanned = Mutex<[ParseSelection.Scanned]>(files.map { ParseSelection.Scanned(path: $0, groups: 0, includes: []) })
         let chunks = min(max(files.count, 1), options.workers * 8)
         DispatchQueue.concurrentPerform(iterations: chunks) { c in
-            var buf = [UInt8](repeating: 0, count: 1 << 16)
             var i = c
             while i < files.count {
                 defer { i += chunks }
-                guard let n = SourceFiles.read(files[i], into: &buf) else { unreadable.withLock { $0.append(files[i]) }; continue }
-                let g = buf.withUnsafeBytes { Linter.prefilter.groups(in: UnsafeRawBufferPointer(rebasing: $0[0..<n]), stopMask: 1) }
+                let seen = SourceFiles.withContents(files[i]) { b -> (Int, [String]) in
+                    let raw = UnsafeRawBufferPointer(b)
+                    let g = Linter.prefilter.groups(in: raw, stopMask: 1)
+                    guard g != 0 || files[i].hasSuffix(".h") else { return (0, []) }
+                    return (g, SourceFiles.quotedIncludes(raw))
+                }
+                guard let (g, inc) = seen else { unreadable.withLock { $0.append(files[i]) }; continue }
                 guard g != 0 || files[i].hasSuffix(".h") else { continue }
-                let inc = buf.withUnsafeBytes { SourceFiles.quotedIncludes(UnsafeRawBufferPointer(rebasing: $0[0..<n])) }
                 let resolved = ParseSelection.resolve(inc, of: files[i])
                 scanned.withLock { $0[i].groups = g; $0[i].includes = resolved }
             }

@@ -93,8 +93,13 @@ struct Tokenizer {
     init(bytes: [UInt8]) { self.b = bytes }
 
     func run() -> TokenizedFile {
+        b.withUnsafeBufferPointer { Tokenizer.run($0) }
+    }
+
+    /// Tokenizes bytes the caller holds (a mapped file).
+    static func run(_ p: UnsafeBufferPointer<UInt8>) -> TokenizedFile {
         var sp = Spellings()
-        var out = b.withUnsafeBufferPointer { scan($0, &sp) }
+        var out = Tokenizer(bytes: []).scan(p, &sp)
         // Tokens and macro bodies carry local ids until here.
         let global = sp.globalIDs()
         out.tokens = Tokenizer.remap(out.tokens, global)
