@@ -26,8 +26,8 @@ struct BodyScanner {
         "up", "write_unlock", "read_unlock", "write_unlock_irqrestore", "read_unlock_irqrestore",
     ]
 
-    static func lockName(_ arg: [Token]) -> String {
-        var a = arg
+    static func lockName(_ arg: some ZeroBasedTokens) -> String {
+        var a = Array(arg)
         while let f = a.first, f.kind == .punct, f.text == "&" || f.text == "(" { a.removeFirst() }
         // Keep only the member name: `&priv->lock` and `&dev->lock` in two functions name the
         // same lock when the struct is the same; the global `foo_lock` stays itself.
@@ -154,15 +154,15 @@ struct BodyScanner {
             }
             e += 1
         }
-        var lhs = Array(toks[(s + 1)..<eq])
-        let rhs = Array(toks[(eq + 1)..<max(eq + 1, e)])
+        var lhs = TokenRun(toks, (s + 1)..<eq)
+        let rhs = TokenRun(toks, (eq + 1)..<max(eq + 1, e))
         guard !lhs.isEmpty else { return }
         var declared: TypeRef? = nil
         // `struct foo *p = …`: keep the declared type, reduce the lhs to the name.
         if lhs.count >= 2, let last = lhs.last, last.kind == .ident,
            lhs[lhs.count - 2].kind == .ident || lhs[lhs.count - 2].text == "*" {
             let (n, t) = Parser.declarator(lhs)
-            if n != nil && !t.name.isEmpty { declared = t; lhs = [last] }
+            if n != nil && !t.name.isEmpty { declared = t; lhs = TokenRun(toks, (eq - 1)..<eq) }
         } else if lhs.count == 1, let local = f.locals[lhs[0].text], s + 1 > from, s >= from, toks[s].text == "," {
             declared = local
         }

@@ -67,15 +67,15 @@ struct GlobalVar: Sendable {
 
 struct Call: Sendable {
     var name: String
-    var args: [[Token]]
+    var args: [TokenRun]
     var loc: Loc
     /// Locks (normalized first argument of `mutex_lock` & co.) held at the call.
     var locks: [String]
 }
 
 struct Assignment: Sendable {
-    var lhs: [Token]
-    var rhs: [Token]
+    var lhs: TokenRun
+    var rhs: TokenRun
     var loc: Loc
     var locks: [String]
     /// Declared type when the assignment is a declaration's initializer.
@@ -100,7 +100,7 @@ struct FunctionDef: Sendable {
 /// A top-level macro invocation such as `module_platform_driver_probe(drv, probe);`.
 struct TopCall: Sendable {
     var name: String
-    var args: [[Token]]
+    var args: [TokenRun]
     var loc: Loc
 }
 
@@ -117,7 +117,7 @@ struct FileUnit: Sendable {
     var topCalls: [TopCall]
 }
 
-extension Array where Element == Token {
+extension ZeroBasedTokens {
     /// Tokens joined without spaces except between identifiers: `&priv->misc`, `struct foo`.
     var joined: String {
         var s = ""

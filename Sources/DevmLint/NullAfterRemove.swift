@@ -32,7 +32,7 @@ extension Analyzer {
     static let driverProbeKeys = ["probe", "probe_new", "driver.probe", "drv.probe"]
     static let fopsTypes: Set<String> = ["file_operations", "proc_ops"]
 
-    static func isNullLiteral(_ t: [Token]) -> Bool { t.joined == "NULL" || t.joined == "0" || t.joined == "(void*)0" }
+    static func isNullLiteral(_ t: some ZeroBasedTokens) -> Bool { t.joined == "NULL" || t.joined == "0" || t.joined == "(void*)0" }
     private static func setsDrvdata(_ c: Call) -> Bool {
         (c.name.hasSuffix("_set_drvdata") || c.name == "i2c_set_clientdata") && c.args.count == 2 && isNullLiteral(c.args[1])
     }

@@ -301,7 +301,7 @@ struct Parser {
     }
 
     /// Type and declared name of a declaration such as `static const struct foo *bar[4]`.
-    static func declarator(_ d: [Token]) -> (String?, TypeRef) {
+    static func declarator(_ d: some ZeroBasedTokens) -> (String?, TypeRef) {
         var type = TypeRef(name: "", isStruct: false, pointer: 0, array: false)
         var name: String?
         var i = 0
@@ -398,11 +398,11 @@ struct Parser {
     /// Arguments of the group `open`…`close`, split on top-level commas. Each argument
     /// keeps at most `maxTokens` tokens: a call's arguments are copied, and nested calls
     /// would otherwise copy the same tokens once per level.
-    func splitArgs(_ open: Int, _ close: Int, maxTokens: Int = Int.max) -> [[Token]] {
-        var out: [[Token]] = []
+    func splitArgs(_ open: Int, _ close: Int, maxTokens: Int = Int.max) -> [TokenRun] {
+        var out: [TokenRun] = []
         var s = open + 1
         var j = open + 1
-        func arg(_ e: Int) -> [Token] { Array(toks[s..<min(e, s + min(maxTokens, e - s))]) }
+        func arg(_ e: Int) -> TokenRun { TokenRun(toks, s..<min(e, s + min(maxTokens, e - s))) }
         while j < close {
             if toks[j].kind == .punct {
                 switch toks[j].text {
