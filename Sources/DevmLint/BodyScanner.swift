@@ -99,12 +99,14 @@ struct BodyScanner {
                 let close = parser.matching(j + 1, limit: to)
                 // Calls nested deeper than real code goes keep their name only, so that
                 // hostile nesting stays linear; arguments are capped for the same reason.
-                var args = parens < BodyScanner.maxArgDepth ? parser.splitArgs(j + 1, close, maxTokens: BodyScanner.maxArgTokens) : []
+                var group = parens < BodyScanner.maxArgDepth ? TokenRun.inside(toks, j + 1, close) : []
+                var args = group.splitArgs(maxTokens: BodyScanner.maxArgTokens)
                 var name = t.text
                 // guard(mutex)(&lock) / scoped_guard(mutex, &lock)
                 if name == "guard", close + 1 < to, parser.isPunct(close + 1, "(") {
                     let c2 = parser.matching(close + 1, limit: to)
-                    args = parser.splitArgs(close + 1, c2, maxTokens: BodyScanner.maxArgTokens)
+                    group = TokenRun.inside(toks, close + 1, c2)
+                    args = group.splitArgs(maxTokens: BodyScanner.maxArgTokens)
                     name = "guard"
                     if let a = args.first { held.append(BodyScanner.lockName(a)); f.locksTaken.insert(BodyScanner.lockName(a)) }
                 } else if name == "scoped_guard", args.count >= 2 {
@@ -115,7 +117,7 @@ struct BodyScanner {
                     let l = BodyScanner.lockName(a)
                     if let idx = held.lastIndex(of: l) { held.remove(at: idx) }
                 }
-                f.calls.append(Call(name: name, args: args, loc: Loc(t), locks: held))
+                f.calls.append(Call(name: name, group: group, loc: Loc(t), locks: held))
             }
             j += 1
         }

@@ -67,7 +67,13 @@ struct GlobalVar: Sendable {
 
 struct Call: Sendable {
     var name: String
-    var args: [TokenRun]
+    /// What lies between the call's parentheses (for `guard(mutex)(&lock)`, the second
+    /// pair's); empty for calls nested deeper than `BodyScanner.maxArgDepth`.
+    var group: TokenRun
+    /// The arguments, each cut to `BodyScanner.maxArgTokens` tokens. Split on each access:
+    /// the analysis reads the arguments of a few calls it picked by name, and a stored
+    /// array per call was a tenth of the parsed facts' memory on drivers/.
+    var args: [TokenRun] { group.splitArgs(maxTokens: BodyScanner.maxArgTokens) }
     var loc: Loc
     /// Locks (normalized first argument of `mutex_lock` & co.) held at the call.
     var locks: [String]

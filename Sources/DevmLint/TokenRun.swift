@@ -26,4 +26,32 @@ struct TokenRun: ZeroBasedTokens, ExpressibleByArrayLiteral, Sendable {
     var startIndex: Int { 0 }
     var endIndex: Int { Int(hi - lo) }
     subscript(i: Int) -> Token { base[Int(lo) + i] }
+
+    /// The run split on commas outside brackets, each part cut to `maxTokens` tokens: the
+    /// arguments when the run is what lies between a call's parentheses. An unclosed
+    /// bracket takes the rest of the run.
+    func splitArgs(maxTokens: Int) -> [TokenRun] {
+        guard hi > lo else { return [] }
+        var out: [TokenRun] = []
+        var depth = 0
+        var s = Int(lo)
+        func part(_ e: Int) -> TokenRun { TokenRun(base, s..<Swift.min(e, s + maxTokens)) }
+        for j in Int(lo)..<Int(hi) {
+            let t = base[j]
+            guard t.kind == .punct else { continue }
+            switch t.text {
+            case "(", "[", "{": depth += 1
+            case ")", "]", "}": depth = Swift.max(0, depth - 1)
+            case ",": if depth == 0 { out.append(part(j)); s = j + 1 }
+            default: break
+            }
+        }
+        if s < Int(hi) { out.append(part(Int(hi))) }
+        return out
+    }
+
+    /// The tokens strictly between `open` and `close`, indices into `tokens`.
+    static func inside(_ tokens: [Token], _ open: Int, _ close: Int) -> TokenRun {
+        TokenRun(tokens, Swift.min(open + 1, close)..<close)
+    }
 }
