@@ -100,8 +100,11 @@ struct BodyScanner {
                 // Calls nested deeper than real code goes keep their name only, so that
                 // hostile nesting stays linear; arguments are capped for the same reason.
                 var group = parens < BodyScanner.maxArgDepth ? TokenRun.inside(toks, j + 1, close) : []
-                var args = group.splitArgs(maxTokens: BodyScanner.maxArgTokens)
                 var name = t.text
+                // Only lock calls need their arguments split here.
+                let isLock = name == "guard" || name == "scoped_guard" || BodyScanner.lockCalls.contains(name)
+                    || BodyScanner.unlockCalls.contains(name)
+                var args = isLock ? group.splitArgs(maxTokens: BodyScanner.maxArgTokens) : []
                 // guard(mutex)(&lock) / scoped_guard(mutex, &lock)
                 if name == "guard", close + 1 < to, parser.isPunct(close + 1, "(") {
                     let c2 = parser.matching(close + 1, limit: to)

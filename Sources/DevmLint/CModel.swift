@@ -51,9 +51,9 @@ final class StructDef: Sendable {
 /// A designated (or positional, name "") initializer element.
 struct InitField: Sendable {
     var name: String
-    /// A slice of the file's token array: nested levels share it instead of each copying
+    /// A run of the file's token array: nested levels share it instead of each copying
     /// the rest of the initializer.
-    var value: ArraySlice<Token>
+    var value: TokenRun
     var nested: [InitField]?
     var loc: Loc
 }

@@ -97,6 +97,7 @@ public struct Linter: Sendable {
         let t1 = Date()
         let rss1 = Linter.peakMB()
         let toParse = options.parseAll ? files : ParseSelection.select(scanned.withLock { $0 }).map { files[$0] }
+        scanned.withLock { $0 = [] }  // the include lists are not needed past the selection
         // Phase 2: parse (parallel).
         let slots = Mutex<[FileUnit?]>(Array(repeating: nil, count: toParse.count))
         concurrent(toParse.count) { i in

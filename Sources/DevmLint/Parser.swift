@@ -81,6 +81,10 @@ struct Parser {
         var unit = FileUnit(path: path, includes: tf.includes, macros: [:], suppressions: tf.suppressions,
                             structs: [:], typedefs: [:], globals: [:], functions: [], topCalls: [])
         for m in tf.macros { unit.macros[m.name] = m }
+        // Macros are only followed for a `container_of` they hide (Reach); headers define
+        // thousands of others (register fields), kept for nothing. The last definition
+        // still decides, as before.
+        unit.macros = unit.macros.filter { $0.value.body.contains { $0.kind == .ident && ($0.text == "container_of" || $0.text == "container_of_const") } }
         let n = toks.count
         var i = 0
         var ds = 0
@@ -379,7 +383,7 @@ struct Parser {
             var nested: [InitField]? = nil
             // Deeper levels keep their tokens (`value`) but no structure.
             if isPunct(k, "{"), depth < Parser.maxNesting { nested = initializer(k + 1, matching(k, limit: e), depth: depth + 1) }
-            out.append(InitField(name: name, value: toks[k..<e], nested: nested, loc: Loc(toks[s])))
+            out.append(InitField(name: name, value: TokenRun(toks, k..<e), nested: nested, loc: Loc(toks[s])))
         }
         while j < to {
             if toks[j].kind == .punct {
