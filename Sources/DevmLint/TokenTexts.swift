@@ -1,4 +1,4 @@
-import Synchronization
+import Foundation
 
 /// The process-wide table of token spellings: a `Token` keeps a 32-bit id into it instead
 /// of a `String`, so a token is 12 bytes and an identifier met a million times is stored
@@ -12,14 +12,17 @@ import Synchronization
 /// spellings) takes it once; `text(_:)` takes no lock and is a two-level array load plus a
 /// String copy (a retain for spellings longer than 15 bytes).
 ///
-/// Threading: any thread may call any method. Slots are written once, under the lock,
+/// Threading: any thread may call any method. The lock is a pthread mutex, which the thread
+/// sanitizer sees (`Synchronization.Mutex`'s contended path is invisible to it, and this
+/// table is shared by every thread of the process). Slots are written once, under the lock,
 /// before the id naming them is returned; the chunk pointers too. A reader obtains an id
 /// either from its own `intern` (it held the lock after the write) or from a token handed
 /// over through a lock or a join (a `Mutex`, `concurrentPerform`'s return), so the write
 /// happens before the read in both cases and the unsynchronised load is race-free.
 final class TokenTexts: @unchecked Sendable {
-    // Sendable: `chunks` and the slots are written only under `state`'s lock and never
-    // again; reads are of published slots only (see "Threading" above).
+    // Sendable: `state`, `chunks` and the slots are written only under `lock`, slots and
+    // chunk pointers never again; unlocked reads are of published slots only (see
+    // "Threading" above).
     static let shared = TokenTexts()
 
     private static let chunkShift = 14
@@ -35,10 +38,14 @@ final class TokenTexts: @unchecked Sendable {
         var slots = [UInt64](repeating: 0, count: 1 << 16)
         var count = 0
     }
-    private let state = Mutex(State())
+    private let lock: UnsafeMutablePointer<pthread_mutex_t>
+    private var state = State()  // guarded by `lock`
     private let chunks: UnsafeMutablePointer<UnsafeMutablePointer<String>?>
 
     private init() {
+        lock = .allocate(capacity: 1)
+        lock.initialize(to: pthread_mutex_t())
+        pthread_mutex_init(lock, nil)
         chunks = .allocate(capacity: TokenTexts.maxChunks)
         chunks.initialize(repeating: nil, count: TokenTexts.maxChunks)
         _ = intern("")  // id 0: numbers' spelling, and the fallback above
@@ -63,12 +70,18 @@ final class TokenTexts: @unchecked Sendable {
     func intern(_ s: String) -> UInt32 {
         var t = s
         let h = t.withUTF8 { TokenTexts.hash($0, 0, $0.count) }
-        return state.withLock { add(s, h, &$0) }
+        return locked { add(s, h, &$0) }
     }
 
     /// The ids of `texts` (whose hashes are `hashes`), in order, under one lock.
     func intern(_ texts: [String], hashes: [UInt32]) -> [UInt32] {
-        state.withLock { st in texts.indices.map { add(texts[$0], hashes[$0], &st) } }
+        locked { st in texts.indices.map { add(texts[$0], hashes[$0], &st) } }
+    }
+
+    private func locked<R>(_ body: (inout State) -> R) -> R {
+        pthread_mutex_lock(lock)
+        defer { pthread_mutex_unlock(lock) }
+        return body(&state)
     }
 
     private func add(_ s: String, _ h: UInt32, _ st: inout State) -> UInt32 {
