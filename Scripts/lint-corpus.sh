@@ -3,7 +3,14 @@
 # package versions), times it warm (CPU time and peak memory too), and, when coccinelle is
 # installed, times a simple SmPL rule over the same tree with -j 2 and prints both ratios.
 #
-# Usage: Scripts/lint-corpus.sh [--no-download] [--no-cocci] [--install-cocci] [6.1|6.12 ...]
+# Usage: Scripts/lint-corpus.sh [--no-download] [--no-cocci] [--install-cocci] [--whole]
+#                               [--compare REFERENCE_LINT] [6.1|6.12 ...]
+#   --whole     also lint (and spatch) the whole tree, not only drivers/
+#   --compare   also run REFERENCE_LINT (a devmodel-lint built from another commit, e.g.
+#               `git worktree add /tmp/base REV && cd /tmp/base && swift build -c release
+#               --product devmodel-lint`) on the same trees and fail unless its findings are
+#               identical (text output less the summary line): the check that a speed
+#               change kept every finding
 # Env:   CORPUS_DIR   where kernel trees are unpacked (default: .corpus/ in this package,
 #                     git-ignored; kernel sources are never committed)
 #        SCRATCH      SwiftPM scratch path for the release build (default .build-lint)
@@ -21,9 +28,14 @@ CORPUS_DIR="${CORPUS_DIR:-$ROOT/.corpus}"
 SCRATCH="${SCRATCH:-.build-lint}"
 LINUX_SOURCE_6_1="${LINUX_SOURCE_6_1:-6.1.192-3}"
 LINUX_SOURCE_6_12="${LINUX_SOURCE_6_12:-6.12.117-1~deb12u1}"
-DOWNLOAD=1; COCCI=1; INSTALL_COCCI=0; VERSIONS=""
-for a in "$@"; do
+DOWNLOAD=1; COCCI=1; INSTALL_COCCI=0; VERSIONS=""; WHOLE=0; REFERENCE=""; SAME=1
+while [ $# -gt 0 ]; do
+  a="$1"; shift
   case "$a" in
+    --whole) WHOLE=1 ;;
+    --compare)
+      [ $# -gt 0 ] && [ -x "$1" ] || { echo "--compare needs an executable reference lint" >&2; exit 2; }
+      REFERENCE="$(cd "$(dirname "$1")" && pwd)/$(basename "$1")"; shift ;;
     --no-download) DOWNLOAD=0 ;;
     --no-cocci) COCCI=0 ;;
     --install-cocci) INSTALL_COCCI=1 ;;
@@ -34,6 +46,9 @@ done
 [ -n "$VERSIONS" ] || VERSIONS="6.1 6.12"
 
 # A corpus inside the package must be git-ignored, or a `git add -A` would take a kernel.
+# The folder is made first: a pattern with a trailing slash (`/.corpus/`) matches only a
+# directory, so git cannot tell that a path which does not exist yet is ignored.
+mkdir -p "$CORPUS_DIR"
 case "$CORPUS_DIR" in
   "$ROOT"/*)
     if command -v git >/dev/null && git -C "$ROOT" rev-parse >/dev/null 2>&1 \
@@ -41,7 +56,6 @@ case "$CORPUS_DIR" in
       echo "CORPUS_DIR $CORPUS_DIR is inside the package but not git-ignored" >&2; exit 2
     fi ;;
 esac
-mkdir -p "$CORPUS_DIR"
 
 pin() {  # $1 = 6.1 | 6.12
   case "$1" in 6.1) echo "$LINUX_SOURCE_6_1" ;; 6.12) echo "$LINUX_SOURCE_6_12" ;; esac
@@ -97,33 +111,50 @@ if [ "$COCCI" = 1 ] && ! command -v spatch >/dev/null && [ "$INSTALL_COCCI" = 1 
   apt-get install -y -qq coccinelle >/dev/null
 fi
 
+# findings FILE: the text report less its summary line (which carries the run time).
+findings() { grep -v '^devmodel-lint: [0-9]* finding' "$1" || true; }
+
 for v in $VERSIONS; do
   fetch "$v"
   tree="$CORPUS_DIR/linux-source-$v"
-  nfiles=$(find "$tree/drivers" -name '*.c' | wc -l | tr -d ' ')
-  echo "== linux-source-$v ($(pin "$v")): $nfiles .c files under drivers/"
-  out="$CORPUS_DIR/lint-$v"
-  # One unmeasured run warms the page cache: the figures are for a warm tree.
-  "$LINT" --root "$tree" --format text "$tree/drivers" > /dev/null 2>&1 || true
-  measure "$out.txt" "$out.err" "$LINT" --root "$tree" --format text "$tree/drivers"
-  lint_wall=$M_WALL; lint_cpu=$M_CPU; lint_rss=$M_RSS
-  "$LINT" --root "$tree" --format json "$tree/drivers" > "$out.json" 2>/dev/null || true
-  tail -1 "$out.txt"
-  echo "lint: ${lint_wall}s wall, ${lint_cpu}s CPU, ${lint_rss} MB peak; findings in $out.txt / $out.json"
-  if [ "$COCCI" = 1 ] && command -v spatch >/dev/null; then
-    # Default spatch first parses only the files that hold the rule's mandatory tokens
-    # (its "worth trying" prefilter); COCCI_FULL=1 also times it parsing every file.
-    modes="default"; [ "${COCCI_FULL:-0}" = 1 ] && modes="default full"
-    for mode in $modes; do
-      extra=""; [ "$mode" = full ] && extra="--disable-worth-trying-opt"
-      # spatch -j leaves per-worker output folders in its working directory: run it in
-      # the corpus folder. $extra is empty or one word, so it is left unquoted on purpose.
-      ( cd "$CORPUS_DIR" && measure "$out.cocci-$mode.txt" "$out.cocci-$mode.err" \
-          spatch -j 2 --very-quiet --no-includes $extra --sp-file "$ROOT/Scripts/devm-cdev.cocci" --dir "$tree/drivers"
-        echo "$M_WALL $M_CPU $M_RSS" > "$out.cocci-$mode.m" )
-      read -r c_wall c_cpu c_rss < "$out.cocci-$mode.m"
-      echo "coccinelle ($mode) -j 2: ${c_wall}s wall, ${c_cpu}s CPU, ${c_rss} MB peak, $(grep -c 'registered as misc/cdev' "$out.cocci-$mode.txt" || true) matches"
-      echo "ratio coccinelle($mode)/lint: time $(ratio "$c_wall" "$lint_wall") wall, $(ratio "$c_cpu" "$lint_cpu") CPU; peak memory $(ratio "$c_rss" "$lint_rss")"
-    done
-  fi
+  scopes="drivers"; [ "$WHOLE" = 1 ] && scopes="drivers whole"
+  for scope in $scopes; do
+    if [ "$scope" = drivers ]; then dir="$tree/drivers"; out="$CORPUS_DIR/lint-$v"; label="drivers/"
+    else dir="$tree"; out="$CORPUS_DIR/lint-$v-whole"; label="whole tree"; fi
+    nfiles=$(find "$dir" -name '*.[ch]' | wc -l | tr -d ' ')
+    echo "== linux-source-$v ($(pin "$v")), $label: $nfiles .c/.h files"
+    # One unmeasured run warms the page cache: the figures are for a warm tree.
+    "$LINT" --root "$tree" --format text "$dir" > /dev/null 2>&1 || true
+    measure "$out.txt" "$out.err" "$LINT" --root "$tree" --format text "$dir"
+    lint_wall=$M_WALL; lint_cpu=$M_CPU; lint_rss=$M_RSS
+    "$LINT" --root "$tree" --format json "$dir" > "$out.json" 2>/dev/null || true
+    tail -1 "$out.txt"
+    echo "lint: ${lint_wall}s wall, ${lint_cpu}s CPU, ${lint_rss} MB peak; findings in $out.txt / $out.json"
+    if [ -n "$REFERENCE" ]; then
+      "$REFERENCE" --root "$tree" --format text "$dir" > "$out.reference.txt" 2>/dev/null || true
+      if diff <(findings "$out.reference.txt") <(findings "$out.txt") > "$out.reference.diff"; then
+        echo "findings identical to the reference lint's ($(findings "$out.txt" | grep -c ': \(error\|warning\): ' || true) findings)"
+      else
+        echo "FINDINGS DIFFER from the reference lint's: see $out.reference.diff"; SAME=0
+      fi
+    fi
+    if [ "$COCCI" = 1 ] && command -v spatch >/dev/null; then
+      # Default spatch first parses only the files that hold the rule's mandatory tokens
+      # (its "worth trying" prefilter); COCCI_FULL=1 also times it parsing every file.
+      modes="default"; [ "${COCCI_FULL:-0}" = 1 ] && modes="default full"
+      for mode in $modes; do
+        extra=""; [ "$mode" = full ] && extra="--disable-worth-trying-opt"
+        # spatch -j leaves per-worker output folders in its working directory: run it in
+        # the corpus folder. $extra is empty or one word, so it is left unquoted on purpose.
+        ( cd "$CORPUS_DIR" && measure "$out.cocci-$mode.txt" "$out.cocci-$mode.err" \
+            spatch -j 2 --very-quiet --no-includes $extra --sp-file "$ROOT/Scripts/devm-cdev.cocci" --dir "$dir"
+          echo "$M_WALL $M_CPU $M_RSS" > "$out.cocci-$mode.m" )
+        read -r c_wall c_cpu c_rss < "$out.cocci-$mode.m"
+        echo "coccinelle ($mode) -j 2: ${c_wall}s wall, ${c_cpu}s CPU, ${c_rss} MB peak, $(grep -c 'registered as misc/cdev' "$out.cocci-$mode.txt" || true) matches"
+        echo "ratio coccinelle($mode)/lint: time $(ratio "$c_wall" "$lint_wall") wall, $(ratio "$c_cpu" "$lint_cpu") CPU; peak memory $(ratio "$c_rss" "$lint_rss")"
+      done
+    fi
+  done
 done
+echo "load average at the end: $(uptime | sed 's/.*load average[s]*: //')"
+[ "$SAME" = 1 ] || exit 1

@@ -55,7 +55,7 @@ struct Analyzer {
         return out.map { project.units[$0] }
     }
 
-    private func designates(_ toks: [Token], suffix: [String], _ obj: UserObject, in g: FunctionDef, _ u: FileUnit,
+    private func designates(_ toks: some ZeroBasedTokens, suffix: [String], _ obj: UserObject, in g: FunctionDef, _ u: FileUnit,
                             allocFn: FunctionDef) -> Bool {
         guard var p = ExprPath(toks) else { return false }
         // Local aliases: `struct miscdevice *m = &priv->misc; misc_register(m);`
@@ -78,7 +78,7 @@ struct Analyzer {
     }
 
     /// `*priv = (struct foo){ … }`: the whole outer struct is assigned.
-    private func isWhole(_ toks: [Token], _ obj: UserObject, in g: FunctionDef, _ u: FileUnit) -> Bool {
+    private func isWhole(_ toks: some ZeroBasedTokens, _ obj: UserObject, in g: FunctionDef, _ u: FileUnit) -> Bool {
         guard let p = ExprPath(toks), p.members.isEmpty, let root = obj.chain.first,
               var t = project.typeOf(p, in: g, unit: u) else { return false }
         t.pointer = 0

@@ -26,8 +26,8 @@ struct BodyScanner {
         "up", "write_unlock", "read_unlock", "write_unlock_irqrestore", "read_unlock_irqrestore",
     ]
 
-    static func lockName(_ arg: [Token]) -> String {
-        var a = arg
+    static func lockName(_ arg: some ZeroBasedTokens) -> String {
+        var a = Array(arg)
         while let f = a.first, f.kind == .punct, f.text == "&" || f.text == "(" { a.removeFirst() }
         // Keep only the member name: `&priv->lock` and `&dev->lock` in two functions name the
         // same lock when the struct is the same; the global `foo_lock` stays itself.
@@ -99,12 +99,17 @@ struct BodyScanner {
                 let close = parser.matching(j + 1, limit: to)
                 // Calls nested deeper than real code goes keep their name only, so that
                 // hostile nesting stays linear; arguments are capped for the same reason.
-                var args = parens < BodyScanner.maxArgDepth ? parser.splitArgs(j + 1, close, maxTokens: BodyScanner.maxArgTokens) : []
+                var group = parens < BodyScanner.maxArgDepth ? TokenRun.inside(toks, j + 1, close) : []
                 var name = t.text
+                // Only lock calls need their arguments split here.
+                let isLock = name == "guard" || name == "scoped_guard" || BodyScanner.lockCalls.contains(name)
+                    || BodyScanner.unlockCalls.contains(name)
+                var args = isLock ? group.splitArgs(maxTokens: BodyScanner.maxArgTokens) : []
                 // guard(mutex)(&lock) / scoped_guard(mutex, &lock)
                 if name == "guard", close + 1 < to, parser.isPunct(close + 1, "(") {
                     let c2 = parser.matching(close + 1, limit: to)
-                    args = parser.splitArgs(close + 1, c2, maxTokens: BodyScanner.maxArgTokens)
+                    group = TokenRun.inside(toks, close + 1, c2)
+                    args = group.splitArgs(maxTokens: BodyScanner.maxArgTokens)
                     name = "guard"
                     if let a = args.first { held.append(BodyScanner.lockName(a)); f.locksTaken.insert(BodyScanner.lockName(a)) }
                 } else if name == "scoped_guard", args.count >= 2 {
@@ -115,10 +120,12 @@ struct BodyScanner {
                     let l = BodyScanner.lockName(a)
                     if let idx = held.lastIndex(of: l) { held.remove(at: idx) }
                 }
-                f.calls.append(Call(name: name, args: args, loc: Loc(t), locks: held))
+                f.calls.append(Call(name: name, group: group, loc: Loc(t), locks: held))
             }
             j += 1
         }
+        f.calls = f.calls.trimmed()
+        f.assigns = f.assigns.trimmed()
     }
 
     private func assignment(at eq: Int, _ f: inout FunctionDef, _ held: [String]) {
@@ -152,15 +159,15 @@ struct BodyScanner {
             }
             e += 1
         }
-        var lhs = Array(toks[(s + 1)..<eq])
-        let rhs = Array(toks[(eq + 1)..<max(eq + 1, e)])
+        var lhs = TokenRun(toks, (s + 1)..<eq)
+        let rhs = TokenRun(toks, (eq + 1)..<max(eq + 1, e))
         guard !lhs.isEmpty else { return }
         var declared: TypeRef? = nil
         // `struct foo *p = …`: keep the declared type, reduce the lhs to the name.
         if lhs.count >= 2, let last = lhs.last, last.kind == .ident,
            lhs[lhs.count - 2].kind == .ident || lhs[lhs.count - 2].text == "*" {
             let (n, t) = Parser.declarator(lhs)
-            if n != nil && !t.name.isEmpty { declared = t; lhs = [last] }
+            if n != nil && !t.name.isEmpty { declared = t; lhs = TokenRun(toks, (eq - 1)..<eq) }
         } else if lhs.count == 1, let local = f.locals[lhs[0].text], s + 1 > from, s >= from, toks[s].text == "," {
             declared = local
         }

@@ -16,7 +16,7 @@ enum DevmMemory {
         var device: String
         var type: TypeRef
         var loc: Loc
-        var target: [Token]
+        var target: TokenRun
     }
 
     /// The devm memory allocations in `f`, with the allocated type when it can be told
@@ -47,7 +47,7 @@ enum DevmMemory {
         return out
     }
 
-    private static func sizeofType(_ arg: [Token], f: FunctionDef, unit: FileUnit, project: Project) -> TypeRef? {
+    private static func sizeofType(_ arg: some ZeroBasedTokens, f: FunctionDef, unit: FileUnit, project: Project) -> TypeRef? {
         guard let s = arg.firstIndex(where: { $0.text == "sizeof" || $0.text == "struct_size" }) else { return nil }
         let rest = Array(arg[(s + 1)...])
         if arg[s].text == "struct_size" {

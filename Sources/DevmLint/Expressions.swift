@@ -4,7 +4,7 @@ struct ExprPath: Sendable, Hashable {
     var base: String
     var members: [String]
 
-    init?(_ toks: [Token]) {
+    init?(_ toks: some ZeroBasedTokens) {
         var i = 0
         // Strip `&`, `*`, `(`, and C casts `(struct foo *)`.
         while i < toks.count, toks[i].kind == .punct {
@@ -49,7 +49,7 @@ struct ExprPath: Sendable, Hashable {
     init(base: String, members: [String]) { self.base = base; self.members = members }
 }
 
-extension Array where Element == Token {
+extension ZeroBasedTokens {
     /// The first `name(` call in the token list, with its arguments split on top-level commas.
     func firstCall() -> (name: String, args: [[Token]], token: Token)? {
         var i = 0

@@ -2,12 +2,15 @@
 /// parser are total; an unreadable file yields nil and a diagnostic upstream.
 enum FileParser {
     static func parse(path: String) -> FileUnit? {
-        guard let bytes = SourceFiles.read(path) else { return nil }
-        return parse(bytes: bytes, path: path)
+        SourceFiles.withContents(path) { parse(buffer: $0, path: path) }
     }
 
     static func parse(bytes: [UInt8], path: String) -> FileUnit {
-        let tf = Tokenizer(bytes: bytes).run()
+        bytes.withUnsafeBufferPointer { parse(buffer: $0, path: path) }
+    }
+
+    static func parse(buffer: UnsafeBufferPointer<UInt8>, path: String) -> FileUnit {
+        let tf = Tokenizer.run(buffer)
         return Parser(tokens: tf.tokens, path: path).parse(tf)
     }
 }

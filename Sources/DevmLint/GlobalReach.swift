@@ -58,7 +58,7 @@ extension Analyzer {
     func globalFindings(_ alloc: DevmMemory.Allocation, in f: FunctionDef, unit: FileUnit) -> [Finding] {
         let target = alloc.target.joined
         // Where the pointer to the devm memory is published: (tokens, location).
-        var published: [([Token], Loc)] = f.assigns.filter { a in
+        var published: [(TokenRun, Loc)] = f.assigns.filter { a in
             a.lhs.count == 1 && a.rhs.joined == target
                 && (unit.globals[a.lhs[0].text].map { $0.type.pointer >= 1 && $0.initializer == nil } ?? false)
         }.map { ($0.lhs, $0.loc) }
@@ -127,5 +127,5 @@ extension Analyzer {
         return out
     }
 
-    private func isNull(_ t: [Token]) -> Bool { t.joined == "NULL" || t.joined == "0" }
+    private func isNull(_ t: some ZeroBasedTokens) -> Bool { t.joined == "NULL" || t.joined == "0" }
 }

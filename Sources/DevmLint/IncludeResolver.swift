@@ -40,17 +40,16 @@ final class IncludeResolver: Sendable {
     /// The parsed unit for `path`, parsing it on first request.
     func unit(_ path: String) -> FileUnit? {
         if let hit = cache.withLock({ $0[path] }) { return hit }
-        var u: FileUnit?
-        if let bytes = SourceFiles.read(path) {
+        let isRootHeader = roots.contains(where: { path.hasPrefix($0 + "/") })
+        let u: FileUnit? = SourceFiles.withContents(path) { b in
             // A header of include/ that never names a user-visible object cannot define a
             // struct that embeds one directly; keeping only its typedefs' shape is enough.
             // Skipping its parse is what keeps the analysis phase short on a full tree.
-            if roots.contains(where: { path.hasPrefix($0 + "/") }), !SourceFiles.contains(bytes, anyOf: Linter.needles) {
-                u = FileUnit(path: path, includes: [], macros: [:], suppressions: [], structs: [:], typedefs: [:],
-                             globals: [:], functions: [], topCalls: [])
-            } else {
-                u = FileParser.parse(bytes: bytes, path: path)
+            if isRootHeader, !SourceFiles.contains(UnsafeRawBufferPointer(b), anyOf: Linter.needles) {
+                return FileUnit(path: path, includes: [], macros: [:], suppressions: [], structs: [:], typedefs: [:],
+                                globals: [:], functions: [], topCalls: [])
             }
+            return FileParser.parse(buffer: b, path: path)
         }
         cache.withLock { $0[path] = u }
         return u

@@ -81,6 +81,10 @@ struct Parser {
         var unit = FileUnit(path: path, includes: tf.includes, macros: [:], suppressions: tf.suppressions,
                             structs: [:], typedefs: [:], globals: [:], functions: [], topCalls: [])
         for m in tf.macros { unit.macros[m.name] = m }
+        // Macros are only followed for a `container_of` they hide (Reach); headers define
+        // thousands of others (register fields), kept for nothing. The last definition
+        // still decides, as before.
+        unit.macros = unit.macros.filter { $0.value.body.contains { $0.kind == .ident && ($0.text == "container_of" || $0.text == "container_of_const") } }
         let n = toks.count
         var i = 0
         var ds = 0
@@ -102,6 +106,7 @@ struct Parser {
                 i += 1
             }
         }
+        unit.functions = unit.functions.trimmed()
         return unit
     }
 
@@ -300,7 +305,7 @@ struct Parser {
     }
 
     /// Type and declared name of a declaration such as `static const struct foo *bar[4]`.
-    static func declarator(_ d: [Token]) -> (String?, TypeRef) {
+    static func declarator(_ d: some ZeroBasedTokens) -> (String?, TypeRef) {
         var type = TypeRef(name: "", isStruct: false, pointer: 0, array: false)
         var name: String?
         var i = 0
@@ -378,7 +383,7 @@ struct Parser {
             var nested: [InitField]? = nil
             // Deeper levels keep their tokens (`value`) but no structure.
             if isPunct(k, "{"), depth < Parser.maxNesting { nested = initializer(k + 1, matching(k, limit: e), depth: depth + 1) }
-            out.append(InitField(name: name, value: toks[k..<e], nested: nested, loc: Loc(toks[s])))
+            out.append(InitField(name: name, value: TokenRun(toks, k..<e), nested: nested, loc: Loc(toks[s])))
         }
         while j < to {
             if toks[j].kind == .punct {
@@ -391,17 +396,17 @@ struct Parser {
             j += 1
         }
         flush(to)
-        return out
+        return out.trimmed()
     }
 
     /// Arguments of the group `open`…`close`, split on top-level commas. Each argument
     /// keeps at most `maxTokens` tokens: a call's arguments are copied, and nested calls
     /// would otherwise copy the same tokens once per level.
-    func splitArgs(_ open: Int, _ close: Int, maxTokens: Int = Int.max) -> [[Token]] {
-        var out: [[Token]] = []
+    func splitArgs(_ open: Int, _ close: Int, maxTokens: Int = Int.max) -> [TokenRun] {
+        var out: [TokenRun] = []
         var s = open + 1
         var j = open + 1
-        func arg(_ e: Int) -> [Token] { Array(toks[s..<min(e, s + min(maxTokens, e - s))]) }
+        func arg(_ e: Int) -> TokenRun { TokenRun(toks, s..<min(e, s + min(maxTokens, e - s))) }
         while j < close {
             if toks[j].kind == .punct {
                 switch toks[j].text {
@@ -413,14 +418,17 @@ struct Parser {
             j += 1
         }
         if s < close { out.append(arg(close)) }
-        return out
+        return out.trimmed()
     }
 
     // MARK: functions
 
+    /// A stand-in declarator name, so that `declarator` reads a function's return type.
+    private static let returnName = Token(kind: .ident, text: "__ret", line: 0, col: 0)
+
     private func function(_ ds: Int, _ po: Int, _ bi: Int, _ close: Int) -> FunctionDef {
         let name = toks[po - 1].text
-        let (_, ret) = Parser.declarator(Array(toks[ds..<(po - 1)]) + [Token(kind: .ident, text: "__ret", line: 0, col: 0)])
+        let (_, ret) = Parser.declarator(Array(toks[ds..<(po - 1)]) + [Parser.returnName])
         let pc = matching(po, limit: bi)
         var params: [(name: String, type: TypeRef)] = []
         var locals: [String: TypeRef] = [:]

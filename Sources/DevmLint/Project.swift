@@ -13,7 +13,14 @@ struct DriverInfo: Sendable {
     var loc: Loc
 }
 
-struct FnRef: Sendable { var unit: Int; var fn: Int }
+/// A function by unit and index, in 8 bytes (the callers index holds one per call edge).
+struct FnRef: Sendable {
+    private var unit32: Int32
+    private var fn32: Int32
+    var unit: Int { Int(unit32) }
+    var fn: Int { Int(fn32) }
+    init(unit: Int, fn: Int) { unit32 = Int32(unit); fn32 = Int32(fn) }
+}
 
 /// Cross-file tables over every parsed unit: functions and callers by name, initialised
 /// globals by name, drivers by probe function. Built once after the parallel parse.

@@ -30,7 +30,7 @@ extension Project {
         return obj.chain.contains { $0.id == def.id }
     }
 
-    func typeOfExpr(_ toks: [Token], in f: FunctionDef?, unit: FileUnit) -> TypeRef? {
+    func typeOfExpr(_ toks: some ZeroBasedTokens, in f: FunctionDef?, unit: FileUnit) -> TypeRef? {
         if let c = toks.firstCall(), toks.first?.text == c.name,
            c.name == "container_of" || c.name == "container_of_const", c.args.count >= 2 {
             // container_of(ptr, struct T, member) is a T*, unless more follows (`->base`).

@@ -5,8 +5,9 @@ import Glibc
 import Darwin
 #endif
 
-/// File discovery and reading. Reading goes through POSIX calls: 19,000 files are read
-/// twice per run (prefilter, then parse) and Foundation's `Data` adds a copy per file.
+/// File discovery and reading. Reading goes through POSIX calls (`mmap`): 31,000 files are
+/// read once by the prefilter and 1,500 again by the parse; Foundation's `Data` adds a copy
+/// per file.
 enum SourceFiles {
     /// Every `.c` and `.h` under `paths` (files are taken as given), sorted for determinism.
     /// Paths that do not exist are appended to `missing` and skipped: the others still run.
@@ -52,50 +53,27 @@ enum SourceFiles {
         }
     }
 
-    /// The file's bytes, or nil when it cannot be read (reported as a diagnostic, never fatal).
-    static func read(_ path: String) -> [UInt8]? {
+    /// Calls `body` with the file's bytes, mapped read-only, or returns nil when it cannot
+    /// be read (reported as a diagnostic, never fatal). Mapping instead of `read` spares a
+    /// copy of every byte of the tree and the buffers that held them: per-thread malloc
+    /// arenas kept the largest files' buffers (24 MB generated headers) for the whole run.
+    /// The bytes are valid only inside `body`.
+    static func withContents<T>(_ path: String, _ body: (UnsafeBufferPointer<UInt8>) -> T) -> T? {
         let fd = openRegular(path)
         guard fd >= 0 else { return nil }
         defer { close(fd) }
         var st = stat()
         guard fstat(fd, &st) == 0 else { return nil }
         let size = Int(st.st_size)
-        if size == 0 { return [] }
-        var buf = [UInt8](repeating: 0, count: size)
-        var got = 0
-        let ok = buf.withUnsafeMutableBytes { raw -> Bool in
-            while got < size {
-                let r = Glibc.read(fd, raw.baseAddress! + got, size - got)
-                if r <= 0 { return r == 0 }
-                got += r
-            }
-            return true
-        }
-        guard ok else { return nil }
-        if got < size { buf.removeLast(size - got) }
-        return buf
-    }
-
-    /// Reads `path` into `buf` (grown as needed, never shrunk) and returns the byte count:
-    /// the prefilter reads every file once and must not allocate and zero a buffer each time.
-    static func read(_ path: String, into buf: inout [UInt8]) -> Int? {
-        let fd = openRegular(path)
-        guard fd >= 0 else { return nil }
-        defer { close(fd) }
-        var st = stat()
-        guard fstat(fd, &st) == 0 else { return nil }
-        let size = Int(st.st_size)
-        if buf.count < size { buf = [UInt8](repeating: 0, count: max(size, buf.count * 2)) }
-        var got = 0
-        let ok = buf.withUnsafeMutableBytes { raw -> Bool in
-            while got < size {
-                let r = Glibc.read(fd, raw.baseAddress! + got, size - got)
-                if r <= 0 { return r == 0 }
-                got += r
-            }
-            return true
-        }
-        return ok ? got : nil
+        if size == 0 { return body(UnsafeBufferPointer(start: nil, count: 0)) }
+        #if os(Linux)
+        let flags = MAP_PRIVATE | MAP_POPULATE  // one fault pass in the kernel, not one per page run
+        #else
+        let flags = MAP_PRIVATE
+        #endif
+        guard let m = mmap(nil, size, PROT_READ, flags, fd, 0), m != MAP_FAILED else { return nil }
+        defer { munmap(m, size) }
+        return body(UnsafeBufferPointer(start: m.assumingMemoryBound(to: UInt8.self), count: size))
     }
 
     /// A descriptor for `path` only when it is a regular file, else -1. O_NONBLOCK keeps a
@@ -121,10 +99,6 @@ enum SourceFiles {
         case S_IFCHR, S_IFBLK: return "not a regular file (a device node), skipped"
         default: return "not a regular file, skipped"
         }
-    }
-
-    static func contains(_ bytes: [UInt8], anyOf needles: [[UInt8]]) -> Bool {
-        bytes.withUnsafeBytes { contains($0, anyOf: needles) }
     }
 
     /// Whether `hay` contains any of `needles` (memchr + memcmp: the prefilter must stay
@@ -188,6 +162,9 @@ enum SourceFiles {
 
     /// `a/b/../c` → `a/c`, `./` removed; include paths are joined textually.
     static func normalize(_ p: String) -> String {
+        // Most paths (every discovered file, most include targets) are already normal: one
+        // byte scan instead of splitting into substrings (7% of a drivers/ run).
+        if isNormal(p) { return p }
         var parts: [Substring] = []
         for c in p.split(separator: "/", omittingEmptySubsequences: true) {
             if c == "." { continue }
@@ -195,6 +172,29 @@ enum SourceFiles {
             parts.append(c)
         }
         return (p.hasPrefix("/") ? "/" : "") + parts.joined(separator: "/")
+    }
+
+    /// No empty, `.` or `..` component and no trailing `/` (a lone "/" is normal).
+    private static func isNormal(_ p: String) -> Bool {
+        var p = p
+        return p.withUTF8 { b -> Bool in
+            let n = b.count
+            guard n > 0 else { return true }
+            if n > 1 && b[n - 1] == UInt8(ascii: "/") { return false }
+            var start = 0  // start of the current component
+            var i = 0
+            while i <= n {
+                if i == n || b[i] == UInt8(ascii: "/") {
+                    let len = i - start
+                    if len == 0 && i > 0 && i < n { return false }  // "//" (a leading "/" is fine)
+                    if len == 1 && b[start] == UInt8(ascii: ".") { return false }
+                    if len == 2 && b[start] == UInt8(ascii: ".") && b[start + 1] == UInt8(ascii: ".") { return false }
+                    start = i + 1
+                }
+                i += 1
+            }
+            return true
+        }
     }
 
     static func exists(_ p: String) -> Bool { access(p, R_OK) == 0 }

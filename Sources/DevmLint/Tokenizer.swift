@@ -6,23 +6,46 @@ enum TokenKind: UInt8, Sendable {
     case ident, number, string, char, punct
 }
 
-/// One token. `text` is kept for identifiers and punctuators only (literals keep their
-/// quotes but are never interpreted); short identifiers fit Swift's inline small-string
-/// storage, so this costs no heap allocation in the common case.
+/// One token: its spelling's id in `TokenTexts` (literals keep their quotes but are never
+/// interpreted; long ones and numbers are not spelled out), its position and kind.
 ///
-/// Laid out in 24 bytes (text, line, a 16-bit column, kind) instead of 32: the parsed
-/// files of drivers/ hold about ten million tokens at once.
+/// Packed in 8 bytes (a 24-bit spelling id, a 3-bit kind, a 21-bit line and a 16-bit
+/// column) instead of the 24 a `String` needed: the parsed files of drivers/ hold about
+/// seven million tokens at once, and a spelling longer than 15 bytes was a heap string per
+/// occurrence. Lines past 2,097,151 and columns past 65,535 are clamped.
 struct Token: Sendable {
-    var text: String
-    var line: Int32
-    private var col16: UInt16
-    var kind: TokenKind
+    private var bits: UInt64
 
+    private static let kindShift: UInt64 = 24, lineShift: UInt64 = 27, colShift: UInt64 = 48
+    static let maxLine: Int32 = (1 << 21) - 1
+
+    /// The spelling's id in `TokenTexts`.
+    var id: UInt32 {
+        get { UInt32(truncatingIfNeeded: bits & 0xFF_FFFF) }
+        set { bits = bits & ~0xFF_FFFF | UInt64(newValue & 0xFF_FFFF) }
+    }
+    var kind: TokenKind { TokenKind(rawValue: UInt8(truncatingIfNeeded: (bits >> Token.kindShift) & 7)) ?? .punct }
+    var line: Int32 {
+        get { Int32(truncatingIfNeeded: (bits >> Token.lineShift) & 0x1F_FFFF) }
+        set {
+            let l = UInt64(UInt32(min(max(newValue, 0), Token.maxLine)))
+            bits = bits & ~(0x1F_FFFF << Token.lineShift) | l << Token.lineShift
+        }
+    }
     /// Columns past 65,535 (generated tables) are reported as 65,535.
-    var col: Int32 { Int32(col16) }
+    var col: Int32 { Int32(truncatingIfNeeded: bits >> Token.colShift) }
+
+    /// The spelling (a lock-free table load; see `TokenTexts`).
+    var text: String { TokenTexts.shared.text(id) }
 
     init(kind: TokenKind, text: String, line: Int32, col: Int32) {
-        self.text = text; self.line = line; self.col16 = UInt16(clamping: col); self.kind = kind
+        self.init(kind: kind, id: TokenTexts.shared.intern(text), line: line, col: col)
+    }
+
+    init(kind: TokenKind, id: UInt32, line: Int32, col: Int32) {
+        bits = UInt64(kind.rawValue) << Token.kindShift | UInt64(UInt16(clamping: col)) << Token.colShift
+        self.id = id
+        self.line = line
     }
 }
 
@@ -62,14 +85,39 @@ struct TokenizedFile: Sendable {
 /// dropped entirely) so that the two arms of an `#ifdef` never duplicate a function header
 /// and unbalance braces — the usual derailment of naive C scanners.
 ///
-/// Cost: one linear pass over the bytes; allocates one `Token` per token.
+/// Cost: one linear pass over the bytes; a `String` per distinct spelling (`Spellings`),
+/// none per token, and one lock at the end to intern the file's spellings.
 struct Tokenizer {
     private let b: [UInt8]
 
     init(bytes: [UInt8]) { self.b = bytes }
 
     func run() -> TokenizedFile {
-        b.withUnsafeBufferPointer { scan($0) }
+        b.withUnsafeBufferPointer { Tokenizer.run($0) }
+    }
+
+    /// Tokenizes bytes the caller holds (a mapped file).
+    static func run(_ p: UnsafeBufferPointer<UInt8>) -> TokenizedFile {
+        var sp = Spellings()
+        var out = Tokenizer(bytes: []).scan(p, &sp)
+        // Tokens and macro bodies carry local ids until here.
+        let global = sp.globalIDs()
+        out.tokens = Tokenizer.remap(out.tokens, global)
+        for k in out.macros.indices { out.macros[k].body = Tokenizer.remap(out.macros[k].body, global) }
+        return out
+    }
+
+    /// `toks` with global ids, in an array of exactly their count: the reserve made while
+    /// scanning is a guess, and bodies keep the whole array alive.
+    private static func remap(_ toks: [Token], _ global: [UInt32]) -> [Token] {
+        [Token](unsafeUninitializedCapacity: toks.count) { buf, n in
+            for (k, t) in toks.enumerated() {
+                var g = t
+                g.id = global[Int(t.id)]
+                (buf.baseAddress! + k).initialize(to: g)
+            }
+            n = toks.count
+        }
     }
 
     private static func isIdentStart(_ c: UInt8) -> Bool {
@@ -79,7 +127,7 @@ struct Tokenizer {
         isIdentStart(c) || (c >= 48 && c <= 57)
     }
 
-    private func scan(_ p: UnsafeBufferPointer<UInt8>) -> TokenizedFile {
+    private func scan(_ p: UnsafeBufferPointer<UInt8>, _ sp: inout Spellings) -> TokenizedFile {
         var out = TokenizedFile(tokens: [], includes: [], macros: [], suppressions: [])
         out.tokens.reserveCapacity(p.count / 5)
         let n = p.count
@@ -145,7 +193,7 @@ struct Tokenizer {
                     }
                     logical.append(p[i]); i += 1
                 }
-                directive(logical, dline, &out, &condStack, &skipping)
+                directive(logical, dline, &out, &condStack, &skipping, &sp)
                 continue
             }
             atLineStart = false
@@ -158,7 +206,7 @@ struct Tokenizer {
                     let w = text(s, i)
                     if w == "L" || w == "u" || w == "U" || w == "u8" { continue }
                 }
-                if !skipping { out.tokens.append(Token(kind: .ident, text: text(s, i), line: line, col: col)) }
+                if !skipping { out.tokens.append(Token(kind: .ident, id: sp.id(p, s, i), line: line, col: col)) }
                 continue
             }
             if c >= 48 && c <= 57 || (c == 46 && i + 1 < n && p[i + 1] >= 48 && p[i + 1] <= 57) {
@@ -171,7 +219,7 @@ struct Tokenizer {
                     }
                     break
                 }
-                if !skipping { out.tokens.append(Token(kind: .number, text: "", line: line, col: col)) }
+                if !skipping { out.tokens.append(Token(kind: .number, id: sp.id(""), line: line, col: col)) }
                 continue
             }
             if c == 34 || c == 39 {
@@ -189,8 +237,8 @@ struct Tokenizer {
                 if i < n && p[i] == q { i += 1 }
                 if !skipping {
                     // Short string literals are kept: `.name = "foo"` is evidence text.
-                    let t = i - s <= 64 ? text(s, i) : "\"…\""
-                    out.tokens.append(Token(kind: q == 34 ? .string : .char, text: t, line: line, col: col))
+                    let t = i - s <= 64 ? sp.id(p, s, i) : sp.id("\"…\"")
+                    out.tokens.append(Token(kind: q == 34 ? .string : .char, id: t, line: line, col: col))
                 }
                 continue
             }
@@ -210,7 +258,7 @@ struct Tokenizer {
                 default: break
                 }
             }
-            if !skipping { out.tokens.append(Token(kind: .punct, text: text(i, i + len), line: line, col: col)) }
+            if !skipping { out.tokens.append(Token(kind: .punct, id: sp.id(p, i, i + len), line: line, col: col)) }
             i += len
         }
         return out
@@ -249,17 +297,33 @@ struct Tokenizer {
     }
 
     private func directive(_ raw: [UInt8], _ line: Int, _ out: inout TokenizedFile,
-                           _ stack: inout [(skipping: Bool, outer: Bool)], _ skipping: inout Bool) {
-        let s = String(decoding: raw, as: UTF8.self)
-        var body = s.dropFirst().drop(while: { $0 == " " || $0 == "\t" })
-        let kw = String(body.prefix(while: { $0.isLetter }))
-        body = body.dropFirst(kw.count).drop(while: { $0 == " " || $0 == "\t" })
+                           _ stack: inout [(skipping: Bool, outer: Bool)], _ skipping: inout Bool, _ sp: inout Spellings) {
+        // Bytes first: headers are mostly `#define NAME value` lines, and a String per
+        // line with Character tests (Unicode properties) cost 5% of a drivers/ run.
+        let n = raw.count
+        var i = 1  // after the `#`
+        while i < n, raw[i] == 32 || raw[i] == 9 { i += 1 }
+        let ks = i
+        while i < n, (raw[i] | 0x20) >= 97 && (raw[i] | 0x20) <= 122 { i += 1 }
+        let kw = String(decoding: raw[ks..<i], as: UTF8.self)
+        while i < n, raw[i] == 32 || raw[i] == 9 { i += 1 }
+        let bodyStart = i
+        let zeroCondition = bodyStart < n && raw[bodyStart] == 48 && !(bodyStart + 1 < n && raw[bodyStart + 1] == 120)
+        if kw == "define" {
+            var e = bodyStart
+            while e < n, Tokenizer.isIdentChar(raw[e]) { e += 1 }
+            // Object-like macros (register offsets, constants: most of them) are never
+            // followed; only function-like ones can hide a container_of.
+            guard e > bodyStart, e < n, raw[e] == 40 else { return }
+        }
+        // Only #include and a function-like #define read their text.
+        let body = kw == "define" || kw == "include" ? String(decoding: raw[bodyStart...], as: UTF8.self)[...] : ""
         switch kw {
         case "if", "ifdef", "ifndef":
             if skipping {
                 stack.append((skipping: true, outer: true))
             } else {
-                let isZero = kw == "if" && body.hasPrefix("0") && !body.hasPrefix("0x")
+                let isZero = kw == "if" && zeroCondition
                 // `skipping` in the stack entry records "a live branch was already taken".
                 stack.append((skipping: !isZero, outer: false))
                 skipping = isZero
@@ -270,7 +334,7 @@ struct Tokenizer {
             if top.outer || top.skipping {
                 skipping = true
             } else {
-                let isZero = kw == "elif" && body.hasPrefix("0") && !body.hasPrefix("0x")
+                let isZero = kw == "elif" && zeroCondition
                 skipping = isZero
                 if !isZero { stack[stack.count - 1].skipping = true }
             }
@@ -296,10 +360,9 @@ struct Tokenizer {
                     .split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
                 rest = rest[rest.index(after: close)...]
             }
-            // Object-like macros (register offsets, constants: most of them) are never
-            // followed; only function-like ones can hide a container_of.
             guard functionLike else { return }
-            let toks = Tokenizer(bytes: Array(rest.utf8)).run().tokens.map { t -> Token in
+            let bodyBytes = Array(rest.utf8)
+            let toks = bodyBytes.withUnsafeBufferPointer { Tokenizer(bytes: []).scan($0, &sp) }.tokens.map { t -> Token in
                 var t = t; t.line = Int32(line); return t
             }
             out.macros.append(MacroDef(name: name, params: params, body: toks, line: line))

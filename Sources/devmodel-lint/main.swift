@@ -28,6 +28,7 @@ while let a = args.popFirst() {
 guard !paths.isEmpty else { FileHandle.standardError.write(Data("usage: devmodel-lint [--format text|json|sarif] [--root DIR] PATH...\n".utf8)); exit(2) }
 var options = LintOptions(treeRoot: root, explain: explain)
 options.parseAll = parseAll
+options.freesMemory = false  // the process exits right after
 let report = Linter(options).lint(paths: paths)
 print(Renderer.render(report, as: format), terminator: format == .text ? "" : "\n")
 if format != .text { FileHandle.standardError.write(Data((Renderer.summary(report) + "\n").utf8)) }

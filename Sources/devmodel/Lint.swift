@@ -50,6 +50,7 @@ struct Lint: ParsableCommand {
         let output = OutputFormat(rawValue: format) ?? .text
         var options = LintOptions(treeRoot: root, explain: explain)
         options.parseAll = parseAll
+        options.freesMemory = false  // one lint per process: exit reclaims it
         let report = Linter(options).lint(paths: paths)
         // Findings on stdout; what went wrong with the inputs and the summary on stderr.
         if output == .text { print(Renderer.findingsText(report), terminator: "") } else { print(Renderer.render(report, as: output)) }

@@ -124,9 +124,20 @@ struct PrefilterTests {
 
 @Suite("token layout")
 struct TokenLayoutTests {
-    @Test func tokenIs24BytesAndColumnsClamp() {
-        #expect(MemoryLayout<Token>.stride == 24)
+    @Test func tokenIs8BytesAndFieldsRoundTrip() {
+        #expect(MemoryLayout<Token>.stride == 8)
+        let t = Token(kind: .ident, text: "platform_get_drvdata_of_a_long_name", line: 1_234_567, col: 4_321)
+        #expect(t.text == "platform_get_drvdata_of_a_long_name" && t.kind == .ident && t.line == 1_234_567 && t.col == 4_321)
         #expect(Token(kind: .ident, text: "x", line: 1, col: 70_000).col == 65_535)
         #expect(Token(kind: .punct, text: "{", line: 3, col: 17).col == 17)
+        #expect(Token(kind: .string, text: "\"s\"", line: 9_000_000, col: 1).line == Token.maxLine)
+    }
+
+    @Test func equalSpellingsShareAnIdAcrossFiles() {
+        let a = Tokenizer(bytes: Array("int devm_kzalloc_wrapper(x) { return x->y; }".utf8)).run().tokens
+        let b = Tokenizer(bytes: Array("void f(void) { devm_kzalloc_wrapper(p); }".utf8)).run().tokens
+        let ida = a.first { $0.text == "devm_kzalloc_wrapper" }?.id
+        #expect(ida != nil && ida == b.first { $0.text == "devm_kzalloc_wrapper" }?.id)
+        #expect(a.map(\.text) == ["int", "devm_kzalloc_wrapper", "(", "x", ")", "{", "return", "x", "->", "y", ";", "}"])
     }
 }

@@ -1,0 +1,67 @@
+import Foundation
+
+/// One file's distinct token spellings while it is tokenized: a byte span gets a local id
+/// without building a `String`, and the file's texts are interned in `TokenTexts` in one
+/// batch at the end (`globalIDs`). Kernel C repeats a few thousand spellings per file, so
+/// this turns a `String` per token into a `String` per distinct spelling.
+///
+/// Cost: an FNV-1a hash (`TokenTexts.hash`) and one `memcmp` per token; the table doubles at half load.
+struct Spellings {
+    private var table = [Int32](repeating: -1, count: 1024)
+    /// Local id k's bytes are `arena[offsets[k]..<offsets[k + 1]]`.
+    private var arena: [UInt8] = []
+    private var offsets: [Int] = [0]
+    private var hashes: [UInt32] = []
+    private(set) var texts: [String] = []
+
+    init() {
+        arena.reserveCapacity(16 << 10)
+        texts.reserveCapacity(1024)
+    }
+
+    /// The local id of the bytes `p[s..<e]`.
+    mutating func id(_ p: UnsafeBufferPointer<UInt8>, _ s: Int, _ e: Int) -> UInt32 {
+        let h = TokenTexts.hash(p, s, e)
+        let mask = table.count - 1
+        var slot = Int(h) & mask
+        let len = e - s
+        while true {
+            let k = Int(table[slot])
+            if k < 0 { break }
+            if hashes[k] == h, offsets[k + 1] - offsets[k] == len {
+                let same = arena.withUnsafeBufferPointer { a in
+                    len == 0 || memcmp(a.baseAddress! + offsets[k], p.baseAddress! + s, len) == 0
+                }
+                if same { return UInt32(k) }
+            }
+            slot = (slot + 1) & mask
+        }
+        let k = texts.count
+        arena.append(contentsOf: UnsafeBufferPointer(rebasing: p[s..<e]))
+        offsets.append(arena.count)
+        hashes.append(h)
+        texts.append(String(decoding: UnsafeBufferPointer(rebasing: p[s..<e]), as: UTF8.self))
+        table[slot] = Int32(k)
+        if texts.count * 2 > table.count { grow() }
+        return UInt32(k)
+    }
+
+    /// The local id of `text` (spellings that are not a span of the file: `"…"`, numbers').
+    mutating func id(_ text: String) -> UInt32 {
+        var t = text
+        return t.withUTF8 { id($0, 0, $0.count) }
+    }
+
+    private mutating func grow() {
+        table = [Int32](repeating: -1, count: table.count * 2)
+        let mask = table.count - 1
+        for k in hashes.indices {
+            var slot = Int(hashes[k]) & mask
+            while table[slot] >= 0 { slot = (slot + 1) & mask }
+            table[slot] = Int32(k)
+        }
+    }
+
+    /// Global ids (`TokenTexts.shared`) of the local ids, indexed by local id.
+    func globalIDs() -> [UInt32] { TokenTexts.shared.intern(texts, hashes: hashes) }
+}

@@ -1,0 +1,123 @@
+import Foundation
+
+/// The process-wide table of token spellings: a `Token` keeps a 32-bit id into it instead
+/// of a `String`, so a token is 12 bytes and an identifier met a million times is stored
+/// once (the parsed files of drivers/ hold about seven million tokens at once).
+///
+/// Guarantees: an id, once returned, names the same text for the life of the process;
+/// equal texts get equal ids. Ids are dense from 0 and the table only grows (one lint of
+/// a whole kernel tree adds a few hundred thousand spellings, about 20 MB).
+///
+/// Cost: `intern` takes one lock per call and a batch of texts (a file's distinct
+/// spellings) takes it once; `text(_:)` takes no lock and is a two-level array load plus a
+/// String copy (a retain for spellings longer than 15 bytes).
+///
+/// Threading: any thread may call any method. The lock is a pthread mutex, which the thread
+/// sanitizer sees (`Synchronization.Mutex`'s contended path is invisible to it, and this
+/// table is shared by every thread of the process). Slots are written once, under the lock,
+/// before the id naming them is returned; the chunk pointers too. A reader obtains an id
+/// either from its own `intern` (it held the lock after the write) or from a token handed
+/// over through a lock or a join (a `Mutex`, `concurrentPerform`'s return), so the write
+/// happens before the read in both cases and the unsynchronised load is race-free.
+final class TokenTexts: @unchecked Sendable {
+    // Sendable: `state`, `chunks` and the slots are written only under `lock`, slots and
+    // chunk pointers never again; unlocked reads are of published slots only (see
+    // "Threading" above).
+    static let shared = TokenTexts()
+
+    private static let chunkShift = 14
+    private static let chunkSize = 1 << chunkShift
+    /// 2^10 chunks of 2^14 slots: 16 million spellings, the 24 bits a `Token` keeps (a
+    /// whole kernel tree has a few hundred thousand).
+    private static let maxChunks = 1 << 10
+
+    /// Open addressing keyed by the FNV-1a hash `Spellings` already computed: Swift's
+    /// seeded String hashing of every file's spellings was 7% of a drivers/ run.
+    private struct State {
+        /// 0: empty; else the hash in the high half and id + 1 in the low half.
+        var slots = [UInt64](repeating: 0, count: 1 << 16)
+        var count = 0
+    }
+    private let lock: UnsafeMutablePointer<pthread_mutex_t>
+    private var state = State()  // guarded by `lock`
+    private let chunks: UnsafeMutablePointer<UnsafeMutablePointer<String>?>
+
+    private init() {
+        lock = .allocate(capacity: 1)
+        lock.initialize(to: pthread_mutex_t())
+        pthread_mutex_init(lock, nil)
+        chunks = .allocate(capacity: TokenTexts.maxChunks)
+        chunks.initialize(repeating: nil, count: TokenTexts.maxChunks)
+        _ = intern("")  // id 0: numbers' spelling, and the fallback above
+    }
+
+    /// The spelling of `id`. `id` must come from this table.
+    @inline(__always)
+    func text(_ id: UInt32) -> String {
+        chunks[Int(id) >> TokenTexts.chunkShift].unsafelyUnwrapped[Int(id) & (TokenTexts.chunkSize - 1)]
+    }
+
+    /// FNV-1a over `b[s..<e]`: the hash both tables use.
+    @inline(__always)
+    static func hash(_ b: UnsafeBufferPointer<UInt8>, _ s: Int, _ e: Int) -> UInt32 {
+        var h: UInt32 = 2_166_136_261
+        var k = s
+        while k < e { h = (h ^ UInt32(b[k])) &* 16_777_619; k += 1 }
+        return h
+    }
+
+    /// The id of `s`, adding it when new.
+    func intern(_ s: String) -> UInt32 {
+        var t = s
+        let h = t.withUTF8 { TokenTexts.hash($0, 0, $0.count) }
+        return locked { add(s, h, &$0) }
+    }
+
+    /// The ids of `texts` (whose hashes are `hashes`), in order, under one lock.
+    func intern(_ texts: [String], hashes: [UInt32]) -> [UInt32] {
+        locked { st in texts.indices.map { add(texts[$0], hashes[$0], &st) } }
+    }
+
+    private func locked<R>(_ body: (inout State) -> R) -> R {
+        pthread_mutex_lock(lock)
+        defer { pthread_mutex_unlock(lock) }
+        return body(&state)
+    }
+
+    private func add(_ s: String, _ h: UInt32, _ st: inout State) -> UInt32 {
+        var mask = st.slots.count - 1
+        var slot = Int(h) & mask
+        while st.slots[slot] != 0 {
+            let v = st.slots[slot]
+            if UInt32(truncatingIfNeeded: v >> 32) == h {
+                let id = UInt32(truncatingIfNeeded: v) - 1
+                if text(id) == s { return id }
+            }
+            slot = (slot + 1) & mask
+        }
+        let id = st.count
+        let c = id >> TokenTexts.chunkShift
+        // Past the last chunk the spelling is lost, not the run: it reads as the empty
+        // string (never reached: see maxChunks).
+        guard c < TokenTexts.maxChunks else { return 0 }
+        if chunks[c] == nil {
+            let chunk = UnsafeMutablePointer<String>.allocate(capacity: TokenTexts.chunkSize)
+            chunk.initialize(repeating: "", count: TokenTexts.chunkSize)
+            chunks[c] = chunk
+        }
+        chunks[c].unsafelyUnwrapped[id & (TokenTexts.chunkSize - 1)] = s
+        st.count += 1
+        st.slots[slot] = UInt64(h) << 32 | UInt64(id + 1)
+        if st.count * 2 > st.slots.count {
+            var grown = [UInt64](repeating: 0, count: st.slots.count * 2)
+            mask = grown.count - 1
+            for v in st.slots where v != 0 {
+                var k = Int(v >> 32) & mask
+                while grown[k] != 0 { k = (k + 1) & mask }
+                grown[k] = v
+            }
+            st.slots = grown
+        }
+        return UInt32(id)
+    }
+}
