@@ -86,3 +86,29 @@ extension Tag {
         #expect(Explorer(program: HangTests.abba).explore(strategy: .reducedPreemptionBounded(maxPreemptions: 1)).failures.count == 1)
     }
 }
+
+/// The reduction runs on one worker whatever the setting: the same counts with one or two.
+@Suite struct BoundedReductionWorkerTests {
+    @Test func sameCountsWithOneOrTwoWorkers() throws {
+        let s = try ScenarioFile.load(ExampleSweepTests.directory.appendingPathComponent("crosscheck/gpio-ioctl-expects-ok.yaml").path)
+        var one = Explorer(scenario: s)
+        one.workers = 1
+        var two = one
+        two.workers = 2
+        let a = one.explore(strategy: .reducedPreemptionBounded(maxPreemptions: 2))
+        let b = two.explore(strategy: .reducedPreemptionBounded(maxPreemptions: 2))
+        #expect(a.executions == b.executions && a.outcomes == b.outcomes)
+        #expect(a.failures.map(\.replay) == b.failures.map(\.replay))
+    }
+}
+
+/// The benchmark's baseline: the default schedule run directly (the actors in turn on one
+/// thread) is the same execution as the explored one, so their cost ratio prices the explorer.
+@Suite struct DirectBaselineTests {
+    @Test func theDirectRunHasTheExploredOutcome() throws {
+        let s = try ScenarioFile.load(ExampleSweepTests.directory.appendingPathComponent("canonical-three-actors.yaml").path)
+        let b = Explorer(scenario: s).measureDirectBaseline(rounds: 1, perRound: 2)
+        #expect(b.sameOutcome)
+        #expect(b.exploredNanoseconds > 0 && b.directNanoseconds > 0)
+    }
+}

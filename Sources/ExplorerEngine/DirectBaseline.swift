@@ -1,0 +1,45 @@
+import Instrumentation
+/// What the explorer costs per execution, against the same schedule without it: the
+/// benchmark's measurement (`devmodel-bench explorer`), here because it needs the engine's
+/// internals.
+package struct DirectBaseline: Sendable {
+    /// Nanoseconds per execution of the default schedule, explored (actor threads serialised
+    /// at every scheduling point) and direct (the actors in turn on one thread, no controller).
+    package var exploredNanoseconds: Double
+    package var directNanoseconds: Double
+    /// Whether both ran the same schedule to the same outcome (else the ratio means nothing).
+    package var sameOutcome: Bool
+    /// Decisions per explored execution that changed the running thread (hand-offs forced by
+    /// a thread finishing are not decisions and not counted).
+    package var switches: Int
+
+    package var ratio: Double { directNanoseconds > 0 ? exploredNanoseconds / directNanoseconds : 0 }
+}
+
+extension Explorer {
+    /// Runs the default schedule `rounds` × `perRound` times each way on one exploring thread,
+    /// alternating the two in rounds so that a change of load hits both alike.
+    package func measureDirectBaseline(rounds: Int = 5, perRound: Int = 300) -> DirectBaseline {
+        onWorker { worker in
+            var explored: UInt64 = 0
+            var direct: UInt64 = 0
+            var outcomes = (explored: "", direct: "")
+            var switches = 0
+            for _ in 0..<max(1, rounds) {
+                var t = monotonicNanoseconds()
+                for _ in 0..<max(1, perRound) {
+                    let e = worker.execute(ScheduleChooser())
+                    outcomes.explored = e.verdict.outcome
+                    switches = e.decisions.count { $0.current != nil && $0.current != $0.chosen }
+                }
+                explored &+= monotonicNanoseconds() &- t
+                t = monotonicNanoseconds()
+                for _ in 0..<max(1, perRound) { outcomes.direct = worker.execute(ScheduleChooser(), direct: true).verdict.outcome }
+                direct &+= monotonicNanoseconds() &- t
+            }
+            let n = Double(max(1, rounds) * max(1, perRound))
+            return DirectBaseline(exploredNanoseconds: Double(explored) / n, directNanoseconds: Double(direct) / n,
+                                  sameOutcome: outcomes.explored == outcomes.direct, switches: switches)
+        }
+    }
+}
