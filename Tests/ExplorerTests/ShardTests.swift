@@ -76,6 +76,12 @@ import Testing
         #expect(throws: ExplorationMergeError.mismatch(file: "c", field: "the shard count", expected: "2", got: "3")) {
             try ExplorationReport.merge([("a", a), ("c", try doc(1, 1, 3))])
         }
+        let other = try Self.load("crosscheck/gpio-open-ioctl-rebind.yaml")
+        let foreign = try Self.document(Self.explore(other, bound: 1, shard: ExplorationShard(index: 1, count: 2, depth: 3)), other, bound: 1)
+        #expect(throws: ExplorationMergeError.mismatch(file: "o", field: "the scenario hash", expected: Explorer(scenario: s).program.hash,
+                                                       got: Explorer(scenario: other).program.hash)) {
+            try ExplorationReport.merge([("a", a), ("o", foreign)])
+        }
         let whole = try Self.document(Self.explore(s, bound: 1, shard: nil), s, bound: 1)
         #expect(throws: ExplorationMergeError.notAShard(file: "w")) { try ExplorationReport.merge([("w", whole)]) }
         #expect(throws: ExplorationMergeError.notAnExploration(file: "x")) { try ExplorationReport.merge([("x", Data("{}".utf8))]) }
