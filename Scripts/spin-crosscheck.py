@@ -61,8 +61,8 @@ def spin_outcomes(tool, scenario):
     return lines, states
 
 
-def explorer_outcomes(tool, scenario, bound):
-    r = subprocess.run([tool, "explore", scenario, "--bound", str(bound), "--all-orders", "--executions", "1000000",
+def explorer_outcomes(tool, scenario, bound, strategy):
+    r = subprocess.run([tool, "explore", scenario, "--strategy", strategy, "--bound", str(bound), "--all-orders", "--executions", "1000000",
                         "--format", "json", "-q"], capture_output=True, text=True)
     if r.returncode not in (0, 1):
         sys.exit(f"{scenario}: devmodel explore failed ({r.returncode}):\n{r.stderr}")
@@ -77,6 +77,8 @@ def explorer_outcomes(tool, scenario, bound):
 def main():
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     p.add_argument("--bound", type=int, default=2, help="the explorer's preemption bound (default 2)")
+    p.add_argument("--strategy", choices=["pb", "bpor"], default="pb",
+                   help="pb (plain preemption bounding) or bpor (with bounded partial-order reduction)")
     p.add_argument("scenarios", nargs="*", help="scenario files (default: Scenarios/crosscheck/*.yaml)")
     args = p.parse_args()
     ensure_spin()
@@ -88,7 +90,7 @@ def main():
     for s in scenarios:
         t0 = time.time()
         spin, states = spin_outcomes(tool, s)
-        explored, executions, passed = explorer_outcomes(tool, s, args.bound)
+        explored, executions, passed = explorer_outcomes(tool, s, args.bound, args.strategy)
         spin_verdict = "pass" if all(l.endswith("pass") for l in spin) else "fail"
         verdict = "pass" if passed else "fail"
         same = spin == explored and spin_verdict == verdict

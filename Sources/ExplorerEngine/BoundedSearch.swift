@@ -8,26 +8,35 @@ import Foundation
 /// The work list of the current level is shared by the explorer's workers; a level starts
 /// when the previous one is drained and no worker still runs one of its schedules (whose
 /// alternatives may still land in it).
+///
+/// With a ``ExplorationShard``, only the schedules the shard owns are counted and judged; of
+/// one it does not own only the alternatives above the shard's cut are followed (those below
+/// it share its subtree, so they are another shard's).
 struct BoundedSearch {
     let bound: Int
+    var shard: ExplorationShard? = nil
 
     func explore(_ explorer: Explorer, _ run: ExplorationRun) {
         let frontier = Frontier(bound: bound)
         _ = explorer.onWorkers(explorer.workers) { worker, _ in
             while let prefix = frontier.take() {
                 let e = worker.execute(ScheduleChooser(prefix: prefix))
-                let more = run.record(e, on: worker)
-                frontier.finished(e.decisions, alternatives: more ? alternatives(of: e, after: prefix) : [], stop: !more)
+                let owned = shard.map { $0.owns(e.decisions.map(\.chosen)) } ?? true
+                let more = owned ? run.record(e, on: worker) : run.recordRepeat()
+                let below = owned ? Int.max : shard?.depth ?? Int.max
+                frontier.finished(e.decisions, alternatives: more ? alternatives(of: e, after: prefix, below: below) : [],
+                                  stop: !more)
             }
         }
     }
 
-    /// The schedules that branch from `e` after its forced prefix: at decision `at`, thread
-    /// `thread` instead, with the preemptions that makes.
-    private func alternatives(of e: Execution, after prefix: [Int]) -> [Alternative] {
+    /// The schedules that branch from `e` after its forced prefix and before decision
+    /// `below`: at decision `at`, thread `thread` instead, with the preemptions that makes.
+    private func alternatives(of e: Execution, after prefix: [Int], below: Int) -> [Alternative] {
         var out: [Alternative] = []
         var preemptions = 0
         for (k, d) in e.decisions.enumerated() {
+            if k >= below { break }
             if k >= prefix.count {
                 for t in d.enabled.reversed() where t != d.chosen {
                     let p = preemptions + (Decision(enabled: d.enabled, current: d.current, chosen: t).isPreemption ? 1 : 0)

@@ -3,10 +3,21 @@ import Instrumentation
 
 /// An exploration rendered for machines: one JSON document (`devmodel/explore@1`) or KTAP.
 public enum ExplorationReport {
-    struct Document: Encodable {
+    struct Document: Codable, Equatable {
         var schema = "devmodel/explore@1"
         var scenario: String
+        /// The program's content hash and the full strategy field (`pb3,all-orders`): what a
+        /// merge checks. Absent in documents written before shards existed.
+        var scenarioHash: String?
         var strategy: String
+        var strategyField: String?
+        /// `i/n` for one shard; the shard count and the cut for a document merged from shards.
+        var shard: String?
+        var shards: Int?
+        var shardDepth: Int?
+        /// Executions of other shards' schedules a shard ran to find its own (all shards' in
+        /// a merged document).
+        var shardRepeats: Int?
         var executions: Int
         var complete: Bool
         var durationNanoseconds: UInt64
@@ -20,22 +31,36 @@ public enum ExplorationReport {
         var passed: Bool
     }
 
-    struct Failure: Encodable {
+    struct Failure: Codable, Equatable {
         var reasons: [String]
         var replay: String
         var preemptions: Int
         var reproduced: Bool
+        /// The failing schedule before shrinking: its preemptions and its choices (replay
+        /// letters). Shards' failures are joined by it.
+        var foundPreemptions: Int?
+        var foundChoices: String?
+    }
+
+    static func document(_ r: ExplorationResult, scenario: String, strategy: ExplorationStrategy) -> Document {
+        Document(scenario: scenario, scenarioHash: r.programHash, strategy: strategy.code, strategyField: r.strategyCode,
+                 shard: r.shard?.description, shards: nil, shardDepth: r.shard?.depth,
+                 shardRepeats: r.shard == nil ? nil : r.shardRepeats, executions: r.executions,
+                 complete: r.complete, durationNanoseconds: UInt64(max(0, r.seconds) * 1e9),
+                 executionsPerSecond: Int(r.executionsPerSecond), failingExecutions: r.failingExecutions,
+                 outcomes: r.outcomes, failingOutcomes: r.failingOutcomes,
+                 failures: r.failures.map { Failure(reasons: $0.reasons, replay: $0.replay, preemptions: $0.preemptions,
+                                                    reproduced: $0.reproduced, foundPreemptions: $0.found.preemptions,
+                                                    foundChoices: ReplayString.encode($0.found.choices)) },
+                 unreached: r.unreached, note: r.note, passed: r.passed)
     }
 
     /// Pretty-printed JSON with sorted keys, times in integer nanoseconds.
     public static func json(_ r: ExplorationResult, scenario: String, strategy: ExplorationStrategy) throws -> String {
-        let doc = Document(scenario: scenario, strategy: strategy.code, executions: r.executions, complete: r.complete,
-                           durationNanoseconds: UInt64(max(0, r.seconds) * 1e9),
-                           executionsPerSecond: Int(r.executionsPerSecond), failingExecutions: r.failingExecutions,
-                           outcomes: r.outcomes, failingOutcomes: r.failingOutcomes,
-                           failures: r.failures.map { Failure(reasons: $0.reasons, replay: $0.replay, preemptions: $0.preemptions,
-                                                              reproduced: $0.reproduced) },
-                           unreached: r.unreached, note: r.note, passed: r.passed)
+        try encode(document(r, scenario: scenario, strategy: strategy))
+    }
+
+    static func encode(_ doc: Document) throws -> String {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         return String(decoding: try encoder.encode(doc), as: UTF8.self) + "\n"

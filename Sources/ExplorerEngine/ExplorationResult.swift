@@ -22,6 +22,14 @@ public struct ExplorationResult: Sendable {
     public var unreached: [String] = []
     /// Executions in which the armed fault (``ExplorationOptions/failNth``) was injected.
     public var faultInjections = 0
+    /// The program's content hash, the strategy field of its replay strings (`pb3,all-orders`)
+    /// and the slice explored: what ``ExplorationReport/merge(_:)`` checks before joining.
+    public var programHash = ""
+    public var strategyCode = ""
+    public var shard: ExplorationShard?
+    /// With a shard: executions of other shards' schedules, run only to find the
+    /// alternatives above the cut (not in ``executions``).
+    public var shardRepeats = 0
 
     /// No failing schedule and every coverage assertion reached.
     public var passed: Bool { failures.isEmpty && unreached.isEmpty }
@@ -37,6 +45,10 @@ public struct ExplorationResult: Sendable {
         var lines = ["\(executions) executions\(complete ? "" : " (stopped early)") in "
             + "\(Int(seconds * 1000)) ms (\(Int(executionsPerSecond))/s), \(outcomes.count) distinct outcomes, "
             + "\(failingExecutions) failing"]
+        if let shard {
+            lines.append("shard \(shard.description) (cut at \(shard.depth) choices): \(shardRepeats) executions of other shards' "
+                + "schedules run to find the alternatives above the cut")
+        }
         if let note { lines.append(note) }
         for u in unreached {
             lines.append("NOT REACHED: \(u) in none of the \(executions) executions\(complete ? "" : " run so far")")
@@ -68,6 +80,9 @@ public struct ExplorationFailure: Sendable, Equatable {
     public var preemptions: Int
     /// True when replaying the string a second time gave the same reasons.
     public var reproduced: Bool
+    /// The failing schedule that was shrunk into ``replay``: the first of this failure's
+    /// schedules in the fixed order of ``ScheduleKey`` (how shards' results are joined).
+    public var found = ScheduleKey(preemptions: 0, choices: [])
 
     /// `FAIL (n preemptions)`, the reasons and the replay string, as the reports print them.
     var reportLines: [String] {

@@ -86,6 +86,15 @@ final class ExplorationRun: @unchecked Sendable {
         return lock.withLock { !stopped }
     }
 
+    /// Counts an execution of another shard's schedule (see ``ExplorationShard``); returns
+    /// false when the exploration must stop.
+    func recordRepeat() -> Bool {
+        lock.withLock {
+            result.shardRepeats += 1
+            return !stopped
+        }
+    }
+
     /// Shrinks the schedule kept for each failure, on one worker of its own. Called once the
     /// search is over, so that only the schedule finally kept is shrunk (shrinking runs up to
     /// one execution per choice) and no worker's timing decides which one that is.
@@ -105,11 +114,14 @@ final class ExplorationRun: @unchecked Sendable {
             r.failures = best.values.compactMap(\.failure).sorted { Self.better($0, than: $1) }
             r.unreached = explorer.program.reachable.filter { !reached.contains($0) }
             r.seconds = Double(monotonicNanoseconds() &- start) / 1e9
+            r.programHash = explorer.program.hash
+            r.strategyCode = strategyCode
+            r.shard = explorer.shard
             return r
         }
     }
 
-    private static func better(_ a: ExplorationFailure, than b: ExplorationFailure) -> Bool {
+    static func better(_ a: ExplorationFailure, than b: ExplorationFailure) -> Bool {
         (a.preemptions, a.replay.count, a.replay) < (b.preemptions, b.replay.count, b.replay)
     }
 
@@ -131,17 +143,23 @@ final class ExplorationRun: @unchecked Sendable {
         }
         let text = string.description
         let twice = (0..<2).allSatisfy { _ in (try? explorer.replay(text, on: worker))?.verdict.failures == failures }
-        return ExplorationFailure(reasons: failures, replay: text, preemptions: preemptions, reproduced: twice)
+        return ExplorationFailure(reasons: failures, replay: text, preemptions: preemptions, reproduced: twice, found: schedule)
     }
 }
 
 /// The fixed order in which failing schedules compete: fewer preemptions first, then the
 /// thread choices lexicographically (a proper prefix before its extensions).
-struct ScheduleKey: Comparable, Sendable {
-    let preemptions: Int
-    let choices: [Int]
+public struct ScheduleKey: Comparable, Sendable {
+    public let preemptions: Int
+    /// The thread chosen at each decision, 0-based.
+    public let choices: [Int]
 
-    static func < (a: Self, b: Self) -> Bool {
+    public init(preemptions: Int, choices: [Int]) {
+        self.preemptions = preemptions
+        self.choices = choices
+    }
+
+    public static func < (a: Self, b: Self) -> Bool {
         if a.preemptions != b.preemptions { return a.preemptions < b.preemptions }
         return a.choices.lexicographicallyPrecedes(b.choices)
     }

@@ -47,15 +47,22 @@ final class ExplorationWorker {
         return results.withLock { r in (0..<count).map { r[$0]! } }
     }
 
-    /// One execution under `chooser`.
-    func execute(_ chooser: ScheduleChooser, recordingTransitions: Bool = false, tracing: Bool = false) -> Execution {
+    /// One execution under `chooser`; `direct`: the program's actors one after another on the
+    /// calling thread instead (see ``Serializer/runDirect(bodies:)``; the chooser is unused).
+    func execute(_ chooser: ScheduleChooser, recordingTransitions: Bool = false, tracing: Bool = false,
+                 direct: Bool = false) -> Execution {
         let serializer = Serializer(names: program.actorNames, chooser: chooser, progressBudget: progressBudget, pool: pool,
                                     recordsTransitions: recordingTransitions, delaysReleases: options.delayReleases,
                                     // The reduction's backtracking assumes the full transition system.
                                     symmetry: recordingTransitions || !options.identicalActorsOnce ? [] : program.symmetry,
                                     startsLazily: program.startsLazily)
         let prepared = program.prepare(serializer, ExecutionSetup(options: options, tracing: tracing))
-        let report = serializer.run(timeoutSeconds: timeoutSeconds, bodies: prepared.bodies)
+        var report = Serializer.RunReport(exited: [], stuck: false)
+        if direct {
+            serializer.runDirect(bodies: prepared.bodies)
+        } else {
+            report = serializer.run(timeoutSeconds: timeoutSeconds, bodies: prepared.bodies)
+        }
         serializer.runDeferredReleases()
         if report.stuck {
             pool.shutDown(joining: false)

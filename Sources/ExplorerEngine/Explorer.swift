@@ -42,6 +42,9 @@ public struct Explorer: Sendable {
     /// once), for progress lines on long runs.
     public var progress: (@Sendable (ExplorationProgress) -> Void)?
     public var progressInterval = 1000
+    /// Explore only this slice of the schedule space (preemption bounding and the unreduced
+    /// exhaustive search; see ``ExplorationShard``); nil explores all of it.
+    public var shard: ExplorationShard?
 
     /// Explores `program` (for example ``ExplorationProgram/custom(name:actors:make:)``).
     public init(program: ExplorationProgram) { self.program = program }
@@ -68,10 +71,16 @@ public struct Explorer: Sendable {
 
     /// Explores the program's schedules with `strategy`; never crashes, always returns.
     public func explore(strategy: ExplorationStrategy = .preemptionBounded()) -> ExplorationResult {
-        guard program.actorNames.count <= 26 else {
-            return ExplorationResult(executions: 0, failures: [ExplorationFailure(reasons: ["the explorer handles at most 26 actors"], replay: "",
-                                                                                  preemptions: 0, reproduced: false)],
-                                     failingExecutions: 0, outcomes: [:], complete: true, seconds: 0)
+        guard program.actorNames.count <= 26 else { return Self.refused("the explorer handles at most 26 actors") }
+        if shard != nil && !strategy.shardable {
+            return Self.refused("a shard of the schedule space needs preemption bounding or the unreduced exhaustive search, not \(strategy.code)")
+        }
+        if strategy.reduces && options.identicalActorsOnce && !program.symmetry.isEmpty {
+            // The reduction runs every order of identical actors: named in the replay strings
+            // (`all-orders`), so that their replays run without the symmetry too.
+            var all = self
+            all.options.identicalActorsOnce = false
+            return all.explore(strategy: strategy)
         }
         let run = ExplorationRun(explorer: self, strategyCode: strategy.code + options.suffix)
         switch strategy {
@@ -101,13 +110,21 @@ public struct Explorer: Sendable {
             if reduction {
                 onWorker { worker in PartialOrderReduction.explore(on: worker, run) }
             } else {
-                BoundedSearch(bound: Int.max).explore(self, run)
+                BoundedSearch(bound: Int.max, shard: shard).explore(self, run)
             }
         case .preemptionBounded(let bound):
-            BoundedSearch(bound: max(0, bound)).explore(self, run)
+            BoundedSearch(bound: max(0, bound), shard: shard).explore(self, run)
+        case .reducedPreemptionBounded(let bound):
+            onWorker { worker in PartialOrderReduction.explore(on: worker, run, bound: max(0, bound)) }
         }
         run.shrinkFailures()
         return run.finish()
+    }
+
+    /// A result that explored nothing and fails for `reason`.
+    private static func refused(_ reason: String) -> ExplorationResult {
+        ExplorationResult(executions: 0, failures: [ExplorationFailure(reasons: [reason], replay: "", preemptions: 0, reproduced: false)],
+                          failingExecutions: 0, outcomes: [:], complete: true, seconds: 0)
     }
 
     /// Executions 0..<count spread over the workers (each index run once).

@@ -91,6 +91,8 @@ package final class Serializer: ExecutionController, @unchecked Sendable {
     private var tidOf: [UInt64]
     private var running: Int?
     private var started = false
+    /// Bodies run in turn on one thread (``runDirect(bodies:)``).
+    private var direct = false
     private var live: Int
     private var sinceProgress = 0
     /// Decisions in a row that kept the same thread running without progress.
@@ -220,6 +222,31 @@ package final class Serializer: ExecutionController, @unchecked Sendable {
         return report
     }
 
+    /// Runs `bodies` one after another on the calling thread, each to its end, with no
+    /// controller installed: scheduling points cost what they cost outside the explorer, and
+    /// no thread is handed control. The baseline of the benchmark that prices the explorer
+    /// (an explored execution against the same schedule run directly), for programs whose
+    /// default schedule is this serial order: no actor waits for another (a `wait` for a
+    /// condition not yet decided answers false here instead of blocking).
+    func runDirect(bodies: [@Sendable () -> Void]) {
+        let tid = currentThreadID()
+        lock()
+        direct = true
+        started = true
+        unlock()
+        for (i, body) in bodies.enumerated() {
+            lock()
+            for k in tidOf.indices { tidOf[k] = k == i ? tid : 0 }
+            running = i
+            unlock()
+            body()
+            lock()
+            slots[i].status = .finished
+            live -= 1
+            unlock()
+        }
+    }
+
     /// Sleeps on the coordinator's baton (lock released meanwhile); true when `deadline` passed.
     private func waitAsCoordinator(until deadline: Int64) -> Bool {
         unlock()
@@ -342,6 +369,7 @@ package final class Serializer: ExecutionController, @unchecked Sendable {
         let i = me()
         while true {
             if let answer = evaluate(condition) { return answer }
+            if direct { return false }
             slots[i].status = .waiting(condition)
             yield(from: i, park: true)
         }

@@ -58,7 +58,7 @@ extension Explorer {
         case .random(_, let n), .pct(_, _, let n):
             return SpaceEstimate(schedules: Double(n), standardError: 0, probes: 0, secondsPerExecution: 0, isUpperBound: false)
         case .exhaustive: bound = Int.max
-        case .preemptionBounded(let b): bound = max(0, b)
+        case .preemptionBounded(let b), .reducedPreemptionBounded(let b): bound = max(0, b)
         }
         // The length of a default run sets the walks' preemption weights.
         let decisions = onWorker { $0.execute(ScheduleChooser()).decisions.count }
@@ -87,8 +87,7 @@ extension Explorer {
         let average = means.reduce(0, +) / Double(groups)
         // Standard error from the spread of the group means.
         let variance = groups > 1 ? means.reduce(0) { $0 + ($1 - average) * ($1 - average) } / Double(groups - 1) / Double(groups) : 0
-        var reduced = false
-        if case .exhaustive(true) = strategy { reduced = true }
+        let reduced = strategy.reduces
         return SpaceEstimate(schedules: mean, standardError: variance.squareRoot(),
                              probes: samples.count, secondsPerExecution: seconds / Double(samples.count),
                              isUpperBound: reduced)

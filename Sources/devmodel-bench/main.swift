@@ -11,6 +11,8 @@ let suites: [(name: String, run: () -> BenchReport)] = [
     ("chardev", CharDevBench.run),
     ("sanitizer", SanitizerBench.run),
     ("explorer", ExplorerBench.run),
+    ("explorer-reduction", ExplorerBench.reduction),
+    ("explorer-direct", ExplorerBench.direct),
     ("described", DescribedBench.run),
     ("profile-devres", CoreBench.profileDevres),
 ]

@@ -13,7 +13,8 @@ struct Explore: ParsableCommand {
         The actors run on real threads but one at a time; at every scheduling point of the model \
         (locks, fences, references, wait queues) the explorer chooses who runs next. Strategies: \
         pb (iterative preemption bounding, default bound 2: the first failure has the fewest \
-        preemptions), exhaustive, random, pct. Every failure prints a replay string \
+        preemptions), bpor (the same bound with bounded partial-order reduction: the same \
+        outcomes from far fewer schedules, on one worker), exhaustive, random, pct. Every failure prints a replay string \
         dm1:<scenario-hash>:<strategy>:<choices> that --replay reproduces exactly; hangs are \
         explained as wait-for cycles or lost wake-ups. Exit status: 0 no failure, 1 failures, \
         3 no failure but the search stopped at the --executions cap before it was complete \
@@ -23,12 +24,12 @@ struct Explore: ParsableCommand {
     @Argument(help: "A scenario file.")
     var scenario: String
 
-    enum StrategyName: String, ExpressibleByArgument, CaseIterable { case pb, exhaustive, random, pct }
+    enum StrategyName: String, ExpressibleByArgument, CaseIterable { case pb, bpor, exhaustive, random, pct }
 
-    @Option(name: .long, help: "pb, exhaustive, random or pct.")
+    @Option(name: .long, help: "pb, bpor (pb with bounded partial-order reduction), exhaustive, random or pct.")
     var strategy: StrategyName = .pb
 
-    @Option(name: .long, parsing: .unconditional, help: "Preemption bound for pb.")
+    @Option(name: .long, parsing: .unconditional, help: "Preemption bound for pb and bpor.")
     var bound: Int = 2
 
     @Option(name: .long, parsing: .unconditional, help: "Executions for random and pct; a cap for exhaustive (and 100 times this for pb): hitting it exits 3.")
@@ -69,8 +70,17 @@ struct Explore: ParsableCommand {
     @Option(name: .long, help: "Report format: text, json (devmodel/explore@1) or ktap.")
     var format: Format = .text
 
+    @Flag(name: .long, help: "The report as JSON: the same as --format json.")
+    var json = false
+
     @Option(name: .shortAndLong, help: "Write the report to this file instead of standard output.")
     var output: String?
+
+    @Option(name: .long, help: "Explore only shard i of n (1-based, e.g. 2/4) of the schedule space (pb, or exhaustive --no-reduction): a schedule's first --shard-depth choices pick its shard, the same on every machine; join the shards' --json reports with 'devmodel merge'.")
+    var shard: Shard?
+
+    @Option(name: .long, parsing: .unconditional, help: "With --shard: how many leading choices name a schedule's subtree (every shard of one exploration must use the same).")
+    var shardDepth = ExplorationShard.defaultDepth
 
     @Option(name: .long, help: ArgumentHelp("Write the first failing schedule (or the --replay one) recorded in full to this directory: Perfetto trace, SVG timeline, run JSON and the device tree as DOT.", valueName: "dir"))
     var trace: String?
@@ -98,6 +108,14 @@ struct Explore: ParsableCommand {
         if let workers, workers < 1 { throw ValidationError("--workers must be at least 1, not \(workers)") }
         guard probes >= 1 else { throw ValidationError("--probes must be at least 1, not \(probes)") }
         guard maxFaults >= 1 else { throw ValidationError("--max-faults must be at least 1, not \(maxFaults)") }
+        guard shardDepth >= 1 else { throw ValidationError("--shard-depth must be at least 1, not \(shardDepth)") }
+        if shard != nil {
+            guard strategy == .pb || (strategy == .exhaustive && noReduction) else {
+                throw ValidationError("--shard splits the schedule tree of pb or exhaustive --no-reduction, not \(strategy.rawValue)"
+                    + (strategy == .exhaustive ? " with reduction" : ""))
+            }
+            guard replay == nil, !faults else { throw ValidationError("--shard explores; it does not go with --replay or --faults") }
+        }
     }
 
     func run() throws {
@@ -109,6 +127,7 @@ struct Explore: ParsableCommand {
         explorer.options = ExplorationOptions(delayReleases: delayRelease, testDriverRemove: testDriverRemove,
                                               identicalActorsOnce: !allOrders, everyStepPoint: everyStepPoint)
         if let workers { explorer.workers = max(1, workers) }
+        if let shard { explorer.shard = ExplorationShard(index: shard.index, count: shard.count, depth: shardDepth) }
         // Explorations run long: the count, failures and rate as they go (every 10 s when
         // stderr is not a terminal; the total is unknown unless --estimate printed it).
         let meter = ProgressMeter(total: 0, mode: progress == .auto ? .always : progress)
@@ -135,8 +154,8 @@ struct Explore: ParsableCommand {
         }
         let chosen: ExplorationStrategy
         switch strategy {
-        case .pb:
-            chosen = .preemptionBounded(maxPreemptions: bound)
+        case .pb, .bpor:
+            chosen = strategy == .pb ? .preemptionBounded(maxPreemptions: bound) : .reducedPreemptionBounded(maxPreemptions: bound)
             explorer.maxExecutions = max(executions, 1) * 100
         case .exhaustive:
             chosen = .exhaustive(reduction: !noReduction)
@@ -152,7 +171,7 @@ struct Explore: ParsableCommand {
             return
         }
         let result = explorer.explore(strategy: chosen)
-        switch format {
+        switch json ? .json : format {
         case .text: try Output.write(result.report + "\n", to: output)
         case .json: try Output.write(try ExplorationReport.json(result, scenario: s.name, strategy: chosen), to: output)
         case .ktap: try Output.write(ExplorationReport.ktap(result, scenario: s.name), to: output)

@@ -1,4 +1,5 @@
 import ArgumentParser
+import ExplorerEngine
 import Foundation
 import Instrumentation
 import ScenarioExecution
@@ -95,14 +96,20 @@ final class ProgressMeter: @unchecked Sendable {
 /// `devmodel merge RESULT.json…`: joins the --json results of several shards into one document.
 struct Merge: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Merge the JSON results of several 'run --json' invocations (e.g. shards) into one document.",
+        abstract: "Merge the JSON results of several 'run --json' or 'explore --shard i/n --json' invocations into one document.",
         discussion: """
-        Exit status: 0 every run passed, 1 failures, 65 an input is not a devmodel/runs@1 \
-        document or repeats another input (the same shard twice), 66 missing input, 73 the -o \
-        file cannot be written.
+        Run results (devmodel/runs@1) are concatenated. Explore shards (devmodel/explore@1) \
+        must be every shard of one exploration — the same scenario content, strategy, bound, \
+        options, shard count and --shard-depth — and are joined into the document one \
+        unsharded run writes: counts and outcomes summed, of each distinct failure the first \
+        schedule in a fixed order, so the same replay strings. \
+        Exit status: 0 every run passed, 1 failures, 3 a shard's search stopped at its cap, 65 \
+        an input is not a result document, repeats another input (the same shard twice), or \
+        does not fit the others (another scenario, bound or shard count; a shard missing), 66 \
+        missing input, 73 the -o file cannot be written.
         """)
 
-    @Argument(help: "JSON result files (schema devmodel/runs@1).")
+    @Argument(help: "JSON result files (schema devmodel/runs@1, or devmodel/explore@1 shards).")
     var files: [String]
 
     @Option(name: [.short, .long], help: "Write the merged document to this file.")
@@ -118,14 +125,19 @@ struct Merge: ParsableCommand {
     @OptionGroup var global: GlobalOptions
 
     func run() throws {
-        var runs: [RunResult] = []
-        // The same shard twice would count its runs twice: refuse it, by path and by content.
-        var seen: [Data: String] = [:]
+        var inputs: [(name: String, data: Data)] = []
         for path in files {
             guard let data = FileManager.default.contents(atPath: path) else {
                 ScenarioFiles.printError("devmodel: \(path): no such file")
                 throw ExitCode(66)
             }
+            inputs.append((path, data))
+        }
+        if let first = inputs.first, Self.schema(of: first.data) == "devmodel/explore@1" { return try mergeExplorations(inputs) }
+        var runs: [RunResult] = []
+        // The same shard twice would count its runs twice: refuse it, by path and by content.
+        var seen: [Data: String] = [:]
+        for (path, data) in inputs {
             if let first = seen[data] {
                 ScenarioFiles.printError("devmodel: \(path): the same result as \(first); a shard given twice would count its runs twice")
                 throw ExitCode(65)
@@ -140,6 +152,24 @@ struct Merge: ParsableCommand {
         let text = try ReportJSON.render(runs) + "\n"
         try Output.write(text, to: output)
         if runs.contains(where: { !$0.ok }) { throw ExitCode(ScenarioExit.failures) }
+    }
+
+    private static func schema(of data: Data) -> String? {
+        ((try? JSONSerialization.jsonObject(with: data)) as? [String: Any])?["schema"] as? String
+    }
+
+    /// Every shard of one exploration, joined (``ExplorationReport/merge(_:)``).
+    private func mergeExplorations(_ inputs: [(name: String, data: Data)]) throws {
+        let merged: ExplorationReport.Merged
+        do {
+            merged = try ExplorationReport.merge(inputs)
+        } catch {
+            ScenarioFiles.printError("devmodel: \(error)")
+            throw ExitCode(65)
+        }
+        try Output.write(merged.json, to: output)
+        if !merged.passed { throw ExitCode(ScenarioExit.failures) }
+        if !merged.complete { throw ExitCode(ExploreExit.capReached) }
     }
 }
 

@@ -108,6 +108,10 @@ import Testing
         let explored = Set(r.outcomes.keys.map { $0 + " VERDICT=" + (r.failingOutcomes[$0] == nil ? "pass" : "fail") })
         #expect(spin == explored)
         #expect(spin.contains { $0.hasSuffix("fail") } && spin.contains { $0.hasSuffix("pass") })
+        // Bounded partial-order reduction keeps every outcome and verdict SPIN finds.
+        let reduced = Explorer(scenario: s).explore(strategy: .reducedPreemptionBounded(maxPreemptions: 2))
+        #expect(spin == Set(reduced.outcomes.keys.map { $0 + " VERDICT=" + (reduced.failingOutcomes[$0] == nil ? "pass" : "fail") }))
+        #expect(reduced.executions < r.executions)
     }
 }
 
