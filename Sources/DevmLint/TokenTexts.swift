@@ -19,6 +19,7 @@ import Foundation
 /// either from its own `intern` (it held the lock after the write) or from a token handed
 /// over through a lock or a join (a `Mutex`, `concurrentPerform`'s return), so the write
 /// happens before the read in both cases and the unsynchronised load is race-free.
+// Sendable: slots are written once under the pthread lock before their id escapes (see above).
 final class TokenTexts: @unchecked Sendable {
     // Sendable: `state`, `chunks` and the slots are written only under `lock`, slots and
     // chunk pointers never again; unlocked reads are of published slots only (see
