@@ -52,8 +52,6 @@ public final class DescribedObject: Sendable, CustomStringConvertible {
     }
 
     public var description: String { name }
-    public var isFreed: Bool { state.withLock { $0.freedBy != nil } }
-    public var freedBy: Provenance? { state.withLock { $0.freedBy } }
 
     /// Runs `body` on the state if the memory is allocated; otherwise reports the access with
     /// its trail and throws.

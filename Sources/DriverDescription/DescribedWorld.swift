@@ -65,9 +65,6 @@ public final class DescribedWorld: Sendable {
         }
     }
 
-    /// The node a described driver registered, if it is registered now.
-    public func characterDevice(node: String) -> CharDevice? { registrations.withLock { $0[node] } }
-
     /// "foo_priv#2": a fresh instance name.
     func instanceName(_ type: String) -> String {
         let n = counters.withLock { c in

@@ -25,7 +25,4 @@ public final class OperationLog: Sendable {
             return e[(start + 1)..<end].filter { !$0.sameActor(as: who) }
         }
     }
-
-    /// Every step, rendered.
-    public var all: [String] { entries.withLock { $0.map(\.path) } }
 }
