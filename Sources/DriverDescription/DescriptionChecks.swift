@@ -30,6 +30,14 @@ extension DriverDescription {
         }
     }
 
+    /// The devices `devm_kzalloc … on:` names, with where (the scenario checks they exist).
+    public var allocationDevices: [(device: String, location: DescriptionLocation?)] {
+        stepLists.flatMap { Self.flatten($0.steps) }.compactMap { s in
+            if case .alloc(_, _, _, let on?) = s.operation { return (on, s.location) }
+            return nil
+        }
+    }
+
     /// The `/dev` nodes the described drivers register.
     public var nodeNames: [String] {
         drivers.flatMap { Self.flatten($0.probe) }.compactMap { s -> String? in
@@ -96,7 +104,7 @@ extension DriverDescription {
             let (uses, sets) = Self.names(s.operation)
             uses.forEach { use($0, s) }
             switch s.operation {
-            case .alloc(let type, _, _), .containerOf(_, let type, _):
+            case .alloc(let type, _, _, _), .containerOf(_, let type, _):
                 if types[type] == nil { problem(s, "no struct type '\(type)'") }
             case .cdevInit(_, let f), .miscRegister(_, _, let f):
                 if fops[f] == nil { problem(s, "no fops '\(f)'") }
@@ -114,7 +122,7 @@ extension DriverDescription {
             }
             if let sets { locals.insert(sets) }
             switch s.operation {
-            case .alloc(let type, let name, _), .containerOf(_, let type, let name): typeOf[name] = type
+            case .alloc(let type, let name, _, _), .containerOf(_, let type, let name): typeOf[name] = type
             default: if let sets { typeOf[sets] = nil }
             }
         }
@@ -144,7 +152,7 @@ extension DriverDescription {
     /// The paths a step reads and the local it sets.
     static func names(_ op: Operation) -> (uses: [MemberPath?], sets: String?) {
         switch op {
-        case .alloc(_, let n, let m): ([m], n)
+        case .alloc(_, let n, let m, _): ([m], n)
         case .kfree(let p), .refInit(let p), .refGet(let p), .refPut(let p), .initWaitQueue(let p), .mutexInit(let p),
              .cdevInit(let p, _), .miscRegister(let p, _, _), .miscDeregister(let p), .cdevAdd(let p, _), .cdevDel(let p), .setDrvdata(let p), .wakeUp(let p),
              .mutexLock(let p), .mutexUnlock(let p), .guardLock(let p), .setPrivateData(let p), .check(let p, _), .revoke(let p),

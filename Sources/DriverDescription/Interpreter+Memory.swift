@@ -84,13 +84,16 @@ extension Interpreter {
         try r.object.access("write \(r.key)", by: who) { s throws(DescribedError) in s.values[r.key] = value }
     }
 
-    func allocate(_ typeName: String, managedBy: MemberPath?, _ frame: inout Frame, who: Provenance) throws(DescribedError) -> DescribedObject {
+    func allocate(_ typeName: String, managedBy: MemberPath?, on other: String?, _ frame: inout Frame,
+                  who: Provenance) throws(DescribedError) -> DescribedObject {
         guard let type = world.description.types[typeName] else { throw .invalid("no struct type \(typeName)") }
         let object = DescribedObject(type: typeName, allocation: type.allocation, name: world.instanceName(typeName),
                                      allocatedBy: who, events: world.kernel.events, log: world.log)
         switch type.allocation {
         case .devm:
-            guard let device = frame.device else { throw .invalid("devm_kzalloc of \(typeName) with no bound device") }
+            guard let device = other.map({ self.world.kernel.device(named: $0) }) ?? frame.device else {
+                throw .invalid("devm_kzalloc of \(typeName): no device \(other ?? "bound")")
+            }
             let world = self.world
             do {
                 try device.devres.addAction(ActionKey("devm_kzalloc \(object.name)")) {

@@ -41,8 +41,8 @@ struct Interpreter {
     func run(_ step: Step, _ frame: inout Frame) throws(DescribedError) {
         let who = provenance(step, frame)
         switch step.operation {
-        case .alloc(let type, let name, let managedBy):
-            frame.locals[name] = .reference(Reference(try allocate(type, managedBy: managedBy, &frame, who: who)))
+        case .alloc(let type, let name, let managedBy, let on):
+            frame.locals[name] = .reference(Reference(try allocate(type, managedBy: managedBy, on: on, &frame, who: who)))
         case .kfree(let path):
             try kfree(path, &frame, who: who)
         case .refInit(let p):
@@ -133,7 +133,7 @@ struct Interpreter {
     /// The step's main argument, for logs and trails.
     static func argument(_ op: Operation) -> String? {
         switch op {
-        case .alloc(let t, let n, _): "\(t) as \(n)"
+        case .alloc(let t, let n, _, let on): "\(t) as \(n)\(on.map { " on \($0)" } ?? "")"
         case .kfree(let p), .refInit(let p), .refGet(let p), .refPut(let p), .initWaitQueue(let p), .mutexInit(let p),
              .cdevInit(let p, _), .miscRegister(let p, _, _), .miscDeregister(let p), .setDrvdata(let p),
              .read(let p, _), .write(let p, _), .wakeUp(let p), .waitEvent(let p, _, _), .mutexLock(let p),

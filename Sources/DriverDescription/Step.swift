@@ -52,8 +52,10 @@ public enum StepValue: Sendable, Equatable, CustomStringConvertible {
 public indirect enum Operation: Sendable, Equatable {
     // Memory
     /// `kzalloc`/`devm_kzalloc`/`drmm_kzalloc` of a struct type, bound to a local.
-    /// `managedBy` is the refcounted member whose release frees a `drmm` allocation.
-    case alloc(type: String, as: String, managedBy: MemberPath?)
+    /// `managedBy` is the refcounted member whose release frees a `drmm` allocation; `on`
+    /// names another device whose devres a `devm_kzalloc` goes to (`devm_kzalloc(&other->dev,
+    /// …)` — the wrong-device pattern of class P12) instead of the bound device's.
+    case alloc(type: String, as: String, managedBy: MemberPath?, on: String? = nil)
     case kfree(MemberPath)
     // Refcounts (`kref_*`, `device_initialize`, `get_device`, `put_device`)
     case refInit(MemberPath)

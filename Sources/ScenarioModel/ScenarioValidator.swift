@@ -39,6 +39,9 @@ public enum ScenarioValidator {
             if s.board.driverNames.contains(d.name) { error(at, "driver '\(d.name)' is already a driver of the board (built-in or under board.drivers)") }
             if !describedNames.insert(d.name).inserted { error(at, "driver '\(d.name)' is described twice") }
         }
+        for (device, at) in s.described.allocationDevices where kinds[device] == nil {
+            error(at.map { SourceLocation(line: $0.line, column: $0.column) }, "devm_kzalloc on unknown device '\(device)'")
+        }
         for p in s.described.problems {
             error(p.location.map { SourceLocation(line: $0.line, column: $0.column) }, p.message)
         }

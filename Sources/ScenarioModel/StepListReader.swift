@@ -5,7 +5,7 @@ import Yams
 /// Reads the steps of a described probe, remove, file operation or function: each a mapping
 /// with one kernel-function keyword and its modifiers (`as:`, `arg:`, `errno:`, `drm:`).
 enum StepListReader {
-    static let modifiers = ["as", "arg", "errno", "drm", "unwind"]
+    static let modifiers = ["as", "arg", "errno", "drm", "on", "unwind"]
     /// Keywords that mean the same operation.
     static let refcountKeywords: [String: @Sendable (MemberPath) -> Operation] = [
         "kref_init": Operation.refInit, "device_initialize": Operation.refInit,
@@ -88,7 +88,8 @@ enum StepListReader {
         switch keyword {
         case "alloc":
             guard let type = r.string(a, "alloc"), let name = needAs() else { return nil }
-            return .alloc(type: type, as: name, managedBy: step["drm"].flatMap { path($0, "drm", r) })
+            return .alloc(type: type, as: name, managedBy: step["drm"].flatMap { path($0, "drm", r) },
+                          on: step["on"].flatMap { r.string($0, "on") })
         case "cdev_init":
             let f = fields(["cdev", "fops"])
             guard let c = required(f, "cdev", keyword, a, r).flatMap({ path($0, "cdev", r) }),
