@@ -23,6 +23,8 @@ public final class DescribedWorld: Sendable {
     private let registrations = Locked<[String: CharDevice]>([:])
     private let fopsOfCdev = Locked<[String: String]>([:])
     private let drvdata = Locked<[ObjectID: Value]>([:])
+    /// Attribute files described drivers created, by "device id/name".
+    let attributeFiles = Locked<[String: DeviceAttribute]>([:])
     /// Requested interrupt lines.
     let irqs = Locked<[Int: IRQAction]>([:])
     /// Allocations freed at the release of a refcounted member (`drmm_kzalloc`), by member.

@@ -110,6 +110,8 @@ extension DriverDescription {
                 if fops[f] == nil { problem(s, "no fops '\(f)'") }
             case .devmAddAction(let f, _, _), .call(let f, _), .requestIRQ(_, let f, _, _):
                 if functions[f] == nil { problem(s, "no function '\(f)'") }
+            case .deviceCreateFile(_, let show, let store):
+                for f in [show, store].compactMap({ $0 }) where functions[f] == nil { problem(s, "no function '\(f)'") }
             case .revocableAccess(_, let inner):
                 out += check(inner, locals: locals, in: list)
             default:
@@ -160,7 +162,7 @@ extension DriverDescription {
             ([p], nil)
         case .cdevDeviceAdd(let c, let d, _), .cdevDeviceDel(let c, let d): ([c, d], nil)
         case .devmAddAction(_, let a, _), .call(_, let a), .requestIRQ(_, _, let a, _): ([a], nil)
-        case .freeIRQ: ([], nil)
+        case .freeIRQ, .deviceCreateFile, .deviceRemoveFile: ([], nil)
         case .getDrvdata(let n), .privateData(let n): ([], n)
         case .tableInsert(let t, _, let v): ([t, v], nil)
         case .tableRemove(let t, _): ([t], nil)

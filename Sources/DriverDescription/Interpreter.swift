@@ -75,6 +75,10 @@ struct Interpreter {
                            managed: managed, frame)
         case .freeIRQ(let line):
             try world.freeIRQ(line: line)
+        case .deviceCreateFile(let name, let show, let store):
+            try createFile(name, show: show, store: store, frame)
+        case .deviceRemoveFile(let name):
+            try removeFile(name, frame)
         case .setDrvdata(let p):
             guard let device = frame.device else { throw .invalid("set_drvdata outside a probe") }
             world.setDrvdata(try value(p, &frame, who: who), device: device)
@@ -145,6 +149,7 @@ struct Interpreter {
         case .devmAddAction(let f, _, _), .call(let f, _): f
         case .requestIRQ(let line, let h, _, _): "\(line) → \(h)"
         case .freeIRQ(let line): "\(line)"
+        case .deviceCreateFile(let n, _, _), .deviceRemoveFile(let n): n
         case .getDrvdata(let n), .privateData(let n): n
         case .tableInsert(let t, let k, _), .tableRemove(let t, let k), .tableLookup(let t, let k, _, _, _): "\(t)[\(k)]"
         case .containerOf(let f, let t, _): "\(f) in \(t)"

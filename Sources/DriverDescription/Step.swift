@@ -78,6 +78,12 @@ public indirect enum Operation: Sendable, Equatable {
     /// `devm_add_action`; with `orReset`, `devm_add_action_or_reset`: if registering fails,
     /// the action runs at once.
     case devmAddAction(function: String, argument: MemberPath?, orReset: Bool)
+    // sysfs
+    /// `device_create_file(dev, &dev_attr_NAME)`: a file `DEVICE/NAME` whose reads run `show`
+    /// and whose writes run `store` (functions; `self` is the device's drvdata).
+    case deviceCreateFile(name: String, show: String?, store: String?)
+    /// `device_remove_file`: removes it, waiting for callbacks in flight (kernfs_drain).
+    case deviceRemoveFile(name: String)
     // Interrupts
     /// `request_irq(line, handler, …, arg)`; `devm_request_irq` when `managed` (freed by
     /// devres at unbind, in its place in the LIFO order).
@@ -142,6 +148,8 @@ public indirect enum Operation: Sendable, Equatable {
         case .devmAddAction(_, _, let orReset): orReset ? "devm_add_action_or_reset" : "devm_add_action"
         case .requestIRQ(_, _, _, let managed): managed ? "devm_request_irq" : "request_irq"
         case .freeIRQ: "free_irq"
+        case .deviceCreateFile: "device_create_file"
+        case .deviceRemoveFile: "device_remove_file"
         case .setDrvdata: "set_drvdata"
         case .getDrvdata: "get_drvdata"
         case .tableInsert: "idr_alloc"

@@ -142,6 +142,10 @@ public struct StepExecutor: Sendable {
             let d = try device(chip)
             guard let gdev = try d.driverData(as: GpioDevice.self) else { throw FileError.noDevice(chip) }
             gdev.reportEdge(offset: offset, rising: rising)
+        case .sysfsRead(let path):
+            do { _ = try board.kernel.sysfs.read(path) } catch { throw FileError(error.errno, error.message) }
+        case .sysfsWrite(let path, let data):
+            do { _ = try board.kernel.sysfs.write(path, data) } catch { throw FileError(error.errno, error.message) }
         case .deleteModule(let name):
             try board.kernel.deleteModule(name)
         case .irq(let line):

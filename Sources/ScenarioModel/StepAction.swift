@@ -48,6 +48,10 @@ public enum StepAction: Sendable, Equatable {
     /// `delete_module(2)` (`rmmod`) of a described driver's module: its exit unregisters the
     /// driver; refused with EWOULDBLOCK while something holds the module.
     case deleteModule(name: String)
+    /// `cat /sys/devices/…/PATH` and `echo DATA > …/PATH` on a sysfs attribute file
+    /// (`DEVICE/NAME`): open, read or write, close.
+    case sysfsRead(path: String)
+    case sysfsWrite(path: String, data: String)
 
     /// The keyword of the action in scenario files.
     public var keyword: String {
@@ -76,6 +80,8 @@ public enum StepAction: Sendable, Equatable {
         case .i2cClientPut: "i2c_client_put"
         case .irq: "irq"
         case .deleteModule: "delete_module"
+        case .sysfsRead: "sysfs_read"
+        case .sysfsWrite: "sysfs_write"
         }
     }
 
@@ -83,7 +89,8 @@ public enum StepAction: Sendable, Equatable {
     public static let keywords = ["open", "request_lines", "read", "poll", "ioctl", "write", "close", "sleep", "bind",
                                   "unbind", "unplug", "replug", "driver_override", "edge", "wait",
                                   "gpiod_get", "gpiod_set_value", "gpiod_get_value", "gpiod_put",
-                                  "i2c_new_client", "i2c_read", "i2c_client_put", "irq", "delete_module"]
+                                  "i2c_new_client", "i2c_read", "i2c_client_put", "irq", "delete_module",
+                                  "sysfs_read", "sysfs_write"]
 
     /// Steps whose result is an in-kernel consumer handle (named with `as:`).
     public var definesConsumer: Bool {
@@ -163,6 +170,8 @@ public enum StepAction: Sendable, Equatable {
         case .i2cClientPut(let c): "i2c_client_put \(c)"
         case .irq(let line): "irq \(line)"
         case .deleteModule(let name): "delete_module \(name)"
+        case .sysfsRead(let p): "sysfs_read \(p)"
+        case .sysfsWrite(let p, let d): "sysfs_write \(p) \(d.utf8.count) bytes"
         }
     }
 }

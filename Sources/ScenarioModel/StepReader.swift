@@ -93,6 +93,13 @@ enum StepReader {
             return r.string(arg, "unplug").map { .unplug(port: $0) }
         case "replug":
             return r.string(arg, "replug").map { .replug(port: $0) }
+        case "sysfs_read":
+            return r.string(arg, "sysfs_read").map { .sysfsRead(path: $0) }
+        case "sysfs_write":
+            guard let f = r.mapping(arg, "sysfs_write", allowed: ["path", "data"]),
+                  let path = need(f, "path", "sysfs_write", r).flatMap({ r.string($0, "path") }),
+                  let data = need(f, "data", "sysfs_write", r).flatMap({ r.string($0, "data") }) else { return nil }
+            return .sysfsWrite(path: path, data: data)
         case "delete_module":
             return r.string(arg, "delete_module").map { .deleteModule(name: $0) }
         case "irq":
