@@ -13,9 +13,9 @@ public enum Corpus {
     /// The entries written in Swift: what the driver-description language cannot state yet
     /// (a fault in a probe's error path, devres on another device, timers, a USB interface,
     /// the core's own internals). The rest are files under `Scenarios/bugs/` (``CorpusFiles``).
-    public static let entries: [BugEntry] = [gpioIoctlMissed, ch341WrongDevice, vub300DevmHost, vub300ProbeFailure,
+    public static let entries: [BugEntry] = [gpioIoctlMissed, vub300DevmHost, vub300ProbeFailure,
                                              watchdogCdevAddError, devresNotFlushedAtDel,
-                                             debugfsPrivateData, debugfsDeadFops, moduleFopsWithoutOwner, imsPcuResetRace]
+                                             debugfsPrivateData, debugfsDeadFops, imsPcuResetRace]
 
     /// Kernel fixes (Docs/bug-classes.md) without an entry yet, and what is missing to write them.
     public static let pending: [(id: String, why: String)] = [
@@ -29,15 +29,13 @@ public enum Corpus {
     /// language lacks (`devmodel bugs show` prints it).
     public static let whyNotAFile: [String: String] = [
         "gpio-ioctl-unprotected": "its proof counts which entry point lets an unbind into the window (UnbindInWindow); a scenario has no such instrument",
-        "ch341-devres-wrong-device": "devres on another device than the one being bound (P12): the language allocates only on the bound device",
         "vub300-devm-host": "a timer that outlives its data (P14): the language has no timers, interrupts or work items",
         "vub300-probe-error-path": "a fail-nth sweep over a probe that arms a timer: the language has no timers",
         "watchdog-cdev-add-error-leak": "a leak on an error path: scenario findings do not count leaks (the board stays registered)",
         "devres-not-flushed-at-del": "the driver core's own device_del (infrastructure), not a driver's design",
         "debugfs-private-data-after-remove": "debugfs files: the language has no debugfs_create_file yet",
-        "debugfs-dead-fops-at-open": "debugfs files and module unload: the language has neither yet",
-        "module-fops-without-owner": "a module owner and its unload: the language has no modules yet",
-        "ims-pcu-reset-device-race": "sysfs attributes: the language has no attribute groups yet",
+        "debugfs-dead-fops-at-open": "debugfs files: the language has no debugfs_create_file yet",
+        "ims-pcu-reset-device-race": "a data race on a shared command buffer: the language reports lifetime findings, not races on data",
     ]
 
     /// Every schedule of `program` with ≤ 2 preemptions, up to the first failure: its reasons
@@ -68,19 +66,6 @@ public enum Corpus {
         try board.kernel.register(device)
         return (board, sanitizer, d, device)
     }
-
-    /// Devres on the USB device instead of the interface being bound.
-    static let ch341WrongDevice = BugEntry(
-        id: "ch341-devres-wrong-device", reference: "abe572f630bc", subsystem: "SPI (spi-ch341.c), USB", classes: ["P12"],
-        story: """
-        The CH341 interface driver registered its devres on the USB device, the interface's parent, \
-        so unbinding the interface (or a probe deferral) left the resources behind until the whole \
-        device went away. Fix: devres on the interface being bound. The core flags any devres added to \
-        a device other than the one being probed.
-        """,
-        tool: "sanitizer", expectedFinding: "devres-wrong-device",
-        buggy: { timed { usbInterfaceRun(Ch341Driver(onParent: true), interface: "ch341") } },
-        fixed: { timed { usbInterfaceRun(Ch341Driver(onParent: false), interface: "ch341") } })
 
     /// Devm memory behind a refcounted host still used by a URB completion.
     static let vub300DevmHost = BugEntry(
@@ -127,24 +112,6 @@ public enum Corpus {
     static func leakRun(legacy: Bool) -> (findings: [String], detail: String) {
         sanitized(checkingLeaks: true, detail: "device_unregister with a devm action holding a reference") { kernel in
             try DeviceDelNoFlush.run(legacy: legacy, kernel: kernel)
-        }
-    }
-
-    static func usbInterfaceRun(_ driver: some DeviceDriver, interface cls: String) -> (findings: [String], detail: String) {
-        do {
-            let board = try SimBoard()
-            let sanitizer = Sanitizer(attachingTo: board.kernel)
-            try board.kernel.registerDriver(USBGenericDriver(usb: board.usb), on: board.usb.bus)
-            try board.kernel.registerDriver(driver, on: board.usb.bus)
-            let usb = try board.usb.plug(port: "3-1", interfaces: [cls])
-            guard let iface = board.kernel.device(named: "3-1:1.0") else { return (["setup"], "no interface") }
-            try board.kernel.unbind(iface)
-            let left = usb.devres.entries.map(\.name)
-            try board.usb.unplug(usb)
-            return (sanitizer.findings.map(\.kind.rawValue), left.isEmpty ? "nothing left on the USB device after the interface unbound"
-                                                                     : "left on the USB device after the interface unbound: \(left)")
-        } catch {
-            return (["setup"], "\(error)")
         }
     }
 

@@ -87,44 +87,6 @@ extension Corpus {
         }
     }
 
-    /// A module's character device without `.owner`: unloaded under an open file.
-    static let moduleFopsWithoutOwner = BugEntry(
-        id: "module-fops-without-owner", reference: "rust: miscdevice: fix use after free because missing .owner (2026 series)",
-        subsystem: "modules, misc (fs/char_dev.c)", classes: ["P6"],
-        story: """
-        chrdev_open() pins a module only through fops->owner; file_operations without it let \
-        delete_module() succeed while /dev/node is open, and the program's next read (and its close, \
-        through ->release) ran code the unload had freed. C drivers were fixed one .owner = \
-        THIS_MODULE at a time; the Rust miscdevice abstraction had the same hole until its \
-        registration set the owner. Ours: FileOperations.owner is pinned by every open file, so \
-        the unload is refused with EWOULDBLOCK until the close. Here: open, rmmod, read, close, rmmod.
-        """,
-        tool: "sanitizer", expectedFinding: "use-after-free",
-        buggy: { timed { moduleOwnerRun(fixed: false) } },
-        fixed: { timed { moduleOwnerRun(fixed: true) } })
-
-    static func moduleOwnerRun(fixed: Bool) -> (findings: [String], detail: String) {
-        let outcome = Locked("")
-        let result = sanitized(checkingLeaks: true, detail: "") { kernel in
-            let ns = DevNamespace(kernel: kernel)
-            let node = Locked<CharDevice?>(nil)
-            let module = try kernel.loadModule("misc_mod", exit: { node.withLock { $0?.unregister() } })
-            let cdev = try CharDevice.register(name: "misc_mod", parent: nil, namespace: ns,
-                                               operations: LegacyOwnerlessOps(module: module, fixed: fixed),
-                                               protection: fixed ? .revocable : .legacyUnchecked)
-            node.withLock { $0 = cdev }
-            let file = try ns.open("/dev/misc_mod")
-            var rmmod = "OK"
-            do throws(DriverCoreError) { try kernel.deleteModule("misc_mod") } catch { rmmod = error.errno.name }
-            var read = "OK"
-            do throws(FileError) { _ = try file.read() } catch { read = error.errno.name }
-            try file.close()
-            if kernel.module(named: "misc_mod") != nil { try kernel.deleteModule("misc_mod") }
-            outcome.withLock { $0 = "rmmod with the node open: \(rmmod); read: \(read)" }
-        }
-        return (result.findings, outcome.withLock { $0 })
-    }
-
     /// ims-pcu's reset_device store sent a command without the command mutex.
     static let imsPcuResetRace = BugEntry(
         id: "ims-pcu-reset-device-race", reference: "411b8c4b2747", subsystem: "input (ims-pcu.c), sysfs",

@@ -2,24 +2,6 @@ import DriverCore
 import Instrumentation
 import SimHardware
 
-/// spi-ch341 before `abe572f630bc` (drivers/spi/spi-ch341.c, class P12): the interface driver registered its
-/// resources on the *USB device* (the interface's parent) instead of the interface being
-/// bound, so unbinding the interface left them behind. `onParent: false` is the fix.
-final class Ch341Driver: DeviceDriver {
-    let name: String
-    let idTable = ["usb-if:ch341"]
-    let onParent: Bool
-    init(onParent: Bool) {
-        self.onParent = onParent
-        name = onParent ? "legacy-ch341" : "spi-ch341"
-    }
-
-    func probe(_ device: borrowing BoundDevice) throws(ProbeError) {
-        let target = onParent ? (device.device.parent ?? device.device) : device.device
-        try ProbeError.mapping { try target.devres.addAction(ActionKey("spi_controller_put")) {} }
-    }
-}
-
 /// vub300 after its devm conversion (`8f4d20a71022`, classes P1/P14): the host's private state was
 /// devm memory, freed at disconnect, while the host itself is refcounted and a pending URB
 /// completion still holds it and touches the state afterwards. `legacy: false` is the fix:
