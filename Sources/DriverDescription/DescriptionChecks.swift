@@ -162,7 +162,7 @@ extension DriverDescription {
             ([p], nil)
         case .cdevDeviceAdd(let c, let d, _), .cdevDeviceDel(let c, let d): ([c, d], nil)
         case .devmAddAction(_, let a, _), .call(_, let a), .requestIRQ(_, _, let a, _): ([a], nil)
-        case .freeIRQ, .deviceCreateFile, .deviceRemoveFile: ([], nil)
+        case .freeIRQ, .deviceCreateFile, .deviceRemoveFile, .moduleGet, .modulePut: ([], nil)
         case .getDrvdata(let n), .privateData(let n): ([], n)
         case .tableInsert(let t, _, let v): ([t, v], nil)
         case .tableRemove(let t, _): ([t], nil)

@@ -75,6 +75,11 @@ struct Interpreter {
                            managed: managed, frame)
         case .freeIRQ(let line):
             try world.freeIRQ(line: line)
+        case .moduleGet(let name):
+            guard let module = try module(name, frame) else { break }
+            if !module.tryGet() { throw .errno(.ENODEV, "try_module_get(\(module.name)): the module is going") }
+        case .modulePut(let name):
+            try module(name, frame)?.put()
         case .deviceCreateFile(let name, let show, let store):
             try createFile(name, show: show, store: store, frame)
         case .deviceRemoveFile(let name):
@@ -134,6 +139,14 @@ struct Interpreter {
         }
     }
 
+    /// The module a step names (nil: THIS_MODULE, the running code's; nil again when that
+    /// code is built in, where the kernel's calls do nothing either).
+    func module(_ name: String?, _ frame: Frame) throws(DescribedError) -> Module? {
+        guard let name else { return frame.module }
+        guard let m = world.kernel.module(named: name) else { throw .errno(.ENOENT, "no module \(name)") }
+        return m
+    }
+
     /// The step's main argument, for logs and trails.
     static func argument(_ op: Operation) -> String? {
         switch op {
@@ -150,6 +163,7 @@ struct Interpreter {
         case .requestIRQ(let line, let h, _, _): "\(line) → \(h)"
         case .freeIRQ(let line): "\(line)"
         case .deviceCreateFile(let n, _, _), .deviceRemoveFile(let n): n
+        case .moduleGet(let m), .modulePut(let m): m ?? "THIS_MODULE"
         case .getDrvdata(let n), .privateData(let n): n
         case .tableInsert(let t, let k, _), .tableRemove(let t, let k), .tableLookup(let t, let k, _, _, _): "\(t)[\(k)]"
         case .containerOf(let f, let t, _): "\(f) in \(t)"

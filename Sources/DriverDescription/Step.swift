@@ -78,6 +78,11 @@ public indirect enum Operation: Sendable, Equatable {
     /// `devm_add_action`; with `orReset`, `devm_add_action_or_reset`: if registering fails,
     /// the action runs at once.
     case devmAddAction(function: String, argument: MemberPath?, orReset: Bool)
+    // Modules
+    /// `try_module_get(m)`: fails with ENODEV once the module is going; nil is THIS_MODULE.
+    case moduleGet(String?)
+    /// `module_put(m)`.
+    case modulePut(String?)
     // sysfs
     /// `device_create_file(dev, &dev_attr_NAME)`: a file `DEVICE/NAME` whose reads run `show`
     /// and whose writes run `store` (functions; `self` is the device's drvdata).
@@ -148,6 +153,8 @@ public indirect enum Operation: Sendable, Equatable {
         case .devmAddAction(_, _, let orReset): orReset ? "devm_add_action_or_reset" : "devm_add_action"
         case .requestIRQ(_, _, _, let managed): managed ? "devm_request_irq" : "request_irq"
         case .freeIRQ: "free_irq"
+        case .moduleGet: "try_module_get"
+        case .modulePut: "module_put"
         case .deviceCreateFile: "device_create_file"
         case .deviceRemoveFile: "device_remove_file"
         case .setDrvdata: "set_drvdata"

@@ -18,7 +18,7 @@ enum StepListReader {
         "mutex_lock": Operation.mutexLock, "guard": Operation.guardLock, "mutex_unlock": Operation.mutexUnlock, "set_private_data": Operation.setPrivateData,
         "revoke": Operation.revoke,
     ]) { a, _ in a }
-    static let otherKeywords = ["device_create_file", "device_remove_file", "devm_add_action_or_reset", "request_irq", "devm_request_irq", "free_irq", "alloc", "cdev_init", "cdev_add", "cdev_device_add", "cdev_device_del", "misc_register",
+    static let otherKeywords = ["try_module_get", "module_put", "device_create_file", "device_remove_file", "devm_add_action_or_reset", "request_irq", "devm_request_irq", "free_irq", "alloc", "cdev_init", "cdev_add", "cdev_device_add", "cdev_device_del", "misc_register",
                                 "devm_add_action", "get_drvdata", "idr_alloc", "idr_remove", "idr_find", "read", "write",
                                 "wait_event", "private_data", "container_of", "check", "return", "call", "revocable_access"]
     static var keywords: [String] { (pathKeywords.keys.sorted() + otherKeywords).sorted() }
@@ -120,6 +120,10 @@ enum StepListReader {
             guard let line = required(f, "line", keyword, a, r).flatMap({ r.int($0, "line") }),
                   let handler = required(f, "handler", keyword, a, r).flatMap({ r.string($0, "handler") }) else { return nil }
             return .requestIRQ(line: line, handler: handler, argument: arg, managed: keyword == "devm_request_irq")
+        case "try_module_get", "module_put":
+            guard let name = r.string(a, keyword) else { return nil }
+            let module = name == "THIS_MODULE" ? nil : name
+            return keyword == "module_put" ? .modulePut(module) : .moduleGet(module)
         case "device_create_file":
             let f = fields(["name", "show", "store"])
             guard let name = required(f, "name", keyword, a, r).flatMap({ r.string($0, "name") }) else { return nil }

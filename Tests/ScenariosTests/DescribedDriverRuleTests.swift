@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 @testable import ScenarioExecution
 @testable import ScenarioModel
@@ -74,5 +75,29 @@ import Testing
                              fops: "{f: {open: [{private_data: m}, {container_of: {from: m, type: s}, as: p}, {kref_get: p.ref}], release: [{private_data: m}, {container_of: {from: m, type: s}, as: p}, {kref_put: p.ref}]}}",
                              user: "    - {open: /dev/rule, as: f}\n    - {close: f, label: done}")
         #expect(r.kinds.isEmpty)
+    }
+
+    /// A module reference taken with try_module_get keeps delete_module refused (EAGAIN, which
+    /// is EWOULDBLOCK) until module_put; then the unload goes through and its exit unbinds.
+    @Test func aModuleReferenceHoldsTheUnloadOff() throws {
+        let text = """
+            schema: devmodel/scenario@2
+            name: module-ref
+            objects: {s: {members: {x: data}}}
+            drivers:
+              d: {module: m, compatible: ["acme,d"], probe: [try_module_get: THIS_MODULE]}
+            board:
+              devices: [{name: d.0, compatible: ["acme,d"]}]
+            actors:
+              admin:
+                - delete_module: m
+            expect: {findings: null}
+            """
+        let result = ScenarioRunner.run(try ScenarioParser.parse(text, file: "m.yaml"))
+        #expect(result.steps.map { $0.errno ?? "OK" } == ["EAGAIN"])
+        let released = try ScenarioParser.parse(text.replacingOccurrences(of: "probe: [try_module_get: THIS_MODULE]",
+                                                                           with: "probe: [try_module_get: THIS_MODULE, module_put: THIS_MODULE]"),
+                                                 file: "m.yaml")
+        #expect(ScenarioRunner.run(released).steps.map { $0.errno ?? "OK" } == ["OK"])
     }
 }

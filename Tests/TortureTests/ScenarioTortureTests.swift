@@ -153,3 +153,19 @@ import Testing
         #expect(report.iterations < 5_000)
     }
 }
+
+/// The fixed designs of the bug classes, described in scenario files: their actors on real
+/// threads, iteration after iteration, give no finding and no inadmissible outcome.
+@Suite struct DescribedClassesTortureTests {
+    static var fixedPairs: [String] {
+        let dir = ScenarioTortureTests.scenarios.appendingPathComponent("classes").path
+        return ((try? FileManager.default.contentsOfDirectory(atPath: dir)) ?? [])
+            .filter { $0.hasSuffix(".fixed.yaml") }.sorted().map { "classes/\($0)" }
+    }
+
+    @Test(arguments: fixedPairs)
+    func fixedDesignIsClean(_ name: String) throws {
+        let report = ScenarioTorture.run(try ScenarioTortureTests.example(name), options: ScenarioTortureTests.options(iterations: 20))
+        #expect(report.success, "\(report.lines)")
+    }
+}
