@@ -59,18 +59,25 @@ import Sanitizer
         }
     }
 
-    /// Every example pair parses, and its description reaches the scenario.
-    @Test func theClassPairsParse() throws {
-        for url in ClassFiles.all {
+    /// Every described scenario parses, and its description reaches the scenario.
+    @Test func theDescribedScenariosParse() throws {
+        #expect(ClassFiles.everyDescribed.count >= 60)
+        for url in ClassFiles.everyDescribed {
             let s = try ScenarioFile.load(url.path)
-            #expect(!s.described.drivers.isEmpty, "\(url.lastPathComponent)")
+            // The one v1 file among them is the built-in twin of the described benchmark.
+            #expect(s.described.drivers.isEmpty == (url.lastPathComponent == "misc-builtin.yaml"), "\(url.lastPathComponent)")
         }
     }
 }
 
 enum ClassFiles {
-    static var all: [URL] {
-        let dir = Examples.directory.appendingPathComponent("classes")
+    /// The class pairs.
+    static var all: [URL] { files(in: "classes") }
+    /// The class pairs, the corpus files and the benchmark twins.
+    static var everyDescribed: [URL] { ["classes", "bugs", "bench"].flatMap(files(in:)) }
+
+    static func files(in folder: String) -> [URL] {
+        let dir = Examples.directory.appendingPathComponent(folder)
         let names = (try? FileManager.default.contentsOfDirectory(atPath: dir.path)) ?? []
         return names.filter { $0.hasSuffix(".yaml") }.sorted().map { dir.appendingPathComponent($0) }
     }
