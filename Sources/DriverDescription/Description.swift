@@ -122,6 +122,9 @@ public indirect enum MemberKind: Sendable, Equatable {
         }
     }
 
+    /// Has a count the ref steps work on: a refcount, or a cdev's kobject.
+    public var isCounted: Bool { isRefcount || self == .cdev }
+
     public var release: String? {
         switch self {
         case .kref(let r), .device(let r): r

@@ -66,13 +66,15 @@ extension Interpreter {
         }
     }
 
-    func load(_ place: Place, who: Provenance) throws(DescribedError) -> Value {
+    /// The value a place holds (a count for a refcounted member). `point: false` reads
+    /// without a scheduling point: for conditions evaluated under a wait queue's lock.
+    func load(_ place: Place, who: Provenance, point: Bool = true) throws(DescribedError) -> Value {
         switch place {
         case .value(let v):
             return v
         case .member(let r, let kind):
-            return try r.object.access("read \(r.key)", by: who) { s throws(DescribedError) in
-                if kind.isRefcount || kind == .cdev { return .integer(s.counts[r.key] ?? 0) }
+            return try r.object.access("read \(r.key)", by: who, point: point) { s throws(DescribedError) in
+                if kind.isCounted { return .integer(s.counts[r.key] ?? 0) }
                 return s.values[r.key] ?? (kind == .data ? .integer(0) : .null)
             }
         }

@@ -12,7 +12,7 @@ import Instrumentation
 extension Interpreter {
     func refInit(_ member: (Reference, MemberKind), holder: Holder?, who: Provenance) throws(DescribedError) {
         let (r, kind) = member
-        guard kind.isRefcount || kind == .cdev else { throw .invalid("\(r) is a \(kind), not a refcount") }
+        guard kind.isCounted else { throw .invalid("\(r) is a \(kind), not a refcount") }
         let id = try r.object.access("init \(r.key)", by: who) { s throws(DescribedError) in
             s.counts[r.key] = 1
             s.holders[r.key] = [holder?.key ?? "": 1]
@@ -24,7 +24,7 @@ extension Interpreter {
 
     func refGet(_ member: (Reference, MemberKind), holder: Holder?, who: Provenance) throws(DescribedError) {
         let (r, kind) = member
-        guard kind.isRefcount || kind == .cdev else { throw .invalid("\(r) is a \(kind), not a refcount") }
+        guard kind.isCounted else { throw .invalid("\(r) is a \(kind), not a refcount") }
         let (id, count) = try r.object.access("get \(r.key)", by: who) { s throws(DescribedError) in
             let c = s.counts[r.key] ?? 0
             if c > 0 {
@@ -43,7 +43,7 @@ extension Interpreter {
 
     func refPut(_ member: (Reference, MemberKind), _ frame: Frame, holder: Holder?, who: Provenance) throws(DescribedError) {
         let (r, kind) = member
-        guard kind.isRefcount || kind == .cdev else { throw .invalid("\(r) is a \(kind), not a refcount") }
+        guard kind.isCounted else { throw .invalid("\(r) is a \(kind), not a refcount") }
         let (id, count, parent, unheld) = try r.object.access("put \(r.key)", by: who) { s throws(DescribedError) in
             let c = s.counts[r.key] ?? 0
             var unheld: [String]?

@@ -20,9 +20,8 @@ extension Interpreter {
     func cdevDeviceAdd(cdev: MemberPath, device: MemberPath, node: String, _ frame: inout Frame, who: Provenance) throws(DescribedError) {
         let c = try member(cdev, &frame, who: who)
         let d = try member(device, &frame, who: who)
-        guard c.1 == .cdev, case .device = d.1 else { throw .invalid("cdev_device_add needs a cdev and a device") }
-        guard let fops = world.fops(for: c.0.memberKey) else { throw .invalid("cdev_device_add: \(cdev) was not cdev_init'ed") }
-        try publish(node: node, fops: fops, key: c.0.memberKey, cdev: c.0, misc: nil, frame)
+        guard case .device = d.1 else { throw .invalid("cdev_device_add: \(d.0) is a \(d.1), not a device") }
+        try cdevAdd(c, node: node, frame, who: who)
         // Once added (cdev_add's kobject_get after kobj_map; a failed add takes nothing): the
         // cdev's kobject holds its parent, the device, until the cdev's release.
         try refGet(d, holder: .cdev(c.0), who: who)
@@ -35,8 +34,7 @@ extension Interpreter {
         let c = try member(cdev, &frame, who: who)
         _ = try member(device, &frame, who: who)
         // device_del and cdev_del: no new opens; open files keep their cdev reference.
-        world.unregister(key: c.0.memberKey)?.unregister()
-        try refPut(c, frame, holder: .cdev(c.0), who: who)
+        try cdevDel(c, frame, who: who)
     }
 
     func cdevAdd(_ c: (Reference, MemberKind), node: String, _ frame: Frame, who: Provenance) throws(DescribedError) {

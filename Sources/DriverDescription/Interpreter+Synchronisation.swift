@@ -54,7 +54,7 @@ extension Interpreter {
         let ready = { () -> Bool in
             guard failure.withLock({ $0 }) == nil else { return true }
             do throws(DescribedError) {
-                return !(try self.peek(condition, who: who).isZero)
+                return !(try self.load(condition, who: who, point: false).isZero)
             } catch {
                 failure.withLock { $0 = error }
                 return true
@@ -70,14 +70,6 @@ extension Interpreter {
         if let e = failure.withLock({ $0 }) { throw e }
     }
 
-    /// A load without a scheduling point: for conditions evaluated under a wait queue's lock.
-    private func peek(_ place: Place, who: Provenance) throws(DescribedError) -> Value {
-        guard case .member(let r, let kind) = place else { return try load(place, who: who) }
-        return try r.object.access("read \(r.key)", by: who, point: false) { s throws(DescribedError) in
-            if kind.isRefcount { return .integer(s.counts[r.key] ?? 0) }
-            return s.values[r.key] ?? (kind == .data ? .integer(0) : .null)
-        }
-    }
 
     // MARK: Tables (IDR)
 

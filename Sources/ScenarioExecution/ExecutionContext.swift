@@ -91,10 +91,12 @@ public final class ExecutionContext: Sendable {
             outcomes.withLock { $0.append(outcome) }
             guard scheduler.enter(step, actor: actor.name, index: index) else { return }
             outcome.startNanoseconds = scheduler.now
-            // Described drivers name the actor in their trails.
-            let effect = DescribedContext.$step.withValue(DescribedContext.ActorStep(actor: actor.name, index: index, action: outcome.action)) {
-                scheduler.perform(step, actor: actor.name, executor: executor)
-            }
+            // Described drivers name the actor in their trails; a board without them need not
+            // pay for the task-local on every step of every explored execution.
+            let effect = executor.board.described == nil ? scheduler.perform(step, actor: actor.name, executor: executor)
+                : DescribedContext.$step.withValue(DescribedContext.ActorStep(actor: actor.name, index: index, action: outcome.action)) {
+                    scheduler.perform(step, actor: actor.name, executor: executor)
+                }
             outcome.blocked = scheduler.leave(step, actor: actor.name)
             outcome.endNanoseconds = scheduler.now
             outcome.finished = true
