@@ -57,16 +57,8 @@ extension ScenarioBoard {
 }
 
 extension ScenarioBoard {
-    /// `device_register()` and, when it fails, the `put_device()` its caller owes: the device's
-    /// initial reference is the caller's to drop even though the add failed (the contract
-    /// documented at `device_register()` in drivers/base/core.c). Without it every failed
-    /// registration leaked the device, as `devmodel faults --scenario` showed.
+    /// ``Kernel/registerOrPut(_:fileID:line:)`` on the board's kernel.
     func registerOrPut(_ device: Device, fileID: StaticString = #fileID, line: UInt = #line) throws(DriverCoreError) {
-        do {
-            try kernel.register(device, fileID: fileID, line: line)
-        } catch {
-            try? device.put(fileID: fileID, line: line)
-            throw error
-        }
+        try kernel.registerOrPut(device, fileID: fileID, line: line)
     }
 }
