@@ -47,7 +47,7 @@ struct WitnessScenario {
         if (e.route == .staleGlobal || e.route == .unlockedGlobal) && global == nil {
             return .failure(WitnessUnavailable(reason: "the evidence names no global pointer"))
         }
-        let wanted = e.route == .nullAfterRemove ? ["null-pointer-dereference"] : ["use-after-unbind"]
+        let wanted = [expectedKind]
         let name = "\(rule.rawValue)-\(type)"
         return .success(WitnessPlan(name: name, buggy: file(fixed: false), fixed: file(fixed: true), wanted: wanted,
                                     threads: threads))
@@ -70,8 +70,16 @@ struct WitnessScenario {
         y.line("  devices: [{name: \(device), compatible: [\"lint,\(driver)\"]}]")
         actors(&y)
         y.line("expect:")
-        y.line(fixed ? "  findings: 0" : "  finding_kinds: [\(e.route == .nullAfterRemove ? "null-pointer-dereference" : "use-after-unbind")]")
+        y.line(fixed ? "  findings: 0" : "  finding_kinds: [\(expectedKind)]")
         return y.text
+    }
+
+    /// The sanitizer kind the buggy variant must show. After rmmod the fops are the unloaded
+    /// module's code: the first call of an open file is a use after free of its text, before
+    /// it can reach the freed memory.
+    var expectedKind: String {
+        if e.route == .nullAfterRemove { return "null-pointer-dereference" }
+        return e.unbind == .moduleUnload ? "use-after-free" : "use-after-unbind"
     }
 
     private func description(fixed: Bool) -> [String] {
@@ -80,7 +88,8 @@ struct WitnessScenario {
                    "from the lint's evidence: \(e.route.rawValue), registered with \(e.registration ?? "misc_register"),",
                    e.operation == nil ? "held by an open file until its last close," : "reached by \(fops).\(e.operation ?? "")\(e.operationFunction.map { " (\($0)())" } ?? ""),",
                    "the device lost by \(e.unbind == .moduleUnload ? "a module unload" : e.unbind == .hotplug ? "a hot unplug (modelled as an unbind)" : "a sysfs unbind")."]
-        out.append(fixed ? "Fixed as the lint suggests: \(fixDescription)." : "The buggy design as the driver has it.")
+        let owner = e.unbind == .moduleUnload ? ", and .owner = THIS_MODULE, so rmmod is refused while a file is open" : ""
+        out.append(fixed ? "Fixed as the lint suggests: \(fixDescription)\(owner)." : "The buggy design as the driver has it.")
         return out
     }
 

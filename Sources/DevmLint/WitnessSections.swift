@@ -56,6 +56,9 @@ extension WitnessScenario {
     func fileOperations(_ y: inout YAMLLines, fixed: Bool) {
         y.line("fops:")
         y.line("  \(fops):")
+        // Past suppressed bind attributes only rmmod takes the device away: `.owner =
+        // THIS_MODULE` pins the module while a file is open, which is the fix on that route.
+        if fixed && e.unbind == .moduleUnload { y.line("    owner: true") }
         let use = ["read: priv.value"]
         var locked: [String] { fixed ? ["guard: \"@\(Self.lock)\""] : [] }
         switch e.route {
