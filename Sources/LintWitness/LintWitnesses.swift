@@ -21,7 +21,7 @@ public enum LintWitnesses {
         public let description: String
     }
 
-    /// The report with every finding's ``Finding/witness`` set. Throws only when `directory`
+    /// The report with every finding's `Finding.witness` set. Throws only when `directory`
     /// cannot be created or written; a finding whose witness cannot be built, parsed or
     /// confirmed gets an unconfirmed outcome saying why.
     public static func confirm(_ report: LintReport, writingTo directory: String) throws(DirectoryError) -> LintReport {
