@@ -17,7 +17,8 @@ struct WitnessScenario {
 
     var type: String { e.container }
     var member: String { e.objectPath.isEmpty ? "misc" : e.objectPath.joined(separator: "_") }
-    var node: String { String(type.prefix(24)) + "0" }
+    /// The device node: named after the static miscdevice when there is one, else the struct.
+    var node: String { String((staticMisc ?? type).prefix(24)) + "0" }
     var driver: String { e.driver ?? type + "_driver" }
     var device: String { driver + ".0" }
     var fops: String { e.fops ?? type + "_fops" }

@@ -87,8 +87,10 @@ extension WitnessScenario {
         }
     }
 
+    /// One fop's steps; the fop the lint found is labelled with its C function.
     private func steps(_ y: inout YAMLLines, _ op: String, _ steps: [String]) {
-        y.line("    \(op):")
+        let c = op == operation ? e.operationFunction.map { "   # .\(e.operation ?? op) = \($0)()" } ?? "" : ""
+        y.line("    \(op):\(c)")
         for s in steps { y.line("      - " + s) }
     }
 
@@ -133,9 +135,9 @@ extension WitnessScenario {
             if usesGlobal { remove += clear }
         }
         probe.append("set_drvdata: priv")
-        y.line("    probe:")
+        y.line("    probe:   # \(e.probe)()")
         for s in probe { y.line("      - " + s) }
-        y.line("    remove:")
+        y.line("    remove:\(e.remove.map { "   # \($0)() clears the pointer" } ?? "")")
         for s in remove { y.line("      - " + s) }
     }
 
