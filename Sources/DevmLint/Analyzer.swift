@@ -198,7 +198,7 @@ struct Analyzer {
         let fixCdev = "embed the cdev together with a struct device and use cdev_device_add() with a release callback that frees \(typeName) (plain kzalloc, not devm), or allocate the cdev with cdev_alloc()"
         var result: [Finding] = []
         var ev = evidence(obj.kind == .cdev ? .embeddedCdev : .embeddedMisc, alloc, in: f, unit: unit, unbind: unbind)
-        (ev.objectPath, ev.registration, ev.fops) = (obj.path, reg.0, fopsName)
+        (ev.objectPath, ev.objectPathTypes, ev.registration, ev.fops) = (obj.path, obj.chain.map(\.tag), reg.0, fopsName)
         ev.registeredAt = loc(reg.2, reg.1.loc)
         switch obj.kind {
         case .cdev:

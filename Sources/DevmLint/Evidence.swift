@@ -41,6 +41,10 @@ public struct Evidence: Sendable, Codable, Hashable {
     /// Members from the container to the user-visible object (`["misc"]`, `["hw", "ports", "cdev"]`);
     /// empty when the object is static or is the allocation itself.
     public var objectPath: [String] = []
+    /// The struct tags along ``objectPath``, outermost (the container) first: entry i holds
+    /// member `objectPath[i]` by value. Empty when not known (the V4L2 rule); an anonymous
+    /// struct's tag is empty.
+    public var objectPathTypes: [String] = []
     /// `misc_register`, `cdev_add`, `cdev_device_add`, `video_register_device`…
     public var registration: String?
     /// The file_operations (or v4l2_file_operations) table's name.

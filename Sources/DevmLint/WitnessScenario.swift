@@ -4,7 +4,8 @@
 /// cleared without the fops' lock), a stale global, and a NULL dereference after remove.
 ///
 /// What is modelled, and what is not: the container keeps only the member the finding names
-/// (a nested path is flattened to one member, `hw_ports_cdev`) and one integer the fop reads;
+/// (through its nesting, each level a type named by its C tag; a V4L2 path, whose levels the
+/// rule does not record, is flattened to one member) and one integer the fop reads;
 /// remove() always deregisters, so the witness shows the hazard that survives a correct
 /// deregistration; a hot-plug removal is an unbind (the driver core runs the same remove and
 /// devres release); a video node is its struct device and character device, which
@@ -16,7 +17,26 @@ struct WitnessScenario {
     init(_ e: Evidence, rule: RuleID) { self.e = e; self.rule = rule }
 
     var type: String { e.container }
-    var member: String { e.objectPath.isEmpty ? "misc" : e.objectPath.joined(separator: "_") }
+    /// The path from the container to the user-visible object: the real nesting when the
+    /// struct tags along it are known (`hw.ports.cdev`), else one flattened member.
+    var member: String {
+        e.objectPath.isEmpty ? "misc" : e.objectPath.joined(separator: nested ? "." : "_")
+    }
+    var nested: Bool { e.objectPath.count > 1 && e.objectPathTypes.count == e.objectPath.count }
+    /// Scenario type names of the levels below the container: the C tag, unless it is
+    /// anonymous (`<anonymous>`, or empty) or already taken (then the container's name and
+    /// the members').
+    var levelTypes: [String] {
+        guard nested else { return [] }
+        var taken: Set<String> = [type]
+        return (1..<e.objectPath.count).map { i in
+            let tag = e.objectPathTypes[i]
+            let named = tag.first.map { !$0.isNumber } == true && tag.allSatisfy { $0 == "_" || $0.isLetter || $0.isNumber }
+            let name = named && !taken.contains(tag) ? tag : ([type] + e.objectPath[0..<i]).joined(separator: "_")
+            taken.insert(name)
+            return name
+        }
+    }
     /// The device node: named after the static miscdevice when there is one, else the struct.
     var node: String { String((staticMisc ?? type).prefix(24)) + "0" }
     var driver: String { e.driver ?? type + "_driver" }

@@ -20,20 +20,46 @@ extension WitnessScenario {
             y.line("    alloc: \(fixed ? "kzalloc" : "devm_kzalloc")")
             y.line("    members:")
             if let d = fixed ? (deviceMember ?? "dev") : deviceMember { y.line("      \(d): {device: \(type)_release}") }
-            y.line("      \(cdevMember): cdev")
+            leaf(&y, cdevMember, "cdev")
         case .embeddedMisc:
             y.line("    alloc: devm_kzalloc")
             y.line("    members:")
-            y.line("      \(member): miscdevice")
+            leaf(&y, member, "miscdevice")
         case .staleGlobal, .unlockedGlobal:
             y.line("    alloc: devm_kzalloc")
             y.line("    members:")
-            if staticMisc == nil { y.line("      \(member): miscdevice") }
+            if staticMisc == nil { leaf(&y, member, "miscdevice") }
         case .nullAfterRemove:
             y.line("    alloc: static")
             y.line("    members:")
         }
         y.line("      value: data")
+        let types = levelTypes
+        for (i, t) in types.enumerated() {
+            y.line("  \(t):")
+            y.line("    members:")
+            let m = e.objectPath[i + 1]
+            y.line(i + 1 < types.count ? "      \(m): {embedded: \(types[i + 1])}" : "      \(m): \(leafKind)")
+        }
+    }
+
+    /// The user-visible object's member in the container: itself, or the first embedded level.
+    private func leaf(_ y: inout YAMLLines, _ name: String, _ kind: String) {
+        y.line(nested ? "      \(e.objectPath[0]): {embedded: \(levelTypes[0])}" : "      \(name): \(kind)")
+    }
+    private var leafKind: String { e.route == .embeddedCdev ? "cdev" : "miscdevice" }
+
+    /// `container_of` from the object back to the container, one level at a time.
+    func containerOf(_ from: String) -> [String] {
+        let chain = [type] + levelTypes
+        var out: [String] = []
+        var at = from
+        for i in stride(from: chain.count - 1, through: 0, by: -1) {
+            let name = i == 0 ? "priv" : "level\(i)"
+            out.append("{container_of: {from: \(at), type: \(chain[i])}, as: \(name)}")
+            at = name
+        }
+        return out
     }
 
     func globals(_ y: inout YAMLLines, fixed: Bool) {
@@ -64,13 +90,13 @@ extension WitnessScenario {
         switch e.route {
         case .embeddedCdev, .videoNode:
             y.line("    open:")
-            y.line("      - {container_of: {from: inode, type: \(type)}, as: priv}")
+            for step in containerOf("inode") { y.line("      - " + step) }
             y.line("      - set_private_data: priv")
             let op = operation == "open" ? "release" : operation
             steps(&y, op, ["private_data: priv"] + use)
         case .embeddedMisc:
             y.line("    protection: \(fixed ? "fence" : "none")")
-            let reach = ["private_data: m", "{container_of: {from: m, type: \(type)}, as: priv}"]
+            let reach = ["private_data: m"] + containerOf("m")
             if operation == "open" {
                 steps(&y, "open", reach + ["set_private_data: priv"])
                 steps(&y, "release", ["private_data: priv"] + use)

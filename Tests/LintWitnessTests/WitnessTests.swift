@@ -73,6 +73,16 @@ struct WitnessTests {
         #expect(bad.witness?.reason.hasPrefix("no witness:") == true)
     }
 
+    /// `struct chan_dev { struct { struct chan_port ports[4]; } hw; }`: each level a type of
+    /// its own (the anonymous one named after its member), container_of level by level.
+    @Test func aNestedObjectKeepsItsLevels() throws {
+        let plan = try #require(try lint("nested").findings.first?.witnessPlan().get())
+        #expect(plan.buggy.contains("hw: {embedded: chan_dev_hw}"))
+        #expect(plan.buggy.contains("ports: {embedded: chan_port}"))
+        #expect(plan.buggy.contains("cdev_add: {cdev: priv.hw.ports.cdev"))
+        #expect(plan.buggy.contains("{container_of: {from: level1, type: chan_dev}, as: priv}"))
+    }
+
     @Test func theWitnessNamesTheDriversOwnStructFopsAndRegistration() throws {
         let f = try #require(lint("static_misc_unlocked").findings.first)
         let plan = try f.witnessPlan().get()
