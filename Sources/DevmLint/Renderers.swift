@@ -116,7 +116,7 @@ public enum Renderer {
                    relatedLocations: f.notes.enumerated().map { i, n in
                        Location(id: i + 1, physicalLocation: n.location.map(phys), message: Message(text: n.message))
                    },
-                   fixes: nil, codeFlows: codeFlows(f, phys), properties: f.witness.map { Properties(witness: $0) })
+                   fixes: nil, codeFlows: codeFlows(f, phys), properties: f.witness.map(Properties.init))
         }
         let rules = RuleID.allCases.map { Rule(id: $0.rawValue, shortDescription: Message(text: $0.summary)) }
         let bases = base.map { [baseId: BaseURI(uri: "file://" + percentEncoded($0.hasSuffix("/") ? $0 : $0 + "/"))] }

@@ -6,7 +6,11 @@ extension Renderer {
     struct CodeFlow: Encodable { var message: Message; var threadFlows: [ThreadFlow] }
     struct ThreadFlow: Encodable { var id: String; var message: Message; var locations: [ThreadFlowLocation] }
     struct ThreadFlowLocation: Encodable { var location: Location }
-    struct Properties: Encodable { var witness: WitnessOutcome }
+    struct Properties: Encodable {
+        var witness: WitnessOutcome
+        /// The verdict without its threads: those are the result's `codeFlows` already.
+        init(_ w: WitnessOutcome) { witness = w; witness.threads = [] }
+    }
 
     /// The witness's thread flows: the explored ones when `--witness` ran, else the plan's
     /// (the same threads); nil when the finding has no witness.
