@@ -52,6 +52,10 @@ public struct Evidence: Sendable, Codable, Hashable {
     /// The fop field that reaches the memory (`read`, `unlocked_ioctl`, `open`), and its C function.
     public var operation: String?
     public var operationFunction: String?
+    /// A file-scope lock the fop holds where it uses the pointer (`panel_lock`), and whether
+    /// it tests the pointer against NULL first: the driver's own guard, kept in the witness.
+    public var operationLock: String?
+    public var operationTests = false
     /// The global pointer (stale, cleared, or NULL after remove); nil for driver data.
     public var global: String?
     /// The static miscdevice registered instead of an embedded one (`panel_misc`).

@@ -22,6 +22,13 @@ extension Evidence {
         usedAt = SourceLocation(file: r.file, line: r.loc.line, column: r.loc.col)
         if let g = r.global { global = g }
     }
+
+    /// The driver's own guard at the use: the first file-scope lock held (a member lock,
+    /// `->lock`, has no global to stand for) and whether the pointer is tested first.
+    mutating func guarded(by locks: some Sequence<String>, tests: Bool) {
+        operationLock = locks.filter { !$0.hasPrefix("->") && $0.allSatisfy { $0 == "_" || $0.isLetter || $0.isNumber } }.sorted().first
+        operationTests = tests
+    }
 }
 
 extension Analyzer {
@@ -42,6 +49,7 @@ extension Analyzer {
         var e = Evidence(route: .nullAfterRemove, container: pointee ?? "driver_data", probe: probe)
         (e.global, e.fops, e.operation, e.operationFunction) = (c.global, slot.fops, slot.field, fop.name)
         e.remove = c.fn
+        e.guarded(by: use.locks, tests: use.tested)
         e.clearedAt = at(unit.path, c.loc)
         e.usedAt = at(use.function.file, use.loc)
         e.unbind = unbind.route

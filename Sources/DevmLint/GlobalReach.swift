@@ -126,6 +126,7 @@ extension Analyzer {
                 ev.registeredAt = at(m.reg.loc)
                 ev.usedAt = SourceLocation(file: useFn.file, line: useLoc.line, column: useLoc.col)
                 ev.clearedAt = clears.first.map { at($0.loc) }
+                ev.guarded(by: fopLocks, tests: pattern.count == 1 && Analyzer.tests(Analyzer.holders(of: g, in: useFn), in: useFn.body))
                 out.append(Finding(rule: rule, location: at(alloc.loc), message: message, notes: notes,
                                    fix: "clear \(g) in remove() under a lock every file operation takes and check it there (or fence the fops with a revocable pointer); or allocate with kzalloc() and free on the last release",
                                    evidence: ev))

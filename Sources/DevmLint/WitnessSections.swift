@@ -10,7 +10,9 @@ extension WitnessScenario {
     var usesGlobal: Bool { [.staleGlobal, .unlockedGlobal].contains(e.route) || (e.route == .nullAfterRemove && global != nil) }
     var miscPath: String { staticMisc.map { "\"@\($0)\"" } ?? "priv.\(member)" }
     var nullMisc: String { staticMisc ?? type + "_misc" }
-    static let lock = "lint_lock"
+    /// The lock of the fixed variant: the driver's own when its fop already takes one.
+    var lock: String { e.operationLock ?? "lint_lock" }
+    var guardedRoute: Bool { [.staleGlobal, .unlockedGlobal, .nullAfterRemove].contains(e.route) }
 
     func objects(_ y: inout YAMLLines, fixed: Bool) {
         y.line("objects:")
@@ -67,7 +69,7 @@ extension WitnessScenario {
         if usesGlobal, let g = global { lines.append("\(g): {pointer: \(type)}") }
         if let m = staticMisc, e.route != .nullAfterRemove { lines.append("\(m): miscdevice") }
         if e.route == .nullAfterRemove { lines.append(isCdev ? "\(type)_cdev: cdev" : "\(nullMisc): miscdevice") }
-        if fixed && [.staleGlobal, .unlockedGlobal, .nullAfterRemove].contains(e.route) { lines.append("\(Self.lock): mutex") }
+        if guardedRoute && (fixed || e.operationLock != nil) { lines.append("\(lock): mutex") }
         guard !lines.isEmpty else { return }
         y.line("globals:")
         for l in lines { y.line("  " + l) }
@@ -86,7 +88,7 @@ extension WitnessScenario {
         // THIS_MODULE` pins the module while a file is open, which is the fix on that route.
         if fixed && e.unbind == .moduleUnload { y.line("    owner: true") }
         let use = ["read: priv.value"]
-        var locked: [String] { fixed ? ["guard: \"@\(Self.lock)\""] : [] }
+        var locked: [String] { fixed || e.operationLock != nil ? ["guard: \"@\(lock)\""] : [] }
         switch e.route {
         case .embeddedCdev, .videoNode:
             y.line("    open:")
@@ -105,7 +107,7 @@ extension WitnessScenario {
             }
         case .staleGlobal, .unlockedGlobal:
             let load = "{read: \"@\(global ?? "")\", as: priv}"
-            let check = fixed || e.route == .unlockedGlobal ? ["{check: priv, errno: ENODEV}"] : []
+            let check = fixed || e.route == .unlockedGlobal || e.operationTests ? ["{check: priv, errno: ENODEV}"] : []
             steps(&y, operation, locked + [load] + check + use)
         case .nullAfterRemove:
             let load = global.map { "{read: \"@\($0)\", as: priv}" } ?? "get_drvdata: priv"
@@ -128,7 +130,7 @@ extension WitnessScenario {
         var probe = ["{alloc: \(type), as: priv}"]
         var remove = ["get_drvdata: priv"]
         let g = global.map { "\"@\($0)\"" } ?? ""
-        let clear = (fixed ? ["guard: \"@\(Self.lock)\""] : []) + ["write: {to: \(g), value: NULL}"]
+        let clear = (fixed ? ["guard: \"@\(lock)\""] : []) + ["write: {to: \(g), value: NULL}"]
         switch e.route {
         case .embeddedCdev, .videoNode:
             let dev = fixed ? (deviceMember ?? "dev") : deviceMember

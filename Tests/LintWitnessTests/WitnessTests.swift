@@ -89,7 +89,11 @@ struct WitnessTests {
         #expect(plan.buggy.contains("panel_fops:"))
         #expect(plan.buggy.contains("misc_register: {misc: \"@panel_misc\""))
         #expect(plan.buggy.contains("{read: \"@panel_dev\", as: priv}"))
-        #expect(plan.fixed.contains("guard: \"@lint_lock\""))
+        // The driver's own lock: the fop takes panel_lock and tests the pointer; the fix
+        // clears it under that lock too.
+        #expect(plan.buggy.contains("guard: \"@panel_lock\"") && plan.buggy.contains("{check: priv, errno: ENODEV}"))
+        #expect(plan.buggy.components(separatedBy: "guard: \"@panel_lock\"").count == 2)
+        #expect(plan.fixed.components(separatedBy: "guard: \"@panel_lock\"").count == 3)
         #expect(plan.threads.map(\.actor) == ["user", "admin"])
     }
 }
