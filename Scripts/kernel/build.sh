@@ -76,7 +76,7 @@ while IFS= read -r line; do
   case "$line" in CONFIG_*=*) grep -qx "$line" "$OUT/.config" || { echo "config: $line not set" >&2; missing=1; } ;; esac
 done < "$FRAGMENT"
 [ "$missing" = 0 ] || exit 1
-make -s -C "$SRC" O="$OUT" ARCH=um -j"$JOBS" linux >"$OUT/build.log" 2>&1 || { tail -30 "$OUT/build.log" >&2; exit 1; }
+make -s -C "$SRC" O="$OUT" ARCH=um -j"$JOBS" linux modules >"$OUT/build.log" 2>&1 || { tail -30 "$OUT/build.log" >&2; exit 1; }
 end=$(date +%s)
 echo "$stamp" > "$OUT/.fragment-stamp"
 echo "built $OUT/linux in $((end - start)) s with -j$JOBS (linux-source-$SERIES $KERNEL_VERSION)" >&2

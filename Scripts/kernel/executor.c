@@ -86,8 +86,11 @@ static struct chip chips[MAX_CHIPS];
 static int nchips;
 // Board watchdogs: softdog stands in for them, and softdog has no device to bind or unbind
 // (drivers/watchdog/softdog.c registers its watchdog_device from module init, no parent).
+// It is a module here (Scripts/kernel/uml.config): loaded from DM_MODULES (the build folder,
+// through hostfs) with the board's timeout and nowayout, and unloaded after the scenario.
 static char watchdogs[4][64];
 static int nwatchdogs;
+static int watchdog_timeout = 30, watchdog_nowayout;
 static char scenario[128];
 static char setup_error[512];
 static char setup_lines[16][256];
@@ -417,7 +420,10 @@ static void perform(struct actor *self, struct step *s) {
     int fd;
     getrusage(RUSAGE_THREAD, &before);
     self->in_call = 1;
-    if (!strcmp(act, "open")) {
+    if (!strcmp(act, "delete_module")) {
+        // rmmod's call: O_NONBLOCK, no O_TRUNC (EWOULDBLOCK while the module is in use).
+        if (syscall(SYS_delete_module, s->args[0], O_NONBLOCK) < 0) fail(s, errno, NULL);
+    } else if (!strcmp(act, "open")) {
         char path[128];
         snprintf(path, sizeof path, "%s%s", strncmp(s->args[0], "/dev/", 5) ? "/dev/" : "", s->args[0]);
         fd = open(path, O_RDWR | (atoi(s->args[1]) ? O_NONBLOCK : 0));
@@ -607,9 +613,11 @@ static int load_plan(const char *path) {
             c->num_lines = atoi(fields[2]);
             snprintf(c->names, sizeof c->names, "%s", fields[3]);
             snprintf(c->hogs, sizeof c->hogs, "%s", fields[4]);
-        } else if (!strcmp(fields[0], "watchdog") && n > 1) {
-            snprintf(setup_lines[nsetup++], sizeof setup_lines[0], "%s: softdog (module parameters at boot)", fields[1]);
+        } else if (!strcmp(fields[0], "watchdog") && n > 3) {
+            snprintf(setup_lines[nsetup++], sizeof setup_lines[0], "%s: softdog.ko, soft_margin=%s nowayout=%s", fields[1], fields[2], fields[3]);
             if (nwatchdogs < 4) snprintf(watchdogs[nwatchdogs++], sizeof watchdogs[0], "%s", fields[1]);
+            watchdog_timeout = atoi(fields[2]);
+            watchdog_nowayout = atoi(fields[3]);
         } else if (!strcmp(fields[0], "unsupported") && n > 1) {
             snprintf(setup_error, sizeof setup_error, "board part not available on Linux here: %s", fields[1]);
         } else if (!strcmp(fields[0], "step") && n > 6) {
@@ -680,6 +688,22 @@ static void write_report(const char *path, uint64_t duration, uint64_t cutoff) {
     fclose(f);
 }
 
+// finit_module of softdog.ko with the board's parameters; soft_noboot=1 so an expired timer
+// only logs (and drops the module reference its timer held) instead of rebooting the run.
+static int load_softdog(void) {
+    const char *dir = getenv("DM_MODULES");
+    if (!dir) return ENOENT;
+    char path[512], params[128];
+    snprintf(path, sizeof path, "%s/drivers/watchdog/softdog.ko", dir);
+    snprintf(params, sizeof params, "soft_margin=%d nowayout=%d soft_noboot=1", watchdog_timeout, watchdog_nowayout);
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return errno;
+    int r = (int)syscall(SYS_finit_module, fd, params, 0);
+    int e = r < 0 ? errno : 0;
+    close(fd);
+    return e == EEXIST ? 0 : e;   // still loaded: a timer left running by the last scenario pins it
+}
+
 int main(int argc, char **argv) {
     // The init script ends the UML boot through us: PID 1 exiting would be a panic.
     if (argc == 2 && !strcmp(argv[1], "--poweroff")) { sync(); reboot(RB_POWER_OFF); return 1; }
@@ -690,6 +714,8 @@ int main(int argc, char **argv) {
         if ((e = setup_chip(&chips[i], i)) && !*setup_error)
             snprintf(setup_error, sizeof setup_error, "gpio-sim %s: %s", chips[i].name, strerror(e));
     }
+    if (nwatchdogs && !*setup_error && (e = load_softdog()))
+        snprintf(setup_error, sizeof setup_error, "insmod softdog.ko: %s", strerror(e));
     t0 = now_ns();
     if (!*setup_error) {
         for (int a = 0; a < nactors; a++) pthread_create(&actors[a].thread, NULL, actor_main, &actors[a]);
@@ -718,6 +744,7 @@ int main(int argc, char **argv) {
     // Even under abandoned threads: the next scenario of the same boot needs gpio-sim.0 again,
     // and removing the device wakes whoever sleeps on it.
     teardown_chips();
+    if (nwatchdogs) syscall(SYS_delete_module, "softdog", O_NONBLOCK);   // refused if still in use
     fflush(NULL);
     _exit(all ? 0 : 3);
 }

@@ -22,7 +22,7 @@ public struct ExplorationShard: Sendable, Equatable {
     public let depth: Int
 
     /// The cut used unless one is given: on the canonical scenario at bound 3 the largest of
-    /// four shards holds 27% of the 187,848 schedules, and each also runs about 4,000 of the
+    /// four shards holds 27% of the 195,538 schedules, and each also runs about 4,000 of the
     /// others' (8%).
     public static let defaultDepth = 12
 

@@ -62,7 +62,8 @@ public enum KernelPlan {
         case .edge(let chip, let offset, let rising): [field(chip), "\(offset)", rising ? "rising" : "falling"]
         case .wait(let actor, let label): [field(actor), field(label)]
         case .unplug(let port), .replug(let port): [field(port)]
-        case .gpiodGet, .gpiodSetValue, .gpiodGetValue, .gpiodPut, .i2cNewClient, .i2cRead, .i2cClientPut, .irq, .deleteModule, .sysfsRead, .sysfsWrite: []
+        case .deleteModule(let name): [field(name)]
+        case .gpiodGet, .gpiodSetValue, .gpiodGetValue, .gpiodPut, .i2cNewClient, .i2cRead, .i2cClientPut, .irq, .sysfsRead, .sysfsWrite: []
         }
     }
 

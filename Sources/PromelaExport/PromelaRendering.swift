@@ -77,9 +77,14 @@ extension Plan {
             let notify = n > 0 ? "; atomic { gen[t]++ }" : ""
             return call(on: f, r, body: "touch(t); pipebytes[t] = pipebytes[t] + \(n)\(notify)", result: code("OK"))
         case .read(let f):
-            guard case .miscPipe = kind(of: f) else {
-                // A chip file has no edge detection: read is EINVAL inside the fence.
-                return call(on: f, r, body: "touch(t)", result: code("EINVAL"))
+            // A pipe hands out up to 16 queued bytes; a chip file never has anything queued
+            // (no line-info events are modelled), so its reader sleeps until the chip goes,
+            // or gets EAGAIN when non-blocking — lineinfo_watch_read in gpiolib-cdev.c.
+            let take = if case .miscPipe = kind(of: f) {
+                "if :: pipebytes[t] > 0 -> got = 1; if :: pipebytes[t] > 16 -> pipebytes[t] = pipebytes[t] - 16 :: else -> pipebytes[t] = 0 fi\n"
+                    + "                              :: else -> got = 0 fi"
+            } else {
+                "got = 0"
             }
             let nonblocking = opening(f)?.nonblocking ?? false
             return fileCheck(handleVar(f), r) + [
@@ -88,8 +93,7 @@ extension Plan {
                 "   :: g = gen[t];",
                 "      enter(t, entered);",
                 "      if :: !entered -> \(r) = \(code("ENODEV")); break :: else -> skip fi;",
-                "      atomic { touch(t); if :: pipebytes[t] > 0 -> got = 1; if :: pipebytes[t] > 16 -> pipebytes[t] = pipebytes[t] - 16 :: else -> pipebytes[t] = 0 fi",
-                "                              :: else -> got = 0 fi }",
+                "      atomic { touch(t); \(take) }",
                 "      atomic { inflight[t]--; if :: got -> \(r) = \(code("OK")) :: else -> skip fi }",
                 "      if :: got -> break :: else -> skip fi;",
                 nonblocking ? "      \(r) = \(code("EAGAIN")); break"

@@ -49,7 +49,11 @@ extension SanitizerState {
         let freedBy = objects[event.object]?.released.first { $0.kind == .removeStart || $0.kind == .probeResult }
         if let freedBy {
             let how = freedBy.kind == .removeStart ? "its driver \(freedBy.detail) was unbound" : "the probe (\(freedBy.detail)) failed"
-            report(.useAfterUnbind, event, message: "\(event.detail); devres memory freed when \(how) at \(freedBy.site)")
+            // On the first line, the one that says what is wrong: a described driver's detail
+            // continues with its allocated/freed/accessed trail, which this must not trail.
+            let said = event.detail.split(separator: "\n", maxSplits: 1, omittingEmptySubsequences: false)
+            let first = "\(said[0]); devres memory freed when \(how) at \(freedBy.site)"
+            report(.useAfterUnbind, event, message: ([first] + said.dropFirst().map(String.init)).joined(separator: "\n"))
         } else {
             report(.useAfterFree, event, message: event.detail)
         }

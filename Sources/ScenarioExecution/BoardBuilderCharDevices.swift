@@ -16,7 +16,20 @@ extension ScenarioBoard {
                          ["num-cs": "\(c.chipSelects)", "spi-max-frequency": "\(c.maxSpeedHz)"])
         }
         if !spec.watchdogs.isEmpty {
-            try kernel.registerDriver(SoftdogDriver(core: watchdog), on: sim.platform)
+            let softdog = SoftdogDriver(core: watchdog)
+            if spec.moduleNames.contains(WatchdogSpec.softdogModule) {
+                // softdog_init registers the driver, softdog_exit unregisters it (which
+                // unregisters its watchdogs); the module is set before any device binds.
+                let (kernel, bus) = (kernel, sim.platform)
+                let module = try kernel.loadModule(WatchdogSpec.softdogModule, initialize: { () throws(DriverCoreError) in
+                    try kernel.registerDriver(softdog, on: bus)
+                }, exit: {
+                    try? kernel.unregisterDriver(softdog, on: bus)
+                })
+                softdog.setModule(module)
+            } else {
+                try kernel.registerDriver(softdog, on: sim.platform)
+            }
         }
         for w in spec.watchdogs {
             try register(w.name, id: "softdog", ["timeout-sec": "\(w.timeout)", "nowayout": w.nowayout ? "1" : "0",
@@ -44,16 +57,8 @@ extension ScenarioBoard {
 }
 
 extension ScenarioBoard {
-    /// `device_register()` and, when it fails, the `put_device()` its caller owes: the device's
-    /// initial reference is the caller's to drop even though the add failed (the contract
-    /// documented at `device_register()` in drivers/base/core.c). Without it every failed
-    /// registration leaked the device, as `devmodel faults --scenario` showed.
+    /// ``Kernel/registerOrPut(_:fileID:line:)`` on the board's kernel.
     func registerOrPut(_ device: Device, fileID: StaticString = #fileID, line: UInt = #line) throws(DriverCoreError) {
-        do {
-            try kernel.register(device, fileID: fileID, line: line)
-        } catch {
-            try? device.put(fileID: fileID, line: line)
-            throw error
-        }
+        try kernel.registerOrPut(device, fileID: fileID, line: line)
     }
 }

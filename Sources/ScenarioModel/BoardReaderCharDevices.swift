@@ -23,7 +23,7 @@ extension BoardReader {
 
     static func watchdog(_ node: Node, _ r: NodeReader) -> WatchdogSpec? {
         let what = "a watchdog"
-        guard let f = r.mapping(node, what, allowed: ["name", "timeout", "nowayout", "stop_on_unregister"]),
+        guard let f = r.mapping(node, what, allowed: ["name", "timeout", "nowayout", "stop_on_unregister", "module"]),
               let name = required(f, "name", in: what, r).flatMap({ r.string($0, "name") })
         else { return nil }
         var spec = WatchdogSpec(name: name, location: r.location(node))
@@ -34,6 +34,7 @@ extension BoardReader {
         }
         if let n = f["nowayout"], let b = r.bool(n, "nowayout") { spec.nowayout = b }
         if let n = f["stop_on_unregister"], let b = r.bool(n, "stop_on_unregister") { spec.stopOnUnregister = b }
+        if let n = f["module"], let b = r.bool(n, "module") { spec.module = b }
         return spec
     }
 

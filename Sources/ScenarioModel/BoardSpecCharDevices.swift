@@ -41,15 +41,23 @@ public struct WatchdogSpec: Sendable, Equatable {
     /// WDOG_STOP_ON_UNREGISTER: unbinding the driver stops a running watchdog (otherwise it
     /// keeps running and the core warns).
     public var stopOnUnregister: Bool
+    /// softdog built as a module (CONFIG_SOFT_WATCHDOG=m), loaded with the board as
+    /// ``softdogModule``: an open file or a running timer pins it, and `delete_module` of it
+    /// is refused (EAGAIN) until both are gone, then its exit unregisters the watchdogs. One
+    /// driver serves every watchdog, so a board's watchdogs are all modules or none.
+    public var module: Bool
     public var location: SourceLocation?
     public static let timeoutRange = SoftdogDriver.timeoutRange
+    /// The module's name, for `delete_module`.
+    public static let softdogModule = "softdog"
 
     public init(name: String, timeout: Int = 30, nowayout: Bool = false, stopOnUnregister: Bool = false,
-                location: SourceLocation? = nil) {
+                module: Bool = false, location: SourceLocation? = nil) {
         self.name = name
         self.timeout = timeout
         self.nowayout = nowayout
         self.stopOnUnregister = stopOnUnregister
+        self.module = module
         self.location = location
     }
 }

@@ -8,6 +8,17 @@ extension BoardSpec {
             + miscDevices.map { ($0.name, $0.location) } + devices.map { ($0.name, $0.location) }
     }
 
+    /// The modules the board loads: softdog when its watchdogs are built as one.
+    public var moduleNames: [String] { watchdogs.contains(where: \.module) ? [WatchdogSpec.softdogModule] : [] }
+
+    /// Watchdogs that disagree on `module`: softdog is one driver, built in or a module.
+    var watchdogModuleConflicts: [(location: SourceLocation?, message: String)] {
+        guard let first = watchdogs.first else { return [] }
+        return watchdogs.filter { $0.module != first.module }.map {
+            ($0.location, "watchdog '\($0.name)': every watchdog of a board is a module or none is (one softdog driver serves them all)")
+        }
+    }
+
     /// Misc devices whose node or static minor is already taken: misc_register would refuse
     /// them at probe (EEXIST/EBUSY, drivers/char/misc.c), so the board could not be built.
     var miscConflicts: [(location: SourceLocation?, message: String)] {

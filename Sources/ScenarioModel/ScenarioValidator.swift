@@ -21,7 +21,7 @@ public enum ScenarioValidator {
         for (name, loc) in s.board.declaredDevices where !seenDevices.insert(name).inserted {
             error(loc, "device '\(name)' declared twice")
         }
-        for problem in s.board.miscConflicts { error(problem.location, problem.message) }
+        for problem in s.board.miscConflicts + s.board.watchdogModuleConflicts { error(problem.location, problem.message) }
         for d in s.board.devices {
             if let o = d.driverOverride, !drivers.contains(o) { error(d.location, "unknown driver '\(o)' in driver_override") }
         }
@@ -77,8 +77,9 @@ public enum ScenarioValidator {
                     error(loc, "unknown GPIO chip '\(chip)'; the board has: \(s.nodeNames.joined(separator: ", "))")
                 case .i2cNewClient(let adapter, _, _) where !s.nodeNames.contains("i2c-\(adapter)"):
                     error(loc, "unknown I2C adapter i2c-\(adapter)")
-                case .deleteModule(let name) where !s.described.drivers.contains(where: { $0.module == name }):
-                    error(loc, "unknown module '\(name)'; a described driver names its module with 'module:'")
+                case .deleteModule(let name) where !s.described.drivers.contains(where: { $0.module == name })
+                        && !s.board.moduleNames.contains(name):
+                    error(loc, "unknown module '\(name)'; a described driver names its module with 'module:', a board's watchdogs with 'module: true'")
                 case .open(let path, _):
                     let node = DevPath.nodeName(path)
                     if !s.nodeNames.contains(node) {

@@ -59,12 +59,12 @@ public final class SimBoard: Sendable {
         try kernel.registerDriver(USBGenericDriver(usb: usb), on: usb.bus)
         try kernel.registerDriver(USBInterfaceDriver(name: "usb-serial", interfaceClass: "serial"), on: usb.bus)
         try kernel.registerDriver(USBInterfaceDriver(name: "usb-gpio", interfaceClass: "gpio"), on: usb.bus)
-        try kernel.register(platformDevice("gpio-sim.0", compatible: ["gpio-sim"],
+        try kernel.registerOrPut(platformDevice("gpio-sim.0", compatible: ["gpio-sim"],
                                            properties: ["ngpios": "\(Self.gpioLineNames.count)",
                                                         "gpio-line-names": Self.gpioLineNames.joined(separator: ",")]))
-        try kernel.register(platformDevice("i2c-sim.0", compatible: ["i2c-sim"]))
-        try kernel.register(platformDevice("regulator-fixed.0", compatible: ["regulator-fixed"]))
-        try kernel.register(platformDevice("spi-sim.0", compatible: ["spi-sim"]))
+        try kernel.registerOrPut(platformDevice("i2c-sim.0", compatible: ["i2c-sim"]))
+        try kernel.registerOrPut(platformDevice("regulator-fixed.0", compatible: ["regulator-fixed"]))
+        try kernel.registerOrPut(platformDevice("spi-sim.0", compatible: ["spi-sim"]))
         _ = try usb.plug(port: "1-1", interfaces: ["serial", "gpio"])
     }
 }

@@ -11,6 +11,10 @@ import Subsystems
 /// `softdog`: a software watchdog timer. Its register cache (start/stop/ping count) is devres
 /// memory; the timeout bounds and the nowayout/stop-on-unregister choices come from the
 /// device's properties.
+///
+/// Built in by default; ``setModule(_:)`` makes it the driver of a loaded module
+/// (CONFIG_SOFT_WATCHDOG=m), which its watchdogs then name as their owner: open files and a
+/// running timer pin the module, as in drivers/watchdog/softdog.c.
 public final class SoftdogDriver: DeviceDriver {
     public static let driverName = "softdog"
     /// The timeouts (seconds) the hardware accepts.
@@ -18,7 +22,12 @@ public final class SoftdogDriver: DeviceDriver {
     public let name = driverName
     public let idTable = ["softdog"]
     let core: WatchdogCore
+    private let module = Locked<Module?>(nil)
     public init(core: WatchdogCore) { self.core = core }
+
+    /// The module this driver belongs to: set once, after the module's init registered the
+    /// driver and before any device binds.
+    public func setModule(_ module: Module) { self.module.withLock { $0 = module } }
 
     static let info = WatchdogInfo(identity: "Software Watchdog", options: [.magicClose, .keepalivePing, .setTimeout])
 
@@ -28,9 +37,10 @@ public final class SoftdogDriver: DeviceDriver {
         let config = WatchdogConfig(timeout: timeout, minTimeout: Self.timeoutRange.lowerBound,
                                     maxTimeout: Self.timeoutRange.upperBound,
                                     nowayout: flag("nowayout"), stopOnUnregister: flag("stop-on-unregister"))
+        let owner = module.withLock { $0 }
         try ProbeError.mapping {
             let registers = try device.devres.alloc(0, name: "devm_kzalloc(softdog)")
-            try core.register(SoftdogOps(registers: registers), config: config, provider: device)
+            try core.register(SoftdogOps(registers: registers, owner: owner), config: config, provider: device)
         }
     }
 }
@@ -38,16 +48,41 @@ public final class SoftdogDriver: DeviceDriver {
 /// The `watchdog_ops` of `softdog`.
 final class SoftdogOps: WatchdogOps {
     let registers: ModelMemory<Int>
-    init(registers: ModelMemory<Int>) { self.registers = registers }
+    let owner: Module?
+    /// Whether the timer runs and so holds its module reference: softdog_ping takes one when
+    /// the hrtimer was not active, softdog_stop drops it when it cancelled the timer (and so
+    /// would the timer's expiry; the model's never expires).
+    private let timerPinsModule = Locked(false)
+    init(registers: ModelMemory<Int>, owner: Module?) {
+        self.registers = registers
+        self.owner = owner
+    }
     var info: WatchdogInfo { SoftdogDriver.info }
 
     private func touch() throws(FileError) {
         do { try registers.write { $0 += 1 } } catch { throw FileError(.EIO, "\(error)") }
     }
 
-    func start(timeout: Int) throws(FileError) { try touch() }
-    func stop() throws(FileError) { try touch() }
-    func ping() throws(FileError) { try touch() }
+    private func timer(running: Bool) {
+        guard let owner else { return }
+        let change = timerPinsModule.withLock { pinned -> Bool in defer { pinned = running }; return pinned != running }
+        guard change else { return }
+        // __module_get: the module is live (an open file pins it while the timer starts).
+        if running { _ = owner.tryGet() } else { owner.put() }
+    }
+
+    func start(timeout: Int) throws(FileError) {
+        try touch()
+        timer(running: true)
+    }
+    func stop() throws(FileError) {
+        try touch()
+        timer(running: false)
+    }
+    func ping() throws(FileError) {
+        try touch()
+        timer(running: true)
+    }
     func setTimeout(_ seconds: Int) throws(FileError) -> Int {
         try touch()
         return seconds

@@ -28,17 +28,17 @@ final class TortureBoard: Sendable {
         generation = GenerationDriver(namespace: sim.dev, parts: parts)
         echo = broken.contains(.cdev)
         try sim.kernel.registerDriver(generation, on: sim.platform)
-        try sim.kernel.register(sim.platformDevice("torture-gen.0", compatible: ["torture-gen"]))
+        try sim.kernel.registerOrPut(sim.platformDevice("torture-gen.0", compatible: ["torture-gen"]))
         if echo {
             try sim.kernel.registerDriver(LegacyEchoDriver(namespace: sim.dev), on: sim.platform)
-            try sim.kernel.register(sim.platformDevice("legacy-echo.0", compatible: ["legacy-echo"]))
+            try sim.kernel.registerOrPut(sim.platformDevice("legacy-echo.0", compatible: ["legacy-echo"]))
         }
         try sim.populate()
         // The watchdog and misc subsystems, so readers reach all five.
         try sim.kernel.registerDriver(SoftdogDriver(core: WatchdogCore(namespace: sim.dev)), on: sim.platform)
-        try sim.kernel.register(sim.platformDevice("wdt.0", compatible: ["softdog"], properties: ["timeout-sec": "30"]))
+        try sim.kernel.registerOrPut(sim.platformDevice("wdt.0", compatible: ["softdog"], properties: ["timeout-sec": "30"]))
         try sim.kernel.registerDriver(MiscPipeDriver(misc: MiscCore(namespace: sim.dev)), on: sim.platform)
-        try sim.kernel.register(sim.platformDevice("misc-sim.0", compatible: ["misc-pipe"],
+        try sim.kernel.registerOrPut(sim.platformDevice("misc-sim.0", compatible: ["misc-pipe"],
                                                    properties: ["misc-name": Self.pipeNode]))
         targets = [("gpio-sim.0", "gpio-sim"), ("i2c-sim.0", "i2c-sim"), ("spi-sim.0", "spi-sim"),
                    ("wdt.0", SoftdogDriver.driverName), ("misc-sim.0", MiscPipeDriver.driverName),

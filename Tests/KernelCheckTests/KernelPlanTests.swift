@@ -58,6 +58,17 @@ import Testing
         #expect(steps[7] == ["step", "admin", "1", "-", "-", "led", "gpiod_get"])
     }
 
+    /// softdog is a module on both sides: its board line carries the module parameters the
+    /// executor loads it with, and delete_module names the module (rmmod's system call).
+    @Test func watchdogModuleAndDeleteModule() throws {
+        let yaml = "schema: devmodel/scenario@1\nname: w\nboard:\n  watchdogs:\n    - {name: wdt.0, timeout: 45, nowayout: true, module: true}\n"
+            + "actors:\n  admin:\n    - delete_module: softdog\n"
+        let l = KernelPlan.render(try ScenarioParser.parse(yaml, file: "w.yaml")).split(separator: "\n")
+            .map { $0.split(separator: "\t").map(String.init) }
+        #expect(l.contains(["watchdog", "wdt.0", "45", "1"]))
+        #expect(l.contains(["step", "admin", "0", "-", "-", "-", "delete_module", "softdog"]))
+    }
+
     @Test func boardPartsWithoutALinuxStandInAreMarked() throws {
         let s = Scenario(name: "i2c", board: BoardSpec(i2cAdapters: [I2CAdapterSpec(name: "i2c-sim.0")]))
         #expect(KernelPlan.render(s).contains("unsupported\ti2c_adapters\n"))

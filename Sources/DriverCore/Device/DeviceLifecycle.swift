@@ -70,6 +70,20 @@ extension Kernel {
         try add(device, fileID: site.fileID, line: site.line)
     }
 
+    /// `device_register()` and, when it fails, the `put_device()` its caller owes: the device's
+    /// initial reference is the caller's to drop even though the add failed (the contract
+    /// documented at `device_register()` in drivers/base/core.c). A caller that registers a
+    /// device it made and keeps no other reference uses this, so a failed registration never
+    /// leaks the device (found by `devmodel faults --scenario`).
+    public func registerOrPut(_ device: Device, fileID: StaticString = #fileID, line: UInt = #line) throws(DriverCoreError) {
+        do {
+            try register(device, fileID: fileID, line: line)
+        } catch {
+            try? device.put(fileID: fileID, line: line)
+            throw error
+        }
+    }
+
     /// `device_del()`: children first, then unbind the driver (consumers of its links before
     /// it), drop its links, unpublish it, and flush devres left from outside a binding
     /// (`699fb50d9903`). Does not drop the caller's reference: the object lives on while

@@ -19,6 +19,9 @@ final class WatchdogCdevOps: FileOperations {
         self.events = events
     }
 
+    /// The driver's module: CharDev pins it for every open file (chrdev_open's `cdev_get`).
+    var owner: Module? { ops.owner }
+
     /// Single open (EBUSY otherwise); opening starts the watchdog.
     func open(_ file: FileContext) throws(FileError) -> (any Sendable)? {
         let first = core.status.withLock { s -> Bool in defer { s.open = true }; return !s.open }

@@ -1,4 +1,5 @@
 import CharDev
+import DriverCore
 import Instrumentation
 
 /// The `options` bits of `struct watchdog_info` (include/uapi/linux/watchdog.h) that the
@@ -42,9 +43,16 @@ public protocol WatchdogOps: AnyObject, Sendable {
     /// Programs a new timeout; returns the timeout actually set (hardware may round).
     /// Called only when ``WatchdogOptions/setTimeout`` is in ``info``.
     func setTimeout(_ seconds: Int) throws(FileError) -> Int
+    /// `ops->owner`: the driver's module, or nil when it is built in. The node's file
+    /// operations name it as their owner (watchdog_cdev_register sets `cdev.owner` to it), so
+    /// every open file pins it; watchdog_open's own `try_module_get` of it has the same span
+    /// for a watchdog without WDOG_HW_RUNNING, so the model takes the one pin.
+    var owner: Module? { get }
 }
 
 extension WatchdogOps {
+    public var owner: Module? { nil }
+
     public func setTimeout(_ seconds: Int) throws(FileError) -> Int {
         throw FileError(.EOPNOTSUPP, "\(info.identity): set_timeout not supported")
     }
