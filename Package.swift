@@ -65,13 +65,15 @@ let package = Package(
         .target(name: "KernelCheck", dependencies: ["ScenarioModel"]),
         // `devmodel lint`: devm-lifetime hazards in kernel C. Depends on nothing.
         .target(name: "DevmLint"),
+        // `devmodel lint --witness`: each finding's witness scenario written and explored.
+        .target(name: "LintWitness", dependencies: ["DevmLint", "Explorer", "ScenarioModel"]),
         // Standalone runner of the lint for the corpus script (Scripts/lint-corpus.sh).
         .executableTarget(name: "devmodel-lint", dependencies: ["DevmLint"]),
         .executableTarget(
             name: "devmodel",
             dependencies: [
                 "DriverCore", "CharDev", "Subsystems", "SimHardware", "ScenarioModel", "ScenarioExecution", "ScenarioReports", "Conformance", "Torture", "FaultSweep", "BugCorpus", "ExplorerEngine", "Explorer", "Instrumentation", "DevmLint",
-                "PromelaExport", "KernelCheck",
+                "LintWitness", "PromelaExport", "KernelCheck",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]),
@@ -95,6 +97,8 @@ let package = Package(
         .testTarget(name: "ScenariosTests", dependencies: ["Instrumentation", "DriverCore", "CharDev", "SimHardware", "ScenarioModel", "ScenarioExecution", "ScenarioReports", "Sanitizer"], exclude: ["Golden"]),
         .testTarget(name: "KernelCheckTests", dependencies: ["ScenarioModel", "Conformance", "KernelCheck"], resources: [.copy("Fixtures")]),
         .testTarget(name: "DevmLintTests", dependencies: ["DevmLint"], resources: [.copy("Fixtures")]),
+        // Reads DevmLintTests' fixtures in place (by #filePath), explores their witnesses.
+        .testTarget(name: "LintWitnessTests", dependencies: ["DevmLint", "LintWitness"]),
         // Package.swift against the imports and Docs/architecture.md (reads files only).
         .testTarget(name: "ArchitectureTests"),
         // The devmodel executable run as a process; fails (never skips) when it is not built.

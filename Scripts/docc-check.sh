@@ -10,7 +10,7 @@ cd "$(dirname "$0")/.."
 
 # Every library module (ArchitectureTests checks none is missing); a listed module this tree
 # does not have is reported and skipped.
-MODULES="${MODULES:-Instrumentation Revocable DriverCore CharDev Subsystems SimHardware DriverDescription Sanitizer SanitizerTesting ScenarioModel ScenarioExecution ScenarioReports ExplorerEngine Explorer Torture FaultSweep BugCorpus Conformance DevmLint PromelaExport KernelCheck}"
+MODULES="${MODULES:-Instrumentation Revocable DriverCore CharDev Subsystems SimHardware DriverDescription Sanitizer SanitizerTesting ScenarioModel ScenarioExecution ScenarioReports ExplorerEngine Explorer Torture FaultSweep BugCorpus Conformance DevmLint LintWitness PromelaExport KernelCheck}"
 [ $# -gt 0 ] && MODULES="$*"
 
 swift package dump-symbol-graph --minimum-access-level public >/dev/null

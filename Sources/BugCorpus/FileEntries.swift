@@ -1,5 +1,4 @@
 import Explorer
-import ExplorerEngine
 import Foundation
 import ScenarioModel
 
@@ -57,31 +56,15 @@ public enum CorpusFiles {
         }
     }
 
-    /// Explores `scenario` at two preemptions up to the first failing schedule that shows
-    /// every wanted kind (or, wanting none, up to the first failure), and returns the typed
-    /// finding kinds of that schedule.
+    /// The explorer's verdict on `scenario` (`ScenarioVerdict.explore`) as a corpus verdict.
     static func verdict(_ scenario: Scenario, wanting kinds: [String]) -> BugVerdict {
         let start = Date()
-        var explorer = Explorer(scenario: scenario)
-        explorer.stopAtFirstFailure = kinds.isEmpty
-        let r = explorer.explore(strategy: .preemptionBounded(maxPreemptions: 2))
-        var best: (kinds: [String], failure: ExplorationFailure)?
-        for failure in r.failures {
-            guard let trace = (try? explorer.replay(failure.replay, tracing: true))?.scenarioTrace else {
-                best = best ?? (["failed-expectation"], failure)
-                continue
-            }
-            // A failing schedule without a finding failed an expectation (or its setup): it
-            // counts, so a fixed file that fails that way is not clean.
-            let found = trace.run.findings.isEmpty ? ["failed-expectation"] : Set(trace.run.findings.map(\.kind.rawValue)).sorted()
-            if best == nil || Set(kinds).isSubset(of: found) { best = (found, failure) }
-            if Set(kinds).isSubset(of: found) { break }
-        }
-        var v = BugVerdict(findings: best?.kinds ?? [],
+        let r = ScenarioVerdict.explore(scenario, wanting: kinds)
+        var v = BugVerdict(findings: r.kinds,
                            detail: "explorer: \(r.executions) schedules, \(r.failingExecutions) failing"
-                               + (best.map { ", replay \($0.failure.replay)" } ?? ""),
+                               + (r.replay.map { ", replay \($0)" } ?? ""),
                            seconds: Date().timeIntervalSince(start))
-        v.preemptions = best?.failure.preemptions
+        v.preemptions = r.preemptions
         return v
     }
 }

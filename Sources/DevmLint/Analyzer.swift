@@ -197,31 +197,41 @@ struct Analyzer {
         let fixMisc = "allocate \(typeName) with kzalloc() and free it when the last open file is released (kref put from .release), or fence every file operation with a revocable pointer that remove() clears and waits for"
         let fixCdev = "embed the cdev together with a struct device and use cdev_device_add() with a release callback that frees \(typeName) (plain kzalloc, not devm), or allocate the cdev with cdev_alloc()"
         var result: [Finding] = []
+        var ev = evidence(obj.kind == .cdev ? .embeddedCdev : .embeddedMisc, alloc, in: f, unit: unit, unbind: unbind)
+        (ev.objectPath, ev.objectPathTypes, ev.registration, ev.fops) = (obj.path, obj.chain.map(\.tag), reg.0, fopsName)
+        ev.registeredAt = loc(reg.2, reg.1.loc)
         switch obj.kind {
         case .cdev:
             notes.append(Note(location: fopsLoc.map { loc($0.0, $0.1) },
                               message: "an open file holds a reference on the embedded cdev; its last fput() calls cdev_put() on freed memory (fs/char_dev.c), whatever the file operations do"))
             if let r = reach.reaches.first {
                 notes.append(Note(location: loc(r.file, r.loc), message: "\(r.function) also reaches the freed memory through \(r.how)"))
+                ev.use(r)
             }
             result.append(Finding(rule: .devmUAF, location: loc(unit.path, alloc.loc),
                                   message: "\(typeName) allocated with \(alloc.call)() embeds a struct cdev (\(objPath)) that user space can hold after unbind",
-                                  notes: notes, fix: fixCdev))
+                                  notes: notes, fix: fixCdev, evidence: ev))
         case .miscdevice:
             if let r = reach.reaches.first {
                 notes.append(Note(location: loc(r.file, r.loc), message: "file operation \(r.function) reaches the freed memory through \(r.how) after misc_deregister()"))
+                ev.use(r)
+                if r.global != nil { ev.route = .unlockedGlobal }
                 result.append(Finding(rule: .devmUAF, location: loc(unit.path, alloc.loc),
                                       message: "\(typeName) allocated with \(alloc.call)() embeds a struct miscdevice (\(objPath)) whose open files reach it after unbind",
-                                      notes: notes, fix: fixMisc))
+                                      notes: notes, fix: fixMisc, evidence: ev))
             } else if reach.staleGlobals.isEmpty {
                 if explain { explanations.add("\(here): fops \(fopsName ?? "?") do not reach it; \(reach.safe.joined(separator: "; "))") }
             } else if let s = reach.staleGlobals.first {
                 var n2 = notes
                 n2.append(Note(location: loc(s.reach.file, s.reach.loc),
                                message: "file operation \(s.reach.function) uses global \(s.global), which points into the devm memory and is never cleared"))
+                ev.route = .staleGlobal
+                ev.use(s.reach)
+                ev.global = s.global
                 result.append(Finding(rule: .devmStaleGlobal, location: loc(unit.path, alloc.loc),
                                       message: "global \(s.global) keeps pointing at \(typeName) (\(alloc.call)()) after unbind",
-                                      notes: n2, fix: "clear \(s.global) in remove() under a lock that every file operation takes, and check it there; or " + fixMisc))
+                                      notes: n2, fix: "clear \(s.global) in remove() under a lock that every file operation takes, and check it there; or " + fixMisc,
+                                      evidence: ev))
             }
         }
         return result

@@ -68,6 +68,10 @@ public struct Finding: Sendable, Codable, Hashable {
     public var notes: [Note]
     /// What to do instead.
     public var fix: String
+    /// The chain as typed values, for building a witness (nil for `lint-suppression`).
+    public var evidence: Evidence? = nil
+    /// Set by `devmodel lint --witness`: the witness scenario and what the explorer made of it.
+    public var witness: WitnessOutcome? = nil
 }
 
 /// The result of a lint run.

@@ -77,11 +77,12 @@ extension Analyzer {
                 guard let (_, fops) = project.global(m.fops, near: unit.path), let fopsIni = fops.initializer else { continue }
                 let fields = Project.flatten(fopsIni)
                 var user: (FunctionDef, Loc, Set<String>, String)?
+                var userField = ""
                 for (field, v) in fields.sorted(by: { $0.key < $1.key }) where field != "owner" {
                     guard v.count == 1 || v.first?.text == "&", let name = v.last?.text,
                           let (_, fn) = project.function(name, near: unit.path) else { continue }
                     var seen = Set<String>()
-                    if let hit = uses(pattern, in: fn, depth: 0, seen: &seen) { user = (hit.0, hit.1, hit.2, fn.name); break }
+                    if let hit = uses(pattern, in: fn, depth: 0, seen: &seen) { user = (hit.0, hit.1, hit.2, fn.name); userField = field; break }
                 }
                 guard let (useFn, useLoc, fopLocks, fopName) = user else { continue }
                 let isPtr = { (a: Assignment) in a.lhs.joined == g }
@@ -119,8 +120,16 @@ extension Analyzer {
                 let via = useFn.name == fopName ? "" : " (through \(useFn.name)())"
                 notes.append(Note(location: SourceLocation(file: useFn.file, line: useLoc.line, column: useLoc.col),
                                   message: "file operation \(fopName)()\(via) uses \(g)"))
+                var ev = evidence(clears.isEmpty ? .staleGlobal : .unlockedGlobal, alloc, in: f, unit: unit, unbind: unbind)
+                (ev.global, ev.staticMisc, ev.fops, ev.registration) = (g, m.expr, m.fops, "misc_register")
+                (ev.operation, ev.operationFunction) = (userField, fopName)
+                ev.registeredAt = at(m.reg.loc)
+                ev.usedAt = SourceLocation(file: useFn.file, line: useLoc.line, column: useLoc.col)
+                ev.clearedAt = clears.first.map { at($0.loc) }
+                ev.guarded(by: fopLocks, tests: pattern.count == 1 && Analyzer.tests(Analyzer.holders(of: g, in: useFn), in: useFn.body))
                 out.append(Finding(rule: rule, location: at(alloc.loc), message: message, notes: notes,
-                                   fix: "clear \(g) in remove() under a lock every file operation takes and check it there (or fence the fops with a revocable pointer); or allocate with kzalloc() and free on the last release"))
+                                   fix: "clear \(g) in remove() under a lock every file operation takes and check it there (or fence the fops with a revocable pointer); or allocate with kzalloc() and free on the last release",
+                                   evidence: ev))
                 break
             }
         }

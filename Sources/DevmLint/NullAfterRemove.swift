@@ -78,6 +78,7 @@ extension Analyzer {
             // One finding per clear, naming every fop that dereferences it untested.
             guard reported.insert("\(c.loc.line):\(c.loc.col)").inserted else { continue }
             var uses: [(PointerUse, FunctionDef, String)] = []
+            var slot: (fops: String, field: String)?
             var ownerSet = true
             for (fopsName, fops) in unit.globals.sorted(by: { $0.key < $1.key }) where Analyzer.fopsTypes.contains(fops.type.name) {
                 guard let fi = fops.initializer else { continue }
@@ -97,6 +98,7 @@ extension Analyzer {
                         continue
                     }
                     uses.append((use, fop, "\(fopsName).\(field)"))
+                    if slot == nil { slot = (fopsName, field) }
                     used = true
                 }
                 if used && fields["owner"] == nil { ownerSet = false }
@@ -108,7 +110,11 @@ extension Analyzer {
                 if explain { explanations.add("\(unit.path): \(c.what) cleared in \(c.fn)(), but \(unbind.how)") }
                 continue
             }
-            out.append(finding(c, uses, unbind: unbind, unit: unit))
+            var f = finding(c, uses, unbind: unbind, unit: unit)
+            if let slot, let use = uses.first {
+                f.evidence = nullEvidence(c, use: use.0, fop: use.1, slot: slot, probe: probe?.name ?? remove.name, unbind: unbind, unit: unit)
+            }
+            out.append(f)
         }
         return out
     }

@@ -7,6 +7,11 @@ struct Reach: Sendable {
     var file: String
     var loc: Loc
     var how: String
+    /// The fop field (`read`, `unlocked_ioctl`) and its C function, typed for ``Evidence``.
+    var field = ""
+    var fop = ""
+    /// The global the fop loads the pointer from, when that is the path.
+    var global: String? = nil
 }
 
 /// What the file operations of one user-visible object do with the devm memory.
@@ -61,7 +66,10 @@ extension Project {
             // also takes (drivers/char/misc.c): during open the memory is alive, so only
             // what open keeps (private_data, a per-open back-pointer, a global) counts.
             let openOnly = field == "open" && obj.kind == .miscdevice
+            let (reaches, globals) = (r.reaches.count, r.staleGlobals.count)
             scan(f, unit: u, obj: obj, depth: 0, label: "\(f.name)() (.\(field))", into: &r, fopLocks: f.locksTaken, keepsOnly: openOnly)
+            for i in reaches..<r.reaches.count { r.reaches[i].field = field; r.reaches[i].fop = f.name }
+            for i in globals..<r.staleGlobals.count { r.staleGlobals[i].reach.field = field; r.staleGlobals[i].reach.fop = f.name }
         }
         return r
     }
@@ -165,6 +173,7 @@ extension Project {
             } else {
                 var rr = reach
                 rr.how = "global \(t.text) (cleared without a lock the file operation takes)"
+                rr.global = t.text
                 r.reaches.append(rr)
             }
             return

@@ -34,6 +34,7 @@ public enum Renderer {
                 if let l = n.location { s += "\(l.file):\(l.line):\(l.column): note: \(n.message)\n" } else { s += "note: \(n.message)\n" }
             }
             s += "\(f.location.file):\(f.location.line):\(f.location.column): note: fix: \(f.fix)\n"
+            s += witnessText(f)
         }
         return s
     }
@@ -76,6 +77,8 @@ public enum Renderer {
         var locations: [Location]
         var relatedLocations: [Location]
         var fixes: [Fix]?
+        var codeFlows: [CodeFlow]? = nil
+        var properties: Properties? = nil
     }
     struct Fix: Encodable { var description: Message; var artifactChanges: [String] = [] }
     struct Location: Encodable {
@@ -113,7 +116,7 @@ public enum Renderer {
                    relatedLocations: f.notes.enumerated().map { i, n in
                        Location(id: i + 1, physicalLocation: n.location.map(phys), message: Message(text: n.message))
                    },
-                   fixes: nil)
+                   fixes: nil, codeFlows: codeFlows(f, phys), properties: f.witness.map(Properties.init))
         }
         let rules = RuleID.allCases.map { Rule(id: $0.rawValue, shortDescription: Message(text: $0.summary)) }
         let bases = base.map { [baseId: BaseURI(uri: "file://" + percentEncoded($0.hasSuffix("/") ? $0 : $0 + "/"))] }

@@ -8,6 +8,9 @@ struct UnbindPath: Sendable {
     var how: String
     var file: String?
     var loc: Loc?
+    /// The same, typed, for a finding's ``Evidence``; and the driver structure's name.
+    var route: Evidence.UnbindRoute = .sysfs
+    var driver: String?
 }
 
 extension Project {
@@ -45,19 +48,19 @@ extension Project {
         if let hot = ds.first(where: { Project.hotplugDrivers.contains($0.typeName) }) {
             return UnbindPath(possible: true,
                               how: "\(hot.typeName) '\(hot.name)': the device can be unplugged (and unbound through sysfs) at any time",
-                              file: hot.file, loc: hot.loc)
+                              file: hot.file, loc: hot.loc, route: .hotplug, driver: hot.name)
         }
         if let d = ds.first(where: { !$0.suppressBind }) {
             return UnbindPath(possible: true,
                               how: "\(d.typeName) '\(d.name)' can be unbound through sysfs (no .suppress_bind_attrs)",
-                              file: d.file, loc: d.loc)
+                              file: d.file, loc: d.loc, driver: d.name)
         }
         let d = ds[0]
         let why = d.viaProbeHelper ? "registered with the platform_driver_probe helper (implies suppress_bind_attrs)"
                                    : "sets .suppress_bind_attrs"
         if fopsOwnerSet {
             return UnbindPath(possible: false, how: "'\(d.name)' \(why); fops.owner pins the module while a file is open",
-                              file: d.file, loc: d.loc)
+                              file: d.file, loc: d.loc, driver: d.name)
         }
         // A module can be unloaded when it has an exit path: module_exit() or one of the
         // module_*_driver() helpers (builtin_*_driver() has none).
@@ -66,6 +69,6 @@ extension Project {
             units.contains { $0.path == d.file && $0.topCalls.contains(where: isExit) }
         return UnbindPath(possible: modular,
                           how: "'\(d.name)' \(why), but the module can be unloaded while a file is open (fops has no .owner)",
-                          file: d.file, loc: d.loc)
+                          file: d.file, loc: d.loc, route: .moduleUnload, driver: d.name)
     }
 }

@@ -80,11 +80,15 @@ extension Analyzer {
         } else {
             notes.append(Note(location: nil, message: "video_register_device() takes v4l2_device_get() on it; the last close after unbind runs v4l2_device_release() (drivers/media/v4l2-core/v4l2-dev.c), which reads v4l2_dev->mdev and v4l2_dev->release in freed memory"))
         }
+        var ev = evidence(.videoNode, alloc, in: f, unit: unit, unbind: unbind)
+        (ev.objectPath, ev.registration, ev.fops) = (main.path, reg.name, v4l2Fops.first?.name)
+        ev.registeredAt = at(regFile, reg.loc)
         return [Finding(
             rule: .devmV4L2, location: at(unit.path, alloc.loc),
             message: "\(typeName) allocated with \(alloc.call)() embeds a struct \(main.kind) (\(typeName).\(main.path.joined(separator: "."))) that open video nodes keep using after unbind",
             notes: notes,
-            fix: "allocate \(typeName) with kzalloc() and free it from the v4l2_device (or video_device) release callback, which runs after the last close; or allocate the video_device apart with video_device_alloc() and keep the v4l2_device out of devm memory")]
+            fix: "allocate \(typeName) with kzalloc() and free it from the v4l2_device (or video_device) release callback, which runs after the last close; or allocate the video_device apart with video_device_alloc() and keep the v4l2_device out of devm memory",
+            evidence: ev)]
     }
 
     /// By-value video_device / v4l2_device members of `def`, through by-value member

@@ -1,6 +1,7 @@
 import ArgumentParser
 import DevmLint
 import Foundation
+import LintWitness
 
 /// `devmodel lint`: devm-lifetime hazards in kernel C (issues 9 and 18).
 struct Lint: ParsableCommand {
@@ -15,8 +16,12 @@ struct Lint: ParsableCommand {
         dereference untested (devm-null-after-remove). \
         Diagnostics are compiler-style (file:line:col: error: [devm-uaf] …) with note: lines \
         giving the evidence chain and a suggested fix. Suppress one with a comment on the line: \
-        /* devmodel-lint: ignore devm-uaf -- reason */. Exit status 0 nothing reported, 1 when anything \
-        is reported, 64 usage, 66 when a path or --root does not exist (the other paths are still linted).
+        /* devmodel-lint: ignore devm-uaf -- reason */. With --witness DIR each finding's driver is \
+        written as a scenario (DIR/NNN-RULE-STRUCT.buggy.yaml and .fixed.yaml, for devmodel explore) \
+        and explored: the finding is marked confirmed, with the replay string, or unconfirmed with \
+        the reason. Exit status 0 nothing reported, 1 when anything \
+        is reported, 64 usage, 66 when a path or --root does not exist (the other paths are still linted), \
+        73 when the witness directory cannot be written.
         """)
 
     @Argument(help: "Files or directories to lint (e.g. a kernel tree's drivers/).")
@@ -33,6 +38,9 @@ struct Lint: ParsableCommand {
 
     @Flag(name: .long, help: "Parse every file (no keyword prefilter); slower, same findings on real trees.")
     var parseAll = false
+
+    @Option(name: .long, help: ArgumentHelp("Write each finding's witness (a scenario of its driver, buggy and fixed) to this directory and explore it: the finding is confirmed when a schedule reaches the use-after-free (or NULL dereference) and the fixed variant explores clean.", valueName: "dir"))
+    var witness: String?
 
     @OptionGroup var global: GlobalOptions
 
@@ -51,7 +59,15 @@ struct Lint: ParsableCommand {
         var options = LintOptions(treeRoot: root, explain: explain)
         options.parseAll = parseAll
         options.freesMemory = false  // one lint per process: exit reclaims it
-        let report = Linter(options).lint(paths: paths)
+        var report = Linter(options).lint(paths: paths)
+        if let witness {
+            do throws(LintWitnesses.DirectoryError) {
+                report = try LintWitnesses.confirm(report, writingTo: witness)
+            } catch {
+                FileHandle.standardError.write(Data("devmodel: lint: \(error.description)\n".utf8))
+                throw ExitCode(73)  // EX_CANTCREAT (sysexits.h)
+            }
+        }
         // Findings on stdout; what went wrong with the inputs and the summary on stderr.
         if output == .text { print(Renderer.findingsText(report), terminator: "") } else { print(Renderer.render(report, as: output)) }
         // -q: nothing but findings (problems with the inputs still said, on stderr).

@@ -229,6 +229,26 @@ import Testing
                 "\(quiet.out)")
     }
 
+    /// `lint --witness DIR` writes files `explore` runs: the replay string it prints
+    /// reproduces the use after free, and the fixed file explores clean.
+    @Test func lintWitnessWritesScenariosThatExploreReplays() throws {
+        let fixtures = Self.examples.deletingLastPathComponent().appendingPathComponent("Tests/DevmLintTests/Fixtures/misc_basic")
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("cli-witness-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let lint = try Self.run(["lint", "--witness", dir, fixtures.path])
+        #expect(lint.status == 1, "\(lint.err)")
+        #expect(lint.out.contains("note: witness confirmed: a schedule reaches the use-after-unbind"), "\(lint.out)")
+        let line = try #require(lint.out.split(separator: "\n").first { $0.contains("note: witness: devmodel explore ") })
+        let words = line.split(separator: " ").map(String.init)
+        let replay = try #require(words.last)
+        let buggy = try #require(words.first { $0.hasSuffix(".buggy.yaml") })
+        let replayed = try Self.run(["explore", buggy, "--replay", replay])
+        #expect(replayed.status == 1)
+        #expect(replayed.out.contains("use-after-unbind widget#1"), "\(replayed.out)")
+        let fixed = try Self.run(["explore", "--progress", "never", buggy.replacingOccurrences(of: ".buggy.yaml", with: ".fixed.yaml")])
+        #expect(fixed.status == 0, "\(fixed.out)\(fixed.err)")
+    }
+
     @Test func exploreFormatsAndTraceTheFailingSchedule() throws {
         let file = try Self.temp("""
             schema: devmodel/scenario@1
