@@ -51,6 +51,10 @@ enum IoctlExecutor {
             return .int(try f.ioctl(WdiocGetTimeout()))
         case .fionread:
             return .int(try f.ioctl(MiscFionread()))
+        case .tiocmget:
+            return .int(try f.ioctl(TiocmGet()))
+        case .tiocinq:
+            return .int(try f.ioctl(TiocInq()))
         }
     }
 

@@ -1,6 +1,6 @@
 import Yams
 
-/// Reads the `spi_controllers`, `watchdogs` and `misc_devices` entries of `board:`. Like the
+/// Reads the `spi_controllers`, `watchdogs`, `misc_devices` and `serial_ports` entries of `board:`. Like the
 /// rest of the reader: every problem is a located diagnostic, nothing throws.
 extension BoardReader {
     static func spiController(_ node: Node, _ r: NodeReader) -> SPIControllerSpec? {
@@ -58,5 +58,14 @@ extension BoardReader {
             spec.minor = minor
         }
         return spec
+    }
+
+    static func serialPort(_ node: Node, _ r: NodeReader) -> SerialPortSpec? {
+        let what = "a serial port"
+        guard let f = r.mapping(node, what, allowed: ["name", "serdev"]),
+              let name = required(f, "name", in: what, r).flatMap({ r.string($0, "name") })
+        else { return nil }
+        let serdev = f["serdev"].flatMap { r.bool($0, "serdev") } ?? false
+        return SerialPortSpec(name: name, serdev: serdev, location: r.location(node))
     }
 }

@@ -78,3 +78,21 @@ public struct MiscDeviceSpec: Sendable, Equatable {
         self.location = location
     }
 }
+
+/// A UART bound by the built-in `serial-loopback` driver: TX wired to RX, so what a program
+/// writes to `/dev/ttyS<n>` comes back to be read. Unbinding it is a serial adapter unplugged:
+/// open files are hung up (read 0, write EIO, poll HUP, drivers/tty/tty_io.c). With `serdev`
+/// the port is claimed by a serdev client (`serdev-echo`) instead of getting a node.
+public struct SerialPortSpec: Sendable, Equatable {
+    /// The platform device's name ("serial-sim.0").
+    public var name: String
+    /// A serdev client on the port (`serial<N>-0`, bound by `serdev-echo`) instead of a node.
+    public var serdev: Bool
+    public var location: SourceLocation?
+
+    public init(name: String, serdev: Bool = false, location: SourceLocation? = nil) {
+        self.name = name
+        self.serdev = serdev
+        self.location = location
+    }
+}
