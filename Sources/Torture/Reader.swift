@@ -3,16 +3,19 @@ import Instrumentation
 import SimHardware
 import Subsystems
 
-/// One reader round on one device of the five subsystems (GPIO, I2C, SPI, watchdog, misc) or
+/// One reader round on one device of the subsystems (GPIO, I2C, SPI, watchdog, misc, tty) or
 /// the torture device: open its node, make the calls a program would, close — or, for the
 /// torture device, in-kernel consumer accesses and a file read.
 /// Returns "OK" or the errno name of the first call that failed.
 enum Reader {
     /// What a device that vanished under a program may answer; anything else is a failure.
-    static let acceptable: Set<String> = ["OK", "ENODEV", "ENOENT"]
+    /// `EIO (hung up)` is a tty's answer once its port was hung up (`hung_up_tty_write`).
+    static let acceptable: Set<String> = ["OK", "ENODEV", "ENOENT", hungUp]
+    static let hungUp = "EIO (hung up)"
+
 
     static func round(_ board: TortureBoard, reader: Int, rng: inout SplitMix64) -> String {
-        let choices = board.echo ? 7 : 6
+        let choices = board.echo ? 8 : 7
         do throws(FileError) {
             switch Int(rng.next() % UInt64(choices)) {
             case 0:
@@ -56,6 +59,18 @@ enum Reader {
                 let file = try board.sim.dev.open("/dev/\(TortureBoard.pipeNode)", nonblocking: true)
                 defer { try? file.close() }
                 _ = try file.write([UInt8(reader & 0xff)])
+                _ = file.poll()
+                do throws(FileError) { _ = try file.read(maxBytes: 1) } catch where error.errno == .EAGAIN {}
+            case 6:
+                // A byte through the loopback UART; once hung up, read is 0 bytes and the rest EIO.
+                let file = try board.sim.dev.open("/dev/ttyS0", nonblocking: true)
+                defer { try? file.close() }
+                do throws(FileError) {
+                    _ = try file.write([UInt8(reader & 0xff)])
+                    _ = try file.ioctl(TiocmGet())
+                } catch where error.errno == .EIO {
+                    return hungUp
+                }
                 _ = file.poll()
                 do throws(FileError) { _ = try file.read(maxBytes: 1) } catch where error.errno == .EAGAIN {}
             default:

@@ -34,15 +34,18 @@ final class TortureBoard: Sendable {
             try sim.kernel.register(sim.platformDevice("legacy-echo.0", compatible: ["legacy-echo"]))
         }
         try sim.populate()
-        // The watchdog and misc subsystems, so readers reach all five.
+        // The watchdog and misc subsystems, so readers reach all of them.
         try sim.kernel.registerDriver(SoftdogDriver(core: WatchdogCore(namespace: sim.dev)), on: sim.platform)
         try sim.kernel.register(sim.platformDevice("wdt.0", compatible: ["softdog"], properties: ["timeout-sec": "30"]))
         try sim.kernel.registerDriver(MiscPipeDriver(misc: MiscCore(namespace: sim.dev)), on: sim.platform)
         try sim.kernel.register(sim.platformDevice("misc-sim.0", compatible: ["misc-pipe"],
                                                    properties: ["misc-name": Self.pipeNode]))
+        // A loopback UART (/dev/ttyS0): readers' files are hung up when it unbinds.
+        try sim.kernel.registerDriver(SerialLoopbackDriver(tty: TTYDriver(prefix: "ttyS", namespace: sim.dev)), on: sim.platform)
+        try sim.kernel.register(sim.platformDevice("serial-sim.0", compatible: ["serial-loopback"]))
         targets = [("gpio-sim.0", "gpio-sim"), ("i2c-sim.0", "i2c-sim"), ("spi-sim.0", "spi-sim"),
                    ("wdt.0", SoftdogDriver.driverName), ("misc-sim.0", MiscPipeDriver.driverName),
-                   ("torture-gen.0", "torture-gen")] + (echo ? [("legacy-echo.0", "legacy-echo")] : [])
+                   ("serial-sim.0", SerialLoopbackDriver.driverName), ("torture-gen.0", "torture-gen")] + (echo ? [("legacy-echo.0", "legacy-echo")] : [])
     }
 
     /// Unregisters every device the board registered, newest first (each takes its children
