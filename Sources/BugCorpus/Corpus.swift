@@ -13,7 +13,7 @@ public enum Corpus {
     /// The entries written in Swift: what the driver-description language cannot state yet
     /// (a fault in a probe's error path, devres on another device, timers, a USB interface,
     /// the core's own internals). The rest are files under `Scenarios/bugs/` (``CorpusFiles``).
-    public static let entries: [BugEntry] = [gpioIoctlMissed, vub300ProbeFailure,
+    public static let entries: [BugEntry] = [gpioIoctlMissed, vub300DevmHost, vub300ProbeFailure,
                                              watchdogCdevAddError, devresNotFlushedAtDel,
                                              debugfsPrivateData, debugfsDeadFops, imsPcuResetRace]
 
@@ -28,6 +28,7 @@ public enum Corpus {
     /// language lacks (`devmodel bugs show` prints it).
     public static let whyNotAFile: [String: String] = [
         "gpio-ioctl-unprotected": "its proof counts which entry point lets an unbind into the window (UnbindInWindow); a scenario has no such instrument",
+        "vub300-devm-host": "a timer that outlives its data (P14): the language has no timers, interrupts or work items",
         "vub300-probe-error-path": "a fail-nth sweep over a probe that arms a timer: the language has no timers",
         "watchdog-cdev-add-error-leak": "a leak on an error path: scenario findings do not count leaks (the board stays registered)",
         "devres-not-flushed-at-del": "the driver core's own device_del (infrastructure), not a driver's design",
@@ -65,6 +66,19 @@ public enum Corpus {
         return (board, sanitizer, d, device)
     }
 
+    /// Devm memory behind a refcounted host still used by a URB completion.
+    static let vub300DevmHost = BugEntry(
+        id: "vub300-devm-host", reference: "8f4d20a71022", subsystem: "MMC (vub300.c), USB", classes: ["P1", "P14"],
+        story: """
+        vub300's host state was converted to devm allocation while the MMC host stayed refcounted and \
+        URB completions and timers kept it; on disconnect devres freed the state and a late completion \
+        used it. Fix: back to mmc_alloc_host, state freed from the host's release. Here the state moves \
+        to the host's object-lifetime resources (freed at its last put).
+        """,
+        tool: "sanitizer", expectedFinding: "use-after-unbind",
+        buggy: { timed { vub300Run(legacy: true) } },
+        fixed: { timed { vub300Run(legacy: false) } })
+
     /// Devres of a driverless device never released.
     static let devresNotFlushedAtDel = BugEntry(
         id: "devres-not-flushed-at-del", reference: "699fb50d9903 (CVE-2023-53596)", subsystem: "driver core (core.c)",
@@ -97,6 +111,22 @@ public enum Corpus {
     static func leakRun(legacy: Bool) -> (findings: [String], detail: String) {
         sanitized(checkingLeaks: true, detail: "device_unregister with a devm action holding a reference") { kernel in
             try DeviceDelNoFlush.run(legacy: legacy, kernel: kernel)
+        }
+    }
+
+    static func vub300Run(legacy: Bool) -> (findings: [String], detail: String) {
+        do {
+            let board = try SimBoard()
+            let sanitizer = Sanitizer(attachingTo: board.kernel)
+            let driver = Vub300Driver(legacy: legacy)
+            try board.kernel.registerDriver(USBGenericDriver(usb: board.usb), on: board.usb.bus)
+            try board.kernel.registerDriver(driver, on: board.usb.bus)
+            let usb = try board.usb.plug(port: "4-1", interfaces: ["vub300"])
+            try board.usb.unplug(usb)   // disconnect while the URB is in flight
+            driver.completeURB()        // ...and then it completes
+            return (sanitizer.findings.map(\.kind.rawValue), "URB completed after disconnect")
+        } catch {
+            return (["setup"], "\(error)")
         }
     }
 }

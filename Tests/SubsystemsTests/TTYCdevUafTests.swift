@@ -64,7 +64,7 @@ import SimHardware
         let port = f.line.port
         try f.kernel.unbind(f.uart)
         #expect(port.isDestroyed)
-        #expect(f.recorder.events(.deviceRelease).filter { $0.objectName == "ttyS0 port" }.count == 1)
+        #expect(f.recorder.events(.deviceRelease).filter { $0.objectName == "ttyS0-port" }.count == 1)
         try f.kernel.bind(f.uart, to: SerialLoopbackDriver.driverName)
         #expect(f.line.name == "ttyS0" && f.line.port !== port)   // a new port; the old stays dead
     }

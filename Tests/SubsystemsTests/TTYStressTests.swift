@@ -31,7 +31,7 @@ import SimHardware
         runOnThreads(bodies)
         try f.kernel.unregister(f.uart)
         #expect(f.useAfterFree.isEmpty)
-        let ports = f.recorder.events(.deviceRelease).filter { $0.objectName == "ttyS0 port" }.count
+        let ports = f.recorder.events(.deviceRelease).filter { $0.objectName == "ttyS0-port" }.count
         #expect(ports == 41)
         #expect(f.recorder.events(.cdevRegister).filter { $0.objectName == "ttyS0" }.count == 41)
         let seen = Set(outcomes.withLock { $0.keys })

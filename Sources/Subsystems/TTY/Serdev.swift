@@ -40,22 +40,32 @@ public final class SerdevBus: Sendable {
         }
         let port = binding.port
         let kernel = namespace.kernel
-        do {
-            try port.get(fileID: site.fileID, line: site.line)
-        } catch {
-            freeNumber(number)
-            throw error
+        // The controller holds the port from here until its release. A failed prepare releases
+        // its device itself, before that reference is taken; the flag keeps that release from
+        // dropping one the controller never held.
+        let holds = Locked(false)
+        // The number goes back once: by the release, or here when the prepare failed before
+        // making a device (a later registration may have taken it again by then).
+        let numberFree = Locked(false)
+        let release: @Sendable () -> Void = { [self] in
+            if !numberFree.withLock({ free in defer { free = true }; return free }) { freeNumber(number) }
         }
         let cdev: CharDevice
-        do {
+        do throws(FileError) {
             cdev = try CharDevice.prepare(name: "serial\(number)", parent: parent, namespace: namespace, operations: binding,
-                                          fileID: site.fileID, line: site.line) { [self] in
-                port.put()
-                freeNumber(number)
+                                          fileID: site.fileID, line: site.line) {
+                if holds.withLock({ held in defer { held = false }; return held }) { port.put() }
+                release()
             }
         } catch {
-            port.put(fileID: site.fileID, line: site.line)
-            freeNumber(number)
+            release()
+            throw error
+        }
+        do throws(FileError) {
+            try port.get(fileID: site.fileID, line: site.line)
+            holds.withLock { $0 = true }
+        } catch {
+            cdev.unregister(fileID: site.fileID, line: site.line)
             throw error
         }
         let device = Device(kernel: kernel, name: "serial\(number)-0", bus: bus, parent: cdev.device, matchIDs: [client]) { _ in }

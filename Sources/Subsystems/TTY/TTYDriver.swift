@@ -53,10 +53,22 @@ public final class TTYDriver: Sendable {
                                      make: { [self] (index) throws(FileError) in
             let port = TTYPort(name: "\(prefix)\(index)", index: index, kernel: namespace.kernel)
             let binding = TTYBinding(ops: ops, port: port)
+            do throws(FileError) {
+                try port.add(fileID: fileID, line: line)
+            } catch {
+                port.put(fileID: fileID, line: line)
+                throw error
+            }
             if let client {
-                guard let serdev else { throw FileError(.EINVAL, "\(prefix): no serdev bus for client \(client)") }
-                let controller = try serdev.addController(binding, parent: parent, client: client, site: site)
-                return (TTYLine(port: port, cdev: controller.cdev, serdev: controller), [])
+                do throws(FileError) {
+                    guard let serdev else { throw FileError(.EINVAL, "\(prefix): no serdev bus for client \(client)") }
+                    let controller = try serdev.addController(binding, parent: parent, client: client, site: site)
+                    return (TTYLine(port: port, cdev: controller.cdev, serdev: controller), [])
+                } catch {
+                    port.delete(fileID: fileID, line: line)
+                    port.put(fileID: fileID, line: line)
+                    throw error
+                }
             }
             // The node's device holds the port from here until its release (after the last
             // close). A failed prepare releases its device itself, before this reference is
@@ -71,6 +83,7 @@ public final class TTYDriver: Sendable {
                 try port.get(fileID: fileID, line: line)
                 nodeHolds.withLock { $0 = true }
             } catch {
+                port.delete(fileID: fileID, line: line)
                 port.put(fileID: fileID, line: line)  // the registration's: the destructor runs
                 throw error
             }
@@ -90,6 +103,7 @@ public final class TTYDriver: Sendable {
             } else {
                 line.cdev.unregister(fileID: site.fileID, line: site.line)
             }
+            line.port.delete(fileID: site.fileID, line: site.line)
             line.port.put(fileID: site.fileID, line: site.line)
         }
     }

@@ -24,8 +24,10 @@ public final class TTYPort: Sendable, CustomStringConvertible {
     public let name: String
     /// The line number within its driver (`tty->index`).
     public let index: Int
-    /// The port's refcount (`port->kref`): a device object never added to the bus, so the
-    /// sanitizer follows its gets and puts as it follows any device's.
+    /// The port's refcount (`port->kref`): a device object (on no bus), so the sanitizer
+    /// follows its gets and puts as it follows any device's. It is added while the port is
+    /// registered and deleted at its unregistration, so a reference still held once it is
+    /// deleted and every file closed is a leak the end-of-run check reports.
     public let kref: Device
     private let state = Locked(State())
     private let destructed = Locked(false)
@@ -47,7 +49,17 @@ public final class TTYPort: Sendable, CustomStringConvertible {
         self.index = index
         let destructed = self.destructed
         // tty_port_init: kref_init. The release is tty_port_destructor.
-        kref = Device(kernel: kernel, name: "\(name) port") { _ in destructed.withLock { $0 = true } }
+        kref = Device(kernel: kernel, name: "\(name)-port") { _ in destructed.withLock { $0 = true } }
+    }
+
+    /// Adds the port's object (registration); on failure the caller still owns its reference.
+    func add(fileID: StaticString, line: UInt) throws(FileError) {
+        do { try kref.kernel.add(kref, fileID: fileID, line: line) } catch { throw FileError(error.errno, "\(error)") }
+    }
+
+    /// Deletes the port's object (unregistration); references held go on until their puts.
+    func delete(fileID: StaticString, line: UInt) {
+        if kref.state.isPresent { try? kref.kernel.delete(kref, fileID: fileID, line: line) }
     }
 
     public var description: String { name }
