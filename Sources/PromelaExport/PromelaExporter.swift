@@ -71,6 +71,7 @@ struct Plan {
         let others: [SourceLocation?] = b.usbDevices.map(\.location) + b.i2cAdapters.map(\.location)
             + b.spiControllers.map(\.location) + b.watchdogs.map(\.location) + b.drivers.map(\.location)
             + b.devices.map(\.location) + b.links.map(\.location) + b.serialPorts.map(\.location)
+            + b.mmcHosts.map(\.location)
         if let first = others.first { refuse("the board may only have gpio_chips and misc_devices", at: first) }
         if let described = scenario.firstDescribedDriver {
             refuse("described drivers (objects, fops, drivers) are not in the Promela subset; use devmodel explore", at: described)

@@ -25,6 +25,8 @@ public final class ScenarioBoard: Sendable {
     /// The `ttyS` lines and the serdev bus, when the board has serial ports (the bus is
     /// registered only then, so other boards' trees do not change).
     public let serial: (tty: TTYDriver, serdev: SerdevBus)?
+    /// The MMC core of the board's `/dev`.
+    public let mmc: MMCCore
     /// The drivers the scenario describes, and everything they made (nil in v1 scenarios).
     public let described: DescribedWorld?
     let supplies = Locked<[String: String]>([:])
@@ -48,6 +50,7 @@ public final class ScenarioBoard: Sendable {
         self.described = described.isEmpty ? nil : DescribedWorld(described, kernel: sim.kernel, namespace: sim.dev)
         watchdog = WatchdogCore(namespace: sim.dev)
         misc = MiscCore(namespace: sim.dev, dynamicMinors: MiscDeviceSpec.staticMinors.upperBound + 1..<255)
+        mmc = MMCCore(namespace: sim.dev)
     }
 
     /// Builds a scenario's board with the drivers it describes.

@@ -55,6 +55,10 @@ enum IoctlExecutor {
             return .int(try f.ioctl(TiocmGet()))
         case .tiocinq:
             return .int(try f.ioctl(TiocInq()))
+        case .mmcSendStatus:
+            return .int(Int(try f.ioctl(MmcIocSendStatus())))
+        case .blkGetSize64:
+            return .int(try f.ioctl(BlkGetSize64()))
         }
     }
 

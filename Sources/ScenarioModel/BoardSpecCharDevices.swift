@@ -96,3 +96,22 @@ public struct SerialPortSpec: Sendable, Equatable {
         self.location = location
     }
 }
+
+/// An SD host controller bound by the built-in `sdhci-sim` driver, with a card of `blocks`
+/// 512-byte blocks in its slot (the card's data is the driver's devres memory). The n-th is
+/// `/dev/mmcblk<n>`: `read`/`write` move bytes at the file position, `BLKGETSIZE64` is the size.
+/// Unbinding it is `mmc_remove_host`: old files get EIO for I/O and ENODEV for MMC_IOC_CMD.
+public struct MMCHostSpec: Sendable, Equatable {
+    public static let blockRange = 1...64
+    /// The platform device's name ("sdhci-sim.0").
+    public var name: String
+    /// The card's capacity in 512-byte blocks (1…64).
+    public var blocks: Int
+    public var location: SourceLocation?
+
+    public init(name: String, blocks: Int = SDHCISimDriver.defaultBlocks, location: SourceLocation? = nil) {
+        self.name = name
+        self.blocks = blocks
+        self.location = location
+    }
+}

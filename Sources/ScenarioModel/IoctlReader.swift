@@ -75,6 +75,8 @@ enum IoctlReader {
             return need(f, "timeout", req, r).flatMap { r.int($0, "timeout") }.map { .wdiocSetTimeout(seconds: $0) }
         case "tiocmget": return .tiocmget
         case "tiocinq": return .tiocinq
+        case "mmc_send_status": return .mmcSendStatus
+        case "blkgetsize64": return .blkGetSize64
         default: return .fionread
         }
     }

@@ -8,5 +8,6 @@ public enum BuiltinDrivers {
     public static let miscPipe = MiscPipeDriver.driverName
     public static let serialLoopback = SerialLoopbackDriver.driverName
     public static let serdevEcho = SerdevEchoDriver.driverName
-    public static let names = [gpioSim, usb, i2cEeprom, spiLoopback, softdog, miscPipe, serialLoopback, serdevEcho]
+    public static let sdhciSim = SDHCISimDriver.driverName
+    public static let names = [gpioSim, usb, i2cEeprom, spiLoopback, softdog, miscPipe, serialLoopback, serdevEcho, sdhciSim]
 }

@@ -3,19 +3,21 @@ import Instrumentation
 import SimHardware
 import Subsystems
 
-/// One reader round on one device of the subsystems (GPIO, I2C, SPI, watchdog, misc, tty) or
+/// One reader round on one device of the subsystems (GPIO, I2C, SPI, watchdog, misc, tty, MMC) or
 /// the torture device: open its node, make the calls a program would, close — or, for the
 /// torture device, in-kernel consumer accesses and a file read.
 /// Returns "OK" or the errno name of the first call that failed.
 enum Reader {
     /// What a device that vanished under a program may answer; anything else is a failure.
-    /// `EIO (hung up)` is a tty's answer once its port was hung up (`hung_up_tty_write`).
-    static let acceptable: Set<String> = ["OK", "ENODEV", "ENOENT", hungUp]
+    /// `EIO (hung up)` is a tty's answer once its port was hung up (`hung_up_tty_write`),
+    /// `EIO (removed disk)` an MMC disk's once its host was removed (the dying queue).
+    static let acceptable: Set<String> = ["OK", "ENODEV", "ENOENT", hungUp, removedDisk]
     static let hungUp = "EIO (hung up)"
+    static let removedDisk = "EIO (removed disk)"
 
 
     static func round(_ board: TortureBoard, reader: Int, rng: inout SplitMix64) -> String {
-        let choices = board.echo ? 8 : 7
+        let choices = board.echo ? 9 : 8
         do throws(FileError) {
             switch Int(rng.next() % UInt64(choices)) {
             case 0:
@@ -73,6 +75,17 @@ enum Reader {
                 }
                 _ = file.poll()
                 do throws(FileError) { _ = try file.read(maxBytes: 1) } catch where error.errno == .EAGAIN {}
+            case 7:
+                // A block written and read back on the SD card; once removed, I/O is EIO.
+                let file = try board.sim.dev.open("/dev/mmcblk0")
+                defer { try? file.close() }
+                do throws(FileError) {
+                    _ = try file.write([UInt8(reader & 0xff)])
+                    _ = try file.read(maxBytes: 1)
+                } catch where error.errno == .EIO {
+                    return removedDisk
+                }
+                _ = try file.ioctl(MmcIocSendStatus())
             default:
                 let file = try board.sim.dev.open("/dev/legacy-echo0")
                 defer { try? file.close() }

@@ -43,9 +43,13 @@ final class TortureBoard: Sendable {
         // A loopback UART (/dev/ttyS0): readers' files are hung up when it unbinds.
         try sim.kernel.registerDriver(SerialLoopbackDriver(tty: TTYDriver(prefix: "ttyS", namespace: sim.dev)), on: sim.platform)
         try sim.kernel.register(sim.platformDevice("serial-sim.0", compatible: ["serial-loopback"]))
+        // An SD host with a card (/dev/mmcblk0): open disks outlive mmc_remove_host.
+        try sim.kernel.registerDriver(SDHCISimDriver(mmc: MMCCore(namespace: sim.dev)), on: sim.platform)
+        try sim.kernel.register(sim.platformDevice("sdhci-sim.0", compatible: ["sdhci-sim"]))
         targets = [("gpio-sim.0", "gpio-sim"), ("i2c-sim.0", "i2c-sim"), ("spi-sim.0", "spi-sim"),
                    ("wdt.0", SoftdogDriver.driverName), ("misc-sim.0", MiscPipeDriver.driverName),
-                   ("serial-sim.0", SerialLoopbackDriver.driverName), ("torture-gen.0", "torture-gen")] + (echo ? [("legacy-echo.0", "legacy-echo")] : [])
+                   ("serial-sim.0", SerialLoopbackDriver.driverName),
+                   ("sdhci-sim.0", SDHCISimDriver.driverName), ("torture-gen.0", "torture-gen")] + (echo ? [("legacy-echo.0", "legacy-echo")] : [])
     }
 
     /// Unregisters every device the board registered, newest first (each takes its children
