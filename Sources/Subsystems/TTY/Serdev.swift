@@ -34,7 +34,8 @@ public final class SerdevBus: Sendable {
     /// matching `client`. The controller holds a port reference until its release.
     func addController(_ binding: TTYBinding, parent: Device, client: String, site: CallSite) throws(FileError) -> SerdevController {
         let number = numbers.withLock { n in
-            let free = (0...).first { !n.contains($0) }!
+            var free = 0  // serdev_controller_alloc's IDA: the lowest free number
+            while n.contains(free) { free += 1 }
             n.insert(free)
             return free
         }
