@@ -27,6 +27,8 @@ public final class CharDevice: Sendable, CustomStringConvertible {
     public let device: Device
     public let namespace: DevNamespace
     let fence: OperationsGuard
+    /// What calls on old files return once the device is gone.
+    public let gone: GoneReplies
     /// Protects `state` for sleepers; a model lock so the explorer sees wake-up races.
     let lock: ModelLock
     let waiters: WaitQueue
@@ -54,6 +56,8 @@ public final class CharDevice: Sendable, CustomStringConvertible {
     ///   - namespace: the `/dev` it is published in.
     ///   - operations: the driver's file operations, reached only inside the fence.
     ///   - protection: the fence (``Protection/revocable``), or a legacy pattern for negative controls.
+    ///   - gone: what calls on old files return once the device is gone (ENODEV unless the
+    ///     subsystem answers otherwise, as a hung-up tty does).
     ///   - fileID: the caller's file, for events and errors.
     ///   - line: the caller's line.
     ///   - release: runs at the object's final put (after the last close), to free the
@@ -61,10 +65,11 @@ public final class CharDevice: Sendable, CustomStringConvertible {
     /// - Throws: EEXIST if the node name is taken (nothing is left registered).
     public static func register(name: String, parent: Device?, namespace: DevNamespace,
                                 operations: any FileOperations, protection: Protection = .revocable,
+                                gone: GoneReplies = .noDevice,
                                 fileID: StaticString = #fileID, line: UInt = #line,
                                 release: (@Sendable () -> Void)? = nil) throws(FileError) -> CharDevice {
         let cdev = try prepare(name: name, parent: parent, namespace: namespace, operations: operations,
-                               protection: protection, fileID: fileID, line: line, release: release)
+                               protection: protection, gone: gone, fileID: fileID, line: line, release: release)
         try cdev.publish(fileID: fileID, line: line)
         return cdev
     }
@@ -74,6 +79,7 @@ public final class CharDevice: Sendable, CustomStringConvertible {
     /// Call ``publish(fileID:line:)`` next (or ``unregister(fileID:line:)`` to give up).
     public static func prepare(name: String, parent: Device?, namespace: DevNamespace,
                                operations: any FileOperations, protection: Protection = .revocable,
+                               gone: GoneReplies = .noDevice,
                                fileID: StaticString = #fileID, line: UInt = #line,
                                release: (@Sendable () -> Void)? = nil) throws(FileError) -> CharDevice {
         // An injectable point (fail-nth): cdev_device_add can fail, and callers must unwind.
@@ -82,7 +88,7 @@ public final class CharDevice: Sendable, CustomStringConvertible {
             throw FileError(.ENOMEM, "cdev_device_add(\(name)) failed (injected)")
         }
         let cdev = CharDevice(name: name, parent: parent, namespace: namespace, operations: operations,
-                              protection: protection, release: release)
+                              protection: protection, gone: gone, release: release)
         do {
             try namespace.kernel.add(cdev.device, fileID: fileID, line: line)
         } catch {
@@ -105,8 +111,9 @@ public final class CharDevice: Sendable, CustomStringConvertible {
     }
 
     private init(name: String, parent: Device?, namespace: DevNamespace, operations: any FileOperations,
-                 protection: Protection, release: (@Sendable () -> Void)?) {
+                 protection: Protection, gone: GoneReplies, release: (@Sendable () -> Void)?) {
         self.name = name
+        self.gone = gone
         self.namespace = namespace
         let kernel = namespace.kernel
         fence = OperationsGuard(operations, protection: protection, name: name, events: kernel.events)
@@ -205,7 +212,7 @@ public final class CharDevice: Sendable, CustomStringConvertible {
         }
         do {
             if callOpen {
-                let data = try call("open", context, site: site) { (ops, ctx) throws(FileError) in try ops.open(ctx) }
+                let data = try call("open", .open, context, site: site) { (ops, ctx) throws(FileError) in try ops.open(ctx) }
                 if let data { context.privateData = data }
             }
         } catch {
@@ -218,21 +225,30 @@ public final class CharDevice: Sendable, CustomStringConvertible {
         return OpenFile(path: path, cdev: self, context: context)
     }
 
-    /// Runs `body` inside the fence, or fails with ENODEV once the device is gone.
-    func call<R>(_ what: String, _ context: FileContext, site: CallSite,
+    /// Runs `body` inside the fence; once the device is gone, returns `ifGone` when given (a
+    /// hung-up tty's end of file) or fails with the ``gone`` errno of `kind`.
+    func call<R>(_ what: String, _ kind: GoneReplies.Call, _ context: FileContext, site: CallSite, ifGone: R? = nil,
                  _ body: (any FileOperations, FileContext) throws(FileError) -> R) throws(FileError) -> R {
         try fence.withAccess { (ops: (any FileOperations)?) throws(FileError) -> R in
-            guard let ops else { throw noDevice(what, context, site: site) }
+            guard let ops else {
+                let error = noDevice(what, kind, context, site: site)
+                if let ifGone { return ifGone }
+                throw error
+            }
             // The call is in flight in the driver: an unbind may start now (and must wait).
             Scheduling.point(.call(device.id, name: "\(what) \(name)"), site: site)
             return try body(ops, context)
         }
     }
 
-    /// The ENODEV of a call on a gone device, recorded as such.
-    func noDevice(_ what: String, _ context: FileContext, site: CallSite) -> FileError {
-        namespace.kernel.events.emit(.fileNoDevice, object: device.id, name: name, detail: "\(what): ENODEV", site: site)
-        return FileError.noDevice("\(what) on \(context.node)")
+    /// The error of a call on a gone device (ENODEV, or the subsystem's ``gone`` reply),
+    /// recorded as such.
+    func noDevice(_ what: String, _ kind: GoneReplies.Call, _ context: FileContext, site: CallSite) -> FileError {
+        let errno = gone.errno(kind)
+        namespace.kernel.events.emit(.fileNoDevice, object: device.id, name: name,
+                                     detail: "\(what): \(errno.map { "\($0)" } ?? "end of file")", site: site)
+        guard let errno, errno != .ENODEV else { return FileError.noDevice("\(what) on \(context.node)") }
+        return FileError(errno, "\(what) on \(context.node): the device is gone")
     }
 
     /// Runs `body` inside the fence with the operations, or with `nil` once the device is

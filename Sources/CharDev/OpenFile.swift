@@ -6,7 +6,8 @@ import Synchronization
 ///
 /// It references the subsystem's object (``CharDevice``), never driver data, so it may outlive
 /// the driver, the hardware and the node: after an unbind every call returns ENODEV, `poll`
-/// reports `POLLHUP|POLLERR`, a blocked `read` wakes with ENODEV, and `close` is always safe and
+/// reports `POLLHUP|POLLERR`, a blocked `read` wakes with ENODEV (or the subsystem's own
+/// ``GoneReplies``, e.g. a hung-up tty's end of file and EIO), and `close` is always safe and
 /// drops the last reference exactly once.
 ///
 /// Like an fd table entry, a call in progress keeps the file alive (fget/fput): `close` marks
@@ -44,7 +45,8 @@ public final class OpenFile: Sendable, CustomStringConvertible {
                 // check): a wake-up after it is seen by the sleep; and the call's first access
                 // to shared state stays its fence entry (what the explorer's StepPoints relies on).
                 var generation: UInt64 = 0
-                let data = try cdev.call("read", context, site: site) { (ops, ctx) throws(FileError) in
+                let endOfFile: [UInt8]?? = cdev.gone.read == .endOfFile ? .some([]) : nil
+                let data = try cdev.call("read", .read, context, site: site, ifGone: endOfFile) { (ops, ctx) throws(FileError) in
                     generation = cdev.generation
                     return try ops.read(ctx, maxBytes: maxBytes)
                 }
@@ -56,7 +58,11 @@ public final class OpenFile: Sendable, CustomStringConvertible {
                 // later call gets it too. Calling in again instead would find the fence closed
                 // anyway. (Returning at the first sight of "gone", before the fence closed, let a
                 // later call still reach the driver; found under load by the runner's tests.)
-                if cdev.isClosedToCalls { throw cdev.noDevice("read", context, site: site) }
+                if cdev.isClosedToCalls {
+                    let error = cdev.noDevice("read", .read, context, site: site)
+                    if cdev.gone.read == .endOfFile { return [] }
+                    throw error
+                }
             }
         }
     }
@@ -65,7 +71,7 @@ public final class OpenFile: Sendable, CustomStringConvertible {
     public func write(_ data: [UInt8], fileID: StaticString = #fileID, line: UInt = #line) throws(FileError) -> Int {
         let site = CallSite(fileID: fileID, line: line)
         return try withFile("write", site: site) { () throws(FileError) -> Int in
-            try cdev.call("write", context, site: site) { (ops, ctx) throws(FileError) in try ops.write(ctx, data) }
+            try cdev.call("write", .write, context, site: site) { (ops, ctx) throws(FileError) in try ops.write(ctx, data) }
         }
     }
 
@@ -73,7 +79,7 @@ public final class OpenFile: Sendable, CustomStringConvertible {
     public func ioctl<R: IoctlRequest>(_ request: R, fileID: StaticString = #fileID, line: UInt = #line) throws(FileError) -> R.Reply {
         let site = CallSite(fileID: fileID, line: line)
         return try withFile(R.name, site: site) { () throws(FileError) -> R.Reply in
-            let reply = try cdev.call(R.name, context, site: site) { (ops, ctx) throws(FileError) in try ops.ioctl(ctx, request) }
+            let reply = try cdev.call(R.name, .ioctl, context, site: site) { (ops, ctx) throws(FileError) in try ops.ioctl(ctx, request) }
             guard let typed = reply as? R.Reply else {
                 throw FileError(.EINVAL, "\(R.name) on \(path): reply of unexpected type \(type(of: reply))")
             }
@@ -93,17 +99,19 @@ public final class OpenFile: Sendable, CustomStringConvertible {
                 var generation: UInt64 = 0  // as in read
                 let ready: PollEvents
                 do {
-                    ready = try cdev.call("poll", context, site: site) { (ops, ctx) throws(FileError) in
+                    ready = try cdev.call("poll", .poll, context, site: site) { (ops, ctx) throws(FileError) in
                         generation = cdev.generation
                         return ops.poll(ctx)
                     }
                 } catch {
-                    return [.hup, .err]
+                    // As the kernel's do_pollfd: the mask filtered by what was asked for, plus
+                    // the bits always reported.
+                    return cdev.gone.poll.intersection(events.union([.err, .hup]))
                 }
                 let wanted = ready.intersection(events.union([.err, .hup]))
                 if !wanted.isEmpty || timeout == 0 { return wanted }
                 if !cdev.sleep(since: generation, deadline: deadline, site: site) { return [] }
-                if cdev.isClosedToCalls { return [.hup, .err] }  // as in read: final once the fence is closed
+                if cdev.isClosedToCalls { return cdev.gone.poll.intersection(events.union([.err, .hup])) }  // as in read: final once the fence is closed
             }
         }
         return result ?? .nval

@@ -16,9 +16,14 @@ final class DescribedFileOperations: FileOperations {
     let parent: Device?
     /// The module whose code these operations are (the registering driver's), if any.
     let module: Module?
+    /// A tty's port (`tty->port`, the local `port` of every operation); once it is hung up the
+    /// operations answer as `hung_up_tty_fops` do and only `release` reaches the steps.
+    let ttyPort: Reference?
 
-    init(world: DescribedWorld, fops: FileOperationsSpec, cdev: Reference?, misc: Reference?, parent: Device?, module: Module?) {
+    init(world: DescribedWorld, fops: FileOperationsSpec, cdev: Reference?, misc: Reference?, parent: Device?, module: Module?,
+         ttyPort: Reference? = nil) {
         self.world = world
+        self.ttyPort = ttyPort
         self.fops = fops
         self.cdev = cdev
         self.misc = misc
@@ -34,6 +39,7 @@ final class DescribedFileOperations: FileOperations {
     private func frame(_ operation: String, _ file: FileContext) -> Frame {
         var locals: [String: Value] = [:]
         if let cdev { locals["inode"] = .reference(cdev) }
+        if let ttyPort { locals["port"] = .reference(ttyPort) }
         return Frame(context: CallPath("\(fops.name).\(operation)"), device: parent, file: file, locals: locals)
     }
 
@@ -85,23 +91,30 @@ final class DescribedFileOperations: FileOperations {
         return file.privateData
     }
 
+    /// True once the tty's port was hung up (drivers/tty/tty_io.c `__tty_hangup`).
+    private var hungUp: Bool { ttyPort.map { world.isHungUp(key: $0.memberKey) } ?? false }
+
     func read(_ file: FileContext, maxBytes: Int) throws(FileError) -> [UInt8]? {
+        if hungUp { return [] }
         try run("read", file)
         return []
     }
 
     func write(_ file: FileContext, _ data: [UInt8]) throws(FileError) -> Int {
+        if hungUp { throw FileError(.EIO, "write on \(file.node): hung up") }
         try run("write", file)
         return data.count
     }
 
     func ioctl(_ file: FileContext, _ request: any IoctlRequest) throws(FileError) -> any Sendable {
+        if hungUp { throw FileError(.EIO, "ioctl on \(file.node): hung up") }
         try run("ioctl", file)
         return 0
     }
 
     func poll(_ file: FileContext) -> PollEvents {
-        (try? run("poll", file)).map { [.in, .out] } ?? [.err]
+        if hungUp { return GoneReplies.hungUp.poll }
+        return (try? run("poll", file)).map { [.in, .out] } ?? [.err]
     }
 
     func release(_ file: FileContext) {

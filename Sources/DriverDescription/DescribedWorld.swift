@@ -27,6 +27,9 @@ public final class DescribedWorld: Sendable {
     let attributeFiles = Locked<[String: DeviceAttribute]>([:])
     /// Requested interrupt lines.
     let irqs = Locked<[Int: IRQAction]>([:])
+    /// tty ports hung up (`tty_port_tty_hangup`), by member key: their files get
+    /// `hung_up_tty_fops` answers.
+    let hungUp = Locked<Set<String>>([])
     /// Allocations freed at the release of a refcounted member (`drmm_kzalloc`), by member.
     private let managed = Locked<[String: [DescribedObject]]>([:])
 
@@ -89,6 +92,7 @@ public final class DescribedWorld: Sendable {
 
     func register(_ cdev: CharDevice, key: String) { registrations.withLock { $0[key] = cdev } }
     func isRegistered(key: String) -> Bool { registrations.withLock { $0[key] != nil } }
+    func registration(key: String) -> CharDevice? { registrations.withLock { $0[key] } }
     func unregister(key: String) -> CharDevice? { registrations.withLock { $0.removeValue(forKey: key) } }
     func setFops(_ fops: String, for key: String) { fopsOfCdev.withLock { $0[key] = fops } }
     func fops(for key: String) -> String? { fopsOfCdev.withLock { $0[key] } }

@@ -16,7 +16,7 @@ extension DriverDescription {
             lists.append(("\(d.name).remove", d.remove, []))
         }
         for f in fops.values.sorted(by: { $0.name < $1.name }) {
-            for (op, steps) in f.operations.sorted(by: { $0.key < $1.key }) { lists.append(("\(f.name).\(op)", steps, ["inode"])) }
+            for (op, steps) in f.operations.sorted(by: { $0.key < $1.key }) { lists.append(("\(f.name).\(op)", steps, ["inode", "port"])) }
         }
         for (name, steps) in functions.sorted(by: { $0.key < $1.key }) { lists.append((name, steps, ["self"])) }
         return lists
@@ -42,7 +42,8 @@ extension DriverDescription {
     public var nodeNames: [String] {
         drivers.flatMap { Self.flatten($0.probe) }.compactMap { s -> String? in
             switch s.operation {
-            case .cdevDeviceAdd(_, _, let node), .miscRegister(_, let node, _), .cdevAdd(_, let node): node
+            case .cdevDeviceAdd(_, _, let node), .miscRegister(_, let node, _), .cdevAdd(_, let node),
+                 .ttyPortRegisterDevice(_, let node, _): node
             default: nil
             }
         }
@@ -104,9 +105,9 @@ extension DriverDescription {
             let (uses, sets) = Self.names(s.operation)
             uses.forEach { use($0, s) }
             switch s.operation {
-            case .alloc(let type, _, _, _), .containerOf(_, let type, _):
+            case .alloc(let type, _, _, _), .containerOf(_, let type, _), .mmcAllocHost(let type, _, _):
                 if types[type] == nil { problem(s, "no struct type '\(type)'") }
-            case .cdevInit(_, let f), .miscRegister(_, _, let f):
+            case .cdevInit(_, let f), .miscRegister(_, _, let f), .ttyPortRegisterDevice(_, _, let f):
                 if fops[f] == nil { problem(s, "no fops '\(f)'") }
             case .devmAddAction(let f, _, _), .call(let f, _), .requestIRQ(_, let f, _, _):
                 if functions[f] == nil { problem(s, "no function '\(f)'") }
@@ -124,7 +125,8 @@ extension DriverDescription {
             }
             if let sets { locals.insert(sets) }
             switch s.operation {
-            case .alloc(let type, let name, _, _), .containerOf(_, let type, let name): typeOf[name] = type
+            case .alloc(let type, let name, _, _), .containerOf(_, let type, let name), .mmcAllocHost(let type, let name, _):
+                typeOf[name] = type
             default: if let sets { typeOf[sets] = nil }
             }
         }
@@ -173,6 +175,10 @@ extension DriverDescription {
         case .waitEvent(let q, let u, _): ([q, u], nil)
         case .containerOf(let f, _, let n): ([f], n)
         case .fail: ([], nil)
+        case .ttyPortRegisterDevice(let p, _, _), .ttyUnregisterDevice(let p), .ttyPortTTYHangup(let p),
+             .mmcAddHost(let p), .mmcRemoveHost(let p), .mmcFreeHost(let p):
+            ([p], nil)
+        case .mmcAllocHost(_, let n, _): ([], n)
         }
     }
 }

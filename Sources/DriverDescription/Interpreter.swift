@@ -136,6 +136,10 @@ struct Interpreter {
             try revocableAccess(try member(p, &frame, who: who), steps: steps, &frame, who: who)
         case .revoke(let p):
             try revoke(try member(p, &frame, who: who), who: who)
+        case .ttyPortRegisterDevice, .ttyUnregisterDevice, .ttyPortTTYHangup:
+            try runTTY(step.operation, &frame, who: who)
+        case .mmcAllocHost, .mmcAddHost, .mmcRemoveHost, .mmcFreeHost:
+            try runMMC(step.operation, &frame, who: who)
         }
     }
 
@@ -168,6 +172,11 @@ struct Interpreter {
         case .tableInsert(let t, let k, _), .tableRemove(let t, let k), .tableLookup(let t, let k, _, _, _): "\(t)[\(k)]"
         case .containerOf(let f, let t, _): "\(f) in \(t)"
         case .fail(let e): e
+        case .ttyPortRegisterDevice(let p, let node, _): "\(p) as /dev/\(node)"
+        case .ttyUnregisterDevice(let p), .ttyPortTTYHangup(let p), .mmcAddHost(let p), .mmcRemoveHost(let p),
+             .mmcFreeHost(let p):
+            p.description
+        case .mmcAllocHost(let t, let n, _): "\(t) as \(n)"
         }
     }
 }

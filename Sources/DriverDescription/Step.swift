@@ -132,6 +132,27 @@ public indirect enum Operation: Sendable, Equatable {
     /// they are skipped and the operation fails with ENODEV.
     case revocableAccess(MemberPath, steps: [Step])
     case revoke(MemberPath)
+    // TTY (drivers/tty/tty_port.c, tty_io.c); tty_port_init/_get/_put are the ref steps on a kref member
+    /// `tty_port_register_device(port, …)`: publishes `/dev/NODE` whose calls run `fops`; each
+    /// file operation sees the port as its local `port` (`tty->port`).
+    case ttyPortRegisterDevice(port: MemberPath, node: String, fops: String)
+    /// `tty_unregister_device`: the node goes; open files stay and keep reaching the fops
+    /// (the tty layer revokes nothing: only a hangup stops them).
+    case ttyUnregisterDevice(MemberPath)
+    /// `tty_port_tty_hangup`: the port's open files are hung up: from now on they get
+    /// `hung_up_tty_fops` answers (read 0, write and ioctl EIO) and never reach the fops but
+    /// `release`.
+    case ttyPortTTYHangup(MemberPath)
+    // MMC (drivers/mmc/core/host.c)
+    /// `mmc_alloc_host` (`devm_mmc_alloc_host` when `managed`): a kzalloc'd TYPE whose
+    /// `class_dev` device member is initialised; its release frees the host.
+    case mmcAllocHost(type: String, as: String, managed: Bool)
+    /// `mmc_add_host`: the host is registered (its memory written).
+    case mmcAddHost(MemberPath)
+    /// `mmc_remove_host`: the host is removed (its memory read and written).
+    case mmcRemoveHost(MemberPath)
+    /// `mmc_free_host`: `put_device(&host->class_dev)`.
+    case mmcFreeHost(MemberPath)
 
     /// The kernel function the step stands for, as written in files.
     public var name: String {
@@ -177,6 +198,13 @@ public indirect enum Operation: Sendable, Equatable {
         case .call: "call"
         case .revocableAccess: "revocable_access"
         case .revoke: "revoke"
+        case .ttyPortRegisterDevice: "tty_port_register_device"
+        case .ttyUnregisterDevice: "tty_unregister_device"
+        case .ttyPortTTYHangup: "tty_port_tty_hangup"
+        case .mmcAllocHost(_, _, let managed): managed ? "devm_mmc_alloc_host" : "mmc_alloc_host"
+        case .mmcAddHost: "mmc_add_host"
+        case .mmcRemoveHost: "mmc_remove_host"
+        case .mmcFreeHost: "mmc_free_host"
         }
     }
 }

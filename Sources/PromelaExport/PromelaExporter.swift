@@ -70,7 +70,8 @@ struct Plan {
         if b.gpioChips.count > 1 { refuse("more than one gpio chip (chip numbering on rebind is not modelled)", at: b.gpioChips[1].location) }
         let others: [SourceLocation?] = b.usbDevices.map(\.location) + b.i2cAdapters.map(\.location)
             + b.spiControllers.map(\.location) + b.watchdogs.map(\.location) + b.drivers.map(\.location)
-            + b.devices.map(\.location) + b.links.map(\.location)
+            + b.devices.map(\.location) + b.links.map(\.location) + b.serialPorts.map(\.location)
+            + b.mmcHosts.map(\.location)
         if let first = others.first { refuse("the board may only have gpio_chips and misc_devices", at: first) }
         if let described = scenario.firstDescribedDriver {
             refuse("described drivers (objects, fops, drivers) are not in the Promela subset; use devmodel explore", at: described)

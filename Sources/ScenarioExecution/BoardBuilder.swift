@@ -22,6 +22,11 @@ public final class ScenarioBoard: Sendable {
     public let watchdog: WatchdogCore
     /// The misc-device layer of the board's `/dev`.
     public let misc: MiscCore
+    /// The `ttyS` lines and the serdev bus, when the board has serial ports (the bus is
+    /// registered only then, so other boards' trees do not change).
+    public let serial: (tty: TTYDriver, serdev: SerdevBus)?
+    /// The MMC core of the board's `/dev`.
+    public let mmc: MMCCore
     /// The drivers the scenario describes, and everything they made (nil in v1 scenarios).
     public let described: DescribedWorld?
     let supplies = Locked<[String: String]>([:])
@@ -33,12 +38,19 @@ public final class ScenarioBoard: Sendable {
         public var description: String { message }
     }
 
-    init(sim: SimBoard, spec: BoardSpec, described: DriverDescription) {
+    init(sim: SimBoard, spec: BoardSpec, described: DriverDescription) throws(DriverCoreError) {
         self.sim = sim
+        if spec.serialPorts.isEmpty {
+            serial = nil
+        } else {
+            let serdev = try SerdevBus(namespace: sim.dev)
+            serial = (TTYDriver(prefix: "ttyS", namespace: sim.dev, serdev: serdev), serdev)
+        }
         self.spec = spec
         self.described = described.isEmpty ? nil : DescribedWorld(described, kernel: sim.kernel, namespace: sim.dev)
         watchdog = WatchdogCore(namespace: sim.dev)
         misc = MiscCore(namespace: sim.dev, dynamicMinors: MiscDeviceSpec.staticMinors.upperBound + 1..<255)
+        mmc = MMCCore(namespace: sim.dev)
     }
 
     /// Builds a scenario's board with the drivers it describes.
@@ -53,7 +65,7 @@ public final class ScenarioBoard: Sendable {
                              kernel: Kernel = Kernel()) throws(BoardError) -> ScenarioBoard {
         do {
             let sim = try SimBoard(kernel: kernel)
-            let board = ScenarioBoard(sim: sim, spec: spec, described: described)
+            let board = try ScenarioBoard(sim: sim, spec: spec, described: described)
             try kernel.registerDriver(GpioSimDriver(gpiolib: sim.gpio), on: sim.platform)
             try kernel.registerDriver(ScenarioUSBDriver(board: sim), on: sim.usb.bus)
             for d in spec.drivers {

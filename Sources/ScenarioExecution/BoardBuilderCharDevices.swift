@@ -3,7 +3,7 @@ import DriverCore
 import SimHardware
 
 extension ScenarioBoard {
-    /// Registers the SPI controllers, watchdogs and misc devices of the spec, in that order,
+    /// Registers the SPI controllers, watchdogs, misc devices, serial ports and MMC hosts of the spec, in that order,
     /// each kind's built-in driver first (only when the board has one of its kind, so a
     /// board's tree shows only the drivers it uses). The spec's parameters reach the drivers
     /// as device properties, the way firmware describes hardware to a real driver.
@@ -43,6 +43,17 @@ extension ScenarioBoard {
             if let minor = m.minor { properties["misc-minor"] = "\(minor)" }
             try register(m.name, id: "misc-pipe", properties)
         }
+        if let serial {
+            try kernel.registerDriver(SerialLoopbackDriver(tty: serial.tty), on: sim.platform)
+            try kernel.registerDriver(SerdevEchoDriver(serdev: serial.serdev), on: serial.serdev.bus)
+        }
+        for p in spec.serialPorts {
+            try register(p.name, id: "serial-loopback", p.serdev ? ["serdev-client": SerdevEchoDriver.driverName] : [:])
+        }
+        if !spec.mmcHosts.isEmpty {
+            try kernel.registerDriver(SDHCISimDriver(mmc: mmc), on: sim.platform)
+        }
+        for h in spec.mmcHosts { try register(h.name, id: "sdhci-sim", ["blocks": "\(h.blocks)"]) }
     }
 
     /// A platform device matched by `id`; a probe that fails leaves it unbound, which the

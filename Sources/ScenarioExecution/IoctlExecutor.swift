@@ -51,6 +51,14 @@ enum IoctlExecutor {
             return .int(try f.ioctl(WdiocGetTimeout()))
         case .fionread:
             return .int(try f.ioctl(MiscFionread()))
+        case .tiocmget:
+            return .int(try f.ioctl(TiocmGet()))
+        case .tiocinq:
+            return .int(try f.ioctl(TiocInq()))
+        case .mmcSendStatus:
+            return .int(Int(try f.ioctl(MmcIocSendStatus())))
+        case .blkGetSize64:
+            return .int(try f.ioctl(BlkGetSize64()))
         }
     }
 

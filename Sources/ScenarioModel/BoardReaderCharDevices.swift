@@ -1,6 +1,6 @@
 import Yams
 
-/// Reads the `spi_controllers`, `watchdogs` and `misc_devices` entries of `board:`. Like the
+/// Reads the `spi_controllers`, `watchdogs`, `misc_devices`, `serial_ports` and `mmc_hosts` entries of `board:`. Like the
 /// rest of the reader: every problem is a located diagnostic, nothing throws.
 extension BoardReader {
     static func spiController(_ node: Node, _ r: NodeReader) -> SPIControllerSpec? {
@@ -57,6 +57,29 @@ extension BoardReader {
                 r.error(n, "minor must be between \(range.lowerBound) and \(range.upperBound), found \(minor)")
             }
             spec.minor = minor
+        }
+        return spec
+    }
+
+    static func serialPort(_ node: Node, _ r: NodeReader) -> SerialPortSpec? {
+        let what = "a serial port"
+        guard let f = r.mapping(node, what, allowed: ["name", "serdev"]),
+              let name = required(f, "name", in: what, r).flatMap({ r.string($0, "name") })
+        else { return nil }
+        let serdev = f["serdev"].flatMap { r.bool($0, "serdev") } ?? false
+        return SerialPortSpec(name: name, serdev: serdev, location: r.location(node))
+    }
+
+    static func mmcHost(_ node: Node, _ r: NodeReader) -> MMCHostSpec? {
+        let what = "an mmc host"
+        guard let f = r.mapping(node, what, allowed: ["name", "blocks"]),
+              let name = required(f, "name", in: what, r).flatMap({ r.string($0, "name") })
+        else { return nil }
+        var spec = MMCHostSpec(name: name, location: r.location(node))
+        if let n = f["blocks"], let blocks = r.int(n, "blocks") {
+            let range = MMCHostSpec.blockRange
+            if !range.contains(blocks) { r.error(n, "blocks must be between \(range.lowerBound) and \(range.upperBound), found \(blocks)") }
+            spec.blocks = blocks
         }
         return spec
     }

@@ -22,6 +22,11 @@ public struct BoardSpec: Sendable, Equatable {
     public var watchdogs: [WatchdogSpec] = []
     /// Misc devices (built-in `misc-pipe` driver), each `/dev/<node>`.
     public var miscDevices: [MiscDeviceSpec] = []
+    /// UARTs (built-in `serial-loopback` driver); the n-th is line `ttyS<n>`, with a node
+    /// unless a serdev client claims it.
+    public var serialPorts: [SerialPortSpec] = []
+    /// SD host controllers (built-in `sdhci-sim` driver) with a card; the n-th is `/dev/mmcblk<n>`.
+    public var mmcHosts: [MMCHostSpec] = []
 
     public init(gpioChips: [GpioChipSpec] = [], usbDevices: [USBDeviceSpec] = [], drivers: [DriverSpec] = [],
                 devices: [PlatformDeviceSpec] = [], links: [LinkSpec] = [], i2cAdapters: [I2CAdapterSpec] = [],
@@ -46,6 +51,8 @@ public struct BoardSpec: Sendable, Equatable {
         for c in spiControllers { kinds[c.name] = .spiController }
         for w in watchdogs { kinds[w.name] = .watchdog }
         for m in miscDevices { kinds[m.name] = .miscDevice }
+        for p in serialPorts { kinds[p.name] = .serialPort }
+        for h in mmcHosts { kinds[h.name] = .mmcHost }
         for d in devices { kinds[d.name] = .platform }
         for u in usbDevices {
             kinds[u.deviceName] = .usbDevice
@@ -59,7 +66,7 @@ public struct BoardSpec: Sendable, Equatable {
 
     /// `/dev` node names the board publishes at setup: `gpiochip0…` for the gpio-sim chips in
     /// order, then one per `gpio` interface of each plugged USB device; `i2c-<n>`;
-    /// `spidev<n>.<cs>`; `watchdog<n>` (and `watchdog` for the first); each misc node.
+    /// `spidev<n>.<cs>`; `watchdog<n>` (and `watchdog` for the first); `ttyS<n>`; `mmcblk<n>`; each misc node.
     public var nodeNames: [String] { numberedNodeNames + miscDevices.map(\.node) }
 
     /// The nodes named by their subsystem's numbering (everything but the misc nodes, whose
@@ -68,8 +75,9 @@ public struct BoardSpec: Sendable, Equatable {
         let usbChips = usbDevices.filter(\.plugged).reduce(0) { $0 + $1.interfaces.count { $0 == "gpio" } }
         let spidevs = spiControllers.enumerated().flatMap { bus, c in (0..<c.chipSelects).map { "spidev\(bus).\($0)" } }
         let watchdogNodes = watchdogs.indices.map { "watchdog\($0)" } + (watchdogs.isEmpty ? [] : ["watchdog"])
+        let ttys = serialPorts.enumerated().filter { !$0.element.serdev }.map { "ttyS\($0.offset)" }
         return (0..<(gpioChips.count + usbChips)).map { "gpiochip\($0)" } + i2cAdapters.indices.map { "i2c-\($0)" }
-            + spidevs + watchdogNodes
+            + spidevs + watchdogNodes + ttys + mmcHosts.indices.map { "mmcblk\($0)" }
     }
 }
 
@@ -83,6 +91,8 @@ public enum DeviceKind: String, Sendable, Equatable {
     case spiController = "spi-controller"
     case watchdog
     case miscDevice = "misc-device"
+    case serialPort = "serial-port"
+    case mmcHost = "mmc-host"
 }
 
 /// An I2C controller of the board (an EEPROM answers at 0x50).

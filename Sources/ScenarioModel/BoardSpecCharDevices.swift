@@ -86,3 +86,40 @@ public struct MiscDeviceSpec: Sendable, Equatable {
         self.location = location
     }
 }
+
+/// A UART bound by the built-in `serial-loopback` driver: TX wired to RX, so what a program
+/// writes to `/dev/ttyS<n>` comes back to be read. Unbinding it is a serial adapter unplugged:
+/// open files are hung up (read 0, write EIO, poll HUP, drivers/tty/tty_io.c). With `serdev`
+/// the port is claimed by a serdev client (`serdev-echo`) instead of getting a node.
+public struct SerialPortSpec: Sendable, Equatable {
+    /// The platform device's name ("serial-sim.0").
+    public var name: String
+    /// A serdev client on the port (`serial<N>-0`, bound by `serdev-echo`) instead of a node.
+    public var serdev: Bool
+    public var location: SourceLocation?
+
+    public init(name: String, serdev: Bool = false, location: SourceLocation? = nil) {
+        self.name = name
+        self.serdev = serdev
+        self.location = location
+    }
+}
+
+/// An SD host controller bound by the built-in `sdhci-sim` driver, with a card of `blocks`
+/// 512-byte blocks in its slot (the card's data is the driver's devres memory). The n-th is
+/// `/dev/mmcblk<n>`: `read`/`write` move bytes at the file position, `BLKGETSIZE64` is the size.
+/// Unbinding it is `mmc_remove_host`: old files get EIO for I/O and ENODEV for MMC_IOC_CMD.
+public struct MMCHostSpec: Sendable, Equatable {
+    public static let blockRange = 1...64
+    /// The platform device's name ("sdhci-sim.0").
+    public var name: String
+    /// The card's capacity in 512-byte blocks (1…64).
+    public var blocks: Int
+    public var location: SourceLocation?
+
+    public init(name: String, blocks: Int = SDHCISimDriver.defaultBlocks, location: SourceLocation? = nil) {
+        self.name = name
+        self.blocks = blocks
+        self.location = location
+    }
+}

@@ -5,7 +5,9 @@ extension BoardSpec {
     var declaredDevices: [(name: String, location: SourceLocation?)] {
         gpioChips.map { ($0.name, $0.location) } + i2cAdapters.map { ($0.name, $0.location) }
             + spiControllers.map { ($0.name, $0.location) } + watchdogs.map { ($0.name, $0.location) }
-            + miscDevices.map { ($0.name, $0.location) } + devices.map { ($0.name, $0.location) }
+            + miscDevices.map { ($0.name, $0.location) } + serialPorts.map { ($0.name, $0.location) }
+            + mmcHosts.map { ($0.name, $0.location) }
+            + devices.map { ($0.name, $0.location) }
     }
 
     /// The modules the board loads: softdog when its watchdogs are built as one.

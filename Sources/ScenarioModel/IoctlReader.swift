@@ -73,6 +73,10 @@ enum IoctlReader {
         case "wdioc_gettimeout": return .wdiocGetTimeout
         case "wdioc_settimeout":
             return need(f, "timeout", req, r).flatMap { r.int($0, "timeout") }.map { .wdiocSetTimeout(seconds: $0) }
+        case "tiocmget": return .tiocmget
+        case "tiocinq": return .tiocinq
+        case "mmc_send_status": return .mmcSendStatus
+        case "blkgetsize64": return .blkGetSize64
         default: return .fionread
         }
     }

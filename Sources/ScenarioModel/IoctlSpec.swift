@@ -36,6 +36,18 @@ public enum IoctlSpec: Sendable, Equatable {
     /// `FIONREAD` on a misc pipe: returns the bytes queued.
     case fionread
 
+    // tty (include/uapi/asm-generic/ioctls.h).
+    /// `TIOCMGET`: returns the modem-control lines.
+    case tiocmget
+    /// `TIOCINQ`: returns the bytes waiting to be read.
+    case tiocinq
+
+    // mmcblk (include/uapi/linux/mmc/ioctl.h, include/uapi/linux/fs.h).
+    /// `MMC_IOC_CMD` with CMD13 (SEND_STATUS): returns the card status register.
+    case mmcSendStatus
+    /// `BLKGETSIZE64`: returns the disk's size in bytes.
+    case blkGetSize64
+
     /// The uAPI name.
     public var name: String {
         switch self {
@@ -55,6 +67,10 @@ public enum IoctlSpec: Sendable, Equatable {
         case .wdiocSetTimeout: "WDIOC_SETTIMEOUT"
         case .wdiocGetTimeout: "WDIOC_GETTIMEOUT"
         case .fionread: "FIONREAD"
+        case .tiocmget: "TIOCMGET"
+        case .tiocinq: "TIOCINQ"
+        case .mmcSendStatus: "MMC_IOC_CMD"
+        case .blkGetSize64: "BLKGETSIZE64"
         }
     }
 
@@ -77,6 +93,10 @@ public enum IoctlSpec: Sendable, Equatable {
         case .wdiocSetTimeout: "wdioc_settimeout"
         case .wdiocGetTimeout: "wdioc_gettimeout"
         case .fionread: "fionread"
+        case .tiocmget: "tiocmget"
+        case .tiocinq: "tiocinq"
+        case .mmcSendStatus: "mmc_send_status"
+        case .blkGetSize64: "blkgetsize64"
         }
     }
 
@@ -84,5 +104,5 @@ public enum IoctlSpec: Sendable, Equatable {
     public static let keywords = ["chip_info", "line_info", "get_values", "set_values", "i2c_slave",
                                   "spi_message", "spi_rd_mode", "spi_wr_mode", "spi_rd_max_speed_hz", "spi_wr_max_speed_hz",
                                   "wdioc_getsupport", "wdioc_getstatus", "wdioc_keepalive", "wdioc_settimeout",
-                                  "wdioc_gettimeout", "fionread"]
+                                  "wdioc_gettimeout", "fionread", "tiocmget", "tiocinq", "mmc_send_status", "blkgetsize64"]
 }

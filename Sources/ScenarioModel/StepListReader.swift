@@ -17,10 +17,18 @@ enum StepListReader {
         "misc_deregister": Operation.miscDeregister, "cdev_del": Operation.cdevDel, "set_drvdata": Operation.setDrvdata, "wake_up": Operation.wakeUp,
         "mutex_lock": Operation.mutexLock, "guard": Operation.guardLock, "mutex_unlock": Operation.mutexUnlock, "set_private_data": Operation.setPrivateData,
         "revoke": Operation.revoke,
-    ]) { a, _ in a }
+    ]) { a, _ in a }.merging(ttyAndMMCPathKeywords) { a, _ in a }
+    // TTY and MMC: the port's refcount steps and the steps on a port or a host.
+    static let ttyAndMMCPathKeywords: [String: @Sendable (MemberPath) -> Operation] = [
+        "tty_port_init": Operation.refInit, "tty_port_get": Operation.refGet, "tty_port_put": Operation.refPut,
+        "tty_unregister_device": Operation.ttyUnregisterDevice, "tty_port_tty_hangup": Operation.ttyPortTTYHangup,
+        "mmc_add_host": Operation.mmcAddHost, "mmc_remove_host": Operation.mmcRemoveHost, "mmc_free_host": Operation.mmcFreeHost,
+    ]
     static let otherKeywords = ["try_module_get", "module_put", "device_create_file", "device_remove_file", "devm_add_action_or_reset", "request_irq", "devm_request_irq", "free_irq", "alloc", "cdev_init", "cdev_add", "cdev_device_add", "cdev_device_del", "misc_register",
                                 "devm_add_action", "get_drvdata", "idr_alloc", "idr_remove", "idr_find", "read", "write",
-                                "wait_event", "private_data", "container_of", "check", "return", "call", "revocable_access"]
+                                "wait_event", "private_data", "container_of", "check", "return", "call", "revocable_access",
+                                // TTY and MMC
+                                "tty_port_register_device", "mmc_alloc_host", "devm_mmc_alloc_host"]
     static var keywords: [String] { (pathKeywords.keys.sorted() + otherKeywords).sorted() }
 
     static func steps(_ node: Node, _ what: String, _ r: NodeReader) -> [Step] {
@@ -176,6 +184,16 @@ enum StepListReader {
             return .check(p, errno: e)
         case "return":
             return errnoName(a, default: "EINVAL", r).map { .fail(errno: $0) }
+        // TTY and MMC
+        case "tty_port_register_device":
+            let f = fields(["port", "node", "fops"])
+            guard let port = required(f, "port", keyword, a, r).flatMap({ path($0, "port", r) }),
+                  let node = required(f, "node", keyword, a, r).flatMap({ r.string($0, "node") }),
+                  let fops = required(f, "fops", keyword, a, r).flatMap({ r.string($0, "fops") }) else { return nil }
+            return .ttyPortRegisterDevice(port: port, node: node, fops: fops)
+        case "mmc_alloc_host", "devm_mmc_alloc_host":
+            guard let type = r.string(a, keyword), let name = needAs() else { return nil }
+            return .mmcAllocHost(type: type, as: name, managed: keyword == "devm_mmc_alloc_host")
         default:  // revocable_access
             let f = fields(["fence", "steps"])
             guard let fence = required(f, "fence", keyword, a, r).flatMap({ path($0, "fence", r) }),

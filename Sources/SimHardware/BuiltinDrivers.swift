@@ -6,5 +6,8 @@ public enum BuiltinDrivers {
     public static let spiLoopback = "spi-loopback"
     public static let softdog = SoftdogDriver.driverName
     public static let miscPipe = MiscPipeDriver.driverName
-    public static let names = [gpioSim, usb, i2cEeprom, spiLoopback, softdog, miscPipe]
+    public static let serialLoopback = SerialLoopbackDriver.driverName
+    public static let serdevEcho = SerdevEchoDriver.driverName
+    public static let sdhciSim = SDHCISimDriver.driverName
+    public static let names = [gpioSim, usb, i2cEeprom, spiLoopback, softdog, miscPipe, serialLoopback, serdevEcho, sdhciSim]
 }

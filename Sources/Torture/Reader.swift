@@ -3,16 +3,21 @@ import Instrumentation
 import SimHardware
 import Subsystems
 
-/// One reader round on one device of the five subsystems (GPIO, I2C, SPI, watchdog, misc) or
+/// One reader round on one device of the subsystems (GPIO, I2C, SPI, watchdog, misc, tty, MMC) or
 /// the torture device: open its node, make the calls a program would, close — or, for the
 /// torture device, in-kernel consumer accesses and a file read.
 /// Returns "OK" or the errno name of the first call that failed.
 enum Reader {
     /// What a device that vanished under a program may answer; anything else is a failure.
-    static let acceptable: Set<String> = ["OK", "ENODEV", "ENOENT"]
+    /// `EIO (hung up)` is a tty's answer once its port was hung up (`hung_up_tty_write`),
+    /// `EIO (removed disk)` an MMC disk's once its host was removed (the dying queue).
+    static let acceptable: Set<String> = ["OK", "ENODEV", "ENOENT", hungUp, removedDisk]
+    static let hungUp = "EIO (hung up)"
+    static let removedDisk = "EIO (removed disk)"
+
 
     static func round(_ board: TortureBoard, reader: Int, rng: inout SplitMix64) -> String {
-        let choices = board.echo ? 7 : 6
+        let choices = board.echo ? 9 : 8
         do throws(FileError) {
             switch Int(rng.next() % UInt64(choices)) {
             case 0:
@@ -58,6 +63,29 @@ enum Reader {
                 _ = try file.write([UInt8(reader & 0xff)])
                 _ = file.poll()
                 do throws(FileError) { _ = try file.read(maxBytes: 1) } catch where error.errno == .EAGAIN {}
+            case 6:
+                // A byte through the loopback UART; once hung up, read is 0 bytes and the rest EIO.
+                let file = try board.sim.dev.open("/dev/ttyS0", nonblocking: true)
+                defer { try? file.close() }
+                do throws(FileError) {
+                    _ = try file.write([UInt8(reader & 0xff)])
+                    _ = try file.ioctl(TiocmGet())
+                } catch where error.errno == .EIO {
+                    return hungUp
+                }
+                _ = file.poll()
+                do throws(FileError) { _ = try file.read(maxBytes: 1) } catch where error.errno == .EAGAIN {}
+            case 7:
+                // A block written and read back on the SD card; once removed, I/O is EIO.
+                let file = try board.sim.dev.open("/dev/mmcblk0")
+                defer { try? file.close() }
+                do throws(FileError) {
+                    _ = try file.write([UInt8(reader & 0xff)])
+                    _ = try file.read(maxBytes: 1)
+                } catch where error.errno == .EIO {
+                    return removedDisk
+                }
+                _ = try file.ioctl(MmcIocSendStatus())
             default:
                 let file = try board.sim.dev.open("/dev/legacy-echo0")
                 defer { try? file.close() }

@@ -34,15 +34,22 @@ final class TortureBoard: Sendable {
             try sim.kernel.registerOrPut(sim.platformDevice("legacy-echo.0", compatible: ["legacy-echo"]))
         }
         try sim.populate()
-        // The watchdog and misc subsystems, so readers reach all five.
+        // The watchdog and misc subsystems, so readers reach all of them.
         try sim.kernel.registerDriver(SoftdogDriver(core: WatchdogCore(namespace: sim.dev)), on: sim.platform)
         try sim.kernel.registerOrPut(sim.platformDevice("wdt.0", compatible: ["softdog"], properties: ["timeout-sec": "30"]))
         try sim.kernel.registerDriver(MiscPipeDriver(misc: MiscCore(namespace: sim.dev)), on: sim.platform)
         try sim.kernel.registerOrPut(sim.platformDevice("misc-sim.0", compatible: ["misc-pipe"],
                                                    properties: ["misc-name": Self.pipeNode]))
+        // A loopback UART (/dev/ttyS0): readers' files are hung up when it unbinds.
+        try sim.kernel.registerDriver(SerialLoopbackDriver(tty: TTYDriver(prefix: "ttyS", namespace: sim.dev)), on: sim.platform)
+        try sim.kernel.register(sim.platformDevice("serial-sim.0", compatible: ["serial-loopback"]))
+        // An SD host with a card (/dev/mmcblk0): open disks outlive mmc_remove_host.
+        try sim.kernel.registerDriver(SDHCISimDriver(mmc: MMCCore(namespace: sim.dev)), on: sim.platform)
+        try sim.kernel.register(sim.platformDevice("sdhci-sim.0", compatible: ["sdhci-sim"]))
         targets = [("gpio-sim.0", "gpio-sim"), ("i2c-sim.0", "i2c-sim"), ("spi-sim.0", "spi-sim"),
                    ("wdt.0", SoftdogDriver.driverName), ("misc-sim.0", MiscPipeDriver.driverName),
-                   ("torture-gen.0", "torture-gen")] + (echo ? [("legacy-echo.0", "legacy-echo")] : [])
+                   ("serial-sim.0", SerialLoopbackDriver.driverName),
+                   ("sdhci-sim.0", SDHCISimDriver.driverName), ("torture-gen.0", "torture-gen")] + (echo ? [("legacy-echo.0", "legacy-echo")] : [])
     }
 
     /// Unregisters every device the board registered, newest first (each takes its children
