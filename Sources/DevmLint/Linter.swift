@@ -79,10 +79,11 @@ public struct Linter: Sendable {
         let scanned = Mutex<[ParseSelection.Scanned]>(files.map { ParseSelection.Scanned(path: $0, groups: 0, includes: []) })
         let chunks = min(max(files.count, 1), options.workers * 8)
         DispatchQueue.concurrentPerform(iterations: chunks) { c in
+            let buffer = ReadBuffer()
             var i = c
             while i < files.count {
                 defer { i += chunks }
-                let seen = SourceFiles.withContents(files[i]) { b -> (Int, [String]) in
+                let seen = SourceFiles.withContents(files[i], using: buffer) { b -> (Int, [String]) in
                     let raw = UnsafeRawBufferPointer(b)
                     let g = Linter.prefilter.groups(in: raw, stopMask: 1)
                     guard g != 0 || files[i].hasSuffix(".h") else { return (0, []) }
@@ -100,8 +101,8 @@ public struct Linter: Sendable {
         scanned.withLock { $0 = [] }  // the include lists are not needed past the selection
         // Phase 2: parse (parallel).
         let slots = Mutex<[FileUnit?]>(Array(repeating: nil, count: toParse.count))
-        concurrent(toParse.count) { i in
-            let u = FileParser.parse(path: toParse[i])
+        concurrent(toParse.count) { i, buffer in
+            let u = FileParser.parse(path: toParse[i], using: buffer)
             slots.withLock { $0[i] = u }
         }
         let units = slots.withLock { $0.compactMap { $0 } }
@@ -113,7 +114,7 @@ public struct Linter: Sendable {
         // Phase 3: analysis (parallel over units).
         let analyzer = Analyzer(project: project, explain: options.explain)
         let results = Mutex<[[Finding]]>(Array(repeating: [], count: units.count))
-        concurrent(units.count) { i in
+        concurrent(units.count) { i, _ in
             let f = analyzer.findings(for: i)
             results.withLock { $0[i] = f }
         }
@@ -150,12 +151,15 @@ public struct Linter: Sendable {
                           baseDirectory: root ?? FileManager.default.currentDirectoryPath, seconds: Date().timeIntervalSince(start))
     }
 
-    private func concurrent(_ n: Int, _ body: @Sendable (Int) -> Void) {
+    /// Runs `body(i, buffer)` for every `i < n` on the workers; `buffer` is the calling
+    /// worker's, reused across its indices.
+    private func concurrent(_ n: Int, _ body: @Sendable (Int, ReadBuffer) -> Void) {
         guard n > 0 else { return }
         let chunks = min(n, options.workers * 8)
         DispatchQueue.concurrentPerform(iterations: chunks) { c in
+            let buffer = ReadBuffer()
             var i = c
-            while i < n { body(i); i += chunks }
+            while i < n { body(i, buffer); i += chunks }
         }
     }
 

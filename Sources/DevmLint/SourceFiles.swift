@@ -53,12 +53,13 @@ enum SourceFiles {
         }
     }
 
-    /// Calls `body` with the file's bytes, mapped read-only, or returns nil when it cannot
-    /// be read (reported as a diagnostic, never fatal). Mapping instead of `read` spares a
-    /// copy of every byte of the tree and the buffers that held them: per-thread malloc
-    /// arenas kept the largest files' buffers (24 MB generated headers) for the whole run.
+    /// Calls `body` with the file's bytes, or returns nil when it cannot be read (reported
+    /// as a diagnostic, never fatal). With `buffer`, files up to `ReadBuffer.maxBuffered`
+    /// are read into it (the walks over every file: see `ReadBuffer`); other files are
+    /// mapped read-only, which spares a heap buffer per file: per-thread malloc arenas
+    /// kept the largest files' buffers (24 MB generated headers) for the whole run.
     /// The bytes are valid only inside `body`.
-    static func withContents<T>(_ path: String, _ body: (UnsafeBufferPointer<UInt8>) -> T) -> T? {
+    static func withContents<T>(_ path: String, using buffer: ReadBuffer? = nil, _ body: (UnsafeBufferPointer<UInt8>) -> T) -> T? {
         let fd = openRegular(path)
         guard fd >= 0 else { return nil }
         defer { close(fd) }
@@ -66,6 +67,7 @@ enum SourceFiles {
         guard fstat(fd, &st) == 0 else { return nil }
         let size = Int(st.st_size)
         if size == 0 { return body(UnsafeBufferPointer(start: nil, count: 0)) }
+        if let buffer, size <= ReadBuffer.maxBuffered { return buffer.read(fd, size: size, body) }
         #if os(Linux)
         let flags = MAP_PRIVATE | MAP_POPULATE  // one fault pass in the kernel, not one per page run
         #else
