@@ -14,12 +14,18 @@ struct DriverInfo: Sendable {
 }
 
 /// A function by unit and index, in 8 bytes (the callers index holds one per call edge).
-struct FnRef: Sendable {
+struct FnRef: Sendable, Equatable {
     private var unit32: Int32
     private var fn32: Int32
     var unit: Int { Int(unit32) }
     var fn: Int { Int(fn32) }
     init(unit: Int, fn: Int) { unit32 = Int32(unit); fn32 = Int32(fn) }
+}
+
+extension Array where Element == FnRef {
+    mutating func appendUnlessLast(_ r: FnRef) {
+        if last != r { append(r) }
+    }
 }
 
 /// Cross-file tables over every parsed unit: functions and callers by name, initialised
@@ -51,15 +57,20 @@ final class Project: Sendable {
         var globals: [String: [Int]] = [:]
         var drivers: [String: [DriverInfo]] = [:]
         for (ui, u) in units.enumerated() {
-            for (fi, f) in u.functions.enumerated() {
-                functions[f.name, default: []].append(FnRef(unit: ui, fn: fi))
-                var seen = Set<String>()
-                for c in f.calls where seen.insert(c.name).inserted {
-                    callers[c.name, default: []].append(FnRef(unit: ui, fn: fi))
+            for fi in u.functions.indices {
+                // By index, not `for f in`: a copy of each function's facts retained and
+                // released a dozen references, serially, for every function of the run.
+                let ref = FnRef(unit: ui, fn: fi)
+                functions[u.functions[fi].name, default: []].append(ref)
+                let calls = u.functions[fi].calls
+                for k in calls.indices {
+                    // Calls of one function are appended together: a callee already
+                    // listed for it has it last (one lookup, no set per function).
+                    callers[calls[k].name, default: []].appendUnlessLast(ref)
                 }
                 // Function pointers passed as arguments (`platform_driver_probe(&d, foo_probe)`)
                 // and probe helpers registered at run time.
-                for c in f.calls where c.name == "platform_driver_probe" || c.name == "__platform_driver_probe" {
+                for c in calls where c.name == "platform_driver_probe" || c.name == "__platform_driver_probe" {
                     if c.args.count >= 2, let drv = ExprPath(c.args[0]), let p = c.args[1].last, p.kind == .ident {
                         drivers[p.text, default: []].append(DriverInfo(
                             name: drv.base, typeName: "platform_driver", probe: p.text, suppressBind: true,
