@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -22,9 +23,24 @@ enum SourceFiles {
                 continue
             }
             if !isDir.boolValue { out.append(p); continue }
-            walk(p.hasSuffix("/") && p.count > 1 ? String(p.dropLast()) : p, into: &out)
+            walkInParallel(p.hasSuffix("/") && p.count > 1 ? String(p.dropLast()) : p, into: &out)
         }
         return out.sorted()
+    }
+
+    /// `walk`, with the folders right under `dir` walked on the workers (drivers/ has 140):
+    /// discovery runs before anything else can, so its time is all wall time.
+    private static func walkInParallel(_ dir: String, into out: inout [String]) {
+        var found: [String] = []
+        list(dir, files: &out, dirs: &found)
+        let subdirs = found
+        let parts = Mutex<[[String]]>(Array(repeating: [], count: subdirs.count))
+        DispatchQueue.concurrentPerform(iterations: subdirs.count) { k in
+            var mine: [String] = []
+            walk(subdirs[k], into: &mine)
+            parts.withLock { $0[k] = mine }
+        }
+        for part in parts.withLock({ $0 }) { out.append(contentsOf: part) }
     }
 
     /// Depth-first readdir walk: FileManager's enumerator stats every entry and builds
@@ -33,23 +49,26 @@ enum SourceFiles {
     /// so that special files get their diagnostic when read.
     private static func walk(_ dir: String, into out: inout [String]) {
         var stack = [dir]
-        while let d = stack.popLast() {
-            guard let h = opendir(d) else { continue }
-            defer { closedir(h) }
-            while let e = readdir(h) {
-                let name = withUnsafeBytes(of: e.pointee.d_name) { raw in
-                    String(decoding: raw.prefix(while: { $0 != 0 }), as: UTF8.self)
-                }
-                if name == "." || name == ".." { continue }
-                let path = d + "/" + name
-                var type = e.pointee.d_type
-                if type == UInt8(DT_UNKNOWN) {
-                    var st = stat()
-                    if lstat(path, &st) == 0 { type = (st.st_mode & S_IFMT) == S_IFDIR ? UInt8(DT_DIR) : UInt8(DT_REG) }
-                }
-                if name.hasSuffix(".c") || name.hasSuffix(".h") { out.append(path) }
-                if type == UInt8(DT_DIR) { stack.append(path) }
+        while let d = stack.popLast() { list(d, files: &out, dirs: &stack) }
+    }
+
+    /// One folder's entries: `*.c`/`*.h` names to `files`, folders to `dirs`.
+    private static func list(_ d: String, files out: inout [String], dirs: inout [String]) {
+        guard let h = opendir(d) else { return }
+        defer { closedir(h) }
+        while let e = readdir(h) {
+            let name = withUnsafeBytes(of: e.pointee.d_name) { raw in
+                String(decoding: raw.prefix(while: { $0 != 0 }), as: UTF8.self)
             }
+            if name == "." || name == ".." { continue }
+            let path = d + "/" + name
+            var type = e.pointee.d_type
+            if type == UInt8(DT_UNKNOWN) {
+                var st = stat()
+                if lstat(path, &st) == 0 { type = (st.st_mode & S_IFMT) == S_IFDIR ? UInt8(DT_DIR) : UInt8(DT_REG) }
+            }
+            if name.hasSuffix(".c") || name.hasSuffix(".h") { out.append(path) }
+            if type == UInt8(DT_DIR) { dirs.append(path) }
         }
     }
 

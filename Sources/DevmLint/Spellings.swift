@@ -6,7 +6,7 @@ import Foundation
 /// spellings per file, nearly all known to the table already, so a `String` is made per
 /// spelling new to the run, not per token nor per file's spelling.
 ///
-/// Cost: an FNV-1a hash (`TokenTexts.hash`) and one `memcmp` per token; the table doubles at half load.
+/// Cost: a hash (`TokenTexts.hash`) and one comparison per token; the table doubles at half load.
 struct Spellings {
     private var table = [Int32](repeating: -1, count: 1024)
     /// Local id k's bytes are `arena[offsets[k]..<offsets[k + 1]]`.
@@ -30,8 +30,13 @@ struct Spellings {
             let k = Int(table[slot])
             if k < 0 { break }
             if hashes[k] == h, offsets[k + 1] - offsets[k] == len {
-                let same = arena.withUnsafeBufferPointer { a in
-                    len == 0 || memcmp(a.baseAddress! + offsets[k], p.baseAddress! + s, len) == 0
+                let same = len == 0 || arena.withUnsafeBufferPointer { a -> Bool in
+                    let x = a.baseAddress! + offsets[k], y = p.baseAddress! + s
+                    // Most spellings are a few bytes: a loop beats a call to memcmp.
+                    guard len <= 16 else { return memcmp(x, y, len) == 0 }
+                    var q = 0
+                    while q < len { if x[q] != y[q] { return false }; q += 1 }
+                    return true
                 }
                 if same { return UInt32(k) }
             }

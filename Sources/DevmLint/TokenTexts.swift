@@ -32,7 +32,7 @@ final class TokenTexts: @unchecked Sendable {
     /// whole kernel tree has a few hundred thousand).
     private static let maxChunks = 1 << 10
 
-    /// Open addressing keyed by the FNV-1a hash `Spellings` already computed: Swift's
+    /// Open addressing keyed by the hash (`hash`) `Spellings` already computed: Swift's
     /// seeded String hashing of every file's spellings was 7% of a drivers/ run.
     private struct State {
         /// 0: empty; else the hash in the high half and id + 1 in the low half.
@@ -66,13 +66,27 @@ final class TokenTexts: @unchecked Sendable {
         chunks[Int(id) >> TokenTexts.chunkShift].unsafelyUnwrapped[Int(id) & (TokenTexts.chunkSize - 1)]
     }
 
-    /// FNV-1a over `b[s..<e]`: the hash both tables use.
+    /// The hash of `b[s..<e]` both tables use: eight bytes per multiply (FNV-1a's one
+    /// byte per dependent multiply was most of `Spellings.id` on identifiers), the tail
+    /// byte by byte, then a final mix so that the low bits (the slot) depend on every byte.
     @inline(__always)
     static func hash(_ b: UnsafeBufferPointer<UInt8>, _ s: Int, _ e: Int) -> UInt32 {
-        var h: UInt32 = 2_166_136_261
+        var h: UInt64 = 0x9E37_79B9_7F4A_7C15 ^ UInt64(truncatingIfNeeded: e - s)
+        guard e > s, let p = b.baseAddress else { return UInt32(truncatingIfNeeded: h >> 32) }
         var k = s
-        while k < e { h = (h ^ UInt32(b[k])) &* 16_777_619; k += 1 }
-        return h
+        while k + 8 <= e {
+            h = (h ^ UnsafeRawPointer(p + k).loadUnaligned(as: UInt64.self)) &* 0xFF51_AFD7_ED55_8CCD
+            h ^= h &>> 31
+            k += 8
+        }
+        var tail: UInt64 = 0
+        var shift: UInt64 = 0
+        while k < e { tail |= UInt64(p[k]) &<< shift; shift += 8; k += 1 }
+        h = (h ^ tail) &* 0xC4CE_B9FE_1A85_EC53
+        h ^= h &>> 29
+        h = h &* 0xFF51_AFD7_ED55_8CCD
+        h ^= h &>> 32
+        return UInt32(truncatingIfNeeded: h)
     }
 
     /// The id of `s`, adding it when new.
