@@ -67,8 +67,9 @@ final class TokenTexts: @unchecked Sendable {
     }
 
     /// The hash of `b[s..<e]` both tables use: eight bytes per multiply (FNV-1a's one
-    /// byte per dependent multiply was most of `Spellings.id` on identifiers), the tail
-    /// byte by byte, then a final mix so that the low bits (the slot) depend on every byte.
+    /// byte per dependent multiply was most of `Spellings.id` on identifiers), the tail in
+    /// one masked load where the buffer goes on past it (else byte by byte), then a final
+    /// mix so that the low bits (the slot) depend on every byte.
     @inline(__always)
     static func hash(_ b: UnsafeBufferPointer<UInt8>, _ s: Int, _ e: Int) -> UInt32 {
         var h: UInt64 = 0x9E37_79B9_7F4A_7C15 ^ UInt64(truncatingIfNeeded: e - s)
@@ -80,8 +81,15 @@ final class TokenTexts: @unchecked Sendable {
             k += 8
         }
         var tail: UInt64 = 0
-        var shift: UInt64 = 0
-        while k < e { tail |= UInt64(p[k]) &<< shift; shift += 8; k += 1 }
+        if k < e, k + 8 <= b.count {
+            // Eight bytes lie inside the buffer: one load, the bytes past `e` masked off
+            // (the same value as the byte loop below, so both tables agree).
+            let keep = UInt64(e - k) * 8
+            tail = UInt64(littleEndian: UnsafeRawPointer(p + k).loadUnaligned(as: UInt64.self)) & ((1 &<< keep) &- 1)
+        } else {
+            var shift: UInt64 = 0
+            while k < e { tail |= UInt64(p[k]) &<< shift; shift += 8; k += 1 }
+        }
         h = (h ^ tail) &* 0xC4CE_B9FE_1A85_EC53
         h ^= h &>> 29
         h = h &* 0xFF51_AFD7_ED55_8CCD
