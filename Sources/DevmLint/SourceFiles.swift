@@ -6,9 +6,9 @@ import Glibc
 import Darwin
 #endif
 
-/// File discovery and reading. Reading goes through POSIX calls (`mmap`): 31,000 files are
-/// read once by the prefilter and 1,500 again by the parse; Foundation's `Data` adds a copy
-/// per file.
+/// File discovery and reading. Reading goes through POSIX calls (`pread` into a worker's
+/// `ReadBuffer`, `mmap` for the largest files): 31,000 files are read once by the
+/// prefilter and 1,500 again by the parse; Foundation's `Data` adds a copy per file.
 enum SourceFiles {
     /// Every `.c` and `.h` under `paths` (files are taken as given), sorted for determinism.
     /// Paths that do not exist are appended to `missing` and skipped: the others still run.
