@@ -20,11 +20,22 @@ struct Loc: Sendable, Hashable {
 
 /// A C type as far as the lint cares: a struct/union tag or a typedef/base name, how many
 /// pointer levels, and whether the declarator is an array.
+///
+/// 24 bytes, not 40: every struct member, local, parameter and declaring assignment of
+/// the parsed files keeps one, so the pointer level is stored in 32 bits (clamped).
 struct TypeRef: Sendable, Hashable {
     var name: String
     var isStruct: Bool
-    var pointer: Int
     var array: Bool
+    private var pointer32: Int32
+    var pointer: Int {
+        get { Int(pointer32) }
+        set { pointer32 = Int32(clamping: newValue) }
+    }
+
+    init(name: String, isStruct: Bool, pointer: Int, array: Bool) {
+        self.name = name; self.isStruct = isStruct; self.array = array; pointer32 = Int32(clamping: pointer)
+    }
 }
 
 struct MemberDecl: Sendable {
@@ -88,7 +99,13 @@ struct Assignment: Sendable {
     var declared: TypeRef?
 }
 
-struct FunctionDef: Sendable {
+/// A reference, not a value: the analysis hands functions around by the thousand (in
+/// tuples, per candidate, per helper followed), and a copy of a struct of a dozen
+/// references retained and released each of them.
+// Sendable: the parser (`Parser.function`, `BodyScanner.scan`) writes the properties before
+// the `FileUnit` holding the function leaves the parsing thread (through a lock or a
+// join); nothing writes them afterwards.
+final class FunctionDef: @unchecked Sendable {
     var name: String
     var file: String
     var returnType: TypeRef
@@ -101,6 +118,13 @@ struct FunctionDef: Sendable {
     var loc: Loc
     var isStatic: Bool
     var locksTaken: Set<String>
+
+    init(name: String, file: String, returnType: TypeRef, params: [(name: String, type: TypeRef)], locals: [String: TypeRef],
+         calls: [Call], assigns: [Assignment], body: ArraySlice<Token>, loc: Loc, isStatic: Bool, locksTaken: Set<String>) {
+        self.name = name; self.file = file; self.returnType = returnType; self.params = params; self.locals = locals
+        self.calls = calls; self.assigns = assigns; self.body = body; self.loc = loc; self.isStatic = isStatic
+        self.locksTaken = locksTaken
+    }
 }
 
 /// A top-level macro invocation such as `module_platform_driver_probe(drv, probe);`.
@@ -110,8 +134,11 @@ struct TopCall: Sendable {
     var loc: Loc
 }
 
-/// Everything extracted from one file.
-struct FileUnit: Sendable {
+/// Everything extracted from one file. A reference for the same reason as `FunctionDef`
+/// (nine references per copy, and every lookup of the analysis returned one).
+// Sendable: written only by the parser that creates it, before it leaves that thread
+// (through a lock or a join); read-only afterwards.
+final class FileUnit: @unchecked Sendable {
     var path: String
     var includes: [IncludeDirective]
     var macros: [String: MacroDef]
@@ -121,6 +148,14 @@ struct FileUnit: Sendable {
     var globals: [String: GlobalVar]
     var functions: [FunctionDef]
     var topCalls: [TopCall]
+
+    init(path: String, includes: [IncludeDirective], macros: [String: MacroDef], suppressions: [SuppressionComment],
+         structs: [String: StructDef], typedefs: [String: TypeRef], globals: [String: GlobalVar], functions: [FunctionDef],
+         topCalls: [TopCall]) {
+        self.path = path; self.includes = includes; self.macros = macros; self.suppressions = suppressions
+        self.structs = structs; self.typedefs = typedefs; self.globals = globals; self.functions = functions
+        self.topCalls = topCalls
+    }
 }
 
 extension ZeroBasedTokens {

@@ -55,7 +55,7 @@ extension ZeroBasedTokens {
         var i = 0
         while i + 1 < count {
             if self[i].kind == .ident, self[i + 1].kind == .punct, self[i + 1].text == "(",
-               !Parser.keywordsNotCalls.contains(self[i].text) {
+               !Parser.keywordsNotCalls.contains(self[i]) {
                 var args: [[Token]] = []
                 var cur: [Token] = []
                 var d = 0

@@ -1,8 +1,8 @@
 /// Reads, tokenizes and parses one file. Malformed input never traps: the tokenizer and
 /// parser are total; an unreadable file yields nil and a diagnostic upstream.
 enum FileParser {
-    static func parse(path: String) -> FileUnit? {
-        SourceFiles.withContents(path) { parse(buffer: $0, path: path) }
+    static func parse(path: String, using buffer: ReadBuffer? = nil) -> FileUnit? {
+        SourceFiles.withContents(path, using: buffer) { parse(buffer: $0, path: path) }
     }
 
     static func parse(bytes: [UInt8], path: String) -> FileUnit {

@@ -77,31 +77,27 @@ public struct Linter: Sendable {
         // Phase 1: which files matter (parallel read + multi-needle search + quoted includes).
         let unreadable = Mutex<[String]>([])
         let scanned = Mutex<[ParseSelection.Scanned]>(files.map { ParseSelection.Scanned(path: $0, groups: 0, includes: []) })
-        let chunks = min(max(files.count, 1), options.workers * 8)
-        DispatchQueue.concurrentPerform(iterations: chunks) { c in
-            var i = c
-            while i < files.count {
-                defer { i += chunks }
-                let seen = SourceFiles.withContents(files[i]) { b -> (Int, [String]) in
-                    let raw = UnsafeRawBufferPointer(b)
-                    let g = Linter.prefilter.groups(in: raw, stopMask: 1)
-                    guard g != 0 || files[i].hasSuffix(".h") else { return (0, []) }
-                    return (g, SourceFiles.quotedIncludes(raw))
-                }
-                guard let (g, inc) = seen else { unreadable.withLock { $0.append(files[i]) }; continue }
-                guard g != 0 || files[i].hasSuffix(".h") else { continue }
-                let resolved = ParseSelection.resolve(inc, of: files[i])
-                scanned.withLock { $0[i].groups = g; $0[i].includes = resolved }
+        concurrent(files.count) { i, buffer in
+            let seen = SourceFiles.withContents(files[i], using: buffer) { b -> (Int, [String]) in
+                let raw = UnsafeRawBufferPointer(b)
+                let g = Linter.prefilter.groups(in: raw, stopMask: 1)
+                guard g != 0 || files[i].hasSuffix(".h") else { return (0, []) }
+                return (g, SourceFiles.quotedIncludes(raw))
             }
+            guard let (g, inc) = seen else { unreadable.withLock { $0.append(files[i]) }; return }
+            guard g != 0 || files[i].hasSuffix(".h") else { return }
+            let resolved = ParseSelection.resolve(inc, of: files[i])
+            scanned.withLock { $0[i].groups = g; $0[i].includes = resolved }
         }
         let t1 = Date()
         let rss1 = Linter.peakMB()
         let toParse = options.parseAll ? files : ParseSelection.select(scanned.withLock { $0 }).map { files[$0] }
         scanned.withLock { $0 = [] }  // the include lists are not needed past the selection
+        let t1s = Date()
         // Phase 2: parse (parallel).
         let slots = Mutex<[FileUnit?]>(Array(repeating: nil, count: toParse.count))
-        concurrent(toParse.count) { i in
-            let u = FileParser.parse(path: toParse[i])
+        concurrent(toParse.count) { i, buffer in
+            let u = FileParser.parse(path: toParse[i], using: buffer)
             slots.withLock { $0[i] = u }
         }
         let units = slots.withLock { $0.compactMap { $0 } }
@@ -110,19 +106,20 @@ public struct Linter: Sendable {
         let resolver = IncludeResolver(treeRoot: root)
         resolver.seed(units)
         let project = Project(units: units, resolver: resolver)
+        let t2p = Date()
         // Phase 3: analysis (parallel over units).
         let analyzer = Analyzer(project: project, explain: options.explain)
         let results = Mutex<[[Finding]]>(Array(repeating: [], count: units.count))
-        concurrent(units.count) { i in
+        concurrent(units.count) { i, _ in
             let f = analyzer.findings(for: i)
             results.withLock { $0[i] = f }
         }
         var findings = results.withLock { $0.flatMap { $0 } }
         if ProcessInfo.processInfo.environment["DEVM_LINT_TIMING"] != nil {
             let t3 = Date()
-            diagnostics.append(String(format: "timing: discovery %.2f s, prefilter %.2f s, parse %.2f s, analysis %.2f s; peak RSS %d MB after prefilter, %d MB after parse, %d MB after analysis",
-                                      t0.timeIntervalSince(start), t1.timeIntervalSince(t0), t2.timeIntervalSince(t1), t3.timeIntervalSince(t2),
-                                      rss1, rss2, Linter.peakMB()))
+            diagnostics.append(String(format: "timing: discovery %.2f s, prefilter %.2f s, parse %.2f s (selection %.2f s), project %.2f s, analysis %.2f s; peak RSS %d MB after prefilter, %d MB after parse, %d MB after analysis",
+                                      t0.timeIntervalSince(start), t1.timeIntervalSince(t0), t2.timeIntervalSince(t1), t1s.timeIntervalSince(t1),
+                                      t2p.timeIntervalSince(t2), t3.timeIntervalSince(t2p), rss1, rss2, Linter.peakMB()))
         }
         // Suppressions.
         var suppressed = 0
@@ -150,12 +147,23 @@ public struct Linter: Sendable {
                           baseDirectory: root ?? FileManager.default.currentDirectoryPath, seconds: Date().timeIntervalSince(start))
     }
 
-    private func concurrent(_ n: Int, _ body: @Sendable (Int) -> Void) {
+    /// Runs `body(i, buffer)` for every `i < n` on the workers; `buffer` is the calling
+    /// worker's, reused across its indices. Indices are handed out one at a time from a
+    /// shared counter, so a worker that the machine slows down (other processes, one huge
+    /// file) leaves the rest to the others instead of a fixed share.
+    private func concurrent(_ n: Int, _ body: @Sendable (Int, ReadBuffer) -> Void) {
         guard n > 0 else { return }
-        let chunks = min(n, options.workers * 8)
-        DispatchQueue.concurrentPerform(iterations: chunks) { c in
-            var i = c
-            while i < n { body(i); i += chunks }
+        // Relaxed: the counter only partitions the indices (each read-modify-write is
+        // atomic whatever the ordering, so every index is taken exactly once); what `body`
+        // writes reaches the caller through its own locks and `concurrentPerform`'s join.
+        let next = Atomic<Int>(0)
+        DispatchQueue.concurrentPerform(iterations: min(n, options.workers)) { _ in
+            let buffer = ReadBuffer()
+            while true {
+                let i = next.wrappingAdd(1, ordering: .relaxed).oldValue
+                guard i < n else { break }
+                body(i, buffer)
+            }
         }
     }
 

@@ -17,7 +17,7 @@ struct Parser {
     /// look at most a few levels down (drivers' `.driver = { … }`, fops).
     static let maxNesting = 32
 
-    static let qualifiers: Set<String> = [
+    static let qualifierWords: Set<String> = [
         "const", "volatile", "static", "extern", "inline", "__inline", "__inline__", "register",
         "unsigned", "signed", "__iomem", "__user", "__rcu", "__percpu", "__maybe_unused",
         "__always_inline", "noinline", "__init", "__exit", "__devinit", "__must_check",
@@ -26,7 +26,7 @@ struct Parser {
         "__restrict", "auto", "_Atomic", "__init_or_module", "asmlinkage", "notrace",
         "__latent_entropy", "__packed", "__randomize_layout", "__no_randomize_layout",
     ]
-    static let attributeCalls: Set<String> = [
+    static let attributeCallWords: Set<String> = [
         "__attribute__", "__attribute", "__aligned", "__section", "__printf", "__scanf",
         "__acquires", "__releases", "__must_hold", "__alloc_size", "__cond_acquires",
         "__diagnose_as", "__counted_by", "__nonstring", "__malloc", "__free", "alignas",
@@ -34,11 +34,14 @@ struct Parser {
         "____cacheline_aligned_in_smp", "__cacheline_aligned", "__guarded_by", "__pt_guarded_by",
         "__must_be_array", "__releases_shared", "__acquires_shared",
     ]
-    static let keywordsNotCalls: Set<String> = [
+    static let keywordsNotCallWords: Set<String> = [
         "if", "while", "for", "switch", "return", "sizeof", "typeof", "__typeof__", "__typeof",
         "defined", "do", "else", "case", "goto", "__builtin_offsetof", "offsetof", "_Generic",
         "__attribute__", "asm", "__asm__", "volatile", "__volatile__",
     ]
+    static let qualifiers = SpellingSet(qualifierWords)
+    static let attributeCalls = SpellingSet(attributeCallWords)
+    static let keywordsNotCalls = SpellingSet(keywordsNotCallWords)
 
     init(tokens: [Token], path: String) {
         self.toks = tokens; self.path = path
@@ -51,12 +54,9 @@ struct Parser {
     static func groupEnds(_ toks: [Token]) -> [Int32] {
         var ends = [Int32](repeating: -1, count: toks.count)
         var open: [Int32] = []
-        for (j, t) in toks.enumerated() where t.kind == .punct {
-            switch t.text {
-            case "(", "[", "{": open.append(Int32(j))
-            case ")", "]", "}": if let o = open.popLast() { ends[Int(o)] = Int32(j) }
-            default: break
-            }
+        for (j, t) in toks.enumerated() {
+            if t.opensGroup { open.append(Int32(j)) }
+            else if t.closesGroup, let o = open.popLast() { ends[Int(o)] = Int32(j) }
         }
         return ends
     }
@@ -70,11 +70,9 @@ struct Parser {
         return e >= 0 && e < end ? e : end - 1
     }
 
-    func isPunct(_ i: Int, _ s: String) -> Bool {
-        i >= 0 && i < toks.count && toks[i].kind == .punct && toks[i].text == s
-    }
-    func isIdent(_ i: Int, _ s: String) -> Bool {
-        i >= 0 && i < toks.count && toks[i].kind == .ident && toks[i].text == s
+    /// Whether token `i` exists and is spelled `s`.
+    func isToken(_ i: Int, _ s: Sp) -> Bool {
+        i >= 0 && i < toks.count && toks[i].is(s)
     }
 
     func parse(_ tf: TokenizedFile) -> FileUnit {
@@ -84,25 +82,23 @@ struct Parser {
         // Macros are only followed for a `container_of` they hide (Reach); headers define
         // thousands of others (register fields), kept for nothing. The last definition
         // still decides, as before.
-        unit.macros = unit.macros.filter { $0.value.body.contains { $0.kind == .ident && ($0.text == "container_of" || $0.text == "container_of_const") } }
+        unit.macros = unit.macros.filter { $0.value.body.contains { $0.is(.containerOf) || $0.is(.containerOfConst) } }
         let n = toks.count
         var i = 0
         var ds = 0
         while i < n {
             let t = toks[i]
-            if t.kind != .punct { i += 1; continue }
-            switch t.text {
-            case ";":
+            if t.is(.semicolon) {
                 declaration(ds..<i, &unit)
                 i += 1; ds = i
-            case "{":
+            } else if t.is(.lbrace) {
                 i = braceConstruct(ds, i, &unit)
                 ds = i
-            case "(", "[":
+            } else if t.is(.lparen) || t.is(.lbracket) {
                 i = matching(i) + 1
-            case "}":
+            } else if t.is(.rbrace) {
                 i += 1; ds = i
-            default:
+            } else {
                 i += 1
             }
         }
@@ -119,19 +115,17 @@ struct Parser {
         var j = ds
         while j < bi {
             let t = toks[j]
-            if t.kind == .punct {
-                switch t.text {
-                case "(", "[":
-                    if depth == 0, t.text == "(", firstCall < 0, j > ds, toks[j - 1].kind == .ident,
-                       !Parser.attributeCalls.contains(toks[j - 1].text) {
-                        firstCall = j
-                    }
-                    depth += 1
-                case ")", "]": depth -= 1
-                case "=": if depth == 0 { eq = j }
-                default: break
+            if t.is(.lparen) || t.is(.lbracket) {
+                if depth == 0, t.is(.lparen), firstCall < 0, j > ds, toks[j - 1].kind == .ident,
+                   !Parser.attributeCalls.contains(toks[j - 1]) {
+                    firstCall = j
                 }
-            } else if depth == 0, t.kind == .ident, t.text == "struct" || t.text == "union" || t.text == "enum" {
+                depth += 1
+            } else if t.is(.rparen) || t.is(.rbracket) {
+                depth -= 1
+            } else if t.is(.assign) {
+                if depth == 0 { eq = j }
+            } else if depth == 0, t.is(.kwStruct) || t.is(.kwUnion) || t.is(.kwEnum) {
                 lastAggregate = j
             }
             j += 1
@@ -144,21 +138,21 @@ struct Parser {
             return skipToSemicolon(close + 1)
         }
         if lastAggregate >= 0 && (firstCall < 0 || firstCall < lastAggregate) {
-            let isTypedef = isIdent(ds, "typedef")
+            let isTypedef = isToken(ds, .kwTypedef)
             var tag = ""
             var k = lastAggregate + 1
             while k < bi {
-                if toks[k].kind == .ident && !Parser.qualifiers.contains(toks[k].text)
-                    && !Parser.attributeCalls.contains(toks[k].text) { tag = toks[k].text }
-                if isPunct(k, "(") { k = matching(k) }
+                if toks[k].kind == .ident && !Parser.qualifiers.contains(toks[k])
+                    && !Parser.attributeCalls.contains(toks[k]) { tag = toks[k].text }
+                if toks[k].is(.lparen) { k = matching(k) }
                 k += 1
             }
-            let isEnum = toks[lastAggregate].text == "enum"
+            let isEnum = toks[lastAggregate].is(.kwEnum)
             let after = skipToSemicolon(close + 1)
             if isEnum { return after }
             // Declarators after the closing brace: typedef names or variables.
             var trailing = Array(toks[(close + 1)..<max(close + 1, after - 1)])
-            if let e = trailing.firstIndex(where: { $0.kind == .punct && $0.text == "=" }) { trailing = Array(trailing[..<e]) }
+            if let e = trailing.firstIndex(where: { $0.is(.assign) }) { trailing = Array(trailing[..<e]) }
             let trailingName = trailing.last(where: { $0.kind == .ident && !$0.text.hasPrefix("__") })?.text
             if tag.isEmpty, isTypedef, let tn = trailingName { tag = "typedef:" + tn }
             if !tag.isEmpty {
@@ -180,12 +174,11 @@ struct Parser {
     private func skipToSemicolon(_ from: Int) -> Int {
         var j = from
         while j < toks.count {
-            if toks[j].kind == .punct {
-                if toks[j].text == ";" { return j + 1 }
-                if toks[j].text == "{" || toks[j].text == "(" || toks[j].text == "[" { j = matching(j) }
-                // A `}` here belongs to an outer construct: stop before it.
-                else if toks[j].text == "}" { return j }
-            }
+            let t = toks[j]
+            if t.is(.semicolon) { return j + 1 }
+            if t.opensGroup { j = matching(j) }
+            // A `}` here belongs to an outer construct: stop before it.
+            else if t.is(.rbrace) { return j }
             j += 1
         }
         return toks.count
@@ -195,26 +188,26 @@ struct Parser {
         guard !r.isEmpty else { return }
         let d = Array(toks[r])
         // typedef struct foo foo_t;
-        if d.first?.text == "typedef" {
+        if d.first?.is(.kwTypedef) == true {
             let (name, type) = Parser.declarator(Array(d.dropFirst()))
             if let name, type.isStruct, type.pointer == 0 { unit.typedefs[name] = type }
             return
         }
         // Top-level macro invocation: NAME(args);
-        if d.count >= 3, d[0].kind == .ident, d[1].text == "(", d.last?.text == ")" {
+        if d.count >= 3, d[0].kind == .ident, d[1].is(.lparen), d.last?.is(.rparen) == true {
             let close = matching(r.lowerBound + 1, limit: r.upperBound)
             if close == r.upperBound - 1 {
                 unit.topCalls.append(TopCall(name: d[0].text, args: splitArgs(r.lowerBound + 1, close), loc: Loc(d[0])))
                 return
             }
         }
-        if d.contains(where: { $0.kind == .punct && $0.text == "(" }) {
+        if d.contains(where: { $0.is(.lparen) }) {
             // A prototype, or a macro-defined global; globals only matter as pointers.
-            if !(d.contains(where: { $0.text == "=" })) { return }
+            if !(d.contains(where: { $0.is(.assign) })) { return }
         }
         var decl = d
-        if let e = decl.firstIndex(where: { $0.kind == .punct && $0.text == "=" }) { decl = Array(decl[..<e]) }
-        if decl.first?.text == "extern" { return }
+        if let e = decl.firstIndex(where: { $0.is(.assign) }) { decl = Array(decl[..<e]) }
+        if decl.first?.is(.kwExtern) == true { return }
         let (name, type) = Parser.declarator(decl)
         if let name, unit.globals[name] == nil {
             unit.globals[name] = GlobalVar(name: name, type: type, initializer: nil, loc: Loc(decl.last ?? d[0]))
@@ -230,13 +223,13 @@ struct Parser {
         while j < to {
             let t = toks[j]
             if t.kind == .punct {
-                if t.text == "(" || t.text == "[" { j = matching(j, limit: to) + 1; continue }
-                if t.text == "{" || t.text == "}", depth >= Parser.maxNesting {
+                if t.is(.lparen) || t.is(.lbracket) { j = matching(j, limit: to) + 1; continue }
+                if t.is(.lbrace) || t.is(.rbrace), depth >= Parser.maxNesting {
                     // Too deep to model: the braces are dropped, so the inner members
                     // count as ours (as anonymous members do), in one linear pass.
                     j += 1; ds = j; continue
                 }
-                if t.text == "{" {
+                if t.is(.lbrace) {
                     // Inline nested struct/union.
                     let close = matching(j, limit: to)
                     let inner = members(j + 1, close, depth: depth + 1)
@@ -245,18 +238,18 @@ struct Parser {
                     var tag = ""
                     var k = ds
                     while k < j {
-                        if toks[k].kind == .ident, toks[k].text != "struct", toks[k].text != "union",
-                           !Parser.qualifiers.contains(toks[k].text) { tag = toks[k].text }
+                        if toks[k].kind == .ident, !toks[k].is(.kwStruct), !toks[k].is(.kwUnion),
+                           !Parser.qualifiers.contains(toks[k]) { tag = toks[k].text }
                         k += 1
                     }
                     let nestedDef = StructDef(tag: tag.isEmpty ? "<anonymous>" : tag, members: inner, file: path, loc: Loc(toks[j]))
                     // After `}` only declarators remain: `} name[4];`, `} *p;`.
-                    let beforeSubscript = trailing.prefix { !($0.kind == .punct && $0.text == "[") }
-                    let name = beforeSubscript.last(where: { $0.kind == .ident && !Parser.attributeCalls.contains($0.text) && !Parser.qualifiers.contains($0.text) && !$0.text.hasPrefix("__") })?.text
+                    let beforeSubscript = trailing.prefix { !$0.is(.lbracket) }
+                    let name = beforeSubscript.last(where: { $0.kind == .ident && !Parser.attributeCalls.contains($0) && !Parser.qualifiers.contains($0) && !$0.text.hasPrefix("__") })?.text
                     if let name {
                         let type = TypeRef(name: nestedDef.tag, isStruct: true,
-                                           pointer: trailing.filter { $0.text == "*" }.count,
-                                           array: trailing.contains { $0.text == "[" })
+                                           pointer: trailing.filter { $0.is(.star) }.count,
+                                           array: trailing.contains { $0.is(.lbracket) })
                         out.append(MemberDecl(name: name, type: type, nested: nestedDef, loc: Loc(trailing.first ?? toks[j])))
                     } else {
                         // Anonymous: its members are reached as if they were ours.
@@ -265,7 +258,7 @@ struct Parser {
                     j = end; ds = j
                     continue
                 }
-                if t.text == ";" {
+                if t.is(.semicolon) {
                     out.append(contentsOf: memberDecls(ds, j))
                     j += 1; ds = j; continue
                 }
@@ -284,9 +277,9 @@ struct Parser {
         var depth = 0
         for t in d {
             if t.kind == .punct {
-                if t.text == "(" || t.text == "[" { depth += 1 }
-                if t.text == ")" || t.text == "]" { depth -= 1 }
-                if t.text == ",", depth == 0 { parts.append(cur); cur = []; continue }
+                if t.is(.lparen) || t.is(.lbracket) { depth += 1 }
+                if t.is(.rparen) || t.is(.rbracket) { depth -= 1 }
+                if t.is(.comma), depth == 0 { parts.append(cur); cur = []; continue }
             }
             cur.append(t)
         }
@@ -296,7 +289,7 @@ struct Parser {
         let (name0, type0) = Parser.declarator(first)
         if let name0 { out.append(MemberDecl(name: name0, type: type0, nested: nil, loc: Loc(first.last(where: { $0.text == name0 }) ?? first[0]))) }
         // Later declarators share the base type of the first.
-        let typePrefix = Array(first.prefix(while: { !($0.kind == .punct && $0.text == "*") && $0.text != name0 }))
+        let typePrefix = Array(first.prefix(while: { !$0.is(.star) && $0.text != name0 }))
         for p in parts.dropFirst() {
             let (n, t) = Parser.declarator(typePrefix + p)
             if let n { out.append(MemberDecl(name: n, type: t, nested: nil, loc: Loc(p.first ?? first[0]))) }
@@ -314,43 +307,43 @@ struct Parser {
         while i < d.count {
             let t = d[i]
             if t.kind == .ident {
-                if depth == 0 && (t.text == "struct" || t.text == "union"), i + 1 < d.count, d[i + 1].kind == .ident, !sawType {
+                if depth == 0 && (t.is(.kwStruct) || t.is(.kwUnion)), i + 1 < d.count, d[i + 1].kind == .ident, !sawType {
                     type.name = d[i + 1].text; type.isStruct = true; sawType = true; i += 2; continue
                 }
-                if attributeCalls.contains(t.text), i + 1 < d.count, d[i + 1].text == "(" {
+                if attributeCalls.contains(t), i + 1 < d.count, d[i + 1].is(.lparen) {
                     // skip attribute group
                     var k = i + 1, dep = 0
                     while k < d.count {
-                        if d[k].text == "(" { dep += 1 } else if d[k].text == ")" { dep -= 1; if dep == 0 { break } }
+                        if d[k].is(.lparen) { dep += 1 } else if d[k].is(.rparen) { dep -= 1; if dep == 0 { break } }
                         k += 1
                     }
                     i = k + 1; continue
                 }
-                if qualifiers.contains(t.text) || attributeCalls.contains(t.text) { i += 1; continue }
+                if qualifiers.contains(t) || attributeCalls.contains(t) { i += 1; continue }
                 if !sawType && depth == 0 { type.name = t.text; sawType = true; i += 1; continue }
-                if depth == 0 || (i > 0 && d[i - 1].text == "*") { name = t.text }
+                if depth == 0 || (i > 0 && d[i - 1].is(.star)) { name = t.text }
                 i += 1; continue
             }
             if t.kind == .punct {
-                switch t.text {
-                case "*":
+                if t.is(.star) {
                     // `(*name)(…)` is a pointer; a `*` inside a parameter list is not ours.
-                    if depth == 0 || (depth == 1 && i + 1 < d.count && d[i + 1].kind == .ident && i > 0 && d[i - 1].text == "(") {
+                    if depth == 0 || (depth == 1 && i + 1 < d.count && d[i + 1].kind == .ident && i > 0 && d[i - 1].is(.lparen)) {
                         type.pointer += 1
                     }
-                case "(": depth += 1
-                case ")": depth -= 1
-                case "[":
+                } else if t.is(.lparen) {
+                    depth += 1
+                } else if t.is(.rparen) {
+                    depth -= 1
+                } else if t.is(.lbracket) {
                     if depth == 0 && name != nil { type.array = true }
                     var k = i, dep = 0
                     while k < d.count {
-                        if d[k].text == "[" { dep += 1 } else if d[k].text == "]" { dep -= 1; if dep == 0 { break } }
+                        if d[k].is(.lbracket) { dep += 1 } else if d[k].is(.rbracket) { dep -= 1; if dep == 0 { break } }
                         k += 1
                     }
                     i = k
-                case ":":
+                } else if t.is(.colon) {
                     return (name, type)  // bit-field width follows
-                default: break
                 }
             }
             i += 1
@@ -371,28 +364,24 @@ struct Parser {
             guard s < e else { return }
             var k = s
             var name = ""
-            while k < e, isPunct(k, "."), k + 1 < e, toks[k + 1].kind == .ident {
+            while k < e, isToken(k, .dot), k + 1 < e, toks[k + 1].kind == .ident {
                 name += (name.isEmpty ? "" : ".") + toks[k + 1].text
                 k += 2
             }
-            if isPunct(k, "[") { k = matching(k, limit: e) + 1 }
+            if isToken(k, .lbracket) { k = matching(k, limit: e) + 1 }
             if !name.isEmpty || k != s {
-                if isPunct(k, "=") { k += 1 }
+                if isToken(k, .assign) { k += 1 }
             }
             guard k < e else { return }
             var nested: [InitField]? = nil
             // Deeper levels keep their tokens (`value`) but no structure.
-            if isPunct(k, "{"), depth < Parser.maxNesting { nested = initializer(k + 1, matching(k, limit: e), depth: depth + 1) }
+            if isToken(k, .lbrace), depth < Parser.maxNesting { nested = initializer(k + 1, matching(k, limit: e), depth: depth + 1) }
             out.append(InitField(name: name, value: TokenRun(toks, k..<e), nested: nested, loc: Loc(toks[s])))
         }
         while j < to {
-            if toks[j].kind == .punct {
-                switch toks[j].text {
-                case "(", "[", "{": j = matching(j, limit: to) + 1; continue
-                case ",": flush(j); j += 1; s = j; continue
-                default: break
-                }
-            }
+            let t = toks[j]
+            if t.opensGroup { j = matching(j, limit: to) + 1; continue }
+            if t.is(.comma) { flush(j); j += 1; s = j; continue }
             j += 1
         }
         flush(to)
@@ -408,13 +397,9 @@ struct Parser {
         var j = open + 1
         func arg(_ e: Int) -> TokenRun { TokenRun(toks, s..<min(e, s + min(maxTokens, e - s))) }
         while j < close {
-            if toks[j].kind == .punct {
-                switch toks[j].text {
-                case "(", "[", "{": j = matching(j, limit: close) + 1; continue
-                case ",": out.append(arg(j)); j += 1; s = j; continue
-                default: break
-                }
-            }
+            let t = toks[j]
+            if t.opensGroup { j = matching(j, limit: close) + 1; continue }
+            if t.is(.comma) { out.append(arg(j)); j += 1; s = j; continue }
             j += 1
         }
         if s < close { out.append(arg(close)) }
@@ -438,7 +423,7 @@ struct Parser {
         }
         var f = FunctionDef(name: name, file: path, returnType: ret, params: params, locals: locals, calls: [], assigns: [],
                             body: toks[(bi + 1)..<max(bi + 1, close)], loc: Loc(toks[po - 1]),
-                            isStatic: toks[ds..<po].contains(where: { $0.text == "static" }), locksTaken: [])
+                            isStatic: toks[ds..<po].contains(where: { $0.is(.kwStatic) }), locksTaken: [])
         BodyScanner(parser: self, from: bi + 1, to: close).scan(into: &f)
         return f
     }

@@ -1,3 +1,4 @@
+import Foundation
 import Synchronization
 
 /// A driver structure (`struct platform_driver foo = { .probe = … }`) or a
@@ -14,12 +15,18 @@ struct DriverInfo: Sendable {
 }
 
 /// A function by unit and index, in 8 bytes (the callers index holds one per call edge).
-struct FnRef: Sendable {
+struct FnRef: Sendable, Equatable {
     private var unit32: Int32
     private var fn32: Int32
     var unit: Int { Int(unit32) }
     var fn: Int { Int(fn32) }
     init(unit: Int, fn: Int) { unit32 = Int32(unit); fn32 = Int32(fn) }
+}
+
+extension Array where Element == FnRef {
+    mutating func appendUnlessLast(_ r: FnRef) {
+        if last != r { append(r) }
+    }
 }
 
 /// Cross-file tables over every parsed unit: functions and callers by name, initialised
@@ -46,20 +53,57 @@ final class Project: Sendable {
     init(units: [FileUnit], resolver: IncludeResolver) {
         self.units = units
         self.index = StructIndex(resolver: resolver)
+        // The two halves share nothing and run on two workers: this runs between the
+        // parallel phases, so all of its time is wall time.
+        let byName = Mutex<(functions: [String: [FnRef]], callers: [String: [FnRef]], registrations: RegistrationIndex?)>(([:], [:], nil))
+        let byDriver = Mutex<(globals: [String: [Int]], drivers: [String: [DriverInfo]], byDir: [String: [Int]])>(([:], [:], [:]))
+        DispatchQueue.concurrentPerform(iterations: 2) { half in
+            if half == 0 {
+                let (functions, callers) = Project.functionTables(units)
+                let registrations = RegistrationIndex(units: units, functions: functions, callers: callers)
+                byName.withLock { $0 = (functions, callers, registrations) }
+            } else {
+                let (globals, drivers) = Project.driverTables(units)
+                var byDir: [String: [Int]] = [:]
+                for (i, u) in units.enumerated() { byDir[SourceFiles.dirname(u.path), default: []].append(i) }
+                byDriver.withLock { $0 = (globals, drivers, byDir) }
+            }
+        }
+        (functions, callers) = byName.withLock { ($0.functions, $0.callers) }
+        registrations = byName.withLock { $0.registrations } ?? RegistrationIndex(units: [], functions: [:], callers: [:])
+        (globals, drivers, unitsByDir) = byDriver.withLock { ($0.globals, $0.drivers, $0.byDir) }
+    }
+
+    /// Functions by name, and the functions calling each name (each caller once, in unit
+    /// and function order).
+    private static func functionTables(_ units: [FileUnit]) -> ([String: [FnRef]], [String: [FnRef]]) {
         var functions: [String: [FnRef]] = [:]
         var callers: [String: [FnRef]] = [:]
+        for (ui, u) in units.enumerated() {
+            for fi in u.functions.indices {
+                let ref = FnRef(unit: ui, fn: fi)
+                functions[u.functions[fi].name, default: []].append(ref)
+                let calls = u.functions[fi].calls
+                for k in calls.indices {
+                    // Calls of one function are appended together: a callee already
+                    // listed for it has it last (one lookup, no set per function).
+                    callers[calls[k].name, default: []].appendUnlessLast(ref)
+                }
+            }
+        }
+        return (functions, callers)
+    }
+
+    /// Initialised globals by name, and drivers by probe function, in unit order (within a
+    /// unit: probe helpers called in functions, driver structures, top-level helpers).
+    private static func driverTables(_ units: [FileUnit]) -> ([String: [Int]], [String: [DriverInfo]]) {
         var globals: [String: [Int]] = [:]
         var drivers: [String: [DriverInfo]] = [:]
         for (ui, u) in units.enumerated() {
-            for (fi, f) in u.functions.enumerated() {
-                functions[f.name, default: []].append(FnRef(unit: ui, fn: fi))
-                var seen = Set<String>()
-                for c in f.calls where seen.insert(c.name).inserted {
-                    callers[c.name, default: []].append(FnRef(unit: ui, fn: fi))
-                }
+            for fi in u.functions.indices {
                 // Function pointers passed as arguments (`platform_driver_probe(&d, foo_probe)`)
                 // and probe helpers registered at run time.
-                for c in f.calls where c.name == "platform_driver_probe" || c.name == "__platform_driver_probe" {
+                for c in u.functions[fi].calls where c.name == "platform_driver_probe" || c.name == "__platform_driver_probe" {
                     if c.args.count >= 2, let drv = ExprPath(c.args[0]), let p = c.args[1].last, p.kind == .ident {
                         drivers[p.text, default: []].append(DriverInfo(
                             name: drv.base, typeName: "platform_driver", probe: p.text, suppressBind: true,
@@ -70,6 +114,9 @@ final class Project: Sendable {
             for (name, g) in u.globals where g.initializer != nil {
                 globals[name, default: []].append(ui)
                 guard let fields = g.initializer else { continue }
+                // Only a structure naming a probe is flattened (register tables and device
+                // id arrays, most initialised globals, name none at their top level).
+                guard fields.contains(where: { Project.mayNameProbe($0.name) }) else { continue }
                 let flat = Project.flatten(fields)
                 // Bus drivers name the embedded device_driver `.driver` (platform, i2c, spi…)
                 // or `.drv` (amba, fsi…); some buses keep probe in it.
@@ -92,14 +139,15 @@ final class Project: Sendable {
                 }
             }
         }
-        self.functions = functions
-        self.callers = callers
-        self.globals = globals
-        self.drivers = drivers
-        self.registrations = RegistrationIndex(units: units, functions: functions, callers: callers)
-        var byDir: [String: [Int]] = [:]
-        for (i, u) in units.enumerated() { byDir[SourceFiles.dirname(u.path), default: []].append(i) }
-        self.unitsByDir = byDir
+        return (globals, drivers)
+    }
+
+    /// Whether a top-level field named `name` can put one of the probe keys into
+    /// `flatten`'s result: `probe`, `probe_new`, or `driver…`/`drv…` (`.driver = { .probe }`,
+    /// or the dotted designator `.driver.probe`).
+    static func mayNameProbe(_ name: String) -> Bool {
+        name == "probe" || name == "probe_new" || name == "driver" || name == "drv"
+            || name.hasPrefix("driver.") || name.hasPrefix("drv.")
     }
 
     /// Designated initializer fields flattened to dotted names: `.driver = { .name = … }`

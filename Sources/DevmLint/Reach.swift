@@ -179,7 +179,7 @@ extension Project {
             return
         }
         guard depth < 2 else { return }
-        for c in f.calls where !BodyScanner.lockCalls.contains(c.name) && !BodyScanner.unlockCalls.contains(c.name) {
+        for c in f.calls where !BodyScanner.lockCallWords.contains(c.name) && !BodyScanner.unlockCallWords.contains(c.name) {
             guard let (hu, hf) = function(c.name, near: f.file), hf.name != f.name else { continue }
             let before = r.reaches.count
             scan(hf, unit: hu, obj: obj, depth: depth + 1, label: label, into: &r, fopLocks: fopLocks.union(hf.locksTaken), keepsOnly: keepsOnly)

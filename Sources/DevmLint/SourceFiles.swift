@@ -1,13 +1,14 @@
 import Foundation
+import Synchronization
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
 
-/// File discovery and reading. Reading goes through POSIX calls (`mmap`): 31,000 files are
-/// read once by the prefilter and 1,500 again by the parse; Foundation's `Data` adds a copy
-/// per file.
+/// File discovery and reading. Reading goes through POSIX calls (`pread` into a worker's
+/// `ReadBuffer`, `mmap` for the largest files): 31,000 files are read once by the
+/// prefilter and 1,500 again by the parse; Foundation's `Data` adds a copy per file.
 enum SourceFiles {
     /// Every `.c` and `.h` under `paths` (files are taken as given), sorted for determinism.
     /// Paths that do not exist are appended to `missing` and skipped: the others still run.
@@ -22,9 +23,24 @@ enum SourceFiles {
                 continue
             }
             if !isDir.boolValue { out.append(p); continue }
-            walk(p.hasSuffix("/") && p.count > 1 ? String(p.dropLast()) : p, into: &out)
+            walkInParallel(p.hasSuffix("/") && p.count > 1 ? String(p.dropLast()) : p, into: &out)
         }
         return out.sorted()
+    }
+
+    /// `walk`, with the folders right under `dir` walked on the workers (drivers/ has 140):
+    /// discovery runs before anything else can, so its time is all wall time.
+    private static func walkInParallel(_ dir: String, into out: inout [String]) {
+        var found: [String] = []
+        list(dir, files: &out, dirs: &found)
+        let subdirs = found
+        let parts = Mutex<[[String]]>(Array(repeating: [], count: subdirs.count))
+        DispatchQueue.concurrentPerform(iterations: subdirs.count) { k in
+            var mine: [String] = []
+            walk(subdirs[k], into: &mine)
+            parts.withLock { $0[k] = mine }
+        }
+        for part in parts.withLock({ $0 }) { out.append(contentsOf: part) }
     }
 
     /// Depth-first readdir walk: FileManager's enumerator stats every entry and builds
@@ -33,32 +49,36 @@ enum SourceFiles {
     /// so that special files get their diagnostic when read.
     private static func walk(_ dir: String, into out: inout [String]) {
         var stack = [dir]
-        while let d = stack.popLast() {
-            guard let h = opendir(d) else { continue }
-            defer { closedir(h) }
-            while let e = readdir(h) {
-                let name = withUnsafeBytes(of: e.pointee.d_name) { raw in
-                    String(decoding: raw.prefix(while: { $0 != 0 }), as: UTF8.self)
-                }
-                if name == "." || name == ".." { continue }
-                let path = d + "/" + name
-                var type = e.pointee.d_type
-                if type == UInt8(DT_UNKNOWN) {
-                    var st = stat()
-                    if lstat(path, &st) == 0 { type = (st.st_mode & S_IFMT) == S_IFDIR ? UInt8(DT_DIR) : UInt8(DT_REG) }
-                }
-                if name.hasSuffix(".c") || name.hasSuffix(".h") { out.append(path) }
-                if type == UInt8(DT_DIR) { stack.append(path) }
+        while let d = stack.popLast() { list(d, files: &out, dirs: &stack) }
+    }
+
+    /// One folder's entries: `*.c`/`*.h` names to `files`, folders to `dirs`.
+    private static func list(_ d: String, files out: inout [String], dirs: inout [String]) {
+        guard let h = opendir(d) else { return }
+        defer { closedir(h) }
+        while let e = readdir(h) {
+            let name = withUnsafeBytes(of: e.pointee.d_name) { raw in
+                String(decoding: raw.prefix(while: { $0 != 0 }), as: UTF8.self)
             }
+            if name == "." || name == ".." { continue }
+            let path = d + "/" + name
+            var type = e.pointee.d_type
+            if type == UInt8(DT_UNKNOWN) {
+                var st = stat()
+                if lstat(path, &st) == 0 { type = (st.st_mode & S_IFMT) == S_IFDIR ? UInt8(DT_DIR) : UInt8(DT_REG) }
+            }
+            if name.hasSuffix(".c") || name.hasSuffix(".h") { out.append(path) }
+            if type == UInt8(DT_DIR) { dirs.append(path) }
         }
     }
 
-    /// Calls `body` with the file's bytes, mapped read-only, or returns nil when it cannot
-    /// be read (reported as a diagnostic, never fatal). Mapping instead of `read` spares a
-    /// copy of every byte of the tree and the buffers that held them: per-thread malloc
-    /// arenas kept the largest files' buffers (24 MB generated headers) for the whole run.
+    /// Calls `body` with the file's bytes, or returns nil when it cannot be read (reported
+    /// as a diagnostic, never fatal). With `buffer`, files up to `ReadBuffer.maxBuffered`
+    /// are read into it (the walks over every file: see `ReadBuffer`); other files are
+    /// mapped read-only, which spares a heap buffer per file: per-thread malloc arenas
+    /// kept the largest files' buffers (24 MB generated headers) for the whole run.
     /// The bytes are valid only inside `body`.
-    static func withContents<T>(_ path: String, _ body: (UnsafeBufferPointer<UInt8>) -> T) -> T? {
+    static func withContents<T>(_ path: String, using buffer: ReadBuffer? = nil, _ body: (UnsafeBufferPointer<UInt8>) -> T) -> T? {
         let fd = openRegular(path)
         guard fd >= 0 else { return nil }
         defer { close(fd) }
@@ -66,6 +86,7 @@ enum SourceFiles {
         guard fstat(fd, &st) == 0 else { return nil }
         let size = Int(st.st_size)
         if size == 0 { return body(UnsafeBufferPointer(start: nil, count: 0)) }
+        if let buffer, size <= ReadBuffer.maxBuffered { return buffer.read(fd, size: size, body) }
         #if os(Linux)
         let flags = MAP_PRIVATE | MAP_POPULATE  // one fault pass in the kernel, not one per page run
         #else

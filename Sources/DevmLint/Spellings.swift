@@ -2,21 +2,22 @@ import Foundation
 
 /// One file's distinct token spellings while it is tokenized: a byte span gets a local id
 /// without building a `String`, and the file's texts are interned in `TokenTexts` in one
-/// batch at the end (`globalIDs`). Kernel C repeats a few thousand spellings per file, so
-/// this turns a `String` per token into a `String` per distinct spelling.
+/// batch at the end (`globalIDs`), compared as bytes. Kernel C repeats a few thousand
+/// spellings per file, nearly all known to the table already, so a `String` is made per
+/// spelling new to the run, not per token nor per file's spelling.
 ///
-/// Cost: an FNV-1a hash (`TokenTexts.hash`) and one `memcmp` per token; the table doubles at half load.
+/// Cost: a hash (`TokenTexts.hash`) and one comparison per token; the table doubles at half load.
 struct Spellings {
     private var table = [Int32](repeating: -1, count: 1024)
     /// Local id k's bytes are `arena[offsets[k]..<offsets[k + 1]]`.
     private var arena: [UInt8] = []
     private var offsets: [Int] = [0]
     private var hashes: [UInt32] = []
-    private(set) var texts: [String] = []
 
     init() {
         arena.reserveCapacity(16 << 10)
-        texts.reserveCapacity(1024)
+        hashes.reserveCapacity(1024)
+        offsets.reserveCapacity(1025)
     }
 
     /// The local id of the bytes `p[s..<e]`.
@@ -29,20 +30,24 @@ struct Spellings {
             let k = Int(table[slot])
             if k < 0 { break }
             if hashes[k] == h, offsets[k + 1] - offsets[k] == len {
-                let same = arena.withUnsafeBufferPointer { a in
-                    len == 0 || memcmp(a.baseAddress! + offsets[k], p.baseAddress! + s, len) == 0
+                let same = len == 0 || arena.withUnsafeBufferPointer { a -> Bool in
+                    let x = a.baseAddress! + offsets[k], y = p.baseAddress! + s
+                    // Most spellings are a few bytes: a loop beats a call to memcmp.
+                    guard len <= 16 else { return memcmp(x, y, len) == 0 }
+                    var q = 0
+                    while q < len { if x[q] != y[q] { return false }; q += 1 }
+                    return true
                 }
                 if same { return UInt32(k) }
             }
             slot = (slot + 1) & mask
         }
-        let k = texts.count
+        let k = hashes.count
         arena.append(contentsOf: UnsafeBufferPointer(rebasing: p[s..<e]))
         offsets.append(arena.count)
         hashes.append(h)
-        texts.append(String(decoding: UnsafeBufferPointer(rebasing: p[s..<e]), as: UTF8.self))
         table[slot] = Int32(k)
-        if texts.count * 2 > table.count { grow() }
+        if hashes.count * 2 > table.count { grow() }
         return UInt32(k)
     }
 
@@ -63,5 +68,5 @@ struct Spellings {
     }
 
     /// Global ids (`TokenTexts.shared`) of the local ids, indexed by local id.
-    func globalIDs() -> [UInt32] { TokenTexts.shared.intern(texts, hashes: hashes) }
+    func globalIDs() -> [UInt32] { TokenTexts.shared.intern(arena: arena, offsets: offsets, hashes: hashes) }
 }

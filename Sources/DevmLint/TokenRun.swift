@@ -38,13 +38,9 @@ struct TokenRun: ZeroBasedTokens, ExpressibleByArrayLiteral, Sendable {
         func part(_ e: Int) -> TokenRun { TokenRun(base, s..<Swift.min(e, s + maxTokens)) }
         for j in Int(lo)..<Int(hi) {
             let t = base[j]
-            guard t.kind == .punct else { continue }
-            switch t.text {
-            case "(", "[", "{": depth += 1
-            case ")", "]", "}": depth = Swift.max(0, depth - 1)
-            case ",": if depth == 0 { out.append(part(j)); s = j + 1 }
-            default: break
-            }
+            if t.opensGroup { depth += 1 }
+            else if t.closesGroup { depth = Swift.max(0, depth - 1) }
+            else if t.is(.comma), depth == 0 { out.append(part(j)); s = j + 1 }
         }
         if s < Int(hi) { out.append(part(Int(hi))) }
         return out

@@ -32,7 +32,7 @@ final class TokenTexts: @unchecked Sendable {
     /// whole kernel tree has a few hundred thousand).
     private static let maxChunks = 1 << 10
 
-    /// Open addressing keyed by the FNV-1a hash `Spellings` already computed: Swift's
+    /// Open addressing keyed by the hash (`hash`) `Spellings` already computed: Swift's
     /// seeded String hashing of every file's spellings was 7% of a drivers/ run.
     private struct State {
         /// 0: empty; else the hash in the high half and id + 1 in the low half.
@@ -50,6 +50,14 @@ final class TokenTexts: @unchecked Sendable {
         chunks = .allocate(capacity: TokenTexts.maxChunks)
         chunks.initialize(repeating: nil, count: TokenTexts.maxChunks)
         _ = intern("")  // id 0: numbers' spelling, and the fallback above
+        for w in TokenTexts.preinterned { _ = intern(w) }
+    }
+
+    /// Interned when the table starts, in this order: `Sp`'s spellings (ids 1…, their raw
+    /// values), then the words `SpellingSet`s hold, sorted (ids below 256).
+    static var preinterned: [String] {
+        Sp.allCases.map(\.text) + Parser.qualifierWords.union(Parser.attributeCallWords).union(Parser.keywordsNotCallWords)
+            .union(BodyScanner.lockCallWords).union(BodyScanner.unlockCallWords).subtracting(Sp.allCases.map(\.text)).sorted()
     }
 
     /// The spelling of `id`. `id` must come from this table.
@@ -58,25 +66,65 @@ final class TokenTexts: @unchecked Sendable {
         chunks[Int(id) >> TokenTexts.chunkShift].unsafelyUnwrapped[Int(id) & (TokenTexts.chunkSize - 1)]
     }
 
-    /// FNV-1a over `b[s..<e]`: the hash both tables use.
+    /// The hash of `b[s..<e]` both tables use: eight bytes per multiply (FNV-1a's one
+    /// byte per dependent multiply was most of `Spellings.id` on identifiers), the tail in
+    /// one masked load where the buffer goes on past it (else byte by byte), then a final
+    /// mix so that the low bits (the slot) depend on every byte.
     @inline(__always)
     static func hash(_ b: UnsafeBufferPointer<UInt8>, _ s: Int, _ e: Int) -> UInt32 {
-        var h: UInt32 = 2_166_136_261
+        var h: UInt64 = 0x9E37_79B9_7F4A_7C15 ^ UInt64(truncatingIfNeeded: e - s)
+        guard e > s, let p = b.baseAddress else { return UInt32(truncatingIfNeeded: h >> 32) }
         var k = s
-        while k < e { h = (h ^ UInt32(b[k])) &* 16_777_619; k += 1 }
-        return h
+        while k + 8 <= e {
+            h = (h ^ UnsafeRawPointer(p + k).loadUnaligned(as: UInt64.self)) &* 0xFF51_AFD7_ED55_8CCD
+            h ^= h &>> 31
+            k += 8
+        }
+        var tail: UInt64 = 0
+        if k < e, k + 8 <= b.count {
+            // Eight bytes lie inside the buffer: one load, the bytes past `e` masked off
+            // (the same value as the byte loop below, so both tables agree).
+            let keep = UInt64(e - k) * 8
+            tail = UInt64(littleEndian: UnsafeRawPointer(p + k).loadUnaligned(as: UInt64.self)) & ((1 &<< keep) &- 1)
+        } else {
+            var shift: UInt64 = 0
+            while k < e { tail |= UInt64(p[k]) &<< shift; shift += 8; k += 1 }
+        }
+        h = (h ^ tail) &* 0xC4CE_B9FE_1A85_EC53
+        h ^= h &>> 29
+        h = h &* 0xFF51_AFD7_ED55_8CCD
+        h ^= h &>> 32
+        return UInt32(truncatingIfNeeded: h)
     }
 
     /// The id of `s`, adding it when new.
     func intern(_ s: String) -> UInt32 {
         var t = s
         let h = t.withUTF8 { TokenTexts.hash($0, 0, $0.count) }
-        return locked { add(s, h, &$0) }
+        return locked { add(h, &$0, equals: { $0 == s }, make: { s }) }
     }
 
-    /// The ids of `texts` (whose hashes are `hashes`), in order, under one lock.
-    func intern(_ texts: [String], hashes: [UInt32]) -> [UInt32] {
-        locked { st in texts.indices.map { add(texts[$0], hashes[$0], &st) } }
+    /// The ids of the spellings `arena[offsets[k]..<offsets[k + 1]]` (whose hashes are
+    /// `hashes[k]`), in order, under one lock. A `String` is made only for a spelling the
+    /// table does not hold yet: a file's few thousand spellings are nearly all known.
+    func intern(arena: [UInt8], offsets: [Int], hashes: [UInt32]) -> [UInt32] {
+        arena.withUnsafeBufferPointer { a in
+            locked { st in
+                hashes.indices.map { k in
+                    let bytes = UnsafeBufferPointer(rebasing: a[offsets[k]..<offsets[k + 1]])
+                    return add(hashes[k], &st, equals: { TokenTexts.same($0, bytes) },
+                               make: { String(decoding: bytes, as: UTF8.self) })
+                }
+            }
+        }
+    }
+
+    @inline(__always)
+    private static func same(_ s: String, _ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        var s = s
+        return s.withUTF8 { u in
+            u.count == bytes.count && (u.count == 0 || memcmp(u.baseAddress!, bytes.baseAddress!, u.count) == 0)
+        }
     }
 
     private func locked<R>(_ body: (inout State) -> R) -> R {
@@ -85,17 +133,20 @@ final class TokenTexts: @unchecked Sendable {
         return body(&state)
     }
 
-    private func add(_ s: String, _ h: UInt32, _ st: inout State) -> UInt32 {
+    /// The id of the spelling whose hash is `h` and which `equals` recognises; `make`
+    /// builds its text when it is new.
+    private func add(_ h: UInt32, _ st: inout State, equals: (String) -> Bool, make: () -> String) -> UInt32 {
         var mask = st.slots.count - 1
         var slot = Int(h) & mask
         while st.slots[slot] != 0 {
             let v = st.slots[slot]
             if UInt32(truncatingIfNeeded: v >> 32) == h {
                 let id = UInt32(truncatingIfNeeded: v) - 1
-                if text(id) == s { return id }
+                if equals(text(id)) { return id }
             }
             slot = (slot + 1) & mask
         }
+        let s = make()
         let id = st.count
         let c = id >> TokenTexts.chunkShift
         // Past the last chunk the spelling is lost, not the run: it reads as the empty

@@ -102,22 +102,20 @@ struct Tokenizer {
         var out = Tokenizer(bytes: []).scan(p, &sp)
         // Tokens and macro bodies carry local ids until here.
         let global = sp.globalIDs()
-        out.tokens = Tokenizer.remap(out.tokens, global)
-        for k in out.macros.indices { out.macros[k].body = Tokenizer.remap(out.macros[k].body, global) }
+        Tokenizer.remap(&out.tokens, global)
+        for k in out.macros.indices { Tokenizer.remap(&out.macros[k].body, global) }
         return out
     }
 
-    /// `toks` with global ids, in an array of exactly their count: the reserve made while
-    /// scanning is a guess, and bodies keep the whole array alive.
-    private static func remap(_ toks: [Token], _ global: [UInt32]) -> [Token] {
-        [Token](unsafeUninitializedCapacity: toks.count) { buf, n in
-            for (k, t) in toks.enumerated() {
-                var g = t
-                g.id = global[Int(t.id)]
-                (buf.baseAddress! + k).initialize(to: g)
+    /// `toks` with global ids, rewritten in place, then without spare capacity (the
+    /// reserve made while scanning is a guess, and bodies keep the whole array alive).
+    private static func remap(_ toks: inout [Token], _ global: [UInt32]) {
+        global.withUnsafeBufferPointer { g in
+            toks.withUnsafeMutableBufferPointer { b in
+                for k in b.indices { b[k].id = g[Int(b[k].id)] }
             }
-            n = toks.count
         }
+        toks = toks.trimmed()
     }
 
     private static func isIdentStart(_ c: UInt8) -> Bool {

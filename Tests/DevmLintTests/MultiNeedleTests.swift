@@ -23,4 +23,18 @@ struct MultiNeedleTests {
         #expect(groups("devm_request_irq(dev, irq, h, 0, name, p);") == 0)
         #expect(groups("cdev_ad cdev-add struct  cdev") == 0)
     }
+
+    /// Long inputs take the four-probes-per-step loop: a needle anywhere in a buffer of a
+    /// few blocks, at every alignment, is found, and only there.
+    @Test(arguments: ["devm_k", "cdev_add", "video_register_device"])
+    func foundInLongInputs(_ needle: String) {
+        let group = needle == "devm_k" ? 2 : 1
+        for pad in 0..<(8 * MultiNeedle.stride + 3) {
+            let lead = String(repeating: "y", count: pad)
+            let tail = String(repeating: "z", count: 40)
+            #expect(groups(lead + needle + tail) & group == group, "\(needle) after \(pad) bytes")
+            #expect(groups(tail + lead + needle) & group == group, "\(needle) at the end after \(pad + 40) bytes")
+        }
+        #expect(groups(String(repeating: "q", count: 200)) == 0)
+    }
 }
