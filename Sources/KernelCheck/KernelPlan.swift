@@ -24,6 +24,7 @@ public enum KernelPlan {
         for w in board.watchdogs { lines.append(["watchdog", field(w.name), "\(w.timeout)", w.nowayout ? "1" : "0"]) }
         for (kind, present) in [("usb_devices", !board.usbDevices.isEmpty), ("i2c_adapters", !board.i2cAdapters.isEmpty),
                                 ("spi_controllers", !board.spiControllers.isEmpty), ("misc_devices", !board.miscDevices.isEmpty),
+                                ("netdevs", !board.netDevices.isEmpty),
                                 ("drivers", !board.drivers.isEmpty), ("devices", !board.devices.isEmpty),
                                 ("links", !board.links.isEmpty),
                                 ("described_drivers", scenario.firstDescribedDriver != nil)] where present {
@@ -62,7 +63,8 @@ public enum KernelPlan {
         case .edge(let chip, let offset, let rising): [field(chip), "\(offset)", rising ? "rising" : "falling"]
         case .wait(let actor, let label): [field(actor), field(label)]
         case .unplug(let port), .replug(let port): [field(port)]
-        case .gpiodGet, .gpiodSetValue, .gpiodGetValue, .gpiodPut, .i2cNewClient, .i2cRead, .i2cClientPut, .irq, .deleteModule, .sysfsRead, .sysfsWrite: []
+        case .gpiodGet, .gpiodSetValue, .gpiodGetValue, .gpiodPut, .i2cNewClient, .i2cRead, .i2cClientPut, .irq, .deleteModule, .sysfsRead, .sysfsWrite,
+             .socket: []
         }
     }
 

@@ -22,6 +22,8 @@ public final class ScenarioBoard: Sendable {
     public let watchdog: WatchdogCore
     /// The misc-device layer of the board's `/dev`.
     public let misc: MiscCore
+    /// The net core of the board's kernel (its `sim-eth` controllers' net devices, sockets).
+    public let net: NetCore
     /// The drivers the scenario describes, and everything they made (nil in v1 scenarios).
     public let described: DescribedWorld?
     let supplies = Locked<[String: String]>([:])
@@ -39,6 +41,7 @@ public final class ScenarioBoard: Sendable {
         self.described = described.isEmpty ? nil : DescribedWorld(described, kernel: sim.kernel, namespace: sim.dev)
         watchdog = WatchdogCore(namespace: sim.dev)
         misc = MiscCore(namespace: sim.dev, dynamicMinors: MiscDeviceSpec.staticMinors.upperBound + 1..<255)
+        net = NetCore(namespace: sim.dev)
     }
 
     /// Builds a scenario's board with the drivers it describes.

@@ -3,7 +3,7 @@ import DriverCore
 import SimHardware
 
 extension ScenarioBoard {
-    /// Registers the SPI controllers, watchdogs and misc devices of the spec, in that order,
+    /// Registers the SPI controllers, watchdogs, misc devices and ethernet controllers of the spec, in that order,
     /// each kind's built-in driver first (only when the board has one of its kind, so a
     /// board's tree shows only the drivers it uses). The spec's parameters reach the drivers
     /// as device properties, the way firmware describes hardware to a real driver.
@@ -29,6 +29,12 @@ extension ScenarioBoard {
             var properties = ["misc-name": m.node]
             if let minor = m.minor { properties["misc-minor"] = "\(minor)" }
             try register(m.name, id: "misc-pipe", properties)
+        }
+        if !spec.netDevices.isEmpty {
+            try kernel.registerDriver(SimEthernetDriver(net: net), on: sim.platform)
+        }
+        for n in spec.netDevices {
+            try register(n.name, id: "sim-eth", ["netdev-api": n.api.rawValue])
         }
     }
 

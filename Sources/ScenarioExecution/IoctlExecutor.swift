@@ -51,6 +51,13 @@ enum IoctlExecutor {
             return .int(try f.ioctl(WdiocGetTimeout()))
         case .fionread:
             return .int(try f.ioctl(MiscFionread()))
+        case .siocgifflags(let name):
+            return .int(Int(try f.ioctl(SiocGIFFlags(ifname: name)).rawValue))
+        case .siocsifflags(let name, let up):
+            try f.ioctl(SiocSIFFlags(ifname: name, up: up))
+            return nil
+        case .siocgifindex(let name):
+            return .int(try f.ioctl(SiocGIFIndex(ifname: name)))
         }
     }
 

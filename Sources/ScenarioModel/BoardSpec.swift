@@ -22,6 +22,8 @@ public struct BoardSpec: Sendable, Equatable {
     public var watchdogs: [WatchdogSpec] = []
     /// Misc devices (built-in `misc-pipe` driver), each `/dev/<node>`.
     public var miscDevices: [MiscDeviceSpec] = []
+    /// Ethernet controllers (built-in `sim-eth` driver); the n-th registers `eth<n>`.
+    public var netDevices: [NetDeviceSpec] = []
 
     public init(gpioChips: [GpioChipSpec] = [], usbDevices: [USBDeviceSpec] = [], drivers: [DriverSpec] = [],
                 devices: [PlatformDeviceSpec] = [], links: [LinkSpec] = [], i2cAdapters: [I2CAdapterSpec] = [],
@@ -46,6 +48,7 @@ public struct BoardSpec: Sendable, Equatable {
         for c in spiControllers { kinds[c.name] = .spiController }
         for w in watchdogs { kinds[w.name] = .watchdog }
         for m in miscDevices { kinds[m.name] = .miscDevice }
+        for n in netDevices { kinds[n.name] = .netDevice }
         for d in devices { kinds[d.name] = .platform }
         for u in usbDevices {
             kinds[u.deviceName] = .usbDevice
@@ -83,6 +86,7 @@ public enum DeviceKind: String, Sendable, Equatable {
     case spiController = "spi-controller"
     case watchdog
     case miscDevice = "misc-device"
+    case netDevice = "net-device"
 }
 
 /// An I2C controller of the board (an EEPROM answers at 0x50).

@@ -36,6 +36,14 @@ public enum IoctlSpec: Sendable, Equatable {
     /// `FIONREAD` on a misc pipe: returns the bytes queued.
     case fionread
 
+    // Net devices, on a socket (include/uapi/linux/sockios.h).
+    /// `SIOCGIFFLAGS`: returns the interface flags (IFF_UP 0x1, IFF_BROADCAST 0x2, IFF_RUNNING 0x40).
+    case siocgifflags(ifname: String)
+    /// `SIOCSIFFLAGS`: brings the interface up or down.
+    case siocsifflags(ifname: String, up: Bool)
+    /// `SIOCGIFINDEX`: returns the ifindex.
+    case siocgifindex(ifname: String)
+
     /// The uAPI name.
     public var name: String {
         switch self {
@@ -55,6 +63,9 @@ public enum IoctlSpec: Sendable, Equatable {
         case .wdiocSetTimeout: "WDIOC_SETTIMEOUT"
         case .wdiocGetTimeout: "WDIOC_GETTIMEOUT"
         case .fionread: "FIONREAD"
+        case .siocgifflags: "SIOCGIFFLAGS"
+        case .siocsifflags: "SIOCSIFFLAGS"
+        case .siocgifindex: "SIOCGIFINDEX"
         }
     }
 
@@ -77,6 +88,9 @@ public enum IoctlSpec: Sendable, Equatable {
         case .wdiocSetTimeout: "wdioc_settimeout"
         case .wdiocGetTimeout: "wdioc_gettimeout"
         case .fionread: "fionread"
+        case .siocgifflags: "siocgifflags"
+        case .siocsifflags: "siocsifflags"
+        case .siocgifindex: "siocgifindex"
         }
     }
 
@@ -84,5 +98,5 @@ public enum IoctlSpec: Sendable, Equatable {
     public static let keywords = ["chip_info", "line_info", "get_values", "set_values", "i2c_slave",
                                   "spi_message", "spi_rd_mode", "spi_wr_mode", "spi_rd_max_speed_hz", "spi_wr_max_speed_hz",
                                   "wdioc_getsupport", "wdioc_getstatus", "wdioc_keepalive", "wdioc_settimeout",
-                                  "wdioc_gettimeout", "fionread"]
+                                  "wdioc_gettimeout", "fionread", "siocgifflags", "siocsifflags", "siocgifindex"]
 }
