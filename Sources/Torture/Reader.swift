@@ -3,16 +3,17 @@ import Instrumentation
 import SimHardware
 import Subsystems
 
-/// One reader round on one device of the five subsystems (GPIO, I2C, SPI, watchdog, misc) or
+/// One reader round on one device of the six subsystems (GPIO, I2C, SPI, watchdog, misc, net) or
 /// the torture device: open its node, make the calls a program would, close — or, for the
 /// torture device, in-kernel consumer accesses and a file read.
 /// Returns "OK" or the errno name of the first call that failed.
 enum Reader {
     /// What a device that vanished under a program may answer; anything else is a failure.
-    static let acceptable: Set<String> = ["OK", "ENODEV", "ENOENT"]
+    /// (ENXIO and ENETDOWN: a packet send on an interface unregistered or going.)
+    static let acceptable: Set<String> = ["OK", "ENODEV", "ENOENT", "ENXIO", "ENETDOWN"]
 
     static func round(_ board: TortureBoard, reader: Int, rng: inout SplitMix64) -> String {
-        let choices = board.echo ? 7 : 6
+        let choices = board.echo ? 8 : 7
         do throws(FileError) {
             switch Int(rng.next() % UInt64(choices)) {
             case 0:
@@ -58,6 +59,13 @@ enum Reader {
                 _ = try file.write([UInt8(reader & 0xff)])
                 _ = file.poll()
                 do throws(FileError) { _ = try file.read(maxBytes: 1) } catch where error.errno == .EAGAIN {}
+            case 6:
+                // A network daemon: eth0 up through a socket, a frame on a bound packet socket.
+                let socket = try board.net.socket(bindTo: "eth0")
+                defer { try? socket.close() }
+                try socket.ioctl(SiocSIFFlags(ifname: "eth0", up: true))
+                _ = try socket.write([UInt8(reader & 0xff)])
+                _ = socket.poll()
             default:
                 let file = try board.sim.dev.open("/dev/legacy-echo0")
                 defer { try? file.close() }

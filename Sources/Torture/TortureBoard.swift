@@ -17,6 +17,8 @@ final class TortureBoard: Sendable {
     static let pipeNode = "torture-pipe"
     /// Devices the writers unbind and rebind, with the driver to rebind.
     let targets: [(device: String, driver: String)]
+    /// The net core of the board's `sim-eth` controller (readers use its sockets).
+    let net: NetCore
 
     /// Registers the torture device (and the negative controls) before the board's own
     /// devices; the sanitizer must already be attached to `sim.kernel`.
@@ -34,21 +36,26 @@ final class TortureBoard: Sendable {
             try sim.kernel.register(sim.platformDevice("legacy-echo.0", compatible: ["legacy-echo"]))
         }
         try sim.populate()
-        // The watchdog and misc subsystems, so readers reach all five.
+        // The watchdog and misc subsystems, so readers reach all of them.
         try sim.kernel.registerDriver(SoftdogDriver(core: WatchdogCore(namespace: sim.dev)), on: sim.platform)
         try sim.kernel.register(sim.platformDevice("wdt.0", compatible: ["softdog"], properties: ["timeout-sec": "30"]))
         try sim.kernel.registerDriver(MiscPipeDriver(misc: MiscCore(namespace: sim.dev)), on: sim.platform)
         try sim.kernel.register(sim.platformDevice("misc-sim.0", compatible: ["misc-pipe"],
                                                    properties: ["misc-name": Self.pipeNode]))
+        // The net core: an ethernet controller whose eth0 readers reach through sockets.
+        net = NetCore(namespace: sim.dev)
+        try sim.kernel.registerDriver(SimEthernetDriver(net: net), on: sim.platform)
+        try sim.kernel.register(sim.platformDevice("eth-sim.0", compatible: ["sim-eth"]))
         targets = [("gpio-sim.0", "gpio-sim"), ("i2c-sim.0", "i2c-sim"), ("spi-sim.0", "spi-sim"),
                    ("wdt.0", SoftdogDriver.driverName), ("misc-sim.0", MiscPipeDriver.driverName),
-                   ("torture-gen.0", "torture-gen")] + (echo ? [("legacy-echo.0", "legacy-echo")] : [])
+                   ("eth-sim.0", SimEthernetDriver.driverName), ("torture-gen.0", "torture-gen")] + (echo ? [("legacy-echo.0", "legacy-echo")] : [])
     }
 
     /// Unregisters every device the board registered, newest first (each takes its children
     /// and class devices with it), so that the end-of-run leak check sees a board that should
     /// hold nothing. Call only once every reader and writer has returned.
     func tearDown() -> [String] {
-        sim.kernel.unregisterAll().map { "tear-down of \($0.device): \($0.error)" }
+        net.unregisterSockets()
+        return sim.kernel.unregisterAll().map { "tear-down of \($0.device): \($0.error)" }
     }
 }

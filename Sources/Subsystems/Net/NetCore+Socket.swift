@@ -24,6 +24,12 @@ extension NetCore {
         }
     }
 
+    /// Unregisters the sockets' device (a core's teardown: `sock_unregister` at exit): open
+    /// sockets get ENODEV from then on; the next ``socket(bindTo:fileID:line:)`` makes a new one.
+    public func unregisterSockets(fileID: StaticString = #fileID, line: UInt = #line) {
+        sockets.withLock { s -> CharDevice? in defer { s = nil }; return s }?.unregister(fileID: fileID, line: line)
+    }
+
     /// `dev_get_by_name_rcu` and a read under the table lock: ENODEV when `name` is not listed.
     func lookup<R>(_ name: String, _ body: (NetDevice) -> R) throws(FileError) -> R {
         do {
