@@ -136,6 +136,9 @@ struct Interpreter {
             try revocableAccess(try member(p, &frame, who: who), steps: steps, &frame, who: who)
         case .revoke(let p):
             try revoke(try member(p, &frame, who: who), who: who)
+        // Net
+        case .allocEtherdev, .registerNetdev, .unregisterNetdev, .freeNetdev, .devHold, .devPut:
+            try runNet(step.operation, &frame, who: who)
         }
     }
 
@@ -168,6 +171,10 @@ struct Interpreter {
         case .tableInsert(let t, let k, _), .tableRemove(let t, let k), .tableLookup(let t, let k, _, _, _): "\(t)[\(k)]"
         case .containerOf(let f, let t, _): "\(f) in \(t)"
         case .fail(let e): e
+        // Net
+        case .allocEtherdev(let t, let n, _): "\(t) as \(n)"
+        case .registerNetdev(let p, _, _), .unregisterNetdev(let p), .freeNetdev(let p), .devHold(let p), .devPut(let p):
+            p.description
         }
     }
 }

@@ -38,10 +38,11 @@ public final class ScenarioBoard: Sendable {
     init(sim: SimBoard, spec: BoardSpec, described: DriverDescription) {
         self.sim = sim
         self.spec = spec
-        self.described = described.isEmpty ? nil : DescribedWorld(described, kernel: sim.kernel, namespace: sim.dev)
+        let net = NetCore(namespace: sim.dev)
+        self.net = net
+        self.described = described.isEmpty ? nil : DescribedWorld(described, kernel: sim.kernel, namespace: sim.dev, net: net)
         watchdog = WatchdogCore(namespace: sim.dev)
         misc = MiscCore(namespace: sim.dev, dynamicMinors: MiscDeviceSpec.staticMinors.upperBound + 1..<255)
-        net = NetCore(namespace: sim.dev)
     }
 
     /// Builds a scenario's board with the drivers it describes.

@@ -16,8 +16,26 @@ extension NetCore {
     ///   `DriverCoreError.registrationFailed` with ENOMEM under fault injection.
     public func register(_ dev: NetDevice, ops: any NetDeviceOps, provider: borrowing BoundDevice, managed: Bool = false,
                          fileID: StaticString = #fileID, line: UInt = #line) throws(DriverCoreError) {
+        try register(dev, ops: ops, parent: provider.device, managed: managed, atUnbind: managed ? .unregister : .warnAndUnregister,
+                     fileID: fileID, line: line)
+    }
+
+    /// What the registration's devres action on the parent does at its unbind.
+    package enum AtParentUnbind: Sendable {
+        /// `devm_register_netdev`'s action: the expected unregister.
+        case unregister
+        /// The model's safety net for `register_netdev`: a netdev still registered is
+        /// unregistered, with a warning.
+        case warnAndUnregister
+        /// Nothing, as in the kernel: a netdev the driver left registered outlives its driver
+        /// (its ops still reachable). For described drivers, whose bugs must be expressible.
+        case nothing
+    }
+
+    /// The registration on a bound `parent` (the caller holds its binding: a probe).
+    package func register(_ dev: NetDevice, ops: any NetDeviceOps, parent: Device, managed: Bool, atUnbind: AtParentUnbind,
+                          fileID: StaticString = #fileID, line: UInt = #line) throws(DriverCoreError) {
         let site = CallSite(fileID: fileID, line: line)
-        let parent = provider.device
         let (reg, owner) = dev.update { ($0.reg, $0.devmOwner) }
         guard reg == .uninitialized else {
             throw DriverCoreError.invalidArgument("register_netdev of \(dev.name) in state \(reg.rawValue)", site: site)
@@ -25,8 +43,13 @@ extension NetCore {
         if managed, owner !== parent {
             throw DriverCoreError.invalidArgument("devm_register_netdev: \(dev.name) was not devm-allocated on \(parent.name)", site: site)
         }
-        _ = try registry.register(provider: provider, action: managed ? "devm_unregister_netdev" : "unregister_netdev(safety net)",
-                              fileID: fileID, line: line, make: { [self] (number) throws(FileError) in
+        let action = switch atUnbind {
+        case .unregister: "devm_unregister_netdev"
+        case .warnAndUnregister: "unregister_netdev(safety net)"
+        case .nothing: "register_netdev(no devres)"
+        }
+        _ = try registry.register(devres: parent.devres, action: action, fileID: fileID, line: line,
+                                  make: { [self] (number) throws(FileError) in
             let name = dev.template.split(separator: "%d", omittingEmptySubsequences: false).joined(separator: "\(number)")
             let priv = dev.priv
             let cdev = try CharDevice.prepare(name: name, parent: parent, namespace: namespace,
@@ -48,11 +71,16 @@ extension NetCore {
             events.emit(.netdevRegister, object: dev.refs.id, name: name, detail: "ifindex \(ifindex) parent \(parent.name)", site: site)
             return (dev, [])
         }, remove: { [self] dev in
-            // Only a netdev still registered is a leftover: the classic remove already
-            // unregistered (and freed) its own.
-            if dev.update({ !$0.managed && $0.reg == .registered }) {
-                events.emit(.warning, object: parent.id, name: parent.name,
-                            detail: "\(dev.name) still registered at the unbind of its parent: unregistering it", site: site)
+            switch atUnbind {
+            case .nothing: return
+            case .unregister: break
+            case .warnAndUnregister:
+                // Only a netdev still registered is a leftover: the classic remove already
+                // unregistered (and freed) its own.
+                if dev.registrationState == .registered {
+                    events.emit(.warning, object: parent.id, name: parent.name,
+                                detail: "\(dev.name) still registered at the unbind of its parent: unregistering it", site: site)
+                }
             }
             unregister(dev, fileID: fileID, line: line)
         })
@@ -103,6 +131,11 @@ extension NetCore {
         } catch {
             throw FileError(.ENODEV, "\(name): no such device")
         }
+    }
+
+    /// `dev_hold` on a device the caller already holds (a driver's own netdev).
+    public func hold(_ dev: NetDevice, holder: String, fileID: StaticString = #fileID, line: UInt = #line) {
+        dev.refs.hold(holder, device: dev.name, site: CallSite(fileID: fileID, line: line))
     }
 
     /// `dev_put` of `holder`'s reference.

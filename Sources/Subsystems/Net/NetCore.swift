@@ -54,15 +54,25 @@ public final class NetCore: Sendable {
         return (NetDevice(template: template, priv: memory, events: events), memory)
     }
 
+    /// `alloc_netdev` with a priv area the caller made (a described driver's struct).
+    public func allocNetdev(privArea: any NetPrivArea, template: String = "eth%d") -> NetDevice {
+        NetDevice(template: template, priv: privArea, events: events)
+    }
+
+    /// Marks `dev` as freed by `owner`'s devres (`devm_alloc_etherdev`) and adds that action.
+    package func devmFree(_ dev: NetDevice, owner: Device, fileID: StaticString = #fileID, line: UInt = #line) throws(DriverCoreError) {
+        dev.update { $0.devmOwner = owner }
+        try owner.devres.addActionOrReset(ActionKey("devm_free_netdev", data: dev), fileID: fileID, line: line) { [self] in
+            free(dev, fileID: fileID, line: line)
+        }
+    }
+
     /// `devm_alloc_etherdev` (net/devres.c): as ``allocEtherdev(priv:template:fileID:line:)``,
     /// with `free_netdev` at the provider's unbind.
     public func devmAllocEtherdev<P: Sendable>(priv: P, provider: borrowing BoundDevice, template: String = "eth%d",
                                                fileID: StaticString = #fileID, line: UInt = #line) throws(DriverCoreError) -> (NetDevice, ModelMemory<P>) {
         let (dev, memory) = allocEtherdev(priv: priv, template: template, fileID: fileID, line: line)
-        dev.update { $0.devmOwner = provider.device }
-        try provider.devres.addActionOrReset(ActionKey("devm_free_netdev", data: dev), fileID: fileID, line: line) { [self] in
-            free(dev, fileID: fileID, line: line)
-        }
+        try devmFree(dev, owner: provider.device, fileID: fileID, line: line)
         return (dev, memory)
     }
 

@@ -3,9 +3,11 @@ import DriverCore
 import Instrumentation
 
 /// Memory the net core frees when a net device is released: `netdev_priv`'s area, whatever
-/// type the driver chose for it.
-protocol NetPrivArea: AnyObject, Sendable {
+/// type the driver chose for it (a `ModelMemory`, or a described driver's struct).
+public protocol NetPrivArea: AnyObject, Sendable {
+    /// False once freed.
     var isLive: Bool { get }
+    /// Frees the area (a second call is a double free, reported by the area).
     func free(fileID: StaticString, line: UInt) throws(DriverCoreError)
 }
 extension ModelMemory: NetPrivArea {}

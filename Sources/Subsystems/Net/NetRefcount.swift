@@ -30,7 +30,7 @@ final class NetRefcount: Sendable {
     init(name: String, events: EventStream) {
         self.events = events
         lock = ModelLock(class: "netdev", name: "\(name).refcnt", events: events)
-        queue = WaitQueue(name: "\(name).refcnt")
+        queue = WaitQueue(name: "netdev \(name) refcnt (netdev_wait_allrefs)")
     }
 
     var holders: [String: Int] { counts.withLock { $0.filter { $0.value > 0 } } }
