@@ -48,14 +48,18 @@ extension NetCore {
         case .warnAndUnregister: "unregister_netdev(safety net)"
         case .nothing: "register_netdev(no devres)"
         }
+        // Set once the registration returned: before that, the devres action runs only as
+        // addActionOrReset's reset, which must undo the registration whatever `atUnbind` says.
+        let completed = Locked(false)
         _ = try registry.register(devres: parent.devres, action: action, fileID: fileID, line: line,
                                   make: { [self] (number) throws(FileError) in
             let name = dev.template.split(separator: "%d", omittingEmptySubsequences: false).joined(separator: "\(number)")
             let priv = dev.priv
             let cdev = try CharDevice.prepare(name: name, parent: parent, namespace: namespace,
                                               operations: NetDeviceBinding(ops: ops), fileID: fileID, line: line) {
-                // netdev_release: the block goes, and the priv that lives in it.
-                try? priv.free(fileID: fileID, line: line)
+                // netdev_release: the block goes, and the priv that lives in it. Not when the
+                // device_add itself failed: the netdev is then still its driver's to free_netdev.
+                if dev.registrationState != .uninitialized { try? priv.free(fileID: fileID, line: line) }
             }
             // The allocation's reference (device_initialize in alloc_netdev), free_netdev's to drop.
             _ = try? cdev.device.get(fileID: fileID, line: line)
@@ -72,18 +76,20 @@ extension NetCore {
             return (dev, [])
         }, remove: { [self] dev in
             switch atUnbind {
-            case .nothing: return
+            case .nothing where completed.withLock({ $0 }): return
+            case .nothing: break
             case .unregister: break
             case .warnAndUnregister:
                 // Only a netdev still registered is a leftover: the classic remove already
                 // unregistered (and freed) its own.
-                if dev.registrationState == .registered {
+                if dev.registrationState == .registered, completed.withLock({ $0 }) {
                     events.emit(.warning, object: parent.id, name: parent.name,
                                 detail: "\(dev.name) still registered at the unbind of its parent: unregistering it", site: site)
                 }
             }
             unregister(dev, fileID: fileID, line: line)
         })
+        completed.withLock { $0 = true }
     }
 
     /// `devm_register_netdev` (net/devres.c).
