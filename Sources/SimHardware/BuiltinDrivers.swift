@@ -7,5 +7,6 @@ public enum BuiltinDrivers {
     public static let softdog = SoftdogDriver.driverName
     public static let miscPipe = MiscPipeDriver.driverName
     public static let simEth = "sim-eth"
-    public static let names = [gpioSim, usb, i2cEeprom, spiLoopback, softdog, miscPipe, simEth]
+    public static let simUDC = "sim-udc"
+    public static let names = [gpioSim, usb, i2cEeprom, spiLoopback, softdog, miscPipe, simEth, simUDC]
 }
