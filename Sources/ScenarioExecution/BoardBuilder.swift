@@ -24,6 +24,8 @@ public final class ScenarioBoard: Sendable {
     public let misc: MiscCore
     /// The net core of the board's kernel (its `sim-eth` controllers' net devices, sockets).
     public let net: NetCore
+    /// The board's configfs gadgets, by name (each bound by `sim-udc` on its UDC).
+    public let gadgets: [String: CompositeGadget]
     /// The drivers the scenario describes, and everything they made (nil in v1 scenarios).
     public let described: DescribedWorld?
     let supplies = Locked<[String: String]>([:])
@@ -40,6 +42,8 @@ public final class ScenarioBoard: Sendable {
         self.spec = spec
         let net = NetCore(namespace: sim.dev)
         self.net = net
+        gadgets = Dictionary(spec.usbGadgets.map { ($0.name, CompositeGadget(name: $0.name, namespace: sim.dev)) },
+                             uniquingKeysWith: { a, _ in a })
         self.described = described.isEmpty ? nil : DescribedWorld(described, kernel: sim.kernel, namespace: sim.dev, net: net)
         watchdog = WatchdogCore(namespace: sim.dev)
         misc = MiscCore(namespace: sim.dev, dynamicMinors: MiscDeviceSpec.staticMinors.upperBound + 1..<255)

@@ -36,6 +36,24 @@ extension ScenarioBoard {
         for n in spec.netDevices {
             try register(n.name, id: "sim-eth", ["netdev-api": n.api.rawValue])
         }
+        try addGadgets()
+    }
+
+    /// Each gadget's functions (f_hid minors numbered across the board), then its UDC, whose
+    /// `sim-udc` probe binds the gadget.
+    private func addGadgets() throws {
+        guard !spec.usbGadgets.isEmpty else { return }
+        let gadgets = self.gadgets
+        try kernel.registerDriver(SimUDCDriver { gadgets[$0] }, on: sim.platform)
+        var minor = 0
+        for g in spec.usbGadgets {
+            guard let gadget = gadgets[g.name] else { continue }
+            for _ in g.functions {
+                gadget.add(SimHidFunction(minor: minor, events: kernel.events))
+                minor += 1
+            }
+            try register(g.udc, id: "sim-udc", ["gadget": g.name])
+        }
     }
 
     /// A platform device matched by `id`; a probe that fails leaves it unbound, which the

@@ -24,6 +24,8 @@ public struct BoardSpec: Sendable, Equatable {
     public var miscDevices: [MiscDeviceSpec] = []
     /// Ethernet controllers (built-in `sim-eth` driver); the n-th registers `eth<n>`.
     public var netDevices: [NetDeviceSpec] = []
+    /// USB gadgets (built-in `sim-udc` driver on each gadget's UDC); f_hid nodes `hidg<n>`.
+    public var usbGadgets: [USBGadgetSpec] = []
 
     public init(gpioChips: [GpioChipSpec] = [], usbDevices: [USBDeviceSpec] = [], drivers: [DriverSpec] = [],
                 devices: [PlatformDeviceSpec] = [], links: [LinkSpec] = [], i2cAdapters: [I2CAdapterSpec] = [],
@@ -49,6 +51,7 @@ public struct BoardSpec: Sendable, Equatable {
         for w in watchdogs { kinds[w.name] = .watchdog }
         for m in miscDevices { kinds[m.name] = .miscDevice }
         for n in netDevices { kinds[n.name] = .netDevice }
+        for g in usbGadgets { kinds[g.udc] = .udc }
         for d in devices { kinds[d.name] = .platform }
         for u in usbDevices {
             kinds[u.deviceName] = .usbDevice
@@ -72,7 +75,7 @@ public struct BoardSpec: Sendable, Equatable {
         let spidevs = spiControllers.enumerated().flatMap { bus, c in (0..<c.chipSelects).map { "spidev\(bus).\($0)" } }
         let watchdogNodes = watchdogs.indices.map { "watchdog\($0)" } + (watchdogs.isEmpty ? [] : ["watchdog"])
         return (0..<(gpioChips.count + usbChips)).map { "gpiochip\($0)" } + i2cAdapters.indices.map { "i2c-\($0)" }
-            + spidevs + watchdogNodes
+            + spidevs + watchdogNodes + gadgetNodeNames
     }
 }
 
@@ -87,6 +90,7 @@ public enum DeviceKind: String, Sendable, Equatable {
     case watchdog
     case miscDevice = "misc-device"
     case netDevice = "net-device"
+    case udc
 }
 
 /// An I2C controller of the board (an EEPROM answers at 0x50).
