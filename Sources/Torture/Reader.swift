@@ -3,7 +3,8 @@ import Instrumentation
 import SimHardware
 import Subsystems
 
-/// One reader round on one device of the six subsystems (GPIO, I2C, SPI, watchdog, misc, net) or
+/// One reader round on one device of the seven subsystems (GPIO, I2C, SPI, watchdog, misc, net,
+/// USB gadget) or
 /// the torture device: open its node, make the calls a program would, close — or, for the
 /// torture device, in-kernel consumer accesses and a file read.
 /// Returns "OK" or the errno name of the first call that failed.
@@ -13,7 +14,7 @@ enum Reader {
     static let acceptable: Set<String> = ["OK", "ENODEV", "ENOENT", "ENXIO", "ENETDOWN"]
 
     static func round(_ board: TortureBoard, reader: Int, rng: inout SplitMix64) -> String {
-        let choices = board.echo ? 8 : 7
+        let choices = board.echo ? 9 : 8
         do throws(FileError) {
             switch Int(rng.next() % UInt64(choices)) {
             case 0:
@@ -66,6 +67,14 @@ enum Reader {
                 try socket.ioctl(SiocSIFFlags(ifname: "eth0", up: true))
                 _ = try socket.write([UInt8(reader & 0xff)])
                 _ = socket.poll()
+            case 7:
+                // A HID gadget daemon: an input report, the host's output report read back.
+                let file = try board.sim.dev.open("/dev/hidg0", nonblocking: true)
+                defer { try? file.close() }
+                _ = try file.write([UInt8(reader & 0xff)])
+                board.hid.hostSends([1])
+                _ = file.poll()
+                do throws(FileError) { _ = try file.read(maxBytes: 8) } catch where error.errno == .EAGAIN {}
             default:
                 let file = try board.sim.dev.open("/dev/legacy-echo0")
                 defer { try? file.close() }

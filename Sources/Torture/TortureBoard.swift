@@ -19,6 +19,8 @@ final class TortureBoard: Sendable {
     let targets: [(device: String, driver: String)]
     /// The net core of the board's `sim-eth` controller (readers use its sockets).
     let net: NetCore
+    /// The gadget on the board's UDC, with one f_hid function (`/dev/hidg0`).
+    let hid: SimHidFunction
 
     /// Registers the torture device (and the negative controls) before the board's own
     /// devices; the sanitizer must already be attached to `sim.kernel`.
@@ -46,9 +48,16 @@ final class TortureBoard: Sendable {
         net = NetCore(namespace: sim.dev)
         try sim.kernel.registerDriver(SimEthernetDriver(net: net), on: sim.platform)
         try sim.kernel.register(sim.platformDevice("eth-sim.0", compatible: ["sim-eth"]))
+        // A USB gadget: its UDC's rebinds unbind and rebind the f_hid function under readers.
+        let gadget = CompositeGadget(name: "g1", namespace: sim.dev)
+        hid = SimHidFunction(minor: 0, events: sim.kernel.events)
+        gadget.add(hid)
+        try sim.kernel.registerDriver(SimUDCDriver { $0 == "g1" ? gadget : nil }, on: sim.platform)
+        try sim.kernel.register(sim.platformDevice("udc.0", compatible: ["sim-udc"], properties: ["gadget": "g1"]))
         targets = [("gpio-sim.0", "gpio-sim"), ("i2c-sim.0", "i2c-sim"), ("spi-sim.0", "spi-sim"),
                    ("wdt.0", SoftdogDriver.driverName), ("misc-sim.0", MiscPipeDriver.driverName),
-                   ("eth-sim.0", SimEthernetDriver.driverName), ("torture-gen.0", "torture-gen")] + (echo ? [("legacy-echo.0", "legacy-echo")] : [])
+                   ("eth-sim.0", SimEthernetDriver.driverName), ("udc.0", SimUDCDriver.driverName),
+                   ("torture-gen.0", "torture-gen")] + (echo ? [("legacy-echo.0", "legacy-echo")] : [])
     }
 
     /// Unregisters every device the board registered, newest first (each takes its children
