@@ -1,8 +1,8 @@
-import Testing
 @testable import ScenarioModel
 
-/// Bad `usb_gadgets` entries: each gives a located error at the offending key or value.
-@Suite struct MalformedGadgetTests {
+/// Bad `usb_gadgets` entries: each gives a located error at the offending key or value;
+/// checked by `MalformedBoardKindTests`.
+enum MalformedGadgetTests {
     static let header = "schema: devmodel/scenario@1\nname: t\nboard:\n  usb_gadgets:\n"
     typealias Case = MalformedScenarioTests.Case
 
@@ -20,17 +20,4 @@ import Testing
              text: header + "    - {name: g1, udc: udc.0, functions: [hid]}\nactors:\n  a:\n    - open: /dev/hidg1\n",
              line: 8, column: 7, message: "unknown device node '/dev/hidg1'; the board has: hidg0"),
     ]
-
-    @Test(arguments: cases)
-    func locatedError(_ c: Case) {
-        do {
-            _ = try ScenarioParser.parse(c.text, file: "bad.yaml")
-            Issue.record("\(c.name): parsed, expected an error")
-        } catch {
-            let first = error.diagnostics.first
-            #expect(first?.location.line == c.line, "\(error)")
-            #expect(first?.location.column == c.column, "\(error)")
-            #expect(first?.message.contains(c.message) == true, "\(error)")
-        }
-    }
 }

@@ -1,9 +1,9 @@
-import Testing
 @testable import ScenarioModel
 
 /// Bad `netdevs` entries, `socket` steps and socket ioctls: each gives a located error at the
-/// offending key or value, and never a scenario (nor a crash).
-@Suite struct MalformedNetdevTests {
+/// offending key or value, and never a scenario (nor a crash); checked by
+/// `MalformedBoardKindTests`.
+enum MalformedNetdevTests {
     static let header = "schema: devmodel/scenario@1\nname: t\nboard:\n  netdevs:\n    - {name: eth-sim.0}\nactors:\n  a:\n"
     typealias Case = MalformedScenarioTests.Case
 
@@ -27,17 +27,4 @@ import Testing
              text: header + "    - socket: inet\n      as: s\n    - ioctl: {file: s, request: siocgifflags, ifname: abcdefghijklmnop}\n",
              line: 10, column: 55, message: "'abcdefghijklmnop' is not an interface name"),
     ]
-
-    @Test(arguments: cases)
-    func locatedError(_ c: Case) {
-        do {
-            _ = try ScenarioParser.parse(c.text, file: "bad.yaml")
-            Issue.record("\(c.name): parsed, expected an error")
-        } catch {
-            let first = error.diagnostics.first
-            #expect(first?.location.line == c.line, "\(error)")
-            #expect(first?.location.column == c.column, "\(error)")
-            #expect(first?.message.contains(c.message) == true, "\(error)")
-        }
-    }
 }
