@@ -2,6 +2,7 @@ import Testing
 import CharDev
 import DriverCore
 import Instrumentation
+import SimHardware
 @testable import Subsystems
 
 /// gpio-cdev-uaf's shape for a gadget function's file: open /dev/hidg0 → unbind the UDC →
@@ -65,6 +66,17 @@ import Instrumentation
         let f = try GadgetFixture(functions: [failing])
         #expect(!f.gadget.isBound && f.dev.paths.isEmpty)
         #expect(f.udc.state != .bound)
+        #expect(f.recorder.events(.memoryFree).contains { $0.objectName == "hidg0 endpoint" })
+        #expect(f.useAfterFree.isEmpty)
+    }
+
+    /// Every function bound, then a node's publish fails (two functions claim hidg0): the
+    /// nodes go and both functions are unbound, their endpoints freed.
+    @Test func publishFailureUnbindsTheFunctions() throws {
+        let twin = SimHidFunction(minor: 0, events: EventStream())
+        let f = try GadgetFixture(functions: [twin])
+        #expect(!f.gadget.isBound && f.dev.paths.isEmpty)
+        #expect(!f.hid.hostSends([1]) && !twin.hostSends([1]))
         #expect(f.recorder.events(.memoryFree).contains { $0.objectName == "hidg0 endpoint" })
         #expect(f.useAfterFree.isEmpty)
     }

@@ -52,26 +52,41 @@ public final class CompositeGadget: Sendable {
     public func bind(udc: borrowing BoundDevice, fileID: StaticString = #fileID, line: UInt = #line) throws(DriverCoreError) {
         let site = CallSite(fileID: fileID, line: line)
         let parent = udc.device
-        _ = try registry.register(provider: udc, action: "usb_gadget_unregister_driver(\(name))", fileID: fileID, line: line,
-                                  make: { [self] (_) throws(FileError) in
-            let binding = GadgetBinding(udc: parent, functions: functions.withLock { $0 })
-            let context = GadgetBindContext(udc: parent, namespace: namespace)
-            for f in binding.functions {
-                do throws(FileError) {
-                    try f.bind(context)
-                } catch {
-                    for node in context.registered.reversed() { node.unregister(fileID: fileID, line: line) }
-                    for done in binding.functions.prefix(while: { $0 !== f }).reversed() { done.unbind() }
-                    throw error
-                }
-                binding.bound(f)
-                namespace.kernel.events.emit(.gadgetFunctionBind, object: parent.id, name: parent.name, detail: f.name, site: site)
+        var made: GadgetBinding?
+        do {
+            _ = try registry.register(provider: udc, action: "usb_gadget_unregister_driver(\(name))", fileID: fileID, line: line,
+                                      make: { [self] (_) throws(FileError) in
+                let binding = GadgetBinding(udc: parent, functions: functions.withLock { $0 })
+                made = binding
+                return (binding, try bindFunctions(binding, site: site))
+            }, remove: { [self] binding in
+                unbind(binding, site: site)
+            })
+        } catch {
+            // Every function bound, then publishing a node failed: the registry unregistered
+            // the nodes; the functions' bind-scope state is still ours to undo.
+            for f in made?.takeBound().reversed() ?? [] { f.unbind() }
+            throw error
+        }
+    }
+
+    /// `composite_bind`: each function's `bind` in order; returns their nodes, prepared. A
+    /// failure unregisters the nodes made so far and unbinds the functions bound, newest first.
+    private func bindFunctions(_ binding: GadgetBinding, site: CallSite) throws(FileError) -> [CharDevice] {
+        let context = GadgetBindContext(udc: binding.udc, namespace: namespace)
+        for f in binding.functions {
+            do throws(FileError) {
+                try f.bind(context)
+            } catch {
+                for node in context.registered.reversed() { node.unregister(fileID: site.fileID, line: site.line) }
+                for done in binding.takeBound().reversed() { done.unbind() }
+                throw error
             }
-            binding.attach(context.registered)
-            return (binding, context.registered)
-        }, remove: { [self] binding in
-            unbind(binding, site: site)
-        })
+            binding.bound(f)
+            namespace.kernel.events.emit(.gadgetFunctionBind, object: binding.udc.id, name: binding.udc.name, detail: f.name, site: site)
+        }
+        binding.attach(context.registered)
+        return context.registered
     }
 
     /// `composite_unbind`: nodes revoked first (waits for calls in flight only), then each
@@ -79,7 +94,7 @@ public final class CompositeGadget: Sendable {
     func unbind(_ binding: GadgetBinding, site: CallSite) {
         registry.remove(binding, fileID: site.fileID, line: site.line) {
             for node in binding.nodes.reversed() { node.unregister(fileID: site.fileID, line: site.line) }
-            for f in binding.boundFunctions.reversed() {
+            for f in binding.takeBound().reversed() {
                 f.unbind()
                 namespace.kernel.events.emit(.gadgetFunctionUnbind, object: binding.udc.id, name: binding.udc.name,
                                              detail: f.name, site: site)
@@ -101,6 +116,7 @@ final class GadgetBinding: Sendable {
 
     func bound(_ f: any GadgetFunction) { state.withLock { $0.bound.append(f) } }
     func attach(_ nodes: [CharDevice]) { state.withLock { $0.nodes = nodes } }
-    var boundFunctions: [any GadgetFunction] { state.withLock { $0.bound } }
+    /// The functions still bound, handed over once: whoever takes them unbinds them.
+    func takeBound() -> [any GadgetFunction] { state.withLock { s in defer { s.bound = [] }; return s.bound } }
     var nodes: [CharDevice] { state.withLock { $0.nodes } }
 }
