@@ -93,4 +93,5 @@ enum RevocableAndCdevSuites {
 /// Every conformance case, in suite order.
 public enum ConformanceSuites {
     public static let all: [ConformanceCase] = DriverCoreSuites.cases + RevocableAndCdevSuites.cases
+        + NetSuites.cases + GadgetSuites.cases
 }
