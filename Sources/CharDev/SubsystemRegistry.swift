@@ -121,6 +121,18 @@ public final class SubsystemRegistry<Object: AnyObject & Sendable>: Sendable {
                          fileID: StaticString = #fileID, line: UInt = #line,
                          make: (Int) throws(FileError) -> (object: Object, nodes: [CharDevice]),
                          remove: @escaping @Sendable (Object) -> Void) throws(DriverCoreError) -> Object {
+        try register(number: requested, devres: provider.devres, action: action, fileID: fileID, line: line,
+                     make: make, remove: remove)
+    }
+
+    /// ``register(number:provider:action:fileID:line:make:remove:)`` for code that runs inside
+    /// a bound callback without the proof at hand (a described driver's interpreter, which
+    /// reaches devres through the device as `devm_add_action` does): `devres` must be the
+    /// bound provider's.
+    package func register(number requested: Int? = nil, devres: Devres, action: String,
+                          fileID: StaticString = #fileID, line: UInt = #line,
+                          make: (Int) throws(FileError) -> (object: Object, nodes: [CharDevice]),
+                          remove: @escaping @Sendable (Object) -> Void) throws(DriverCoreError) -> Object {
         let site = CallSite(fileID: fileID, line: line)
         let number: Int
         do { number = try reserve(requested) } catch { throw failure(action, error, site) }
@@ -141,7 +153,7 @@ public final class SubsystemRegistry<Object: AnyObject & Sendable>: Sendable {
             throw failure(action, error, site)
         }
         let object = built!.object
-        try provider.devres.addActionOrReset(ActionKey(action, data: object), fileID: fileID, line: line) {
+        try devres.addActionOrReset(ActionKey(action, data: object), fileID: fileID, line: line) {
             remove(object)
         }
         return object

@@ -94,4 +94,5 @@ enum RevocableAndCdevSuites {
 public enum ConformanceSuites {
     public static let all: [ConformanceCase] = DriverCoreSuites.cases + RevocableAndCdevSuites.cases
         + TTYSuites.cases + MMCSuites.cases
+        + NetSuites.cases + GadgetSuites.cases
 }

@@ -53,6 +53,9 @@ public final class DescribedObject: Sendable, CustomStringConvertible {
 
     public var description: String { name }
 
+    /// True once freed.
+    var isFreed: Bool { state.withLock { $0.freedBy != nil } }
+
     /// Runs `body` on the state if the memory is allocated; otherwise reports the access with
     /// its trail and throws.
     func access<R>(_ what: String, by who: Provenance, point: Bool = true,

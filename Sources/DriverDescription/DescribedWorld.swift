@@ -1,6 +1,7 @@
 import CharDev
 import DriverCore
 import Instrumentation
+import Subsystems
 
 /// The described drivers of one kernel, and everything they created: their structs, the
 /// nodes they registered, their drivers' data. One per execution (a scenario run, one
@@ -32,11 +33,16 @@ public final class DescribedWorld: Sendable {
     let hungUp = Locked<Set<String>>([])
     /// Allocations freed at the release of a refcounted member (`drmm_kzalloc`), by member.
     private let managed = Locked<[String: [DescribedObject]]>([:])
+    /// The net core the described drivers' net devices register in (the board's), and those
+    /// net devices by their priv struct.
+    public let net: NetCore
+    let netdevs = Locked<[ObjectID: NetDevice]>([:])
 
-    public init(_ description: DriverDescription, kernel: Kernel, namespace: DevNamespace) {
+    public init(_ description: DriverDescription, kernel: Kernel, namespace: DevNamespace, net: NetCore? = nil) {
         self.description = description
         self.kernel = kernel
         self.namespace = namespace
+        self.net = net ?? NetCore(namespace: namespace)
         miscLock = ModelLock(class: "misc_mtx", name: "misc_mtx", events: kernel.events)
         globalsType = ObjectType(name: "<globals>", allocation: .static,
                                  members: description.globals.sorted { $0.key < $1.key }.map { Member(name: $0.key, kind: $0.value) })

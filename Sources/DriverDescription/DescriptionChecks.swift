@@ -115,6 +115,11 @@ extension DriverDescription {
                 for f in [show, store].compactMap({ $0 }) where functions[f] == nil { problem(s, "no function '\(f)'") }
             case .revocableAccess(_, let inner):
                 out += check(inner, locals: locals, in: list)
+            // Net
+            case .allocEtherdev(let type, _, _):
+                if types[type] == nil { problem(s, "no struct type '\(type)'") }
+            case .registerNetdev(_, let ops, _):
+                for f in ops.all where functions[f] == nil { problem(s, "no function '\(f)'") }
             default:
                 break
             }
@@ -125,7 +130,8 @@ extension DriverDescription {
             }
             if let sets { locals.insert(sets) }
             switch s.operation {
-            case .alloc(let type, let name, _, _), .containerOf(_, let type, let name), .mmcAllocHost(let type, let name, _):
+            case .alloc(let type, let name, _, _), .containerOf(_, let type, let name), .mmcAllocHost(let type, let name, _),
+                 .allocEtherdev(let type, let name, _):
                 typeOf[name] = type
             default: if let sets { typeOf[sets] = nil }
             }
@@ -179,6 +185,9 @@ extension DriverDescription {
              .mmcAddHost(let p), .mmcRemoveHost(let p), .mmcFreeHost(let p):
             ([p], nil)
         case .mmcAllocHost(_, let n, _): ([], n)
+        // Net
+        case .allocEtherdev(_, let n, _): ([], n)
+        case .registerNetdev(let p, _, _), .unregisterNetdev(let p), .freeNetdev(let p), .devHold(let p), .devPut(let p): ([p], nil)
         }
     }
 }

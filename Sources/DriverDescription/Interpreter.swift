@@ -140,6 +140,9 @@ struct Interpreter {
             try runTTY(step.operation, &frame, who: who)
         case .mmcAllocHost, .mmcAddHost, .mmcRemoveHost, .mmcFreeHost:
             try runMMC(step.operation, &frame, who: who)
+        // Net
+        case .allocEtherdev, .registerNetdev, .unregisterNetdev, .freeNetdev, .devHold, .devPut:
+            try runNet(step.operation, &frame, who: who)
         }
     }
 
@@ -177,6 +180,10 @@ struct Interpreter {
              .mmcFreeHost(let p):
             p.description
         case .mmcAllocHost(let t, let n, _): "\(t) as \(n)"
+        // Net
+        case .allocEtherdev(let t, let n, _): "\(t) as \(n)"
+        case .registerNetdev(let p, _, _), .unregisterNetdev(let p), .freeNetdev(let p), .devHold(let p), .devPut(let p):
+            p.description
         }
     }
 }

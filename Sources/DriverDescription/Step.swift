@@ -153,6 +153,20 @@ public indirect enum Operation: Sendable, Equatable {
     case mmcRemoveHost(MemberPath)
     /// `mmc_free_host`: `put_device(&host->class_dev)`.
     case mmcFreeHost(MemberPath)
+    // Net
+    /// `alloc_etherdev(sizeof(struct TYPE))` (`devm_alloc_etherdev` when `managed`): a net
+    /// device whose `netdev_priv` area is a `TYPE`, bound to a local. The local names the net
+    /// device by its priv (`netdev_priv`/`priv->ndev` are one step apart in C); the priv is
+    /// freed with the netdev's block, by `free_netdev` or its last device reference.
+    case allocEtherdev(priv: String, as: String, managed: Bool)
+    /// `register_netdev` (`devm_register_netdev` when `managed`), with the driver's
+    /// `net_device_ops`: functions run with `self` = the priv.
+    case registerNetdev(MemberPath, ops: NetdevOpsNames, managed: Bool)
+    case unregisterNetdev(MemberPath)
+    case freeNetdev(MemberPath)
+    /// `dev_hold`/`dev_put` by the running driver code.
+    case devHold(MemberPath)
+    case devPut(MemberPath)
 
     /// The kernel function the step stands for, as written in files.
     public var name: String {
@@ -205,6 +219,26 @@ public indirect enum Operation: Sendable, Equatable {
         case .mmcAddHost: "mmc_add_host"
         case .mmcRemoveHost: "mmc_remove_host"
         case .mmcFreeHost: "mmc_free_host"
+        case .allocEtherdev(_, _, let managed): managed ? "devm_alloc_etherdev" : "alloc_etherdev"
+        case .registerNetdev(_, _, let managed): managed ? "devm_register_netdev" : "register_netdev"
+        case .unregisterNetdev: "unregister_netdev"
+        case .freeNetdev: "free_netdev"
+        case .devHold: "dev_hold"
+        case .devPut: "dev_put"
         }
     }
+}
+
+/// The functions of a described `struct net_device_ops` (nil: not implemented).
+public struct NetdevOpsNames: Sendable, Equatable {
+    public var open: String?
+    public var stop: String?
+    public var startXmit: String?
+    public init(open: String? = nil, stop: String? = nil, startXmit: String? = nil) {
+        self.open = open
+        self.stop = stop
+        self.startXmit = startXmit
+    }
+    /// The named functions, for checks.
+    public var all: [String] { [open, stop, startXmit].compactMap { $0 } }
 }

@@ -35,7 +35,7 @@ enum ScenarioRunCheck {
         reference.points = (boardPoints + actorPoints).enumerated().map { i, p in
             "#\(i + 1) " + p.description.drop { $0 != " " }.dropFirst()
         }
-        reference.problems += check(kernel, sanitizer: sanitizer, run: run, bindings: reference.bindings)
+        reference.problems += check(kernel, board: execution?.board, sanitizer: sanitizer, run: run, bindings: reference.bindings)
         return reference
     }
 
@@ -45,7 +45,7 @@ enum ScenarioRunCheck {
         let run = execution.map { ScenarioRunner.runActors(scenario, on: $0) }
         execution?.detach()
         guard let injected = kernel.faults.disarm().injected else { return nil }
-        let problems = check(kernel, sanitizer: sanitizer, run: run, bindings: reference.bindings)
+        let problems = check(kernel, board: execution?.board, sanitizer: sanitizer, run: run, bindings: reference.bindings)
         let phase = execution == nil || injected.index <= reference.boardPoints ? "board" : "actors"
         return ScenarioSweepRun(failAt: failAt, point: injected.description, phase: phase, boardError: boardError,
                                 problems: problems)
@@ -82,7 +82,7 @@ enum ScenarioRunCheck {
     }
 
     /// The checks after a run (the injector already disarmed).
-    static func check(_ kernel: Kernel, sanitizer: Sanitizer, run: ActorRun?,
+    static func check(_ kernel: Kernel, board: ScenarioBoard?, sanitizer: Sanitizer, run: ActorRun?,
                       bindings: [(device: String, driver: String)]) -> [String] {
         var problems = run?.hangs.map { "hang: \($0.object) \($0.detail)" } ?? []
         for device in kernel.devices where device.state.isPresent {
@@ -101,6 +101,8 @@ enum ScenarioRunCheck {
         problems += rebind(kernel, bindings)
         // A process exit closes what the actors left open; then the board goes.
         for file in run?.files ?? [] where !file.isClosed { try? file.close() }
+        // The socket layer goes with the board (its device has no parent for unregisterAll).
+        board?.net.unregisterSockets()
         problems += kernel.unregisterAll().map { "tear-down of \($0.device): \($0.error)" }
         // Modules the board loaded go too (rmmod): their text is memory the leak check sees.
         for name in kernel.loadedModules { try? kernel.deleteModule(name) }

@@ -26,6 +26,8 @@ public struct Errno: RawRepresentable, Hashable, Sendable, CustomStringConvertib
     public static let EDEADLK = Errno(rawValue: 35)
     public static let ENOSYS = Errno(rawValue: 38)
     public static let EOPNOTSUPP = Errno(rawValue: 95)
+    /// The network is down: a send on an interface that is not up.
+    public static let ENETDOWN = Errno(rawValue: 100)
     public static let ETIMEDOUT = Errno(rawValue: 110)
     /// Kernel-internal: "probe deferred", never seen by user space.
     public static let EPROBE_DEFER = Errno(rawValue: 517)
@@ -34,6 +36,7 @@ public struct Errno: RawRepresentable, Hashable, Sendable, CustomStringConvertib
         1: "EPERM", 2: "ENOENT", 4: "EINTR", 5: "EIO", 6: "ENXIO", 9: "EBADF", 11: "EAGAIN", 12: "ENOMEM",
         14: "EFAULT", 16: "EBUSY", 17: "EEXIST", 19: "ENODEV", 22: "EINVAL", 25: "ENOTTY", 28: "ENOSPC", 32: "EPIPE",
         35: "EDEADLK", 38: "ENOSYS", 95: "EOPNOTSUPP", 110: "ETIMEDOUT", 517: "EPROBE_DEFER",
+        100: "ENETDOWN",
     ]
 
     /// The symbolic name ("ENODEV"), or "errno N" for an unnamed value.

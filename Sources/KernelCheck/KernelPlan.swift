@@ -25,6 +25,7 @@ public enum KernelPlan {
         for (kind, present) in [("usb_devices", !board.usbDevices.isEmpty), ("i2c_adapters", !board.i2cAdapters.isEmpty),
                                 ("spi_controllers", !board.spiControllers.isEmpty), ("misc_devices", !board.miscDevices.isEmpty),
                                 ("serial_ports", !board.serialPorts.isEmpty), ("mmc_hosts", !board.mmcHosts.isEmpty),
+                                ("netdevs", !board.netDevices.isEmpty), ("usb_gadgets", !board.usbGadgets.isEmpty),
                                 ("drivers", !board.drivers.isEmpty), ("devices", !board.devices.isEmpty),
                                 ("links", !board.links.isEmpty),
                                 ("described_drivers", scenario.firstDescribedDriver != nil)] where present {
@@ -64,7 +65,8 @@ public enum KernelPlan {
         case .wait(let actor, let label): [field(actor), field(label)]
         case .unplug(let port), .replug(let port): [field(port)]
         case .deleteModule(let name): [field(name)]
-        case .gpiodGet, .gpiodSetValue, .gpiodGetValue, .gpiodPut, .i2cNewClient, .i2cRead, .i2cClientPut, .irq, .sysfsRead, .sysfsWrite: []
+        case .gpiodGet, .gpiodSetValue, .gpiodGetValue, .gpiodPut, .i2cNewClient, .i2cRead, .i2cClientPut, .irq, .sysfsRead, .sysfsWrite,
+             .socket: []
         }
     }
 

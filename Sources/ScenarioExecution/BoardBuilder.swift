@@ -27,6 +27,10 @@ public final class ScenarioBoard: Sendable {
     public let serial: (tty: TTYDriver, serdev: SerdevBus)?
     /// The MMC core of the board's `/dev`.
     public let mmc: MMCCore
+    /// The net core of the board's kernel (its `sim-eth` controllers' net devices, sockets).
+    public let net: NetCore
+    /// The board's configfs gadgets, by name (each bound by `sim-udc` on its UDC).
+    public let gadgets: [String: CompositeGadget]
     /// The drivers the scenario describes, and everything they made (nil in v1 scenarios).
     public let described: DescribedWorld?
     let supplies = Locked<[String: String]>([:])
@@ -47,7 +51,11 @@ public final class ScenarioBoard: Sendable {
             serial = (TTYDriver(prefix: "ttyS", namespace: sim.dev, serdev: serdev), serdev)
         }
         self.spec = spec
-        self.described = described.isEmpty ? nil : DescribedWorld(described, kernel: sim.kernel, namespace: sim.dev)
+        let net = NetCore(namespace: sim.dev)
+        self.net = net
+        gadgets = Dictionary(spec.usbGadgets.map { ($0.name, CompositeGadget(name: $0.name, namespace: sim.dev)) },
+                             uniquingKeysWith: { a, _ in a })
+        self.described = described.isEmpty ? nil : DescribedWorld(described, kernel: sim.kernel, namespace: sim.dev, net: net)
         watchdog = WatchdogCore(namespace: sim.dev)
         misc = MiscCore(namespace: sim.dev, dynamicMinors: MiscDeviceSpec.staticMinors.upperBound + 1..<255)
         mmc = MMCCore(namespace: sim.dev)

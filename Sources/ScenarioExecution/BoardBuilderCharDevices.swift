@@ -3,7 +3,7 @@ import DriverCore
 import SimHardware
 
 extension ScenarioBoard {
-    /// Registers the SPI controllers, watchdogs, misc devices, serial ports and MMC hosts of the spec, in that order,
+    /// Registers the SPI controllers, watchdogs, misc devices, serial ports, MMC hosts, ethernet controllers and USB gadgets of the spec, in that order,
     /// each kind's built-in driver first (only when the board has one of its kind, so a
     /// board's tree shows only the drivers it uses). The spec's parameters reach the drivers
     /// as device properties, the way firmware describes hardware to a real driver.
@@ -54,6 +54,30 @@ extension ScenarioBoard {
             try kernel.registerDriver(SDHCISimDriver(mmc: mmc), on: sim.platform)
         }
         for h in spec.mmcHosts { try register(h.name, id: "sdhci-sim", ["blocks": "\(h.blocks)"]) }
+        if !spec.netDevices.isEmpty {
+            try kernel.registerDriver(SimEthernetDriver(net: net), on: sim.platform)
+        }
+        for n in spec.netDevices {
+            try register(n.name, id: "sim-eth", ["netdev-api": n.api.rawValue])
+        }
+        try addGadgets()
+    }
+
+    /// Each gadget's functions (f_hid minors numbered across the board), then its UDC, whose
+    /// `sim-udc` probe binds the gadget.
+    private func addGadgets() throws {
+        guard !spec.usbGadgets.isEmpty else { return }
+        let gadgets = self.gadgets
+        try kernel.registerDriver(SimUDCDriver { gadgets[$0] }, on: sim.platform)
+        var minor = 0
+        for g in spec.usbGadgets {
+            guard let gadget = gadgets[g.name] else { continue }
+            for _ in g.functions {
+                gadget.add(SimHidFunction(minor: minor, events: kernel.events))
+                minor += 1
+            }
+            try register(g.udc, id: "sim-udc", ["gadget": g.name])
+        }
     }
 
     /// A platform device matched by `id`; a probe that fails leaves it unbound, which the

@@ -59,6 +59,13 @@ enum IoctlExecutor {
             return .int(Int(try f.ioctl(MmcIocSendStatus())))
         case .blkGetSize64:
             return .int(try f.ioctl(BlkGetSize64()))
+        case .siocgifflags(let name):
+            return .int(Int(try f.ioctl(SiocGIFFlags(ifname: name)).rawValue))
+        case .siocsifflags(let name, let up):
+            try f.ioctl(SiocSIFFlags(ifname: name, up: up))
+            return nil
+        case .siocgifindex(let name):
+            return .int(try f.ioctl(SiocGIFIndex(ifname: name)))
         }
     }
 

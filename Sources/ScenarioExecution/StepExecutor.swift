@@ -171,6 +171,9 @@ public struct StepExecutor: Sendable {
             effect.returns = .list(try client(name).read(count: count).map { .int(Int($0)) })
         case .i2cClientPut(let name):
             try client(name).put()
+        case .socket(let bound):
+            let f = try board.net.socket(bindTo: bound)
+            if let h = step.handle { environment.setHandle(h, f) }
         }
         return effect
     }

@@ -6,7 +6,7 @@ enum BoardReader {
         var board = BoardSpec()
         guard let f = r.mapping(node, "board", allowed: ["gpio_chips", "usb_devices", "drivers", "devices", "links",
                                                          "i2c_adapters", "spi_controllers", "watchdogs", "misc_devices",
-                                                         "serial_ports", "mmc_hosts"])
+                                                         "serial_ports", "mmc_hosts", "netdevs", "usb_gadgets"])
         else { return board }
         if let n = f["gpio_chips"] { board.gpioChips = (r.list(n, "gpio_chips") ?? []).compactMap { chip($0, r) } }
         if let n = f["usb_devices"] { board.usbDevices = (r.list(n, "usb_devices") ?? []).compactMap { usb($0, r) } }
@@ -21,6 +21,8 @@ enum BoardReader {
         if let n = f["misc_devices"] { board.miscDevices = (r.list(n, "misc_devices") ?? []).compactMap { misc($0, r) } }
         if let n = f["serial_ports"] { board.serialPorts = (r.list(n, "serial_ports") ?? []).compactMap { serialPort($0, r) } }
         if let n = f["mmc_hosts"] { board.mmcHosts = (r.list(n, "mmc_hosts") ?? []).compactMap { mmcHost($0, r) } }
+        if let n = f["netdevs"] { board.netDevices = (r.list(n, "netdevs") ?? []).compactMap { netdev($0, r) } }
+        if let n = f["usb_gadgets"] { board.usbGadgets = (r.list(n, "usb_gadgets") ?? []).compactMap { gadget($0, r) } }
         return board
     }
 

@@ -27,6 +27,10 @@ public struct BoardSpec: Sendable, Equatable {
     public var serialPorts: [SerialPortSpec] = []
     /// SD host controllers (built-in `sdhci-sim` driver) with a card; the n-th is `/dev/mmcblk<n>`.
     public var mmcHosts: [MMCHostSpec] = []
+    /// Ethernet controllers (built-in `sim-eth` driver); the n-th registers `eth<n>`.
+    public var netDevices: [NetDeviceSpec] = []
+    /// USB gadgets (built-in `sim-udc` driver on each gadget's UDC); f_hid nodes `hidg<n>`.
+    public var usbGadgets: [USBGadgetSpec] = []
 
     public init(gpioChips: [GpioChipSpec] = [], usbDevices: [USBDeviceSpec] = [], drivers: [DriverSpec] = [],
                 devices: [PlatformDeviceSpec] = [], links: [LinkSpec] = [], i2cAdapters: [I2CAdapterSpec] = [],
@@ -53,6 +57,8 @@ public struct BoardSpec: Sendable, Equatable {
         for m in miscDevices { kinds[m.name] = .miscDevice }
         for p in serialPorts { kinds[p.name] = .serialPort }
         for h in mmcHosts { kinds[h.name] = .mmcHost }
+        for n in netDevices { kinds[n.name] = .netDevice }
+        for g in usbGadgets { kinds[g.udc] = .udc }
         for d in devices { kinds[d.name] = .platform }
         for u in usbDevices {
             kinds[u.deviceName] = .usbDevice
@@ -77,7 +83,7 @@ public struct BoardSpec: Sendable, Equatable {
         let watchdogNodes = watchdogs.indices.map { "watchdog\($0)" } + (watchdogs.isEmpty ? [] : ["watchdog"])
         let ttys = serialPorts.enumerated().filter { !$0.element.serdev }.map { "ttyS\($0.offset)" }
         return (0..<(gpioChips.count + usbChips)).map { "gpiochip\($0)" } + i2cAdapters.indices.map { "i2c-\($0)" }
-            + spidevs + watchdogNodes + ttys + mmcHosts.indices.map { "mmcblk\($0)" }
+            + spidevs + watchdogNodes + ttys + mmcHosts.indices.map { "mmcblk\($0)" } + gadgetNodeNames
     }
 }
 
@@ -93,6 +99,8 @@ public enum DeviceKind: String, Sendable, Equatable {
     case miscDevice = "misc-device"
     case serialPort = "serial-port"
     case mmcHost = "mmc-host"
+    case netDevice = "net-device"
+    case udc
 }
 
 /// An I2C controller of the board (an EEPROM answers at 0x50).

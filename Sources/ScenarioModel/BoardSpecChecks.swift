@@ -6,7 +6,8 @@ extension BoardSpec {
         gpioChips.map { ($0.name, $0.location) } + i2cAdapters.map { ($0.name, $0.location) }
             + spiControllers.map { ($0.name, $0.location) } + watchdogs.map { ($0.name, $0.location) }
             + miscDevices.map { ($0.name, $0.location) } + serialPorts.map { ($0.name, $0.location) }
-            + mmcHosts.map { ($0.name, $0.location) }
+            + mmcHosts.map { ($0.name, $0.location) } + netDevices.map { ($0.name, $0.location) }
+            + usbGadgets.map { ($0.udc, $0.location) }
             + devices.map { ($0.name, $0.location) }
     }
 

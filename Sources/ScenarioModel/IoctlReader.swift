@@ -9,6 +9,7 @@ enum IoctlReader {
         "line_info": ["offset"], "set_values": ["values"], "i2c_slave": ["address"],
         "spi_message": ["tx"], "spi_wr_mode": ["mode"], "spi_wr_max_speed_hz": ["speed_hz"],
         "wdioc_settimeout": ["timeout"],
+        "siocgifflags": ["ifname"], "siocsifflags": ["ifname", "up"], "siocgifindex": ["ifname"],
     ]
 
     static func ioctl(_ arg: Node, _ r: NodeReader) -> StepAction? {
@@ -77,7 +78,22 @@ enum IoctlReader {
         case "tiocinq": return .tiocinq
         case "mmc_send_status": return .mmcSendStatus
         case "blkgetsize64": return .blkGetSize64
+        case "siocgifflags": return interface(f, req, r).map { .siocgifflags(ifname: $0) }
+        case "siocgifindex": return interface(f, req, r).map { .siocgifindex(ifname: $0) }
+        case "siocsifflags":
+            guard let name = interface(f, req, r), let up = need(f, "up", req, r).flatMap({ r.bool($0, "up") }) else { return nil }
+            return .siocsifflags(ifname: name, up: up)
         default: return .fionread
         }
+    }
+
+    /// The `ifname` of a socket ioctl, checked as the kernel's `dev_valid_name` would.
+    private static func interface(_ f: Fields, _ req: String, _ r: NodeReader) -> String? {
+        guard let n = need(f, "ifname", req, r), let name = r.string(n, "ifname") else { return nil }
+        guard NetDeviceSpec.isValidInterfaceName(name) else {
+            r.error(n, "'\(name)' is not an interface name (1…\(NetDeviceSpec.maxInterfaceName) characters, no '/', ':' or spaces)")
+            return nil
+        }
+        return name
     }
 }

@@ -47,6 +47,13 @@ public enum IoctlSpec: Sendable, Equatable {
     case mmcSendStatus
     /// `BLKGETSIZE64`: returns the disk's size in bytes.
     case blkGetSize64
+    // Net devices, on a socket (include/uapi/linux/sockios.h).
+    /// `SIOCGIFFLAGS`: returns the interface flags (IFF_UP 0x1, IFF_BROADCAST 0x2, IFF_RUNNING 0x40).
+    case siocgifflags(ifname: String)
+    /// `SIOCSIFFLAGS`: brings the interface up or down.
+    case siocsifflags(ifname: String, up: Bool)
+    /// `SIOCGIFINDEX`: returns the ifindex.
+    case siocgifindex(ifname: String)
 
     /// The uAPI name.
     public var name: String {
@@ -71,6 +78,9 @@ public enum IoctlSpec: Sendable, Equatable {
         case .tiocinq: "TIOCINQ"
         case .mmcSendStatus: "MMC_IOC_CMD"
         case .blkGetSize64: "BLKGETSIZE64"
+        case .siocgifflags: "SIOCGIFFLAGS"
+        case .siocsifflags: "SIOCSIFFLAGS"
+        case .siocgifindex: "SIOCGIFINDEX"
         }
     }
 
@@ -97,6 +107,9 @@ public enum IoctlSpec: Sendable, Equatable {
         case .tiocinq: "tiocinq"
         case .mmcSendStatus: "mmc_send_status"
         case .blkGetSize64: "blkgetsize64"
+        case .siocgifflags: "siocgifflags"
+        case .siocsifflags: "siocsifflags"
+        case .siocgifindex: "siocgifindex"
         }
     }
 
@@ -104,5 +117,6 @@ public enum IoctlSpec: Sendable, Equatable {
     public static let keywords = ["chip_info", "line_info", "get_values", "set_values", "i2c_slave",
                                   "spi_message", "spi_rd_mode", "spi_wr_mode", "spi_rd_max_speed_hz", "spi_wr_max_speed_hz",
                                   "wdioc_getsupport", "wdioc_getstatus", "wdioc_keepalive", "wdioc_settimeout",
-                                  "wdioc_gettimeout", "fionread", "tiocmget", "tiocinq", "mmc_send_status", "blkgetsize64"]
+                                  "wdioc_gettimeout", "fionread", "tiocmget", "tiocinq", "mmc_send_status", "blkgetsize64",
+                                  "siocgifflags", "siocsifflags", "siocgifindex"]
 }

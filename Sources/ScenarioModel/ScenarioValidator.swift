@@ -28,7 +28,8 @@ public enum ScenarioValidator {
         for l in s.board.links {
             for name in [l.supplier, l.consumer] where kinds[name] == nil { error(l.location, "unknown device '\(name)' in link") }
         }
-        for name in s.expect.released where kinds[name] == nil && !s.nodeNames.contains(name) {
+        for name in s.expect.released where kinds[name] == nil && !s.nodeNames.contains(name)
+            && !s.board.interfaceNames.contains(name) {
             error(nil, "unknown device '\(name)' in expect.released")
         }
 
@@ -69,6 +70,9 @@ public enum ScenarioValidator {
                     error(loc, "unknown file '\(f)': no step opens it (use 'as:' to name a handle)")
                 }
                 if let d = step.action.deviceName, kinds[d] == nil { error(loc, "unknown device '\(d)'") }
+                if case .socket = step.action, step.handle == nil {
+                    error(loc, "socket needs 'as:' to name the file it returns")
+                }
                 if step.action.definesConsumer && step.handle == nil {
                     error(loc, "\(step.action.keyword) needs 'as:' to name the handle it returns")
                 }

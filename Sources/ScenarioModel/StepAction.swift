@@ -52,6 +52,10 @@ public enum StepAction: Sendable, Equatable {
     /// (`DEVICE/NAME`): open, read or write, close.
     case sysfsRead(path: String)
     case sysfsWrite(path: String, data: String)
+    // Net devices
+    /// `socket(2)` (named with `as:`): AF_INET for interface ioctls, or with `bindTo` an
+    /// AF_PACKET socket bound to that interface, whose `write` sends a frame.
+    case socket(bindTo: String?)
 
     /// The keyword of the action in scenario files.
     public var keyword: String {
@@ -82,6 +86,7 @@ public enum StepAction: Sendable, Equatable {
         case .deleteModule: "delete_module"
         case .sysfsRead: "sysfs_read"
         case .sysfsWrite: "sysfs_write"
+        case .socket: "socket"
         }
     }
 
@@ -90,7 +95,7 @@ public enum StepAction: Sendable, Equatable {
                                   "unbind", "unplug", "replug", "driver_override", "edge", "wait",
                                   "gpiod_get", "gpiod_set_value", "gpiod_get_value", "gpiod_put",
                                   "i2c_new_client", "i2c_read", "i2c_client_put", "irq", "delete_module",
-                                  "sysfs_read", "sysfs_write"]
+                                  "sysfs_read", "sysfs_write", "socket"]
 
     /// Steps whose result is an in-kernel consumer handle (named with `as:`).
     public var definesConsumer: Bool {
@@ -172,6 +177,7 @@ public enum StepAction: Sendable, Equatable {
         case .deleteModule(let name): "delete_module \(name)"
         case .sysfsRead(let p): "sysfs_read \(p)"
         case .sysfsWrite(let p, let d): "sysfs_write \(p) \(d.utf8.count) bytes"
+        case .socket(let bound): bound.map { "socket AF_PACKET bound to \($0)" } ?? "socket AF_INET"
         }
     }
 }

@@ -17,19 +17,25 @@ enum StepListReader {
         "misc_deregister": Operation.miscDeregister, "cdev_del": Operation.cdevDel, "set_drvdata": Operation.setDrvdata, "wake_up": Operation.wakeUp,
         "mutex_lock": Operation.mutexLock, "guard": Operation.guardLock, "mutex_unlock": Operation.mutexUnlock, "set_private_data": Operation.setPrivateData,
         "revoke": Operation.revoke,
-    ]) { a, _ in a }.merging(ttyAndMMCPathKeywords) { a, _ in a }
+    ]) { a, _ in a }.merging(ttyAndMMCPathKeywords) { a, _ in a }.merging(netPathKeywords) { a, _ in a }
     // TTY and MMC: the port's refcount steps and the steps on a port or a host.
     static let ttyAndMMCPathKeywords: [String: @Sendable (MemberPath) -> Operation] = [
         "tty_port_init": Operation.refInit, "tty_port_get": Operation.refGet, "tty_port_put": Operation.refPut,
         "tty_unregister_device": Operation.ttyUnregisterDevice, "tty_port_tty_hangup": Operation.ttyPortTTYHangup,
         "mmc_add_host": Operation.mmcAddHost, "mmc_remove_host": Operation.mmcRemoveHost, "mmc_free_host": Operation.mmcFreeHost,
     ]
+    // Net
+    static let netPathKeywords: [String: @Sendable (MemberPath) -> Operation] = [
+        "unregister_netdev": Operation.unregisterNetdev, "free_netdev": Operation.freeNetdev,
+        "dev_hold": Operation.devHold, "dev_put": Operation.devPut,
+    ]
     static let otherKeywords = ["try_module_get", "module_put", "device_create_file", "device_remove_file", "devm_add_action_or_reset", "request_irq", "devm_request_irq", "free_irq", "alloc", "cdev_init", "cdev_add", "cdev_device_add", "cdev_device_del", "misc_register",
                                 "devm_add_action", "get_drvdata", "idr_alloc", "idr_remove", "idr_find", "read", "write",
                                 "wait_event", "private_data", "container_of", "check", "return", "call", "revocable_access",
                                 // TTY and MMC
                                 "tty_port_register_device", "mmc_alloc_host", "devm_mmc_alloc_host"]
-    static var keywords: [String] { (pathKeywords.keys.sorted() + otherKeywords).sorted() }
+    static let netKeywords = ["alloc_etherdev", "devm_alloc_etherdev", "register_netdev", "devm_register_netdev"]
+    static var keywords: [String] { (pathKeywords.keys.sorted() + otherKeywords + netKeywords).sorted() }
 
     static func steps(_ node: Node, _ what: String, _ r: NodeReader) -> [Step] {
         if case .mapping(let m) = node, m.isEmpty { return [] }
@@ -93,6 +99,7 @@ enum StepListReader {
             if asName == nil { r.error(step.node, "\(keyword) needs 'as:' (the local it sets)") }
             return asName
         }
+        if netKeywords.contains(keyword) { return netOperation(keyword, a, asName: asName, step, r) }
         switch keyword {
         case "alloc":
             guard let type = r.string(a, "alloc"), let name = needAs() else { return nil }
@@ -200,5 +207,26 @@ enum StepListReader {
                   let body = required(f, "steps", keyword, a, r) else { return nil }
             return .revocableAccess(fence, steps: steps(body, "revocable_access", r))
         }
+    }
+
+    // Net
+    /// `alloc_etherdev: TYPE` (with `as:`), `register_netdev: {netdev, ndo_open, ndo_stop,
+    /// ndo_start_xmit}` and their devm forms.
+    static func netOperation(_ keyword: String, _ a: Node, asName: String?, _ step: Fields, _ r: NodeReader) -> Operation? {
+        let managed = keyword.hasPrefix("devm_")
+        if keyword.hasSuffix("alloc_etherdev") {
+            guard let type = r.string(a, keyword) else { return nil }
+            guard let asName else {
+                r.error(step.node, "\(keyword) needs 'as:' (the local it sets)")
+                return nil
+            }
+            return .allocEtherdev(priv: type, as: asName, managed: managed)
+        }
+        guard let f = r.mapping(a, "the argument of \(keyword)", allowed: ["netdev", "ndo_open", "ndo_stop", "ndo_start_xmit"]),
+              let dev = required(f, "netdev", keyword, a, r).flatMap({ path($0, "netdev", r) }) else { return nil }
+        let ops = NetdevOpsNames(open: f["ndo_open"].flatMap { r.string($0, "ndo_open") },
+                                 stop: f["ndo_stop"].flatMap { r.string($0, "ndo_stop") },
+                                 startXmit: f["ndo_start_xmit"].flatMap { r.string($0, "ndo_start_xmit") })
+        return .registerNetdev(dev, ops: ops, managed: managed)
     }
 }

@@ -100,6 +100,8 @@ enum StepReader {
                   let path = need(f, "path", "sysfs_write", r).flatMap({ r.string($0, "path") }),
                   let data = need(f, "data", "sysfs_write", r).flatMap({ r.string($0, "data") }) else { return nil }
             return .sysfsWrite(path: path, data: data)
+        case "socket":
+            return socket(arg, r)
         case "delete_module":
             return r.string(arg, "delete_module").map { .deleteModule(name: $0) }
         case "irq":

@@ -9,5 +9,8 @@ public enum BuiltinDrivers {
     public static let serialLoopback = SerialLoopbackDriver.driverName
     public static let serdevEcho = SerdevEchoDriver.driverName
     public static let sdhciSim = SDHCISimDriver.driverName
-    public static let names = [gpioSim, usb, i2cEeprom, spiLoopback, softdog, miscPipe, serialLoopback, serdevEcho, sdhciSim]
+    public static let simEth = "sim-eth"
+    public static let simUDC = "sim-udc"
+    public static let names = [gpioSim, usb, i2cEeprom, spiLoopback, softdog, miscPipe, serialLoopback, serdevEcho, sdhciSim,
+                               simEth, simUDC]
 }

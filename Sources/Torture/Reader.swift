@@ -3,21 +3,21 @@ import Instrumentation
 import SimHardware
 import Subsystems
 
-/// One reader round on one device of the subsystems (GPIO, I2C, SPI, watchdog, misc, tty, MMC) or
-/// the torture device: open its node, make the calls a program would, close — or, for the
+/// One reader round on one device of the subsystems (GPIO, I2C, SPI, watchdog, misc, tty, MMC,
+/// net, USB gadget) or the torture device: open its node, make the calls a program would, close — or, for the
 /// torture device, in-kernel consumer accesses and a file read.
 /// Returns "OK" or the errno name of the first call that failed.
 enum Reader {
     /// What a device that vanished under a program may answer; anything else is a failure.
     /// `EIO (hung up)` is a tty's answer once its port was hung up (`hung_up_tty_write`),
     /// `EIO (removed disk)` an MMC disk's once its host was removed (the dying queue).
-    static let acceptable: Set<String> = ["OK", "ENODEV", "ENOENT", hungUp, removedDisk]
+    /// ENXIO and ENETDOWN: a packet send on an interface unregistered or going.
+    static let acceptable: Set<String> = ["OK", "ENODEV", "ENOENT", hungUp, removedDisk, "ENXIO", "ENETDOWN"]
     static let hungUp = "EIO (hung up)"
     static let removedDisk = "EIO (removed disk)"
 
-
     static func round(_ board: TortureBoard, reader: Int, rng: inout SplitMix64) -> String {
-        let choices = board.echo ? 9 : 8
+        let choices = board.echo ? 11 : 10
         do throws(FileError) {
             switch Int(rng.next() % UInt64(choices)) {
             case 0:
@@ -86,6 +86,21 @@ enum Reader {
                     return removedDisk
                 }
                 _ = try file.ioctl(MmcIocSendStatus())
+            case 8:
+                // A network daemon: eth0 up through a socket, a frame on a bound packet socket.
+                let socket = try board.net.socket(bindTo: "eth0")
+                defer { try? socket.close() }
+                try socket.ioctl(SiocSIFFlags(ifname: "eth0", up: true))
+                _ = try socket.write([UInt8(reader & 0xff)])
+                _ = socket.poll()
+            case 9:
+                // A HID gadget daemon: an input report, the host's output report read back.
+                let file = try board.sim.dev.open("/dev/hidg0", nonblocking: true)
+                defer { try? file.close() }
+                _ = try file.write([UInt8(reader & 0xff)])
+                board.hid.hostSends([1])
+                _ = file.poll()
+                do throws(FileError) { _ = try file.read(maxBytes: 8) } catch where error.errno == .EAGAIN {}
             default:
                 let file = try board.sim.dev.open("/dev/legacy-echo0")
                 defer { try? file.close() }

@@ -17,6 +17,10 @@ final class TortureBoard: Sendable {
     static let pipeNode = "torture-pipe"
     /// Devices the writers unbind and rebind, with the driver to rebind.
     let targets: [(device: String, driver: String)]
+    /// The net core of the board's `sim-eth` controller (readers use its sockets).
+    let net: NetCore
+    /// The gadget on the board's UDC, with one f_hid function (`/dev/hidg0`).
+    let hid: SimHidFunction
 
     /// Registers the torture device (and the negative controls) before the board's own
     /// devices; the sanitizer must already be attached to `sim.kernel`.
@@ -42,20 +46,32 @@ final class TortureBoard: Sendable {
                                                    properties: ["misc-name": Self.pipeNode]))
         // A loopback UART (/dev/ttyS0): readers' files are hung up when it unbinds.
         try sim.kernel.registerDriver(SerialLoopbackDriver(tty: TTYDriver(prefix: "ttyS", namespace: sim.dev)), on: sim.platform)
-        try sim.kernel.register(sim.platformDevice("serial-sim.0", compatible: ["serial-loopback"]))
+        try sim.kernel.registerOrPut(sim.platformDevice("serial-sim.0", compatible: ["serial-loopback"]))
         // An SD host with a card (/dev/mmcblk0): open disks outlive mmc_remove_host.
         try sim.kernel.registerDriver(SDHCISimDriver(mmc: MMCCore(namespace: sim.dev)), on: sim.platform)
-        try sim.kernel.register(sim.platformDevice("sdhci-sim.0", compatible: ["sdhci-sim"]))
+        try sim.kernel.registerOrPut(sim.platformDevice("sdhci-sim.0", compatible: ["sdhci-sim"]))
+        // The net core: an ethernet controller whose eth0 readers reach through sockets.
+        net = NetCore(namespace: sim.dev)
+        try sim.kernel.registerDriver(SimEthernetDriver(net: net), on: sim.platform)
+        try sim.kernel.registerOrPut(sim.platformDevice("eth-sim.0", compatible: ["sim-eth"]))
+        // A USB gadget: its UDC's rebinds unbind and rebind the f_hid function under readers.
+        let gadget = CompositeGadget(name: "g1", namespace: sim.dev)
+        hid = SimHidFunction(minor: 0, events: sim.kernel.events)
+        gadget.add(hid)
+        try sim.kernel.registerDriver(SimUDCDriver { $0 == "g1" ? gadget : nil }, on: sim.platform)
+        try sim.kernel.registerOrPut(sim.platformDevice("udc.0", compatible: ["sim-udc"], properties: ["gadget": "g1"]))
         targets = [("gpio-sim.0", "gpio-sim"), ("i2c-sim.0", "i2c-sim"), ("spi-sim.0", "spi-sim"),
                    ("wdt.0", SoftdogDriver.driverName), ("misc-sim.0", MiscPipeDriver.driverName),
-                   ("serial-sim.0", SerialLoopbackDriver.driverName),
-                   ("sdhci-sim.0", SDHCISimDriver.driverName), ("torture-gen.0", "torture-gen")] + (echo ? [("legacy-echo.0", "legacy-echo")] : [])
+                   ("serial-sim.0", SerialLoopbackDriver.driverName), ("sdhci-sim.0", SDHCISimDriver.driverName),
+                   ("eth-sim.0", SimEthernetDriver.driverName), ("udc.0", SimUDCDriver.driverName),
+                   ("torture-gen.0", "torture-gen")] + (echo ? [("legacy-echo.0", "legacy-echo")] : [])
     }
 
     /// Unregisters every device the board registered, newest first (each takes its children
     /// and class devices with it), so that the end-of-run leak check sees a board that should
     /// hold nothing. Call only once every reader and writer has returned.
     func tearDown() -> [String] {
-        sim.kernel.unregisterAll().map { "tear-down of \($0.device): \($0.error)" }
+        net.unregisterSockets()
+        return sim.kernel.unregisterAll().map { "tear-down of \($0.device): \($0.error)" }
     }
 }

@@ -66,7 +66,7 @@ import Testing
              line: 8, column: 7, message: "unknown device node '/dev/spidev0.1'; the board has: spidev0.0"),
     ]
 
-    @Test(arguments: cases)
+    @Test(arguments: cases + MalformedNetdevTests.cases + MalformedGadgetTests.cases)
     func locatedError(_ c: Case) {
         do {
             _ = try ScenarioParser.parse(c.text, file: "bad.yaml")

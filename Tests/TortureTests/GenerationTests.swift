@@ -85,7 +85,7 @@ import Testing
     }
 }
 
-/// The readers reach all the subsystems (GPIO, I2C, SPI, watchdog, misc, tty, MMC) and the torture
+/// The readers reach all the subsystems (GPIO, I2C, SPI, watchdog, misc, tty, MMC, net, USB gadget) and the torture
 /// device, and every round ends in an acceptable errno.
 @Suite struct ReaderCoverageTests {
     @Test func readerRoundsOpenEveryNode() throws {
@@ -99,7 +99,7 @@ import Testing
             #expect(Reader.acceptable.contains(outcome), "round \(round): \(outcome)")
         }
         let nodes = Set(recorder.events.map(\.objectName))
-        for node in ["gpiochip0", "i2c-0", "spidev0.0", "watchdog0", TortureBoard.pipeNode, "ttyS0", "mmcblk0", "torture-gen0"] {
+        for node in ["gpiochip0", "i2c-0", "spidev0.0", "watchdog0", TortureBoard.pipeNode, "ttyS0", "mmcblk0", "sockfs", "hidg0", "torture-gen0"] {
             #expect(nodes.contains(node), "no reader opened \(node): \(nodes.sorted())")
         }
         _ = board.tearDown()
