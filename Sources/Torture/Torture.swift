@@ -82,7 +82,9 @@ public enum Torture {
                         writerRounds.withLock { $0.replugs += 1 }
                         continue
                     }
-                    let target = board.targets[Int(rng.next() % UInt64(board.targets.count))]
+                    // As the readers do, with the cdev control on every other rebind is its device's.
+                    let target = board.echo && rng.next() % 2 == 0 ? TortureBoard.echoTarget
+                        : board.targets[Int(rng.next() % UInt64(board.targets.count))]
                     guard let device = kernel.device(named: target.device) else { continue }
                     // One in five rebinds goes through driver_override (set, rebind, clear).
                     let override = rng.next() % 5 == 0

@@ -15,6 +15,8 @@ final class TortureBoard: Sendable {
     static let usbInterfaces = ["serial", "gpio"]
     /// The misc pipe's node (`/dev/torture-pipe`).
     static let pipeNode = "torture-pipe"
+    /// The `cdev` negative control's device and driver.
+    static let echoTarget = (device: "legacy-echo.0", driver: "legacy-echo")
     /// Devices the writers unbind and rebind, with the driver to rebind.
     let targets: [(device: String, driver: String)]
     /// The net core of the board's `sim-eth` controller (readers use its sockets).
@@ -35,7 +37,7 @@ final class TortureBoard: Sendable {
         try sim.kernel.registerOrPut(sim.platformDevice("torture-gen.0", compatible: ["torture-gen"]))
         if echo {
             try sim.kernel.registerDriver(LegacyEchoDriver(namespace: sim.dev), on: sim.platform)
-            try sim.kernel.registerOrPut(sim.platformDevice("legacy-echo.0", compatible: ["legacy-echo"]))
+            try sim.kernel.registerOrPut(sim.platformDevice(Self.echoTarget.device, compatible: [Self.echoTarget.driver]))
         }
         try sim.populate()
         // The watchdog and misc subsystems, so readers reach all of them.
@@ -64,7 +66,7 @@ final class TortureBoard: Sendable {
                    ("wdt.0", SoftdogDriver.driverName), ("misc-sim.0", MiscPipeDriver.driverName),
                    ("serial-sim.0", SerialLoopbackDriver.driverName), ("sdhci-sim.0", SDHCISimDriver.driverName),
                    ("eth-sim.0", SimEthernetDriver.driverName), ("udc.0", SimUDCDriver.driverName),
-                   ("torture-gen.0", "torture-gen")] + (echo ? [("legacy-echo.0", "legacy-echo")] : [])
+                   ("torture-gen.0", "torture-gen")] + (echo ? [Self.echoTarget] : [])
     }
 
     /// Unregisters every device the board registered, newest first (each takes its children

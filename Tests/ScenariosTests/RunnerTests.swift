@@ -95,7 +95,9 @@ import Testing
     }
 
     @Test func aReaderBlockedForeverInTheKernelIsAHang() {
-        let s = Scenario("kernel hang", board: Self.chip, timeoutNanoseconds: 50_000_000) {
+        // The deadline is the only way a hang shows; 1 s leaves a loaded machine room to reach
+        // the read first (50 ms did not, at a load average of 25).
+        let s = Scenario("kernel hang", board: Self.chip, timeoutNanoseconds: 1_000_000_000) {
             ActorSpec("reader") {
                 StepSpec.open("gpiochip0").as("chip")
                 StepSpec.requestLines("chip", offsets: [1], edges: true).as("req")
