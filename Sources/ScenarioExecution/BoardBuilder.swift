@@ -22,6 +22,8 @@ public final class ScenarioBoard: Sendable {
     public let watchdog: WatchdogCore
     /// The misc-device layer of the board's `/dev`.
     public let misc: MiscCore
+    /// The DRM core of the board's `/dev` (`/dev/dri/cardN`).
+    public let drm: DrmCore
     /// The drivers the scenario describes, and everything they made (nil in v1 scenarios).
     public let described: DescribedWorld?
     let supplies = Locked<[String: String]>([:])
@@ -39,6 +41,7 @@ public final class ScenarioBoard: Sendable {
         self.described = described.isEmpty ? nil : DescribedWorld(described, kernel: sim.kernel, namespace: sim.dev)
         watchdog = WatchdogCore(namespace: sim.dev)
         misc = MiscCore(namespace: sim.dev, dynamicMinors: MiscDeviceSpec.staticMinors.upperBound + 1..<255)
+        drm = DrmCore(namespace: sim.dev)
     }
 
     /// Builds a scenario's board with the drivers it describes.
@@ -75,6 +78,7 @@ public final class ScenarioBoard: Sendable {
                 try board.registerOrPut(Device(kernel: kernel, name: a.name, bus: sim.platform, matchIDs: ["i2c-eeprom"]) { _ in })
             }
             try board.addCharDeviceKinds()
+            try board.addMediaKinds()
             for d in spec.devices {
                 let device = Device(kernel: kernel, name: d.name, bus: sim.platform,
                                     matchName: d.name.split(separator: ".").first.map(String.init),

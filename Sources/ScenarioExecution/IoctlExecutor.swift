@@ -51,6 +51,11 @@ enum IoctlExecutor {
             return .int(try f.ioctl(WdiocGetTimeout()))
         case .fionread:
             return .int(try f.ioctl(MiscFionread()))
+        case .drmVersion:
+            let version = try f.ioctl(DrmIoctlVersion())
+            return .map(["name": .string(version.name), "desc": .string(version.description)])
+        case .drmModeGetConnector:
+            return .int(try f.ioctl(DrmIoctlModeGetConnector()) ? 1 : 0)
         }
     }
 

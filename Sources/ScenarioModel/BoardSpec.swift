@@ -22,12 +22,15 @@ public struct BoardSpec: Sendable, Equatable {
     public var watchdogs: [WatchdogSpec] = []
     /// Misc devices (built-in `misc-pipe` driver), each `/dev/<node>`.
     public var miscDevices: [MiscDeviceSpec] = []
+    /// DRM devices (built-in `sim-hdmi` driver); the n-th is `/dev/dri/card<n>`.
+    public var drmDevices: [DrmDeviceSpec] = []
 
     public init(gpioChips: [GpioChipSpec] = [], usbDevices: [USBDeviceSpec] = [], drivers: [DriverSpec] = [],
                 devices: [PlatformDeviceSpec] = [], links: [LinkSpec] = [], i2cAdapters: [I2CAdapterSpec] = [],
                 spiControllers: [SPIControllerSpec] = [], watchdogs: [WatchdogSpec] = [],
-                miscDevices: [MiscDeviceSpec] = []) {
+                miscDevices: [MiscDeviceSpec] = [], drmDevices: [DrmDeviceSpec] = []) {
         self.i2cAdapters = i2cAdapters
+        self.drmDevices = drmDevices
         self.spiControllers = spiControllers
         self.watchdogs = watchdogs
         self.miscDevices = miscDevices
@@ -46,6 +49,7 @@ public struct BoardSpec: Sendable, Equatable {
         for c in spiControllers { kinds[c.name] = .spiController }
         for w in watchdogs { kinds[w.name] = .watchdog }
         for m in miscDevices { kinds[m.name] = .miscDevice }
+        for d in drmDevices { kinds[d.name] = .drmDevice }
         for d in devices { kinds[d.name] = .platform }
         for u in usbDevices {
             kinds[u.deviceName] = .usbDevice
@@ -59,7 +63,7 @@ public struct BoardSpec: Sendable, Equatable {
 
     /// `/dev` node names the board publishes at setup: `gpiochip0…` for the gpio-sim chips in
     /// order, then one per `gpio` interface of each plugged USB device; `i2c-<n>`;
-    /// `spidev<n>.<cs>`; `watchdog<n>` (and `watchdog` for the first); each misc node.
+    /// `spidev<n>.<cs>`; `watchdog<n>` (and `watchdog` for the first); `dri/card<n>`; each misc node.
     public var nodeNames: [String] { numberedNodeNames + miscDevices.map(\.node) }
 
     /// The nodes named by their subsystem's numbering (everything but the misc nodes, whose
@@ -69,7 +73,7 @@ public struct BoardSpec: Sendable, Equatable {
         let spidevs = spiControllers.enumerated().flatMap { bus, c in (0..<c.chipSelects).map { "spidev\(bus).\($0)" } }
         let watchdogNodes = watchdogs.indices.map { "watchdog\($0)" } + (watchdogs.isEmpty ? [] : ["watchdog"])
         return (0..<(gpioChips.count + usbChips)).map { "gpiochip\($0)" } + i2cAdapters.indices.map { "i2c-\($0)" }
-            + spidevs + watchdogNodes
+            + spidevs + watchdogNodes + drmDevices.indices.map { "dri/card\($0)" }
     }
 }
 
@@ -83,6 +87,7 @@ public enum DeviceKind: String, Sendable, Equatable {
     case spiController = "spi-controller"
     case watchdog
     case miscDevice = "misc-device"
+    case drmDevice = "drm-device"
 }
 
 /// An I2C controller of the board (an EEPROM answers at 0x50).

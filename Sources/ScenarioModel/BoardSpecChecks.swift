@@ -5,7 +5,8 @@ extension BoardSpec {
     var declaredDevices: [(name: String, location: SourceLocation?)] {
         gpioChips.map { ($0.name, $0.location) } + i2cAdapters.map { ($0.name, $0.location) }
             + spiControllers.map { ($0.name, $0.location) } + watchdogs.map { ($0.name, $0.location) }
-            + miscDevices.map { ($0.name, $0.location) } + devices.map { ($0.name, $0.location) }
+            + miscDevices.map { ($0.name, $0.location) } + drmDevices.map { ($0.name, $0.location) }
+            + devices.map { ($0.name, $0.location) }
     }
 
     /// Misc devices whose node or static minor is already taken: misc_register would refuse

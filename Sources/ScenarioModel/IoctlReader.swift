@@ -73,6 +73,8 @@ enum IoctlReader {
         case "wdioc_gettimeout": return .wdiocGetTimeout
         case "wdioc_settimeout":
             return need(f, "timeout", req, r).flatMap { r.int($0, "timeout") }.map { .wdiocSetTimeout(seconds: $0) }
+        case "drm_version": return .drmVersion
+        case "drm_mode_getconnector": return .drmModeGetConnector
         default: return .fionread
         }
     }

@@ -36,6 +36,12 @@ public enum IoctlSpec: Sendable, Equatable {
     /// `FIONREAD` on a misc pipe: returns the bytes queued.
     case fionread
 
+    // DRM (include/uapi/drm/drm.h, drm_mode.h).
+    /// `DRM_IOCTL_VERSION`: returns `{name, desc}`.
+    case drmVersion
+    /// `DRM_IOCTL_MODE_GETCONNECTOR`, reduced to the connection state: returns 1 or 0.
+    case drmModeGetConnector
+
     /// The uAPI name.
     public var name: String {
         switch self {
@@ -55,6 +61,8 @@ public enum IoctlSpec: Sendable, Equatable {
         case .wdiocSetTimeout: "WDIOC_SETTIMEOUT"
         case .wdiocGetTimeout: "WDIOC_GETTIMEOUT"
         case .fionread: "FIONREAD"
+        case .drmVersion: "DRM_IOCTL_VERSION"
+        case .drmModeGetConnector: "DRM_IOCTL_MODE_GETCONNECTOR"
         }
     }
 
@@ -77,6 +85,8 @@ public enum IoctlSpec: Sendable, Equatable {
         case .wdiocSetTimeout: "wdioc_settimeout"
         case .wdiocGetTimeout: "wdioc_gettimeout"
         case .fionread: "fionread"
+        case .drmVersion: "drm_version"
+        case .drmModeGetConnector: "drm_mode_getconnector"
         }
     }
 
@@ -84,5 +94,5 @@ public enum IoctlSpec: Sendable, Equatable {
     public static let keywords = ["chip_info", "line_info", "get_values", "set_values", "i2c_slave",
                                   "spi_message", "spi_rd_mode", "spi_wr_mode", "spi_rd_max_speed_hz", "spi_wr_max_speed_hz",
                                   "wdioc_getsupport", "wdioc_getstatus", "wdioc_keepalive", "wdioc_settimeout",
-                                  "wdioc_gettimeout", "fionread"]
+                                  "wdioc_gettimeout", "fionread", "drm_version", "drm_mode_getconnector"]
 }

@@ -6,5 +6,6 @@ public enum BuiltinDrivers {
     public static let spiLoopback = "spi-loopback"
     public static let softdog = SoftdogDriver.driverName
     public static let miscPipe = MiscPipeDriver.driverName
-    public static let names = [gpioSim, usb, i2cEeprom, spiLoopback, softdog, miscPipe]
+    public static let simHdmi = SimHdmiDrmDriver.driverName
+    public static let names = [gpioSim, usb, i2cEeprom, spiLoopback, softdog, miscPipe, simHdmi]
 }

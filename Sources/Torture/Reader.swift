@@ -3,7 +3,7 @@ import Instrumentation
 import SimHardware
 import Subsystems
 
-/// One reader round on one device of the five subsystems (GPIO, I2C, SPI, watchdog, misc) or
+/// One reader round on one device of the subsystems (GPIO, I2C, SPI, watchdog, misc, DRM) or
 /// the torture device: open its node, make the calls a program would, close — or, for the
 /// torture device, in-kernel consumer accesses and a file read.
 /// Returns "OK" or the errno name of the first call that failed.
@@ -12,7 +12,7 @@ enum Reader {
     static let acceptable: Set<String> = ["OK", "ENODEV", "ENOENT"]
 
     static func round(_ board: TortureBoard, reader: Int, rng: inout SplitMix64) -> String {
-        let choices = board.echo ? 7 : 6
+        let choices = board.echo ? 8 : 7
         do throws(FileError) {
             switch Int(rng.next() % UInt64(choices)) {
             case 0:
@@ -58,6 +58,13 @@ enum Reader {
                 _ = try file.write([UInt8(reader & 0xff)])
                 _ = file.poll()
                 do throws(FileError) { _ = try file.read(maxBytes: 1) } catch where error.errno == .EAGAIN {}
+            case 6:
+                // A compositor asking for the connector, and the HDMI hot-plug interrupt
+                // re-detecting it inside drm_dev_enter.
+                let file = try board.sim.dev.open("/dev/dri/card0")
+                defer { try? file.close() }
+                _ = try file.ioctl(DrmIoctlModeGetConnector())
+                if let hdmi = board.sim.kernel.device(named: "hdmi.0") { board.drm.hotplugInterrupt(on: hdmi) }
             default:
                 let file = try board.sim.dev.open("/dev/legacy-echo0")
                 defer { try? file.close() }

@@ -15,6 +15,8 @@ final class TortureBoard: Sendable {
     static let usbInterfaces = ["serial", "gpio"]
     /// The misc pipe's node (`/dev/torture-pipe`).
     static let pipeNode = "torture-pipe"
+    /// The DRM driver, whose hot-plug interrupt readers fire (`drm_dev_enter`).
+    let drm: SimHdmiDrmDriver
     /// Devices the writers unbind and rebind, with the driver to rebind.
     let targets: [(device: String, driver: String)]
 
@@ -40,9 +42,14 @@ final class TortureBoard: Sendable {
         try sim.kernel.registerDriver(MiscPipeDriver(misc: MiscCore(namespace: sim.dev)), on: sim.platform)
         try sim.kernel.register(sim.platformDevice("misc-sim.0", compatible: ["misc-pipe"],
                                                    properties: ["misc-name": Self.pipeNode]))
+        // DRM: an HDMI encoder as /dev/dri/card0, its registers devres memory.
+        let drm = SimHdmiDrmDriver(drm: DrmCore(namespace: sim.dev))
+        self.drm = drm
+        try sim.kernel.registerDriver(drm, on: sim.platform)
+        try sim.kernel.register(sim.platformDevice("hdmi.0", compatible: ["sim-hdmi"]))
         targets = [("gpio-sim.0", "gpio-sim"), ("i2c-sim.0", "i2c-sim"), ("spi-sim.0", "spi-sim"),
                    ("wdt.0", SoftdogDriver.driverName), ("misc-sim.0", MiscPipeDriver.driverName),
-                   ("torture-gen.0", "torture-gen")] + (echo ? [("legacy-echo.0", "legacy-echo")] : [])
+                   ("hdmi.0", SimHdmiDrmDriver.driverName), ("torture-gen.0", "torture-gen")] + (echo ? [("legacy-echo.0", "legacy-echo")] : [])
     }
 
     /// Unregisters every device the board registered, newest first (each takes its children
