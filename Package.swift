@@ -31,7 +31,7 @@ let package = Package(
         // A user of the core like any real driver: simulated boards, buses and drivers.
         .target(name: "SimHardware", dependencies: ["Instrumentation", "DriverCore", "CharDev", "Subsystems"]),
         // Scenario files: the types, the YAML/JSON reader with located errors, the schema.
-        .target(name: "DriverDescription", dependencies: ["Instrumentation", "DriverCore", "CharDev", "Revocable"]),
+        .target(name: "DriverDescription", dependencies: ["Instrumentation", "DriverCore", "CharDev", "Revocable", "Subsystems"]),
 
         .target(name: "ScenarioModel", dependencies: ["Instrumentation", "CharDev", "SimHardware", "DriverDescription", .product(name: "Yams", package: "Yams")]),
         // The one pipeline that runs a scenario (board, steps, findings) for run, explore and the rest.

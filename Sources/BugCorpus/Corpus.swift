@@ -20,7 +20,6 @@ public enum Corpus {
     /// Kernel fixes (Docs/bug-classes.md) without an entry yet, and what is missing to write them.
     public static let pending: [(id: String, why: String)] = [
         ("CVE-2026-31723", "f_subset net_device outliving its parent (P8): the model has no net_device"),
-        ("cd00ed5187bf", "vc4 HDMI without drm_dev_enter (P2/P4): the model has no DRM device"),
         ("8ee3fde047 revert", "serdev registration at tty-port destruction (P10/P16): the model has no tty layer"),
         ("a525a3ddeaca", "devres freed in device_release (infra, the other half of 699fb50d9903): covered by the real core's tests"),
     ]

@@ -1,6 +1,7 @@
 import CharDev
 import DriverCore
 import Instrumentation
+import Subsystems
 
 /// The described drivers of one kernel, and everything they created: their structs, the
 /// nodes they registered, their drivers' data. One per execution (a scenario run, one
@@ -27,6 +28,8 @@ public final class DescribedWorld: Sendable {
     let attributeFiles = Locked<[String: DeviceAttribute]>([:])
     /// Requested interrupt lines.
     let irqs = Locked<[Int: IRQAction]>([:])
+    /// `drm_unplug_srcu`: the one SRCU domain of every described DRM device.
+    let drmUnplugSRCU: DrmUnplugSRCU
     /// Allocations freed at the release of a refcounted member (`drmm_kzalloc`), by member.
     private let managed = Locked<[String: [DescribedObject]]>([:])
 
@@ -35,6 +38,7 @@ public final class DescribedWorld: Sendable {
         self.kernel = kernel
         self.namespace = namespace
         miscLock = ModelLock(class: "misc_mtx", name: "misc_mtx", events: kernel.events)
+        drmUnplugSRCU = DrmUnplugSRCU(events: kernel.events)
         globalsType = ObjectType(name: "<globals>", allocation: .static,
                                  members: description.globals.sorted { $0.key < $1.key }.map { Member(name: $0.key, kind: $0.value) })
         globals = DescribedObject(type: globalsType.name, allocation: .static, name: "globals",

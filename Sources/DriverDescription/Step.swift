@@ -132,6 +132,20 @@ public indirect enum Operation: Sendable, Equatable {
     /// they are skipped and the operation fails with ENODEV.
     case revocableAccess(MemberPath, steps: [Step])
     case revoke(MemberPath)
+    // DRM
+    /// `drm_dev_register`: publishes `/dev/<node>` whose files run `fops`; open files hold a
+    /// reference on the `drm_device` (drm_open's `drm_dev_get`, drm_release's put).
+    case drmDevRegister(MemberPath, node: String, fops: String)
+    /// `drm_dev_unregister`: the node goes; the device is *not* marked unplugged and nothing
+    /// waits for `drm_dev_enter` sections.
+    case drmDevUnregister(MemberPath)
+    /// `drm_dev_unplug`: marks the device unplugged, `synchronize_srcu(&drm_unplug_srcu)`
+    /// (waits for the sections of every DRM device), then unregisters it.
+    case drmDevUnplug(MemberPath)
+    /// `if (drm_dev_enter(drm, &idx)) { steps; drm_dev_exit(idx); }`: the steps run inside a
+    /// read section of DRM's one SRCU domain; once unplugged they are skipped and the
+    /// operation fails with ENODEV (the driver's early return).
+    case drmDevEnter(MemberPath, steps: [Step])
 
     /// The kernel function the step stands for, as written in files.
     public var name: String {
@@ -177,6 +191,10 @@ public indirect enum Operation: Sendable, Equatable {
         case .call: "call"
         case .revocableAccess: "revocable_access"
         case .revoke: "revoke"
+        case .drmDevRegister: "drm_dev_register"
+        case .drmDevUnregister: "drm_dev_unregister"
+        case .drmDevUnplug: "drm_dev_unplug"
+        case .drmDevEnter: "drm_dev_enter"
         }
     }
 }

@@ -11,16 +11,22 @@ enum StepListReader {
         "kref_init": Operation.refInit, "device_initialize": Operation.refInit,
         "kref_get": Operation.refGet, "get_device": Operation.refGet,
         "kref_put": Operation.refPut, "put_device": Operation.refPut,
+        // DRM: drm_dev_init (devm_drm_dev_alloc's), drm_dev_get, drm_dev_put
+        "drm_dev_init": Operation.refInit, "drm_dev_get": Operation.refGet, "drm_dev_put": Operation.refPut,
     ]
     static let pathKeywords: [String: @Sendable (MemberPath) -> Operation] = refcountKeywords.merging([
         "kfree": Operation.kfree, "init_waitqueue_head": Operation.initWaitQueue, "mutex_init": Operation.mutexInit,
         "misc_deregister": Operation.miscDeregister, "cdev_del": Operation.cdevDel, "set_drvdata": Operation.setDrvdata, "wake_up": Operation.wakeUp,
         "mutex_lock": Operation.mutexLock, "guard": Operation.guardLock, "mutex_unlock": Operation.mutexUnlock, "set_private_data": Operation.setPrivateData,
         "revoke": Operation.revoke,
+        // DRM
+        "drm_dev_unregister": Operation.drmDevUnregister, "drm_dev_unplug": Operation.drmDevUnplug,
     ]) { a, _ in a }
     static let otherKeywords = ["try_module_get", "module_put", "device_create_file", "device_remove_file", "devm_add_action_or_reset", "request_irq", "devm_request_irq", "free_irq", "alloc", "cdev_init", "cdev_add", "cdev_device_add", "cdev_device_del", "misc_register",
                                 "devm_add_action", "get_drvdata", "idr_alloc", "idr_remove", "idr_find", "read", "write",
-                                "wait_event", "private_data", "container_of", "check", "return", "call", "revocable_access"]
+                                "wait_event", "private_data", "container_of", "check", "return", "call", "revocable_access",
+                                // DRM
+                                "drm_dev_register", "drm_dev_enter"]
     static var keywords: [String] { (pathKeywords.keys.sorted() + otherKeywords).sorted() }
 
     static func steps(_ node: Node, _ what: String, _ r: NodeReader) -> [Step] {
@@ -176,6 +182,18 @@ enum StepListReader {
             return .check(p, errno: e)
         case "return":
             return errnoName(a, default: "EINVAL", r).map { .fail(errno: $0) }
+        // DRM
+        case "drm_dev_register":
+            let f = fields(["drm", "node", "fops"])
+            guard let d = required(f, "drm", keyword, a, r).flatMap({ path($0, "drm", r) }),
+                  let node = required(f, "node", keyword, a, r).flatMap({ r.string($0, "node") }),
+                  let fops = required(f, "fops", keyword, a, r).flatMap({ r.string($0, "fops") }) else { return nil }
+            return .drmDevRegister(d, node: node, fops: fops)
+        case "drm_dev_enter":
+            let f = fields(["drm", "steps"])
+            guard let d = required(f, "drm", keyword, a, r).flatMap({ path($0, "drm", r) }),
+                  let body = required(f, "steps", keyword, a, r) else { return nil }
+            return .drmDevEnter(d, steps: steps(body, "drm_dev_enter", r))
         default:  // revocable_access
             let f = fields(["fence", "steps"])
             guard let fence = required(f, "fence", keyword, a, r).flatMap({ path($0, "fence", r) }),
