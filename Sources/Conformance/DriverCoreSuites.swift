@@ -2,7 +2,7 @@ import DriverCore
 import Instrumentation
 
 /// drivers/base/test/platform-device-test.c, root-device-test.c, lib/kunit/kunit-test.c and
-/// drivers/gpu/drm/tests/drm_bridge_test.c (drm_managed_test.c is in DrmSuites, on the DRM core).
+/// drivers/gpu/drm/tests/drm_bridge_test.c (drm_managed_test.c is in MediaSuites, on the DRM core).
 enum DriverCoreSuites {
     final class Flag: Sendable {
         private let value = Locked(0)

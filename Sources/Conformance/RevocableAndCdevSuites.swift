@@ -92,5 +92,5 @@ enum RevocableAndCdevSuites {
 
 /// Every conformance case, in suite order.
 public enum ConformanceSuites {
-    public static let all: [ConformanceCase] = DriverCoreSuites.cases + RevocableAndCdevSuites.cases + DrmSuites.cases
+    public static let all: [ConformanceCase] = DriverCoreSuites.cases + RevocableAndCdevSuites.cases + MediaSuites.cases
 }

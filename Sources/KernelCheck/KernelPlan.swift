@@ -24,7 +24,7 @@ public enum KernelPlan {
         for w in board.watchdogs { lines.append(["watchdog", field(w.name), "\(w.timeout)", w.nowayout ? "1" : "0"]) }
         for (kind, present) in [("usb_devices", !board.usbDevices.isEmpty), ("i2c_adapters", !board.i2cAdapters.isEmpty),
                                 ("spi_controllers", !board.spiControllers.isEmpty), ("misc_devices", !board.miscDevices.isEmpty),
-                                ("drm_devices", !board.drmDevices.isEmpty),
+                                ("drm_devices", !board.drmDevices.isEmpty), ("video_devices", !board.videoDevices.isEmpty),
                                 ("drivers", !board.drivers.isEmpty), ("devices", !board.devices.isEmpty),
                                 ("links", !board.links.isEmpty),
                                 ("described_drivers", scenario.firstDescribedDriver != nil)] where present {

@@ -24,6 +24,8 @@ public final class ScenarioBoard: Sendable {
     public let misc: MiscCore
     /// The DRM core of the board's `/dev` (`/dev/dri/cardN`).
     public let drm: DrmCore
+    /// The V4L2 core of the board's `/dev` (`/dev/videoN`, `/dev/mediaN`).
+    public let v4l2: V4L2Core
     /// The drivers the scenario describes, and everything they made (nil in v1 scenarios).
     public let described: DescribedWorld?
     let supplies = Locked<[String: String]>([:])
@@ -42,6 +44,7 @@ public final class ScenarioBoard: Sendable {
         watchdog = WatchdogCore(namespace: sim.dev)
         misc = MiscCore(namespace: sim.dev, dynamicMinors: MiscDeviceSpec.staticMinors.upperBound + 1..<255)
         drm = DrmCore(namespace: sim.dev)
+        v4l2 = V4L2Core(namespace: sim.dev)
     }
 
     /// Builds a scenario's board with the drivers it describes.

@@ -56,6 +56,14 @@ enum IoctlExecutor {
             return .map(["name": .string(version.name), "desc": .string(version.description)])
         case .drmModeGetConnector:
             return .int(try f.ioctl(DrmIoctlModeGetConnector()) ? 1 : 0)
+        case .vidiocQuerycap:
+            let cap = try f.ioctl(VidiocQuerycap())
+            return .map(["driver": .string(cap.driver), "card": .string(cap.card), "bus_info": .string(cap.busInfo)])
+        case .vidiocGCtrl(let id):
+            return .int(Int(try f.ioctl(VidiocGCtrl(id: UInt32(clamping: id)))))
+        case .mediaIocDeviceInfo:
+            let info = try f.ioctl(MediaIocDeviceInfo())
+            return .map(["driver": .string(info.driver), "model": .string(info.model)])
         }
     }
 

@@ -6,7 +6,7 @@ enum BoardReader {
         var board = BoardSpec()
         guard let f = r.mapping(node, "board", allowed: ["gpio_chips", "usb_devices", "drivers", "devices", "links",
                                                          "i2c_adapters", "spi_controllers", "watchdogs", "misc_devices",
-                                                         "drm_devices"])
+                                                         "drm_devices", "video_devices"])
         else { return board }
         if let n = f["gpio_chips"] { board.gpioChips = (r.list(n, "gpio_chips") ?? []).compactMap { chip($0, r) } }
         if let n = f["usb_devices"] { board.usbDevices = (r.list(n, "usb_devices") ?? []).compactMap { usb($0, r) } }
@@ -20,6 +20,9 @@ enum BoardReader {
         if let n = f["watchdogs"] { board.watchdogs = (r.list(n, "watchdogs") ?? []).compactMap { watchdog($0, r) } }
         if let n = f["misc_devices"] { board.miscDevices = (r.list(n, "misc_devices") ?? []).compactMap { misc($0, r) } }
         if let n = f["drm_devices"] { board.drmDevices = (r.list(n, "drm_devices") ?? []).compactMap { drmDevice($0, r) } }
+        if let n = f["video_devices"] {
+            board.videoDevices = (r.list(n, "video_devices") ?? []).compactMap { videoDevice($0, r) }
+        }
         return board
     }
 

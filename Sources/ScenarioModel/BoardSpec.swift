@@ -24,13 +24,17 @@ public struct BoardSpec: Sendable, Equatable {
     public var miscDevices: [MiscDeviceSpec] = []
     /// DRM devices (built-in `sim-hdmi` driver); the n-th is `/dev/dri/card<n>`.
     public var drmDevices: [DrmDeviceSpec] = []
+    /// Cameras (built-in `sim-capture` driver); the n-th is `/dev/video<n>` and `/dev/media<n>`.
+    public var videoDevices: [VideoDeviceSpec] = []
 
     public init(gpioChips: [GpioChipSpec] = [], usbDevices: [USBDeviceSpec] = [], drivers: [DriverSpec] = [],
                 devices: [PlatformDeviceSpec] = [], links: [LinkSpec] = [], i2cAdapters: [I2CAdapterSpec] = [],
                 spiControllers: [SPIControllerSpec] = [], watchdogs: [WatchdogSpec] = [],
-                miscDevices: [MiscDeviceSpec] = [], drmDevices: [DrmDeviceSpec] = []) {
+                miscDevices: [MiscDeviceSpec] = [], drmDevices: [DrmDeviceSpec] = [],
+                videoDevices: [VideoDeviceSpec] = []) {
         self.i2cAdapters = i2cAdapters
         self.drmDevices = drmDevices
+        self.videoDevices = videoDevices
         self.spiControllers = spiControllers
         self.watchdogs = watchdogs
         self.miscDevices = miscDevices
@@ -50,6 +54,7 @@ public struct BoardSpec: Sendable, Equatable {
         for w in watchdogs { kinds[w.name] = .watchdog }
         for m in miscDevices { kinds[m.name] = .miscDevice }
         for d in drmDevices { kinds[d.name] = .drmDevice }
+        for v in videoDevices { kinds[v.name] = .videoDevice }
         for d in devices { kinds[d.name] = .platform }
         for u in usbDevices {
             kinds[u.deviceName] = .usbDevice
@@ -63,7 +68,7 @@ public struct BoardSpec: Sendable, Equatable {
 
     /// `/dev` node names the board publishes at setup: `gpiochip0…` for the gpio-sim chips in
     /// order, then one per `gpio` interface of each plugged USB device; `i2c-<n>`;
-    /// `spidev<n>.<cs>`; `watchdog<n>` (and `watchdog` for the first); `dri/card<n>`; each misc node.
+    /// `spidev<n>.<cs>`; `watchdog<n>` (and `watchdog` for the first); `dri/card<n>`; `video<n>` and `media<n>`; each misc node.
     public var nodeNames: [String] { numberedNodeNames + miscDevices.map(\.node) }
 
     /// The nodes named by their subsystem's numbering (everything but the misc nodes, whose
@@ -74,6 +79,7 @@ public struct BoardSpec: Sendable, Equatable {
         let watchdogNodes = watchdogs.indices.map { "watchdog\($0)" } + (watchdogs.isEmpty ? [] : ["watchdog"])
         return (0..<(gpioChips.count + usbChips)).map { "gpiochip\($0)" } + i2cAdapters.indices.map { "i2c-\($0)" }
             + spidevs + watchdogNodes + drmDevices.indices.map { "dri/card\($0)" }
+            + videoDevices.indices.flatMap { ["video\($0)", "media\($0)"] }
     }
 }
 
@@ -88,6 +94,7 @@ public enum DeviceKind: String, Sendable, Equatable {
     case watchdog
     case miscDevice = "misc-device"
     case drmDevice = "drm-device"
+    case videoDevice = "video-device"
 }
 
 /// An I2C controller of the board (an EEPROM answers at 0x50).

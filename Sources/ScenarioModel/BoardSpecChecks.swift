@@ -6,6 +6,7 @@ extension BoardSpec {
         gpioChips.map { ($0.name, $0.location) } + i2cAdapters.map { ($0.name, $0.location) }
             + spiControllers.map { ($0.name, $0.location) } + watchdogs.map { ($0.name, $0.location) }
             + miscDevices.map { ($0.name, $0.location) } + drmDevices.map { ($0.name, $0.location) }
+            + videoDevices.map { ($0.name, $0.location) }
             + devices.map { ($0.name, $0.location) }
     }
 

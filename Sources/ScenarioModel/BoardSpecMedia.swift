@@ -21,3 +21,22 @@ public struct DrmDeviceSpec: Sendable, Equatable {
         self.location = location
     }
 }
+
+/// A camera bound by the built-in `sim-capture` driver and registered with the V4L2 core
+/// (after drivers/media/usb/uvc): the n-th is `/dev/video<n>` with its media controller
+/// `/dev/media<n>`. Its sensor registers are the driver's devres memory; `vidioc_g_ctrl` of the
+/// brightness control reads them. No frame ever arrives: a `read` sleeps until the unbind.
+public struct VideoDeviceSpec: Sendable, Equatable {
+    /// The platform device's name ("cam.0").
+    public var name: String
+    /// The brightness control's value (0…255).
+    public var brightness: Int
+    public var location: SourceLocation?
+    public static let brightnessRange = 0...255
+
+    public init(name: String, brightness: Int = 128, location: SourceLocation? = nil) {
+        self.name = name
+        self.brightness = brightness
+        self.location = location
+    }
+}

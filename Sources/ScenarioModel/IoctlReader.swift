@@ -8,7 +8,7 @@ enum IoctlReader {
     static let arguments: [String: [String]] = [
         "line_info": ["offset"], "set_values": ["values"], "i2c_slave": ["address"],
         "spi_message": ["tx"], "spi_wr_mode": ["mode"], "spi_wr_max_speed_hz": ["speed_hz"],
-        "wdioc_settimeout": ["timeout"],
+        "wdioc_settimeout": ["timeout"], "vidioc_g_ctrl": ["id"],
     ]
 
     static func ioctl(_ arg: Node, _ r: NodeReader) -> StepAction? {
@@ -75,6 +75,12 @@ enum IoctlReader {
             return need(f, "timeout", req, r).flatMap { r.int($0, "timeout") }.map { .wdiocSetTimeout(seconds: $0) }
         case "drm_version": return .drmVersion
         case "drm_mode_getconnector": return .drmModeGetConnector
+        case "vidioc_querycap": return .vidiocQuerycap
+        case "media_ioc_device_info": return .mediaIocDeviceInfo
+        case "vidioc_g_ctrl":
+            guard let n = need(f, "id", req, r), let id = r.int(n, "id") else { return nil }
+            if !(0...Int(UInt32.max)).contains(id) { r.error(n, "id must be a 32-bit control id, found \(id)") }
+            return .vidiocGCtrl(id: id)
         default: return .fionread
         }
     }

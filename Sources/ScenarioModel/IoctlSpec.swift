@@ -42,6 +42,14 @@ public enum IoctlSpec: Sendable, Equatable {
     /// `DRM_IOCTL_MODE_GETCONNECTOR`, reduced to the connection state: returns 1 or 0.
     case drmModeGetConnector
 
+    // V4L2 and the media controller (include/uapi/linux/videodev2.h, media.h).
+    /// `VIDIOC_QUERYCAP`: returns `{driver, card, bus_info}`.
+    case vidiocQuerycap
+    /// `VIDIOC_G_CTRL` of control `id`: returns its value (the driver reads its registers).
+    case vidiocGCtrl(id: Int)
+    /// `MEDIA_IOC_DEVICE_INFO` on `/dev/mediaN`: returns `{driver, model}`.
+    case mediaIocDeviceInfo
+
     /// The uAPI name.
     public var name: String {
         switch self {
@@ -63,6 +71,9 @@ public enum IoctlSpec: Sendable, Equatable {
         case .fionread: "FIONREAD"
         case .drmVersion: "DRM_IOCTL_VERSION"
         case .drmModeGetConnector: "DRM_IOCTL_MODE_GETCONNECTOR"
+        case .vidiocQuerycap: "VIDIOC_QUERYCAP"
+        case .vidiocGCtrl: "VIDIOC_G_CTRL"
+        case .mediaIocDeviceInfo: "MEDIA_IOC_DEVICE_INFO"
         }
     }
 
@@ -87,6 +98,9 @@ public enum IoctlSpec: Sendable, Equatable {
         case .fionread: "fionread"
         case .drmVersion: "drm_version"
         case .drmModeGetConnector: "drm_mode_getconnector"
+        case .vidiocQuerycap: "vidioc_querycap"
+        case .vidiocGCtrl: "vidioc_g_ctrl"
+        case .mediaIocDeviceInfo: "media_ioc_device_info"
         }
     }
 
@@ -94,5 +108,6 @@ public enum IoctlSpec: Sendable, Equatable {
     public static let keywords = ["chip_info", "line_info", "get_values", "set_values", "i2c_slave",
                                   "spi_message", "spi_rd_mode", "spi_wr_mode", "spi_rd_max_speed_hz", "spi_wr_max_speed_hz",
                                   "wdioc_getsupport", "wdioc_getstatus", "wdioc_keepalive", "wdioc_settimeout",
-                                  "wdioc_gettimeout", "fionread", "drm_version", "drm_mode_getconnector"]
+                                  "wdioc_gettimeout", "fionread", "drm_version", "drm_mode_getconnector",
+                                  "vidioc_querycap", "vidioc_g_ctrl", "media_ioc_device_info"]
 }

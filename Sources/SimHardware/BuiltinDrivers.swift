@@ -7,5 +7,6 @@ public enum BuiltinDrivers {
     public static let softdog = SoftdogDriver.driverName
     public static let miscPipe = MiscPipeDriver.driverName
     public static let simHdmi = SimHdmiDrmDriver.driverName
-    public static let names = [gpioSim, usb, i2cEeprom, spiLoopback, softdog, miscPipe, simHdmi]
+    public static let simCapture = SimCaptureDriver.driverName
+    public static let names = [gpioSim, usb, i2cEeprom, spiLoopback, softdog, miscPipe, simHdmi, simCapture]
 }

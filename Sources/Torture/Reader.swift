@@ -3,7 +3,7 @@ import Instrumentation
 import SimHardware
 import Subsystems
 
-/// One reader round on one device of the subsystems (GPIO, I2C, SPI, watchdog, misc, DRM) or
+/// One reader round on one device of the subsystems (GPIO, I2C, SPI, watchdog, misc, DRM, V4L2) or
 /// the torture device: open its node, make the calls a program would, close — or, for the
 /// torture device, in-kernel consumer accesses and a file read.
 /// Returns "OK" or the errno name of the first call that failed.
@@ -12,7 +12,7 @@ enum Reader {
     static let acceptable: Set<String> = ["OK", "ENODEV", "ENOENT"]
 
     static func round(_ board: TortureBoard, reader: Int, rng: inout SplitMix64) -> String {
-        let choices = board.echo ? 8 : 7
+        let choices = board.echo ? 9 : 8
         do throws(FileError) {
             switch Int(rng.next() % UInt64(choices)) {
             case 0:
@@ -65,6 +65,16 @@ enum Reader {
                 defer { try? file.close() }
                 _ = try file.ioctl(DrmIoctlModeGetConnector())
                 if let hdmi = board.sim.kernel.device(named: "hdmi.0") { board.drm.hotplugInterrupt(on: hdmi) }
+            case 7:
+                // A camera application: capabilities, a control (a sensor register read), a
+                // non-blocking frame read (none comes), and the media controller.
+                let video = try board.sim.dev.open("/dev/video0", nonblocking: true)
+                defer { try? video.close() }
+                _ = try video.ioctl(VidiocGCtrl(id: SimCaptureDriver.brightnessControl))
+                do throws(FileError) { _ = try video.read() } catch where error.errno == .EAGAIN {}
+                let media = try board.sim.dev.open("/dev/media0")
+                defer { try? media.close() }
+                _ = try media.ioctl(MediaIocDeviceInfo())
             default:
                 let file = try board.sim.dev.open("/dev/legacy-echo0")
                 defer { try? file.close() }

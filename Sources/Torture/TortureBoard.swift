@@ -47,9 +47,13 @@ final class TortureBoard: Sendable {
         self.drm = drm
         try sim.kernel.registerDriver(drm, on: sim.platform)
         try sim.kernel.register(sim.platformDevice("hdmi.0", compatible: ["sim-hdmi"]))
+        // V4L2: a camera as /dev/video0 and /dev/media0, its sensor registers devres memory.
+        try sim.kernel.registerDriver(SimCaptureDriver(v4l2: V4L2Core(namespace: sim.dev)), on: sim.platform)
+        try sim.kernel.register(sim.platformDevice("cam.0", compatible: ["sim-capture"]))
         targets = [("gpio-sim.0", "gpio-sim"), ("i2c-sim.0", "i2c-sim"), ("spi-sim.0", "spi-sim"),
                    ("wdt.0", SoftdogDriver.driverName), ("misc-sim.0", MiscPipeDriver.driverName),
-                   ("hdmi.0", SimHdmiDrmDriver.driverName), ("torture-gen.0", "torture-gen")] + (echo ? [("legacy-echo.0", "legacy-echo")] : [])
+                   ("hdmi.0", SimHdmiDrmDriver.driverName),
+                   ("cam.0", SimCaptureDriver.driverName), ("torture-gen.0", "torture-gen")] + (echo ? [("legacy-echo.0", "legacy-echo")] : [])
     }
 
     /// Unregisters every device the board registered, newest first (each takes its children

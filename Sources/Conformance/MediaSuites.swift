@@ -1,11 +1,12 @@
 import CharDev
 import DriverCore
 import Instrumentation
+import SimHardware
 import Subsystems
 
 /// drivers/gpu/drm/tests/drm_managed_test.c on the DRM core (its KUNIT_CASE names), and the
-/// gpio-cdev-uaf shape (tools/testing/selftests/gpio) for `/dev/dri/card0`.
-enum DrmSuites {
+/// gpio-cdev-uaf shape (tools/testing/selftests/gpio) for `/dev/dri/card0` and `/dev/video0`.
+enum MediaSuites {
     final class NoHardware: DrmDriverOps {
         var driverDescription: String { "conformance" }
         func detectConnector() throws(FileError) -> Bool { true }
@@ -66,6 +67,26 @@ enum DrmSuites {
             try check(ran.count == 0, "drmm released while a file was open")
             try file.close()
             try check(ran.count == 1 && t.drm.releaseCount == 1, "drmm ran \(ran.count), released \(t.drm.releaseCount)")
+        },
+        ConformanceCase(suite: "v4l2-cdev-uaf", name: "video fd: ioctl and read ENODEV, poll HUP|ERR; vdev then v4l2_device released at the close") {
+            let (kernel, bus) = try DriverCoreSuites.kernel()
+            let dev = DevNamespace(kernel: kernel)
+            let core = V4L2Core(namespace: dev)
+            try kernel.registerDriver(SimCaptureDriver(v4l2: core), on: bus)
+            let camera = Device(kernel: kernel, name: "cam.0", bus: bus, matchIDs: [SimCaptureDriver.driverName]) { _ in }
+            try kernel.register(camera)
+            let file = try dev.open("/dev/video0")
+            guard let vdev = core.videoDevices.first else { throw ConformanceFailure(message: "no video0", site: CallSite()) }
+            try kernel.unbind(camera)
+            try check(RevocableAndCdevSuites.errno { () throws(FileError) in _ = try file.ioctl(VidiocQuerycap()) } == .ENODEV,
+                      "ioctl did not give ENODEV")
+            try check(RevocableAndCdevSuites.errno { () throws(FileError) in _ = try file.read() } == .ENODEV,
+                      "read did not give ENODEV")
+            try check(file.poll([.in]) == [.hup, .err], "poll gave \(file.poll([.in]))")
+            try check(vdev.releaseCount == 0 && vdev.v4l2.releaseCount == 0, "released while a file was open")
+            try file.close()
+            try check(vdev.releaseCount == 1 && vdev.v4l2.releaseCount == 1,
+                      "video_device released \(vdev.releaseCount), v4l2_device \(vdev.v4l2.releaseCount)")
         },
     ]
 }
