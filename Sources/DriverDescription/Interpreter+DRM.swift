@@ -23,9 +23,9 @@ extension Interpreter {
         // The node's files reach the fops like a cdev's (the reference passed as `cdev` is the
         // drm_device: an open takes drm_minor_acquire's drm_dev_get, the release drops it),
         // with drm_ioctl's unplugged check in front of each ioctl.
-        let operations = DescribedDrmFileOperations(
+        let operations = DescribedCheckedFileOperations(
             DescribedFileOperations(world: world, fops: spec, cdev: r, misc: nil, parent: frame.device, module: frame.module),
-            drm: r)
+            flag: r, key: r.key + "#unplugged", set: true, check: "drm_dev_is_unplugged", checked: ["ioctl"], errno: .ENODEV)
         do {
             let registered = try CharDevice.register(name: node, parent: frame.device, namespace: world.namespace,
                                                      operations: operations,
@@ -64,41 +64,5 @@ extension Interpreter {
         }
         if unplugged { throw .errno(.ENODEV, "drm_dev_enter(\(r)): unplugged") }
         try run(steps, &frame)
-    }
-}
-
-/// The file operations of a described DRM node: the described fops, with `drm_ioctl`'s
-/// `drm_dev_is_unplugged` check at the entry of every ioctl (drivers/gpu/drm/drm_ioctl.c).
-/// The check is the kernel's: made once, before the call, with nothing keeping the unplug from
-/// completing while the driver's ioctl runs (drivers use `drm_dev_enter` for that). `release`
-/// has no such check (drm_release always runs, and drops the file's `drm_device` reference).
-final class DescribedDrmFileOperations: FileOperations {
-    let inner: DescribedFileOperations
-    let drm: Reference
-
-    init(_ inner: DescribedFileOperations, drm: Reference) {
-        self.inner = inner
-        self.drm = drm
-    }
-
-    var owner: Module? { inner.owner }
-    func open(_ file: FileContext) throws(FileError) -> (any Sendable)? { try inner.open(file) }
-    func read(_ file: FileContext, maxBytes: Int) throws(FileError) -> [UInt8]? { try inner.read(file, maxBytes: maxBytes) }
-    func write(_ file: FileContext, _ data: [UInt8]) throws(FileError) -> Int { try inner.write(file, data) }
-    func poll(_ file: FileContext) -> PollEvents { inner.poll(file) }
-    func release(_ file: FileContext) { inner.release(file) }
-
-    func ioctl(_ file: FileContext, _ request: any IoctlRequest) throws(FileError) -> any Sendable {
-        let who = Provenance(CallPath("\(inner.fops.name).ioctl → drm_ioctl"), nil, location: inner.fops.location, log: inner.world.log)
-        let unplugged: Bool
-        do {
-            unplugged = try drm.object.access("drm_dev_is_unplugged \(drm.key)", by: who) { s throws(DescribedError) -> Bool in
-                !(s.values[drm.key + "#unplugged"]?.isZero ?? true)
-            }
-        } catch {
-            throw FileError(error.errno, error.description)
-        }
-        if unplugged { throw FileError.noDevice("drm_ioctl on \(file.node)") }
-        return try inner.ioctl(file, request)
     }
 }

@@ -146,6 +146,16 @@ public indirect enum Operation: Sendable, Equatable {
     /// read section of DRM's one SRCU domain; once unplugged they are skipped and the
     /// operation fails with ENODEV (the driver's early return).
     case drmDevEnter(MemberPath, steps: [Step])
+    // V4L2
+    /// `video_register_device` (or, with `media`, `media_devnode_register`) on the `struct
+    /// device` member of a video device (media devnode): initialises its count (the
+    /// registration's reference), sets the registered bit and publishes `/dev/<node>` whose
+    /// files run `fops`. Unless the fops are fenced, each call tests the registered bit at
+    /// entry (ENODEV; the media devnode's EIO), and open files hold a reference on the device.
+    case videoRegisterDevice(MemberPath, node: String, fops: String, media: Bool)
+    /// `video_unregister_device` (`media_devnode_unregister`): clears the registered bit,
+    /// removes the node, drops the registration's reference.
+    case videoUnregisterDevice(MemberPath, media: Bool)
 
     /// The kernel function the step stands for, as written in files.
     public var name: String {
@@ -195,6 +205,8 @@ public indirect enum Operation: Sendable, Equatable {
         case .drmDevUnregister: "drm_dev_unregister"
         case .drmDevUnplug: "drm_dev_unplug"
         case .drmDevEnter: "drm_dev_enter"
+        case .videoRegisterDevice(_, _, _, let media): media ? "media_devnode_register" : "video_register_device"
+        case .videoUnregisterDevice(_, let media): media ? "media_devnode_unregister" : "video_unregister_device"
         }
     }
 }

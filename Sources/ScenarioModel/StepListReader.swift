@@ -26,7 +26,10 @@ enum StepListReader {
                                 "devm_add_action", "get_drvdata", "idr_alloc", "idr_remove", "idr_find", "read", "write",
                                 "wait_event", "private_data", "container_of", "check", "return", "call", "revocable_access",
                                 // DRM
-                                "drm_dev_register", "drm_dev_enter"]
+                                "drm_dev_register", "drm_dev_enter",
+                                // V4L2
+                                "video_register_device", "media_devnode_register", "video_unregister_device",
+                                "media_devnode_unregister"]
     static var keywords: [String] { (pathKeywords.keys.sorted() + otherKeywords).sorted() }
 
     static func steps(_ node: Node, _ what: String, _ r: NodeReader) -> [Step] {
@@ -194,6 +197,15 @@ enum StepListReader {
             guard let d = required(f, "drm", keyword, a, r).flatMap({ path($0, "drm", r) }),
                   let body = required(f, "steps", keyword, a, r) else { return nil }
             return .drmDevEnter(d, steps: steps(body, "drm_dev_enter", r))
+        // V4L2
+        case "video_register_device", "media_devnode_register":
+            let f = fields(["dev", "node", "fops"])
+            guard let d = required(f, "dev", keyword, a, r).flatMap({ path($0, "dev", r) }),
+                  let node = required(f, "node", keyword, a, r).flatMap({ r.string($0, "node") }),
+                  let fops = required(f, "fops", keyword, a, r).flatMap({ r.string($0, "fops") }) else { return nil }
+            return .videoRegisterDevice(d, node: node, fops: fops, media: keyword == "media_devnode_register")
+        case "video_unregister_device", "media_devnode_unregister":
+            return path(a, keyword, r).map { .videoUnregisterDevice($0, media: keyword == "media_devnode_unregister") }
         default:  // revocable_access
             let f = fields(["fence", "steps"])
             guard let fence = required(f, "fence", keyword, a, r).flatMap({ path($0, "fence", r) }),
