@@ -72,3 +72,24 @@ final class DescribedCheckedFileOperations: FileOperations {
     }
     func release(_ file: FileContext) { inner.release(file) }
 }
+
+extension Interpreter {
+    /// Publishes `/dev/<node>` whose files reach `fops` through the core's entry test of
+    /// `flag` in `object`'s memory (the reference passed as the fops' `cdev` is `object`: an
+    /// open holds a reference on it, the release drops it). `protection: fence` puts the whole
+    /// call inside the node's fence instead of only the test in front of it.
+    func publishChecked(node: String, fops spec: FileOperationsSpec, object r: Reference, flag: String, refusedWhen: Bool,
+                        check: String, checked: Set<String>, errno: Errno, what: String, _ frame: Frame) throws(DescribedError) {
+        let operations = DescribedCheckedFileOperations(
+            DescribedFileOperations(world: world, fops: spec, cdev: r, misc: nil, parent: frame.device, module: frame.module),
+            flag: r, key: r.key + flag, set: refusedWhen, check: check, checked: checked, errno: errno)
+        do {
+            let registered = try CharDevice.register(name: node, parent: frame.device, namespace: world.namespace,
+                                                     operations: operations,
+                                                     protection: spec.protection == .fence ? .revocable : .legacyUnchecked)
+            world.register(registered, key: r.memberKey)
+        } catch {
+            throw .errno(error.errno, "\(what)(/dev/\(node)): \(error.message)")
+        }
+    }
+}

@@ -23,17 +23,8 @@ extension Interpreter {
         // The node's files reach the fops like a cdev's (the reference passed as `cdev` is the
         // drm_device: an open takes drm_minor_acquire's drm_dev_get, the release drops it),
         // with drm_ioctl's unplugged check in front of each ioctl.
-        let operations = DescribedCheckedFileOperations(
-            DescribedFileOperations(world: world, fops: spec, cdev: r, misc: nil, parent: frame.device, module: frame.module),
-            flag: r, key: r.key + "#unplugged", set: true, check: "drm_dev_is_unplugged", checked: ["ioctl"], errno: .ENODEV)
-        do {
-            let registered = try CharDevice.register(name: node, parent: frame.device, namespace: world.namespace,
-                                                     operations: operations,
-                                                     protection: spec.protection == .fence ? .revocable : .legacyUnchecked)
-            world.register(registered, key: r.memberKey)
-        } catch {
-            throw .errno(error.errno, "drm_dev_register(/dev/\(node)): \(error.message)")
-        }
+        try publishChecked(node: node, fops: spec, object: r, flag: "#unplugged", refusedWhen: true,
+                           check: "drm_dev_is_unplugged", checked: ["ioctl"], errno: .ENODEV, what: "drm_dev_register", frame)
     }
 
     /// `drm_dev_unregister`, or with `unplug` `drm_dev_unplug`: flag, grace period, then the

@@ -23,19 +23,9 @@ extension Interpreter {
         try r.object.access("\(what) \(r.key)", by: who) { s throws(DescribedError) in
             s.values[r.key + "#registered"] = .integer(1)
         }
-        let operations = DescribedCheckedFileOperations(
-            DescribedFileOperations(world: world, fops: spec, cdev: r, misc: nil, parent: frame.device, module: frame.module),
-            flag: r, key: r.key + "#registered", set: false,
-            check: media ? "media_devnode_is_registered" : "video_is_registered",
-            checked: ["open", "read", "write", "ioctl", "poll"], errno: media ? .EIO : .ENODEV)
-        do {
-            let registered = try CharDevice.register(name: node, parent: frame.device, namespace: world.namespace,
-                                                     operations: operations,
-                                                     protection: spec.protection == .fence ? .revocable : .legacyUnchecked)
-            world.register(registered, key: r.memberKey)
-        } catch {
-            throw .errno(error.errno, "\(what)(/dev/\(node)): \(error.message)")
-        }
+        try publishChecked(node: node, fops: spec, object: r, flag: "#registered", refusedWhen: false,
+                           check: media ? "media_devnode_is_registered" : "video_is_registered",
+                           checked: ["open", "read", "write", "ioctl", "poll"], errno: media ? .EIO : .ENODEV, what: what, frame)
     }
 
     func videoUnregisterDevice(_ member: (Reference, MemberKind), media: Bool, _ frame: Frame,
