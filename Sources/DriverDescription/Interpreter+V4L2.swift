@@ -23,9 +23,16 @@ extension Interpreter {
         try r.object.access("\(what) \(r.key)", by: who) { s throws(DescribedError) in
             s.values[r.key + "#registered"] = .integer(1)
         }
-        try publishChecked(node: node, fops: spec, object: r, flag: "#registered", refusedWhen: false,
-                           check: media ? "media_devnode_is_registered" : "video_is_registered",
-                           checked: ["open", "read", "write", "ioctl", "poll"], errno: media ? .EIO : .ENODEV, what: what, frame)
+        do throws(DescribedError) {
+            try publishChecked(node: node, fops: spec, object: r, flag: "#registered", refusedWhen: false,
+                               check: media ? "media_devnode_is_registered" : "video_is_registered",
+                               checked: ["open", "read", "write", "ioctl", "poll"], errno: media ? .EIO : .ENODEV, what: what, frame)
+        } catch {
+            // As the kernel's error paths do (put_device after a failed cdev_device_add): the
+            // registration's reference goes, and with it the device, through its release.
+            try? refPut(member, frame, holder: frame.holder, who: who)
+            throw error
+        }
     }
 
     func videoUnregisterDevice(_ member: (Reference, MemberKind), media: Bool, _ frame: Frame,
