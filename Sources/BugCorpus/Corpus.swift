@@ -19,7 +19,6 @@ public enum Corpus {
 
     /// Kernel fixes (Docs/bug-classes.md) without an entry yet, and what is missing to write them.
     public static let pending: [(id: String, why: String)] = [
-        ("cd00ed5187bf", "vc4 HDMI without drm_dev_enter (P2/P4): the model has no DRM device"),
         ("a525a3ddeaca", "devres freed in device_release (infra, the other half of 699fb50d9903): covered by the real core's tests"),
     ]
 

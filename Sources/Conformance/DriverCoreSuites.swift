@@ -2,7 +2,7 @@ import DriverCore
 import Instrumentation
 
 /// drivers/base/test/platform-device-test.c, root-device-test.c, lib/kunit/kunit-test.c and
-/// drivers/gpu/drm/tests/drm_managed_test.c / drm_bridge_test.c.
+/// drivers/gpu/drm/tests/drm_bridge_test.c (drm_managed_test.c is in MediaSuites, on the DRM core).
 enum DriverCoreSuites {
     final class Flag: Sendable {
         private let value = Locked(0)
@@ -87,28 +87,6 @@ enum DriverCoreSuites {
             try d.devres.releaseAction(ActionKey("early"))
             try k.unregister(d)
             try check(cancelled.count == 0 && early.count == 1, "cancelled ran \(cancelled.count), early ran \(early.count)")
-        },
-        ConformanceCase(suite: "drm_managed", name: "drm_test_managed_run_action") {
-            let (k, _) = try kernel()
-            let d = device(k, "drm", bus: nil)
-            try k.register(d)
-            try d.get()
-            let ran = Flag()
-            try d.objectResources.addAction(ActionKey("act")) { ran.bump() }
-            try k.unregister(d)
-            try check(ran.count == 0, "a drmm action ran at unregister")
-            try d.put()
-            try check(ran.count == 1, "the drmm action did not run at the final put")
-        },
-        ConformanceCase(suite: "drm_managed", name: "drm_test_managed_release_action") {
-            let (k, _) = try kernel()
-            let d = device(k, "drm", bus: nil)
-            try k.register(d)
-            let ran = Flag()
-            try d.objectResources.addAction(ActionKey("act")) { ran.bump() }
-            try d.objectResources.releaseAction(ActionKey("act"))
-            try k.unregister(d)
-            try check(ran.count == 1, "ran \(ran.count) times")
         },
         ConformanceCase(suite: "drm_bridge_alloc", name: "drm_test_drm_bridge_alloc_get_put") {
             let (k, bus) = try kernel()

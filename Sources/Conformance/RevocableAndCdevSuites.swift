@@ -92,7 +92,7 @@ enum RevocableAndCdevSuites {
 
 /// Every conformance case, in suite order.
 public enum ConformanceSuites {
-    public static let all: [ConformanceCase] = DriverCoreSuites.cases + RevocableAndCdevSuites.cases
+    public static let all: [ConformanceCase] = DriverCoreSuites.cases + RevocableAndCdevSuites.cases + MediaSuites.cases
         + TTYSuites.cases + MMCSuites.cases
         + NetSuites.cases + GadgetSuites.cases
 }

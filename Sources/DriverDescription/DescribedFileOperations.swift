@@ -36,6 +36,10 @@ final class DescribedFileOperations: FileOperations {
 
     private var holdsCdev: Bool { cdev != nil && fops.protection == .none }
 
+    /// The kind of the counted member a file holds: a `cdev`, or the `drm_device` or `struct
+    /// device` of a DRM or video node, whose own release must run at the file's last put.
+    private func countedKind(_ r: Reference) -> MemberKind { Interpreter(world: world).type(ofMember: r) ?? .cdev }
+
     private func frame(_ operation: String, _ file: FileContext) -> Frame {
         var locals: [String: Value] = [:]
         if let cdev { locals["inode"] = .reference(cdev) }
@@ -74,7 +78,7 @@ final class DescribedFileOperations: FileOperations {
             let f = frame("open", file)
             let who = Provenance(f.context.calling("chrdev_open → cdev_get"), nil, location: fops.location, log: world.log)
             do {
-                try Interpreter(world: world).refGet((cdev, .cdev), holder: f.holder, who: who)
+                try Interpreter(world: world).refGet((cdev, countedKind(cdev)), holder: f.holder, who: who)
             } catch {
                 throw FileError(error.errno, error.description)
             }
@@ -122,6 +126,6 @@ final class DescribedFileOperations: FileOperations {
         guard let cdev, holdsCdev else { return }
         let f = frame("release", file)
         let who = Provenance(f.context.calling("__fput → cdev_put"), nil, location: fops.location, log: world.log)
-        try? Interpreter(world: world).refPut((cdev, .cdev), f, holder: f.holder, who: who)
+        try? Interpreter(world: world).refPut((cdev, countedKind(cdev)), f, holder: f.holder, who: who)
     }
 }

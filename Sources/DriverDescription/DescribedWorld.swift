@@ -31,6 +31,8 @@ public final class DescribedWorld: Sendable {
     /// tty ports hung up (`tty_port_tty_hangup`), by member key: their files get
     /// `hung_up_tty_fops` answers.
     let hungUp = Locked<Set<String>>([])
+    /// `drm_unplug_srcu`: the one SRCU domain of every described DRM device.
+    let drmUnplugSRCU: DrmUnplugSRCU
     /// Allocations freed at the release of a refcounted member (`drmm_kzalloc`), by member.
     private let managed = Locked<[String: [DescribedObject]]>([:])
     /// The net core the described drivers' net devices register in (the board's), and those
@@ -44,6 +46,7 @@ public final class DescribedWorld: Sendable {
         self.namespace = namespace
         self.net = net ?? NetCore(namespace: namespace)
         miscLock = ModelLock(class: "misc_mtx", name: "misc_mtx", events: kernel.events)
+        drmUnplugSRCU = DrmUnplugSRCU(events: kernel.events)
         globalsType = ObjectType(name: "<globals>", allocation: .static,
                                  members: description.globals.sorted { $0.key < $1.key }.map { Member(name: $0.key, kind: $0.value) })
         globals = DescribedObject(type: globalsType.name, allocation: .static, name: "globals",

@@ -114,10 +114,14 @@ public indirect enum MemberKind: Sendable, Equatable {
     case revocable
     /// Another struct embedded by value: its members are part of this struct's memory.
     case embedded(String)
+    // DRM
+    /// An embedded `struct drm_device`: a refcount (`drm_dev_get`/`drm_dev_put`) whose release
+    /// callback runs at the last put, plus the `unplugged` flag `drm_dev_unplug` sets.
+    case drmDevice(release: String?)
 
     public var isRefcount: Bool {
         switch self {
-        case .kref, .device: true
+        case .kref, .device, .drmDevice: true
         default: false
         }
     }
@@ -127,7 +131,7 @@ public indirect enum MemberKind: Sendable, Equatable {
 
     public var release: String? {
         switch self {
-        case .kref(let r), .device(let r): r
+        case .kref(let r), .device(let r), .drmDevice(let r): r
         default: nil
         }
     }

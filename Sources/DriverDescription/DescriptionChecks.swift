@@ -26,6 +26,7 @@ extension DriverDescription {
     static func flatten(_ steps: [Step]) -> [Step] {
         steps.flatMap { s -> [Step] in
             if case .revocableAccess(_, let inner) = s.operation { return [s] + flatten(inner) }
+            if case .drmDevEnter(_, let inner) = s.operation { return [s] + flatten(inner) }
             return [s]
         }
     }
@@ -38,12 +39,15 @@ extension DriverDescription {
         }
     }
 
-    /// The `/dev` nodes the described drivers register.
+    /// The `/dev` nodes the described drivers register (in their probes, or in the functions
+    /// a probe calls: an extension's init, for instance).
     public var nodeNames: [String] {
-        drivers.flatMap { Self.flatten($0.probe) }.compactMap { s -> String? in
+        (drivers.flatMap { Self.flatten($0.probe) } + functions.keys.sorted().flatMap { Self.flatten(functions[$0] ?? []) })
+            .compactMap { s -> String? in
             switch s.operation {
             case .cdevDeviceAdd(_, _, let node), .miscRegister(_, let node, _), .cdevAdd(_, let node),
-                 .ttyPortRegisterDevice(_, let node, _): node
+                 .ttyPortRegisterDevice(_, let node, _), .drmDevRegister(_, let node, _),
+                 .videoRegisterDevice(_, let node, _, _): node
             default: nil
             }
         }
@@ -107,13 +111,14 @@ extension DriverDescription {
             switch s.operation {
             case .alloc(let type, _, _, _), .containerOf(_, let type, _), .mmcAllocHost(let type, _, _):
                 if types[type] == nil { problem(s, "no struct type '\(type)'") }
-            case .cdevInit(_, let f), .miscRegister(_, _, let f), .ttyPortRegisterDevice(_, _, let f):
+            case .cdevInit(_, let f), .miscRegister(_, _, let f), .ttyPortRegisterDevice(_, _, let f),
+                 .drmDevRegister(_, _, let f), .videoRegisterDevice(_, _, let f, _):
                 if fops[f] == nil { problem(s, "no fops '\(f)'") }
             case .devmAddAction(let f, _, _), .call(let f, _), .requestIRQ(_, let f, _, _):
                 if functions[f] == nil { problem(s, "no function '\(f)'") }
             case .deviceCreateFile(_, let show, let store):
                 for f in [show, store].compactMap({ $0 }) where functions[f] == nil { problem(s, "no function '\(f)'") }
-            case .revocableAccess(_, let inner):
+            case .revocableAccess(_, let inner), .drmDevEnter(_, let inner):
                 out += check(inner, locals: locals, in: list)
             // Net
             case .allocEtherdev(let type, _, _):
@@ -166,7 +171,8 @@ extension DriverDescription {
         case .kfree(let p), .refInit(let p), .refGet(let p), .refPut(let p), .initWaitQueue(let p), .mutexInit(let p),
              .cdevInit(let p, _), .miscRegister(let p, _, _), .miscDeregister(let p), .cdevAdd(let p, _), .cdevDel(let p), .setDrvdata(let p), .wakeUp(let p),
              .mutexLock(let p), .mutexUnlock(let p), .guardLock(let p), .setPrivateData(let p), .check(let p, _), .revoke(let p),
-             .revocableAccess(let p, _):
+             .revocableAccess(let p, _), .drmDevRegister(let p, _, _), .drmDevUnregister(let p), .drmDevUnplug(let p),
+             .drmDevEnter(let p, _), .videoRegisterDevice(let p, _, _, _), .videoUnregisterDevice(let p, _):
             ([p], nil)
         case .cdevDeviceAdd(let c, let d, _), .cdevDeviceDel(let c, let d): ([c, d], nil)
         case .devmAddAction(_, let a, _), .call(_, let a), .requestIRQ(_, _, let a, _): ([a], nil)

@@ -143,6 +143,18 @@ struct Interpreter {
         // Net
         case .allocEtherdev, .registerNetdev, .unregisterNetdev, .freeNetdev, .devHold, .devPut:
             try runNet(step.operation, &frame, who: who)
+        case .drmDevRegister(let p, let node, let fops):
+            try drmDevRegister(try member(p, &frame, who: who), node: node, fops: fops, frame, who: who)
+        case .drmDevUnregister(let p):
+            try drmDevUnregister(try member(p, &frame, who: who), unplug: false, who: who)
+        case .drmDevUnplug(let p):
+            try drmDevUnregister(try member(p, &frame, who: who), unplug: true, who: who)
+        case .drmDevEnter(let p, let steps):
+            try drmDevEnter(try member(p, &frame, who: who), steps: steps, &frame, who: who)
+        case .videoRegisterDevice(let p, let node, let fops, let media):
+            try videoRegisterDevice(try member(p, &frame, who: who), node: node, fops: fops, media: media, frame, who: who)
+        case .videoUnregisterDevice(let p, let media):
+            try videoUnregisterDevice(try member(p, &frame, who: who), media: media, frame, who: who)
         }
     }
 
@@ -161,11 +173,13 @@ struct Interpreter {
         case .kfree(let p), .refInit(let p), .refGet(let p), .refPut(let p), .initWaitQueue(let p), .mutexInit(let p),
              .cdevInit(let p, _), .miscRegister(let p, _, _), .miscDeregister(let p), .setDrvdata(let p),
              .read(let p, _), .write(let p, _), .wakeUp(let p), .waitEvent(let p, _, _), .mutexLock(let p),
-             .mutexUnlock(let p), .guardLock(let p), .setPrivateData(let p), .check(let p, _), .revocableAccess(let p, _), .revoke(let p):
+             .mutexUnlock(let p), .guardLock(let p), .setPrivateData(let p), .check(let p, _), .revocableAccess(let p, _), .revoke(let p),
+             .drmDevUnregister(let p), .drmDevUnplug(let p), .drmDevEnter(let p, _), .videoUnregisterDevice(let p, _):
             p.description
         case .cdevDeviceAdd(let c, _, let node): "\(c) as /dev/\(node)"
         case .cdevDeviceDel(let c, _), .cdevDel(let c): c.description
-        case .cdevAdd(let c, let node): "\(c) as /dev/\(node)"
+        case .cdevAdd(let c, let node), .drmDevRegister(let c, let node, _), .videoRegisterDevice(let c, let node, _, _):
+            "\(c) as /dev/\(node)"
         case .devmAddAction(let f, _, _), .call(let f, _): f
         case .requestIRQ(let line, let h, _, _): "\(line) → \(h)"
         case .freeIRQ(let line): "\(line)"

@@ -167,6 +167,30 @@ public indirect enum Operation: Sendable, Equatable {
     /// `dev_hold`/`dev_put` by the running driver code.
     case devHold(MemberPath)
     case devPut(MemberPath)
+    // DRM
+    /// `drm_dev_register`: publishes `/dev/<node>` whose files run `fops`; open files hold a
+    /// reference on the `drm_device` (drm_open's `drm_dev_get`, drm_release's put).
+    case drmDevRegister(MemberPath, node: String, fops: String)
+    /// `drm_dev_unregister`: the node goes; the device is *not* marked unplugged and nothing
+    /// waits for `drm_dev_enter` sections.
+    case drmDevUnregister(MemberPath)
+    /// `drm_dev_unplug`: marks the device unplugged, `synchronize_srcu(&drm_unplug_srcu)`
+    /// (waits for the sections of every DRM device), then unregisters it.
+    case drmDevUnplug(MemberPath)
+    /// `if (drm_dev_enter(drm, &idx)) { steps; drm_dev_exit(idx); }`: the steps run inside a
+    /// read section of DRM's one SRCU domain; once unplugged they are skipped and the
+    /// operation fails with ENODEV (the driver's early return).
+    case drmDevEnter(MemberPath, steps: [Step])
+    // V4L2
+    /// `video_register_device` (or, with `media`, `media_devnode_register`) on the `struct
+    /// device` member of a video device (media devnode): initialises its count (the
+    /// registration's reference), sets the registered bit and publishes `/dev/<node>` whose
+    /// files run `fops`. Unless the fops are fenced, each call tests the registered bit at
+    /// entry (ENODEV; the media devnode's EIO), and open files hold a reference on the device.
+    case videoRegisterDevice(MemberPath, node: String, fops: String, media: Bool)
+    /// `video_unregister_device` (`media_devnode_unregister`): clears the registered bit,
+    /// removes the node, drops the registration's reference.
+    case videoUnregisterDevice(MemberPath, media: Bool)
 
     /// The kernel function the step stands for, as written in files.
     public var name: String {
@@ -225,6 +249,12 @@ public indirect enum Operation: Sendable, Equatable {
         case .freeNetdev: "free_netdev"
         case .devHold: "dev_hold"
         case .devPut: "dev_put"
+        case .drmDevRegister: "drm_dev_register"
+        case .drmDevUnregister: "drm_dev_unregister"
+        case .drmDevUnplug: "drm_dev_unplug"
+        case .drmDevEnter: "drm_dev_enter"
+        case .videoRegisterDevice(_, _, _, let media): media ? "media_devnode_register" : "video_register_device"
+        case .videoUnregisterDevice(_, let media): media ? "media_devnode_unregister" : "video_unregister_device"
         }
     }
 }

@@ -26,6 +26,7 @@ public enum KernelPlan {
                                 ("spi_controllers", !board.spiControllers.isEmpty), ("misc_devices", !board.miscDevices.isEmpty),
                                 ("serial_ports", !board.serialPorts.isEmpty), ("mmc_hosts", !board.mmcHosts.isEmpty),
                                 ("netdevs", !board.netDevices.isEmpty), ("usb_gadgets", !board.usbGadgets.isEmpty),
+                                ("drm_devices", !board.drmDevices.isEmpty), ("video_devices", !board.videoDevices.isEmpty),
                                 ("drivers", !board.drivers.isEmpty), ("devices", !board.devices.isEmpty),
                                 ("links", !board.links.isEmpty),
                                 ("described_drivers", scenario.firstDescribedDriver != nil)] where present {

@@ -31,6 +31,10 @@ public final class ScenarioBoard: Sendable {
     public let net: NetCore
     /// The board's configfs gadgets, by name (each bound by `sim-udc` on its UDC).
     public let gadgets: [String: CompositeGadget]
+    /// The DRM core of the board's `/dev` (`/dev/dri/cardN`).
+    public let drm: DrmCore
+    /// The V4L2 core of the board's `/dev` (`/dev/videoN`, `/dev/mediaN`).
+    public let v4l2: V4L2Core
     /// The drivers the scenario describes, and everything they made (nil in v1 scenarios).
     public let described: DescribedWorld?
     let supplies = Locked<[String: String]>([:])
@@ -59,6 +63,8 @@ public final class ScenarioBoard: Sendable {
         watchdog = WatchdogCore(namespace: sim.dev)
         misc = MiscCore(namespace: sim.dev, dynamicMinors: MiscDeviceSpec.staticMinors.upperBound + 1..<255)
         mmc = MMCCore(namespace: sim.dev)
+        drm = DrmCore(namespace: sim.dev)
+        v4l2 = V4L2Core(namespace: sim.dev)
     }
 
     /// Builds a scenario's board with the drivers it describes.
@@ -95,6 +101,7 @@ public final class ScenarioBoard: Sendable {
                 try board.registerOrPut(Device(kernel: kernel, name: a.name, bus: sim.platform, matchIDs: ["i2c-eeprom"]) { _ in })
             }
             try board.addCharDeviceKinds()
+            try board.addMediaKinds()
             for d in spec.devices {
                 let device = Device(kernel: kernel, name: d.name, bus: sim.platform,
                                     matchName: d.name.split(separator: ".").first.map(String.init),

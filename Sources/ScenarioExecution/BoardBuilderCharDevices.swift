@@ -82,7 +82,7 @@ extension ScenarioBoard {
 
     /// A platform device matched by `id`; a probe that fails leaves it unbound, which the
     /// builder reports (a board whose nodes are missing would fail every step confusingly).
-    private func register(_ name: String, id: String, _ properties: [String: String]) throws {
+    func register(_ name: String, id: String, _ properties: [String: String]) throws {
         let device = Device(kernel: kernel, name: name, bus: sim.platform, matchIDs: [id], properties: properties) { _ in }
         try registerOrPut(device)
         guard device.state == .bound else {

@@ -66,6 +66,19 @@ enum IoctlExecutor {
             return nil
         case .siocgifindex(let name):
             return .int(try f.ioctl(SiocGIFIndex(ifname: name)))
+        case .drmVersion:
+            let version = try f.ioctl(DrmIoctlVersion())
+            return .map(["name": .string(version.name), "desc": .string(version.description)])
+        case .drmModeGetConnector:
+            return .int(try f.ioctl(DrmIoctlModeGetConnector()) ? 1 : 0)
+        case .vidiocQuerycap:
+            let cap = try f.ioctl(VidiocQuerycap())
+            return .map(["driver": .string(cap.driver), "card": .string(cap.card), "bus_info": .string(cap.busInfo)])
+        case .vidiocGCtrl(let id):
+            return .int(Int(try f.ioctl(VidiocGCtrl(id: UInt32(clamping: id)))))
+        case .mediaIocDeviceInfo:
+            let info = try f.ioctl(MediaIocDeviceInfo())
+            return .map(["driver": .string(info.driver), "model": .string(info.model)])
         }
     }
 

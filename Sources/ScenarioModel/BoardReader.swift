@@ -6,7 +6,8 @@ enum BoardReader {
         var board = BoardSpec()
         guard let f = r.mapping(node, "board", allowed: ["gpio_chips", "usb_devices", "drivers", "devices", "links",
                                                          "i2c_adapters", "spi_controllers", "watchdogs", "misc_devices",
-                                                         "serial_ports", "mmc_hosts", "netdevs", "usb_gadgets"])
+                                                         "serial_ports", "mmc_hosts", "netdevs", "usb_gadgets",
+                                                         "drm_devices", "video_devices"])
         else { return board }
         if let n = f["gpio_chips"] { board.gpioChips = (r.list(n, "gpio_chips") ?? []).compactMap { chip($0, r) } }
         if let n = f["usb_devices"] { board.usbDevices = (r.list(n, "usb_devices") ?? []).compactMap { usb($0, r) } }
@@ -23,6 +24,10 @@ enum BoardReader {
         if let n = f["mmc_hosts"] { board.mmcHosts = (r.list(n, "mmc_hosts") ?? []).compactMap { mmcHost($0, r) } }
         if let n = f["netdevs"] { board.netDevices = (r.list(n, "netdevs") ?? []).compactMap { netdev($0, r) } }
         if let n = f["usb_gadgets"] { board.usbGadgets = (r.list(n, "usb_gadgets") ?? []).compactMap { gadget($0, r) } }
+        if let n = f["drm_devices"] { board.drmDevices = (r.list(n, "drm_devices") ?? []).compactMap { drmDevice($0, r) } }
+        if let n = f["video_devices"] {
+            board.videoDevices = (r.list(n, "video_devices") ?? []).compactMap { videoDevice($0, r) }
+        }
         return board
     }
 

@@ -31,12 +31,19 @@ public struct BoardSpec: Sendable, Equatable {
     public var netDevices: [NetDeviceSpec] = []
     /// USB gadgets (built-in `sim-udc` driver on each gadget's UDC); f_hid nodes `hidg<n>`.
     public var usbGadgets: [USBGadgetSpec] = []
+    /// DRM devices (built-in `sim-hdmi` driver); the n-th is `/dev/dri/card<n>`.
+    public var drmDevices: [DrmDeviceSpec] = []
+    /// Cameras (built-in `sim-capture` driver); the n-th is `/dev/video<n>` and `/dev/media<n>`.
+    public var videoDevices: [VideoDeviceSpec] = []
 
     public init(gpioChips: [GpioChipSpec] = [], usbDevices: [USBDeviceSpec] = [], drivers: [DriverSpec] = [],
                 devices: [PlatformDeviceSpec] = [], links: [LinkSpec] = [], i2cAdapters: [I2CAdapterSpec] = [],
                 spiControllers: [SPIControllerSpec] = [], watchdogs: [WatchdogSpec] = [],
-                miscDevices: [MiscDeviceSpec] = []) {
+                miscDevices: [MiscDeviceSpec] = [], drmDevices: [DrmDeviceSpec] = [],
+                videoDevices: [VideoDeviceSpec] = []) {
         self.i2cAdapters = i2cAdapters
+        self.drmDevices = drmDevices
+        self.videoDevices = videoDevices
         self.spiControllers = spiControllers
         self.watchdogs = watchdogs
         self.miscDevices = miscDevices
@@ -59,6 +66,8 @@ public struct BoardSpec: Sendable, Equatable {
         for h in mmcHosts { kinds[h.name] = .mmcHost }
         for n in netDevices { kinds[n.name] = .netDevice }
         for g in usbGadgets { kinds[g.udc] = .udc }
+        for d in drmDevices { kinds[d.name] = .drmDevice }
+        for v in videoDevices { kinds[v.name] = .videoDevice }
         for d in devices { kinds[d.name] = .platform }
         for u in usbDevices {
             kinds[u.deviceName] = .usbDevice
@@ -72,7 +81,8 @@ public struct BoardSpec: Sendable, Equatable {
 
     /// `/dev` node names the board publishes at setup: `gpiochip0…` for the gpio-sim chips in
     /// order, then one per `gpio` interface of each plugged USB device; `i2c-<n>`;
-    /// `spidev<n>.<cs>`; `watchdog<n>` (and `watchdog` for the first); `ttyS<n>`; `mmcblk<n>`; each misc node.
+    /// `spidev<n>.<cs>`; `watchdog<n>` (and `watchdog` for the first); `ttyS<n>`; `mmcblk<n>`;
+    /// `hidg<n>`; `dri/card<n>`; `video<n>` and `media<n>`; each misc node.
     public var nodeNames: [String] { numberedNodeNames + miscDevices.map(\.node) }
 
     /// The nodes named by their subsystem's numbering (everything but the misc nodes, whose
@@ -84,6 +94,7 @@ public struct BoardSpec: Sendable, Equatable {
         let ttys = serialPorts.enumerated().filter { !$0.element.serdev }.map { "ttyS\($0.offset)" }
         return (0..<(gpioChips.count + usbChips)).map { "gpiochip\($0)" } + i2cAdapters.indices.map { "i2c-\($0)" }
             + spidevs + watchdogNodes + ttys + mmcHosts.indices.map { "mmcblk\($0)" } + gadgetNodeNames
+            + drmDevices.indices.map { "dri/card\($0)" } + videoDevices.indices.flatMap { ["video\($0)", "media\($0)"] }
     }
 }
 
@@ -101,6 +112,8 @@ public enum DeviceKind: String, Sendable, Equatable {
     case mmcHost = "mmc-host"
     case netDevice = "net-device"
     case udc
+    case drmDevice = "drm-device"
+    case videoDevice = "video-device"
 }
 
 /// An I2C controller of the board (an EEPROM answers at 0x50).

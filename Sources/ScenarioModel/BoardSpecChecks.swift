@@ -7,7 +7,8 @@ extension BoardSpec {
             + spiControllers.map { ($0.name, $0.location) } + watchdogs.map { ($0.name, $0.location) }
             + miscDevices.map { ($0.name, $0.location) } + serialPorts.map { ($0.name, $0.location) }
             + mmcHosts.map { ($0.name, $0.location) } + netDevices.map { ($0.name, $0.location) }
-            + usbGadgets.map { ($0.udc, $0.location) }
+            + usbGadgets.map { ($0.udc, $0.location) } + drmDevices.map { ($0.name, $0.location) }
+            + videoDevices.map { ($0.name, $0.location) }
             + devices.map { ($0.name, $0.location) }
     }
 

@@ -59,8 +59,10 @@ enum DescriptionReader {
         "data": .data, "int": .data, "pointer": .pointer(nil), "kref": .kref(release: nil), "device": .device(release: nil),
         "cdev": .cdev, "miscdevice": .miscdevice, "wait_queue_head": .waitQueue, "mutex": .mutex, "table": .table,
         "idr": .table, "revocable": .revocable,
+        // DRM
+        "drm_device": .drmDevice(release: nil),
     ]
-    static let mappedKinds = ["kref", "device", "pointer", "embedded"]
+    static let mappedKinds = ["kref", "device", "pointer", "embedded", "drm_device"]
 
     /// `data`, `cdev`, … or `{kref: release_fn}`, `{device: release_fn}`, `{pointer: type}`,
     /// `{embedded: type}`.
@@ -82,6 +84,7 @@ enum DescriptionReader {
         case "kref": return .kref(release: arg)
         case "device": return .device(release: arg)
         case "pointer": return .pointer(arg)
+        case "drm_device": return .drmDevice(release: arg)
         default: return .embedded(arg)
         }
     }

@@ -10,6 +10,7 @@ enum IoctlReader {
         "spi_message": ["tx"], "spi_wr_mode": ["mode"], "spi_wr_max_speed_hz": ["speed_hz"],
         "wdioc_settimeout": ["timeout"],
         "siocgifflags": ["ifname"], "siocsifflags": ["ifname", "up"], "siocgifindex": ["ifname"],
+        "vidioc_g_ctrl": ["id"],
     ]
 
     static func ioctl(_ arg: Node, _ r: NodeReader) -> StepAction? {
@@ -83,6 +84,14 @@ enum IoctlReader {
         case "siocsifflags":
             guard let name = interface(f, req, r), let up = need(f, "up", req, r).flatMap({ r.bool($0, "up") }) else { return nil }
             return .siocsifflags(ifname: name, up: up)
+        case "drm_version": return .drmVersion
+        case "drm_mode_getconnector": return .drmModeGetConnector
+        case "vidioc_querycap": return .vidiocQuerycap
+        case "media_ioc_device_info": return .mediaIocDeviceInfo
+        case "vidioc_g_ctrl":
+            guard let n = need(f, "id", req, r), let id = r.int(n, "id") else { return nil }
+            if !(0...Int(UInt32.max)).contains(id) { r.error(n, "id must be a 32-bit control id, found \(id)") }
+            return .vidiocGCtrl(id: id)
         default: return .fionread
         }
     }

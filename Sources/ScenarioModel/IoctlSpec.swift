@@ -54,6 +54,19 @@ public enum IoctlSpec: Sendable, Equatable {
     case siocsifflags(ifname: String, up: Bool)
     /// `SIOCGIFINDEX`: returns the ifindex.
     case siocgifindex(ifname: String)
+    // DRM (include/uapi/drm/drm.h, drm_mode.h).
+    /// `DRM_IOCTL_VERSION`: returns `{name, desc}`.
+    case drmVersion
+    /// `DRM_IOCTL_MODE_GETCONNECTOR`, reduced to the connection state: returns 1 or 0.
+    case drmModeGetConnector
+
+    // V4L2 and the media controller (include/uapi/linux/videodev2.h, media.h).
+    /// `VIDIOC_QUERYCAP`: returns `{driver, card, bus_info}`.
+    case vidiocQuerycap
+    /// `VIDIOC_G_CTRL` of control `id`: returns its value (the driver reads its registers).
+    case vidiocGCtrl(id: Int)
+    /// `MEDIA_IOC_DEVICE_INFO` on `/dev/mediaN`: returns `{driver, model}`.
+    case mediaIocDeviceInfo
 
     /// The uAPI name.
     public var name: String {
@@ -81,6 +94,11 @@ public enum IoctlSpec: Sendable, Equatable {
         case .siocgifflags: "SIOCGIFFLAGS"
         case .siocsifflags: "SIOCSIFFLAGS"
         case .siocgifindex: "SIOCGIFINDEX"
+        case .drmVersion: "DRM_IOCTL_VERSION"
+        case .drmModeGetConnector: "DRM_IOCTL_MODE_GETCONNECTOR"
+        case .vidiocQuerycap: "VIDIOC_QUERYCAP"
+        case .vidiocGCtrl: "VIDIOC_G_CTRL"
+        case .mediaIocDeviceInfo: "MEDIA_IOC_DEVICE_INFO"
         }
     }
 
@@ -110,6 +128,11 @@ public enum IoctlSpec: Sendable, Equatable {
         case .siocgifflags: "siocgifflags"
         case .siocsifflags: "siocsifflags"
         case .siocgifindex: "siocgifindex"
+        case .drmVersion: "drm_version"
+        case .drmModeGetConnector: "drm_mode_getconnector"
+        case .vidiocQuerycap: "vidioc_querycap"
+        case .vidiocGCtrl: "vidioc_g_ctrl"
+        case .mediaIocDeviceInfo: "media_ioc_device_info"
         }
     }
 
@@ -118,5 +141,6 @@ public enum IoctlSpec: Sendable, Equatable {
                                   "spi_message", "spi_rd_mode", "spi_wr_mode", "spi_rd_max_speed_hz", "spi_wr_max_speed_hz",
                                   "wdioc_getsupport", "wdioc_getstatus", "wdioc_keepalive", "wdioc_settimeout",
                                   "wdioc_gettimeout", "fionread", "tiocmget", "tiocinq", "mmc_send_status", "blkgetsize64",
-                                  "siocgifflags", "siocsifflags", "siocgifindex"]
+                                  "siocgifflags", "siocsifflags", "siocgifindex", "drm_version", "drm_mode_getconnector",
+                                  "vidioc_querycap", "vidioc_g_ctrl", "media_ioc_device_info"]
 }

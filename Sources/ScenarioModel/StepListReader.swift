@@ -11,12 +11,16 @@ enum StepListReader {
         "kref_init": Operation.refInit, "device_initialize": Operation.refInit,
         "kref_get": Operation.refGet, "get_device": Operation.refGet,
         "kref_put": Operation.refPut, "put_device": Operation.refPut,
+        // DRM: drm_dev_init (devm_drm_dev_alloc's), drm_dev_get, drm_dev_put
+        "drm_dev_init": Operation.refInit, "drm_dev_get": Operation.refGet, "drm_dev_put": Operation.refPut,
     ]
     static let pathKeywords: [String: @Sendable (MemberPath) -> Operation] = refcountKeywords.merging([
         "kfree": Operation.kfree, "init_waitqueue_head": Operation.initWaitQueue, "mutex_init": Operation.mutexInit,
         "misc_deregister": Operation.miscDeregister, "cdev_del": Operation.cdevDel, "set_drvdata": Operation.setDrvdata, "wake_up": Operation.wakeUp,
         "mutex_lock": Operation.mutexLock, "guard": Operation.guardLock, "mutex_unlock": Operation.mutexUnlock, "set_private_data": Operation.setPrivateData,
         "revoke": Operation.revoke,
+        // DRM
+        "drm_dev_unregister": Operation.drmDevUnregister, "drm_dev_unplug": Operation.drmDevUnplug,
     ]) { a, _ in a }.merging(ttyAndMMCPathKeywords) { a, _ in a }.merging(netPathKeywords) { a, _ in a }
     // TTY and MMC: the port's refcount steps and the steps on a port or a host.
     static let ttyAndMMCPathKeywords: [String: @Sendable (MemberPath) -> Operation] = [
@@ -33,7 +37,12 @@ enum StepListReader {
                                 "devm_add_action", "get_drvdata", "idr_alloc", "idr_remove", "idr_find", "read", "write",
                                 "wait_event", "private_data", "container_of", "check", "return", "call", "revocable_access",
                                 // TTY and MMC
-                                "tty_port_register_device", "mmc_alloc_host", "devm_mmc_alloc_host"]
+                                "tty_port_register_device", "mmc_alloc_host", "devm_mmc_alloc_host",
+                                // DRM
+                                "drm_dev_register", "drm_dev_enter",
+                                // V4L2
+                                "video_register_device", "media_devnode_register", "video_unregister_device",
+                                "media_devnode_unregister"]
     static let netKeywords = ["alloc_etherdev", "devm_alloc_etherdev", "register_netdev", "devm_register_netdev"]
     static var keywords: [String] { (pathKeywords.keys.sorted() + otherKeywords + netKeywords).sorted() }
 
@@ -201,6 +210,27 @@ enum StepListReader {
         case "mmc_alloc_host", "devm_mmc_alloc_host":
             guard let type = r.string(a, keyword), let name = needAs() else { return nil }
             return .mmcAllocHost(type: type, as: name, managed: keyword == "devm_mmc_alloc_host")
+        // DRM
+        case "drm_dev_register":
+            let f = fields(["drm", "node", "fops"])
+            guard let d = required(f, "drm", keyword, a, r).flatMap({ path($0, "drm", r) }),
+                  let node = required(f, "node", keyword, a, r).flatMap({ r.string($0, "node") }),
+                  let fops = required(f, "fops", keyword, a, r).flatMap({ r.string($0, "fops") }) else { return nil }
+            return .drmDevRegister(d, node: node, fops: fops)
+        case "drm_dev_enter":
+            let f = fields(["drm", "steps"])
+            guard let d = required(f, "drm", keyword, a, r).flatMap({ path($0, "drm", r) }),
+                  let body = required(f, "steps", keyword, a, r) else { return nil }
+            return .drmDevEnter(d, steps: steps(body, "drm_dev_enter", r))
+        // V4L2
+        case "video_register_device", "media_devnode_register":
+            let f = fields(["dev", "node", "fops"])
+            guard let d = required(f, "dev", keyword, a, r).flatMap({ path($0, "dev", r) }),
+                  let node = required(f, "node", keyword, a, r).flatMap({ r.string($0, "node") }),
+                  let fops = required(f, "fops", keyword, a, r).flatMap({ r.string($0, "fops") }) else { return nil }
+            return .videoRegisterDevice(d, node: node, fops: fops, media: keyword == "media_devnode_register")
+        case "video_unregister_device", "media_devnode_unregister":
+            return path(a, keyword, r).map { .videoUnregisterDevice($0, media: keyword == "media_devnode_unregister") }
         default:  // revocable_access
             let f = fields(["fence", "steps"])
             guard let fence = required(f, "fence", keyword, a, r).flatMap({ path($0, "fence", r) }),

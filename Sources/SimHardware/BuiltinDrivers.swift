@@ -11,6 +11,8 @@ public enum BuiltinDrivers {
     public static let sdhciSim = SDHCISimDriver.driverName
     public static let simEth = "sim-eth"
     public static let simUDC = "sim-udc"
+    public static let simHdmi = SimHdmiDrmDriver.driverName
+    public static let simCapture = SimCaptureDriver.driverName
     public static let names = [gpioSim, usb, i2cEeprom, spiLoopback, softdog, miscPipe, serialLoopback, serdevEcho, sdhciSim,
-                               simEth, simUDC]
+                               simEth, simUDC, simHdmi, simCapture]
 }

@@ -4,7 +4,8 @@ import SimHardware
 import Subsystems
 
 /// One reader round on one device of the subsystems (GPIO, I2C, SPI, watchdog, misc, tty, MMC,
-/// net, USB gadget) or the torture device: open its node, make the calls a program would, close — or, for the
+/// net, USB gadget, DRM, V4L2) or the torture device: open its node, make the calls a program
+/// would, close — or, for the
 /// torture device, in-kernel consumer accesses and a file read.
 /// Returns "OK" or the errno name of the first call that failed.
 enum Reader {
@@ -17,7 +18,7 @@ enum Reader {
     static let removedDisk = "EIO (removed disk)"
 
     static func round(_ board: TortureBoard, reader: Int, rng: inout SplitMix64) -> String {
-        let choices = board.echo ? 11 : 10
+        let choices = board.echo ? 13 : 12
         // With the cdev control on, every other round goes to its device (the `default:`
         // case): more subsystems on the board must not dilute the run that should fail.
         let pick = board.echo && rng.next() % 2 == 0 ? choices - 1 : Int(rng.next() % UInt64(choices))
@@ -104,6 +105,23 @@ enum Reader {
                 board.hid.hostSends([1])
                 _ = file.poll()
                 do throws(FileError) { _ = try file.read(maxBytes: 8) } catch where error.errno == .EAGAIN {}
+            case 10:
+                // A compositor asking for the connector, and the HDMI hot-plug interrupt
+                // re-detecting it inside drm_dev_enter.
+                let file = try board.sim.dev.open("/dev/dri/card0")
+                defer { try? file.close() }
+                _ = try file.ioctl(DrmIoctlModeGetConnector())
+                if let hdmi = board.sim.kernel.device(named: "hdmi.0") { board.drm.hotplugInterrupt(on: hdmi) }
+            case 11:
+                // A camera application: capabilities, a control (a sensor register read), a
+                // non-blocking frame read (none comes), and the media controller.
+                let video = try board.sim.dev.open("/dev/video0", nonblocking: true)
+                defer { try? video.close() }
+                _ = try video.ioctl(VidiocGCtrl(id: SimCaptureDriver.brightnessControl))
+                do throws(FileError) { _ = try video.read() } catch where error.errno == .EAGAIN {}
+                let media = try board.sim.dev.open("/dev/media0")
+                defer { try? media.close() }
+                _ = try media.ioctl(MediaIocDeviceInfo())
             default:
                 let file = try board.sim.dev.open("/dev/legacy-echo0")
                 defer { try? file.close() }

@@ -17,6 +17,8 @@ final class TortureBoard: Sendable {
     static let pipeNode = "torture-pipe"
     /// The `cdev` negative control's device and driver.
     static let echoTarget = (device: "legacy-echo.0", driver: "legacy-echo")
+    /// The DRM driver, whose hot-plug interrupt readers fire (`drm_dev_enter`).
+    let drm: SimHdmiDrmDriver
     /// Devices the writers unbind and rebind, with the driver to rebind.
     let targets: [(device: String, driver: String)]
     /// The net core of the board's `sim-eth` controller (readers use its sockets).
@@ -62,10 +64,19 @@ final class TortureBoard: Sendable {
         gadget.add(hid)
         try sim.kernel.registerDriver(SimUDCDriver { $0 == "g1" ? gadget : nil }, on: sim.platform)
         try sim.kernel.registerOrPut(sim.platformDevice("udc.0", compatible: ["sim-udc"], properties: ["gadget": "g1"]))
+        // DRM: an HDMI encoder as /dev/dri/card0, its registers devres memory.
+        let drm = SimHdmiDrmDriver(drm: DrmCore(namespace: sim.dev))
+        self.drm = drm
+        try sim.kernel.registerDriver(drm, on: sim.platform)
+        try sim.kernel.registerOrPut(sim.platformDevice("hdmi.0", compatible: ["sim-hdmi"]))
+        // V4L2: a camera as /dev/video0 and /dev/media0, its sensor registers devres memory.
+        try sim.kernel.registerDriver(SimCaptureDriver(v4l2: V4L2Core(namespace: sim.dev)), on: sim.platform)
+        try sim.kernel.registerOrPut(sim.platformDevice("cam.0", compatible: ["sim-capture"]))
         targets = [("gpio-sim.0", "gpio-sim"), ("i2c-sim.0", "i2c-sim"), ("spi-sim.0", "spi-sim"),
                    ("wdt.0", SoftdogDriver.driverName), ("misc-sim.0", MiscPipeDriver.driverName),
                    ("serial-sim.0", SerialLoopbackDriver.driverName), ("sdhci-sim.0", SDHCISimDriver.driverName),
                    ("eth-sim.0", SimEthernetDriver.driverName), ("udc.0", SimUDCDriver.driverName),
+                   ("hdmi.0", SimHdmiDrmDriver.driverName), ("cam.0", SimCaptureDriver.driverName),
                    ("torture-gen.0", "torture-gen")] + (echo ? [Self.echoTarget] : [])
     }
 

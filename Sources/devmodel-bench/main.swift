@@ -14,6 +14,7 @@ let suites: [(name: String, run: () -> BenchReport)] = [
     ("explorer-reduction", ExplorerBench.reduction),
     ("explorer-direct", ExplorerBench.direct),
     ("described", DescribedBench.run),
+    ("drm", DrmBench.run),
     ("profile-devres", CoreBench.profileDevres),
 ]
 

@@ -8,7 +8,7 @@ struct ConformanceCommand: ParsableCommand {
         commandName: "conformance",
         abstract: "Run the conformance cases ported from the kernel's peer test suites and print KTAP.",
         discussion: """
-        Suites: platform-device-devm, root-device-devm, kunit_resource, drm_managed, \
+        Suites: platform-device-devm, root-device-devm, kunit_resource, drm_managed, drm-cdev-uaf, v4l2-cdev-uaf, \
         drm_bridge_alloc, platform-device-swnode, platform-device-match, revocable, gpio-cdev-uaf, \
         i2c-dev-uaf. Output is KTAP version 1 (one subtest per suite), or with --format json one \
         JSON document (devmodel/conformance@1). \
