@@ -92,13 +92,13 @@ public final class ScenarioBoard: Sendable {
                 let device = Device(kernel: kernel, name: chip.name, bus: sim.platform, matchIDs: ["gpio-sim"],
                                     properties: ["ngpios": "\(chip.numLines)", "gpio-line-names": names,
                                                  "gpio-hogs": hogs]) { _ in }
-                try board.registerOrPut(device)
+                try kernel.registerOrPut(device)
             }
             if !spec.i2cAdapters.isEmpty {
                 try kernel.registerDriver(I2CEepromDriver(i2c: sim.i2c), on: sim.platform)
             }
             for a in spec.i2cAdapters {
-                try board.registerOrPut(Device(kernel: kernel, name: a.name, bus: sim.platform, matchIDs: ["i2c-eeprom"]) { _ in })
+                try kernel.registerOrPut(Device(kernel: kernel, name: a.name, bus: sim.platform, matchIDs: ["i2c-eeprom"]) { _ in })
             }
             try board.addCharDeviceKinds()
             try board.addMediaKinds()
@@ -107,7 +107,7 @@ public final class ScenarioBoard: Sendable {
                                     matchName: d.name.split(separator: ".").first.map(String.init),
                                     matchIDs: d.compatible) { _ in }
                 if let o = d.driverOverride { try kernel.setDriverOverride(device, o) }
-                try board.registerOrPut(device)
+                try kernel.registerOrPut(device)
             }
             for u in spec.usbDevices where u.plugged { try board.plug(u.port) }
             for l in spec.links {

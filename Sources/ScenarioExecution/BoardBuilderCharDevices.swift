@@ -84,16 +84,9 @@ extension ScenarioBoard {
     /// builder reports (a board whose nodes are missing would fail every step confusingly).
     func register(_ name: String, id: String, _ properties: [String: String]) throws {
         let device = Device(kernel: kernel, name: name, bus: sim.platform, matchIDs: [id], properties: properties) { _ in }
-        try registerOrPut(device)
+        try kernel.registerOrPut(device)
         guard device.state == .bound else {
             throw BoardError(message: "\(name): the built-in \(id) driver did not bind (state \(device.state))")
         }
-    }
-}
-
-extension ScenarioBoard {
-    /// ``Kernel/registerOrPut(_:fileID:line:)`` on the board's kernel.
-    func registerOrPut(_ device: Device, fileID: StaticString = #fileID, line: UInt = #line) throws(DriverCoreError) {
-        try kernel.registerOrPut(device, fileID: fileID, line: line)
     }
 }
