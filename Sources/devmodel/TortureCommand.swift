@@ -9,8 +9,9 @@ struct TortureCommand: ParsableCommand {
         abstract: "Stress every subsystem on real threads while controllers are unbound and rebound.",
         discussion: """
         Readers loop open → calls → close on the subsystems — /dev/gpiochip0, /dev/i2c-0, \
-        /dev/spidev0.N, /dev/watchdog0, the misc pipe /dev/torture-pipe, /dev/dri/card0 (and the HDMI \
-        hot-plug interrupt in drm_dev_enter), /dev/video0 and /dev/media0 — and on \
+        /dev/spidev0.N, /dev/watchdog0, the misc pipe /dev/torture-pipe, /dev/ttyS0, /dev/mmcblk0, \
+        eth0 through a socket, /dev/hidg0, /dev/dri/card0 (and the HDMI hot-plug interrupt in \
+        drm_dev_enter), /dev/video0 and /dev/media0 — and on \
         /dev/torture-gen0, and access the torture device's data as an in-kernel consumer; writers \
         unbind and rebind the controllers with random stutter (one rebind in five through \
         driver_override) and hot-unplug and replug the USB device; the sanitizer watches. The torture \
