@@ -47,7 +47,7 @@ public final class CharDevice: Sendable, CustomStringConvertible {
     public var description: String { name }
 
     /// Registers and publishes a character device
-    /// (``prepare(name:parent:namespace:operations:protection:fileID:line:release:)`` then
+    /// (``prepare(name:parent:namespace:operations:protection:gone:fileID:line:release:)`` then
     /// ``publish(fileID:line:)``).
     ///
     /// - Parameters:

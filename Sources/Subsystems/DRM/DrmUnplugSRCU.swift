@@ -18,7 +18,7 @@ import Instrumentation
 ///
 /// Thread-safe. Cost: one model-lock round trip per read-side enter and exit (the kernel's
 /// are per-CPU counters; the model favours visibility to the explorer over speed). All state
-/// is under ``lock``: no atomics, so no ordering argument beyond the lock's.
+/// is under its `lock`: no atomics, so no ordering argument beyond the lock's.
 public final class DrmUnplugSRCU: Sendable {
     /// Guards the epoch and the counts; the wait queue sleeps on it.
     let lock: ModelLock

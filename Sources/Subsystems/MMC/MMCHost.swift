@@ -12,7 +12,7 @@ import Instrumentation
 /// `mmc_blk_data`: `mmc_blk_get` at open, `mmc_blk_put` at release). So the host lives until
 /// the last open of its disk is closed, while the driver's data (``MMCHostOperations``) goes at
 /// unbind, behind the disk's fence: a read on an open disk after removal is EIO, never a call
-/// into the driver (``GoneReplies/removedDisk``).
+/// into the driver (`GoneReplies.removedDisk`).
 public final class MMCHost: Sendable, CustomStringConvertible {
     /// `host->index` (mmc_host_ida).
     public let index: Int

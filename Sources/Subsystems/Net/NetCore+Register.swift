@@ -100,7 +100,7 @@ extension NetCore {
 
     /// `unregister_netdev`: close (`ndo_stop` if up), unlist, revoke the fence (waits for calls
     /// in flight), `device_del`, then wait for dev_hold references (kernel users only; warns
-    /// after ``unregisterWarning`` and goes on waiting). A second call does nothing.
+    /// after the core's `unregisterWarning` and goes on waiting). A second call does nothing.
     public func unregister(_ dev: NetDevice, fileID: StaticString = #fileID, line: UInt = #line) {
         let site = CallSite(fileID: fileID, line: line)
         let removed = registry.remove(dev, fileID: fileID, line: line) {

@@ -7,7 +7,7 @@ import Instrumentation
 /// that claimed its port (drivers/tty/serdev/serdev-ttyport.c, `serdev_tty_port_register`).
 ///
 /// The controller is the port's user instead of a `/dev` node: its device is a prepared,
-/// never published ``CharDevice`` whose fence the client's calls pass, exactly as a file's
+/// never published `CharDevice` whose fence the client's calls pass, exactly as a file's
 /// would. It is removed by the tty driver's `tty_port_unregister_device` at unbind — the
 /// client's device first (its driver's remove closes the port), then the fence — and never by
 /// the port's destructor: that was the 8ee3fde047 design reverted because a client holding

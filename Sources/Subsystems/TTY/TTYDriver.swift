@@ -17,7 +17,7 @@ import Instrumentation
 /// `tty_port_put`. Open files keep the hung-up answers; the port's destructor runs at the
 /// last put, which may be the last close. Nothing here waits for user space.
 ///
-/// Thread-safe: the line table is a ``SubsystemRegistry``.
+/// Thread-safe: the line table is a `SubsystemRegistry`.
 public final class TTYDriver: Sendable {
     /// The node name prefix (`ttyS`).
     public let prefix: String

@@ -16,7 +16,7 @@ import Instrumentation
 /// **Hangup.** ``hangup(fileID:line:)`` is `tty_port_tty_hangup`: every tty open on the port
 /// right now is hung up (reads see end of file, writes and ioctls EIO, poll HUP, as
 /// `hung_up_tty_fops` answer); later opens are fresh ttys. Unregistration hangs up first and
-/// then revokes, so the answers stay the same once the driver is gone (``GoneReplies/hungUp``).
+/// then revokes, so the answers stay the same once the driver is gone (`GoneReplies.hungUp`).
 ///
 /// Thread-safe; one lock per receive, read and hangup.
 public final class TTYPort: Sendable, CustomStringConvertible {

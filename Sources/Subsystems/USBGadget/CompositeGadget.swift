@@ -23,7 +23,7 @@ extension EventKind {
 ///   node first (files get ENODEV, sleepers wake, nothing waits for user space), then runs each
 ///   `f->unbind`, newest first.
 ///
-/// Registration goes through ``SubsystemRegistry`` (the gadget's UDC binding is its entry).
+/// Registration goes through `SubsystemRegistry` (the gadget's UDC binding is its entry).
 /// Thread-safe.
 public final class CompositeGadget: Sendable {
     public let name: String

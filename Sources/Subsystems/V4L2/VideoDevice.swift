@@ -18,7 +18,7 @@ public enum V4L2CallDesign: String, Sendable, Equatable, CaseIterable {
 /// `struct video_device` (drivers/media/v4l2-core/v4l2-dev.c): the subsystem-owned object
 /// behind `/dev/videoN`, with the driver's release callback.
 ///
-/// Lifetime: registered by ``V4L2Core/registerVideoDevice(_:operations:provider:release:fileID:line:)``
+/// Lifetime: registered by ``V4L2Core/registerVideoDevice(_:operations:provider:fileID:line:release:)``
 /// (which takes a reference on its ``V4L2Device``); `video_unregister_device` clears the
 /// registered bit and removes the node — open files keep the object; the release (the
 /// driver's `vdev->release`, then `v4l2_device_put`) runs once, after the last close.
