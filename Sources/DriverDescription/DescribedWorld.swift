@@ -68,13 +68,7 @@ public final class DescribedWorld: Sendable {
             if let m = d.spec.module { if !order.contains(m) { order.append(m) } } else { try kernel.registerDriver(d, on: bus) }
         }
         for name in order {
-            let members = drivers.filter { $0.spec.module == name }
-            let kernel = self.kernel
-            let module = try kernel.loadModule(name, initialize: { () throws(DriverCoreError) in
-                for d in members { try kernel.registerDriver(d, on: bus) }
-            }, exit: {
-                for d in members.reversed() { try? kernel.unregisterDriver(d, on: bus) }
-            })
+            let module = try kernel.loadModule(name, registering: drivers.filter { $0.spec.module == name }, on: bus)
             modules.withLock { $0[name] = module }
         }
     }

@@ -20,13 +20,7 @@ extension ScenarioBoard {
             if spec.moduleNames.contains(WatchdogSpec.softdogModule) {
                 // softdog_init registers the driver, softdog_exit unregisters it (which
                 // unregisters its watchdogs); the module is set before any device binds.
-                let (kernel, bus) = (kernel, sim.platform)
-                let module = try kernel.loadModule(WatchdogSpec.softdogModule, initialize: { () throws(DriverCoreError) in
-                    try kernel.registerDriver(softdog, on: bus)
-                }, exit: {
-                    try? kernel.unregisterDriver(softdog, on: bus)
-                })
-                softdog.setModule(module)
+                softdog.setModule(try kernel.loadModule(WatchdogSpec.softdogModule, registering: [softdog], on: sim.platform))
             } else {
                 try kernel.registerDriver(softdog, on: sim.platform)
             }

@@ -38,6 +38,19 @@ extension Kernel {
         return module
     }
 
+    /// A driver module (`module_platform_driver` and kin): its init registers `drivers` on
+    /// `bus` in order, its exit unregisters them newest first (which unbinds their devices).
+    /// One code path for every module whose whole job is its drivers.
+    @discardableResult
+    public func loadModule(_ name: String, registering drivers: [any DeviceDriver], on bus: Bus,
+                           fileID: StaticString = #fileID, line: UInt = #line) throws(DriverCoreError) -> Module {
+        try loadModule(name, fileID: fileID, line: line, initialize: { () throws(DriverCoreError) in
+            for d in drivers { try registerDriver(d, on: bus, fileID: fileID, line: line) }
+        }, exit: {
+            for d in drivers.reversed() { try? self.unregisterDriver(d, on: bus) }
+        })
+    }
+
     /// The loaded module of that name, if any.
     public func module(named name: String) -> Module? { modules.withLock { $0.byName[name] } }
 
