@@ -63,8 +63,11 @@ let package = Package(
         // The model against Linux: plans for the in-kernel executor, step diffs, the KUnit table
         // (Scripts/kernel/). Needs no kernel itself.
         .target(name: "KernelCheck", dependencies: ["ScenarioModel"]),
-        // `devmodel lint`: devm-lifetime hazards in kernel C. Depends on nothing.
-        .target(name: "DevmLint"),
+        // The lint prefilter's vectorised fingerprint search (AVX2 chosen at run time, without
+        // compiler flags): what Swift cannot spell.
+        .target(name: "CByteScan"),
+        // `devmodel lint`: devm-lifetime hazards in kernel C. Depends on nothing else here.
+        .target(name: "DevmLint", dependencies: ["CByteScan"]),
         // `devmodel lint --witness`: each finding's witness scenario written and explored.
         .target(name: "LintWitness", dependencies: ["DevmLint", "Explorer", "ScenarioModel"]),
         // Standalone runner of the lint for the corpus script (Scripts/lint-corpus.sh).

@@ -49,12 +49,17 @@ public struct Linter: Sendable {
     /// devm-v4l2); group 1: the file can hold a link of a chain. `ParseSelection` decides
     /// from these which files are parsed.
     static let prefilter = MultiNeedle([
-        ("miscdevice", window: 2, group: 0), ("struct cdev", window: 5, group: 0), ("struct\tcdev", window: 5, group: 0),
-        ("cdev_init", window: 3, group: 0), ("cdev_add", window: 2, group: 0), ("cdev_device_add", window: 3, group: 0),
-        ("video_register_device", window: 6, group: 0),
+        // Each needle's fingerprint is its three consecutive bytes found least often in
+        // 150 MB of 6.12 drivers/: "cde" 5k times (shared by every cdev needle and
+        // miscdevice), video_register_device's "deo" 65, devm_k's "m_k" 1.6k, _driver's
+        // "_dr" 20k, file_operations' "e_o" 8k, private_data's "vat" 12k, container_of's
+        // "nta" 10k: one candidate position in 2,600 bytes.
+        ("miscdevice", fingerprint: 3, group: 0), ("struct cdev", fingerprint: 7, group: 0), ("struct\tcdev", fingerprint: 7, group: 0),
+        ("cdev_init", fingerprint: 0, group: 0), ("cdev_add", fingerprint: 0, group: 0), ("cdev_device_add", fingerprint: 0, group: 0),
+        ("video_register_device", fingerprint: 2, group: 0),
         // devm_k: every allocator DevmMemory knows (devm_kzalloc, devm_kcalloc, devm_kmemdup…).
-        ("devm_k", window: 0, group: 1), ("_driver", window: 0, group: 1), ("file_operations", window: 4, group: 1),
-        ("private_data", window: 6, group: 1), ("container_of", window: 6, group: 1),
+        ("devm_k", fingerprint: 3, group: 1), ("_driver", fingerprint: 0, group: 1), ("file_operations", fingerprint: 3, group: 1),
+        ("private_data", fingerprint: 3, group: 1), ("container_of", fingerprint: 2, group: 1),
     ])
 
     /// Lints every `.c`/`.h` file under `paths` (files or directories). Missing or

@@ -1,9 +1,10 @@
 import Testing
 @testable import DevmLint
 
-/// The prefilter probes every `MultiNeedle.stride`-th byte: a needle must be found at
-/// every alignment, including flush against either end of the buffer.
-@Suite("multi-needle stride")
+/// The prefilter tests 32 positions per vector step and the buffer's tail byte by byte: a
+/// needle must be found at every alignment, including flush against either end of the
+/// buffer, and across the boundary between two windows.
+@Suite("multi-needle windows")
 struct MultiNeedleTests {
     func groups(_ s: String) -> Int {
         Array(s.utf8).withUnsafeBytes { Linter.prefilter.groups(in: $0, stopMask: 3) }
@@ -12,7 +13,7 @@ struct MultiNeedleTests {
     @Test(arguments: ["devm_k", "cdev_add", "miscdevice", "struct cdev", "container_of", "video_register_device"])
     func foundAtEveryAlignment(_ needle: String) {
         let group = ["devm_k", "container_of"].contains(needle) ? 2 : 1
-        for pad in 0..<(2 * MultiNeedle.stride + 1) {
+        for pad in 0..<70 {
             let lead = String(repeating: "x", count: pad)
             #expect(groups(lead + needle) & group == group, "\(needle) after \(pad) bytes, at the end")
             #expect(groups(lead + needle + " ;") & group == group, "\(needle) after \(pad) bytes")
@@ -24,17 +25,29 @@ struct MultiNeedleTests {
         #expect(groups("cdev_ad cdev-add struct  cdev") == 0)
     }
 
-    /// Long inputs take the four-probes-per-step loop: a needle anywhere in a buffer of a
-    /// few blocks, at every alignment, is found, and only there.
+    /// Long inputs take the vector loop: a needle anywhere in a buffer of a few windows, at
+    /// every alignment, is found, and only there.
     @Test(arguments: ["devm_k", "cdev_add", "video_register_device"])
     func foundInLongInputs(_ needle: String) {
         let group = needle == "devm_k" ? 2 : 1
-        for pad in 0..<(8 * MultiNeedle.stride + 3) {
+        for pad in 0..<100 {
             let lead = String(repeating: "y", count: pad)
             let tail = String(repeating: "z", count: 40)
             #expect(groups(lead + needle + tail) & group == group, "\(needle) after \(pad) bytes")
             #expect(groups(tail + lead + needle) & group == group, "\(needle) at the end after \(pad + 40) bytes")
         }
         #expect(groups(String(repeating: "q", count: 200)) == 0)
+    }
+
+    /// Once a group is found its fingerprints are no longer tested: the other group's
+    /// needle later in the buffer is still found, in the same window or windows later, and
+    /// a fingerprint match that is not a needle ("cd" of "abcdef") finds nothing.
+    @Test func aFoundGroupDropsOutAndTheOtherIsStillFound() {
+        for gap in [0, 1, 31, 32, 33, 200] {
+            let filler = String(repeating: "w", count: gap)
+            #expect(groups("devm_kzalloc(" + filler + "cdev_add(") == 3, "gap \(gap)")
+            #expect(groups("miscdevice " + filler + "container_of(") == 3, "gap \(gap)")
+            #expect(groups("abcdef " + filler + "video_register_devic") == 0, "gap \(gap)")
+        }
     }
 }
