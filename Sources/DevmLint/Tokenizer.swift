@@ -137,6 +137,8 @@ struct Tokenizer {
         // and whether we were skipping before it.
         var condStack: [(skipping: Bool, outer: Bool)] = []
         var skipping = false
+        // Numbers are not spelled out: one id for all of them, looked up once.
+        let numberID = sp.id("")
 
         func text(_ s: Int, _ e: Int) -> String {
             String(decoding: UnsafeBufferPointer(rebasing: p[s..<e]), as: UTF8.self)
@@ -217,7 +219,7 @@ struct Tokenizer {
                     }
                     break
                 }
-                if !skipping { out.tokens.append(Token(kind: .number, id: sp.id(""), line: line, col: col)) }
+                if !skipping { out.tokens.append(Token(kind: .number, id: numberID, line: line, col: col)) }
                 continue
             }
             if c == 34 || c == 39 {
