@@ -43,7 +43,16 @@ final class Project: Sendable {
     /// scan (and retain) every unit of the run.
     let unitsByDir: [String: [Int]]
     private let userObjectMemo = Mutex<[String: [UserObject]]>([:])
-    private let structMemo = Mutex<[String: StructDef?]>([:])
+    private let structMemo = Mutex<[StructKey: StructDef?]>([:])
+
+    /// A type name as seen from one unit. Keyed by the unit's identity, not its path: the
+    /// path-plus-name string this replaced was built and hashed (70 bytes) on every one of
+    /// the analysis's millions of lookups.
+    private struct StructKey: Hashable {
+        var unit: ObjectIdentifier
+        var isStruct: Bool
+        var name: String
+    }
 
     static let hotplugDrivers: Set<String> = [
         "usb_driver", "pci_driver", "hid_driver", "sdio_driver", "pcmcia_driver", "mhi_driver",
@@ -185,7 +194,7 @@ final class Project: Sendable {
 
     func resolve(_ type: TypeRef, from unit: FileUnit) -> StructDef? {
         if type.name.isEmpty || Project.scalar.contains(type.name) { return nil }
-        let key = unit.path + "\u{0}" + (type.isStruct ? "s:" : "t:") + type.name
+        let key = StructKey(unit: ObjectIdentifier(unit), isStruct: type.isStruct, name: type.name)
         if let hit = structMemo.withLock({ $0[key] }) { return hit }
         let d = index.resolve(type, from: unit)
         structMemo.withLock { $0[key] = d }
