@@ -8,6 +8,22 @@ final class IncludeResolver: Sendable {
     let roots: [String]
     private let cache = Mutex<[String: FileUnit?]>([:])
     private let paths = Mutex<[String: String?]>([:])
+    private let headers = Mutex<HeaderTable>(HeaderTable())
+
+    /// One resolved `#include` of a unit: the header's run-wide number (for cheap visited
+    /// sets), its path, and whether a walk goes on through its own includes.
+    struct Edge: Sendable {
+        var id: Int
+        var path: String
+        var follow: Bool
+    }
+
+    /// Headers numbered as first met; each unit's resolved includes, resolved once.
+    private struct HeaderTable {
+        var ids: [String: Int] = [:]
+        var units: [FileUnit??] = []
+        var edges: [ObjectIdentifier: [Edge]] = [:]
+    }
 
     init(treeRoot: String?) {
         if let r = treeRoot { roots = [r + "/include", r + "/include/uapi"] } else { roots = [] }
@@ -35,6 +51,34 @@ final class IncludeResolver: Sendable {
             if SourceFiles.exists(p) { return p }
         }
         return nil
+    }
+
+    /// `unit`'s includes that resolve to a file, in order, numbered. Struct lookups walk
+    /// these for every (file, name) pair they have not seen; resolving the directives and
+    /// hashing the paths on every walk was a tenth of the analysis.
+    func edges(of unit: FileUnit) -> [Edge] {
+        let key = ObjectIdentifier(unit)
+        if let hit = headers.withLock({ $0.edges[key] }) { return hit }
+        let resolved = unit.includes.compactMap { inc in resolve(inc, from: unit.path) }
+        return headers.withLock { t in
+            let out = resolved.map { p -> Edge in
+                let id = t.ids[p] ?? { t.ids[p] = t.units.count; t.units.append(nil); return t.units.count - 1 }()
+                // Headers of the tree's include/ roots are visited but not followed: the
+                // closure of <linux/*.h> is thousands of files, while a struct a driver
+                // allocates is defined in the driver, a local header, or a direct include.
+                return Edge(id: id, path: p, follow: !roots.contains(where: { p.hasPrefix($0 + "/") }))
+            }
+            t.edges[key] = out
+            return out
+        }
+    }
+
+    /// The parsed unit of an edge's header, parsing it on first request.
+    func unit(_ edge: Edge) -> FileUnit? {
+        if let hit = headers.withLock({ $0.units[edge.id] }) { return hit }
+        let u = unit(edge.path)
+        headers.withLock { $0.units[edge.id] = .some(u) }
+        return u
     }
 
     /// The parsed unit for `path`, parsing it on first request.

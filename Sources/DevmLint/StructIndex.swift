@@ -29,24 +29,21 @@ struct StructIndex: Sendable {
         return def
     }
 
-    /// Visits `unit` then its includes breadth first until `visit` returns true.
+    /// Visits `unit` then its includes breadth first until `visit` returns true. Headers
+    /// that resolve count toward `maxHeaders` whether or not they can be read.
     func walk(from unit: FileUnit, _ visit: (FileUnit) -> Bool) {
         if visit(unit) { return }
-        var queue: [(String, IncludeDirective)] = unit.includes.map { (unit.path, $0) }
-        var seen: Set<String> = [unit.path]
+        var queue = resolver.edges(of: unit)
+        var seen: Set<Int> = []
         var qi = 0
-        while qi < queue.count && seen.count < maxHeaders {
-            let (from, inc) = queue[qi]; qi += 1
-            guard let p = resolver.resolve(inc, from: from), !seen.contains(p) else { continue }
-            seen.insert(p)
-            guard let u = resolver.unit(p) else { continue }
+        // `unit` itself counts as seen (it may be a header its includes reach again).
+        let selfPath = unit.path
+        while qi < queue.count && seen.count + 1 < maxHeaders {
+            let e = queue[qi]; qi += 1
+            guard e.path != selfPath, seen.insert(e.id).inserted else { continue }
+            guard let u = resolver.unit(e) else { continue }
             if visit(u) { return }
-            // Headers of the tree's include/ roots are visited but not followed: the
-            // closure of <linux/*.h> is thousands of files, while a struct a driver
-            // allocates is defined in the driver, a local header, or a direct include.
-            if !resolver.roots.contains(where: { p.hasPrefix($0 + "/") }) {
-                queue.append(contentsOf: u.includes.map { (p, $0) })
-            }
+            if e.follow { queue.append(contentsOf: resolver.edges(of: u)) }
         }
     }
 }
