@@ -80,6 +80,10 @@ static int has_avx2(void) {
 }
 #endif
 
+size_t dm_find_trigrams_portable(const uint8_t *p, size_t n, size_t from, const dm_trigram_set *set, uint32_t *mask) {
+    return find_scalar(p, n, from, set, mask);
+}
+
 size_t dm_find_trigrams(const uint8_t *p, size_t n, size_t from, const dm_trigram_set *set, uint32_t *mask) {
 #if defined(__x86_64__) || defined(__i386__)
     if (has_avx2()) return find_avx2(p, n, from, set, mask);

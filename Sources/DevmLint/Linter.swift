@@ -48,7 +48,8 @@ public struct Linter: Sendable {
     /// Group 0: the file names or registers a user-visible object (a video node too, for
     /// devm-v4l2); group 1: the file can hold a link of a chain. `ParseSelection` decides
     /// from these which files are parsed.
-    static let prefilter = MultiNeedle([
+    static let prefilter = MultiNeedle(prefilterNeedles)
+    static let prefilterNeedles: [(String, fingerprint: Int, group: Int)] = [
         // Each needle's fingerprint is its three consecutive bytes found least often in
         // 150 MB of 6.12 drivers/: "cde" 5k times (shared by every cdev needle and
         // miscdevice), video_register_device's "deo" 65, devm_k's "m_k" 1.6k, _driver's
@@ -60,7 +61,7 @@ public struct Linter: Sendable {
         // devm_k: every allocator DevmMemory knows (devm_kzalloc, devm_kcalloc, devm_kmemdup…).
         ("devm_k", fingerprint: 3, group: 1), ("_driver", fingerprint: 0, group: 1), ("file_operations", fingerprint: 3, group: 1),
         ("private_data", fingerprint: 3, group: 1), ("container_of", fingerprint: 2, group: 1),
-    ])
+    ]
 
     /// Lints every `.c`/`.h` file under `paths` (files or directories). Missing or
     /// unreadable paths, a missing `treeRoot` and special files (FIFOs, sockets, device

@@ -28,11 +28,14 @@ struct MultiNeedle: @unchecked Sendable {
     private var needles: [Needle] = []
     private var anchors: [Anchor] = []
     private let set: UnsafeMutablePointer<dm_trigram_set>
+    /// Searches without vectors (tests: the fallback must find what the vector path finds).
+    private let portable: Bool
 
     /// `fingerprint`: the offset in the needle of its three fingerprint bytes. At most
     /// `DM_TRIGRAMS_MAX` distinct fingerprints. Made once per process (a static table), so
     /// the tables are never freed.
-    init(_ list: [(String, fingerprint: Int, group: Int)]) {
+    init(_ list: [(String, fingerprint: Int, group: Int)], portable: Bool = false) {
+        self.portable = portable
         for (s, at, g) in list {
             let b = Array(s.utf8)
             precondition(at >= 0 && at + 3 <= b.count, "a fingerprint lies inside its needle")
@@ -64,7 +67,7 @@ struct MultiNeedle: @unchecked Sendable {
         var at = 0
         while at < n {
             var mask: UInt32 = 0
-            let window = dm_find_trigrams(base, n, at, set, &mask)
+            let window = portable ? dm_find_trigrams_portable(base, n, at, set, &mask) : dm_find_trigrams(base, n, at, set, &mask)
             guard window < n else { break }
             var bits = mask
             while bits != 0 {

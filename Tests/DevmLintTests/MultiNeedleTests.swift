@@ -50,4 +50,27 @@ struct MultiNeedleTests {
             #expect(groups("abcdef " + filler + "video_register_devic") == 0, "gap \(gap)")
         }
     }
+
+    /// The vector search and its portable fallback (CPUs without AVX2) agree: on buffers of
+    /// every length up to a few windows, made of needles, their fingerprints alone and
+    /// filler, from a fixed seed.
+    @Test func theFallbackFindsWhatTheVectorPathFinds() {
+        let portable = MultiNeedle(Linter.prefilterNeedles, portable: true)
+        let pieces = Linter.prefilterNeedles.map(\.0) + ["cde", "m_k", "deo", "nta", "x", " ", "\n", "struct ", "_dr"]
+        var state: UInt64 = 0x9E37_79B9_7F4A_7C15
+        func next(_ bound: Int) -> Int {
+            state ^= state << 13; state ^= state >> 7; state ^= state << 17
+            return Int(state % UInt64(bound))
+        }
+        for _ in 0..<2_000 {
+            var text: [UInt8] = []
+            while text.count < next(300) { text += Array(pieces[next(pieces.count)].utf8) }
+            text.withUnsafeBytes { raw in
+                for stop in [1, 3] {
+                    #expect(Linter.prefilter.groups(in: raw, stopMask: stop) == portable.groups(in: raw, stopMask: stop),
+                            "\(String(decoding: text, as: UTF8.self)) stop \(stop)")
+                }
+            }
+        }
+    }
 }

@@ -40,6 +40,10 @@ void dm_trigram_set_init(dm_trigram_set *set, const uint8_t (*fingerprints)[3], 
 /// Thread-safe: reads only its arguments (the CPU check is an idempotent cached flag).
 size_t dm_find_trigrams(const uint8_t *p, size_t n, size_t from, const dm_trigram_set *set, uint32_t *mask);
 
+/// The same search without vectors, whatever the CPU: what `dm_find_trigrams` falls back
+/// to, callable directly so that tests compare the two on one machine.
+size_t dm_find_trigrams_portable(const uint8_t *p, size_t n, size_t from, const dm_trigram_set *set, uint32_t *mask);
+
 #ifdef __cplusplus
 }
 #endif
