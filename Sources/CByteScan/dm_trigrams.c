@@ -41,25 +41,43 @@ static size_t find_scalar(const uint8_t *p, size_t n, size_t from, const dm_trig
 
 #if defined(__x86_64__) || defined(__i386__)
 // The fingerprint bits of 32 bytes at one offset: table[low nibble] & table[high nibble].
-__attribute__((target("avx2"))) static inline __m256i lookup(__m256i v, const uint8_t *low, const uint8_t *high) {
+__attribute__((target("avx2"))) static inline __m256i lookup(__m256i v, __m256i low, __m256i high) {
     const __m256i nibble = _mm256_set1_epi8(15);
-    __m256i lo = _mm256_shuffle_epi8(_mm256_loadu_si256((const __m256i *)(const void *)low), _mm256_and_si256(v, nibble));
-    __m256i hi = _mm256_shuffle_epi8(_mm256_loadu_si256((const __m256i *)(const void *)high),
-                                     _mm256_and_si256(_mm256_srli_epi16(v, 4), nibble));
-    return _mm256_and_si256(lo, hi);
+    return _mm256_and_si256(_mm256_shuffle_epi8(low, _mm256_and_si256(v, nibble)),
+                            _mm256_shuffle_epi8(high, _mm256_and_si256(_mm256_srli_epi16(v, 4), nibble)));
+}
+
+// Bit b set when position at + b starts a fingerprint (loads at at, at + 1 and at + 2).
+__attribute__((target("avx2"))) static inline uint32_t window_bits(const uint8_t *at, const __m256i t[6]) {
+    __m256i a = _mm256_loadu_si256((const __m256i *)(const void *)at);
+    __m256i b = _mm256_loadu_si256((const __m256i *)(const void *)(at + 1));
+    __m256i c = _mm256_loadu_si256((const __m256i *)(const void *)(at + 2));
+    __m256i r = _mm256_and_si256(_mm256_and_si256(lookup(a, t[0], t[3]), lookup(b, t[1], t[4])), lookup(c, t[2], t[5]));
+    return ~(uint32_t)_mm256_movemask_epi8(_mm256_cmpeq_epi8(r, _mm256_setzero_si256()));
 }
 
 __attribute__((target("avx2"))) static size_t find_avx2(const uint8_t *p, size_t n, size_t from,
                                                          const dm_trigram_set *s, uint32_t *mask) {
+    // The six tables stay in registers for the whole loop.
+    __m256i t[6];
+    for (int o = 0; o < 3; o++) {
+        t[o] = _mm256_loadu_si256((const __m256i *)(const void *)s->low[o]);
+        t[3 + o] = _mm256_loadu_si256((const __m256i *)(const void *)s->high[o]);
+    }
     size_t i = from;
+    // Two windows per step, one branch for both (a candidate is in one window of 70).
     // Loads at i, i + 1 and i + 2 stay inside the buffer.
-    while (i + DM_TRIGRAMS_WINDOW + 2 <= n) {
-        __m256i a = _mm256_loadu_si256((const __m256i *)(const void *)(p + i));
-        __m256i b = _mm256_loadu_si256((const __m256i *)(const void *)(p + i + 1));
-        __m256i c = _mm256_loadu_si256((const __m256i *)(const void *)(p + i + 2));
-        __m256i r = _mm256_and_si256(_mm256_and_si256(lookup(a, s->low[0], s->high[0]), lookup(b, s->low[1], s->high[1])),
-                                     lookup(c, s->low[2], s->high[2]));
-        uint32_t m = ~(uint32_t)_mm256_movemask_epi8(_mm256_cmpeq_epi8(r, _mm256_setzero_si256()));
+    while (i + 2 * DM_TRIGRAMS_WINDOW + 2 <= n) {
+        uint32_t m0 = window_bits(p + i, t), m1 = window_bits(p + i + DM_TRIGRAMS_WINDOW, t);
+        if (m0 | m1) {
+            if (m0) { *mask = m0; return i; }
+            *mask = m1;
+            return i + DM_TRIGRAMS_WINDOW;
+        }
+        i += 2 * DM_TRIGRAMS_WINDOW;
+    }
+    if (i + DM_TRIGRAMS_WINDOW + 2 <= n) {
+        uint32_t m = window_bits(p + i, t);
         if (m) { *mask = m; return i; }
         i += DM_TRIGRAMS_WINDOW;
     }

@@ -35,7 +35,7 @@ void dm_trigram_set_init(dm_trigram_set *set, const uint8_t (*fingerprints)[3], 
 /// the window's start and sets bit `b` of `*mask` for each such position `start + b`;
 /// returns `n` and a zero mask when there is none.
 ///
-/// Cost: with AVX2, about 24 instructions per 32 bytes whatever the number of
+/// Cost: with AVX2, about 27 instructions per 32 bytes whatever the number of
 /// fingerprints (three loads, six shuffles); without, three table loads and two ANDs per byte.
 /// Thread-safe: reads only its arguments (the CPU check is an idempotent cached flag).
 size_t dm_find_trigrams(const uint8_t *p, size_t n, size_t from, const dm_trigram_set *set, uint32_t *mask);
