@@ -84,25 +84,29 @@ public struct Linter: Sendable {
         let unreadable = Mutex<[String]>([])
         let scanned = Mutex<[ParseSelection.Scanned]>(files.map { ParseSelection.Scanned(path: $0, groups: 0, includes: []) })
         concurrent(files.count) { i, buffer in
-            let seen = SourceFiles.withContents(files[i], using: buffer) { b -> (Int, [String]) in
+            let seen = SourceFiles.withContents(files[i], using: buffer) { b -> (Int, [String], Int) in
                 let raw = UnsafeRawBufferPointer(b)
                 let g = Linter.prefilter.groups(in: raw, stopMask: 1)
-                guard g != 0 || files[i].hasSuffix(".h") else { return (0, []) }
-                return (g, SourceFiles.quotedIncludes(raw))
+                guard g != 0 || files[i].hasSuffix(".h") else { return (0, [], b.count) }
+                return (g, SourceFiles.quotedIncludes(raw), b.count)
             }
-            guard let (g, inc) = seen else { unreadable.withLock { $0.append(files[i]) }; return }
+            guard let (g, inc, size) = seen else { unreadable.withLock { $0.append(files[i]) }; return }
             guard g != 0 || files[i].hasSuffix(".h") else { return }
             let resolved = ParseSelection.resolve(inc, of: files[i])
-            scanned.withLock { $0[i].groups = g; $0[i].includes = resolved }
+            scanned.withLock { $0[i].groups = g; $0[i].includes = resolved; $0[i].size = size }
         }
         let t1 = Date()
         let rss1 = Linter.peakMB()
-        let toParse = options.parseAll ? files : ParseSelection.select(scanned.withLock { $0 }).map { files[$0] }
+        let picked = options.parseAll ? Array(files.indices) : ParseSelection.select(scanned.withLock { $0 })
+        let toParse = picked.map { files[$0] }
+        // Largest first: a big file taken last would leave the other worker idle at the
+        // end of the phase. The units keep their run order whatever the order of work.
+        let bySize = scanned.withLock { s in picked.indices.sorted { s[picked[$0]].size > s[picked[$1]].size } }
         scanned.withLock { $0 = [] }  // the include lists are not needed past the selection
         let t1s = Date()
         // Phase 2: parse (parallel).
         let slots = Mutex<[FileUnit?]>(Array(repeating: nil, count: toParse.count))
-        concurrent(toParse.count) { i, buffer in
+        concurrent(toParse.count, order: bySize) { i, buffer in
             let u = FileParser.parse(path: toParse[i], using: buffer)
             slots.withLock { $0[i] = u }
         }
@@ -153,11 +157,12 @@ public struct Linter: Sendable {
                           baseDirectory: root ?? FileManager.default.currentDirectoryPath, seconds: Date().timeIntervalSince(start))
     }
 
-    /// Runs `body(i, buffer)` for every `i < n` on the workers; `buffer` is the calling
-    /// worker's, reused across its indices. Indices are handed out one at a time from a
+    /// Runs `body(i, buffer)` for every `i < n` on the workers, taking the indices in
+    /// `order` when given (a permutation of `0..<n`); `buffer` is the calling worker's,
+    /// reused across its indices. Indices are handed out one at a time from a
     /// shared counter, so a worker that the machine slows down (other processes, one huge
     /// file) leaves the rest to the others instead of a fixed share.
-    private func concurrent(_ n: Int, _ body: @Sendable (Int, ReadBuffer) -> Void) {
+    private func concurrent(_ n: Int, order: [Int]? = nil, _ body: @Sendable (Int, ReadBuffer) -> Void) {
         guard n > 0 else { return }
         // Relaxed: the counter only partitions the indices (each read-modify-write is
         // atomic whatever the ordering, so every index is taken exactly once); what `body`
@@ -166,9 +171,9 @@ public struct Linter: Sendable {
         DispatchQueue.concurrentPerform(iterations: min(n, options.workers)) { _ in
             let buffer = ReadBuffer()
             while true {
-                let i = next.wrappingAdd(1, ordering: .relaxed).oldValue
-                guard i < n else { break }
-                body(i, buffer)
+                let k = next.wrappingAdd(1, ordering: .relaxed).oldValue
+                guard k < n else { break }
+                body(order?[k] ?? k, buffer)
             }
         }
     }

@@ -18,6 +18,9 @@ struct ParseSelection {
         /// `#include "…"` targets, normalized against the file's folder (recorded for every
         /// header, and for other files the prefilter kept).
         var includes: [String]
+        /// Bytes (recorded for the files the prefilter kept): the parse starts with the
+        /// largest.
+        var size = 0
     }
 
     static func select(_ files: [Scanned]) -> [Int] {
