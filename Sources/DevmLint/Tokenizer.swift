@@ -244,7 +244,9 @@ struct Tokenizer {
             }
             // Punctuators: longest match of the few multi-char ones the parser cares about.
             var len = 1
-            if i + 1 < n {
+            // Most punctuators are followed by a space, a name or a parenthesis: only a
+            // second byte that can continue one goes through the pair switch.
+            if i + 1 < n, Tokenizer.continuesPunctuator(p[i + 1]) {
                 let d = p[i + 1]
                 switch (c, d) {
                 case (45, 62), (61, 61), (33, 61), (60, 61), (62, 61), (38, 38), (124, 124),
@@ -262,6 +264,12 @@ struct Tokenizer {
             i += len
         }
         return out
+    }
+
+    /// `#`, `&`, `+`, `-`, `.`, `<`, `=`, `>` (bits of bytes below 64) or `|`: the second
+    /// bytes of the multi-byte punctuators the switch below knows.
+    private static func continuesPunctuator(_ d: UInt8) -> Bool {
+        d < 64 ? (0x7000_6800_0000_0000 as UInt64 | 1 << 35 | 1 << 38) &>> UInt64(d) & 1 != 0 : d == 124
     }
 
     private static let marker = Array("devmodel-lint:".utf8)
