@@ -41,10 +41,19 @@ extension Interpreter {
     }
 
     func member(_ path: MemberPath, _ frame: inout Frame, who: Provenance) throws(DescribedError) -> (Reference, MemberKind) {
-        guard case .member(let r, let kind) = try place(path, &frame, who: who) else {
+        switch try place(path, &frame, who: who) {
+        case .member(let r, let kind):
+            return (r, kind)
+        // A pointer to a member held in a local (`self` of `devm_add_action(fn, &p->ref)`):
+        // the member it points at.
+        case .value(.reference(let r)):
+            if let last = r.path.last, let kind = world.type(of: Reference(r.object, path: r.path.dropLast()))?.member(last)?.kind {
+                return (r, kind)
+            }
+            fallthrough
+        default:
             throw .invalid("\(path) is not a member of a struct")
         }
-        return (r, kind)
     }
 
     /// The value of a path used as an operand: a local's value, a pointer or data member's

@@ -55,6 +55,16 @@ import Testing
         #expect(r.kinds == ["use-after-free"])
     }
 
+    /// `devm_add_action(put, &p->ref)`: the action's `self` is the member, and its puts
+    /// reach it (here twice, so the second touches freed memory). A member handed as the
+    /// argument once left `self` unusable and the action did nothing, silently.
+    @Test func aDevmActionOnAMemberRunsOnThatMember() throws {
+        let r = try Self.run(objects: "{s: {members: {x: data, ref: {kref: s_free}}}}",
+                             functions: "{s_free: [kfree: self], put_twice: [kref_put: self, kref_put: self]}",
+                             probe: "[{alloc: s, as: p}, {kref_init: p.ref}, {devm_add_action: put_twice, arg: p.ref}]")
+        #expect(r.kinds == ["use-after-free"])
+    }
+
     @Test func aNullGlobalIsAnOops() throws {
         let r = try Self.run(objects: "{s: {members: {x: data}}}", globals: "{g: {pointer: s}}", probe: "[{read: \"@g.x\"}]")
         #expect(r.kinds == ["null-pointer-dereference"])
