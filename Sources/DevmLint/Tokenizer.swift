@@ -324,8 +324,8 @@ struct Tokenizer {
             // followed; only function-like ones can hide a container_of.
             guard e > bodyStart, e < n, raw[e] == 40 else { return }
         }
-        // Only #include and a function-like #define read their text.
-        let body = kw == "define" || kw == "include" ? String(decoding: raw[bodyStart...], as: UTF8.self)[...] : ""
+        // Only #include reads its text as a String; a function-like #define, as bytes.
+        let body = kw == "include" ? String(decoding: raw[bodyStart...], as: UTF8.self)[...] : ""
         switch kw {
         case "if", "ifdef", "ifndef":
             if skipping {
@@ -357,19 +357,17 @@ struct Tokenizer {
             }
         case "define":
             guard !skipping else { return }
-            let name = String(body.prefix(while: { $0.isLetter || $0.isNumber || $0 == "_" }))
-            guard !name.isEmpty else { return }
-            var rest = body.dropFirst(name.count)
-            var params: [String] = []
-            var functionLike = false
-            if rest.first == "(" , let close = rest.firstIndex(of: ")") {
-                functionLike = true
-                params = rest[rest.index(after: rest.startIndex)..<close]
-                    .split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
-                rest = rest[rest.index(after: close)...]
+            // The name ends at the `(` checked above.
+            var nameEnd = bodyStart
+            while Tokenizer.isIdentChar(raw[nameEnd]) { nameEnd += 1 }
+            guard let close = raw[(nameEnd + 1)...].firstIndex(of: 41) else { return }
+            let name = String(decoding: raw[bodyStart..<nameEnd], as: UTF8.self)
+            let params = raw[(nameEnd + 1)..<close].split(separator: 44).map { p -> String in
+                let blank = { (c: UInt8) in c == 32 || c == 9 }
+                guard let s = p.firstIndex(where: { !blank($0) }), let e = p.lastIndex(where: { !blank($0) }) else { return "" }
+                return String(decoding: p[s...e], as: UTF8.self)
             }
-            guard functionLike else { return }
-            let bodyBytes = Array(rest.utf8)
+            let bodyBytes = Array(raw[(close + 1)...])
             let toks = bodyBytes.withUnsafeBufferPointer { Tokenizer(bytes: []).scan($0, &sp) }.tokens.map { t -> Token in
                 var t = t; t.line = Int32(line); return t
             }
