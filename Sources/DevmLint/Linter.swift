@@ -46,12 +46,16 @@ public struct Linter: Sendable {
     static let needles: [[UInt8]] = ["miscdevice", "struct cdev", "struct\tcdev", "cdev_init", "cdev_add", "cdev_device_add",
                                      "struct video_device", "struct v4l2_device"].map { Array($0.utf8) }
     /// Group 0: the file names or registers a user-visible object (a video node too, for
-    /// devm-v4l2); group 1: the file can hold a link of a chain. `ParseSelection` decides
-    /// from these which files are parsed.
+    /// devm-v4l2, and a tty port's node, for devm-tty-port); group 1: the file can hold a
+    /// link of a chain. `ParseSelection` decides from these which files are parsed.
     static let prefilter = MultiNeedle([
         ("miscdevice", window: 2, group: 0), ("struct cdev", window: 5, group: 0), ("struct\tcdev", window: 5, group: 0),
         ("cdev_init", window: 3, group: 0), ("cdev_add", window: 2, group: 0), ("cdev_device_add", window: 3, group: 0),
         ("video_register_device", window: 6, group: 0),
+        // devm-tty-port: a port given a tty (tty_port_register_device*, tty_port_install,
+        // tty_port_link_device); anchored on "ty_p", rare outside drivers/tty.
+        ("tty_port_register_device", window: 1, group: 0), ("tty_port_install", window: 1, group: 0),
+        ("tty_port_link_device", window: 1, group: 0),
         // devm_k: every allocator DevmMemory knows (devm_kzalloc, devm_kcalloc, devm_kmemdup…).
         ("devm_k", window: 0, group: 1), ("_driver", window: 0, group: 1), ("file_operations", window: 4, group: 1),
         ("private_data", window: 6, group: 1), ("container_of", window: 6, group: 1),
