@@ -26,9 +26,9 @@
 /// `tty_register_driver()`), on a device that can be unbound (`Project.unbindPath`).
 ///
 /// Suppressed: the port's `tty_port_operations` (the table assigned to its `.ops`, or when
-/// none is found, any of the folder's) set `.destruct`: the driver has given the port a
-/// refcounted life, and whatever remains must be done by its destructor (on devm memory that
-/// means remove() waiting for it, which the lint does not check).
+/// none is assigned, any of the allocating file's) set `.destruct`: the driver has given the
+/// port a refcounted life, and whatever remains must be done by its destructor (on devm
+/// memory that means remove() waiting for it, which the lint does not check).
 ///
 /// Not this class: `struct uart_port` in devm memory. serial_core keeps the tty_port in its
 /// own `struct uart_state` (kzalloc'd per driver in `uart_register_driver()`), the uart_port
@@ -75,7 +75,7 @@ extension Analyzer {
             return []
         }
         let member = port.path.isEmpty ? "" : ".\(port.path.joined(separator: "."))"
-        if let ops = destructOps(for: port, in: rel) {
+        if let ops = destructOps(for: port, in: rel, unit: unit) {
             if explain { explanations.add("\(here)\(member): the port's tty_port_operations \(ops) set .destruct: its memory ends with its refcount") }
             return []
         }
@@ -142,9 +142,15 @@ extension Analyzer {
 
     /// Whether `toks` (`&brd->ports[i].port`, or a local pointing there) is the port `obj`:
     /// the member named last is the port's, and the struct holding it is the one the walk
-    /// found (when the holder's type can be told).
-    private func designatesPort(_ toks: some ZeroBasedTokens, _ obj: EmbeddedStruct, in g: FunctionDef, _ u: FileUnit) -> Bool {
-        guard var p = ExprPath(toks) else { return false }
+    /// found (when the holder's type can be told; `unknownHolder` answers when it cannot).
+    private func designatesPort(_ toks: some ZeroBasedTokens, _ obj: EmbeddedStruct, in g: FunctionDef, _ u: FileUnit,
+                                unknownHolder: Bool = true) -> Bool {
+        guard let p = ExprPath(toks) else { return false }
+        return designatesPort(p, obj, in: g, u, unknownHolder: unknownHolder)
+    }
+
+    private func designatesPort(_ path: ExprPath, _ obj: EmbeddedStruct, in g: FunctionDef, _ u: FileUnit, unknownHolder: Bool) -> Bool {
+        var p = path
         // `struct tty_port *port = &info->port; tty_port_register_device(port, …)`
         if p.members.isEmpty, let a = g.assigns.last(where: { $0.lhs.count == 1 && $0.lhs[0].text == p.base }),
            let q = ExprPath(a.rhs), !q.members.isEmpty {
@@ -155,7 +161,7 @@ extension Analyzer {
             return p.members.isEmpty && project.typeOf(p, in: g, unit: u)?.name == "tty_port"
         }
         guard p.members.last == name else { return false }
-        guard var t = project.typeOf(ExprPath(base: p.base, members: Array(p.members.dropLast())), in: g, unit: u) else { return true }
+        guard var t = project.typeOf(ExprPath(base: p.base, members: Array(p.members.dropLast())), in: g, unit: u) else { return unknownHolder }
         t.pointer = 0
         t.array = false
         guard let d = project.resolve(t, from: u) else { return t.name == holderDef.tag }
@@ -163,23 +169,25 @@ extension Analyzer {
     }
 
     /// The name of the port's `tty_port_operations` table when it sets `.destruct`: the one
-    /// assigned to the port's `.ops` in `rel`, else (none assigned) any of `rel`'s.
-    private func destructOps(for port: EmbeddedStruct, in rel: [FileUnit]) -> String? {
-        let tables = rel.flatMap { u in u.globals.values.filter { $0.type.name == "tty_port_operations" && $0.initializer != nil } }
-        let destructs = Set(tables.filter { g in g.initializer.map { Project.flatten($0)["destruct"] != nil } ?? false }.map(\.name))
-        guard !destructs.isEmpty else { return nil }
+    /// assigned to this port's `.ops` in `rel` (`info->port.ops = &x`, the holder's type
+    /// checked: a tty folder holds many drivers' ports), else, when none is assigned, any
+    /// table of the allocating file.
+    private func destructOps(for port: EmbeddedStruct, in rel: [FileUnit], unit: FileUnit) -> String? {
+        let hasDestruct = { (g: GlobalVar) in
+            g.type.name == "tty_port_operations" && (g.initializer.map { Project.flatten($0)["destruct"] != nil } ?? false)
+        }
         var assigned: [String] = []
         for u in rel {
             for g in u.functions {
                 for a in g.assigns {
-                    guard let lp = ExprPath(a.lhs), lp.members.last == "ops", lp.members.count >= 2,
-                          lp.members[lp.members.count - 2] == (port.path.last ?? "port"),
-                          let n = a.rhs.last, n.kind == .ident else { continue }
+                    guard let lp = ExprPath(a.lhs), lp.members.last == "ops", let n = a.rhs.last, n.kind == .ident,
+                          designatesPort(ExprPath(base: lp.base, members: Array(lp.members.dropLast())), port, in: g, u,
+                                         unknownHolder: false) else { continue }
                     assigned.append(n.text)
                 }
             }
         }
-        if assigned.isEmpty { return destructs.sorted().first }
-        return assigned.first(where: destructs.contains)
+        if assigned.isEmpty { return unit.globals.values.filter(hasDestruct).map(\.name).sorted().first }
+        return assigned.first { name in rel.contains { $0.globals[name].map(hasDestruct) ?? false } }
     }
 }

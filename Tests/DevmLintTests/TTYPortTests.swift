@@ -56,6 +56,11 @@ struct TTYPortTests {
         #expect(r.diagnostics.contains { $0.contains("widget_port_ops set .destruct") })
     }
 
+    /// drivers/tty holds many drivers: n_gsm's destructing ops are not mxser's.
+    @Test func anotherDriversDestructInTheFolderDoesNotSuppress() throws {
+        #expect(rules(try lintFixture("tty_port_folder_destruct")) == ["devm-tty-port"])
+    }
+
     @Test func suppressedBindAttributesAreNotReportedTheTTYCorePinsTheModule() throws {
         let r = try explained("tty_port_suppress")
         #expect(r.findings.isEmpty)
