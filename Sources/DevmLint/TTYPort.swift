@@ -103,8 +103,10 @@ extension Analyzer {
         notes.append(Note(location: nil, message: "an open tty keeps tty->port; its last close after unbind runs the driver's close and release_tty(), which clears port->itty and cancels the port's buffer work (drivers/tty/tty_io.c), in freed memory, hung up or not"))
         var ev = evidence(.ttyPort, alloc, in: f, unit: unit, unbind: unbind)
         (ev.objectPath, ev.registration, ev.registeredAt) = (port.path, reg.name, at(reg.file, reg.loc))
-        ev.fops = rel.lazy.flatMap { u in u.globals.values.filter { $0.type.name == "tty_operations" && $0.initializer != nil } }
-            .map(\.name).sorted().first
+        // The tty_operations of the allocating file, else of the registering one: a tty folder
+        // holds many drivers' tables.
+        let ttyOps = { (u: FileUnit) in u.globals.values.filter { $0.type.name == "tty_operations" && $0.initializer != nil }.map(\.name).sorted().first }
+        ev.fops = ttyOps(unit) ?? rel.first { $0.path == reg.file }.flatMap(ttyOps)
         return [Finding(
             rule: .devmTTYPort, location: at(unit.path, alloc.loc),
             message: "\(typeName) allocated with \(alloc.call)() embeds a struct tty_port (\(objPath)) that open ttys keep using after unbind",

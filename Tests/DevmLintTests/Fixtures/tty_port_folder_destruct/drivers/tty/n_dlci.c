@@ -15,6 +15,9 @@ static void dlci_destruct(struct tty_port *port)
 	kfree(d);
 }
 
+static const struct tty_operations dlci_ops = {
+};
+
 static const struct tty_port_operations dlci_port_ops = {
 	.destruct = dlci_destruct,
 };
