@@ -31,10 +31,14 @@
 /// memory that means remove() waiting for it, which the lint does not check).
 ///
 /// Not this class: `struct uart_port` in devm memory. serial_core keeps the tty_port in its
-/// own `struct uart_state` (kzalloc'd per driver in `uart_register_driver()`), the uart_port
-/// holds only a pointer to it, and `uart_remove_one_port()` clears `state->uart_port` under
-/// the port mutex so later tty calls find no port (drivers/tty/serial/serial_core.c). The
-/// walk does not look into a uart_port, and `--explain` says why one is ruled out.
+/// own `struct uart_state` (kcalloc'd per driver in `uart_register_driver()`), the uart_port
+/// holds only a pointer to it, and `uart_remove_one_port()` hangs the tty up and clears
+/// `state->uart_port` under the tty_port's mutex, so later tty calls find no uart_port
+/// (drivers/tty/serial/serial_core.c). The walk does not look into a uart_port, and
+/// `--explain` says why one is ruled out.
+///
+/// Cost: one struct walk per devm allocation (as devm-v4l2's); the registrations are looked
+/// for only when the walk finds a tty_port.
 extension Analyzer {
     /// Calls that link a port to a tty, with a node: the port is their first argument.
     static let ttyPortRegistrations: Set<String> = [
