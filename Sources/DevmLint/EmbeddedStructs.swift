@@ -9,6 +9,8 @@ struct EmbeddedStruct: Sendable {
     /// Where the object's member is declared.
     var file: String
     var loc: Loc
+    /// Whether a level of the path is an array (the object is one of several).
+    var throughArray = false
 }
 
 extension Project {
@@ -28,7 +30,8 @@ extension Project {
         let home = index.resolver.unit(def.file)
         for m in def.members where m.type.pointer == 0 {
             if m.type.isStruct, kinds.contains(m.type.name) {
-                out.append(EmbeddedStruct(kind: m.type.name, path: [m.name], chain: [def], file: def.file, loc: m.loc))
+                out.append(EmbeddedStruct(kind: m.type.name, path: [m.name], chain: [def], file: def.file, loc: m.loc,
+                                          throughArray: m.type.array))
                 continue
             }
             let inner: StructDef?
@@ -37,6 +40,7 @@ extension Project {
             for var o in embedded(kinds, in: inner, depth: depth + 1, seen: seen.union([def.id])) {
                 o.path.insert(m.name, at: 0)
                 o.chain.insert(def, at: 0)
+                o.throughArray = o.throughArray || m.type.array
                 out.append(o)
             }
         }
