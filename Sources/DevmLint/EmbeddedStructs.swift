@@ -14,6 +14,9 @@ struct EmbeddedStruct: Sendable {
 }
 
 extension Project {
+    /// The one struct walk of the rules: user-visible objects (`userObjects`), V4L2 objects
+    /// (devm-v4l2) and tty ports (devm-tty-port).
+    ///
     /// Every struct of `kinds` embedded by value in `def`, directly or through by-value
     /// member structs (typedef'd too; arrays of them, flexible array members, inline
     /// `struct { … }`),
