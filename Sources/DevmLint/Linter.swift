@@ -53,9 +53,10 @@ public struct Linter: Sendable {
         ("cdev_init", window: 3, group: 0), ("cdev_add", window: 2, group: 0), ("cdev_device_add", window: 3, group: 0),
         ("video_register_device", window: 6, group: 0),
         // devm-tty-port: a port given a tty (tty_port_register_device*, tty_port_install,
-        // tty_port_link_device); anchored on "ty_p", rare outside drivers/tty.
+        // tty_port_link_device, or an .install setting `tty->port = `); anchored on "ty_p"
+        // and "ty->", rare outside drivers/tty.
         ("tty_port_register_device", window: 1, group: 0), ("tty_port_install", window: 1, group: 0),
-        ("tty_port_link_device", window: 1, group: 0),
+        ("tty_port_link_device", window: 1, group: 0), ("tty->port = ", window: 1, group: 0),
         // devm_k: every allocator DevmMemory knows (devm_kzalloc, devm_kcalloc, devm_kmemdup…).
         ("devm_k", window: 0, group: 1), ("_driver", window: 0, group: 1), ("file_operations", window: 4, group: 1),
         ("private_data", window: 6, group: 1), ("container_of", window: 6, group: 1),

@@ -32,6 +32,13 @@ struct TTYPortTests {
         #expect(r.findings[0].evidence?.registration == "tty_port_install")
     }
 
+    @Test func aKcallocArrayOfPortsLinkedByTTYPortAssignmentIsReported() throws {
+        let r = try lintFixture("tty_port_assign")
+        #expect(rules(r) == ["devm-tty-port"])
+        #expect(r.findings.first?.message.contains("struct dbc_port allocated with devm_kcalloc() embeds a struct tty_port (struct dbc_port.port)") == true)
+        #expect(r.findings.first?.evidence?.registration == "tty->port")
+    }
+
     @Test func aPortRegisteredThroughAWrapperOneFolderUpIsReported() throws {
         let r = try lintFixture("tty_port_wrapper")
         #expect(rules(r) == ["devm-tty-port"])
@@ -108,7 +115,7 @@ struct TTYPortTests {
     }
 
     /// A file naming a tty port registration is parsed (prefilter group 0), at every alignment.
-    @Test(arguments: ["tty_port_register_device", "tty_port_install", "tty_port_link_device"])
+    @Test(arguments: ["tty_port_register_device", "tty_port_install", "tty_port_link_device", "tty->port = "])
     func thePrefilterKeepsTTYRegistrations(_ needle: String) {
         for pad in 0..<(2 * MultiNeedle.stride + 1) {
             let text = String(repeating: "x", count: pad) + needle + "(&p->port, d, 0);"
