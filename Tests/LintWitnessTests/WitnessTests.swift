@@ -24,10 +24,10 @@ struct WitnessTests {
     /// stale global (embedded and static miscdevice), a global cleared without the fops' lock,
     /// NULL after remove (global and drvdata), the V4L2 class, the module-unload route
     /// (bind attributes suppressed, fops without `.owner`), and tty ports (registered, linked
-    /// by `.install`, registered through a wrapper).
+    /// by `tty_port_install()` or a `tty->port` assignment, registered through a wrapper).
     static let confirmedFixtures = ["misc_basic", "cdev_plain", "nested", "global_stale", "static_misc_stale",
                                     "static_misc_unlocked", "null_global", "null_drvdata", "v4l2_embedded", "v4l2_usb",
-                                    "suppress_noowner", "v4l2_suppress_noowner", "tty_port_embedded", "tty_port_install",
+                                    "suppress_noowner", "v4l2_suppress_noowner", "tty_port_embedded", "tty_port_install", "tty_port_assign",
                                     "tty_port_wrapper"]
 
     @Test(arguments: confirmedFixtures)
