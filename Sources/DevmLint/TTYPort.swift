@@ -20,10 +20,11 @@
 /// remove() did (hangup, `tty_unregister_device()`, `tty_port_destroy()`).
 ///
 /// Reported: a tty_port embedded (directly, or through by-value member structs and arrays)
-/// in devm memory, given a node in the allocating file's folder or through a registration
-/// wrapper anywhere (`tty_port_register_device*()`, `tty_port_install()`, or
-/// `tty_port_link_device()` or `tty->port = …` with a node from `tty_register_device*()` /
-/// `tty_register_driver()`), on a device that can be unbound (`Project.unbindPath`).
+/// in devm memory, given a node in the allocating file's folder (also through a helper
+/// handed the `struct tty_port *`, one level) or through a registration wrapper anywhere
+/// (`tty_port_register_device*()`, `tty_port_install()`, or `tty_port_link_device()` or
+/// `tty->port = …` with a node from `tty_register_device*()` / `tty_register_driver()`), on
+/// a device that can be unbound (`Project.unbindPath`).
 ///
 /// Suppressed: the port's `tty_port_operations` (the table assigned to its `.ops`, or when
 /// none is assigned, any of the allocating file's) set `.destruct`: the driver has given the
@@ -129,7 +130,8 @@ extension Analyzer {
                 for c in g.calls {
                     if Analyzer.ttyNodeRegistrations.contains(c.name) { node = true }
                     guard Analyzer.ttyPortRegistrations.contains(c.name), let a = c.args.first,
-                          let p = ports.first(where: { designatesPort(a, $0, in: g, u) }) else { continue }
+                          let p = ports.first(where: { designatesPort(a, $0, in: g, u) || handedIn(a, $0, to: g, from: rel) })
+                    else { continue }
                     let link = TTYLink(name: c.name, text: "\(c.name)(\(a.joined))", file: u.path, loc: c.loc)
                     if c.name != "tty_port_link_device" { return (p, link) }
                     if linked == nil { linked = (p, link) }
@@ -144,6 +146,24 @@ extension Analyzer {
             }
         }
         return node ? linked : nil
+    }
+
+    /// Whether `toks` is a `struct tty_port *` parameter of `g` that a call of `g` in `rel`
+    /// hands the port `obj` (`widget_add_port(&brd->ports[i].port, i)` calling
+    /// `tty_port_register_device(port, …)`): one helper level.
+    private func handedIn(_ toks: some ZeroBasedTokens, _ obj: EmbeddedStruct, to g: FunctionDef, from rel: [FileUnit]) -> Bool {
+        guard let p = ExprPath(toks), p.members.isEmpty,
+              let pi = g.params.firstIndex(where: { $0.name == p.base && $0.type.name == "tty_port" && $0.type.pointer == 1 })
+        else { return false }
+        for u in rel {
+            for caller in u.functions {
+                for c in caller.calls where c.name == g.name {
+                    let args = c.args
+                    if pi < args.count, designatesPort(args[pi], obj, in: caller, u) { return true }
+                }
+            }
+        }
+        return false
     }
 
     /// Whether `toks` (`&brd->ports[i].port`, or a local pointing there) is the port `obj`:

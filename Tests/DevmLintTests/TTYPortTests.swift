@@ -39,6 +39,12 @@ struct TTYPortTests {
         #expect(r.findings.first?.evidence?.registration == "tty->port")
     }
 
+    @Test func aPortHandedToARegisteringHelperIsReported() throws {
+        let r = try lintFixture("tty_port_helper")
+        #expect(rules(r) == ["devm-tty-port"])
+        #expect(r.findings.first?.notes.contains { $0.message.contains("tty_port_register_device(port)") } == true)
+    }
+
     @Test func aPortRegisteredThroughAWrapperOneFolderUpIsReported() throws {
         let r = try lintFixture("tty_port_wrapper")
         #expect(rules(r) == ["devm-tty-port"])
