@@ -15,6 +15,7 @@ struct Analyzer {
             for alloc in DevmMemory.allocations(in: f, unit: unit, project: project) {
                 out.append(contentsOf: globalFindings(alloc, in: f, unit: unit))
                 out.append(contentsOf: v4l2Findings(alloc, in: f, unit: unit))
+                out.append(contentsOf: ttyPortFindings(alloc, in: f, unit: unit))
                 var objects: [UserObject] = []
                 if alloc.type.isStruct, alloc.type.name == "miscdevice" || alloc.type.name == "cdev" {
                     objects = [UserObject(kind: alloc.type.name == "cdev" ? .cdev : .miscdevice, path: [], chain: [],
@@ -38,16 +39,17 @@ struct Analyzer {
     }
 
     /// Units outside `rel` holding the primitive registration that a function of `rel`
-    /// reaches through a registration wrapper (RegistrationIndex); the type-based match in
-    /// `designates` then decides whether that registration is of this object.
-    private func wrapperUnits(calledFrom rel: [FileUnit]) -> [FileUnit] {
+    /// reaches through a registration wrapper of `index` (RegistrationIndex); the type-based
+    /// match of each rule (`designates`, `designatesPort`) then decides whether that
+    /// registration is of this object.
+    func wrapperUnits(calledFrom rel: [FileUnit], through index: RegistrationIndex) -> [FileUnit] {
         let here = Set(rel.map(\.path))
         var out: [Int] = []
         var seen = Set<Int>()
         for u in rel {
             for g in u.functions {
                 for c in g.calls {
-                    guard let us = project.registrations.wrappers[c.name] else { continue }
+                    guard let us = index.wrappers[c.name] else { continue }
                     for ui in us.sorted() where !here.contains(project.units[ui].path) && seen.insert(ui).inserted { out.append(ui) }
                 }
             }
@@ -91,7 +93,7 @@ struct Analyzer {
 
     private func evaluate(_ alloc: DevmMemory.Allocation, _ obj: UserObject, in f: FunctionDef, unit: FileUnit) -> [Finding]? {
         let near = related(unit)
-        let rel = near + wrapperUnits(calledFrom: near)
+        let rel = near + wrapperUnits(calledFrom: near, through: project.registrations)
         // 1. Registered? And with which fops?
         var registration: (String, Call, String)?
         var fopsName: String?

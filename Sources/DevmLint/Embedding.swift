@@ -23,29 +23,11 @@ extension Project {
     /// Every `struct miscdevice` / `struct cdev` embedded by value in `def`, directly or in
     /// by-value member structs (and arrays of them), resolved from the file defining each level.
     func userObjects(in def: StructDef) -> [UserObject] {
-        memoUserObjects(def.id) { collect(def, depth: 0, seen: []) }
-    }
-
-    private func collect(_ def: StructDef, depth: Int, seen: Set<String>) -> [UserObject] {
-        guard depth < 6, !seen.contains(def.id) else { return [] }
-        var out: [UserObject] = []
-        let home = index.resolver.unit(def.file)
-        for m in def.members where m.type.pointer == 0 {
-            if m.type.isStruct, m.type.name == "miscdevice" || m.type.name == "cdev" {
-                out.append(UserObject(kind: m.type.name == "cdev" ? .cdev : .miscdevice, path: [m.name], chain: [def],
-                                      memberFile: def.file, memberLoc: m.loc, throughArray: m.type.array))
-                continue
-            }
-            let inner: StructDef?
-            if let n = m.nested { inner = n } else if let home { inner = resolve(m.type, from: home) } else { inner = nil }
-            guard let inner else { continue }
-            for var o in collect(inner, depth: depth + 1, seen: seen.union([def.id])) {
-                o.path.insert(m.name, at: 0)
-                o.chain.insert(def, at: 0)
-                o.throughArray = o.throughArray || m.type.array
-                out.append(o)
+        memoUserObjects(def.id) {
+            embedded(["miscdevice", "cdev"], in: def).map {
+                UserObject(kind: $0.kind == "cdev" ? .cdev : .miscdevice, path: $0.path, chain: $0.chain,
+                           memberFile: $0.file, memberLoc: $0.loc, throughArray: $0.throughArray)
             }
         }
-        return out
     }
 }

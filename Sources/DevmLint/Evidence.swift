@@ -22,6 +22,8 @@ public struct Evidence: Sendable, Codable, Hashable {
         case nullAfterRemove = "null-after-remove"
         /// A video_device or v4l2_device embedded in the devm memory of a registered video node.
         case videoNode = "video-node"
+        /// A tty_port embedded in the devm memory of a port given a tty node.
+        case ttyPort = "tty-port"
     }
 
     /// How the device loses its driver while a file is open (Unbind.swift).
@@ -42,12 +44,13 @@ public struct Evidence: Sendable, Codable, Hashable {
     /// empty when the object is static or is the allocation itself.
     public var objectPath: [String] = []
     /// The struct tags along ``objectPath``, outermost (the container) first: entry i holds
-    /// member `objectPath[i]` by value. Empty when not known (the V4L2 rule); an anonymous
-    /// struct's tag is empty.
+    /// member `objectPath[i]` by value. Empty when not recorded (the V4L2 and tty rules, whose
+    /// witnesses flatten the path); an anonymous struct's tag is empty.
     public var objectPathTypes: [String] = []
-    /// `misc_register`, `cdev_add`, `cdev_device_add`, `video_register_device`…
+    /// `misc_register`, `cdev_add`, `cdev_device_add`, `video_register_device`,
+    /// `tty_port_register_device`…
     public var registration: String?
-    /// The file_operations (or v4l2_file_operations) table's name.
+    /// The file_operations (v4l2_file_operations, tty_operations) table's name.
     public var fops: String?
     /// The fop field that reaches the memory (`read`, `unlocked_ioctl`, `open`), and its C function.
     public var operation: String?

@@ -28,6 +28,8 @@ public enum RuleID: String, Sendable, Codable, CaseIterable {
     case devmNullAfterRemove = "devm-null-after-remove"
     /// devm memory embeds a video_device or v4l2_device that open video nodes keep using.
     case devmV4L2 = "devm-v4l2"
+    /// devm memory embeds a tty_port that has a tty node: open ttys keep `tty->port`.
+    case devmTTYPort = "devm-tty-port"
     /// A suppression comment without the mandatory reason.
     case badSuppression = "lint-suppression"
 
@@ -37,6 +39,7 @@ public enum RuleID: String, Sendable, Codable, CaseIterable {
         case .devmStaleGlobal: "global pointer to devm memory never cleared on unbind"
         case .devmNullAfterRemove: "pointer cleared by remove() and dereferenced untested by a file operation"
         case .devmV4L2: "devm-allocated memory embeds a V4L2 object that outlives unbind"
+        case .devmTTYPort: "devm-allocated memory embeds a tty_port that open ttys use after unbind"
         case .badSuppression: "suppression comment without a reason"
         }
     }
@@ -46,7 +49,7 @@ public enum RuleID: String, Sendable, Codable, CaseIterable {
     /// (warning); a suppression without a reason is a policy breach (warning).
     public var severity: Severity {
         switch self {
-        case .devmUAF, .devmStaleGlobal, .devmV4L2: .error
+        case .devmUAF, .devmStaleGlobal, .devmV4L2, .devmTTYPort: .error
         case .devmNullAfterRemove, .badSuppression: .warning
         }
     }

@@ -46,18 +46,23 @@ public struct Linter: Sendable {
     static let needles: [[UInt8]] = ["miscdevice", "struct cdev", "struct\tcdev", "cdev_init", "cdev_add", "cdev_device_add",
                                      "struct video_device", "struct v4l2_device"].map { Array($0.utf8) }
     /// Group 0: the file names or registers a user-visible object (a video node too, for
-    /// devm-v4l2); group 1: the file can hold a link of a chain. `ParseSelection` decides
-    /// from these which files are parsed.
+    /// devm-v4l2, and a tty port's node, for devm-tty-port); group 1: the file can hold a
+    /// link of a chain. `ParseSelection` decides from these which files are parsed.
     static let prefilter = MultiNeedle(prefilterNeedles)
     static let prefilterNeedles: [(String, fingerprint: Int, group: Int)] = [
         // Each needle's fingerprint is its three consecutive bytes found least often in
         // 150 MB of 6.12 drivers/: "cde" 5k times (shared by every cdev needle and
         // miscdevice), video_register_device's "deo" 65, devm_k's "m_k" 1.6k, _driver's
         // "_dr" 20k, file_operations' "e_o" 8k, private_data's "vat" 12k, container_of's
-        // "nta" 10k: one candidate position in 2,600 bytes.
+        // "nta" 10k: one candidate position in 2,600 bytes. Eight fingerprints at most
+        // (DM_TRIGRAMS_MAX): the tty needles share "tty".
         ("miscdevice", fingerprint: 3, group: 0), ("struct cdev", fingerprint: 7, group: 0), ("struct\tcdev", fingerprint: 7, group: 0),
         ("cdev_init", fingerprint: 0, group: 0), ("cdev_add", fingerprint: 0, group: 0), ("cdev_device_add", fingerprint: 0, group: 0),
         ("video_register_device", fingerprint: 2, group: 0),
+        // devm-tty-port: a port given a tty (tty_port_register_device*, tty_port_install,
+        // tty_port_link_device, or an .install setting `tty->port = `).
+        ("tty_port_register_device", fingerprint: 0, group: 0), ("tty_port_install", fingerprint: 0, group: 0),
+        ("tty_port_link_device", fingerprint: 0, group: 0), ("tty->port = ", fingerprint: 0, group: 0),
         // devm_k: every allocator DevmMemory knows (devm_kzalloc, devm_kcalloc, devm_kmemdup…).
         ("devm_k", fingerprint: 3, group: 1), ("_driver", fingerprint: 0, group: 1), ("file_operations", fingerprint: 3, group: 1),
         ("private_data", fingerprint: 3, group: 1), ("container_of", fingerprint: 2, group: 1),

@@ -39,6 +39,8 @@ final class Project: Sendable {
     let globals: [String: [Int]]
     let drivers: [String: [DriverInfo]]
     let registrations: RegistrationIndex
+    /// Wrappers of the tty port registrations (devm-tty-port, TTYPort.swift).
+    let ttyRegistrations: RegistrationIndex
     /// Folder → indices of its units: "same folder" lookups run per allocation and must not
     /// scan (and retain) every unit of the run.
     let unitsByDir: [String: [Int]]
@@ -64,13 +66,16 @@ final class Project: Sendable {
         self.index = StructIndex(resolver: resolver)
         // The two halves share nothing and run on two workers: this runs between the
         // parallel phases, so all of its time is wall time.
-        let byName = Mutex<(functions: [String: [FnRef]], callers: [String: [FnRef]], registrations: RegistrationIndex?)>(([:], [:], nil))
+        let byName = Mutex<(functions: [String: [FnRef]], callers: [String: [FnRef]], registrations: RegistrationIndex?,
+                            tty: RegistrationIndex?)>(([:], [:], nil, nil))
         let byDriver = Mutex<(globals: [String: [Int]], drivers: [String: [DriverInfo]], byDir: [String: [Int]])>(([:], [:], [:]))
         DispatchQueue.concurrentPerform(iterations: 2) { half in
             if half == 0 {
                 let (functions, callers) = Project.functionTables(units)
                 let registrations = RegistrationIndex(units: units, functions: functions, callers: callers)
-                byName.withLock { $0 = (functions, callers, registrations) }
+                let tty = RegistrationIndex(units: units, functions: functions, callers: callers,
+                                            primitives: Array(Analyzer.ttyPortRegistrations))
+                byName.withLock { $0 = (functions, callers, registrations, tty) }
             } else {
                 let (globals, drivers) = Project.driverTables(units)
                 var byDir: [String: [Int]] = [:]
@@ -80,6 +85,7 @@ final class Project: Sendable {
         }
         (functions, callers) = byName.withLock { ($0.functions, $0.callers) }
         registrations = byName.withLock { $0.registrations } ?? RegistrationIndex(units: [], functions: [:], callers: [:])
+        ttyRegistrations = byName.withLock { $0.tty } ?? RegistrationIndex(units: [], functions: [:], callers: [:], primitives: [])
         (globals, drivers, unitsByDir) = byDriver.withLock { ($0.globals, $0.drivers, $0.byDir) }
     }
 

@@ -17,10 +17,14 @@ struct RegistrationIndex: Sendable {
     /// own file, which the analysis already reads.
     let wrappers: [String: Set<Int>]
 
-    init(units: [FileUnit], functions: [String: [FnRef]], callers: [String: [FnRef]]) {
+    /// `primitives` names the registration calls to walk up from: the user-visible objects'
+    /// by default; the tty rule builds its own index from the tty port registrations
+    /// (`Analyzer.ttyPortRegistrations`).
+    init(units: [FileUnit], functions: [String: [FnRef]], callers: [String: [FnRef]],
+         primitives: [String] = Array(RegistrationIndex.primitives.keys)) {
         var reach: [String: Set<Int>] = [:]   // "unit:fn" → units with the primitive call
         var frontier: [(FnRef, Set<Int>)] = []
-        for p in RegistrationIndex.primitives.keys {
+        for p in primitives {
             for r in callers[p] ?? [] { frontier.append((r, [r.unit])) }
         }
         var wrappers: [String: Set<Int>] = [:]

@@ -14,20 +14,17 @@
 /// nothing), `i2c_adapter` (`i2c_del_adapter()` waits for the last reference),
 /// `watchdog_device` (the core's `watchdog_core_data` is refcounted and cleared under
 /// its lock), `input_dev` and `rtc_device` (never embedded; the core allocates them).
+/// `tty_port` has its own rule (`devm-tty-port`, TTYPort.swift). A `struct device` of its
+/// own registered from devm memory (device_register/device_add) is judged in
+/// Docs/lint-results.md and left without a rule: a handful of drivers, most holding only
+/// transient references after remove().
 extension Analyzer {
     static let v4l2Objects: Set<String> = ["video_device", "v4l2_device"]
     static let videoRegister: Set<String> = ["video_register_device", "__video_register_device", "video_register_device_no_warn"]
 
-    struct EmbeddedV4L2 {
-        var kind: String
-        var path: [String]
-        var file: String
-        var loc: Loc
-    }
-
     func v4l2Findings(_ alloc: DevmMemory.Allocation, in f: FunctionDef, unit: FileUnit) -> [Finding] {
         guard alloc.type.isStruct, let def = project.resolve(alloc.type, from: unit) else { return [] }
-        let objs = embeddedV4L2(in: def, depth: 0)
+        let objs = project.embedded(Analyzer.v4l2Objects, in: def)
         guard !objs.isEmpty else { return [] }
         let rel = project.sameFolder(unit)
         // Without a registered video node no file can hold the memory.
@@ -89,28 +86,5 @@ extension Analyzer {
             notes: notes,
             fix: "allocate \(typeName) with kzalloc() and free it from the v4l2_device (or video_device) release callback, which runs after the last close; or allocate the video_device apart with video_device_alloc() and keep the v4l2_device out of devm memory",
             evidence: ev)]
-    }
-
-    /// By-value video_device / v4l2_device members of `def`, through by-value member
-    /// structs (arrays included), resolved from the file that defines each level.
-    private func embeddedV4L2(in def: StructDef, depth: Int) -> [EmbeddedV4L2] {
-        guard depth < 4 else { return [] }
-        var out: [EmbeddedV4L2] = []
-        let home = project.index.resolver.unit(def.file)
-        for m in def.members where m.type.pointer == 0 {
-            if m.type.isStruct, Analyzer.v4l2Objects.contains(m.type.name) {
-                out.append(EmbeddedV4L2(kind: m.type.name, path: [m.name], file: def.file, loc: m.loc))
-                continue
-            }
-            guard m.type.isStruct || m.nested != nil else { continue }
-            let inner: StructDef?
-            if let n = m.nested { inner = n } else if let home { inner = project.resolve(m.type, from: home) } else { inner = nil }
-            guard let inner, inner.id != def.id else { continue }
-            for var o in embeddedV4L2(in: inner, depth: depth + 1) {
-                o.path.insert(m.name, at: 0)
-                out.append(o)
-            }
-        }
-        return out
     }
 }

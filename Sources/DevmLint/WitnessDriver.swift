@@ -40,6 +40,8 @@ extension WitnessScenario {
             }
             // The driver core clears the driver data itself after remove (drivers/base/dd.c).
             if usesGlobal { remove += clear }
+        case .ttyPort:
+            ttyDriver(probe: &probe, remove: &remove)
         }
         probe.append("set_drvdata: priv")
         y.line("    probe:   # \(e.probe)()")
@@ -55,9 +57,10 @@ extension WitnessScenario {
         y.line("actors:")
         y.line("  user:")
         y.line("    - {open: /dev/\(node), as: f, label: opened}")
-        let cdevShaped = e.route == .embeddedCdev || e.route == .videoNode
+        // A tty is held to its last close (its calls after the hangup answer EIO or 0).
+        let cdevShaped = e.route == .embeddedCdev || e.route == .videoNode || e.route == .ttyPort
         let after = cdevShaped || e.route == .unlockedGlobal ? "" : ", after: unbind"
-        if let call = call, operation != "release", !(cdevShaped && operation == "open") {
+        if let call = call, e.route != .ttyPort, operation != "release", !(cdevShaped && operation == "open") {
             y.line("    - {\(call)\(after)}")
         }
         y.line("    - {close: f\(cdevShaped || operation == "release" || operation == "open" ? ", after: unbind" : "")}")
@@ -80,7 +83,8 @@ extension WitnessScenario {
     var threads: [WitnessThread] {
         let fop = "\(fops).\(e.operation ?? "read")" + (e.operationFunction.map { " = \($0)()" } ?? "")
         let user = [WitnessStep(text: "open /dev/\(node) (\(e.registration ?? "misc_register") registered it)", location: e.registeredAt),
-                    WitnessStep(text: "\(fop) reaches struct \(type)", location: e.usedAt),
+                    WitnessStep(text: e.route == .ttyPort ? "the tty's last close reaches struct \(type) through tty->port" : "\(fop) reaches struct \(type)",
+                                location: e.usedAt),
                     WitnessStep(text: "close: the last fput()", location: nil)]
         var admin = [WitnessStep(text: e.unbind == .moduleUnload ? "rmmod: the driver is unregistered" : "unbind \(driver): remove() runs", location: e.unbindAt)]
         if let c = e.clearedAt { admin.append(WitnessStep(text: "remove() clears \(e.global ?? "the driver data")", location: c)) }

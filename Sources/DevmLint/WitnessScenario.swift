@@ -1,7 +1,8 @@
 /// Writes a finding's driver in the scenario language, once as the driver has it (buggy) and
 /// once as the lint's fix says (fixed). The shapes follow the class pairs of
 /// Scenarios/classes: P1 (embedded cdev, video node), P2 (embedded miscdevice), P3 (a global
-/// cleared without the fops' lock), a stale global, and a NULL dereference after remove.
+/// cleared without the fops' lock), a stale global, a NULL dereference after remove, and a
+/// tty port (WitnessTTY.swift, after Scenarios/bugs/tty-port-unregister-at-destruction).
 ///
 /// What is modelled, and what is not: the container keeps only the member the finding names
 /// (through its nesting, each level a type named by its C tag; a V4L2 path, whose levels the
@@ -119,6 +120,7 @@ struct WitnessScenario {
         case .embeddedCdev, .videoNode: "kzalloc, freed by the release callback of the struct device the open file pins"
         case .embeddedMisc: "every file operation inside CharDev's revocation fence (protection: fence)"
         case .staleGlobal, .unlockedGlobal, .nullAfterRemove: "remove() clears the pointer under a lock every file operation takes and tests"
+        case .ttyPort: "kzalloc, a port reference per open tty, freed by the port's destruct at the last tty_port_put()"
         }
     }
 }

@@ -34,6 +34,8 @@ extension WitnessScenario {
         case .nullAfterRemove:
             y.line("    alloc: static")
             y.line("    members:")
+        case .ttyPort:
+            ttyObjects(&y, fixed: fixed)
         }
         y.line("      value: data")
         let types = levelTypes
@@ -76,6 +78,7 @@ extension WitnessScenario {
     }
 
     func functions(_ y: inout YAMLLines, fixed: Bool) {
+        if e.route == .ttyPort { return ttyFunctions(&y, fixed: fixed) }
         guard e.route == .embeddedCdev || e.route == .videoNode, fixed || deviceMember != nil else { return }
         y.line("functions:")
         y.line(fixed ? "  \(type)_release: [kfree: self]" : "  \(type)_release: []   # devres owns the memory (the bug)")
@@ -109,6 +112,8 @@ extension WitnessScenario {
             let load = "{read: \"@\(global ?? "")\", as: priv}"
             let check = fixed || e.route == .unlockedGlobal || e.operationTests ? ["{check: priv, errno: ENODEV}"] : []
             steps(&y, operation, locked + [load] + check + use)
+        case .ttyPort:
+            ttyFileOperations(&y)
         case .nullAfterRemove:
             let load = global.map { "{read: \"@\($0)\", as: priv}" } ?? "get_drvdata: priv"
             steps(&y, operation, locked + [load] + (fixed ? ["{check: priv, errno: ENODEV}"] : []) + use)

@@ -11,7 +11,8 @@ struct Lint: ParsableCommand {
         Reports memory allocated with devm_* (freed at unbind) that embeds or is reached from \
         an object user space can hold after unbind: a struct miscdevice or struct cdev embedded \
         by value, reached by file operations or by the cdev's own release (devm-uaf; classes P1/P2 of Docs/bug-classes.md), a \
-        video_device or v4l2_device of a registered video node (devm-v4l2), a global never \
+        video_device or v4l2_device of a registered video node (devm-v4l2), a tty_port given a \
+        tty node (devm-tty-port), a global never \
         cleared (devm-stale-global); and pointers remove() clears that file operations \
         dereference untested (devm-null-after-remove). \
         Diagnostics are compiler-style (file:line:col: error: [devm-uaf] …) with note: lines \

@@ -22,11 +22,13 @@ private func scratch(_ name: String) -> String {
 struct WitnessTests {
     /// One fixture per route of the analysis: embedded miscdevice and cdev, a nested cdev, a
     /// stale global (embedded and static miscdevice), a global cleared without the fops' lock,
-    /// NULL after remove (global and drvdata), the V4L2 class, and the module-unload route
-    /// (bind attributes suppressed, fops without `.owner`).
+    /// NULL after remove (global and drvdata), the V4L2 class, the module-unload route
+    /// (bind attributes suppressed, fops without `.owner`), and tty ports (registered, linked
+    /// by `tty_port_install()` or a `tty->port` assignment, registered through a wrapper).
     static let confirmedFixtures = ["misc_basic", "cdev_plain", "nested", "global_stale", "static_misc_stale",
                                     "static_misc_unlocked", "null_global", "null_drvdata", "v4l2_embedded", "v4l2_usb",
-                                    "suppress_noowner", "v4l2_suppress_noowner"]
+                                    "suppress_noowner", "v4l2_suppress_noowner", "tty_port_embedded", "tty_port_install", "tty_port_assign",
+                                    "tty_port_wrapper"]
 
     @Test(arguments: confirmedFixtures)
     func everyFindingOfTheFixtureIsConfirmed(_ name: String) throws {
