@@ -87,22 +87,24 @@ public struct Linter: Sendable {
         let t0 = Date()
         // Phase 1: which files matter (parallel read + multi-needle search + quoted includes).
         let unreadable = Mutex<[String]>([])
-        let scanned = Mutex<[ParseSelection.Scanned]>(files.map { ParseSelection.Scanned(path: $0, groups: 0, includes: []) })
+        let scanned = Mutex<[ParseSelection.Scanned]>(files.map { ParseSelection.Scanned(path: $0, groups: 0, includes: nil) })
         concurrent(files.count) { i, buffer in
             let seen = SourceFiles.withContents(files[i], using: buffer) { b -> (Int, [String], Int) in
                 let raw = UnsafeRawBufferPointer(b)
                 let g = Linter.prefilter.groups(in: raw, stopMask: 1)
-                guard g != 0 || files[i].hasSuffix(".h") else { return (0, [], b.count) }
+                guard g != 0 else { return (0, [], b.count) }
                 return (g, SourceFiles.quotedIncludes(raw), b.count)
             }
             guard let (g, inc, size) = seen else { unreadable.withLock { $0.append(files[i]) }; return }
-            guard g != 0 || files[i].hasSuffix(".h") else { return }
+            guard g != 0 else { return }
             let resolved = ParseSelection.resolve(inc, of: files[i])
             scanned.withLock { $0[i].groups = g; $0[i].includes = resolved; $0[i].size = size }
         }
         let t1 = Date()
         let rss1 = Linter.peakMB()
-        let picked = options.parseAll ? Array(files.indices) : ParseSelection.select(scanned.withLock { $0 })
+        let picked = options.parseAll ? Array(files.indices) : ParseSelection.select(scanned.withLock { $0 }) { header in
+            ParseSelection.resolve(SourceFiles.withContents(header) { SourceFiles.quotedIncludes(UnsafeRawBufferPointer($0)) } ?? [], of: header)
+        }
         let toParse = picked.map { files[$0] }
         // Largest first: a big file taken last would leave the other worker idle at the
         // end of the phase. The units keep their run order whatever the order of work.
