@@ -65,39 +65,47 @@ final class Project: Sendable {
         self.units = units
         self.index = StructIndex(resolver: resolver)
         // The two halves share nothing and run on two workers: this runs between the
-        // parallel phases, so all of its time is wall time.
-        let byName = Mutex<(functions: [String: [FnRef]], callers: [String: [FnRef]], registrations: RegistrationIndex?,
-                            tty: RegistrationIndex?)>(([:], [:], nil, nil))
+        // parallel phases, so all of its time is wall time. The caller table (one entry per
+        // call of every parsed function) is most of it and has a half of its own.
+        let byName = Mutex<(functions: [String: [FnRef]], callers: [String: [FnRef]])>(([:], [:]))
         let byDriver = Mutex<(globals: [String: [Int]], drivers: [String: [DriverInfo]], byDir: [String: [Int]])>(([:], [:], [:]))
         DispatchQueue.concurrentPerform(iterations: 2) { half in
             if half == 0 {
-                let (functions, callers) = Project.functionTables(units)
-                let registrations = RegistrationIndex(units: units, functions: functions, callers: callers)
-                let tty = RegistrationIndex(units: units, functions: functions, callers: callers,
-                                            primitives: Array(Analyzer.ttyPortRegistrations))
-                byName.withLock { $0 = (functions, callers, registrations, tty) }
+                let callers = Project.callerTable(units)
+                byName.withLock { $0.callers = callers }
             } else {
+                let functions = Project.functionTable(units)
                 let (globals, drivers) = Project.driverTables(units)
                 var byDir: [String: [Int]] = [:]
                 for (i, u) in units.enumerated() { byDir[SourceFiles.dirname(u.path), default: []].append(i) }
+                byName.withLock { $0.functions = functions }
                 byDriver.withLock { $0 = (globals, drivers, byDir) }
             }
         }
         (functions, callers) = byName.withLock { ($0.functions, $0.callers) }
-        registrations = byName.withLock { $0.registrations } ?? RegistrationIndex(units: [], functions: [:], callers: [:])
-        ttyRegistrations = byName.withLock { $0.tty } ?? RegistrationIndex(units: [], functions: [:], callers: [:], primitives: [])
+        registrations = RegistrationIndex(units: units, functions: functions, callers: callers)
+        ttyRegistrations = RegistrationIndex(units: units, functions: functions, callers: callers,
+                                             primitives: Array(Analyzer.ttyPortRegistrations))
         (globals, drivers, unitsByDir) = byDriver.withLock { ($0.globals, $0.drivers, $0.byDir) }
     }
 
     /// Functions by name, and the functions calling each name (each caller once, in unit
     /// and function order).
-    private static func functionTables(_ units: [FileUnit]) -> ([String: [FnRef]], [String: [FnRef]]) {
+    /// Function name → its definitions, in unit order.
+    private static func functionTable(_ units: [FileUnit]) -> [String: [FnRef]] {
         var functions: [String: [FnRef]] = [:]
+        for (ui, u) in units.enumerated() {
+            for fi in u.functions.indices { functions[u.functions[fi].name, default: []].append(FnRef(unit: ui, fn: fi)) }
+        }
+        return functions
+    }
+
+    /// Callee name → the functions that call it, in unit order.
+    private static func callerTable(_ units: [FileUnit]) -> [String: [FnRef]] {
         var callers: [String: [FnRef]] = [:]
         for (ui, u) in units.enumerated() {
             for fi in u.functions.indices {
                 let ref = FnRef(unit: ui, fn: fi)
-                functions[u.functions[fi].name, default: []].append(ref)
                 let calls = u.functions[fi].calls
                 for k in calls.indices {
                     // Calls of one function are appended together: a callee already
@@ -106,7 +114,7 @@ final class Project: Sendable {
                 }
             }
         }
-        return (functions, callers)
+        return callers
     }
 
     /// Initialised globals by name, and drivers by probe function, in unit order (within a
