@@ -66,7 +66,7 @@ final class IncludeResolver: Sendable {
                 // Headers of the tree's include/ roots are visited but not followed: the
                 // closure of <linux/*.h> is thousands of files, while a struct a driver
                 // allocates is defined in the driver, a local header, or a direct include.
-                return Edge(id: id, path: p, follow: !roots.contains(where: { p.hasPrefix($0 + "/") }))
+                return Edge(id: id, path: p, follow: !isRootHeader(p))
             }
             t.edges[key] = out
             return out
@@ -81,15 +81,18 @@ final class IncludeResolver: Sendable {
         return u
     }
 
+    /// A header of the tree's include/ roots (not a driver's own).
+    private func isRootHeader(_ path: String) -> Bool { roots.contains(where: { path.hasPrefix($0 + "/") }) }
+
     /// The parsed unit for `path`, parsing it on first request.
     func unit(_ path: String) -> FileUnit? {
         if let hit = cache.withLock({ $0[path] }) { return hit }
-        let isRootHeader = roots.contains(where: { path.hasPrefix($0 + "/") })
+        let rootHeader = isRootHeader(path)
         let u: FileUnit? = SourceFiles.withContents(path) { b in
             // A header of include/ that never names a user-visible object cannot define a
             // struct that embeds one directly; keeping only its typedefs' shape is enough.
             // Skipping its parse is what keeps the analysis phase short on a full tree.
-            if isRootHeader, !SourceFiles.contains(UnsafeRawBufferPointer(b), anyOf: Linter.needles) {
+            if rootHeader, !SourceFiles.contains(UnsafeRawBufferPointer(b), anyOf: Linter.needles) {
                 return FileUnit(path: path, includes: [], macros: [:], suppressions: [], structs: [:], typedefs: [:],
                                 globals: [:], functions: [], topCalls: [])
             }

@@ -93,17 +93,16 @@ public struct Linter: Sendable {
                 let raw = UnsafeRawBufferPointer(b)
                 let g = Linter.prefilter.groups(in: raw, stopMask: 1)
                 guard g != 0 else { return (0, [], b.count) }
-                return (g, SourceFiles.quotedIncludes(raw), b.count)
+                return (g, ParseSelection.includes(in: raw, of: files[i]), b.count)
             }
             guard let (g, inc, size) = seen else { unreadable.withLock { $0.append(files[i]) }; return }
             guard g != 0 else { return }
-            let resolved = ParseSelection.resolve(inc, of: files[i])
-            scanned.withLock { $0[i].groups = g; $0[i].includes = resolved; $0[i].size = size }
+            scanned.withLock { $0[i].groups = g; $0[i].includes = inc; $0[i].size = size }
         }
         let t1 = Date()
         let rss1 = Linter.peakMB()
         let picked = options.parseAll ? Array(files.indices) : ParseSelection.select(scanned.withLock { $0 }) { header in
-            ParseSelection.resolve(SourceFiles.withContents(header) { SourceFiles.quotedIncludes(UnsafeRawBufferPointer($0)) } ?? [], of: header)
+            SourceFiles.withContents(header) { ParseSelection.includes(in: UnsafeRawBufferPointer($0), of: header) } ?? []
         }
         let toParse = picked.map { files[$0] }
         // Largest first: a big file taken last would leave the other worker idle at the

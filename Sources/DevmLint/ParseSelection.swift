@@ -50,6 +50,11 @@ struct ParseSelection {
         }
     }
 
+    /// The quoted includes of `file`, whose bytes are `raw`, resolved.
+    static func includes(in raw: UnsafeRawBufferPointer, of file: String) -> [String] {
+        resolve(SourceFiles.quotedIncludes(raw), of: file)
+    }
+
     /// `#include "x"` in `file` names `folder(file)/x`, normalized.
     static func resolve(_ includes: [String], of file: String) -> [String] {
         let dir = SourceFiles.dirname(file)
