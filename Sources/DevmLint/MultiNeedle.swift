@@ -28,6 +28,8 @@ struct MultiNeedle: @unchecked Sendable {
     }
     private var needles: [Needle] = []
     private var anchors: [Anchor] = []
+    /// Every group some needle belongs to: once all are found, nothing is left to look for.
+    private var allGroups = 0
     private let set: UnsafeMutablePointer<dm_trigram_set>
     /// Searches without vectors (tests: the fallback must find what the vector path finds).
     private let portable: Bool
@@ -44,6 +46,7 @@ struct MultiNeedle: @unchecked Sendable {
             let fp = (b[at], b[at + 1], b[at + 2])
             let n = needles.count
             needles.append(Needle(bytes: b, group: g))
+            allGroups |= 1 << g
             if let k = anchors.firstIndex(where: { $0.bytes == fp }) {
                 anchors[k].needles.append((n, at))
             } else {
@@ -63,7 +66,6 @@ struct MultiNeedle: @unchecked Sendable {
     func groups(in hay: UnsafeRawBufferPointer, stopMask: Int) -> Int {
         guard let base = hay.baseAddress?.assumingMemoryBound(to: UInt8.self), !hay.isEmpty else { return 0 }
         let n = hay.count
-        let all = needles.reduce(0) { $0 | 1 << $1.group }
         var found = 0
         var at = 0
         while at < n {
@@ -81,7 +83,7 @@ struct MultiNeedle: @unchecked Sendable {
                         guard start >= 0, start + len <= n else { continue }
                         if needles[ni].bytes.withUnsafeBytes({ memcmp(base + start, $0.baseAddress!, len) == 0 }) {
                             found |= 1 << needles[ni].group
-                            if found & stopMask == stopMask || found == all { return found }
+                            if found & stopMask == stopMask || found == allGroups { return found }
                         }
                     }
                 }
